@@ -1,0 +1,1 @@
+//! Integration tests for the magic-api workspace live under `tests/tests/`.
