@@ -1,1 +1,44 @@
 //! Typed async client for the Cloudflare Magic Transit API.
+//!
+//! The crate has two layers:
+//!
+//! * a small hand-written [`runtime`] (this is what you configure: [`Client`],
+//!   [`Credentials`], [`RetryPolicy`], and the [`Error`] type every call returns), and
+//! * typed operations generated from the published API reference, which call the runtime's
+//!   low-level [`RawRequest`] API.
+//!
+//! The low-level API is public on purpose: it is the escape hatch for endpoints that are
+//! not (yet) in the reference, and it gives them the same authentication, retry, timeout
+//! and error handling as the generated operations.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), magic_api::Error> {
+//! use magic_api::{Client, PathBuilder, RawRequest};
+//! use reqwest::Method;
+//!
+//! let client = Client::from_env()?;
+//! let path = PathBuilder::new()
+//!     .segment("accounts")
+//!     .param("023e105f4ecef8ad9ca31a8372d0c353")
+//!     .segment("magic")
+//!     .segment("sites")
+//!     .build()?;
+//! let sites = client
+//!     .send_json::<serde_json::Value>(RawRequest::new(Method::GET, path))
+//!     .await?;
+//! println!("{}", sites.result);
+//! # Ok(())
+//! # }
+//! ```
+#![deny(missing_docs)]
+
+pub mod runtime;
+
+pub use runtime::{
+    ApiMessage, ApiMessageSource, ApiResponse, Client, ClientBuilder, ConfigError, Credentials,
+    Download, Error, PathBuilder, RawRequest, ResultInfo, RetryPolicy, cursor_stream, page_stream,
+};
+
+/// Re-exported so callers of [`RawRequest::new`] and [`ClientBuilder::http_client`] use the
+/// exact `reqwest` version this crate was built against.
+pub use reqwest;

@@ -1,0 +1,155 @@
+//! Streaming binary downloads (packet captures).
+
+use std::fmt;
+use std::path::Path;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use bytes::Bytes;
+use futures_core::Stream;
+use futures_util::StreamExt;
+use tokio::io::AsyncWriteExt;
+
+use super::envelope::ResponseMeta;
+use super::error::Error;
+
+type ChunkStream = Pin<Box<dyn Stream<Item = Result<Bytes, Error>> + Send>>;
+
+/// A binary response body, delivered chunk by chunk as it arrives.
+///
+/// Packet captures can be large, so nothing is buffered beyond the current chunk: consume
+/// it as a [`Stream`] of [`Bytes`], or save it with [`write_to_file`](Self::write_to_file).
+/// Each chunk must arrive within the request's timeout; the stream ends after the first
+/// error.
+pub struct Download {
+    meta: ResponseMeta,
+    content_length: Option<u64>,
+    chunks: ChunkStream,
+}
+
+impl Download {
+    pub(crate) fn new(meta: ResponseMeta, response: reqwest::Response, idle: Duration) -> Self {
+        let content_length = response.content_length();
+        let chunks = futures_util::stream::unfold(Some(response), move |state| async move {
+            let mut response = state?;
+            match tokio::time::timeout(idle, response.chunk()).await {
+                Ok(Ok(Some(chunk))) => Some((Ok(chunk), Some(response))),
+                Ok(Ok(None)) => None,
+                Ok(Err(e)) => Some((Err(Error::transport(e)), None)),
+                Err(_) => Some((Err(Error::Timeout { after: idle }), None)),
+            }
+        });
+        Self {
+            meta,
+            content_length,
+            chunks: Box::pin(chunks),
+        }
+    }
+
+    /// The response's `Content-Type`, e.g. `application/vnd.tcpdump.pcap`.
+    pub fn content_type(&self) -> Option<&str> {
+        self.meta.content_type.as_deref()
+    }
+
+    /// The announced body length, if the server sent `Content-Length`.
+    pub fn content_length(&self) -> Option<u64> {
+        self.content_length
+    }
+
+    /// The `cf-ray` identifier of the response.
+    pub fn ray_id(&self) -> Option<&str> {
+        self.meta.ray_id.as_deref()
+    }
+
+    /// Writes the body to `path` (created or truncated) and returns the number of bytes.
+    ///
+    /// On any error the partially written file is removed, so that a truncated capture is
+    /// never mistaken for a complete one.
+    pub async fn write_to_file(mut self, path: impl AsRef<Path>) -> Result<u64, Error> {
+        let path = path.as_ref();
+        let mut file = tokio::fs::File::create(path).await?;
+        let result = async {
+            let mut written = 0u64;
+            while let Some(chunk) = self.chunks.next().await {
+                let chunk = chunk?;
+                file.write_all(&chunk).await?;
+                written += chunk.len() as u64;
+            }
+            // tokio's File completes writes in the background; flush waits for them.
+            file.flush().await?;
+            Ok(written)
+        }
+        .await;
+        if result.is_err() {
+            drop(file);
+            // Best effort: the original error is more useful than a cleanup failure.
+            let _ = tokio::fs::remove_file(path).await;
+        }
+        result
+    }
+}
+
+impl Stream for Download {
+    type Item = Result<Bytes, Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.chunks.as_mut().poll_next(cx)
+    }
+}
+
+impl fmt::Debug for Download {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Download")
+            .field("status", &self.meta.status)
+            .field("content_type", &self.meta.content_type)
+            .field("content_length", &self.content_length)
+            .field("ray_id", &self.meta.ray_id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Whether a content type announces a document rather than binary data: JSON (an API
+/// error envelope), HTML (a proxy or login page) or any other text.
+pub(crate) fn is_textual(content_type: Option<&str>) -> bool {
+    let Some(ct) = content_type else {
+        return false;
+    };
+    let essence = ct
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    essence.starts_with("text/")
+        || essence == "application/json"
+        || essence.ends_with("+json")
+        || essence == "application/xhtml+xml"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_textual;
+
+    #[test]
+    fn textual_types() {
+        for t in [
+            "application/json",
+            "application/json; charset=utf-8",
+            "Application/JSON",
+            "application/problem+json",
+            "text/html; charset=UTF-8",
+            "text/plain",
+        ] {
+            assert!(is_textual(Some(t)), "{t}");
+        }
+        for t in [
+            "application/vnd.tcpdump.pcap",
+            "application/octet-stream",
+            "application/x-pcapng",
+        ] {
+            assert!(!is_textual(Some(t)), "{t}");
+        }
+        assert!(!is_textual(None));
+    }
+}

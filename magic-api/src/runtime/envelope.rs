@@ -1,0 +1,363 @@
+//! The `{success, errors, messages, result, result_info}` envelope every v4 endpoint uses.
+
+use serde::de::{DeserializeOwned, Deserializer};
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+use serde_json::{Map, Value};
+
+use super::error::{Error, excerpt};
+
+/// One entry of the envelope's `errors` or `messages` array.
+///
+/// Fields Cloudflare adds in the future are kept in [`extra`](Self::extra) so that nothing
+/// the API said is lost when an error is logged or re-serialized.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ApiMessage {
+    /// Cloudflare's numeric error/message code (e.g. `1004`); `0` if the API sent none.
+    #[serde(default)]
+    pub code: i64,
+    /// Human-readable text.
+    #[serde(default)]
+    pub message: String,
+    /// Link to documentation about this code, when Cloudflare provides one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub documentation_url: Option<String>,
+    /// Which part of the request the message is about.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<ApiMessageSource>,
+    /// Any other fields, preserved verbatim.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Location in the request that an [`ApiMessage`] refers to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ApiMessageSource {
+    /// JSON pointer into the request body, e.g. `/interconnects/0/gre`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pointer: Option<String>,
+    /// Any other fields, preserved verbatim.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Pagination details of list endpoints (`result_info`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ResultInfo {
+    /// Number of items on this page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<u64>,
+    /// This page's number (1-based).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<u64>,
+    /// Requested page size.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_page: Option<u64>,
+    /// Total number of items across all pages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<u64>,
+    /// Any other fields (e.g. `cursor`, `total_pages`), preserved verbatim.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// A successful response: the decoded `result` plus the envelope's metadata.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ApiResponse<T> {
+    /// The operation's `result`, decoded into its type.
+    pub result: T,
+    /// Pagination details, for list endpoints.
+    pub result_info: Option<ResultInfo>,
+    /// Informational messages the API attached to the success.
+    pub messages: Vec<ApiMessage>,
+}
+
+impl ApiMessage {
+    /// A message with just a code and text (mainly for tests and hand-built errors).
+    pub fn new(code: i64, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+            documentation_url: None,
+            source: None,
+            extra: Map::new(),
+        }
+    }
+}
+
+impl<T> ApiResponse<T> {
+    /// Drops the metadata and returns the decoded `result`.
+    pub fn into_result(self) -> T {
+        self.result
+    }
+}
+
+/// The envelope with `result` left undecoded, so that `success` and `errors` are checked
+/// before the (operation-specific, possibly failing) decode of `result` is attempted.
+#[derive(Deserialize)]
+struct Envelope<'a> {
+    success: Option<bool>,
+    #[serde(default, deserialize_with = "lenient_messages")]
+    errors: Vec<ApiMessage>,
+    #[serde(default, deserialize_with = "lenient_messages")]
+    messages: Vec<ApiMessage>,
+    #[serde(borrow, default)]
+    result: Option<&'a RawValue>,
+    #[serde(default)]
+    result_info: Option<ResultInfo>,
+}
+
+/// Accepts `null`, and plain strings as well as objects in `errors`/`messages`: some
+/// endpoints have been seen sending `"messages": ["..."]`, and failing the whole call
+/// because an informational field has an odd shape would be absurd.
+fn lenient_messages<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<ApiMessage>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Repr {
+        Full(ApiMessage),
+        Text(String),
+    }
+    let items: Option<Vec<Repr>> = Option::deserialize(d)?;
+    Ok(items
+        .unwrap_or_default()
+        .into_iter()
+        .map(|r| match r {
+            Repr::Full(m) => m,
+            Repr::Text(s) => ApiMessage::new(0, s),
+        })
+        .collect())
+}
+
+/// Response metadata kept for error reporting.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ResponseMeta {
+    pub status: u16,
+    pub content_type: Option<String>,
+    pub ray_id: Option<String>,
+}
+
+impl ResponseMeta {
+    pub(crate) fn from_response(status: u16, headers: &reqwest::header::HeaderMap) -> Self {
+        let text = |name: &str| {
+            headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        Self {
+            status,
+            content_type: text("content-type"),
+            ray_id: text("cf-ray"),
+        }
+    }
+
+    pub(crate) fn unexpected_body(&self, body: &[u8], reason: impl Into<String>) -> Error {
+        Error::UnexpectedBody {
+            status: self.status,
+            content_type: self.content_type.clone(),
+            excerpt: excerpt(body),
+            ray_id: self.ray_id.clone(),
+            reason: reason.into(),
+        }
+    }
+
+    fn api_error(&self, errors: Vec<ApiMessage>, messages: Vec<ApiMessage>) -> Error {
+        Error::Api {
+            status: self.status,
+            errors,
+            messages,
+            ray_id: self.ray_id.clone(),
+        }
+    }
+
+    fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+}
+
+/// Decodes a complete response body for [`Client::send_json`](super::Client::send_json).
+pub(crate) fn decode_json<T: DeserializeOwned>(
+    meta: &ResponseMeta,
+    body: &[u8],
+) -> Result<ApiResponse<T>, Error> {
+    let envelope: Envelope<'_> = match serde_json::from_slice(body) {
+        Ok(e) => e,
+        Err(e) => return Err(not_an_envelope(meta, body, &e)),
+    };
+    let Some(success) = envelope.success else {
+        return Err(meta.unexpected_body(body, "JSON without the API envelope's `success` field"));
+    };
+    if !success || !meta.is_success() {
+        return Err(meta.api_error(envelope.errors, envelope.messages));
+    }
+    // An absent `result` decodes like `null`, so operations typed `Option<_>`/`()` work.
+    let raw = envelope.result.map_or("null", RawValue::get);
+    match serde_json::from_str::<T>(raw) {
+        Ok(result) => Ok(ApiResponse {
+            result,
+            result_info: envelope.result_info,
+            messages: envelope.messages,
+        }),
+        Err(e) => Err(meta.unexpected_body(
+            raw.as_bytes(),
+            format!("`result` does not match the expected type: {e}"),
+        )),
+    }
+}
+
+/// Checks a (2xx or not) body for [`Client::send_empty`](super::Client::send_empty):
+/// anything goes for 2xx unless it is an envelope that says `success: false`.
+pub(crate) fn check_empty(meta: &ResponseMeta, body: &[u8]) -> Result<(), Error> {
+    if meta.is_success() {
+        match serde_json::from_slice::<Envelope<'_>>(body) {
+            Ok(Envelope {
+                success: Some(false),
+                errors,
+                messages,
+                ..
+            }) => Err(meta.api_error(errors, messages)),
+            _ => Ok(()),
+        }
+    } else {
+        Err(error_from_body(meta, body))
+    }
+}
+
+/// The error for a response whose status already says failure.
+pub(crate) fn error_from_body(meta: &ResponseMeta, body: &[u8]) -> Error {
+    match serde_json::from_slice::<Envelope<'_>>(body) {
+        Ok(envelope) if envelope.success.is_some() || !envelope.errors.is_empty() => {
+            meta.api_error(envelope.errors, envelope.messages)
+        }
+        Ok(_) => meta.unexpected_body(
+            body,
+            format!("HTTP {} response without the API envelope", meta.status),
+        ),
+        Err(e) => not_an_envelope(meta, body, &e),
+    }
+}
+
+fn not_an_envelope(meta: &ResponseMeta, body: &[u8], e: &serde_json::Error) -> Error {
+    let reason = if body.iter().all(u8::is_ascii_whitespace) {
+        "empty body".to_owned()
+    } else if e.is_eof() {
+        format!("truncated JSON: {e}")
+    } else if e.is_syntax() {
+        format!("not JSON: {e}")
+    } else {
+        format!("JSON is not an API envelope: {e}")
+    };
+    let reason = if meta.is_success() {
+        reason
+    } else {
+        format!("HTTP {} response, {reason}", meta.status)
+    };
+    meta.unexpected_body(body, reason)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn meta(status: u16) -> ResponseMeta {
+        ResponseMeta {
+            status,
+            content_type: Some("application/json".into()),
+            ray_id: Some("ray-1".into()),
+        }
+    }
+
+    #[test]
+    fn success_decodes_result_and_info() {
+        let body = br#"{"success":true,"errors":[],"messages":[{"code":1,"message":"hi"}],
+            "result":[1,2],"result_info":{"page":1,"per_page":2,"count":2,"total_count":5,"cursor":"x"}}"#;
+        let r: ApiResponse<Vec<u32>> = decode_json(&meta(200), body).unwrap();
+        assert_eq!(r.result, vec![1, 2]);
+        let info = r.result_info.unwrap();
+        assert_eq!(info.total_count, Some(5));
+        assert_eq!(info.extra["cursor"], "x");
+        assert_eq!(r.messages[0].message, "hi");
+    }
+
+    #[test]
+    fn absent_errors_and_null_result_are_fine() {
+        let r: ApiResponse<Option<u32>> =
+            decode_json(&meta(200), br#"{"success":true,"result":null}"#).unwrap();
+        assert_eq!(r.result, None);
+        let r: ApiResponse<()> =
+            decode_json(&meta(200), br#"{"success":true,"errors":null}"#).unwrap();
+        assert_eq!(r.result, ());
+    }
+
+    #[test]
+    fn success_false_with_200_is_api_error() {
+        let body = br#"{"success":false,"errors":[{"code":7003,"message":"No route",
+            "documentation_url":"https://developers.cloudflare.com/x","source":{"pointer":"/a"}}],
+            "messages":["plain string"],"result":null}"#;
+        match decode_json::<Value>(&meta(200), body).unwrap_err() {
+            Error::Api {
+                status,
+                errors,
+                messages,
+                ray_id,
+            } => {
+                assert_eq!(status, 200);
+                assert_eq!(errors[0].code, 7003);
+                assert_eq!(
+                    errors[0].source.as_ref().unwrap().pointer.as_deref(),
+                    Some("/a")
+                );
+                assert_eq!(messages[0].message, "plain string");
+                assert_eq!(ray_id.as_deref(), Some("ray-1"));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn wrong_result_type_is_unexpected_body() {
+        let err = decode_json::<Vec<u32>>(&meta(200), br#"{"success":true,"result":{"a":1}}"#)
+            .unwrap_err();
+        match err {
+            Error::UnexpectedBody {
+                reason, excerpt, ..
+            } => {
+                assert!(reason.contains("does not match"), "{reason}");
+                assert_eq!(excerpt, r#"{"a":1}"#);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn message_round_trip_keeps_unknown_fields() {
+        let json = r#"{"code":1000,"message":"m","documentation_url":"u","source":{"pointer":"/p","parameter":"q"},"meta":{"l10n_key":"k"}}"#;
+        let m: ApiMessage = serde_json::from_str(json).unwrap();
+        assert_eq!(m.extra["meta"]["l10n_key"], "k");
+        assert_eq!(m.source.as_ref().unwrap().extra["parameter"], "q");
+        let back: Value = serde_json::to_value(&m).unwrap();
+        assert_eq!(back, serde_json::from_str::<Value>(json).unwrap());
+    }
+
+    #[test]
+    fn empty_check() {
+        assert!(check_empty(&meta(204), b"").is_ok());
+        assert!(check_empty(&meta(200), b"not json").is_ok());
+        assert!(check_empty(&meta(200), br#"{"success":true,"result":null}"#).is_ok());
+        assert!(matches!(
+            check_empty(
+                &meta(200),
+                br#"{"success":false,"errors":[{"code":1,"message":"x"}]}"#
+            ),
+            Err(Error::Api { .. })
+        ));
+        assert!(matches!(
+            check_empty(&meta(500), b"<html>"),
+            Err(Error::UnexpectedBody { status: 500, .. })
+        ));
+    }
+}

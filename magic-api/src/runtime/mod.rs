@@ -1,0 +1,28 @@
+//! Hand-written runtime shared by every generated operation.
+//!
+//! Generated code only ever builds a [`RawRequest`] (with the path assembled by
+//! [`PathBuilder`] so that identifiers can never change the path) and hands it to one of
+//! [`Client::send_json`], [`Client::send_empty`] or [`Client::send_download`]. Everything
+//! that must behave identically across the ~100 operations lives here: authentication,
+//! retries, timeouts, decoding of the `{success, errors, messages, result}` envelope,
+//! and error reporting that never leaks secrets.
+
+mod client;
+mod credentials;
+mod download;
+mod envelope;
+mod error;
+mod pagination;
+mod path;
+mod request;
+mod retry;
+
+pub use client::{Client, ClientBuilder};
+pub use credentials::Credentials;
+pub use download::Download;
+pub use envelope::{ApiMessage, ApiMessageSource, ApiResponse, ResultInfo};
+pub use error::{ConfigError, Error};
+pub use pagination::{cursor_stream, page_stream};
+pub use path::PathBuilder;
+pub use request::RawRequest;
+pub use retry::RetryPolicy;
