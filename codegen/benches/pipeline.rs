@@ -1,0 +1,2 @@
+//! Placeholder until the pipeline bench lands.
+fn main() {}

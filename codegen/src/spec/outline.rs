@@ -1,0 +1,407 @@
+//! The outline shared by both documents: resources, operations, their sections and bullets.
+//!
+//! The reference's tokens and the rendered page's lines are both turned into this shape, so the
+//! tree builder and everything after it never care which document a bullet came from.
+
+use std::borrow::Cow;
+
+use serde::Serialize;
+
+use super::error::{Source, SpecError};
+use super::lexer::{Located, Token};
+
+/// An HTTP method of an operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Method {
+    /// GET
+    Get,
+    /// POST
+    Post,
+    /// PUT
+    Put,
+    /// PATCH
+    Patch,
+    /// DELETE
+    Delete,
+}
+
+impl Method {
+    /// Reads `get`/`GET` and friends.
+    pub fn parse(word: &str) -> Option<Method> {
+        Some(match word.to_ascii_lowercase().as_str() {
+            "get" => Method::Get,
+            "post" => Method::Post,
+            "put" => Method::Put,
+            "patch" => Method::Patch,
+            "delete" => Method::Delete,
+            _ => return None,
+        })
+    }
+
+    /// `GET`, `POST`, ...
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Patch => "PATCH",
+            Method::Delete => "DELETE",
+        }
+    }
+}
+
+/// A constraint keyword glued to its value on the rendered page (`maxLength32`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawConstraint {
+    /// `maxLength`, `minimum`, `format`, ...
+    pub keyword: &'static str,
+    /// `32`, `1000`, `date-time`, ...
+    pub value: String,
+}
+
+/// One bullet (reference) or field line (page) with what follows it.
+#[derive(Debug, Clone)]
+pub struct Bullet<'a> {
+    /// The span text (`mtu: optional number`).
+    pub span: &'a str,
+    /// The prose after it.
+    pub description: Cow<'a, str>,
+    /// Constraints printed under it (page only).
+    pub constraints: Vec<RawConstraint>,
+    /// Byte offset of the bullet in its document.
+    pub offset: usize,
+}
+
+/// The five section kinds an operation can have besides its example.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SectionKind {
+    /// `### Path Parameters`
+    Path,
+    /// `### Header Parameters`
+    Header,
+    /// `### Query Parameters`
+    Query,
+    /// `### Body Parameters`
+    Body,
+    /// `### Returns`
+    Returns,
+}
+
+impl SectionKind {
+    /// Recognises a section heading, returning the kind and whatever was glued after the name.
+    pub fn parse_prefix(title: &str) -> Option<(SectionKind, &str)> {
+        for (name, kind) in [
+            ("Path Parameters", SectionKind::Path),
+            ("Header Parameters", SectionKind::Header),
+            ("Query Parameters", SectionKind::Query),
+            ("Body Parameters", SectionKind::Body),
+            ("Returns", SectionKind::Returns),
+        ] {
+            if let Some(rest) = title.strip_prefix(name) {
+                return Some((kind, rest));
+            }
+        }
+        None
+    }
+
+    /// The heading text, for section paths in errors.
+    pub fn title(self) -> &'static str {
+        match self {
+            SectionKind::Path => "Path Parameters",
+            SectionKind::Header => "Header Parameters",
+            SectionKind::Query => "Query Parameters",
+            SectionKind::Body => "Body Parameters",
+            SectionKind::Returns => "Returns",
+        }
+    }
+}
+
+/// A bullet-list section of an operation.
+#[derive(Debug, Clone)]
+pub struct Section<'a> {
+    /// Which section.
+    pub kind: SectionKind,
+    /// Offset of its heading.
+    pub offset: usize,
+    /// The bullets in document order.
+    pub bullets: Vec<Bullet<'a>>,
+    /// A content type glued to the heading on the page (`Body ParametersJSON`).
+    pub content_type: Option<String>,
+}
+
+/// A code block with its offset.
+#[derive(Debug, Clone)]
+pub struct Block<'a> {
+    /// The block's text.
+    pub text: Cow<'a, str>,
+    /// Byte offset in the document.
+    pub offset: usize,
+}
+
+/// An authentication scheme as the page describes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchemeDecl {
+    /// The scheme's title (`API Token`).
+    pub name: String,
+    /// The first paragraph describing it.
+    pub description: String,
+    /// The example headers (`Authorization: Bearer …`), name and value.
+    pub headers: Vec<(String, String)>,
+}
+
+/// One operation section.
+#[derive(Debug, Clone)]
+pub struct OpSection<'a> {
+    /// The heading's title (`Create a GRE tunnel`).
+    pub title: Cow<'a, str>,
+    /// The method.
+    pub method: Method,
+    /// The path template as written.
+    pub path: Cow<'a, str>,
+    /// The prose after the path.
+    pub description: Cow<'a, str>,
+    /// Offset of the heading.
+    pub offset: usize,
+    /// Path/Header/Query/Body/Returns sections in order.
+    pub sections: Vec<Section<'a>>,
+    /// The curl example, line continuations joined.
+    pub curl: Option<Block<'a>>,
+    /// The JSON response example.
+    pub response_example: Option<Block<'a>>,
+    /// Auth schemes the page lists (empty in the reference).
+    pub schemes: Vec<SchemeDecl>,
+    /// Accepted permissions the page lists (empty in the reference).
+    pub permissions: Vec<String>,
+}
+
+impl OpSection<'_> {
+    /// The section of the given kind, if present.
+    pub fn section(&self, kind: SectionKind) -> Option<&Section<'_>> {
+        self.sections.iter().find(|s| s.kind == kind)
+    }
+}
+
+/// A `###` domain-type section.
+#[derive(Debug, Clone)]
+pub struct TypeSection<'a> {
+    /// The heading (`GRE Tunnel List Response`).
+    pub heading: &'a str,
+    /// Offset of the heading.
+    pub offset: usize,
+    /// Its bullets.
+    pub bullets: Vec<Bullet<'a>>,
+}
+
+/// An `#` resource with its operations and domain types.
+#[derive(Debug, Clone)]
+pub struct ResourceSection<'a> {
+    /// The H1 title (`GRE Tunnels`).
+    pub title: &'a str,
+    /// Offset of the H1.
+    pub offset: usize,
+    /// Its operations in order.
+    pub operations: Vec<OpSection<'a>>,
+    /// Its domain types in order.
+    pub types: Vec<TypeSection<'a>>,
+}
+
+/// A whole document's outline.
+#[derive(Debug, Clone)]
+pub struct Outline<'a> {
+    /// The document.
+    pub source: Source<'a>,
+    /// Resources in document order (the first is the document's root H1).
+    pub resources: Vec<ResourceSection<'a>>,
+}
+
+/// Where bullets currently go.
+enum Cursor {
+    Nowhere,
+    DomainTypes,
+    TypeSection,
+    Op,
+    OpSection,
+    Example,
+    Response,
+}
+
+/// Builds the outline of the Markdown reference from its tokens.
+pub fn reference_outline<'a>(
+    source: Source<'a>,
+    tokens: &[Located<Token<'a>>],
+) -> Result<Outline<'a>, SpecError> {
+    let mut resources: Vec<ResourceSection<'a>> = Vec::new();
+    let mut cursor = Cursor::Nowhere;
+    for tok in tokens {
+        let at = tok.offset;
+        let here = |resources: &Vec<ResourceSection<'_>>| section_path(resources);
+        match &tok.token {
+            Token::Heading { level: 1, text } => {
+                resources.push(ResourceSection {
+                    title: text,
+                    offset: at,
+                    operations: Vec::new(),
+                    types: Vec::new(),
+                });
+                cursor = Cursor::Nowhere;
+            }
+            Token::Heading { level: 2, text } => {
+                let Some(res) = resources.last_mut() else {
+                    return Err(source.error("", at, "`##` heading before any `#` resource"));
+                };
+                if *text == "Domain Types" {
+                    cursor = Cursor::DomainTypes;
+                } else {
+                    let op = parse_op_heading(text).ok_or_else(|| {
+                        source.error(
+                            res.title,
+                            at,
+                            "`##` heading is neither `Domain Types` nor `Title **method** `path` description`",
+                        )
+                    })?;
+                    res.operations.push(OpSection {
+                        title: Cow::Borrowed(op.0),
+                        method: op.1,
+                        path: Cow::Borrowed(op.2),
+                        description: Cow::Borrowed(op.3),
+                        offset: at,
+                        sections: Vec::new(),
+                        curl: None,
+                        response_example: None,
+                        schemes: Vec::new(),
+                        permissions: Vec::new(),
+                    });
+                    cursor = Cursor::Op;
+                }
+            }
+            Token::Heading { level: 3, text } => {
+                let res = resources.last_mut();
+                match (&cursor, res) {
+                    (Cursor::DomainTypes | Cursor::TypeSection, Some(res)) => {
+                        res.types.push(TypeSection {
+                            heading: text,
+                            offset: at,
+                            bullets: Vec::new(),
+                        });
+                        cursor = Cursor::TypeSection;
+                    }
+                    (Cursor::Op | Cursor::OpSection | Cursor::Example | Cursor::Response, Some(res)) => {
+                        let path = here_op(res);
+                        let Some(op) = res.operations.last_mut() else {
+                            return Err(source.error(&path, at, "section outside an operation"));
+                        };
+                        if *text == "Example" {
+                            cursor = Cursor::Example;
+                            continue;
+                        }
+                        let Some((kind, "")) = SectionKind::parse_prefix(text) else {
+                            return Err(source.error(&path, at, format!("unknown operation section `{text}`")));
+                        };
+                        if op.sections.iter().any(|s| s.kind == kind) {
+                            return Err(source.error(&path, at, format!("second `{text}` section")));
+                        }
+                        op.sections.push(Section {
+                            kind,
+                            offset: at,
+                            bullets: Vec::new(),
+                            content_type: None,
+                        });
+                        cursor = Cursor::OpSection;
+                    }
+                    _ => return Err(source.error(&here(&resources), at, "`###` heading outside an operation or `Domain Types`")),
+                }
+            }
+            Token::Heading { level: 4, text } => match cursor {
+                Cursor::Example if *text == "Response" => cursor = Cursor::Response,
+                _ => return Err(source.error(&here(&resources), at, format!("unexpected `#### {text}`"))),
+            },
+            Token::Heading { .. } => return Err(source.error(&here(&resources), at, "heading level out of range")),
+            Token::Bullet { span, description } => {
+                let bullet = Bullet {
+                    span,
+                    description: Cow::Borrowed(description),
+                    constraints: Vec::new(),
+                    offset: at,
+                };
+                let path = here(&resources);
+                let target = match (&cursor, resources.last_mut()) {
+                    (Cursor::TypeSection, Some(res)) => res.types.last_mut().map(|t| &mut t.bullets),
+                    (Cursor::OpSection, Some(res)) => res
+                        .operations
+                        .last_mut()
+                        .and_then(|o| o.sections.last_mut())
+                        .map(|s| &mut s.bullets),
+                    _ => None,
+                };
+                match target {
+                    Some(list) => list.push(bullet),
+                    None => return Err(source.error(&path, at, "bullet outside a section")),
+                }
+            }
+            Token::Fence { lang, body } => {
+                let path = here(&resources);
+                let op = resources.last_mut().and_then(|r| r.operations.last_mut());
+                let block = Block {
+                    text: Cow::Borrowed(*body),
+                    offset: at,
+                };
+                match (&cursor, op, *lang) {
+                    (Cursor::Example, Some(op), "http") if op.curl.is_none() => op.curl = Some(block),
+                    (Cursor::Response, Some(op), "json") if op.response_example.is_none() => {
+                        op.response_example = Some(block)
+                    }
+                    _ => return Err(source.error(&path, at, format!("unexpected ```{lang} block"))),
+                }
+            }
+        }
+    }
+    Ok(Outline { source, resources })
+}
+
+fn here_op(res: &ResourceSection<'_>) -> String {
+    match res.operations.last() {
+        Some(op) => format!("{} > {}", res.title, op.title),
+        None => res.title.to_string(),
+    }
+}
+
+fn section_path(resources: &[ResourceSection<'_>]) -> String {
+    resources.last().map(here_op).unwrap_or_default()
+}
+
+/// Splits `Title **method** `path` description`.
+fn parse_op_heading(text: &str) -> Option<(&str, Method, &str, &str)> {
+    let mut search = 0;
+    while let Some(rel) = text.get(search..)?.find(" **") {
+        let start = search + rel;
+        let after = &text[start + 3..];
+        if let Some(end) = after.find("** `") {
+            if let Some(method) = Method::parse(&after[..end]) {
+                let path_and_rest = &after[end + 4..];
+                let close = path_and_rest.find('`')?;
+                let path = &path_and_rest[..close];
+                let description = path_and_rest[close + 1..].trim();
+                return Some((text[..start].trim(), method, path, description));
+            }
+        }
+        search = start + 3;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn op_heading() {
+        let h = "Update an App **put** `/accounts/{account_id}/magic/apps/{a}` Updates an App. Use `?validate_only=true` x";
+        let (title, method, path, desc) = parse_op_heading(h).unwrap();
+        assert_eq!(title, "Update an App");
+        assert_eq!(method, Method::Put);
+        assert_eq!(path, "/accounts/{account_id}/magic/apps/{a}");
+        assert!(desc.ends_with("x"));
+        assert!(parse_op_heading("Domain Types").is_none());
+    }
+}
