@@ -111,6 +111,17 @@ struct Envelope<'a> {
     result_info: Option<ResultInfo>,
 }
 
+/// The envelope with `result` typed, for the common case decoded in a single pass.
+#[derive(Deserialize)]
+struct TypedEnvelope<T> {
+    success: bool,
+    #[serde(default, deserialize_with = "lenient_messages")]
+    messages: Vec<ApiMessage>,
+    result: T,
+    #[serde(default)]
+    result_info: Option<ResultInfo>,
+}
+
 /// Accepts `null`, and plain strings as well as objects in `errors`/`messages`: some
 /// endpoints have been seen sending `"messages": ["..."]`, and failing the whole call
 /// because an informational field has an odd shape would be absurd.
@@ -184,6 +195,25 @@ pub(crate) fn decode_json<T: DeserializeOwned>(
     meta: &ResponseMeta,
     body: &[u8],
 ) -> Result<ApiResponse<T>, Error> {
+    // Fast path: a 2xx whose whole envelope decodes with `success: true` is exactly the
+    // case the two-step decode below would accept, so decode it in one pass. Anything
+    // else (API errors, absent `result`, type mismatches) falls through to the two-step
+    // decode, which checks `success` before looking at `result` and explains failures.
+    if meta.is_success() {
+        if let Ok(TypedEnvelope {
+            success: true,
+            messages,
+            result,
+            result_info,
+        }) = serde_json::from_slice::<TypedEnvelope<T>>(body)
+        {
+            return Ok(ApiResponse {
+                result,
+                result_info,
+                messages,
+            });
+        }
+    }
     let envelope: Envelope<'_> = match serde_json::from_slice(body) {
         Ok(e) => e,
         Err(e) => return Err(not_an_envelope(meta, body, &e)),
@@ -316,6 +346,21 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn fast_path_never_hides_an_api_error() {
+        // `result` fits T, but the envelope or the status says failure.
+        let body = br#"{"success":false,"errors":[{"code":9,"message":"x"}],"result":[1]}"#;
+        assert!(matches!(
+            decode_json::<Vec<u32>>(&meta(200), body),
+            Err(Error::Api { status: 200, .. })
+        ));
+        let body = br#"{"success":true,"errors":[],"result":[1]}"#;
+        assert!(matches!(
+            decode_json::<Vec<u32>>(&meta(500), body),
+            Err(Error::Api { status: 500, .. })
+        ));
     }
 
     #[test]
