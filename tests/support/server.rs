@@ -143,7 +143,9 @@ impl Server {
     pub async fn start(
         handler: impl Fn(usize, &Recorded) -> Reply + Send + Sync + 'static,
     ) -> Server {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind loopback");
         Self::serve(listener, handler)
     }
 
@@ -174,11 +176,17 @@ impl Server {
     }
 
     pub fn requests(&self) -> Vec<Recorded> {
-        self.log.lock().unwrap_or_else(PoisonError::into_inner).clone()
+        self.log
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 
     pub fn count(&self) -> usize {
-        self.log.lock().unwrap_or_else(PoisonError::into_inner).len()
+        self.log
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .len()
     }
 }
 
@@ -331,4 +339,3 @@ pub fn http_date(t: SystemTime) -> String {
         rem % 60
     )
 }
-

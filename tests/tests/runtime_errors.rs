@@ -39,7 +39,10 @@ async fn success_false_with_200_is_an_api_error_with_details_and_ray_id() {
         .header("cf-ray", "8f0e1d2c3b4a5968-AMS")
     })
     .await;
-    let err = client(&server).send_json::<Value>(get("/x")).await.unwrap_err();
+    let err = client(&server)
+        .send_json::<Value>(get("/x"))
+        .await
+        .unwrap_err();
     let Error::Api {
         status,
         errors,
@@ -65,7 +68,12 @@ async fn success_false_with_200_is_an_api_error_with_details_and_ray_id() {
     );
     assert_eq!(err.ray_id(), Some("8f0e1d2c3b4a5968-AMS"));
     let shown = err.to_string();
-    assert!(shown.contains("1004") && shown.contains("DNS Validation Error") && shown.contains("8f0e1d2c3b4a5968-AMS"), "{shown}");
+    assert!(
+        shown.contains("1004")
+            && shown.contains("DNS Validation Error")
+            && shown.contains("8f0e1d2c3b4a5968-AMS"),
+        "{shown}"
+    );
 }
 
 #[tokio::test]
@@ -74,7 +82,10 @@ async fn non_2xx_envelope_is_an_api_error() {
         Reply::json(404, r#"{"success":false,"errors":[{"code":7003,"message":"Could not route"}],"messages":[]}"#)
     })
     .await;
-    let err = client(&server).send_json::<Value>(get("/missing")).await.unwrap_err();
+    let err = client(&server)
+        .send_json::<Value>(get("/missing"))
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::Api { status: 404, .. }), "{err:?}");
     assert_eq!(err.api_errors()[0].code, 7003);
 }
@@ -82,14 +93,22 @@ async fn non_2xx_envelope_is_an_api_error() {
 #[tokio::test]
 async fn unknown_message_fields_round_trip_via_extra() {
     let message = r#"{"code":10001,"message":"deprecated field","documentation_url":"https://d","source":{"pointer":"/a","parameter":"b"},"meta":{"since":"2025-01-01"},"severity":"warn"}"#;
-    let body = format!(r#"{{"success":true,"errors":[],"messages":[{message}],"result":{{}},"result_info":{{"page":1,"cursor":"c1"}}}}"#);
+    let body = format!(
+        r#"{{"success":true,"errors":[],"messages":[{message}],"result":{{}},"result_info":{{"page":1,"cursor":"c1"}}}}"#
+    );
     let server = Server::start(move |_, _| Reply::json(200, body.clone())).await;
-    let resp = client(&server).send_json::<Value>(get("/x")).await.expect("ok");
+    let resp = client(&server)
+        .send_json::<Value>(get("/x"))
+        .await
+        .expect("ok");
     let m: &ApiMessage = &resp.messages[0];
     assert_eq!(m.extra["severity"], "warn");
     assert_eq!(m.extra["meta"]["since"], "2025-01-01");
     let reserialized = serde_json::to_value(m).expect("serialize");
-    assert_eq!(reserialized, serde_json::from_str::<Value>(message).expect("json"));
+    assert_eq!(
+        reserialized,
+        serde_json::from_str::<Value>(message).expect("json")
+    );
     let info = resp.result_info.expect("result_info");
     assert_eq!(info.page, Some(1));
     assert_eq!(info.extra["cursor"], "c1");
@@ -97,8 +116,12 @@ async fn unknown_message_fields_round_trip_via_extra() {
 
 #[tokio::test]
 async fn truncated_json_is_unexpected_body_with_excerpt() {
-    let server = Server::start(|_, _| Reply::json(200, r#"{"success":true,"result":{"id":"abc","na"#)).await;
-    let err = client(&server).send_json::<Value>(get("/x")).await.unwrap_err();
+    let server =
+        Server::start(|_, _| Reply::json(200, r#"{"success":true,"result":{"id":"abc","na"#)).await;
+    let err = client(&server)
+        .send_json::<Value>(get("/x"))
+        .await
+        .unwrap_err();
     let Error::UnexpectedBody {
         status,
         excerpt,
@@ -111,7 +134,10 @@ async fn truncated_json_is_unexpected_body_with_excerpt() {
     };
     assert_eq!(*status, 200);
     assert_eq!(content_type.as_deref(), Some("application/json"));
-    assert!(excerpt.starts_with(r#"{"success":true,"result":{"id":"abc""#), "{excerpt}");
+    assert!(
+        excerpt.starts_with(r#"{"success":true,"result":{"id":"abc""#),
+        "{excerpt}"
+    );
     assert!(reason.contains("truncated"), "{reason}");
 }
 
@@ -122,10 +148,15 @@ async fn html_502_from_a_proxy_is_a_clear_unexpected_body() {
         "<p>nginx</p>".repeat(200)
     );
     let server = Server::start(move |_, _| {
-        Reply::status(502).with_body("text/html; charset=utf-8", page.clone()).header("cf-ray", "ray-502")
+        Reply::status(502)
+            .with_body("text/html; charset=utf-8", page.clone())
+            .header("cf-ray", "ray-502")
     })
     .await;
-    let err = client(&server).send_json::<Value>(get("/x")).await.unwrap_err();
+    let err = client(&server)
+        .send_json::<Value>(get("/x"))
+        .await
+        .unwrap_err();
     let Error::UnexpectedBody {
         status,
         content_type,
@@ -154,7 +185,10 @@ async fn result_of_the_wrong_type_is_unexpected_body() {
         id: String,
     }
     let server = Server::start(|_, _| Reply::ok(r#"[{"id":"a"},{"id":7}]"#)).await;
-    let err = client(&server).send_json::<Vec<Site>>(get("/sites")).await.unwrap_err();
+    let err = client(&server)
+        .send_json::<Vec<Site>>(get("/sites"))
+        .await
+        .unwrap_err();
     match err {
         Error::UnexpectedBody { reason, status, .. } => {
             assert_eq!(status, 200);
@@ -172,10 +206,16 @@ async fn typed_result_and_absent_errors_decode() {
         name: String,
     }
     let server = Server::start(|_, _| {
-        Reply::json(200, r#"{"success":true,"result":[{"id":"a","name":"one","extra":1}]}"#)
+        Reply::json(
+            200,
+            r#"{"success":true,"result":[{"id":"a","name":"one","extra":1}]}"#,
+        )
     })
     .await;
-    let resp = client(&server).send_json::<Vec<Site>>(get("/sites")).await.expect("ok");
+    let resp = client(&server)
+        .send_json::<Vec<Site>>(get("/sites"))
+        .await
+        .expect("ok");
     assert_eq!(
         resp.into_result(),
         vec![Site {
@@ -191,8 +231,14 @@ async fn send_empty_accepts_any_2xx_but_not_success_false() {
         0 => Reply::status(204),
         1 => Reply::ok("null"),
         2 => Reply::status(200).with_body("text/plain", "OK"),
-        3 => Reply::json(200, r#"{"success":false,"errors":[{"code":5,"message":"nope"}]}"#),
-        _ => Reply::json(400, r#"{"success":false,"errors":[{"code":6,"message":"bad"}]}"#),
+        3 => Reply::json(
+            200,
+            r#"{"success":false,"errors":[{"code":5,"message":"nope"}]}"#,
+        ),
+        _ => Reply::json(
+            400,
+            r#"{"success":false,"errors":[{"code":6,"message":"bad"}]}"#,
+        ),
     })
     .await;
     let c = client(&server);
@@ -225,7 +271,10 @@ async fn request_parts_reach_the_server() {
     assert_eq!(r.header("authorization"), Some("Bearer test-token"));
     assert_eq!(r.header("content-type"), Some("application/json"));
     assert_eq!(r.header("accept"), Some("application/json"));
-    assert!(r.header("user-agent").is_some_and(|ua| ua.starts_with("magic-api/")));
+    assert!(
+        r.header("user-agent")
+            .is_some_and(|ua| ua.starts_with("magic-api/"))
+    );
     let body: Value = serde_json::from_slice(&r.body).expect("json body");
     assert_eq!(body["site"]["name"], "HQ");
 }
@@ -240,7 +289,10 @@ async fn api_key_credentials_and_custom_user_agent_are_sent() {
         .expect("client");
     c.send_json::<Value>(get("/user")).await.expect("ok");
     let r = &server.requests()[0];
-    assert_eq!(r.target, "/client/v4/user", "base path kept, trailing slash dropped");
+    assert_eq!(
+        r.target, "/client/v4/user",
+        "base path kept, trailing slash dropped"
+    );
     assert_eq!(r.header("x-auth-email"), Some("ops@example.com"));
     assert_eq!(r.header("x-auth-key"), Some("global-key"));
     assert_eq!(r.header("authorization"), None);
@@ -252,16 +304,30 @@ async fn extra_headers_cannot_replace_credentials() {
     let server = Server::start(|_, _| Reply::ok("{}")).await;
     let req = get("/x").header("Authorization", "Bearer other");
     client(&server).send_json::<Value>(req).await.expect("ok");
-    assert_eq!(server.requests()[0].header("authorization"), Some("Bearer test-token"));
+    assert_eq!(
+        server.requests()[0].header("authorization"),
+        Some("Bearer test-token")
+    );
 }
 
 #[tokio::test]
 async fn malformed_raw_requests_are_refused_before_sending() {
     let server = Server::start(|_, _| Reply::ok("{}")).await;
     let c = client(&server);
-    for path in ["/a/../b", "/a/./b", "/a?b=1", "/a#b", "no-slash", "/a b", "/a/%2e%2e/b"] {
+    for path in [
+        "/a/../b",
+        "/a/./b",
+        "/a?b=1",
+        "/a#b",
+        "no-slash",
+        "/a b",
+        "/a/%2e%2e/b",
+    ] {
         let err = c.send_json::<Value>(get(path)).await.unwrap_err();
-        assert!(matches!(err, Error::InvalidRequest { .. }), "{path}: {err:?}");
+        assert!(
+            matches!(err, Error::InvalidRequest { .. }),
+            "{path}: {err:?}"
+        );
     }
     let err = c
         .send_json::<Value>(get("/x").header("x-bad", "line\nbreak"))
@@ -273,9 +339,23 @@ async fn malformed_raw_requests_are_refused_before_sending() {
 
 #[tokio::test]
 async fn invalid_base_urls_are_config_errors() {
-    for url in ["not a url", "ftp://example.com", "https://user:pw@example.com/v4", "https://e.com/v4?x=1"] {
-        let err = Client::builder(Credentials::api_token("t")).base_url(url).build().unwrap_err();
-        assert!(matches!(err, Error::Config(magic_api::ConfigError::InvalidBaseUrl(_))), "{url}: {err:?}");
+    for url in [
+        "not a url",
+        "ftp://example.com",
+        "https://user:pw@example.com/v4",
+        "https://e.com/v4?x=1",
+    ] {
+        let err = Client::builder(Credentials::api_token("t"))
+            .base_url(url)
+            .build()
+            .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::Config(magic_api::ConfigError::InvalidBaseUrl(_))
+            ),
+            "{url}: {err:?}"
+        );
         assert!(!err.to_string().contains("pw@"), "{err}");
     }
 }

@@ -55,27 +55,43 @@ fn status_of(result: Result<magic_api::ApiResponse<Value>, Error>) -> Option<u16
 #[tokio::test]
 async fn too_many_requests_waits_for_retry_after_seconds_then_succeeds() {
     let server = Server::start(|i, _| match i {
-        0 => Reply::json(429, r#"{"success":false,"errors":[{"code":10000,"message":"rate limited"}]}"#)
-            .header("retry-after", "1"),
+        0 => Reply::json(
+            429,
+            r#"{"success":false,"errors":[{"code":10000,"message":"rate limited"}]}"#,
+        )
+        .header("retry-after", "1"),
         _ => Reply::ok(r#"{"id":"abc"}"#),
     })
     .await;
     let started = Instant::now();
-    let resp = client(&server).send_json::<Value>(get()).await.expect("retried to success");
+    let resp = client(&server)
+        .send_json::<Value>(get())
+        .await
+        .expect("retried to success");
     assert_eq!(resp.result["id"], "abc");
     assert_eq!(server.count(), 2, "one retry observed by the server");
     // Functional check that Retry-After was honoured (a lower bound, not a performance bound).
-    assert!(started.elapsed() >= Duration::from_millis(900), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() >= Duration::from_millis(900),
+        "{:?}",
+        started.elapsed()
+    );
 }
 
 #[tokio::test]
 async fn retry_after_as_http_date_is_honoured() {
     let server = Server::start(|i, _| match i {
-        0 => Reply::status(429).header("retry-after", &http_date(SystemTime::now() + Duration::from_secs(1))),
+        0 => Reply::status(429).header(
+            "retry-after",
+            &http_date(SystemTime::now() + Duration::from_secs(1)),
+        ),
         _ => Reply::ok("1"),
     })
     .await;
-    let resp = client(&server).send_json::<u32>(get()).await.expect("retried");
+    let resp = client(&server)
+        .send_json::<u32>(get())
+        .await
+        .expect("retried");
     assert_eq!(resp.result, 1);
     assert_eq!(server.count(), 2);
 }
@@ -95,17 +111,33 @@ async fn service_unavailable_then_success_on_get() {
         _ => Reply::ok("true"),
     })
     .await;
-    let resp = client(&server).send_json::<bool>(get()).await.expect("retried");
+    let resp = client(&server)
+        .send_json::<bool>(get())
+        .await
+        .expect("retried");
     assert!(resp.result);
     assert_eq!(server.count(), 2);
 }
 
 #[tokio::test]
 async fn post_503_without_retry_after_is_not_resent() {
-    let server = Server::start(|_, _| Reply::json(503, r#"{"success":false,"errors":[{"code":1,"message":"busy"}]}"#)).await;
-    let err = client(&server).send_json::<Value>(post()).await.unwrap_err();
+    let server = Server::start(|_, _| {
+        Reply::json(
+            503,
+            r#"{"success":false,"errors":[{"code":1,"message":"busy"}]}"#,
+        )
+    })
+    .await;
+    let err = client(&server)
+        .send_json::<Value>(post())
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::Api { status: 503, .. }), "{err:?}");
-    assert_eq!(server.count(), 1, "a POST that may have been processed must not be resent");
+    assert_eq!(
+        server.count(),
+        1,
+        "a POST that may have been processed must not be resent"
+    );
 }
 
 #[tokio::test]
@@ -115,7 +147,10 @@ async fn post_503_with_retry_after_is_resent() {
         _ => Reply::ok(r#"{"id":"new"}"#),
     })
     .await;
-    let resp = client(&server).send_json::<Value>(post()).await.expect("resent");
+    let resp = client(&server)
+        .send_json::<Value>(post())
+        .await
+        .expect("resent");
     assert_eq!(resp.result["id"], "new");
     assert_eq!(server.count(), 2);
     let bodies: Vec<_> = server.requests().into_iter().map(|r| r.body).collect();
@@ -125,18 +160,27 @@ async fn post_503_with_retry_after_is_resent() {
 #[tokio::test]
 async fn post_429_is_resent() {
     let server = Server::start(|i, _| match i {
-        0 => Reply::json(429, r#"{"success":false,"errors":[{"code":971,"message":"slow down"}]}"#),
+        0 => Reply::json(
+            429,
+            r#"{"success":false,"errors":[{"code":971,"message":"slow down"}]}"#,
+        ),
         _ => Reply::ok(r#"{"id":"new"}"#),
     })
     .await;
-    client(&server).send_json::<Value>(post()).await.expect("resent");
+    client(&server)
+        .send_json::<Value>(post())
+        .await
+        .expect("resent");
     assert_eq!(server.count(), 2);
 }
 
 #[tokio::test]
 async fn conflict_409_is_never_retried() {
     let server = Server::start(|_, _| {
-        Reply::json(409, r#"{"success":false,"errors":[{"code":1002,"message":"already exists"}]}"#)
+        Reply::json(
+            409,
+            r#"{"success":false,"errors":[{"code":1002,"message":"already exists"}]}"#,
+        )
     })
     .await;
     let c = client(&server);
@@ -165,9 +209,19 @@ async fn timeout_get_is_retried_but_post_is_not() {
     assert_eq!(resp.result, 1);
     assert_eq!(server.count(), 2);
 
-    let err = c.send_json::<u32>(post().timeout(200 * MS)).await.unwrap_err();
-    assert!(matches!(err, Error::Timeout { after } if after == 200 * MS), "{err:?}");
-    let posts = server.requests().iter().filter(|r| r.method == "POST").count();
+    let err = c
+        .send_json::<u32>(post().timeout(200 * MS))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::Timeout { after } if after == 200 * MS),
+        "{err:?}"
+    );
+    let posts = server
+        .requests()
+        .iter()
+        .filter(|r| r.method == "POST")
+        .count();
     assert_eq!(posts, 1, "a timed-out POST must not be resent");
 }
 
@@ -188,8 +242,15 @@ async fn dropped_connection_get_is_retried_but_post_is_not() {
 
     let err = c.send_json::<Value>(post()).await.unwrap_err();
     assert!(matches!(err, Error::Transport(_)), "{err:?}");
-    let posts = server.requests().iter().filter(|r| r.method == "POST").count();
-    assert_eq!(posts, 1, "a POST whose connection died after sending must not be resent");
+    let posts = server
+        .requests()
+        .iter()
+        .filter(|r| r.method == "POST")
+        .count();
+    assert_eq!(
+        posts, 1,
+        "a POST whose connection died after sending must not be resent"
+    );
 }
 
 #[tokio::test]
@@ -214,22 +275,38 @@ async fn connect_failure_is_retried_even_for_post() {
         )
         .build()
         .expect("client");
-    let resp = c.send_json::<Value>(post()).await.expect("connect errors are retried");
+    let resp = c
+        .send_json::<Value>(post())
+        .await
+        .expect("connect errors are retried");
     assert_eq!(resp.result["id"], "new");
     let server = late.await.expect("server task");
-    assert_eq!(server.count(), 1, "the POST reached the server exactly once");
+    assert_eq!(
+        server.count(),
+        1,
+        "the POST reached the server exactly once"
+    );
 }
 
 #[tokio::test]
 async fn total_retry_time_is_bounded_by_max_elapsed() {
     let server = Server::start(|_, _| Reply::status(503).header("retry-after", "1")).await;
-    let policy = fast_policy().max_retries(50).max_elapsed(Duration::from_millis(1500));
+    let policy = fast_policy()
+        .max_retries(50)
+        .max_elapsed(Duration::from_millis(1500));
     let started = Instant::now();
-    let err = client_with(&server, policy).send_json::<Value>(get()).await.unwrap_err();
+    let err = client_with(&server, policy)
+        .send_json::<Value>(get())
+        .await
+        .unwrap_err();
     assert_eq!(err.status(), Some(503));
     // Attempt at t=0, wait 1 s, attempt at t≈1 s; another 1 s wait would exceed 1.5 s.
     assert_eq!(server.count(), 2);
-    assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
 }
 
 #[tokio::test]
@@ -243,7 +320,10 @@ async fn retry_after_beyond_the_cap_returns_the_error_at_once() {
 #[tokio::test]
 async fn exhausted_retries_return_the_last_error() {
     let server = Server::start(|i, _| {
-        Reply::json(500, format!(r#"{{"success":false,"errors":[{{"code":{i},"message":"boom"}}]}}"#))
+        Reply::json(
+            500,
+            format!(r#"{{"success":false,"errors":[{{"code":{i},"message":"boom"}}]}}"#),
+        )
     })
     .await;
     let err = client_with(&server, fast_policy().max_retries(2))

@@ -64,7 +64,10 @@ async fn dot_segment_ids_are_refused_without_any_request() {
     let server = Server::start(|_, _| Reply::ok("{}")).await;
     for id in ["..", ".", ""] {
         let err = account_path(id).unwrap_err();
-        assert!(matches!(err, Error::InvalidRequest { .. }), "{id:?}: {err:?}");
+        assert!(
+            matches!(err, Error::InvalidRequest { .. }),
+            "{id:?}: {err:?}"
+        );
     }
     // Even a hand-written raw path cannot smuggle one through.
     let c = client(&server, Credentials::api_token(TOKEN));
@@ -86,19 +89,30 @@ async fn integer_params_and_multi_part_segments_are_exact() {
         .param_parts(&[&t.to_string(), ".", &n.to_string()])
         .build()
         .expect("path");
-    c.send_json::<Value>(RawRequest::new(Method::GET, path)).await.expect("ok");
-    assert_eq!(server.requests()[0].target, "/events/1700000000123456789.42");
+    c.send_json::<Value>(RawRequest::new(Method::GET, path))
+        .await
+        .expect("ok");
+    assert_eq!(
+        server.requests()[0].target,
+        "/events/1700000000123456789.42"
+    );
 }
 
 #[tokio::test]
 async fn secrets_never_appear_in_debug_or_display() {
     let server = Server::start(|i, _| match i {
-        0 => Reply::json(403, r#"{"success":false,"errors":[{"code":10000,"message":"Authentication error"}]}"#),
+        0 => Reply::json(
+            403,
+            r#"{"success":false,"errors":[{"code":10000,"message":"Authentication error"}]}"#,
+        ),
         1 => Reply::status(500).with_body("text/html", "<h1>oops</h1>"),
         _ => Reply::ok("1").delayed(Duration::from_secs(2)),
     })
     .await;
-    let creds = [Credentials::api_token(TOKEN), Credentials::api_key("me@example.com", KEY)];
+    let creds = [
+        Credentials::api_token(TOKEN),
+        Credentials::api_key("me@example.com", KEY),
+    ];
     let mut rendered = Vec::new();
     for cred in creds {
         rendered.push(format!("{cred:?}"));
@@ -110,11 +124,17 @@ async fn secrets_never_appear_in_debug_or_display() {
     }
     let c = client(&server, Credentials::api_token(TOKEN));
     let mut errors = vec![
-        c.send_json::<Value>(RawRequest::new(Method::GET, "/a")).await.unwrap_err(),
-        c.send_json::<Value>(RawRequest::new(Method::GET, "/b")).await.unwrap_err(),
-        c.send_json::<Value>(RawRequest::new(Method::GET, "/c").timeout(Duration::from_millis(100)))
+        c.send_json::<Value>(RawRequest::new(Method::GET, "/a"))
             .await
             .unwrap_err(),
+        c.send_json::<Value>(RawRequest::new(Method::GET, "/b"))
+            .await
+            .unwrap_err(),
+        c.send_json::<Value>(
+            RawRequest::new(Method::GET, "/c").timeout(Duration::from_millis(100)),
+        )
+        .await
+        .unwrap_err(),
     ];
     // A transport error: nothing listens on the port any more.
     let url = server.url();
@@ -124,7 +144,11 @@ async fn secrets_never_appear_in_debug_or_display() {
         .retry_policy(RetryPolicy::none())
         .build()
         .expect("client");
-    errors.push(gone.send_json::<Value>(RawRequest::new(Method::GET, "/d")).await.unwrap_err());
+    errors.push(
+        gone.send_json::<Value>(RawRequest::new(Method::GET, "/d"))
+            .await
+            .unwrap_err(),
+    );
     // A configuration error about the credentials themselves.
     errors.push(
         Client::builder(Credentials::api_token(format!("{TOKEN}\n")))
@@ -156,10 +180,15 @@ async fn redirect_check(credentials: Credentials) {
     })
     .await;
     let c = client(&origin, credentials);
-    let result = c.send_json::<Value>(RawRequest::new(Method::GET, "/x")).await;
+    let result = c
+        .send_json::<Value>(RawRequest::new(Method::GET, "/x"))
+        .await;
     for r in thief.requests() {
         for header in ["authorization", "x-auth-key", "x-auth-email"] {
-            assert!(r.header(header).is_none(), "{header} delivered to another host: {r:?}");
+            assert!(
+                r.header(header).is_none(),
+                "{header} delivered to another host: {r:?}"
+            );
         }
     }
     assert_eq!(thief.count(), 0, "redirects are not followed at all");
@@ -182,7 +211,9 @@ async fn token_is_still_sent_to_the_api_host() {
     // The redaction is for diagnostics only: the configured host gets the real value.
     let server = Server::start(|_, _| Reply::ok("{}")).await;
     let c = client(&server, Credentials::api_token(TOKEN));
-    c.send_json::<Value>(RawRequest::new(Method::GET, "/x")).await.expect("ok");
+    c.send_json::<Value>(RawRequest::new(Method::GET, "/x"))
+        .await
+        .expect("ok");
     assert_eq!(
         server.requests()[0].header("authorization"),
         Some(format!("Bearer {TOKEN}").as_str()),

@@ -11,7 +11,7 @@ use std::time::Duration;
 use futures_util::StreamExt;
 use magic_api::reqwest::Method;
 use magic_api::{
-    Client, Credentials, Error, RawRequest, RetryPolicy, ResultInfo, cursor_stream, page_stream,
+    Client, Credentials, Error, RawRequest, ResultInfo, RetryPolicy, cursor_stream, page_stream,
 };
 use serde_json::Value;
 use server::{Reply, Server};
@@ -27,7 +27,9 @@ fn client(server: &Server) -> Client {
 
 /// Deterministic non-text bytes, split into unequal chunks.
 fn capture() -> (Vec<u8>, Vec<Vec<u8>>) {
-    let data: Vec<u8> = (0..300_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8).collect();
+    let data: Vec<u8> = (0..300_000u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8)
+        .collect();
     let chunks = data.chunks(70_001).map(<[u8]>::to_vec).collect();
     (data, chunks)
 }
@@ -49,8 +51,14 @@ fn download_req() -> RawRequest {
 async fn download_streams_a_multi_chunk_binary_body() {
     let (data, chunks) = capture();
     let server = Server::start(move |_, _| pcap_server_reply(chunks.clone())).await;
-    let download = client(&server).send_download(download_req()).await.expect("download");
-    assert_eq!(download.content_type(), Some("application/vnd.tcpdump.pcap"));
+    let download = client(&server)
+        .send_download(download_req())
+        .await
+        .expect("download");
+    assert_eq!(
+        download.content_type(),
+        Some("application/vnd.tcpdump.pcap")
+    );
     let mut download = pin!(download);
     let mut received = Vec::new();
     let mut pieces = 0;
@@ -61,7 +69,10 @@ async fn download_streams_a_multi_chunk_binary_body() {
     assert!(pieces > 1, "body arrived in {pieces} piece(s)");
     assert_eq!(received, data);
     let r = &server.requests()[0];
-    assert!(r.header("accept").is_some_and(|a| a.contains("application/vnd.tcpdump.pcap")));
+    assert!(
+        r.header("accept")
+            .is_some_and(|a| a.contains("application/vnd.tcpdump.pcap"))
+    );
 }
 
 #[tokio::test]
@@ -85,13 +96,16 @@ async fn download_write_to_file_writes_identical_bytes() {
 
 #[tokio::test]
 async fn download_with_octet_stream_and_content_length_works() {
-    let server = Server::start(|_, _| Reply::status(200).with_body("application/octet-stream", vec![0u8, 1, 2, 255])).await;
-    let download = client(&server).send_download(download_req()).await.expect("download");
+    let server = Server::start(|_, _| {
+        Reply::status(200).with_body("application/octet-stream", vec![0u8, 1, 2, 255])
+    })
+    .await;
+    let download = client(&server)
+        .send_download(download_req())
+        .await
+        .expect("download");
     assert_eq!(download.content_length(), Some(4));
-    let bytes: Vec<u8> = download
-        .map(|c| c.expect("chunk").to_vec())
-        .concat()
-        .await;
+    let bytes: Vec<u8> = download.map(|c| c.expect("chunk").to_vec()).concat().await;
     assert_eq!(bytes, [0, 1, 2, 255]);
 }
 
@@ -99,9 +113,15 @@ async fn download_with_octet_stream_and_content_length_works() {
 async fn download_answered_with_json_is_an_error() {
     let server = Server::start(|i, _| match i {
         0 => Reply::ok(r#"{"status":"pending"}"#),
-        1 => Reply::json(200, r#"{"success":false,"errors":[{"code":1,"message":"capture not ready"}]}"#),
+        1 => Reply::json(
+            200,
+            r#"{"success":false,"errors":[{"code":1,"message":"capture not ready"}]}"#,
+        ),
         2 => Reply::status(200).with_body("text/html", "<html>login</html>"),
-        _ => Reply::json(404, r#"{"success":false,"errors":[{"code":2,"message":"no such capture"}]}"#),
+        _ => Reply::json(
+            404,
+            r#"{"success":false,"errors":[{"code":2,"message":"no such capture"}]}"#,
+        ),
     })
     .await;
     let c = client(&server);
@@ -114,7 +134,10 @@ async fn download_answered_with_json_is_an_error() {
     assert!(matches!(err, Error::Api { status: 200, .. }), "{err:?}");
     assert_eq!(err.api_errors()[0].message, "capture not ready");
     let err = c.send_download(download_req()).await.unwrap_err();
-    assert!(matches!(err, Error::UnexpectedContentType { .. }), "{err:?}");
+    assert!(
+        matches!(err, Error::UnexpectedContentType { .. }),
+        "{err:?}"
+    );
     let err = c.send_download(download_req()).await.unwrap_err();
     assert!(matches!(err, Error::Api { status: 404, .. }), "{err:?}");
 }
@@ -174,11 +197,18 @@ fn numbered_pages(total: u64, per_page: u64) -> impl Fn(usize, &server::Recorded
     }
 }
 
-fn fetch_page(c: &Client, page: u32) -> impl Future<Output = Result<(Vec<u64>, Option<ResultInfo>), Error>> + use<> {
+fn fetch_page(
+    c: &Client,
+    page: u32,
+) -> impl Future<Output = Result<(Vec<u64>, Option<ResultInfo>), Error>> + use<> {
     let c = c.clone();
     async move {
         let resp = c
-            .send_json::<Vec<u64>>(RawRequest::new(Method::GET, "/items").query("page", page.to_string()).query("per_page", "2"))
+            .send_json::<Vec<u64>>(
+                RawRequest::new(Method::GET, "/items")
+                    .query("page", page.to_string())
+                    .query("per_page", "2"),
+            )
             .await?;
         Ok((resp.result, resp.result_info))
     }
@@ -193,7 +223,11 @@ async fn page_stream_follows_result_info() {
         .collect()
         .await;
     assert_eq!(items, [0, 1, 2, 3, 4]);
-    assert_eq!(server.count(), 3, "stops once page * per_page >= total_count");
+    assert_eq!(
+        server.count(),
+        3,
+        "stops once page * per_page >= total_count"
+    );
 }
 
 #[tokio::test]
