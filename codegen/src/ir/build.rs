@@ -8,8 +8,8 @@ use super::resources::{self, ResourceInput};
 use super::unions::{Defs, discriminate};
 use super::validate::check_value;
 use super::{
-    AuthHeader, AuthScheme, Body, Examples, Field, Ir, Operation, Origin, Pagination, Param, ParamLocation, Response,
-    Segment, Ty, TypeBody, TypeDef,
+    AuthHeader, AuthScheme, Body, Examples, Field, Ir, Operation, Pagination, Param, ParamLocation,
+    Response, Segment, Ty, TypeBody, TypeDef,
 };
 use crate::spec::curl::parse_curl;
 use crate::spec::error::{Source, SpecError, SpecErrors};
@@ -60,7 +60,9 @@ pub fn build(docs: &[Document]) -> Result<(Ir, Stats), SpecErrors> {
             DocumentKind::Reference => crate::spec::lexer::tokenize(source)
                 .and_then(|tokens| crate::spec::outline::reference_outline(source, &tokens))
                 .map(|o| outlines.push(o)),
-            DocumentKind::Page => crate::spec::page::page_operation(source).map(|op| pages.push((source, op))),
+            DocumentKind::Page => {
+                crate::spec::page::page_operation(source).map(|op| pages.push((source, op)))
+            }
         };
         if let Err(e) = result {
             errors.push(e);
@@ -86,12 +88,17 @@ pub fn build(docs: &[Document]) -> Result<(Ir, Stats), SpecErrors> {
         .iter()
         .flat_map(|o| o.resources.iter())
         .flat_map(|r| {
-            r.types
-                .iter()
-                .flat_map(|t| t.bullets.iter())
-                .chain(r.operations.iter().flat_map(|op| op.sections.iter().flat_map(|s| s.bullets.iter())))
+            r.types.iter().flat_map(|t| t.bullets.iter()).chain(
+                r.operations
+                    .iter()
+                    .flat_map(|op| op.sections.iter().flat_map(|s| s.bullets.iter())),
+            )
         })
-        .chain(pages.iter().flat_map(|(_, op)| op.sections.iter().flat_map(|s| s.bullets.iter())));
+        .chain(
+            pages
+                .iter()
+                .flat_map(|(_, op)| op.sections.iter().flat_map(|s| s.bullets.iter())),
+        );
     for bullet in all_bullets {
         stats.bullets += 1;
         if let Ok(span) = parse_span(bullet.span) {
@@ -115,19 +122,34 @@ pub fn build(docs: &[Document]) -> Result<(Ir, Stats), SpecErrors> {
             for ts in &res.types {
                 let section = format!("{} > Domain Types > {}", res.title, ts.heading);
                 match build_section(&ts.bullets, &registry, &mut stats.tree) {
-                    Ok(roots) => type_trees.push((outline.source, section, ts.heading.to_string(), ts.offset, roots, ri)),
+                    Ok(roots) => type_trees.push((
+                        outline.source,
+                        section,
+                        ts.heading.to_string(),
+                        ts.offset,
+                        roots,
+                        ri,
+                    )),
                     Err(e) => errors.push(tree_error(outline.source, section, e)),
                 }
             }
             for op in &res.operations {
-                if let Some(t) = op_section_trees(outline.source, res.title, op, &registry, &mut stats.tree, &mut errors) {
+                if let Some(t) = op_section_trees(
+                    outline.source,
+                    res.title,
+                    op,
+                    &registry,
+                    &mut stats.tree,
+                    &mut errors,
+                ) {
                     op_trees.push(t);
                 }
             }
         }
     }
     for (source, op) in &pages {
-        if let Some(t) = op_section_trees(*source, "", op, &registry, &mut stats.tree, &mut errors) {
+        if let Some(t) = op_section_trees(*source, "", op, &registry, &mut stats.tree, &mut errors)
+        {
             op_trees.push(t);
         }
     }
@@ -145,7 +167,11 @@ pub fn build(docs: &[Document]) -> Result<(Ir, Stats), SpecErrors> {
             for op in &res.operations {
                 match resources::segments(&op.path) {
                     Ok(s) => paths.push(s),
-                    Err(e) => errors.push(outline.source.error(&format!("{} > {}", res.title, op.title), op.offset, e)),
+                    Err(e) => errors.push(outline.source.error(
+                        &format!("{} > {}", res.title, op.title),
+                        op.offset,
+                        e,
+                    )),
                 }
                 ops.push(op_index);
                 op_index += 1;
@@ -161,41 +187,15 @@ pub fn build(docs: &[Document]) -> Result<(Ir, Stats), SpecErrors> {
     if !errors.is_empty() {
         return Err(SpecErrors(errors));
     }
-    // Position of each `#` section (in document order across outlines) → resource id.
-    let section_titles: Vec<String> = inputs.iter().map(|i| i.title.clone()).collect();
-    let has_ops: Vec<bool> = inputs.iter().map(|i| !i.op_paths.is_empty()).collect();
-    let mut section_ids: Vec<String> = Vec::new();
-
-    // Domain types: declare all (ids need the resource), then define.
+    // Resource ids, per `#` section in document order across outlines.
     let mut lowerer = Lowerer::new(&registry);
-    let (mut roots_preview, titles) = match resources::tree(
-        inputs
-            .iter()
-            .map(|i| ResourceInput {
-                title: i.title.clone(),
-                op_paths: i.op_paths.clone(),
-                operations: i.operations.clone(),
-                types: Vec::new(),
-            })
-            .collect(),
-    ) {
-        Ok(x) => x,
-        Err(e) => {
-            let source = outlines[0].source;
-            return Err(SpecErrors(vec![source.error("", 0, e)]));
-        }
+    let tree = match resources::tree(inputs.iter().map(ResourceInput::without_types).collect()) {
+        Ok(t) => t,
+        Err(e) => return Err(SpecErrors(vec![outlines[0].source.error("", 0, e)])),
     };
-    {
-        let mut with_ops = titles.iter();
-        for (i, _) in section_titles.iter().enumerate() {
-            let id = if has_ops[i] {
-                with_ops.next().map(|(_, id)| id.clone()).unwrap_or_default()
-            } else {
-                String::new()
-            };
-            section_ids.push(id);
-        }
-    }
+    let section_ids = tree.ids;
+    let mut roots_preview = tree.roots;
+
     let mut name_counts: HashMap<String, usize> = HashMap::new();
     for (_, _, heading, _, roots, _) in &type_trees {
         let name = root_name(roots).unwrap_or_else(|| heading.replace(' ', ""));
@@ -209,21 +209,42 @@ pub fn build(docs: &[Document]) -> Result<(Ir, Stats), SpecErrors> {
         for res in &outline.resources {
             let resource_id = section_ids.get(global_res_ix).cloned().unwrap_or_default();
             for _ in &res.types {
-                let Some((source, section, heading, offset, roots, _)) = tt_iter.next() else { break };
+                let Some((source, section, heading, offset, roots, _)) = tt_iter.next() else {
+                    break;
+                };
                 let Some(name) = root_name(roots) else {
-                    errors.push(source.error(section, *offset, "a domain type section needs exactly one `Name ...` root bullet"));
+                    errors.push(source.error(
+                        section,
+                        *offset,
+                        "a domain type section needs exactly one `Name ...` root bullet",
+                    ));
                     continue;
                 };
                 if roots.len() != 1 {
-                    errors.push(source.error(section, *offset, format!("domain type has {} root bullets, expected 1", roots.len())));
+                    errors.push(source.error(
+                        section,
+                        *offset,
+                        format!("domain type has {} root bullets, expected 1", roots.len()),
+                    ));
                     continue;
                 }
                 if name != heading.replace(' ', "") {
-                    errors.push(source.error(section, *offset, format!("heading `{heading}` does not name the type `{name}`")));
+                    errors.push(source.error(
+                        section,
+                        *offset,
+                        format!("heading `{heading}` does not name the type `{name}`"),
+                    ));
                     continue;
                 }
                 let id = if name_counts.get(&name).copied().unwrap_or(0) > 1 {
-                    format!("{name}@{}", if resource_id.is_empty() { "root" } else { &resource_id })
+                    format!(
+                        "{name}@{}",
+                        if resource_id.is_empty() {
+                            "root"
+                        } else {
+                            &resource_id
+                        }
+                    )
                 } else {
                     name.clone()
                 };
@@ -236,13 +257,14 @@ pub fn build(docs: &[Document]) -> Result<(Ir, Stats), SpecErrors> {
         }
     }
     if declared.iter().map(|d| d.0).collect::<HashSet<_>>().len() != declared.len() {
-        errors.push(outlines[0].source.error("", 0, "domain type declared twice"));
+        errors.push(
+            outlines[0]
+                .source
+                .error("", 0, "domain type declared twice"),
+        );
     }
     for (index, source, section, _, root) in &declared {
-        let ctx = Ctx {
-            section: section.clone(),
-            path: String::new(),
-        };
+        let ctx = Ctx::section(section.clone());
         if let Err(e) = lowerer.define_domain(*index, root, &ctx) {
             errors.push(lower_error(*source, e));
         }
@@ -278,7 +300,15 @@ pub fn build(docs: &[Document]) -> Result<(Ir, Stats), SpecErrors> {
     }
 
     // Merge the pages into the reference's operations.
-    let reference_count = outlines.iter().map(|o| o.resources.iter().map(|r| r.operations.len()).sum::<usize>()).sum::<usize>();
+    let reference_count = outlines
+        .iter()
+        .map(|o| {
+            o.resources
+                .iter()
+                .map(|r| r.operations.len())
+                .sum::<usize>()
+        })
+        .sum::<usize>();
     let page_drafts = drafts.split_off(reference_count.min(drafts.len()));
     let mut auth: Vec<AuthScheme> = Vec::new();
     for (_, page_op) in &pages {
@@ -306,7 +336,11 @@ pub fn build(docs: &[Document]) -> Result<(Ir, Stats), SpecErrors> {
             .iter_mut()
             .find(|d| d.op.method == page.op.method && d.op.path == page.op.path)
         else {
-            errors.push(source.error(&page.op.title, page.offset, "the page describes an operation the reference lacks"));
+            errors.push(source.error(
+                &page.op.title,
+                page.offset,
+                "the page describes an operation the reference lacks",
+            ));
             continue;
         };
         if let Err(message) = merge_page(&mut target.op, page.op) {
@@ -327,7 +361,10 @@ pub fn build(docs: &[Document]) -> Result<(Ir, Stats), SpecErrors> {
         operations.push(d.op);
     }
     for (i, op) in operations.iter_mut().enumerate() {
-        let section_ix = inputs.iter().position(|inp| inp.operations.contains(&i)).unwrap_or(0);
+        let section_ix = inputs
+            .iter()
+            .position(|inp| inp.operations.contains(&i))
+            .unwrap_or(0);
         op.resource = section_ids.get(section_ix).cloned().unwrap_or_default();
         op.auth = auth.iter().map(|a| a.name.clone()).collect();
     }
@@ -371,7 +408,7 @@ fn op_section_trees<'b>(
     source: Source<'b>,
     resource_title: &str,
     op: &'b OpSection<'b>,
-    registry: &Registry,
+    registry: &'b Registry,
     stats: &mut TreeStats,
     errors: &mut Vec<SpecError>,
 ) -> Option<OpTrees<'b>> {
@@ -417,9 +454,15 @@ fn prose_flags(description: &str) -> Vec<String> {
     let mut rest = description;
     while let Some(at) = rest.find('?') {
         let after = &rest[at + 1..];
-        let name: String = after.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+        let name: String = after
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
         let tail = &after[name.len()..];
-        if !name.is_empty() && (tail.starts_with("=true") || tail.starts_with("=false")) && !out.contains(&name) {
+        if !name.is_empty()
+            && (tail.starts_with("=true") || tail.starts_with("=false"))
+            && !out.contains(&name)
+        {
             out.push(name);
         }
         rest = after;
@@ -430,10 +473,7 @@ fn prose_flags(description: &str) -> Vec<String> {
 fn lower_operation(lowerer: &mut Lowerer<'_>, t: &OpTrees<'_>) -> Result<Operation, LowerError> {
     let op = t.op;
     let base = op_path(&t.resource_title, &op.title);
-    let ctx_for = |kind: SectionKind| Ctx {
-        section: format!("{base} > {}", kind.title()),
-        path: String::new(),
-    };
+    let ctx_for = |kind: SectionKind| Ctx::section(format!("{base} > {}", kind.title()));
     let segments = resources::segments(&op.path).map_err(|message| LowerError {
         offset: op.offset,
         ctx: ctx_for(SectionKind::Path),
@@ -465,7 +505,9 @@ fn lower_operation(lowerer: &mut Lowerer<'_>, t: &OpTrees<'_>) -> Result<Operati
         return Err(LowerError {
             offset: op.offset,
             ctx: ctx_for(SectionKind::Path),
-            message: format!("path parameters {path_names:?} differ from the template's placeholders {placeholders:?}"),
+            message: format!(
+                "path parameters {path_names:?} differ from the template's placeholders {placeholders:?}"
+            ),
         });
     }
     for name in prose_flags(&op.description) {
@@ -553,19 +595,22 @@ fn lower_operation(lowerer: &mut Lowerer<'_>, t: &OpTrees<'_>) -> Result<Operati
 fn read_examples(op: &OpSection<'_>, base: &str) -> Result<Examples, LowerError> {
     let fail = |offset: usize, message: String| LowerError {
         offset,
-        ctx: Ctx {
-            section: format!("{base} > Example"),
-            path: String::new(),
-        },
+        ctx: Ctx::section(format!("{base} > Example")),
         message,
     };
     let Some(curl_block) = &op.curl else {
         return Err(fail(op.offset, "the operation has no curl example".into()));
     };
-    let curl = parse_curl(&curl_block.text).map_err(|e| fail(curl_block.offset, format!("cannot read the curl example: {e}")))?;
+    let curl = parse_curl(&curl_block.text).map_err(|e| {
+        fail(
+            curl_block.offset,
+            format!("cannot read the curl example: {e}"),
+        )
+    })?;
     let request = match &curl.data {
         Some(data) => Some(
-            serde_json::from_str(data).map_err(|e| fail(curl_block.offset, format!("curl body is not JSON: {e}")))?,
+            serde_json::from_str(data)
+                .map_err(|e| fail(curl_block.offset, format!("curl body is not JSON: {e}")))?,
         ),
         None => None,
     };
@@ -605,7 +650,10 @@ fn rename_op(op: &mut Operation, rename: &HashMap<String, String>) {
 /// Checks that a page agrees with the reference on an operation and adds what only it says.
 fn merge_page(target: &mut Operation, page: Operation) -> Result<(), String> {
     if target.title != page.title {
-        return Err(format!("title `{}` differs from the reference's `{}`", page.title, target.title));
+        return Err(format!(
+            "title `{}` differs from the reference's `{}`",
+            page.title, target.title
+        ));
     }
     let declared: Vec<&Param> = target.params.iter().filter(|p| !p.from_prose).collect();
     let page_declared: Vec<&Param> = page.params.iter().filter(|p| !p.from_prose).collect();
@@ -613,19 +661,27 @@ fn merge_page(target: &mut Operation, page: Operation) -> Result<(), String> {
         return Err("the page lists different parameters".into());
     }
     for (a, b) in declared.iter().zip(&page_declared) {
-        if a.field.name != b.field.name || a.field.ty != b.field.ty || a.field.required != b.field.required {
-            return Err(format!("parameter `{}` differs between the page and the reference", b.field.name));
+        if a.field.name != b.field.name
+            || a.field.ty != b.field.ty
+            || a.field.required != b.field.required
+        {
+            return Err(format!(
+                "parameter `{}` differs between the page and the reference",
+                b.field.name
+            ));
         }
     }
-    let constraints: Vec<_> = page_declared.iter().map(|p| p.field.constraints.clone()).collect();
-    let mut k = 0;
-    for p in target.params.iter_mut().filter(|p| !p.from_prose) {
-        for c in &constraints[k] {
-            if !p.field.constraints.contains(c) {
-                p.field.constraints.push(c.clone());
+    let constraints: Vec<_> = page_declared
+        .iter()
+        .map(|p| p.field.constraints.clone())
+        .collect();
+    let declared = target.params.iter_mut().filter(|p| !p.from_prose);
+    for (p, page_constraints) in declared.zip(constraints) {
+        for c in page_constraints {
+            if !p.field.constraints.contains(&c) {
+                p.field.constraints.push(c);
             }
         }
-        k += 1;
     }
     match (&mut target.body, &page.body) {
         (Some(a), Some(b)) if a.ty == b.ty => a.content_type = b.content_type.clone(),
@@ -633,8 +689,23 @@ fn merge_page(target: &mut Operation, page: Operation) -> Result<(), String> {
         _ => return Err("the request body differs between the page and the reference".into()),
     }
     let same_response = match (&target.response, &page.response) {
-        (Response::Envelope { result: a, fields: fa, .. }, Response::Envelope { result: b, fields: fb, .. }) => {
-            a == b && fa.iter().map(|f| (&f.name, &f.ty, f.required)).eq(fb.iter().map(|f| (&f.name, &f.ty, f.required)))
+        (
+            Response::Envelope {
+                result: a,
+                fields: fa,
+                ..
+            },
+            Response::Envelope {
+                result: b,
+                fields: fb,
+                ..
+            },
+        ) => {
+            a == b
+                && fa
+                    .iter()
+                    .map(|f| (&f.name, &f.ty, f.required))
+                    .eq(fb.iter().map(|f| (&f.name, &f.ty, f.required)))
         }
         (a, b) => std::mem::discriminant(a) == std::mem::discriminant(b),
     };
@@ -649,7 +720,11 @@ fn merge_page(target: &mut Operation, page: Operation) -> Result<(), String> {
     Ok(())
 }
 
-fn fill_resource_types(roots: &mut [super::Resource], section_ids: &[String], types_per_section: &[Vec<String>]) {
+fn fill_resource_types(
+    roots: &mut [super::Resource],
+    section_ids: &[String],
+    types_per_section: &[Vec<String>],
+) {
     for r in roots {
         for (i, id) in section_ids.iter().enumerate() {
             if *id == r.id {
@@ -662,13 +737,20 @@ fn fill_resource_types(roots: &mut [super::Resource], section_ids: &[String], ty
 
 /// Removes shapes no operation or domain type reaches (leftovers of checked expansions).
 fn drop_unreachable(ir: &mut Ir) {
-    let by_id: HashMap<String, usize> = ir.shapes.iter().enumerate().map(|(i, s)| (s.id.clone(), i)).collect();
+    let by_id: HashMap<String, usize> = ir
+        .shapes
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.id.clone(), i))
+        .collect();
     let mut seen = vec![false; ir.shapes.len()];
     let mut stack: Vec<Ty> = Vec::new();
     let push_body = |body: &TypeBody, stack: &mut Vec<Ty>| match body {
         TypeBody::Object { fields } => stack.extend(fields.iter().map(|f| f.ty.clone())),
         TypeBody::Alias { target } => stack.push(target.clone()),
-        TypeBody::Union { alternatives, .. } => stack.extend(alternatives.iter().map(|a| a.ty.clone())),
+        TypeBody::Union { alternatives, .. } => {
+            stack.extend(alternatives.iter().map(|a| a.ty.clone()))
+        }
         TypeBody::Enum { .. } => {}
     };
     for t in &ir.types {
@@ -708,6 +790,27 @@ fn drop_unreachable(ir: &mut Ir) {
         i += 1;
         seen[i - 1]
     });
+    // Keep anonymous ids contiguous (`~1`, `~2`, ...) after pruning.
+    let mut rename = HashMap::new();
+    let mut k = 0;
+    for s in &mut ir.shapes {
+        if s.id.starts_with('~') {
+            k += 1;
+            let new = format!("~{k}");
+            rename.insert(std::mem::replace(&mut s.id, new.clone()), new);
+        }
+    }
+    for def in ir.types.iter_mut().chain(ir.shapes.iter_mut()) {
+        super::lower::rename_body(&mut def.body, &rename);
+        if let Some(same) = &mut def.same_shape_as {
+            if let Some(new) = rename.get(same) {
+                *same = new.clone();
+            }
+        }
+    }
+    for op in &mut ir.operations {
+        rename_op(op, &rename);
+    }
 }
 
 fn analyze_unions(ir: &mut Ir) {
@@ -724,7 +827,11 @@ fn analyze_unions(ir: &mut Ir) {
         out
     };
     for (is_type, i, d) in decisions {
-        let def: &mut TypeDef = if is_type { &mut ir.types[i] } else { &mut ir.shapes[i] };
+        let def: &mut TypeDef = if is_type {
+            &mut ir.types[i]
+        } else {
+            &mut ir.shapes[i]
+        };
         if let TypeBody::Union { discrimination, .. } = &mut def.body {
             *discrimination = d;
         }
@@ -738,12 +845,20 @@ fn set_pagination(ir: &mut Ir) {
             .iter()
             .enumerate()
             .filter_map(|(i, op)| {
-                let Response::Envelope { result, result_info, .. } = &op.response else {
+                let Response::Envelope {
+                    result,
+                    result_info,
+                    ..
+                } = &op.response
+                else {
                     return None;
                 };
                 if let Some(fields) = defs.object_fields(result) {
                     let cursor = fields.iter().find(|f| {
-                        f.ty == Ty::String && op.params_in(ParamLocation::Query).any(|p| p.field.name == f.name)
+                        f.ty == Ty::String
+                            && op
+                                .params_in(ParamLocation::Query)
+                                .any(|p| p.field.name == f.name)
                     });
                     let items = fields.iter().find(|f| matches!(f.ty, Ty::Array { .. }));
                     if let (Some(c), Some(items)) = (cursor, items) {
@@ -756,7 +871,8 @@ fn set_pagination(ir: &mut Ir) {
                         ));
                     }
                 }
-                (*result_info && matches!(result, Ty::Array { .. })).then_some((i, Pagination::Pages))
+                (*result_info && matches!(result, Ty::Array { .. }))
+                    .then_some((i, Pagination::Pages))
             })
             .collect()
     };
@@ -769,7 +885,12 @@ fn set_pagination(ir: &mut Ir) {
 
 /// Checks every example against its operation, and the curl commands against the method, path
 /// and auth schemes; records the base URL the curl commands share.
-fn check_examples(ir: &mut Ir, sources: &[(Source<'_>, usize)], stats: &mut Stats, errors: &mut Vec<SpecError>) {
+fn check_examples(
+    ir: &mut Ir,
+    sources: &[(Source<'_>, usize)],
+    stats: &mut Stats,
+    errors: &mut Vec<SpecError>,
+) {
     let defs = Defs::new(ir.types.iter().chain(&ir.shapes));
     let mut base_url: Option<String> = None;
     for (op, (source, offset)) in ir.operations.iter().zip(sources) {
@@ -777,26 +898,57 @@ fn check_examples(ir: &mut Ir, sources: &[(Source<'_>, usize)], stats: &mut Stat
         match parse_curl(&op.examples.curl) {
             Ok(curl) => {
                 if curl.method != op.method.as_str() {
-                    errors.push(source.error(&here, *offset, format!("curl uses {} for a {} operation", curl.method, op.method.as_str())));
+                    errors.push(source.error(
+                        &here,
+                        *offset,
+                        format!(
+                            "curl uses {} for a {} operation",
+                            curl.method,
+                            op.method.as_str()
+                        ),
+                    ));
                 }
                 let expected_tail = expected_url_path(&op.segments);
                 match curl.url.strip_suffix(&expected_tail) {
                     Some(base) => match &base_url {
-                        Some(b) if b != base => errors.push(source.error(&here, *offset, format!("curl base URL `{base}` differs from `{b}`"))),
+                        Some(b) if b != base => errors.push(source.error(
+                            &here,
+                            *offset,
+                            format!("curl base URL `{base}` differs from `{b}`"),
+                        )),
                         Some(_) => {}
                         None => base_url = Some(base.to_string()),
                     },
-                    None => errors.push(source.error(&here, *offset, format!("curl URL `{}` does not end with `{expected_tail}`", curl.url))),
+                    None => errors.push(source.error(
+                        &here,
+                        *offset,
+                        format!(
+                            "curl URL `{}` does not end with `{expected_tail}`",
+                            curl.url
+                        ),
+                    )),
                 }
-                let known = |name: &str| ir.auth.iter().any(|a| a.headers.iter().any(|h| h.name.eq_ignore_ascii_case(name)));
+                let known = |name: &str| {
+                    ir.auth
+                        .iter()
+                        .any(|a| a.headers.iter().any(|h| h.name.eq_ignore_ascii_case(name)))
+                };
                 if !ir.auth.is_empty() && !curl.headers.iter().any(|(n, _)| known(n)) {
-                    errors.push(source.error(&here, *offset, "curl sends no header of a known auth scheme"));
+                    errors.push(source.error(
+                        &here,
+                        *offset,
+                        "curl sends no header of a known auth scheme",
+                    ));
                 }
                 if curl.data.is_some() != op.examples.request.is_some() {
                     errors.push(source.error(&here, *offset, "curl body could not be read"));
                 }
             }
-            Err(e) => errors.push(source.error(&here, *offset, format!("cannot read the curl example: {e}"))),
+            Err(e) => errors.push(source.error(
+                &here,
+                *offset,
+                format!("cannot read the curl example: {e}"),
+            )),
         }
         if let Some(value) = &op.examples.request {
             stats.request_examples += 1;
@@ -805,13 +957,21 @@ fn check_examples(ir: &mut Ir, sources: &[(Source<'_>, usize)], stats: &mut Stat
                 None => Err("the operation documents no body".to_string()),
             };
             if let Err(e) = checked {
-                errors.push(source.error(&here, *offset, format!("request body example does not fit: {e}")));
+                errors.push(source.error(
+                    &here,
+                    *offset,
+                    format!("request body example does not fit: {e}"),
+                ));
             }
         }
         if let Some(value) = &op.examples.response {
             stats.response_examples += 1;
             if let Err(e) = check_response(&defs, &op.response, value) {
-                errors.push(source.error(&here, *offset, format!("response example does not fit: {e}")));
+                errors.push(source.error(
+                    &here,
+                    *offset,
+                    format!("response example does not fit: {e}"),
+                ));
             }
         }
     }
@@ -819,36 +979,45 @@ fn check_examples(ir: &mut Ir, sources: &[(Source<'_>, usize)], stats: &mut Stat
 }
 
 /// Checks a whole response example (the envelope) against a response.
-pub fn check_response(defs: &Defs<'_>, response: &Response, value: &serde_json::Value) -> Result<(), super::ValueError> {
+pub fn check_response(
+    defs: &Defs<'_>,
+    response: &Response,
+    value: &serde_json::Value,
+) -> Result<(), super::ValueError> {
+    let fail = |pointer: String, message: String| Err(super::ValueError { pointer, message });
     match response {
         Response::Envelope { result, fields, .. } => {
-            let mut all = fields.clone();
-            all.push(Field {
-                name: "result".into(),
-                ty: result.clone(),
-                required: true,
-                description: String::new(),
-                constraints: Vec::new(),
-            });
-            let envelope = TypeDef {
-                id: "envelope".into(),
-                name: None,
-                body: TypeBody::Object { fields: all },
-                origin: Origin::Anonymous,
-                description: String::new(),
-                resource: None,
-                same_shape_as: None,
-                used_at: Vec::new(),
+            let serde_json::Value::Object(map) = value else {
+                return fail(String::new(), "expected the envelope object".into());
             };
-            let mut with_env = Defs(defs.0.clone());
-            with_env.0.insert("envelope", &envelope);
-            check_value(&with_env, &Ty::Ref { id: "envelope".into() }, value)
+            let declared = |key: &str| key == "result" || fields.iter().any(|f| f.name == key);
+            if let Some(key) = map.keys().find(|k| !declared(k)) {
+                return fail(format!("/{key}"), "key not declared by the type".into());
+            }
+            let result_field = (String::from("result"), result, true);
+            let all = fields
+                .iter()
+                .map(|f| (f.name.clone(), &f.ty, f.required))
+                .chain(std::iter::once(result_field));
+            for (name, ty, required) in all {
+                match map.get(&name) {
+                    Some(v) => check_value(defs, ty, v).map_err(|mut e| {
+                        e.pointer = format!("/{name}{}", e.pointer);
+                        e
+                    })?,
+                    None if required => {
+                        return fail(format!("/{name}"), "required field missing".into());
+                    }
+                    None => {}
+                }
+            }
+            Ok(())
         }
         Response::Json { ty } => check_value(defs, ty, value),
-        Response::Binary { .. } | Response::None => Err(super::ValueError {
-            pointer: String::new(),
-            message: "the operation documents no JSON response".into(),
-        }),
+        Response::Binary { .. } | Response::None => fail(
+            String::new(),
+            "the operation documents no JSON response".into(),
+        ),
     }
 }
 

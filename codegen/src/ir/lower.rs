@@ -14,6 +14,8 @@
 //! definition's: that is how the reference's repeated expansions are checked.
 
 use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
+use std::rc::Rc;
 
 use super::{Alternative, Constraint, Field, Origin, Ty, TypeBody, TypeDef};
 use crate::spec::texpr::{Span, TExpr, VariantSpan};
@@ -22,8 +24,9 @@ use crate::spec::tree::{Node, Registry};
 /// Where something is being lowered: for `used_at` and errors.
 #[derive(Debug, Clone)]
 pub struct Ctx {
-    /// `Resource > Operation > Section` or `Resource > Domain Types > Heading`.
-    pub section: String,
+    /// `Resource > Operation > Section` or `Resource > Domain Types > Heading` (shared: every
+    /// field of a section carries it).
+    pub section: Rc<str>,
     /// Dotted field path below the section.
     pub path: String,
 }
@@ -49,10 +52,18 @@ impl Ctx {
         }
     }
 
+    /// The context at the top of a section.
+    pub fn section(section: String) -> Ctx {
+        Ctx {
+            section: Rc::from(section),
+            path: String::new(),
+        }
+    }
+
     /// `section > path`, as stored in `used_at`.
     pub fn place(&self) -> String {
         if self.path.is_empty() {
-            self.section.clone()
+            self.section.to_string()
         } else {
             format!("{} > {}", self.section, self.path)
         }
@@ -107,12 +118,20 @@ impl<'r> Lowerer<'r> {
     }
 
     /// Declares a domain type before any body is lowered, so references resolve in any order.
-    pub fn declare_domain(&mut self, id: String, name: &str, resource: &str, description: &str) -> usize {
+    pub fn declare_domain(
+        &mut self,
+        id: String,
+        name: &str,
+        resource: &str,
+        description: &str,
+    ) -> usize {
         let index = self.defs.len();
         self.defs.push(TypeDef {
             id,
             name: Some(name.to_string()),
-            body: TypeBody::Alias { target: Ty::Unknown },
+            body: TypeBody::Alias {
+                target: Ty::Unknown,
+            },
             origin: Origin::Domain,
             description: description.to_string(),
             resource: Some(resource.to_string()),
@@ -129,7 +148,12 @@ impl<'r> Lowerer<'r> {
     }
 
     /// Lowers the root bullet of a domain-type section into the declared definition.
-    pub fn define_domain(&mut self, index: usize, root: &Node<'_>, ctx: &Ctx) -> Result<(), LowerError> {
+    pub fn define_domain(
+        &mut self,
+        index: usize,
+        root: &Node<'_>,
+        ctx: &Ctx,
+    ) -> Result<(), LowerError> {
         let body = match &root.span {
             Span::NamedObj { .. } => TypeBody::Object {
                 fields: self.fields(&root.children, ctx)?,
@@ -161,7 +185,10 @@ impl<'r> Lowerer<'r> {
 
     /// Lowers one field node.
     pub fn field(&mut self, node: &Node<'_>, ctx: &Ctx) -> Result<Field, LowerError> {
-        let Span::Field { name, optional, ty, .. } = &node.span else {
+        let Span::Field {
+            name, optional, ty, ..
+        } = &node.span
+        else {
             return Err(LowerError {
                 offset: node.bullet.offset,
                 ctx: ctx.clone(),
@@ -187,7 +214,13 @@ impl<'r> Lowerer<'r> {
     }
 
     /// Lowers a type expression whose expansion is `children`.
-    pub fn ty(&mut self, expr: &TExpr, children: &[Node<'_>], ctx: &Ctx, offset: usize) -> Result<Ty, LowerError> {
+    pub fn ty(
+        &mut self,
+        expr: &TExpr,
+        children: &[Node<'_>],
+        ctx: &Ctx,
+        offset: usize,
+    ) -> Result<Ty, LowerError> {
         Ok(match expr {
             TExpr::String => Ty::String,
             TExpr::Number => Ty::Number,
@@ -197,13 +230,21 @@ impl<'r> Lowerer<'r> {
             TExpr::Map => Ty::Map {
                 values: Box::new(Ty::String),
             },
-            TExpr::Lit(value) => Ty::Literal { value: value.clone() },
+            TExpr::Lit(value) => Ty::Literal {
+                value: value.clone(),
+            },
             TExpr::Array(inner) => Ty::Array {
                 items: Box::new(self.ty(inner, children, &ctx.items(), offset)?),
             },
             TExpr::Object(_) => {
                 let fields = self.fields(children, ctx)?;
-                self.fresh(None, TypeBody::Object { fields }, Origin::Anonymous, "", ctx)
+                self.fresh(
+                    None,
+                    TypeBody::Object { fields },
+                    Origin::Anonymous,
+                    "",
+                    ctx,
+                )
             }
             TExpr::Union { .. } => {
                 let body = self.union_body(children, ctx)?;
@@ -215,10 +256,23 @@ impl<'r> Lowerer<'r> {
 
     /// A fresh anonymous object (an operation's body or a response without envelope).
     pub fn object(&mut self, fields: Vec<Field>, ctx: &Ctx) -> Ty {
-        self.fresh(None, TypeBody::Object { fields }, Origin::Anonymous, "", ctx)
+        self.fresh(
+            None,
+            TypeBody::Object { fields },
+            Origin::Anonymous,
+            "",
+            ctx,
+        )
     }
 
-    fn fresh(&mut self, name: Option<&str>, body: TypeBody, origin: Origin, description: &str, ctx: &Ctx) -> Ty {
+    fn fresh(
+        &mut self,
+        name: Option<&str>,
+        body: TypeBody,
+        origin: Origin,
+        description: &str,
+        ctx: &Ctx,
+    ) -> Ty {
         let index = self.defs.len();
         self.defs.push(TypeDef {
             id: temp_id(index),
@@ -235,7 +289,13 @@ impl<'r> Lowerer<'r> {
 
     /// A bare reference: to a known name (checking any expansion printed under it), or to a name
     /// only signatures know (`ResponseInfo`), defined by its first expansion.
-    fn named_ref(&mut self, name: &str, children: &[Node<'_>], ctx: &Ctx, offset: usize) -> Result<Ty, LowerError> {
+    fn named_ref(
+        &mut self,
+        name: &str,
+        children: &[Node<'_>],
+        ctx: &Ctx,
+        offset: usize,
+    ) -> Result<Ty, LowerError> {
         if let Some(&index) = self.named.get(name) {
             let place = ctx.place();
             let def = &mut self.defs[index];
@@ -257,7 +317,9 @@ impl<'r> Lowerer<'r> {
             return Err(LowerError {
                 offset,
                 ctx: ctx.clone(),
-                message: format!("`{name}` names more than one domain type; a reference to it is ambiguous"),
+                message: format!(
+                    "`{name}` names more than one domain type; a reference to it is ambiguous"
+                ),
             });
         }
         let body = match self.registry.typedefs.get(name) {
@@ -275,8 +337,18 @@ impl<'r> Lowerer<'r> {
     }
 
     /// Lowers the children printed under a named reference, for comparison only.
-    fn expansion(&mut self, name: &str, children: &[Node<'_>], ctx: &Ctx, offset: usize, object: bool) -> Result<Ty, LowerError> {
-        let is_union = matches!(self.registry.typedefs.get(name), Some(TExpr::Union { .. } | TExpr::Lit(_)));
+    fn expansion(
+        &mut self,
+        name: &str,
+        children: &[Node<'_>],
+        ctx: &Ctx,
+        offset: usize,
+        object: bool,
+    ) -> Result<Ty, LowerError> {
+        let is_union = matches!(
+            self.registry.typedefs.get(name),
+            Some(TExpr::Union { .. } | TExpr::Lit(_))
+        );
         let body = if is_union {
             self.union_body(children, ctx)?
         } else if object {
@@ -287,7 +359,9 @@ impl<'r> Lowerer<'r> {
             return Err(LowerError {
                 offset,
                 ctx: ctx.clone(),
-                message: format!("`{name}` is not an object or union but children are printed under it"),
+                message: format!(
+                    "`{name}` is not an object or union but children are printed under it"
+                ),
             });
         };
         Ok(self.fresh(None, body, Origin::Anonymous, "", ctx))
@@ -302,8 +376,14 @@ impl<'r> Lowerer<'r> {
                     name: None,
                     ty: Ty::Literal { value: s.clone() },
                 },
-                Span::Variant(VariantSpan::String) => Alternative { name: None, ty: Ty::String },
-                Span::Variant(VariantSpan::True) => Alternative { name: None, ty: Ty::True },
+                Span::Variant(VariantSpan::String) => Alternative {
+                    name: None,
+                    ty: Ty::String,
+                },
+                Span::Variant(VariantSpan::True) => Alternative {
+                    name: None,
+                    ty: Ty::True,
+                },
                 Span::NamedObj { name, .. } => {
                     let alt_ctx = ctx.child(name);
                     let ty = if self.named.contains_key(name) {
@@ -311,7 +391,13 @@ impl<'r> Lowerer<'r> {
                     } else {
                         let fields = self.fields(&child.children, &alt_ctx)?;
                         let description = child.bullet.description.to_string();
-                        self.fresh(Some(name), TypeBody::Object { fields }, Origin::Variant, &description, &alt_ctx)
+                        self.fresh(
+                            Some(name),
+                            TypeBody::Object { fields },
+                            Origin::Variant,
+                            &description,
+                            &alt_ctx,
+                        )
                     };
                     Alternative {
                         name: Some(name.clone()),
@@ -361,7 +447,12 @@ impl Lowerer<'_> {
     /// Merges structurally identical definitions and assigns final ids.
     pub fn canonicalize(self) -> Canonical {
         let n = self.defs.len();
-        let index_of: HashMap<&str, usize> = self.defs.iter().enumerate().map(|(i, d)| (d.id.as_str(), i)).collect();
+        let index_of: HashMap<&str, usize> = self
+            .defs
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.id.as_str(), i))
+            .collect();
         let mut numbers = Numbering {
             defs: &self.defs,
             index_of: &index_of,
@@ -373,14 +464,24 @@ impl Lowerer<'_> {
         for i in 0..n {
             numbers.full(i);
         }
-        let full: Vec<usize> = numbers.full.iter().map(|x| x.unwrap_or(usize::MAX)).collect();
-        let structural: Vec<usize> = numbers.structural.iter().map(|x| x.unwrap_or(usize::MAX)).collect();
+        let full: Vec<usize> = numbers
+            .full
+            .iter()
+            .map(|x| x.unwrap_or(usize::MAX))
+            .collect();
+        let structural: Vec<usize> = numbers
+            .structural
+            .iter()
+            .map(|x| x.unwrap_or(usize::MAX))
+            .collect();
 
-        let mismatches = self
+        let mismatches: Vec<LowerError> = self
             .pending
             .iter()
             .filter_map(|p| {
-                let Ty::Ref { id } = &p.expansion else { return None };
+                let Ty::Ref { id } = &p.expansion else {
+                    return None;
+                };
                 let got = index_of.get(id.as_str()).map(|&i| structural[i]);
                 (got != Some(structural[p.def])).then(|| LowerError {
                     offset: p.offset,
@@ -435,21 +536,45 @@ impl Lowerer<'_> {
             };
             taken.insert(final_id[i].clone());
         }
-        let rename: HashMap<String, String> = (0..n).map(|i| (self.defs[i].id.clone(), final_id[rep[i]].clone())).collect();
+        let rename: HashMap<String, String> = (0..n)
+            .map(|i| (self.defs[i].id.clone(), final_id[rep[i]].clone()))
+            .collect();
+        let mismatches: Vec<LowerError> = mismatches;
 
-        let mut merged: Vec<TypeDef> = self.defs.clone();
-        for (i, def) in self.defs.iter().enumerate() {
+        drop(index_of);
+        let mut merged: Vec<TypeDef> = self.defs;
+        let index_of: HashMap<String, usize> = merged
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.id.clone(), i))
+            .collect();
+        // An expansion that matches its definition may still know more (the page's constraints).
+        for p in &self.pending {
+            if let Ty::Ref { id } = &p.expansion {
+                if let Some(&j) = index_of.get(id) {
+                    if has_constraints(&merged[j].body) {
+                        let body = merged[j].body.clone();
+                        merge_constraints(&mut merged[p.def].body, &body);
+                    }
+                }
+            }
+        }
+        for i in 0..n {
             let r = rep[i];
             if r == i {
                 continue;
             }
-            let (used, body) = (def.used_at.clone(), def.body.clone());
+            let used = std::mem::take(&mut merged[i].used_at);
+            let description = std::mem::take(&mut merged[i].description);
+            let body =
+                std::mem::replace(&mut merged[i].body, TypeBody::Enum { values: Vec::new() });
             let target = &mut merged[r];
             target.used_at.extend(used);
             merge_constraints(&mut target.body, &body);
-            if target.description.is_empty() && !def.description.is_empty() {
-                target.description = def.description.clone();
+            if target.description.is_empty() && !description.is_empty() {
+                target.description = description;
             }
+            merged[i].body = body;
         }
         let mut types = Vec::new();
         let mut shapes = Vec::new();
@@ -534,7 +659,7 @@ impl Numbering<'_> {
             TypeBody::Enum { values } => {
                 key.push_str("E[");
                 for v in values {
-                    key.push_str(&format!("{v:?},"));
+                    let _ = write!(key, "{v:?},");
                 }
                 key.push(']');
             }
@@ -567,7 +692,9 @@ impl Numbering<'_> {
             Ty::Boolean => out.push('b'),
             Ty::Unknown => out.push('u'),
             Ty::True => out.push('t'),
-            Ty::Literal { value } => out.push_str(&format!("l{value:?}")),
+            Ty::Literal { value } => {
+                let _ = write!(out, "l{value:?}");
+            }
             Ty::Map { values } => {
                 out.push_str("m(");
                 self.ty_key(values, out);
@@ -581,12 +708,18 @@ impl Numbering<'_> {
             Ty::Ref { id } => match self.index_of.get(id.as_str()) {
                 Some(&j) => {
                     let x = self.full(j);
-                    out.push_str(&format!("@{x}"));
+                    let _ = write!(out, "@{x}");
                 }
-                None => out.push_str(&format!("?{id}")),
+                None => {
+                    let _ = write!(out, "?{id}");
+                }
             },
         }
     }
+}
+
+fn has_constraints(body: &TypeBody) -> bool {
+    matches!(body, TypeBody::Object { fields } if fields.iter().any(|f| !f.constraints.is_empty()))
 }
 
 fn merge_constraints(target: &mut TypeBody, other: &TypeBody) {
@@ -623,7 +756,9 @@ pub fn rename_body(body: &mut TypeBody, rename: &HashMap<String, String>) {
     match body {
         TypeBody::Object { fields } => fields.iter_mut().for_each(|f| rename_ty(&mut f.ty, rename)),
         TypeBody::Alias { target } => rename_ty(target, rename),
-        TypeBody::Union { alternatives, .. } => alternatives.iter_mut().for_each(|a| rename_ty(&mut a.ty, rename)),
+        TypeBody::Union { alternatives, .. } => alternatives
+            .iter_mut()
+            .for_each(|a| rename_ty(&mut a.ty, rename)),
         TypeBody::Enum { .. } => {}
     }
 }

@@ -56,7 +56,9 @@ impl Ir {
 
     /// Looks an operation up by method and path template.
     pub fn operation(&self, method: Method, path: &str) -> Option<&Operation> {
-        self.operations.iter().find(|o| o.method == method && o.path == path)
+        self.operations
+            .iter()
+            .find(|o| o.method == method && o.path == path)
     }
 }
 

@@ -19,6 +19,18 @@ pub struct ResourceInput {
     pub types: Vec<String>,
 }
 
+impl ResourceInput {
+    /// A copy without the type list (the tree only needs titles, paths and operations).
+    pub fn without_types(&self) -> ResourceInput {
+        ResourceInput {
+            title: self.title.clone(),
+            op_paths: self.op_paths.clone(),
+            operations: self.operations.clone(),
+            types: Vec::new(),
+        }
+    }
+}
+
 /// Splits a path template into segments.
 pub fn segments(path: &str) -> Result<Vec<Segment>, String> {
     let Some(rest) = path.strip_prefix('/') else {
@@ -36,15 +48,20 @@ fn segment(text: &str) -> Result<Segment, String> {
     while !rest.is_empty() {
         match rest.find('{') {
             Some(0) => {
-                let close = rest.find('}').ok_or_else(|| format!("unclosed `{{` in `{text}`"))?;
+                let close = rest
+                    .find('}')
+                    .ok_or_else(|| format!("unclosed `{{` in `{text}`"))?;
                 let name = &rest[1..close];
-                if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+                if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+                {
                     return Err(format!("bad parameter name `{name}` in `{text}`"));
                 }
                 if matches!(parts.last(), Some(Segment::Param { .. })) {
                     return Err(format!("two parameters without a separator in `{text}`"));
                 }
-                parts.push(Segment::Param { name: name.to_string() });
+                parts.push(Segment::Param {
+                    name: name.to_string(),
+                });
                 rest = &rest[close + 1..];
             }
             found => {
@@ -53,7 +70,9 @@ fn segment(text: &str) -> Result<Segment, String> {
                 if literal.contains('}') {
                     return Err(format!("stray `}}` in `{text}`"));
                 }
-                parts.push(Segment::Literal { text: literal.to_string() });
+                parts.push(Segment::Literal {
+                    text: literal.to_string(),
+                });
                 rest = &rest[end..];
             }
         }
@@ -89,8 +108,17 @@ fn render(segments: &[Segment]) -> String {
     segments.iter().map(|s| format!("/{}", one(s))).collect()
 }
 
-/// Builds the tree. Sections without operations (the document's root) are skipped.
-pub fn tree(inputs: Vec<ResourceInput>) -> Result<(Vec<Resource>, Vec<(String, String)>), String> {
+/// The resource tree and, per input section, its resource id.
+pub struct ResourceTree {
+    /// Root resources with their children.
+    pub roots: Vec<Resource>,
+    /// Per input, in input order: its dotted id, or empty for a section without operations.
+    pub ids: Vec<String>,
+}
+
+/// Builds the tree. Sections without operations (the document's root) get no resource.
+pub fn tree(inputs: Vec<ResourceInput>) -> Result<ResourceTree, String> {
+    let has_ops: Vec<bool> = inputs.iter().map(|i| !i.op_paths.is_empty()).collect();
     struct Flat {
         prefix: Vec<Segment>,
         module: String,
@@ -99,17 +127,25 @@ pub fn tree(inputs: Vec<ResourceInput>) -> Result<(Vec<Resource>, Vec<(String, S
     }
     let mut flat = Vec::new();
     for input in inputs {
-        let Some(first) = input.op_paths.first() else { continue };
+        let Some(first) = input.op_paths.first() else {
+            continue;
+        };
         let mut len = first.len();
         for p in &input.op_paths {
             len = len.min(p.iter().zip(first).take_while(|(a, b)| a == b).count());
         }
         let mut prefix = first[..len].to_vec();
-        while matches!(prefix.last(), Some(Segment::Param { .. } | Segment::Compound { .. })) {
+        while matches!(
+            prefix.last(),
+            Some(Segment::Param { .. } | Segment::Compound { .. })
+        ) {
             prefix.pop();
         }
         let Some(Segment::Literal { text }) = prefix.last() else {
-            return Err(format!("the operations of `{}` share no literal path prefix", input.title));
+            return Err(format!(
+                "the operations of `{}` share no literal path prefix",
+                input.title
+            ));
         };
         let module = text.clone();
         flat.push(Flat {
@@ -123,7 +159,11 @@ pub fn tree(inputs: Vec<ResourceInput>) -> Result<(Vec<Resource>, Vec<(String, S
         let mut best: Option<usize> = None;
         for j in 0..flat.len() {
             let (a, b) = (&flat[j].prefix, &flat[i].prefix);
-            if i != j && a.len() < b.len() && b.starts_with(a) && best.is_none_or(|k| flat[k].prefix.len() < a.len()) {
+            if i != j
+                && a.len() < b.len()
+                && b.starts_with(a)
+                && best.is_none_or(|k| flat[k].prefix.len() < a.len())
+            {
                 best = Some(j);
             }
         }
@@ -154,8 +194,23 @@ pub fn tree(inputs: Vec<ResourceInput>) -> Result<(Vec<Resource>, Vec<(String, S
             ));
         }
     }
-    let titles: Vec<(String, String)> = flat.iter().zip(&ids).map(|(f, id)| (f.input.title.clone(), id.clone())).collect();
-    fn assemble(i: usize, flat: &mut Vec<Option<Flat>>, parents: &[Option<usize>], ids: &[String]) -> Option<Resource> {
+    let mut flat_ids = ids.iter();
+    let per_input: Vec<String> = has_ops
+        .iter()
+        .map(|&h| {
+            if h {
+                flat_ids.next().cloned().unwrap_or_default()
+            } else {
+                String::new()
+            }
+        })
+        .collect();
+    fn assemble(
+        i: usize,
+        flat: &mut Vec<Option<Flat>>,
+        parents: &[Option<usize>],
+        ids: &[String],
+    ) -> Option<Resource> {
         let f = flat[i].take()?;
         let children = (0..parents.len())
             .filter(|&c| parents[c] == Some(i))
@@ -177,7 +232,10 @@ pub fn tree(inputs: Vec<ResourceInput>) -> Result<(Vec<Resource>, Vec<(String, S
         .filter(|&i| parents[i].is_none())
         .filter_map(|i| assemble(i, &mut slots, &parents, &ids))
         .collect();
-    Ok((roots, titles))
+    Ok(ResourceTree {
+        roots,
+        ids: per_input,
+    })
 }
 
 #[cfg(test)]

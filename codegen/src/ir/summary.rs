@@ -20,7 +20,11 @@ pub fn summary(ir: &Ir, stats: &Stats) -> String {
     let _ = writeln!(
         out,
         "{} bullets, {} signature counts checked, {} elided expansions resolved, {} response and {} request examples validated",
-        stats.bullets, stats.tree.counts_checked, stats.tree.elisions, stats.response_examples, stats.request_examples
+        stats.bullets,
+        stats.tree.counts_checked,
+        stats.tree.elisions,
+        stats.response_examples,
+        stats.request_examples
     );
     let _ = writeln!(out, "\nresources (operations / domain types):");
     fn walk(r: &Resource, depth: usize, out: &mut String) {
@@ -46,11 +50,19 @@ pub fn summary(ir: &Ir, stats: &Stats) -> String {
     for (table, defs) in [("domain", &ir.types), ("shape", &ir.shapes)] {
         for d in defs.iter() {
             *kinds.entry((table, d.body.kind())).or_default() += 1;
-            if let TypeBody::Union { alternatives, discrimination } = &d.body {
+            if let TypeBody::Union {
+                alternatives,
+                discrimination,
+            } = &d.body
+            {
                 strategies
                     .entry(discrimination.strategy())
                     .or_default()
-                    .push(format!("{} ({} alternatives)", d.name.as_deref().unwrap_or(&d.id), alternatives.len()));
+                    .push(format!(
+                        "{} ({} alternatives)",
+                        d.name.as_deref().unwrap_or(&d.id),
+                        alternatives.len()
+                    ));
             }
         }
     }
@@ -60,7 +72,12 @@ pub fn summary(ir: &Ir, stats: &Stats) -> String {
     }
     let _ = writeln!(out, "\nunion strategies:");
     for (strategy, unions) in strategies {
-        let _ = writeln!(out, "  {strategy:<15} {}: {}", unions.len(), unions.join(", "));
+        let _ = writeln!(
+            out,
+            "  {strategy:<15} {}: {}",
+            unions.len(),
+            unions.join(", ")
+        );
     }
     out
 }

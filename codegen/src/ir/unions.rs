@@ -72,14 +72,20 @@ impl<'a> Defs<'a> {
 pub fn discriminate(alternatives: &[Alternative], defs: &Defs<'_>) -> Discrimination {
     let kinds: Option<Vec<&str>> = alternatives.iter().map(|a| defs.json_kind(&a.ty)).collect();
     if let Some(kinds) = kinds {
-        let distinct = kinds.iter().enumerate().all(|(i, k)| !kinds[..i].contains(k));
+        let distinct = kinds
+            .iter()
+            .enumerate()
+            .all(|(i, k)| !kinds[..i].contains(k));
         if distinct {
             return Discrimination::JsonKind {
                 kinds: kinds.into_iter().map(str::to_string).collect(),
             };
         }
     }
-    let objects: Option<Vec<&[Field]>> = alternatives.iter().map(|a| defs.object_fields(&a.ty)).collect();
+    let objects: Option<Vec<&[Field]>> = alternatives
+        .iter()
+        .map(|a| defs.object_fields(&a.ty))
+        .collect();
     let Some(objects) = objects else {
         return Discrimination::Ordered;
     };
@@ -106,7 +112,10 @@ pub fn discriminate(alternatives: &[Alternative], defs: &Defs<'_>) -> Discrimina
         return Discrimination::RequiredField { fields };
     }
     Discrimination::BestFit {
-        fields: objects.iter().map(|fs| fs.iter().map(|f| f.name.clone()).collect()).collect(),
+        fields: objects
+            .iter()
+            .map(|fs| fs.iter().map(|f| f.name.clone()).collect())
+            .collect(),
     }
 }
 
@@ -115,7 +124,10 @@ fn tag_field(objects: &[&[Field]]) -> Option<Discrimination> {
     'candidates: for candidate in first.iter() {
         let mut values = Vec::with_capacity(objects.len());
         for fields in objects {
-            let Some(f) = fields.iter().find(|f| f.name == candidate.name && f.required) else {
+            let Some(f) = fields
+                .iter()
+                .find(|f| f.name == candidate.name && f.required)
+            else {
                 continue 'candidates;
             };
             let Ty::Literal { value } = &f.ty else {

@@ -48,7 +48,9 @@ fn with<T>(pointer: &mut String, part: &str, f: impl FnOnce(&mut String) -> T) -
 fn check(defs: &Defs<'_>, ty: &Ty, value: &Value, pointer: &mut String) -> Result<(), ValueError> {
     match (ty, value) {
         (Ty::Unknown, _) => Ok(()),
-        (Ty::String, Value::String(_)) | (Ty::Number, Value::Number(_)) | (Ty::Boolean, Value::Bool(_)) => Ok(()),
+        (Ty::String, Value::String(_))
+        | (Ty::Number, Value::Number(_))
+        | (Ty::Boolean, Value::Bool(_)) => Ok(()),
         (Ty::True, Value::Bool(true)) => Ok(()),
         (Ty::Literal { value: lit }, Value::String(s)) if s == lit => Ok(()),
         (Ty::Map { values }, Value::Object(map)) => {
@@ -69,20 +71,34 @@ fn check(defs: &Defs<'_>, ty: &Ty, value: &Value, pointer: &mut String) -> Resul
             };
             check_body(defs, &def.body, value, pointer)
         }
-        (expected, got) => fail(pointer, format!("expected {}, found {}", describe(expected), kind_of(got))),
+        (expected, got) => fail(
+            pointer,
+            format!("expected {}, found {}", describe(expected), kind_of(got)),
+        ),
     }
 }
 
-fn check_body(defs: &Defs<'_>, body: &TypeBody, value: &Value, pointer: &mut String) -> Result<(), ValueError> {
+fn check_body(
+    defs: &Defs<'_>,
+    body: &TypeBody,
+    value: &Value,
+    pointer: &mut String,
+) -> Result<(), ValueError> {
     match body {
         TypeBody::Alias { target } => check(defs, target, value, pointer),
         TypeBody::Enum { values } => match value {
             Value::String(s) if values.contains(s) => Ok(()),
-            other => fail(pointer, format!("expected one of {values:?}, found {other}")),
+            other => fail(
+                pointer,
+                format!("expected one of {values:?}, found {other}"),
+            ),
         },
         TypeBody::Object { fields } => {
             let Value::Object(map) = value else {
-                return fail(pointer, format!("expected an object, found {}", kind_of(value)));
+                return fail(
+                    pointer,
+                    format!("expected an object, found {}", kind_of(value)),
+                );
             };
             for key in map.keys() {
                 if !fields.iter().any(|f| &f.name == key) {
@@ -92,7 +108,9 @@ fn check_body(defs: &Defs<'_>, body: &TypeBody, value: &Value, pointer: &mut Str
             for f in fields {
                 match map.get(&f.name) {
                     Some(v) => with(pointer, &f.name, |p| check(defs, &f.ty, v, p))?,
-                    None if f.required => return with(pointer, &f.name, |p| fail(p, "required field missing")),
+                    None if f.required => {
+                        return with(pointer, &f.name, |p| fail(p, "required field missing"));
+                    }
                     None => {}
                 }
             }
@@ -109,7 +127,10 @@ fn check_body(defs: &Defs<'_>, body: &TypeBody, value: &Value, pointer: &mut Str
                 }
             }
             match first_error {
-                Some(e) => fail(pointer, format!("fits no alternative of the union (first: {e})")),
+                Some(e) => fail(
+                    pointer,
+                    format!("fits no alternative of the union (first: {e})"),
+                ),
                 None => fail(pointer, "union without alternatives"),
             }
         }

@@ -67,7 +67,9 @@ pub fn parse_curl(command: &str) -> Result<Curl, String> {
             "-X" | "--request" => method = Some(it.next().ok_or("`-X` without a method")?),
             "-H" | "--header" => {
                 let h = it.next().ok_or("`-H` without a header")?;
-                let (name, value) = h.split_once(':').ok_or_else(|| format!("header `{h}` has no `:`"))?;
+                let (name, value) = h
+                    .split_once(':')
+                    .ok_or_else(|| format!("header `{h}` has no `:`"))?;
                 headers.push((name.trim().to_string(), value.trim().to_string()));
             }
             "-d" | "--data" => data = Some(it.next().ok_or("`-d` without data")?),

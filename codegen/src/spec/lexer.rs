@@ -50,7 +50,9 @@ pub fn tokenize<'a>(src: Source<'a>) -> Result<Vec<Located<Token<'a>>>, SpecErro
     let mut out = Vec::with_capacity(text.len() / 80);
     let mut pos = match next_boundary(bytes, 0) {
         Some(0) => 0,
-        Some(p) => return Err(src.error("", 0, format!("text before the first heading ({p} bytes)"))),
+        Some(p) => {
+            return Err(src.error("", 0, format!("text before the first heading ({p} bytes)")));
+        }
         None if text.trim().is_empty() => return Ok(out),
         None => return Err(src.error("", 0, "no heading, bullet or fence found")),
     };
@@ -168,8 +170,25 @@ mod tests {
                 Token::Fence { lang, .. } => format!("f:{lang}"),
             })
             .collect();
-        assert_eq!(kinds, ["h1", "h2", "h3", "b:k: \"Init\"", "b:\"Init\"", "h4", "f:json"]);
-        assert!(matches!(toks[1].token, Token::Heading { text: "B **get** `/x` Desc a#b", .. }));
+        assert_eq!(
+            kinds,
+            [
+                "h1",
+                "h2",
+                "h3",
+                "b:k: \"Init\"",
+                "b:\"Init\"",
+                "h4",
+                "f:json"
+            ]
+        );
+        assert!(matches!(
+            toks[1].token,
+            Token::Heading {
+                text: "B **get** `/x` Desc a#b",
+                ..
+            }
+        ));
     }
 
     #[test]

@@ -52,22 +52,38 @@ pub fn read_dir(dir: &Path) -> std::io::Result<Vec<Document>> {
     files.sort();
     files
         .into_iter()
-        .map(|(name, path)| Ok(Document { name, text: std::fs::read_to_string(path)? }))
+        .map(|(name, path)| {
+            Ok(Document {
+                name,
+                text: std::fs::read_to_string(path)?,
+            })
+        })
         .collect()
 }
 
-fn collect(root: &Path, dir: &Path, out: &mut Vec<(String, std::path::PathBuf)>) -> std::io::Result<()> {
+fn collect(
+    root: &Path,
+    dir: &Path,
+    out: &mut Vec<(String, std::path::PathBuf)>,
+) -> std::io::Result<()> {
     for entry in std::fs::read_dir(dir)? {
         let path = entry?.path();
         if path.is_dir() {
             collect(root, &path, out)?;
             continue;
         }
-        let is_doc = matches!(path.extension().and_then(|e| e.to_str()), Some("md" | "txt"));
+        let is_doc = matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("md" | "txt")
+        );
         let is_readme = path.file_name().and_then(|n| n.to_str()) == Some("README.md");
         if is_doc && !is_readme {
             let rel = path.strip_prefix(root).unwrap_or(&path);
-            let name = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+            let name = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
             out.push((name, path));
         }
     }

@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use super::error::{Source, SpecError};
 use super::lexer::{Located, Token};
+use super::texpr::{Span, SpanError, parse_span};
 
 /// An HTTP method of an operation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -65,6 +66,8 @@ pub struct RawConstraint {
 pub struct Bullet<'a> {
     /// The span text (`mtu: optional number`).
     pub span: &'a str,
+    /// The span, parsed once when the outline is built.
+    pub parsed: Result<Span, SpanError>,
     /// The prose after it.
     pub description: Cow<'a, str>,
     /// Constraints printed under it (page only).
@@ -286,7 +289,10 @@ pub fn reference_outline<'a>(
                         });
                         cursor = Cursor::TypeSection;
                     }
-                    (Cursor::Op | Cursor::OpSection | Cursor::Example | Cursor::Response, Some(res)) => {
+                    (
+                        Cursor::Op | Cursor::OpSection | Cursor::Example | Cursor::Response,
+                        Some(res),
+                    ) => {
                         let path = here_op(res);
                         let Some(op) = res.operations.last_mut() else {
                             return Err(source.error(&path, at, "section outside an operation"));
@@ -296,10 +302,18 @@ pub fn reference_outline<'a>(
                             continue;
                         }
                         let Some((kind, "")) = SectionKind::parse_prefix(text) else {
-                            return Err(source.error(&path, at, format!("unknown operation section `{text}`")));
+                            return Err(source.error(
+                                &path,
+                                at,
+                                format!("unknown operation section `{text}`"),
+                            ));
                         };
                         if op.sections.iter().any(|s| s.kind == kind) {
-                            return Err(source.error(&path, at, format!("second `{text}` section")));
+                            return Err(source.error(
+                                &path,
+                                at,
+                                format!("second `{text}` section"),
+                            ));
                         }
                         op.sections.push(Section {
                             kind,
@@ -309,24 +323,41 @@ pub fn reference_outline<'a>(
                         });
                         cursor = Cursor::OpSection;
                     }
-                    _ => return Err(source.error(&here(&resources), at, "`###` heading outside an operation or `Domain Types`")),
+                    _ => {
+                        return Err(source.error(
+                            &here(&resources),
+                            at,
+                            "`###` heading outside an operation or `Domain Types`",
+                        ));
+                    }
                 }
             }
             Token::Heading { level: 4, text } => match cursor {
                 Cursor::Example if *text == "Response" => cursor = Cursor::Response,
-                _ => return Err(source.error(&here(&resources), at, format!("unexpected `#### {text}`"))),
+                _ => {
+                    return Err(source.error(
+                        &here(&resources),
+                        at,
+                        format!("unexpected `#### {text}`"),
+                    ));
+                }
             },
-            Token::Heading { .. } => return Err(source.error(&here(&resources), at, "heading level out of range")),
+            Token::Heading { .. } => {
+                return Err(source.error(&here(&resources), at, "heading level out of range"));
+            }
             Token::Bullet { span, description } => {
                 let bullet = Bullet {
                     span,
+                    parsed: parse_span(span),
                     description: Cow::Borrowed(description),
                     constraints: Vec::new(),
                     offset: at,
                 };
                 let path = here(&resources);
                 let target = match (&cursor, resources.last_mut()) {
-                    (Cursor::TypeSection, Some(res)) => res.types.last_mut().map(|t| &mut t.bullets),
+                    (Cursor::TypeSection, Some(res)) => {
+                        res.types.last_mut().map(|t| &mut t.bullets)
+                    }
                     (Cursor::OpSection, Some(res)) => res
                         .operations
                         .last_mut()
@@ -347,11 +378,15 @@ pub fn reference_outline<'a>(
                     offset: at,
                 };
                 match (&cursor, op, *lang) {
-                    (Cursor::Example, Some(op), "http") if op.curl.is_none() => op.curl = Some(block),
+                    (Cursor::Example, Some(op), "http") if op.curl.is_none() => {
+                        op.curl = Some(block)
+                    }
                     (Cursor::Response, Some(op), "json") if op.response_example.is_none() => {
                         op.response_example = Some(block)
                     }
-                    _ => return Err(source.error(&path, at, format!("unexpected ```{lang} block"))),
+                    _ => {
+                        return Err(source.error(&path, at, format!("unexpected ```{lang} block")));
+                    }
                 }
             }
         }

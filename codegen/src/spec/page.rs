@@ -8,12 +8,22 @@
 use std::borrow::Cow;
 
 use super::error::{Source, SpecError};
-use super::outline::{Block, Bullet, Method, OpSection, RawConstraint, SchemeDecl, Section, SectionKind};
+use super::outline::{
+    Block, Bullet, Method, OpSection, RawConstraint, SchemeDecl, Section, SectionKind,
+};
 use super::texpr::parse_span;
 
 /// Keywords the page glues to their value in constraint lines.
 const CONSTRAINT_KEYWORDS: [&str; 9] = [
-    "maxLength", "minLength", "maximum", "minimum", "format", "pattern", "maxItems", "minItems", "multipleOf",
+    "maxLength",
+    "minLength",
+    "maximum",
+    "minimum",
+    "format",
+    "pattern",
+    "maxItems",
+    "minItems",
+    "multipleOf",
 ];
 
 /// Lines the page's UI adds to section headings.
@@ -53,7 +63,13 @@ pub fn page_operation<'a>(source: Source<'a>) -> Result<OpSection<'a>, SpecError
     let title_line = head_ix
         .checked_sub(1)
         .and_then(|i| nonblank.get(i))
-        .ok_or_else(|| source.error("", nonblank[head_ix].offset, "no title before the method line"))?;
+        .ok_or_else(|| {
+            source.error(
+                "",
+                nonblank[head_ix].offset,
+                "no title before the method line",
+            )
+        })?;
     let title = title_line.text.trim();
     let section_path = title.to_string();
 
@@ -73,7 +89,10 @@ pub fn page_operation<'a>(source: Source<'a>) -> Result<OpSection<'a>, SpecError
     let mut i = head_ix + 1;
     let mut description = Vec::new();
     while let Some(l) = nonblank.get(i) {
-        if l.text == "Security" || l.text.starts_with("Accepted Permissions") || SectionKind::parse_prefix(l.text).is_some() {
+        if l.text == "Security"
+            || l.text.starts_with("Accepted Permissions")
+            || SectionKind::parse_prefix(l.text).is_some()
+        {
             break;
         }
         description.push(l.text.trim());
@@ -84,12 +103,18 @@ pub fn page_operation<'a>(source: Source<'a>) -> Result<OpSection<'a>, SpecError
     if nonblank.get(i).is_some_and(|l| l.text == "Security") {
         i += 1;
         let start = i;
-        while nonblank.get(i).is_some_and(|l| !l.text.starts_with("Accepted Permissions") && SectionKind::parse_prefix(l.text).is_none()) {
+        while nonblank.get(i).is_some_and(|l| {
+            !l.text.starts_with("Accepted Permissions")
+                && SectionKind::parse_prefix(l.text).is_none()
+        }) {
             i += 1;
         }
         op.schemes = parse_schemes(source, &nonblank[start..i])?;
     }
-    if nonblank.get(i).is_some_and(|l| l.text.starts_with("Accepted Permissions")) {
+    if nonblank
+        .get(i)
+        .is_some_and(|l| l.text.starts_with("Accepted Permissions"))
+    {
         i += 1;
         while let Some(l) = nonblank.get(i) {
             if SectionKind::parse_prefix(l.text).is_some() {
@@ -109,11 +134,14 @@ pub fn page_operation<'a>(source: Source<'a>) -> Result<OpSection<'a>, SpecError
             break;
         }
         i += 1;
-        let is_example_title = text == title && nonblank.get(i).is_some_and(|n| n.text.starts_with("curl "));
+        let is_example_title =
+            text == title && nonblank.get(i).is_some_and(|n| n.text.starts_with("curl "));
         if is_example_title {
             continue;
         }
-        if let Some((kind, glued)) = SectionKind::parse_prefix(text).filter(|(_, g)| g.ends_with(UI_SUFFIX)) {
+        if let Some((kind, glued)) =
+            SectionKind::parse_prefix(text).filter(|(_, g)| g.ends_with(UI_SUFFIX))
+        {
             let content = glued.trim_end_matches(UI_SUFFIX).trim();
             op.sections.push(Section {
                 kind,
@@ -125,7 +153,11 @@ pub fn page_operation<'a>(source: Source<'a>) -> Result<OpSection<'a>, SpecError
             continue;
         }
         let Some(section) = op.sections.last_mut() else {
-            return Err(source.error(&section_path, l.offset, "text before the first parameter section"));
+            return Err(source.error(
+                &section_path,
+                l.offset,
+                "text before the first parameter section",
+            ));
         };
         if text == VARIANTS_MARKER {
             in_variants = true;
@@ -134,11 +166,18 @@ pub fn page_operation<'a>(source: Source<'a>) -> Result<OpSection<'a>, SpecError
         if let Some(constraint) = parse_constraint(text) {
             match section.bullets.last_mut() {
                 Some(b) => b.constraints.push(constraint),
-                None => return Err(source.error(&section_path, l.offset, "constraint before any field")),
+                None => {
+                    return Err(source.error(
+                        &section_path,
+                        l.offset,
+                        "constraint before any field",
+                    ));
+                }
             }
             continue;
         }
-        let looks_like_span = match parse_span(text) {
+        let parsed = parse_span(text);
+        let looks_like_span = match &parsed {
             Ok(super::texpr::Span::Variant(_)) => in_variants,
             Ok(_) => true,
             Err(_) => false,
@@ -146,6 +185,7 @@ pub fn page_operation<'a>(source: Source<'a>) -> Result<OpSection<'a>, SpecError
         if looks_like_span {
             section.bullets.push(Bullet {
                 span: text,
+                parsed,
                 description: Cow::Borrowed(""),
                 constraints: Vec::new(),
                 offset: l.offset,
@@ -161,7 +201,9 @@ pub fn page_operation<'a>(source: Source<'a>) -> Result<OpSection<'a>, SpecError
                 };
                 b.description = Cow::Owned(joined);
             }
-            None => return Err(source.error(&section_path, l.offset, "description before any field")),
+            None => {
+                return Err(source.error(&section_path, l.offset, "description before any field"));
+            }
         }
     }
 
@@ -191,7 +233,9 @@ pub fn page_operation<'a>(source: Source<'a>) -> Result<OpSection<'a>, SpecError
             let start = l.offset;
             let end_ix = (i..nonblank.len())
                 .find(|&j| nonblank[j].text == "}")
-                .ok_or_else(|| source.error(&section_path, start, "JSON example is never closed"))?;
+                .ok_or_else(|| {
+                    source.error(&section_path, start, "JSON example is never closed")
+                })?;
             let end = nonblank[end_ix].offset + 1;
             json_blocks.push(Block {
                 text: Cow::Borrowed(&source.text[start..end]),
@@ -205,12 +249,21 @@ pub fn page_operation<'a>(source: Source<'a>) -> Result<OpSection<'a>, SpecError
     let mut blocks = json_blocks.into_iter();
     op.response_example = blocks.next();
     for other in blocks {
-        let same = match (&op.response_example, serde_json::from_str::<serde_json::Value>(&other.text)) {
-            (Some(first), Ok(v)) => serde_json::from_str::<serde_json::Value>(&first.text).is_ok_and(|f| f == v),
+        let same = match (
+            &op.response_example,
+            serde_json::from_str::<serde_json::Value>(&other.text),
+        ) {
+            (Some(first), Ok(v)) => {
+                serde_json::from_str::<serde_json::Value>(&first.text).is_ok_and(|f| f == v)
+            }
             _ => false,
         };
         if !same {
-            return Err(source.error(&section_path, other.offset, "the page's JSON examples disagree"));
+            return Err(source.error(
+                &section_path,
+                other.offset,
+                "the page's JSON examples disagree",
+            ));
         }
     }
     Ok(op)
@@ -219,7 +272,8 @@ pub fn page_operation<'a>(source: Source<'a>) -> Result<OpSection<'a>, SpecError
 fn split_method_path(line: &str) -> Option<(Method, &str)> {
     let slash = line.find('/')?;
     let method = Method::parse(&line[..slash])?;
-    (line[..slash].chars().all(|c| c.is_ascii_uppercase()) && !line.contains(' ')).then_some((method, &line[slash..]))
+    (line[..slash].chars().all(|c| c.is_ascii_uppercase()) && !line.contains(' '))
+        .then_some((method, &line[slash..]))
 }
 
 fn content_type_of(label: &str) -> String {
@@ -232,7 +286,7 @@ fn content_type_of(label: &str) -> String {
 fn parse_constraint(text: &str) -> Option<RawConstraint> {
     CONSTRAINT_KEYWORDS.iter().find_map(|kw| {
         let value = text.strip_prefix(kw)?;
-        let ok = !value.is_empty() && !value.contains(' ') && !value.starts_with(|c: char| c.is_ascii_lowercase());
+        let ok = !value.is_empty() && !value.contains(' ');
         ok.then(|| RawConstraint {
             keyword: kw,
             value: value.to_string(),
@@ -265,23 +319,32 @@ fn parse_schemes(source: Source<'_>, lines: &[&Line<'_>]) -> Result<Vec<SchemeDe
     while i < lines.len() {
         let l = lines[i];
         if let Some(example) = l.text.strip_prefix("Example:") {
-            let (name, value) = example
-                .split_once(": ")
-                .ok_or_else(|| source.error("Security", l.offset, "example is not `Header: value`"))?;
+            let (name, value) = example.split_once(": ").ok_or_else(|| {
+                source.error("Security", l.offset, "example is not `Header: value`")
+            })?;
             match out.last_mut() {
-                Some(s) => s.headers.push((name.trim().to_string(), value.trim().to_string())),
-                None => return Err(source.error("Security", l.offset, "example before any scheme")),
+                Some(s) => s
+                    .headers
+                    .push((name.trim().to_string(), value.trim().to_string())),
+                None => {
+                    return Err(source.error("Security", l.offset, "example before any scheme"));
+                }
             }
             i += 1;
             continue;
         }
-        let next_is_example = lines.get(i + 1).is_some_and(|n| n.text.starts_with("Example:"));
+        let next_is_example = lines
+            .get(i + 1)
+            .is_some_and(|n| n.text.starts_with("Example:"));
         if next_is_example && !out.is_empty() {
             // Describes a further header of the current scheme.
             i += 1;
             continue;
         }
-        let description = lines.get(i + 1).map(|n| n.text.trim().to_string()).unwrap_or_default();
+        let description = lines
+            .get(i + 1)
+            .map(|n| n.text.trim().to_string())
+            .unwrap_or_default();
         out.push(SchemeDecl {
             name: l.text.trim().to_string(),
             description,
@@ -290,7 +353,11 @@ fn parse_schemes(source: Source<'_>, lines: &[&Line<'_>]) -> Result<Vec<SchemeDe
         i += 2;
     }
     if let Some(empty) = out.iter().find(|s| s.headers.is_empty()) {
-        return Err(source.error("Security", 0, format!("scheme `{}` shows no example header", empty.name)));
+        return Err(source.error(
+            "Security",
+            0,
+            format!("scheme `{}` shows no example header", empty.name),
+        ));
     }
     Ok(out)
 }
@@ -301,14 +368,24 @@ mod tests {
 
     #[test]
     fn glued_words() {
-        assert_eq!(split_glued_words("Magic WAN WriteMagic Transit Write"), ["Magic WAN Write", "Magic Transit Write"]);
+        assert_eq!(
+            split_glued_words("Magic WAN WriteMagic Transit Write"),
+            ["Magic WAN Write", "Magic Transit Write"]
+        );
     }
 
     #[test]
     fn constraints() {
-        assert_eq!(parse_constraint("maxLength32").map(|c| c.value), Some("32".into()));
-        assert_eq!(parse_constraint("formatdate-time").map(|c| c.value), Some("date-time".into()));
+        assert_eq!(
+            parse_constraint("maxLength32").map(|c| c.value),
+            Some("32".into())
+        );
+        assert_eq!(
+            parse_constraint("formatdate-time").map(|c| c.value),
+            Some("date-time".into())
+        );
         assert!(parse_constraint("format of the thing").is_none());
+        assert!(parse_constraint("minimum 3").is_none());
         assert!(parse_constraint("maximum").is_none());
     }
 }

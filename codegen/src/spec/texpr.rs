@@ -42,7 +42,7 @@ impl fmt::Display for Sig {
 }
 
 /// A type expression as written in a span, before any name is resolved.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum TExpr {
     /// `string`
     String,
@@ -427,18 +427,27 @@ mod tests {
     fn union_with_more_and_literals() {
         let (opt, ty) = field(r#"status: optional "unknown" or "success" or "pending" or 5 more"#);
         assert!(opt);
-        assert_eq!(ty.to_string(), r#""unknown" or "success" or "pending" or 5 more"#);
+        assert_eq!(
+            ty.to_string(),
+            r#""unknown" or "success" or "pending" or 5 more"#
+        );
     }
 
     #[test]
     fn page_forms() {
-        let (_, ty) = field("errors: array of ResponseInfo { code, message, documentation_url, source }");
+        let (_, ty) =
+            field("errors: array of ResponseInfo { code, message, documentation_url, source }");
         assert_eq!(
             ty,
             TExpr::Array(Box::new(TExpr::Named {
                 name: "ResponseInfo".into(),
                 sig: Some(Sig {
-                    names: vec!["code".into(), "message".into(), "documentation_url".into(), "source".into()],
+                    names: vec![
+                        "code".into(),
+                        "message".into(),
+                        "documentation_url".into(),
+                        "source".into()
+                    ],
                     more: 0
                 })
             }))
@@ -453,15 +462,41 @@ mod tests {
 
     #[test]
     fn heads_and_variants() {
-        assert!(matches!(parse_span("Subnet = string"), Ok(Span::TypeDef { expr: TExpr::String, .. })));
-        assert!(matches!(parse_span("PCAP { id, filter_v1, offset_time, 5 more }"), Ok(Span::NamedObj { sig, .. }) if sig.len() == 8));
+        assert!(matches!(
+            parse_span("Subnet = string"),
+            Ok(Span::TypeDef {
+                expr: TExpr::String,
+                ..
+            })
+        ));
+        assert!(
+            matches!(parse_span("PCAP { id, filter_v1, offset_time, 5 more }"), Ok(Span::NamedObj { sig, .. }) if sig.len() == 8)
+        );
         assert_eq!(parse_span("true"), Ok(Span::Variant(VariantSpan::True)));
-        assert!(matches!(parse_span(r#""x-magic-new-hc-target": optional boolean"#), Ok(Span::Field { quoted: true, optional: true, .. })));
+        assert!(matches!(
+            parse_span(r#""x-magic-new-hc-target": optional boolean"#),
+            Ok(Span::Field {
+                quoted: true,
+                optional: true,
+                ..
+            })
+        ));
     }
 
     #[test]
     fn rejects_garbage_without_panicking() {
-        for bad in ["", ":", "a: ", "a: {", "a: { b,", "a: optional", "Name {", "a: array of", "\"", "x = "] {
+        for bad in [
+            "",
+            ":",
+            "a: ",
+            "a: {",
+            "a: { b,",
+            "a: optional",
+            "Name {",
+            "a: array of",
+            "\"",
+            "x = ",
+        ] {
             assert!(parse_span(bad).is_err(), "{bad:?}");
         }
     }

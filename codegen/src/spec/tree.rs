@@ -14,9 +14,10 @@
 //! earlier expansion, so every node below has its full subtree.
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use super::outline::Bullet;
-use super::texpr::{Sig, Span, TExpr, VariantSpan, parse_span};
+use super::texpr::{Sig, Span, TExpr, VariantSpan};
 
 /// Every named signature and type definition found in all documents (pass 1).
 #[derive(Debug, Default, Clone)]
@@ -33,7 +34,9 @@ impl Registry {
         match span {
             Span::NamedObj { name, sig } => self.learn_object(name, sig),
             Span::TypeDef { name, expr } => {
-                self.typedefs.entry(name.clone()).or_insert_with(|| expr.clone());
+                self.typedefs
+                    .entry(name.clone())
+                    .or_insert_with(|| expr.clone());
                 self.learn_expr(expr);
             }
             Span::Field { ty, .. } => self.learn_expr(ty),
@@ -50,7 +53,10 @@ impl Registry {
 
     fn learn_expr(&mut self, expr: &TExpr) {
         match expr {
-            TExpr::Named { name, sig: Some(sig) } => self.learn_object(name, sig),
+            TExpr::Named {
+                name,
+                sig: Some(sig),
+            } => self.learn_object(name, sig),
             TExpr::Array(inner) => self.learn_expr(inner),
             TExpr::Union { alts, .. } => alts.iter().for_each(|a| self.learn_expr(a)),
             _ => {}
@@ -64,9 +70,9 @@ pub struct Node<'b> {
     /// The bullet as written.
     pub bullet: &'b Bullet<'b>,
     /// Its parsed span.
-    pub span: Span,
-    /// The children, in order (copied from the earlier expansion when elided).
-    pub children: Vec<Node<'b>>,
+    pub span: &'b Span,
+    /// The children, in order (shared with the earlier expansion when elided).
+    pub children: Rc<[Node<'b>]>,
     /// True when the document printed this reference bare and the children were copied.
     pub elided: bool,
 }
@@ -74,7 +80,7 @@ pub struct Node<'b> {
 impl Node<'_> {
     /// The wire name when this node is a field.
     pub fn field_name(&self) -> Option<&str> {
-        match &self.span {
+        match self.span {
             Span::Field { name, .. } => Some(name),
             _ => None,
         }
@@ -101,33 +107,51 @@ pub struct TreeStats {
     pub elisions: usize,
 }
 
+/// Identifies an expansion for the elision memory, without allocating.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum MemKey<'b> {
+    Object(&'b Sig),
+    Named(&'b str),
+    NamedObj(&'b str, &'b Sig),
+    Union(&'b [TExpr], usize),
+}
+
 /// What the children of a bullet must be.
-enum Expect {
+enum Expect<'b> {
     Nothing,
     /// One optional variant bullet repeating a literal.
-    Literal(VariantSpan),
+    Literal(&'b str),
+    /// One optional `true` variant bullet.
+    LiteralTrue,
     /// Field bullets per a signature. `key` identifies the type for elision memory.
-    Fields { sig: Sig, key: String },
+    Fields {
+        sig: &'b Sig,
+        key: MemKey<'b>,
+    },
     /// Variant bullets per a union.
-    Variants { alts: Vec<TExpr>, more: usize, key: String },
+    Variants {
+        alts: &'b [TExpr],
+        more: usize,
+        key: MemKey<'b>,
+    },
 }
 
 /// Builds the trees of one section's bullets.
 pub fn build_section<'b>(
     bullets: &'b [Bullet<'b>],
-    registry: &Registry,
+    registry: &'b Registry,
     stats: &mut TreeStats,
 ) -> Result<Vec<Node<'b>>, TreeError> {
     let spans = bullets
         .iter()
         .map(|b| {
-            parse_span(b.span).map_err(|e| TreeError {
+            b.parsed.as_ref().map_err(|e| TreeError {
                 offset: b.offset + 3 + e.at,
                 path: String::new(),
                 message: format!("cannot read bullet `{}`: {}", b.span, e.message),
             })
         })
-        .collect::<Result<Vec<_>, _>>()?;
+        .collect::<Result<Vec<&'b Span>, _>>()?;
     let mut reader = Reader {
         bullets,
         spans,
@@ -147,18 +171,18 @@ pub fn build_section<'b>(
     Ok(roots)
 }
 
-struct Reader<'b, 'r, 's> {
+struct Reader<'b, 's> {
     bullets: &'b [Bullet<'b>],
-    spans: Vec<Span>,
+    spans: Vec<&'b Span>,
     pos: usize,
-    registry: &'r Registry,
+    registry: &'b Registry,
     /// Expansions seen so far in this section, for elided references.
-    memory: BTreeMap<String, Vec<Node<'b>>>,
+    memory: BTreeMap<MemKey<'b>, Rc<[Node<'b>]>>,
     stats: &'s mut TreeStats,
-    path: Vec<String>,
+    path: Vec<&'b str>,
 }
 
-impl<'b> Reader<'b, '_, '_> {
+impl<'b> Reader<'b, '_> {
     fn error_at(&self, offset: usize, message: impl Into<String>) -> TreeError {
         TreeError {
             offset,
@@ -175,33 +199,23 @@ impl<'b> Reader<'b, '_, '_> {
         self.error_at(offset, message)
     }
 
-    fn peek(&self) -> Option<&Span> {
-        self.spans.get(self.pos)
+    fn peek(&self) -> Option<&'b Span> {
+        self.spans.get(self.pos).copied()
     }
 
     /// Reads the bullet at `pos` and its subtree.
     fn node(&mut self) -> Result<Node<'b>, TreeError> {
         let bullet = &self.bullets[self.pos];
-        let span = self.spans[self.pos].clone();
+        let span = self.spans[self.pos];
         self.pos += 1;
-        let (expect, may_elide) = match &span {
-            Span::Field { ty, .. } => (self.expect_for(ty)?, !matches!(ty, TExpr::Array(_))),
-            Span::NamedObj { name, sig } => (
-                Expect::Fields {
-                    sig: sig.clone(),
-                    key: format!("named {name} {sig}"),
-                },
-                false,
-            ),
-            Span::TypeDef { expr, .. } => (self.expect_for(expr)?, false),
-            Span::Variant(_) => (Expect::Nothing, false),
-        };
-        let label = match &span {
-            Span::Field { name, .. } | Span::NamedObj { name, .. } | Span::TypeDef { name, .. } => name.clone(),
-            Span::Variant(_) => String::from("variant"),
+        let label = match span {
+            Span::Field { name, .. } | Span::NamedObj { name, .. } | Span::TypeDef { name, .. } => {
+                name.as_str()
+            }
+            Span::Variant(_) => "variant",
         };
         self.path.push(label);
-        let result = self.children(expect, may_elide);
+        let result = self.subtree(span, bullet.offset);
         self.path.pop();
         let (children, elided) = result?;
         Ok(Node {
@@ -212,70 +226,115 @@ impl<'b> Reader<'b, '_, '_> {
         })
     }
 
-    fn expect_for(&self, ty: &TExpr) -> Result<Expect, TreeError> {
+    fn subtree(
+        &mut self,
+        span: &'b Span,
+        offset: usize,
+    ) -> Result<(Rc<[Node<'b>]>, bool), TreeError> {
+        let (expect, may_elide) = match span {
+            Span::Field { ty, .. } => {
+                (self.expect_for(ty, offset)?, !matches!(ty, TExpr::Array(_)))
+            }
+            Span::NamedObj { name, sig } => (
+                Expect::Fields {
+                    sig,
+                    key: MemKey::NamedObj(name, sig),
+                },
+                false,
+            ),
+            Span::TypeDef { expr, .. } => (self.expect_for(expr, offset)?, false),
+            Span::Variant(_) => (Expect::Nothing, false),
+        };
+        self.children(expect, may_elide)
+    }
+
+    fn expect_for(&self, ty: &'b TExpr, offset: usize) -> Result<Expect<'b>, TreeError> {
         Ok(match ty.item() {
-            TExpr::String | TExpr::Number | TExpr::Boolean | TExpr::Unknown | TExpr::Map => Expect::Nothing,
-            TExpr::True => Expect::Literal(VariantSpan::True),
-            TExpr::Lit(s) => Expect::Literal(VariantSpan::Lit(s.clone())),
+            TExpr::String | TExpr::Number | TExpr::Boolean | TExpr::Unknown | TExpr::Map => {
+                Expect::Nothing
+            }
+            TExpr::True => Expect::LiteralTrue,
+            TExpr::Lit(s) => Expect::Literal(s),
             TExpr::Object(sig) => Expect::Fields {
-                sig: sig.clone(),
-                key: format!("object {sig}"),
+                sig,
+                key: MemKey::Object(sig),
             },
             TExpr::Union { alts, more } => Expect::Variants {
-                alts: alts.clone(),
+                alts,
                 more: *more,
-                key: format!("union {}", ty.item()),
+                key: MemKey::Union(alts, *more),
             },
-            TExpr::Named { name, sig: Some(sig) } => Expect::Fields {
-                sig: sig.clone(),
-                key: format!("named {name}"),
+            TExpr::Named {
+                name,
+                sig: Some(sig),
+            } => Expect::Fields {
+                sig,
+                key: MemKey::Named(name),
             },
-            TExpr::Named { name, sig: None } => self.expect_named(name)?,
-            TExpr::Array(_) => unreachable_array(),
+            TExpr::Named { name, sig: None } => self.expect_named(name, offset)?,
+            TExpr::Array(_) => Expect::Nothing,
         })
     }
 
-    fn expect_named(&self, name: &str) -> Result<Expect, TreeError> {
+    fn expect_named(&self, name: &'b str, offset: usize) -> Result<Expect<'b>, TreeError> {
         if let Some(expr) = self.registry.typedefs.get(name) {
             return Ok(match expr {
                 TExpr::Union { alts, more } => Expect::Variants {
-                    alts: alts.clone(),
+                    alts,
                     more: *more,
-                    key: format!("named {name}"),
+                    key: MemKey::Named(name),
                 },
-                TExpr::Lit(s) => Expect::Literal(VariantSpan::Lit(s.clone())),
+                TExpr::Lit(s) => Expect::Literal(s),
                 _ => Expect::Nothing,
             });
         }
         match self.registry.objects.get(name).map(Vec::as_slice) {
             Some([sig]) => Ok(Expect::Fields {
-                sig: sig.clone(),
-                key: format!("named {name}"),
+                sig,
+                key: MemKey::Named(name),
             }),
-            Some(sigs) if sigs.len() > 1 => Err(self.error_here(format!(
-                "named type `{name}` is referenced but has {} different signatures",
-                sigs.len()
-            ))),
-            _ => Err(self.error_here(format!("undefined named type `{name}`: no document gives its signature"))),
+            Some(sigs) if sigs.len() > 1 => Err(self.error_at(
+                offset,
+                format!(
+                    "named type `{name}` is referenced but has {} different signatures",
+                    sigs.len()
+                ),
+            )),
+            _ => Err(self.error_at(
+                offset,
+                format!("undefined named type `{name}`: no document gives its signature"),
+            )),
         }
     }
 
     /// Reads the children an `expect` promises. Returns them and whether they were elided.
-    fn children(&mut self, expect: Expect, may_elide: bool) -> Result<(Vec<Node<'b>>, bool), TreeError> {
+    fn children(
+        &mut self,
+        expect: Expect<'b>,
+        may_elide: bool,
+    ) -> Result<(Rc<[Node<'b>]>, bool), TreeError> {
         match expect {
-            Expect::Nothing => Ok((Vec::new(), false)),
+            Expect::Nothing => Ok((Rc::from(Vec::new()), false)),
             Expect::Literal(lit) => {
-                if self.peek() == Some(&Span::Variant(lit)) {
-                    Ok((vec![self.node()?], false))
+                if matches!(self.peek(), Some(Span::Variant(VariantSpan::Lit(s))) if s == lit) {
+                    Ok((Rc::from(vec![self.node()?]), false))
                 } else {
-                    Ok((Vec::new(), false))
+                    Ok((Rc::from(Vec::new()), false))
+                }
+            }
+            Expect::LiteralTrue => {
+                if matches!(self.peek(), Some(Span::Variant(VariantSpan::True))) {
+                    Ok((Rc::from(vec![self.node()?]), false))
+                } else {
+                    Ok((Rc::from(Vec::new()), false))
                 }
             }
             Expect::Fields { sig, key } => {
-                let first = sig.names.first().cloned().unwrap_or_default();
-                let expanded = matches!(self.peek(), Some(Span::Field { name, .. }) if *name == first);
+                let first = sig.names.first().map(String::as_str).unwrap_or_default();
+                let expanded =
+                    matches!(self.peek(), Some(Span::Field { name, .. }) if name == first);
                 if !expanded {
-                    return self.elided(&key, may_elide, &format!("field `{first}` of {sig}"));
+                    return self.elided(key, may_elide, || format!("field `{first}` of {sig}"));
                 }
                 self.stats.counts_checked += 1;
                 let mut kids: Vec<Node<'b>> = Vec::with_capacity(sig.len());
@@ -291,7 +350,8 @@ impl<'b> Reader<'b, '_, '_> {
                                 }
                             }
                             if kids.iter().any(|k| k.field_name() == Some(name)) {
-                                return Err(self.error_here(format!("field `{name}` appears twice in {sig}")));
+                                return Err(self
+                                    .error_here(format!("field `{name}` appears twice in {sig}")));
                             }
                         }
                         _ => {
@@ -303,14 +363,17 @@ impl<'b> Reader<'b, '_, '_> {
                     }
                     kids.push(self.node()?);
                 }
+                let kids: Rc<[Node<'b>]> = Rc::from(kids);
                 self.memory.insert(key, kids.clone());
                 Ok((kids, false))
             }
             Expect::Variants { alts, more, key } => {
-                let expanded = alts.first().is_some_and(|a| self.peek().is_some_and(|s| variant_matches(a, s)));
+                let expanded = alts
+                    .first()
+                    .is_some_and(|a| self.peek().is_some_and(|s| variant_matches(a, s)));
                 if !expanded {
                     let first = alts.first().map(|a| a.to_string()).unwrap_or_default();
-                    return self.elided(&key, may_elide, &format!("variant `{first}`"));
+                    return self.elided(key, may_elide, || format!("variant `{first}`"));
                 }
                 self.stats.counts_checked += 1;
                 let total = alts.len() + more;
@@ -322,7 +385,10 @@ impl<'b> Reader<'b, '_, '_> {
                         _ => false,
                     };
                     if !ok {
-                        let want = alts.get(i).map(|a| format!("`{a}`")).unwrap_or_else(|| "a variant".into());
+                        let want = alts
+                            .get(i)
+                            .map(|a| format!("`{a}`"))
+                            .unwrap_or_else(|| String::from("a variant"));
                         return Err(self.error_here(format!(
                             "union promises {total} alternatives; alternative {} should be {want}",
                             i + 1
@@ -330,15 +396,21 @@ impl<'b> Reader<'b, '_, '_> {
                     }
                     kids.push(self.node()?);
                 }
+                let kids: Rc<[Node<'b>]> = Rc::from(kids);
                 self.memory.insert(key, kids.clone());
                 Ok((kids, false))
             }
         }
     }
 
-    fn elided(&mut self, key: &str, may_elide: bool, wanted: &str) -> Result<(Vec<Node<'b>>, bool), TreeError> {
+    fn elided(
+        &mut self,
+        key: MemKey<'b>,
+        may_elide: bool,
+        wanted: impl FnOnce() -> String,
+    ) -> Result<(Rc<[Node<'b>]>, bool), TreeError> {
         if may_elide {
-            if let Some(earlier) = self.memory.get(key) {
+            if let Some(earlier) = self.memory.get(&key) {
                 self.stats.elisions += 1;
                 return Ok((earlier.clone(), true));
             }
@@ -347,14 +419,11 @@ impl<'b> Reader<'b, '_, '_> {
             Some(b) => format!("`{}`", b.span),
             None => "the end of the section".to_string(),
         };
-        Err(self.error_here(format!("expected {wanted}, found {found}, and no earlier expansion in this section to elide")))
+        Err(self.error_here(format!(
+            "expected {}, found {found}, and no earlier expansion in this section to elide",
+            wanted()
+        )))
     }
-}
-
-/// `TExpr::item` never returns an array; this keeps the match exhaustive without a panic path
-/// that input could reach.
-fn unreachable_array() -> Expect {
-    Expect::Nothing
 }
 
 /// Whether a variant bullet's span can stand for a union alternative.
