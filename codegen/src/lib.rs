@@ -11,14 +11,22 @@ use std::path::Path;
 pub use ir::{Ir, Stats};
 pub use spec::{Document, SpecError, SpecErrors};
 
-/// Parses documents into the IR.
+/// The refinements file's name inside the spec directory.
+pub const REFINEMENTS: &str = "refinements.toml";
+
+/// Parses documents into the IR, without refinements (numbers stay `number`).
 pub fn parse(docs: &[Document]) -> Result<(Ir, Stats), SpecErrors> {
-    ir::build(docs)
+    ir::build(docs, None)
 }
 
-/// Reads and parses every document in a spec directory.
-pub fn parse_dir(dir: &Path) -> Result<(Ir, Stats), SpecErrors> {
-    let docs = spec::read_dir(dir).map_err(|e| {
+/// Parses documents into the IR and applies the refinements file.
+pub fn parse_refined(docs: &[Document], refinements: &Document) -> Result<(Ir, Stats), SpecErrors> {
+    ir::build(docs, Some(refinements))
+}
+
+/// Reads every document in a spec directory, and its refinements file if there is one.
+pub fn read_spec_dir(dir: &Path) -> Result<(Vec<Document>, Option<Document>), SpecErrors> {
+    let io_error = |e: std::io::Error| {
         SpecErrors(vec![SpecError {
             document: dir.display().to_string(),
             section: String::new(),
@@ -26,6 +34,22 @@ pub fn parse_dir(dir: &Path) -> Result<(Ir, Stats), SpecErrors> {
             excerpt: String::new(),
             message: format!("cannot read the spec directory: {e}"),
         }])
-    })?;
-    parse(&docs)
+    };
+    let docs = spec::read_dir(dir).map_err(io_error)?;
+    let path = dir.join(REFINEMENTS);
+    let refinements = if path.exists() {
+        Some(Document {
+            name: REFINEMENTS.to_string(),
+            text: std::fs::read_to_string(&path).map_err(io_error)?,
+        })
+    } else {
+        None
+    };
+    Ok((docs, refinements))
+}
+
+/// Reads and parses every document in a spec directory, with its refinements.
+pub fn parse_dir(dir: &Path) -> Result<(Ir, Stats), SpecErrors> {
+    let (docs, refinements) = read_spec_dir(dir)?;
+    ir::build(&docs, refinements.as_ref())
 }

@@ -7,18 +7,13 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use codegen::ir::{Discrimination, Ir, ParamLocation, Response, Segment, TypeBody};
-use codegen::spec::Document;
 
 fn spec_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../spec")
 }
 
-fn docs() -> Vec<Document> {
-    codegen::spec::read_dir(&spec_dir()).expect("spec/ is readable")
-}
-
 fn ir() -> Ir {
-    match codegen::parse(&docs()) {
+    match codegen::parse_dir(&spec_dir()) {
         Ok((ir, _)) => ir,
         Err(e) => panic!("the spec must parse:\n{e}"),
     }
@@ -452,8 +447,101 @@ fn output_is_deterministic() {
     let b = serde_json::to_string(&ir()).unwrap();
     assert_eq!(a, b);
     // Document order must not matter either.
-    let mut reversed = docs();
+    let (mut reversed, refinements) = codegen::read_spec_dir(&spec_dir()).unwrap();
     reversed.reverse();
-    let (c, _) = codegen::parse(&reversed).unwrap();
+    let (c, _) = codegen::parse_refined(&reversed, &refinements.unwrap()).unwrap();
     assert_eq!(a, serde_json::to_string(&c).unwrap());
+}
+
+#[test]
+fn numbers_are_integers_unless_the_documents_show_fractions() {
+    use codegen::ir::Ty;
+    let ir = ir();
+    let mut floats = BTreeSet::new();
+    let mut integers = BTreeSet::new();
+    for def in ir.types.iter().chain(&ir.shapes) {
+        if let TypeBody::Object { fields } = &def.body {
+            for f in fields {
+                let inner = match &f.ty {
+                    Ty::Array { items } => items.as_ref(),
+                    t => t,
+                };
+                match inner {
+                    Ty::Float => floats.insert(f.name.clone()),
+                    Ty::Integer => integers.insert(f.name.clone()),
+                    Ty::Number => panic!("`{}` in `{}` was left undecided", f.name, def.id),
+                    _ => false,
+                };
+            }
+        }
+    }
+    for float in [
+        "cpu_pressure_10s",
+        "memory_pressure_full_300s",
+        "load_average_1m",
+        "current_celcius",
+    ] {
+        assert!(floats.contains(float), "{float} is a fraction");
+    }
+    for int in [
+        "mtu",
+        "ttl",
+        "priority",
+        "ports",
+        "n",
+        "t",
+        "count",
+        "time_limit",
+        "load_average_cur",
+        "code",
+        "vlan_tag",
+    ] {
+        assert!(integers.contains(int), "{int} is an integer");
+    }
+    assert_eq!(floats.len(), 21, "{floats:?}");
+}
+
+#[test]
+fn event_kind_types_the_k_strings() {
+    use codegen::ir::Ty;
+    let ir = ir();
+    let kind = ir.def("EventKind").expect("the tag enum");
+    let TypeBody::Enum { values, open } = &kind.body else {
+        panic!()
+    };
+    assert!(open, "the documents type `k` as any string");
+    assert_eq!(values.len(), 16);
+    let list = ir
+        .operations
+        .iter()
+        .find(|o| o.path.ends_with("/telemetry/events"))
+        .unwrap();
+    let k = list.params.iter().find(|p| p.field.name == "k").unwrap();
+    assert_eq!(
+        k.field.ty,
+        Ty::Ref {
+            id: "EventKind".into()
+        }
+    );
+    assert!(kind.used_at.len() >= 2, "{:?}", kind.used_at);
+}
+
+#[test]
+fn refinements_that_match_nothing_are_errors() {
+    let (docs, _) = codegen::read_spec_dir(&spec_dir()).unwrap();
+    let stale = codegen::spec::Document {
+        name: "refinements.toml".into(),
+        text: "[numbers]\nfraction_phrases = [\"furlongs\"]\n[numbers.fields]\nno_such_field = \"float\"\n[[tag_enums]]\ntag = \"zz\"\nname = \"Z\"\ndescription = \"z\"\n".into(),
+    };
+    let err = codegen::parse_refined(&docs, &stale)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("furlongs"), "{err}");
+    assert!(err.contains("no_such_field"), "{err}");
+    assert!(err.contains("tagged by `zz`"), "{err}");
+    let malformed = codegen::spec::Document {
+        name: "refinements.toml".into(),
+        text: "[numbers\n".into(),
+    };
+    assert!(codegen::parse_refined(&docs, &malformed).is_err());
 }

@@ -47,7 +47,7 @@ struct Draft {
 }
 
 /// Parses and checks all documents into one IR.
-pub fn build(docs: &[Document]) -> Result<(Ir, Stats), SpecErrors> {
+pub fn build(docs: &[Document], refinements: Option<&Document>) -> Result<(Ir, Stats), SpecErrors> {
     let mut errors = Vec::new();
     let mut outlines: Vec<Outline<'_>> = Vec::new();
     let mut pages: Vec<(Source<'_>, OpSection<'_>)> = Vec::new();
@@ -387,6 +387,23 @@ pub fn build(docs: &[Document]) -> Result<(Ir, Stats), SpecErrors> {
     analyze_unions(&mut ir);
     set_pagination(&mut ir);
     check_examples(&mut ir, &op_sources, &mut stats, &mut errors);
+    if let Some(doc) = refinements {
+        let refine_error = |message: String| SpecError {
+            document: doc.name.clone(),
+            section: String::new(),
+            offset: 0,
+            excerpt: crate::spec::error::excerpt(&doc.text, 0),
+            message,
+        };
+        match super::Refinements::parse(&doc.text) {
+            Ok(r) => errors.extend(
+                super::refine::apply(&mut ir, &r)
+                    .into_iter()
+                    .map(refine_error),
+            ),
+            Err(e) => errors.push(refine_error(format!("cannot read the refinements: {e}"))),
+        }
+    }
     if !errors.is_empty() {
         return Err(SpecErrors(errors));
     }

@@ -422,7 +422,10 @@ impl<'r> Lowerer<'r> {
             })
             .collect();
         Ok(match literals {
-            Some(values) => TypeBody::Enum { values },
+            Some(values) => TypeBody::Enum {
+                values,
+                open: false,
+            },
             None => TypeBody::Union {
                 alternatives,
                 discrimination: super::Discrimination::Ordered,
@@ -566,8 +569,13 @@ impl Lowerer<'_> {
             }
             let used = std::mem::take(&mut merged[i].used_at);
             let description = std::mem::take(&mut merged[i].description);
-            let body =
-                std::mem::replace(&mut merged[i].body, TypeBody::Enum { values: Vec::new() });
+            let body = std::mem::replace(
+                &mut merged[i].body,
+                TypeBody::Enum {
+                    values: Vec::new(),
+                    open: false,
+                },
+            );
             let target = &mut merged[r];
             target.used_at.extend(used);
             merge_constraints(&mut target.body, &body);
@@ -656,7 +664,7 @@ impl Numbering<'_> {
                 }
                 key.push('}');
             }
-            TypeBody::Enum { values } => {
+            TypeBody::Enum { values, .. } => {
                 key.push_str("E[");
                 for v in values {
                     let _ = write!(key, "{v:?},");
@@ -689,6 +697,8 @@ impl Numbering<'_> {
         match ty {
             Ty::String => out.push('s'),
             Ty::Number => out.push('n'),
+            Ty::Integer => out.push('i'),
+            Ty::Float => out.push('f'),
             Ty::Boolean => out.push('b'),
             Ty::Unknown => out.push('u'),
             Ty::True => out.push('t'),

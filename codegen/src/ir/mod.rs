@@ -12,12 +12,14 @@
 
 mod build;
 mod lower;
+mod refine;
 mod resources;
 mod summary;
 mod unions;
 mod validate;
 
 pub use build::{Stats, build, check_response};
+pub use refine::Refinements;
 pub use summary::summary;
 pub use unions::Defs;
 pub use validate::{ValueError, check_value};
@@ -68,8 +70,13 @@ impl Ir {
 pub enum Ty {
     /// A JSON string.
     String,
-    /// A JSON number (integer or float: the documents do not say).
+    /// A JSON number whose kind is not decided yet (the documents only say `number`; the
+    /// refinement pass turns every one into [`Ty::Integer`] or [`Ty::Float`]).
     Number,
+    /// A whole number.
+    Integer,
+    /// A number that may hold fractions.
+    Float,
     /// A JSON boolean.
     Boolean,
     /// Any JSON value.
@@ -110,6 +117,8 @@ pub enum Origin {
     Referenced,
     /// No name in the documents: an inline object, enum or union.
     Anonymous,
+    /// Introduced by `spec/refinements.toml` (a tag enum).
+    Refined,
 }
 
 /// One type definition.
@@ -147,10 +156,14 @@ pub enum TypeBody {
         /// Fields in document order.
         fields: Vec<Field>,
     },
-    /// A closed set of string literals.
+    /// A set of string literals.
     Enum {
         /// The literals in document order.
         values: Vec<String>,
+        /// True when the documents type the value as any string and only a refinement names the
+        /// known values: other strings are valid too.
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        open: bool,
     },
     /// Another name for a type (`Subnet = string`).
     Alias {

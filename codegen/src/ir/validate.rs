@@ -52,6 +52,8 @@ fn check(defs: &Defs<'_>, ty: &Ty, value: &Value, pointer: &mut String) -> Resul
         | (Ty::Number, Value::Number(_))
         | (Ty::Boolean, Value::Bool(_)) => Ok(()),
         (Ty::True, Value::Bool(true)) => Ok(()),
+        (Ty::Integer, Value::Number(n)) if n.is_i64() || n.is_u64() => Ok(()),
+        (Ty::Float, Value::Number(_)) => Ok(()),
         (Ty::Literal { value: lit }, Value::String(s)) if s == lit => Ok(()),
         (Ty::Map { values }, Value::Object(map)) => {
             for (k, v) in map {
@@ -86,8 +88,8 @@ fn check_body(
 ) -> Result<(), ValueError> {
     match body {
         TypeBody::Alias { target } => check(defs, target, value, pointer),
-        TypeBody::Enum { values } => match value {
-            Value::String(s) if values.contains(s) => Ok(()),
+        TypeBody::Enum { values, open } => match value {
+            Value::String(s) if *open || values.contains(s) => Ok(()),
             other => fail(
                 pointer,
                 format!("expected one of {values:?}, found {other}"),

@@ -1,0 +1,311 @@
+//! Applies `spec/refinements.toml`: facts the documents cannot state, reviewed by hand.
+//!
+//! - Every `number` becomes `integer` or `float`: float when an example holds a fractional value
+//!   there or the description contains a fraction phrase, unless a per-name override says
+//!   otherwise; integer otherwise.
+//! - A tag enum names the tag values of the union tagged by a field, and types the listed string
+//!   fields and parameters with it.
+//!
+//! An entry that matches nothing in the spec is an error, so the file cannot silently rot.
+
+use std::collections::{BTreeMap, HashSet};
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::unions::Defs;
+use super::{Discrimination, Field, Ir, Origin, Response, Ty, TypeBody, TypeDef};
+
+/// The parsed refinements file.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Refinements {
+    /// Integer or float.
+    #[serde(default)]
+    pub numbers: Numbers,
+    /// Named enums of a union's tag values.
+    #[serde(default)]
+    pub tag_enums: Vec<TagEnum>,
+}
+
+/// The `[numbers]` table.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Numbers {
+    /// Description phrases that mean the number holds fractions.
+    #[serde(default)]
+    pub fraction_phrases: Vec<String>,
+    /// Per-name overrides: `"integer"` or `"float"`.
+    #[serde(default)]
+    pub fields: BTreeMap<String, NumberKind>,
+}
+
+/// What a number is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NumberKind {
+    /// Whole numbers.
+    Integer,
+    /// Fractions allowed.
+    Float,
+}
+
+/// One `[[tag_enums]]` entry.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TagEnum {
+    /// The tag field of the union (`k`).
+    pub tag: String,
+    /// The enum's name (`EventKind`).
+    pub name: String,
+    /// Its documentation.
+    pub description: String,
+    /// String fields and parameters typed by the enum.
+    #[serde(default)]
+    pub fields: Vec<String>,
+}
+
+impl Refinements {
+    /// Parses the file's text.
+    pub fn parse(text: &str) -> Result<Refinements, String> {
+        toml::from_str(text).map_err(|e| e.to_string())
+    }
+}
+
+/// Applies the refinements; returns the entries that matched nothing.
+pub fn apply(ir: &mut Ir, refinements: &Refinements) -> Vec<String> {
+    let mut problems = Vec::new();
+    let fractional = fractional_fields(ir);
+    let mut used_phrases = HashSet::new();
+    let mut used_overrides = HashSet::new();
+    let decide = |name: &str,
+                  description: &str,
+                  owner: &str,
+                  used_p: &mut HashSet<String>,
+                  used_o: &mut HashSet<String>| {
+        if let Some(kind) = refinements.numbers.fields.get(name) {
+            used_o.insert(name.to_string());
+            return *kind == NumberKind::Float;
+        }
+        if fractional.contains(&(owner.to_string(), name.to_string())) {
+            return true;
+        }
+        let lower = description.to_ascii_lowercase();
+        match refinements
+            .numbers
+            .fraction_phrases
+            .iter()
+            .find(|p| lower.contains(&p.to_ascii_lowercase()))
+        {
+            Some(p) => {
+                used_p.insert(p.clone());
+                true
+            }
+            None => false,
+        }
+    };
+
+    // Tag enums first: they turn some strings into references, before numbers are decided.
+    for tag_enum in &refinements.tag_enums {
+        let values = {
+            let tagged: Vec<&Vec<String>> = ir
+                .types
+                .iter()
+                .chain(&ir.shapes)
+                .filter_map(|d| match &d.body {
+                    TypeBody::Union {
+                        discrimination: Discrimination::Tag { field, values },
+                        ..
+                    } if *field == tag_enum.tag => Some(values),
+                    _ => None,
+                })
+                .collect();
+            match tagged.as_slice() {
+                [one] => (*one).clone(),
+                [] => {
+                    problems.push(format!(
+                        "tag enum `{}`: no union is tagged by `{}`",
+                        tag_enum.name, tag_enum.tag
+                    ));
+                    continue;
+                }
+                _ => {
+                    problems.push(format!(
+                        "tag enum `{}`: several unions are tagged by `{}`",
+                        tag_enum.name, tag_enum.tag
+                    ));
+                    continue;
+                }
+            }
+        };
+        if ir
+            .types
+            .iter()
+            .chain(&ir.shapes)
+            .any(|d| d.id == tag_enum.name)
+        {
+            problems.push(format!(
+                "tag enum `{}`: the name is already taken",
+                tag_enum.name
+            ));
+            continue;
+        }
+        let id = tag_enum.name.clone();
+        let mut used_at = Vec::new();
+        let retype = |f: &mut Field, place: String, used_at: &mut Vec<String>| {
+            if tag_enum.fields.contains(&f.name) && f.ty == Ty::String {
+                f.ty = Ty::Ref { id: id.clone() };
+                used_at.push(place);
+            }
+        };
+        for def in ir.types.iter_mut().chain(ir.shapes.iter_mut()) {
+            if let TypeBody::Object { fields } = &mut def.body {
+                for f in fields {
+                    let place = format!("{} > {}", def.id, f.name);
+                    retype(f, place, &mut used_at);
+                }
+            }
+        }
+        for op in &mut ir.operations {
+            for p in &mut op.params {
+                let place = format!("{} {} > {}", op.method.as_str(), op.path, p.field.name);
+                retype(&mut p.field, place, &mut used_at);
+            }
+        }
+        if used_at.is_empty() && !tag_enum.fields.is_empty() {
+            problems.push(format!(
+                "tag enum `{}`: no string field or parameter is named {:?}",
+                tag_enum.name, tag_enum.fields
+            ));
+        }
+        used_at.sort();
+        ir.shapes.push(TypeDef {
+            id: id.clone(),
+            name: Some(tag_enum.name.clone()),
+            body: TypeBody::Enum { values, open: true },
+            origin: Origin::Refined,
+            description: tag_enum.description.clone(),
+            resource: None,
+            same_shape_as: None,
+            used_at,
+        });
+    }
+
+    for def in ir.types.iter_mut().chain(ir.shapes.iter_mut()) {
+        let owner = def.id.clone();
+        if let TypeBody::Object { fields } = &mut def.body {
+            for f in fields {
+                let float = decide(
+                    &f.name,
+                    &f.description,
+                    &owner,
+                    &mut used_phrases,
+                    &mut used_overrides,
+                );
+                refine_ty(&mut f.ty, float);
+            }
+        }
+        if let TypeBody::Alias { target } = &mut def.body {
+            refine_ty(target, false);
+        }
+    }
+    for op in &mut ir.operations {
+        for p in &mut op.params {
+            let float = decide(
+                &p.field.name,
+                &p.field.description,
+                "",
+                &mut used_phrases,
+                &mut used_overrides,
+            );
+            refine_ty(&mut p.field.ty, float);
+        }
+        if let Response::Envelope { fields, .. } = &mut op.response {
+            for f in fields {
+                let float = decide(
+                    &f.name,
+                    &f.description,
+                    "",
+                    &mut used_phrases,
+                    &mut used_overrides,
+                );
+                refine_ty(&mut f.ty, float);
+            }
+        }
+    }
+    for p in &refinements.numbers.fraction_phrases {
+        if !used_phrases.contains(p) {
+            problems.push(format!(
+                "numbers.fraction_phrases: `{p}` appears in no number's description"
+            ));
+        }
+    }
+    for name in refinements.numbers.fields.keys() {
+        if !used_overrides.contains(name) {
+            problems.push(format!("numbers.fields: no number is named `{name}`"));
+        }
+    }
+    problems
+}
+
+fn refine_ty(ty: &mut Ty, float: bool) {
+    match ty {
+        Ty::Number => *ty = if float { Ty::Float } else { Ty::Integer },
+        Ty::Array { items } => refine_ty(items, float),
+        Ty::Map { values } => refine_ty(values, float),
+        _ => {}
+    }
+}
+
+/// `(definition id, field name)` of numbers that an example shows with a fractional value.
+fn fractional_fields(ir: &Ir) -> HashSet<(String, String)> {
+    let defs = Defs::new(ir.types.iter().chain(&ir.shapes));
+    let mut out = HashSet::new();
+    for op in &ir.operations {
+        if let (Some(body), Some(v)) = (&op.body, &op.examples.request) {
+            walk(&defs, &body.ty, v, &mut out);
+        }
+        if let (Response::Envelope { result, .. }, Some(Value::Object(env))) =
+            (&op.response, &op.examples.response)
+        {
+            if let Some(v) = env.get("result") {
+                walk(&defs, result, v, &mut out);
+            }
+        }
+    }
+    out
+}
+
+fn walk(defs: &Defs<'_>, ty: &Ty, value: &Value, out: &mut HashSet<(String, String)>) {
+    match (ty, value) {
+        (Ty::Array { items }, Value::Array(list)) => {
+            list.iter().for_each(|v| walk(defs, items, v, out))
+        }
+        (Ty::Ref { id }, _) => match defs.0.get(id.as_str()).map(|d| &d.body) {
+            Some(TypeBody::Object { fields }) => {
+                let Value::Object(map) = value else { return };
+                for f in fields {
+                    let Some(v) = map.get(&f.name) else { continue };
+                    let inner = match &f.ty {
+                        Ty::Array { items } => items.as_ref(),
+                        other => other,
+                    };
+                    let values: Vec<&Value> = match v {
+                        Value::Array(list) => list.iter().collect(),
+                        other => vec![other],
+                    };
+                    if *inner == Ty::Number && values.iter().any(|x| x.is_f64()) {
+                        out.insert((id.clone(), f.name.clone()));
+                    }
+                    walk(defs, &f.ty, v, out);
+                }
+            }
+            Some(TypeBody::Union { alternatives, .. }) => alternatives
+                .iter()
+                .for_each(|a| walk(defs, &a.ty, value, out)),
+            Some(TypeBody::Alias { target }) => walk(defs, target, value, out),
+            _ => {}
+        },
+        _ => {}
+    }
+}
