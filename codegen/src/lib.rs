@@ -1,8 +1,9 @@
 //! Turns Cloudflare's Magic Transit API reference into the `magic-api` crate.
 //!
 //! The pipeline is visible in the modules: [`spec`] reads the documents, [`ir`] resolves and
-//! checks them into one intermediate representation.
+//! checks them into one intermediate representation, [`emit`] writes the Rust code.
 
+pub mod emit;
 pub mod ir;
 pub mod spec;
 
@@ -52,4 +53,43 @@ pub fn read_spec_dir(dir: &Path) -> Result<(Vec<Document>, Option<Document>), Sp
 pub fn parse_dir(dir: &Path) -> Result<(Ir, Stats), SpecErrors> {
     let (docs, refinements) = read_spec_dir(dir)?;
     ir::build(&docs, refinements.as_ref())
+}
+
+/// Everything `cargo xtask regenerate` needs: the IR and the refinements it was built with.
+pub struct Spec {
+    /// The checked IR.
+    pub ir: Ir,
+    /// Counts from parsing.
+    pub stats: Stats,
+    /// The refinements (empty when the spec has no refinements file).
+    pub refinements: ir::Refinements,
+}
+
+/// Reads and parses a spec directory, keeping the refinements for the emitter.
+pub fn load(dir: &Path) -> Result<Spec, SpecErrors> {
+    let (docs, refinements_doc) = read_spec_dir(dir)?;
+    let (ir, stats) = ir::build(&docs, refinements_doc.as_ref())?;
+    let refinements = match &refinements_doc {
+        Some(doc) => ir::Refinements::parse(&doc.text).map_err(|message| {
+            SpecErrors(vec![SpecError {
+                document: doc.name.clone(),
+                section: String::new(),
+                offset: 0,
+                excerpt: String::new(),
+                message,
+            }])
+        })?,
+        None => ir::Refinements::default(),
+    };
+    Ok(Spec {
+        ir,
+        stats,
+        refinements,
+    })
+}
+
+/// The whole pipeline in memory: spec directory to generated files.
+pub fn generate(spec_dir: &Path) -> Result<emit::Output, String> {
+    let spec = load(spec_dir).map_err(|e| e.to_string())?;
+    emit::generate(&spec.ir, &spec.refinements)
 }

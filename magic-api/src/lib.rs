@@ -32,11 +32,20 @@
 //! ```
 #![deny(missing_docs)]
 
+// Generated code names everything by absolute `::magic_api::` paths, so the same emitted text
+// compiles inside this crate and in the golden-fixture tests outside it.
+extern crate self as magic_api;
+
+mod generated;
 pub mod runtime;
+
+pub use generated::types;
+pub use generated::types::*;
 
 pub use runtime::{
     ApiMessage, ApiMessageSource, ApiResponse, Client, ClientBuilder, ConfigError, Credentials,
-    Download, Error, PathBuilder, RawRequest, ResultInfo, RetryPolicy, cursor_stream, page_stream,
+    Download, Error, Float, PathBuilder, RawRequest, ResultInfo, RetryPolicy, cursor_stream,
+    page_stream,
 };
 
 /// Re-exported so callers of [`RawRequest::new`] and [`ClientBuilder::http_client`] use the

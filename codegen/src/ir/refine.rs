@@ -26,6 +26,10 @@ pub struct Refinements {
     /// Named enums of a union's tag values.
     #[serde(default)]
     pub tag_enums: Vec<TagEnum>,
+    /// Rust names for types whose reference names are machine-made: keys are reference names or
+    /// `Type.field` for an unnamed shape. Checked by the emitter (an unused key is an error).
+    #[serde(default)]
+    pub names: BTreeMap<String, String>,
 }
 
 /// The `[numbers]` table.

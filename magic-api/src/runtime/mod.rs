@@ -16,6 +16,7 @@ mod pagination;
 mod path;
 mod request;
 mod retry;
+pub mod wire;
 
 pub use client::{Client, ClientBuilder};
 pub use credentials::Credentials;
@@ -26,3 +27,4 @@ pub use pagination::{cursor_stream, page_stream};
 pub use path::PathBuilder;
 pub use request::RawRequest;
 pub use retry::RetryPolicy;
+pub use wire::Float;

@@ -1,0 +1,609 @@
+//! Emits the Rust data types: one item per emitted definition, sorted by name.
+//!
+//! - Objects become structs whose unknown fields land in `extra`, so re-encoding a decoded value
+//!   gives back what the server sent. Literal tag fields of tagged alternatives are left to the
+//!   union. Types reachable from a request body get `new(required…)`, so a required field can
+//!   never be left out.
+//! - String-literal sets become enums with an `Other(String)` variant that keeps unknown values.
+//! - Unions are decoded by the strategy the IR recorded: JSON kind (untagged, each kind has one
+//!   alternative), tag, identifying required field, or best fit. Objects no rule recognises are
+//!   kept whole in `Unknown`.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+use super::names::{Names, camel, field_names, ref_id, words};
+use crate::ir::{Alternative, Discrimination, Field, Ir, Origin, Response, Ty, TypeBody, TypeDef};
+
+/// Everything the type emitter needs to know about the IR, indexed once.
+pub struct Context<'a> {
+    /// The IR.
+    pub ir: &'a Ir,
+    /// Decided names.
+    pub names: &'a Names,
+    /// Definitions by id.
+    pub defs: HashMap<&'a str, &'a TypeDef>,
+    /// Alternatives of tagged unions: definition id -> the tag field to leave out.
+    tag_fields: HashMap<&'a str, &'a str>,
+    /// Definitions reachable from a request body.
+    requests: BTreeSet<&'a str>,
+}
+
+impl<'a> Context<'a> {
+    /// Indexes the IR for emission.
+    pub fn new(ir: &'a Ir, names: &'a Names) -> Self {
+        let defs: HashMap<&str, &TypeDef> = ir
+            .types
+            .iter()
+            .chain(&ir.shapes)
+            .map(|d| (d.id.as_str(), d))
+            .collect();
+        let mut tag_fields = HashMap::new();
+        for def in defs.values() {
+            if let TypeBody::Union {
+                alternatives,
+                discrimination: Discrimination::Tag { field, .. },
+            } = &def.body
+            {
+                for a in alternatives {
+                    if let Some(id) = ref_id(&a.ty) {
+                        tag_fields.insert(id, field.as_str());
+                    }
+                }
+            }
+        }
+        let mut requests = BTreeSet::new();
+        let mut stack: Vec<&Ty> = ir
+            .operations
+            .iter()
+            .filter_map(|o| o.body.as_ref().map(|b| &b.ty))
+            .collect();
+        while let Some(ty) = stack.pop() {
+            let Some(id) = ref_id(ty) else { continue };
+            let Some(def) = defs.get(id) else { continue };
+            if !requests.insert(def.id.as_str()) {
+                continue;
+            }
+            match &def.body {
+                TypeBody::Object { fields } => stack.extend(fields.iter().map(|f| &f.ty)),
+                TypeBody::Union { alternatives, .. } => {
+                    stack.extend(alternatives.iter().map(|a| &a.ty))
+                }
+                TypeBody::Alias { target } => stack.push(target),
+                TypeBody::Enum { .. } => {}
+            }
+        }
+        Context {
+            ir,
+            names,
+            defs,
+            tag_fields,
+            requests,
+        }
+    }
+
+    fn name(&self, id: &str) -> Ident {
+        ident(self.names.of(id))
+    }
+
+    /// The Rust type of an IR type.
+    pub fn rust_ty(&self, ty: &Ty) -> TokenStream {
+        match ty {
+            Ty::String | Ty::Literal { .. } => quote!(String),
+            Ty::Integer => quote!(i64),
+            Ty::Float => quote!(::magic_api::Float),
+            Ty::Number => quote!(::serde_json::Number),
+            Ty::Boolean | Ty::True => quote!(bool),
+            Ty::Unknown => quote!(::serde_json::Value),
+            Ty::Map { values } => {
+                let v = self.rust_ty(values);
+                quote!(::std::collections::BTreeMap<String, #v>)
+            }
+            Ty::Array { items } => {
+                let v = self.rust_ty(items);
+                quote!(Vec<#v>)
+            }
+            Ty::Ref { id } => {
+                let name = self.name(id);
+                quote!(#name)
+            }
+        }
+    }
+}
+
+/// A Rust identifier (raw if it is a keyword).
+pub fn ident(name: &str) -> Ident {
+    match syn::parse_str::<Ident>(name) {
+        Ok(i) => i,
+        Err(_) => Ident::new_raw(name, Span::call_site()),
+    }
+}
+
+/// `#[doc = "..."]` lines for a text (empty text gives none).
+pub fn doc(text: &str) -> TokenStream {
+    let text = text.trim();
+    if text.is_empty() {
+        return TokenStream::new();
+    }
+    let line = format!(" {text}");
+    quote!(#[doc = #line])
+}
+
+/// Every emitted type, sorted by Rust name, as items.
+pub fn items(cx: &Context<'_>) -> Vec<(String, TokenStream)> {
+    let mut out: BTreeMap<String, TokenStream> = BTreeMap::new();
+    for (id, name) in &cx.names.types {
+        let Some(def) = cx.defs.get(id.as_str()) else {
+            continue;
+        };
+        let item = match &def.body {
+            TypeBody::Object { fields } => object(cx, def, fields),
+            TypeBody::Enum { values, open } => {
+                string_enum(def, name, values, *open, &cx.names.fallback_doc(id))
+            }
+            TypeBody::Alias { target } => {
+                let ty = cx.rust_ty(target);
+                let d = doc(&describe(def, cx));
+                let n = ident(name);
+                quote! { #d pub type #n = #ty; }
+            }
+            TypeBody::Union {
+                alternatives,
+                discrimination,
+            } => union(cx, def, alternatives, discrimination),
+        };
+        out.insert(name.clone(), item);
+    }
+    for (alias, target) in &cx.names.aliases {
+        let n = ident(alias);
+        let t = cx.name(target);
+        let text = format!(" The reference's name for [`{}`].", cx.names.of(target));
+        out.insert(alias.clone(), quote! { #[doc = #text] pub type #n = #t; });
+    }
+    out.into_iter().collect()
+}
+
+fn describe(def: &TypeDef, cx: &Context<'_>) -> String {
+    if def.description.is_empty() {
+        cx.names.fallback_doc(&def.id)
+    } else {
+        def.description.clone()
+    }
+}
+
+fn object(cx: &Context<'_>, def: &TypeDef, fields: &[Field]) -> TokenStream {
+    let name = cx.name(&def.id);
+    let skip = cx.tag_fields.get(def.id.as_str()).copied();
+    let kept: Vec<&Field> = fields
+        .iter()
+        .filter(|f| Some(f.name.as_str()) != skip)
+        .collect();
+    let wire: Vec<&str> = kept.iter().map(|f| f.name.as_str()).collect();
+    let idents = field_names(&wire);
+    let mut members = Vec::new();
+    for (f, id) in kept.iter().zip(&idents) {
+        let ident = ident(id);
+        let ty = cx.rust_ty(&f.ty);
+        let d = doc(&field_doc(f));
+        let rename = (*id != f.name).then(|| {
+            let w = &f.name;
+            quote!(rename = #w,)
+        });
+        let member = if f.required {
+            let serde = rename.map(|r| quote!(#[serde(#r)]));
+            quote! { #d #serde pub #ident: #ty, }
+        } else {
+            quote! {
+                #d
+                #[serde(#rename default, skip_serializing_if = "Option::is_none")]
+                pub #ident: Option<#ty>,
+            }
+        };
+        members.push(member);
+    }
+    let extra = ident(idents.last().map(String::as_str).unwrap_or("extra"));
+    let d = doc(&describe(def, cx));
+    // All-optional structs are built with `Default`; others with `new(required…)`.
+    let all_optional = kept.iter().all(|f| !f.required);
+    let default = all_optional.then(|| quote!(Default,));
+    let mut item = quote! {
+        #d
+        #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
+        pub struct #name {
+            #(#members)*
+            /// Fields the server sent that this version of the crate does not know, kept so that
+            /// re-encoding loses nothing.
+            #[serde(flatten)]
+            pub #extra: ::magic_api::runtime::wire::Object,
+        }
+    };
+    if cx.requests.contains(def.id.as_str()) && !all_optional {
+        item.extend(constructor(cx, &name, &kept, &idents));
+    }
+    item
+}
+
+fn field_doc(f: &Field) -> String {
+    let mut text = if f.description.is_empty() {
+        format!("`{}`.", f.name)
+    } else {
+        f.description.clone()
+    };
+    for c in &f.constraints {
+        text.push_str(&format!(" Constraint: `{}` {}.", c.keyword, c.value));
+    }
+    text
+}
+
+/// `new(required…)`: a request type cannot be built without its required fields.
+fn constructor(
+    cx: &Context<'_>,
+    name: &Ident,
+    fields: &[&Field],
+    idents: &[String],
+) -> TokenStream {
+    let mut params = Vec::new();
+    let mut inits = Vec::new();
+    for (f, id) in fields.iter().zip(idents) {
+        let ident = ident(id);
+        if f.required {
+            let ty = cx.rust_ty(&f.ty);
+            params.push(quote!(#ident: impl Into<#ty>));
+            inits.push(quote!(#ident: #ident.into()));
+        } else {
+            inits.push(quote!(#ident: None));
+        }
+    }
+    let extra = ident(idents.last().map(String::as_str).unwrap_or("extra"));
+    let allow = (params.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let text = " A value with the required fields set and every optional field unset.";
+    quote! {
+        impl #name {
+            #[doc = #text]
+            #allow
+            pub fn new(#(#params),*) -> Self {
+                Self { #(#inits,)* #extra: ::magic_api::runtime::wire::Object::new() }
+            }
+        }
+    }
+}
+
+/// Variant identifiers for enum literals: `UpperCamel`, made unique and legal.
+fn literal_idents(values: &[String]) -> Vec<Ident> {
+    let mut seen = BTreeSet::new();
+    values
+        .iter()
+        .map(|v| {
+            let mut base = camel(v);
+            if base.is_empty() {
+                base = "Empty".into();
+            }
+            if base.starts_with(|c: char| c.is_ascii_digit()) {
+                base = format!("V{base}");
+            }
+            if base == "Other" {
+                base = "OtherValue".into();
+            }
+            let mut candidate = base.clone();
+            let mut n = 2;
+            while !seen.insert(candidate.clone()) {
+                candidate = format!("{base}{n}");
+                n += 1;
+            }
+            ident(&candidate)
+        })
+        .collect()
+}
+
+fn string_enum(
+    def: &TypeDef,
+    name: &str,
+    values: &[String],
+    open: bool,
+    fallback: &str,
+) -> TokenStream {
+    let n = ident(name);
+    let variants = literal_idents(values);
+    let variant_docs: Vec<String> = values.iter().map(|v| format!(" `\"{v}\"`")).collect();
+    let text = if def.description.is_empty() {
+        fallback
+    } else {
+        &def.description
+    };
+    let mut d = doc(text);
+    if open {
+        d.extend(doc(
+            "The reference types this value as any string; these are the values it names.",
+        ));
+    }
+    quote! {
+        #d
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Deserialize)]
+        #[serde(from = "String")]
+        pub enum #n {
+            #( #[doc = #variant_docs] #variants, )*
+            /// A value this version of the crate does not know, kept as sent.
+            Other(String),
+        }
+        impl #n {
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #( Self::#variants => #values, )*
+                    Self::Other(other) => other,
+                }
+            }
+        }
+        impl From<String> for #n {
+            fn from(value: String) -> Self {
+                match value.as_str() {
+                    #( #values => Self::#variants, )*
+                    _ => Self::Other(value),
+                }
+            }
+        }
+        impl From<&str> for #n {
+            fn from(value: &str) -> Self {
+                Self::from(value.to_string())
+            }
+        }
+        impl ::serde::Serialize for #n {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+        impl ::std::fmt::Display for #n {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    }
+}
+
+/// Variant names for union alternatives: the alternatives' type names with the words they all
+/// share at the front and at the back removed (`MagicAccountApp`/`MagicManagedApp` ->
+/// `Account`/`Managed`), unless that would leave one empty.
+fn alternative_idents(cx: &Context<'_>, alternatives: &[Alternative]) -> Vec<Ident> {
+    let full: Vec<String> = alternatives
+        .iter()
+        .map(|a| match (&a.ty, &a.name) {
+            (Ty::Ref { id }, _) => cx.names.of(id).to_string(),
+            (_, Some(n)) => camel(n),
+            (ty, None) => kind_name(ty).to_string(),
+        })
+        .collect();
+    let split: Vec<Vec<String>> = full.iter().map(|n| words(n)).collect();
+    let common = |from_back: bool| {
+        let mut n = 0;
+        loop {
+            let word = |w: &Vec<String>| {
+                if from_back {
+                    w.len().checked_sub(n + 1).and_then(|i| w.get(i)).cloned()
+                } else {
+                    w.get(n).cloned()
+                }
+            };
+            let first = split.first().and_then(word);
+            if first.is_none() || !split.iter().all(|w| word(w) == first) {
+                return n;
+            }
+            n += 1;
+        }
+    };
+    let (front, back) = (common(false), common(true));
+    let trimmed: Vec<String> = split
+        .iter()
+        .map(|w| {
+            w.iter()
+                .skip(front)
+                .take(w.len().saturating_sub(front + back))
+                .cloned()
+                .collect::<String>()
+        })
+        .collect();
+    let usable = split.len() > 1
+        && trimmed.iter().all(|t| !t.is_empty())
+        && trimmed.iter().collect::<BTreeSet<_>>().len() == trimmed.len();
+    let chosen = if usable { trimmed } else { full };
+    chosen.iter().map(|n| ident(&camel(n))).collect()
+}
+
+fn kind_name(ty: &Ty) -> &'static str {
+    match ty {
+        Ty::String | Ty::Literal { .. } => "String",
+        Ty::Integer | Ty::Float | Ty::Number => "Number",
+        Ty::Boolean | Ty::True => "Boolean",
+        Ty::Array { .. } => "Array",
+        Ty::Map { .. } | Ty::Ref { .. } => "Object",
+        Ty::Unknown => "Value",
+    }
+}
+
+fn union(
+    cx: &Context<'_>,
+    def: &TypeDef,
+    alternatives: &[Alternative],
+    how: &Discrimination,
+) -> TokenStream {
+    let name = cx.name(&def.id);
+    let d = doc(&describe(def, cx));
+    let tys: Vec<TokenStream> = alternatives.iter().map(|a| cx.rust_ty(&a.ty)).collect();
+    let alt_docs: Vec<String> = alternatives
+        .iter()
+        .map(
+            |a| match (&a.ty, cx.defs.get(ref_id(&a.ty).unwrap_or(""))) {
+                (_, Some(target)) if !target.description.is_empty() => {
+                    format!(" {}", target.description)
+                }
+                (Ty::Ref { id }, _) => format!(" A [`{}`].", cx.names.of(id)),
+                (ty, _) => format!(" The {} form.", kind_name(ty).to_ascii_lowercase()),
+            },
+        )
+        .collect();
+    match how {
+        Discrimination::JsonKind { .. } | Discrimination::Ordered => {
+            let variants: Vec<Ident> = match how {
+                Discrimination::JsonKind { kinds } => {
+                    kinds.iter().map(|k| ident(&camel(k))).collect()
+                }
+                _ => alternative_idents(cx, alternatives),
+            };
+            quote! {
+                #d
+                #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+                #[serde(untagged)]
+                pub enum #name {
+                    #( #[doc = #alt_docs] #variants(#tys), )*
+                    /// A value of a form this version of the crate does not know, kept as sent.
+                    Other(::serde_json::Value),
+                }
+            }
+        }
+        Discrimination::Tag { field, values } => {
+            let variants = alternative_idents(cx, alternatives);
+            let kind_method = tag_kind_method(cx, field, values, &variants);
+            quote! {
+                #d
+                #[derive(Debug, Clone, PartialEq)]
+                pub enum #name {
+                    #( #[doc = #alt_docs] #variants(#tys), )*
+                    /// A kind this version of the crate does not know, kept whole (tag included).
+                    Unknown(::magic_api::runtime::wire::Object),
+                }
+                impl<'de> ::serde::Deserialize<'de> for #name {
+                    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                        let mut object = ::magic_api::runtime::wire::object(deserializer)?;
+                        let tag = object.get(#field).and_then(|v| v.as_str()).map(str::to_owned);
+                        Ok(match tag.as_deref() {
+                            #( Some(#values) => {
+                                object.remove(#field);
+                                Self::#variants(::magic_api::runtime::wire::decode(object)?)
+                            } )*
+                            _ => Self::Unknown(object),
+                        })
+                    }
+                }
+                impl ::serde::Serialize for #name {
+                    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                        match self {
+                            #( Self::#variants(value) => ::magic_api::runtime::wire::serialize_tagged(serializer, #field, #values, value), )*
+                            Self::Unknown(object) => ::serde::Serialize::serialize(object, serializer),
+                        }
+                    }
+                }
+                #kind_method
+            }
+        }
+        Discrimination::RequiredField { fields } => {
+            let variants = alternative_idents(cx, alternatives);
+            quote! {
+                #d
+                #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+                #[serde(untagged)]
+                pub enum #name {
+                    #( #[doc = #alt_docs] #variants(#tys), )*
+                    /// An object no alternative claims, kept as sent.
+                    Unknown(::magic_api::runtime::wire::Object),
+                }
+                impl<'de> ::serde::Deserialize<'de> for #name {
+                    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                        let object = ::magic_api::runtime::wire::object(deserializer)?;
+                        #( if object.contains_key(#fields) {
+                            return Ok(Self::#variants(::magic_api::runtime::wire::decode(object)?));
+                        } )*
+                        Ok(Self::Unknown(object))
+                    }
+                }
+            }
+        }
+        Discrimination::BestFit { .. } => {
+            let variants = alternative_idents(cx, alternatives);
+            let (required, declared): (Vec<Vec<String>>, Vec<Vec<String>>) = alternatives
+                .iter()
+                .map(|a| {
+                    let fields = ref_id(&a.ty)
+                        .and_then(|id| cx.defs.get(id))
+                        .and_then(|d| match &d.body {
+                            TypeBody::Object { fields } => Some(fields.as_slice()),
+                            _ => None,
+                        })
+                        .unwrap_or(&[]);
+                    (
+                        fields
+                            .iter()
+                            .filter(|f| f.required)
+                            .map(|f| f.name.clone())
+                            .collect(),
+                        fields.iter().map(|f| f.name.clone()).collect(),
+                    )
+                })
+                .unzip();
+            let indices: Vec<usize> = (0..alternatives.len()).collect();
+            quote! {
+                #d
+                #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+                #[serde(untagged)]
+                pub enum #name {
+                    #( #[doc = #alt_docs] #variants(#tys), )*
+                    /// An object no alternative fits, kept as sent.
+                    Unknown(::magic_api::runtime::wire::Object),
+                }
+                impl<'de> ::serde::Deserialize<'de> for #name {
+                    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                        let object = ::magic_api::runtime::wire::object(deserializer)?;
+                        let fits: &[(&[&str], &[&str])] = &[ #( (&[#(#required),*], &[#(#declared),*]) ),* ];
+                        Ok(match ::magic_api::runtime::wire::best_fit(&object, fits) {
+                            #( Some(#indices) => Self::#variants(::magic_api::runtime::wire::decode(object)?), )*
+                            _ => Self::Unknown(object),
+                        })
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `kind()` on a tagged union whose tag values a refined enum names (`EventKind`).
+fn tag_kind_method(
+    cx: &Context<'_>,
+    field: &str,
+    values: &[String],
+    variants: &[Ident],
+) -> TokenStream {
+    let refined = cx.ir.shapes.iter().find(|d| {
+        d.origin == Origin::Refined
+            && matches!(&d.body, TypeBody::Enum { values: v, .. } if v == values)
+    });
+    let Some(kind) = refined else {
+        return TokenStream::new();
+    };
+    let kind_name = cx.name(&kind.id);
+    let kind_variants = literal_idents(values);
+    let Some(first) = cx.defs.values().find(|d| matches!(&d.body, TypeBody::Union { discrimination: Discrimination::Tag { values: v, .. }, .. } if v == values)) else {
+        return TokenStream::new();
+    };
+    let name = cx.name(&first.id);
+    let text = format!(" The kind of this value: its `{field}`.");
+    quote! {
+        impl #name {
+            #[doc = #text]
+            pub fn kind(&self) -> #kind_name {
+                match self {
+                    #( Self::#variants(_) => #kind_name::#kind_variants, )*
+                    Self::Unknown(object) => #kind_name::from(object.get(#field).and_then(|v| v.as_str()).unwrap_or_default()),
+                }
+            }
+        }
+    }
+}
+
+/// The result type of an operation, for the client and the fixture tests.
+pub fn result_ty(cx: &Context<'_>, response: &Response) -> Option<TokenStream> {
+    match response {
+        Response::Envelope { result, .. } => Some(cx.rust_ty(result)),
+        Response::Json { ty } => Some(cx.rust_ty(ty)),
+        _ => None,
+    }
+}
