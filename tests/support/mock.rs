@@ -8,6 +8,21 @@
 //!
 //! Included by a test file with `#[path = "../support/mock.rs"] mod mock;`.
 //!
+//! ```ignore
+//! let mock = MockServer::start(Arc::new(ir)).await;       // 127.0.0.1, random port
+//! let client = Client::builder(Credentials::api_token("t"))
+//!     .base_url(mock.base_url())                          // http://127.0.0.1:PORT/client/v4
+//!     .build()?;
+//! // Script faults per operation (index into `ir.operations`); valid requests only.
+//! mock.override_once(op, Scripted::error(429, 971, "slow down").header("retry-after", "0"));
+//! mock.override_response(op, Scripted::success(json!({"id": "x", "new_field": 1})));
+//! // ... call the client ...
+//! let rec = mock.last_request().unwrap();  // also: requests(), count(), clear_requests()
+//! assert_eq!(rec.operation, Some(op));     // which operation the router chose
+//! assert_eq!(rec.path_param("pcap_id"), Some("a/b"));
+//! assert_eq!(rec.rejection, None);         // or Some(Rejection { status, code, message, .. })
+//! ```
+//!
 //! # What every request goes through, in this order
 //!
 //! 1. **Routing.** The request-target must start with the path of [`Ir::base_url`]

@@ -98,6 +98,11 @@ fn param_ty<'a>(op: &'a Operation, location: ParamLocation, name: &str) -> &'a T
         .map_or(&Ty::String, |p| &p.field.ty)
 }
 
+/// Whether `segment` is exactly one path parameter of `op` declared with type `ty`.
+fn path_param_is(op: &Operation, segment: &Segment, ty: &Ty) -> bool {
+    matches!(segment, Segment::Param { name } if param_ty(op, ParamLocation::Path, name) == ty)
+}
+
 /// The encoded path of `op` with `value(name, type)` for each path parameter, and the
 /// parameters in template order.
 fn path_with(
@@ -512,7 +517,9 @@ async fn integer_path_parameters_must_be_exact_integers() {
     let client = client(&mock);
     // A whole-segment integer parameter (snapshots/{snapshot_t}).
     let (index, op) = find_op(|op| {
-        op.segments.iter().any(|s| matches!(s, Segment::Param { name } if *param_ty(op, ParamLocation::Path, name) == Ty::Integer))
+        op.segments
+            .iter()
+            .any(|s| path_param_is(op, s, &Ty::Integer))
     });
     let int_param = op
         .segments
@@ -1040,7 +1047,10 @@ async fn hostile_ids_stay_in_one_segment() {
             && op
                 .params_in(ParamLocation::Query)
                 .all(|p| !p.field.required)
-            && matches!(op.segments.last(), Some(Segment::Param { name }) if *param_ty(op, ParamLocation::Path, name) == Ty::String)
+            && op
+                .segments
+                .last()
+                .is_some_and(|s| path_param_is(op, s, &Ty::String))
     });
     let Some(Segment::Param { name: last }) = op.segments.last() else {
         unreachable!()
@@ -1113,7 +1123,12 @@ async fn hostile_ids_stay_in_one_segment() {
     // Invalid percent-encoding from a non-conforming client.
     let reply = raw_http(
         mock.addr(),
-        format!("GET {}{prefix}/%zz HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer t\r\nConnection: close\r\n\r\n", mock.base_path()).as_bytes(),
+        format!(
+            "GET {}{prefix}/%zz HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer t\r\n\
+             Connection: close\r\n\r\n",
+            mock.base_path()
+        )
+        .as_bytes(),
     )
     .await;
     assert_eq!(reply.status, 400);
@@ -1309,7 +1324,10 @@ async fn raw_http_edge_cases() {
     // A chunked request body is de-chunked and accepted.
     let (a, b) = body.split_at(body.len() / 2);
     let chunked = format!(
-        "{m} {path} HTTP/1.1\r\nHost: x\r\n{auth}Content-Type: application/json; charset=utf-8\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n{:x}\r\n{a}\r\n{:x}\r\n{b}\r\n0\r\n\r\n",
+        "{m} {path} HTTP/1.1\r\nHost: x\r\n{auth}\
+         Content-Type: application/json; charset=utf-8\r\n\
+         Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n\
+         {:x}\r\n{a}\r\n{:x}\r\n{b}\r\n0\r\n\r\n",
         a.len(),
         b.len()
     );
@@ -1332,7 +1350,8 @@ async fn raw_http_edge_cases() {
         ("application/json", "{\"unterminated\": ", code::BODY_JSON),
     ] {
         let req = format!(
-            "{m} {path} HTTP/1.1\r\nHost: x\r\n{auth}Content-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{payload}",
+            "{m} {path} HTTP/1.1\r\nHost: x\r\n{auth}Content-Type: {content_type}\r\n\
+             Content-Length: {}\r\nConnection: close\r\n\r\n{payload}",
             payload.len()
         );
         let reply = raw_http(mock.addr(), req.as_bytes()).await;
