@@ -238,6 +238,8 @@ pub fn reference_outline<'a>(
     let mut cursor = Cursor::Nowhere;
     for tok in tokens {
         let at = tok.offset;
+        // Section paths are only spelled out for errors: building one per token is most of the
+        // outline's cost otherwise.
         let here = |resources: &Vec<ResourceSection<'_>>| section_path(resources);
         match &tok.token {
             Token::Heading { level: 1, text } => {
@@ -293,34 +295,11 @@ pub fn reference_outline<'a>(
                         Cursor::Op | Cursor::OpSection | Cursor::Example | Cursor::Response,
                         Some(res),
                     ) => {
-                        let path = here_op(res);
-                        let Some(op) = res.operations.last_mut() else {
-                            return Err(source.error(&path, at, "section outside an operation"));
-                        };
-                        if *text == "Example" {
+                        if *text == "Example" && !res.operations.is_empty() {
                             cursor = Cursor::Example;
                             continue;
                         }
-                        let Some((kind, "")) = SectionKind::parse_prefix(text) else {
-                            return Err(source.error(
-                                &path,
-                                at,
-                                format!("unknown operation section `{text}`"),
-                            ));
-                        };
-                        if op.sections.iter().any(|s| s.kind == kind) {
-                            return Err(source.error(
-                                &path,
-                                at,
-                                format!("second `{text}` section"),
-                            ));
-                        }
-                        op.sections.push(Section {
-                            kind,
-                            offset: at,
-                            bullets: Vec::new(),
-                            content_type: None,
-                        });
+                        open_section(source, res, text, at)?;
                         cursor = Cursor::OpSection;
                     }
                     _ => {
@@ -353,7 +332,6 @@ pub fn reference_outline<'a>(
                     constraints: Vec::new(),
                     offset: at,
                 };
-                let path = here(&resources);
                 let target = match (&cursor, resources.last_mut()) {
                     (Cursor::TypeSection, Some(res)) => {
                         res.types.last_mut().map(|t| &mut t.bullets)
@@ -367,11 +345,16 @@ pub fn reference_outline<'a>(
                 };
                 match target {
                     Some(list) => list.push(bullet),
-                    None => return Err(source.error(&path, at, "bullet outside a section")),
+                    None => {
+                        return Err(source.error(
+                            &here(&resources),
+                            at,
+                            "bullet outside a section",
+                        ));
+                    }
                 }
             }
             Token::Fence { lang, body } => {
-                let path = here(&resources);
                 let op = resources.last_mut().and_then(|r| r.operations.last_mut());
                 let block = Block {
                     text: Cow::Borrowed(*body),
@@ -385,13 +368,49 @@ pub fn reference_outline<'a>(
                         op.response_example = Some(block)
                     }
                     _ => {
-                        return Err(source.error(&path, at, format!("unexpected ```{lang} block")));
+                        return Err(source.error(
+                            &here(&resources),
+                            at,
+                            format!("unexpected ```{lang} block"),
+                        ));
                     }
                 }
             }
         }
     }
     Ok(Outline { source, resources })
+}
+
+/// Opens the bullet-list section a `###` heading names in the current operation. Checks come
+/// before any mutation so the error path can still read the resource for its section path.
+fn open_section<'a>(
+    source: Source<'a>,
+    res: &mut ResourceSection<'a>,
+    text: &str,
+    at: usize,
+) -> Result<(), SpecError> {
+    let Some(op) = res.operations.last() else {
+        return Err(source.error(&here_op(res), at, "section outside an operation"));
+    };
+    let Some((kind, "")) = SectionKind::parse_prefix(text) else {
+        return Err(source.error(
+            &here_op(res),
+            at,
+            format!("unknown operation section `{text}`"),
+        ));
+    };
+    if op.sections.iter().any(|s| s.kind == kind) {
+        return Err(source.error(&here_op(res), at, format!("second `{text}` section")));
+    }
+    if let Some(op) = res.operations.last_mut() {
+        op.sections.push(Section {
+            kind,
+            offset: at,
+            bullets: Vec::new(),
+            content_type: None,
+        });
+    }
+    Ok(())
 }
 
 fn here_op(res: &ResourceSection<'_>) -> String {
