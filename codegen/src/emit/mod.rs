@@ -4,6 +4,7 @@
 //! formatted with `prettyplease`. The same IR always gives byte-identical files: every
 //! collection that feeds the output is ordered (IR order or a `BTreeMap`).
 
+mod cases;
 pub mod files;
 pub mod names;
 pub mod types;
@@ -39,22 +40,38 @@ pub struct Output {
     pub public_types: usize,
 }
 
+/// The data-types file alone (what the golden construct fixtures compare), with its number of
+/// public types.
+pub fn types_source(ir: &Ir, refinements: &Refinements) -> Result<(String, usize), String> {
+    let ops = names::op_names(ir)?;
+    let decided = names::decide(ir, &refinements.names, &ops)?;
+    let cx = types::Context::new(ir, &decided);
+    let (tokens, count) = types_file(&cx);
+    Ok((format_file(tokens)?, count))
+}
+
+fn types_file(cx: &types::Context<'_>) -> (TokenStream, usize) {
+    let items = types::items(cx);
+    let count = items.len();
+    let bodies = items.into_iter().map(|(_, tokens)| tokens);
+    let tokens = quote! {
+        #![doc = " Data types of the Magic Transit API: every object, enum and union the reference describes, decoded without losing unknown fields or values."]
+        #(#bodies)*
+    };
+    (tokens, count)
+}
+
 /// Generates every file of the crate's generated part.
 pub fn generate(ir: &Ir, refinements: &Refinements) -> Result<Output, String> {
     let ops = names::op_names(ir)?;
     let decided = names::decide(ir, &refinements.names, &ops)?;
     let cx = types::Context::new(ir, &decided);
-    let items = types::items(&cx);
-    let public_types = items.len();
-    let bodies = items.into_iter().map(|(_, tokens)| tokens);
-    let types_file = quote! {
-        #![doc = " Data types of the Magic Transit API: every object, enum and union the reference describes, decoded without losing unknown fields or values."]
-        #(#bodies)*
-    };
+    let (types_file, public_types) = types_file(&cx);
     let mod_file = quote! {
         #![doc = " Code generated from `spec/` by `cargo xtask regenerate`."]
         pub mod types;
     };
+    let examples_file = cases::examples_test(&cx);
     let files = vec![
         GeneratedFile {
             path: format!("{GENERATED_DIR}/mod.rs"),
@@ -63,6 +80,10 @@ pub fn generate(ir: &Ir, refinements: &Refinements) -> Result<Output, String> {
         GeneratedFile {
             path: format!("{GENERATED_DIR}/types.rs"),
             contents: format_file(types_file)?,
+        },
+        GeneratedFile {
+            path: "tests/tests/examples.rs".to_string(),
+            contents: format_file(examples_file)?,
         },
     ];
     Ok(Output {
