@@ -69,6 +69,7 @@ pub fn generate(ir: &Ir, refinements: &Refinements) -> Result<Output, String> {
     let (types_file, public_types) = types_file(&cx);
     let mod_file = quote! {
         #![doc = " Code generated from `spec/` by `cargo xtask regenerate`."]
+        #[rustfmt::skip]
         pub mod types;
     };
     let examples_file = cases::examples_test(&cx);
@@ -82,7 +83,7 @@ pub fn generate(ir: &Ir, refinements: &Refinements) -> Result<Output, String> {
             contents: format_file(types_file)?,
         },
         GeneratedFile {
-            path: "tests/tests/examples.rs".to_string(),
+            path: "tests/generated/cases.rs".to_string(),
             contents: format_file(examples_file)?,
         },
     ];
