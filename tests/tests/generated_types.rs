@@ -85,7 +85,10 @@ fn pcaps_decode_by_best_fit_simple_and_full() {
 
     let request = json!({"system": "magic-transit", "time_limit": 300, "type": "simple", "packet_limit": 10000});
     let decoded: PcapCreateRequest = round_trips(&request);
-    assert!(matches!(decoded, PcapCreateRequest::Simple(_)), "{decoded:?}");
+    assert!(
+        matches!(decoded, PcapCreateRequest::Simple(_)),
+        "{decoded:?}"
+    );
     let full_request = json!({"colo_name": "ord02", "destination_conf": "s3://b", "system": "magic-transit", "time_limit": 300, "type": "full", "byte_limit": 1000});
     let decoded: PcapCreateRequest = round_trips(&full_request);
     assert!(matches!(decoded, PcapCreateRequest::Full(_)), "{decoded:?}");
