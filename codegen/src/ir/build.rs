@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use super::lower::{Ctx, LowerError, Lowerer, rename_ty};
+use super::lower::{Ctx, LowerError, Lowerer, rename_body, rename_ty};
 use super::resources::{self, ResourceInput};
 use super::unions::{Defs, discriminate};
 use super::validate::check_value;
@@ -199,7 +199,9 @@ pub fn build(docs: &[Document], refinements: Option<&Document>) -> Result<(Ir, S
 
     let mut name_counts: HashMap<String, usize> = HashMap::new();
     for (_, _, heading, _, roots, _) in &type_trees {
-        let name = root_name(roots).unwrap_or_else(|| heading.replace(' ', ""));
+        let name = root_name(roots)
+            .map(str::to_string)
+            .unwrap_or_else(|| heading.replace(' ', ""));
         *name_counts.entry(name).or_default() += 1;
     }
     let mut declared = Vec::new();
@@ -237,7 +239,7 @@ pub fn build(docs: &[Document], refinements: Option<&Document>) -> Result<(Ir, S
                     ));
                     continue;
                 }
-                let id = if name_counts.get(&name).copied().unwrap_or(0) > 1 {
+                let id = if name_counts.get(name).copied().unwrap_or(0) > 1 {
                     format!(
                         "{name}@{}",
                         if resource_id.is_empty() {
@@ -247,10 +249,10 @@ pub fn build(docs: &[Document], refinements: Option<&Document>) -> Result<(Ir, S
                         }
                     )
                 } else {
-                    name.clone()
+                    name.to_string()
                 };
-                let description = roots[0].bullet.description.to_string();
-                let index = lowerer.declare_domain(id.clone(), &name, &resource_id, &description);
+                let description = &roots[0].bullet.description;
+                let index = lowerer.declare_domain(id.clone(), name, &resource_id, description);
                 types_per_section[global_res_ix].push(id);
                 declared.push((index, *source, section.clone(), *offset, &roots[0]));
             }
@@ -265,7 +267,7 @@ pub fn build(docs: &[Document], refinements: Option<&Document>) -> Result<(Ir, S
         );
     }
     for (index, source, section, _, root) in &declared {
-        let ctx = Ctx::section(section.clone());
+        let ctx = Ctx::section(section);
         if let Err(e) = lowerer.define_domain(*index, root, &ctx) {
             errors.push(lower_error(*source, e));
         }
@@ -291,13 +293,13 @@ pub fn build(docs: &[Document], refinements: Option<&Document>) -> Result<(Ir, S
         return Err(SpecErrors(errors));
     }
 
-    let canonical = lowerer.canonicalize();
-    for e in canonical.mismatches {
+    let mut canonical = lowerer.canonicalize();
+    for e in std::mem::take(&mut canonical.mismatches) {
         let source = sources.first().copied().unwrap_or(outlines[0].source);
         errors.push(lower_error(source, e));
     }
     for d in &mut drafts {
-        rename_op(&mut d.op, &canonical.rename);
+        rename_op(&mut d.op, &mut |id| canonical.rename_id(id));
     }
 
     // Merge the pages into the reference's operations.
@@ -411,15 +413,15 @@ pub fn build(docs: &[Document], refinements: Option<&Document>) -> Result<(Ir, S
     Ok((ir, stats))
 }
 
-fn root_name(roots: &[Node<'_>]) -> Option<String> {
-    match &roots.first()?.span {
-        Span::NamedObj { name, .. } | Span::TypeDef { name, .. } => Some(name.clone()),
+fn root_name<'n>(roots: &'n [Node<'_>]) -> Option<&'n str> {
+    match roots.first()?.span {
+        Span::NamedObj { name, .. } | Span::TypeDef { name, .. } => Some(name),
         _ => None,
     }
 }
 
 fn lower_error(source: Source<'_>, e: LowerError) -> SpecError {
-    source.error(&e.ctx.place(), e.offset, e.message)
+    source.error(&e.place, e.offset, e.message)
 }
 
 fn op_section_trees<'b>(
@@ -488,13 +490,16 @@ fn prose_flags(description: &str) -> Vec<String> {
     out
 }
 
-fn lower_operation(lowerer: &mut Lowerer<'_>, t: &OpTrees<'_>) -> Result<Operation, LowerError> {
+fn lower_operation<'t>(
+    lowerer: &mut Lowerer<'t>,
+    t: &'t OpTrees<'t>,
+) -> Result<Operation, LowerError> {
     let op = t.op;
     let base = op_path(&t.resource_title, &op.title);
-    let ctx_for = |kind: SectionKind| Ctx::section(format!("{base} > {}", kind.title()));
+    let section_of = |kind: SectionKind| format!("{base} > {}", kind.title());
     let segments = resources::segments(&op.path).map_err(|message| LowerError {
         offset: op.offset,
-        ctx: ctx_for(SectionKind::Path),
+        place: section_of(SectionKind::Path),
         message,
     })?;
     let mut params = Vec::new();
@@ -504,10 +509,11 @@ fn lower_operation(lowerer: &mut Lowerer<'_>, t: &OpTrees<'_>) -> Result<Operati
         (SectionKind::Query, ParamLocation::Query),
     ] {
         if let Some(nodes) = t.sections.get(&kind) {
-            for field in lowerer.fields(nodes, &ctx_for(kind))? {
+            let section = section_of(kind);
+            for field in lowerer.fields(nodes, &Ctx::section(&section))? {
                 params.push(Param {
                     location,
-                    field,
+                    field: lowerer.public_field(&field),
                     from_prose: false,
                 });
             }
@@ -522,7 +528,7 @@ fn lower_operation(lowerer: &mut Lowerer<'_>, t: &OpTrees<'_>) -> Result<Operati
     if path_names != placeholders.iter().map(String::as_str).collect::<Vec<_>>() {
         return Err(LowerError {
             offset: op.offset,
-            ctx: ctx_for(SectionKind::Path),
+            place: section_of(SectionKind::Path),
             message: format!(
                 "path parameters {path_names:?} differ from the template's placeholders {placeholders:?}"
             ),
@@ -549,7 +555,8 @@ fn lower_operation(lowerer: &mut Lowerer<'_>, t: &OpTrees<'_>) -> Result<Operati
     let body = match t.sections.get(&SectionKind::Body) {
         None => None,
         Some(nodes) => {
-            let ctx = ctx_for(SectionKind::Body);
+            let section = section_of(SectionKind::Body);
+            let ctx = Ctx::section(&section);
             let ty = match nodes.as_slice() {
                 [only] if only.field_name() == Some("body") => lowerer.field(only, &ctx)?.ty,
                 _ => {
@@ -558,7 +565,7 @@ fn lower_operation(lowerer: &mut Lowerer<'_>, t: &OpTrees<'_>) -> Result<Operati
                 }
             };
             Some(Body {
-                ty,
+                ty: lowerer.public_ty(&ty),
                 content_type: body_section
                     .and_then(|s| s.content_type.clone())
                     .unwrap_or_else(|| "application/json".to_string()),
@@ -568,22 +575,26 @@ fn lower_operation(lowerer: &mut Lowerer<'_>, t: &OpTrees<'_>) -> Result<Operati
 
     let response = match t.sections.get(&SectionKind::Returns) {
         Some(nodes) => {
-            let ctx = ctx_for(SectionKind::Returns);
+            let section = section_of(SectionKind::Returns);
+            let ctx = Ctx::section(&section);
             let fields = lowerer.fields(nodes, &ctx)?;
             match fields.iter().position(|f| f.name == "result") {
                 Some(i) => {
                     let mut fields = fields;
                     let result = fields.remove(i);
                     Response::Envelope {
-                        result: result.ty,
+                        result: lowerer.public_ty(&result.ty),
                         result_info: fields.iter().any(|f| f.name == "result_info"),
-                        fields,
+                        fields: fields.iter().map(|f| lowerer.public_field(f)).collect(),
                         pagination: None,
                     }
                 }
-                None => Response::Json {
-                    ty: lowerer.object(fields, &ctx),
-                },
+                None => {
+                    let ty = lowerer.object(fields, &ctx);
+                    Response::Json {
+                        ty: lowerer.public_ty(&ty),
+                    }
+                }
             }
         }
         None if op.description.to_ascii_lowercase().contains("binary") => Response::Binary {
@@ -613,7 +624,7 @@ fn lower_operation(lowerer: &mut Lowerer<'_>, t: &OpTrees<'_>) -> Result<Operati
 fn read_examples(op: &OpSection<'_>, base: &str) -> Result<Examples, LowerError> {
     let fail = |offset: usize, message: String| LowerError {
         offset,
-        ctx: Ctx::section(format!("{base} > Example")),
+        place: format!("{base} > Example"),
         message,
     };
     let Some(curl_block) = &op.curl else {
@@ -646,7 +657,8 @@ fn read_examples(op: &OpSection<'_>, base: &str) -> Result<Examples, LowerError>
     })
 }
 
-fn rename_op(op: &mut Operation, rename: &HashMap<String, String>) {
+/// Calls `rename` on every definition id an operation references.
+fn rename_op(op: &mut Operation, rename: &mut impl FnMut(&mut String)) {
     for p in &mut op.params {
         rename_ty(&mut p.field.ty, rename);
     }
@@ -818,16 +830,19 @@ fn drop_unreachable(ir: &mut Ir) {
             rename.insert(std::mem::replace(&mut s.id, new.clone()), new);
         }
     }
+    let mut renumber = |id: &mut String| {
+        if let Some(new) = rename.get(id) {
+            id.clone_from(new);
+        }
+    };
     for def in ir.types.iter_mut().chain(ir.shapes.iter_mut()) {
-        super::lower::rename_body(&mut def.body, &rename);
+        rename_body(&mut def.body, &mut renumber);
         if let Some(same) = &mut def.same_shape_as {
-            if let Some(new) = rename.get(same) {
-                *same = new.clone();
-            }
+            renumber(same);
         }
     }
     for op in &mut ir.operations {
-        rename_op(op, &rename);
+        rename_op(op, &mut renumber);
     }
 }
 

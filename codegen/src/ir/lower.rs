@@ -12,60 +12,95 @@
 //!
 //! Expansions printed under a named reference are lowered too, and their structure must equal the
 //! definition's: that is how the reference's repeated expansions are checked.
+//!
+//! Most definitions are merged away (more than half come from repeated expansions), so lowering
+//! works on a private arena: names and descriptions are borrowed from the trees, references are
+//! definition indices, and owned [`TypeDef`]s are only built for the survivors.
 
-use std::collections::{BTreeMap, HashMap};
-use std::fmt::Write as _;
-use std::rc::Rc;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::{Alternative, Constraint, Field, Origin, Ty, TypeBody, TypeDef};
+use crate::spec::outline::RawConstraint;
 use crate::spec::texpr::{Span, TExpr, VariantSpan};
 use crate::spec::tree::{Node, Registry};
 
-/// Where something is being lowered: for `used_at` and errors.
-#[derive(Debug, Clone)]
-pub struct Ctx {
-    /// `Resource > Operation > Section` or `Resource > Domain Types > Heading` (shared: every
-    /// field of a section carries it).
-    pub section: Rc<str>,
-    /// Dotted field path below the section.
-    pub path: String,
+/// Where something is being lowered, for `used_at` and errors.
+///
+/// A chain of path steps living on the stack: the place is only spelled out when a definition or
+/// an error records it, which most fields never do.
+#[derive(Debug, Clone, Copy)]
+pub struct Ctx<'c> {
+    /// `Resource > Operation > Section` or `Resource > Domain Types > Heading`.
+    section: &'c str,
+    parent: Option<&'c Ctx<'c>>,
+    step: Step<'c>,
 }
 
-impl Ctx {
-    /// The context of a child field.
-    pub fn child(&self, name: &str) -> Ctx {
-        let path = if self.path.is_empty() {
-            name.to_string()
-        } else {
-            format!("{}.{name}", self.path)
-        };
-        Ctx {
-            section: self.section.clone(),
-            path,
-        }
-    }
+/// One step of a field path.
+#[derive(Debug, Clone, Copy)]
+enum Step<'c> {
+    /// The top of the section.
+    Root,
+    /// A field or named alternative: `.name`.
+    Field(&'c str),
+    /// The items of an array: `[]`.
+    Items,
+}
 
-    fn items(&self) -> Ctx {
-        Ctx {
-            section: self.section.clone(),
-            path: format!("{}[]", self.path),
-        }
-    }
-
+impl<'c> Ctx<'c> {
     /// The context at the top of a section.
-    pub fn section(section: String) -> Ctx {
+    pub fn section(section: &'c str) -> Ctx<'c> {
         Ctx {
-            section: Rc::from(section),
-            path: String::new(),
+            section,
+            parent: None,
+            step: Step::Root,
         }
     }
 
-    /// `section > path`, as stored in `used_at`.
+    /// The context of a child field.
+    pub fn child<'p>(&'p self, name: &'p str) -> Ctx<'p> {
+        Ctx {
+            section: self.section,
+            parent: Some(self),
+            step: Step::Field(name),
+        }
+    }
+
+    fn items(&self) -> Ctx<'_> {
+        Ctx {
+            section: self.section,
+            parent: Some(self),
+            step: Step::Items,
+        }
+    }
+
+    /// `section > path`, as stored in `used_at` (`section` alone at the top).
     pub fn place(&self) -> String {
-        if self.path.is_empty() {
-            self.section.to_string()
-        } else {
-            format!("{} > {}", self.section, self.path)
+        let mut out = String::with_capacity(self.section.len() + 64);
+        out.push_str(self.section);
+        out.push_str(" > ");
+        let start = out.len();
+        self.write_path(&mut out, start);
+        if out.len() == start {
+            out.truncate(start - " > ".len());
+        }
+        out
+    }
+
+    /// Appends the dotted path (`a.b[].c`); `start` is where the path begins in `out`.
+    fn write_path(&self, out: &mut String, start: usize) {
+        if let Some(parent) = self.parent {
+            parent.write_path(out, start);
+        }
+        match self.step {
+            Step::Root => {}
+            Step::Field(name) => {
+                if out.len() > start {
+                    out.push('.');
+                }
+                out.push_str(name);
+            }
+            Step::Items => out.push_str("[]"),
         }
     }
 }
@@ -75,39 +110,107 @@ impl Ctx {
 pub struct LowerError {
     /// Offset of the bullet.
     pub offset: usize,
-    /// Where.
-    pub ctx: Ctx,
+    /// Where: `section > path`.
+    pub place: String,
     /// Why.
     pub message: String,
+}
+
+impl LowerError {
+    fn at(offset: usize, ctx: &Ctx<'_>, message: String) -> LowerError {
+        LowerError {
+            offset,
+            place: ctx.place(),
+            message,
+        }
+    }
+}
+
+/// A type as lowered: like [`Ty`], with references by definition index.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LTy<'t> {
+    /// `string`
+    String,
+    /// `number`
+    Number,
+    /// `boolean`
+    Boolean,
+    /// `unknown`
+    Unknown,
+    /// `true`
+    True,
+    /// A string literal.
+    Literal(&'t str),
+    /// `map[string]` (string values).
+    Map,
+    /// `array of`
+    Array(Box<LTy<'t>>),
+    /// A definition, by index.
+    Ref(usize),
+}
+
+/// A field as lowered: [`Field`] with borrowed text.
+#[derive(Debug, Clone)]
+pub struct LField<'t> {
+    /// Wire name.
+    pub name: &'t str,
+    /// Its type.
+    pub ty: LTy<'t>,
+    /// False when the documents say `optional`.
+    pub required: bool,
+    description: &'t str,
+    constraints: Vec<&'t RawConstraint>,
+}
+
+/// A definition body as lowered: [`TypeBody`] with borrowed text and index references.
+#[derive(Debug, Clone)]
+enum LBody<'t> {
+    Object(Vec<LField<'t>>),
+    Enum(Vec<&'t str>),
+    Alias(LTy<'t>),
+    Union(Vec<(Option<&'t str>, LTy<'t>)>),
+}
+
+/// A definition in the arena.
+#[derive(Debug)]
+struct Def<'t> {
+    /// Domain types' ids; every other definition gets its id in [`Lowerer::canonicalize`].
+    id: Option<String>,
+    name: Option<&'t str>,
+    body: LBody<'t>,
+    origin: Origin,
+    description: &'t str,
+    resource: Option<String>,
+    used_at: Vec<String>,
 }
 
 /// An expansion printed under a named reference, to compare with the definition.
 struct Pending {
     def: usize,
-    expansion: Ty,
+    expansion: usize,
     offset: usize,
-    ctx: Ctx,
+    place: String,
 }
 
 /// Builds definitions from trees.
-pub struct Lowerer<'r> {
-    /// Every definition so far; a definition's temporary id is `#index`, domain types keep theirs.
-    pub defs: Vec<TypeDef>,
+pub struct Lowerer<'t> {
+    defs: Vec<Def<'t>>,
     /// Names a bare reference can resolve to, with the definition index.
-    named: BTreeMap<String, usize>,
+    named: BTreeMap<&'t str, usize>,
     /// Domain names defined more than once: a bare reference to them is ambiguous.
-    ambiguous: Vec<String>,
+    ambiguous: Vec<&'t str>,
     pending: Vec<Pending>,
-    registry: &'r Registry,
+    registry: &'t Registry,
 }
 
+/// The id a definition carries until [`Lowerer::canonicalize`] names it (operations only).
 fn temp_id(index: usize) -> String {
     format!("#{index}")
 }
 
-impl<'r> Lowerer<'r> {
+impl<'t> Lowerer<'t> {
     /// A lowerer that resolves typedef names through `registry`.
-    pub fn new(registry: &'r Registry) -> Self {
+    pub fn new(registry: &'t Registry) -> Self {
         Lowerer {
             defs: Vec::new(),
             named: BTreeMap::new(),
@@ -121,28 +224,25 @@ impl<'r> Lowerer<'r> {
     pub fn declare_domain(
         &mut self,
         id: String,
-        name: &str,
+        name: &'t str,
         resource: &str,
-        description: &str,
+        description: &'t str,
     ) -> usize {
         let index = self.defs.len();
-        self.defs.push(TypeDef {
-            id,
-            name: Some(name.to_string()),
-            body: TypeBody::Alias {
-                target: Ty::Unknown,
-            },
+        self.defs.push(Def {
+            id: Some(id),
+            name: Some(name),
+            body: LBody::Alias(LTy::Unknown),
             origin: Origin::Domain,
-            description: description.to_string(),
+            description,
             resource: Some(resource.to_string()),
-            same_shape_as: None,
             used_at: Vec::new(),
         });
-        if self.named.contains_key(name) || self.ambiguous.iter().any(|a| a == name) {
+        if self.named.contains_key(name) || self.ambiguous.contains(&name) {
             self.named.remove(name);
-            self.ambiguous.push(name.to_string());
+            self.ambiguous.push(name);
         } else {
-            self.named.insert(name.to_string(), index);
+            self.named.insert(name, index);
         }
         index
     }
@@ -151,25 +251,21 @@ impl<'r> Lowerer<'r> {
     pub fn define_domain(
         &mut self,
         index: usize,
-        root: &Node<'_>,
-        ctx: &Ctx,
+        root: &'t Node<'t>,
+        ctx: &Ctx<'_>,
     ) -> Result<(), LowerError> {
-        let body = match &root.span {
-            Span::NamedObj { .. } => TypeBody::Object {
-                fields: self.fields(&root.children, ctx)?,
-            },
+        let body = match root.span {
+            Span::NamedObj { .. } => LBody::Object(self.fields(&root.children, ctx)?),
             Span::TypeDef { expr, .. } => match expr {
                 TExpr::Union { .. } | TExpr::Lit(_) => self.union_body(&root.children, ctx)?,
-                other => TypeBody::Alias {
-                    target: self.ty(other, &root.children, ctx, root.bullet.offset)?,
-                },
+                other => LBody::Alias(self.ty(other, &root.children, ctx, root.bullet.offset)?),
             },
             _ => {
-                return Err(LowerError {
-                    offset: root.bullet.offset,
-                    ctx: ctx.clone(),
-                    message: "a domain type must start with `Name { ... }` or `Name = ...`".into(),
-                });
+                return Err(LowerError::at(
+                    root.bullet.offset,
+                    ctx,
+                    "a domain type must start with `Name { ... }` or `Name = ...`".into(),
+                ));
             }
         };
         if let Some(def) = self.defs.get_mut(index) {
@@ -179,72 +275,58 @@ impl<'r> Lowerer<'r> {
     }
 
     /// Lowers a list of field nodes.
-    pub fn fields(&mut self, nodes: &[Node<'_>], ctx: &Ctx) -> Result<Vec<Field>, LowerError> {
+    pub fn fields(
+        &mut self,
+        nodes: &'t [Node<'t>],
+        ctx: &Ctx<'_>,
+    ) -> Result<Vec<LField<'t>>, LowerError> {
         nodes.iter().map(|n| self.field(n, ctx)).collect()
     }
 
     /// Lowers one field node.
-    pub fn field(&mut self, node: &Node<'_>, ctx: &Ctx) -> Result<Field, LowerError> {
+    pub fn field(&mut self, node: &'t Node<'t>, ctx: &Ctx<'_>) -> Result<LField<'t>, LowerError> {
         let Span::Field {
             name, optional, ty, ..
-        } = &node.span
+        } = node.span
         else {
-            return Err(LowerError {
-                offset: node.bullet.offset,
-                ctx: ctx.clone(),
-                message: format!("expected a field, found `{}`", node.bullet.span),
-            });
+            return Err(LowerError::at(
+                node.bullet.offset,
+                ctx,
+                format!("expected a field, found `{}`", node.bullet.span),
+            ));
         };
         let here = ctx.child(name);
-        Ok(Field {
-            name: name.clone(),
+        Ok(LField {
+            name,
             ty: self.ty(ty, &node.children, &here, node.bullet.offset)?,
             required: !optional,
-            description: node.bullet.description.to_string(),
-            constraints: node
-                .bullet
-                .constraints
-                .iter()
-                .map(|c| Constraint {
-                    keyword: c.keyword.to_string(),
-                    value: c.value.clone(),
-                })
-                .collect(),
+            description: &node.bullet.description,
+            constraints: node.bullet.constraints.iter().collect(),
         })
     }
 
     /// Lowers a type expression whose expansion is `children`.
-    pub fn ty(
+    fn ty(
         &mut self,
-        expr: &TExpr,
-        children: &[Node<'_>],
-        ctx: &Ctx,
+        expr: &'t TExpr,
+        children: &'t [Node<'t>],
+        ctx: &Ctx<'_>,
         offset: usize,
-    ) -> Result<Ty, LowerError> {
+    ) -> Result<LTy<'t>, LowerError> {
         Ok(match expr {
-            TExpr::String => Ty::String,
-            TExpr::Number => Ty::Number,
-            TExpr::Boolean => Ty::Boolean,
-            TExpr::Unknown => Ty::Unknown,
-            TExpr::True => Ty::True,
-            TExpr::Map => Ty::Map {
-                values: Box::new(Ty::String),
-            },
-            TExpr::Lit(value) => Ty::Literal {
-                value: value.clone(),
-            },
-            TExpr::Array(inner) => Ty::Array {
-                items: Box::new(self.ty(inner, children, &ctx.items(), offset)?),
-            },
+            TExpr::String => LTy::String,
+            TExpr::Number => LTy::Number,
+            TExpr::Boolean => LTy::Boolean,
+            TExpr::Unknown => LTy::Unknown,
+            TExpr::True => LTy::True,
+            TExpr::Map => LTy::Map,
+            TExpr::Lit(value) => LTy::Literal(value),
+            TExpr::Array(inner) => {
+                LTy::Array(Box::new(self.ty(inner, children, &ctx.items(), offset)?))
+            }
             TExpr::Object(_) => {
                 let fields = self.fields(children, ctx)?;
-                self.fresh(
-                    None,
-                    TypeBody::Object { fields },
-                    Origin::Anonymous,
-                    "",
-                    ctx,
-                )
+                self.object(fields, ctx)
             }
             TExpr::Union { .. } => {
                 let body = self.union_body(children, ctx)?;
@@ -255,52 +337,42 @@ impl<'r> Lowerer<'r> {
     }
 
     /// A fresh anonymous object (an operation's body or a response without envelope).
-    pub fn object(&mut self, fields: Vec<Field>, ctx: &Ctx) -> Ty {
-        self.fresh(
-            None,
-            TypeBody::Object { fields },
-            Origin::Anonymous,
-            "",
-            ctx,
-        )
+    pub fn object(&mut self, fields: Vec<LField<'t>>, ctx: &Ctx<'_>) -> LTy<'t> {
+        self.fresh(None, LBody::Object(fields), Origin::Anonymous, "", ctx)
     }
 
     fn fresh(
         &mut self,
-        name: Option<&str>,
-        body: TypeBody,
+        name: Option<&'t str>,
+        body: LBody<'t>,
         origin: Origin,
-        description: &str,
-        ctx: &Ctx,
-    ) -> Ty {
+        description: &'t str,
+        ctx: &Ctx<'_>,
+    ) -> LTy<'t> {
         let index = self.defs.len();
-        self.defs.push(TypeDef {
-            id: temp_id(index),
-            name: name.map(str::to_string),
+        self.defs.push(Def {
+            id: None,
+            name,
             body,
             origin,
-            description: description.to_string(),
+            description,
             resource: None,
-            same_shape_as: None,
             used_at: vec![ctx.place()],
         });
-        Ty::Ref { id: temp_id(index) }
+        LTy::Ref(index)
     }
 
     /// A bare reference: to a known name (checking any expansion printed under it), or to a name
     /// only signatures know (`ResponseInfo`), defined by its first expansion.
     fn named_ref(
         &mut self,
-        name: &str,
-        children: &[Node<'_>],
-        ctx: &Ctx,
+        name: &'t str,
+        children: &'t [Node<'t>],
+        ctx: &Ctx<'_>,
         offset: usize,
-    ) -> Result<Ty, LowerError> {
+    ) -> Result<LTy<'t>, LowerError> {
         if let Some(&index) = self.named.get(name) {
             let place = ctx.place();
-            let def = &mut self.defs[index];
-            def.used_at.push(place);
-            let id = def.id.clone();
             if !children.is_empty() {
                 let object = self.registry.objects.contains_key(name);
                 let expansion = self.expansion(name, children, ctx, offset, object)?;
@@ -308,43 +380,39 @@ impl<'r> Lowerer<'r> {
                     def: index,
                     expansion,
                     offset,
-                    ctx: ctx.clone(),
+                    place: place.clone(),
                 });
             }
-            return Ok(Ty::Ref { id });
+            self.defs[index].used_at.push(place);
+            return Ok(LTy::Ref(index));
         }
-        if self.ambiguous.iter().any(|a| a == name) {
-            return Err(LowerError {
+        if self.ambiguous.contains(&name) {
+            return Err(LowerError::at(
                 offset,
-                ctx: ctx.clone(),
-                message: format!(
-                    "`{name}` names more than one domain type; a reference to it is ambiguous"
-                ),
-            });
+                ctx,
+                format!("`{name}` names more than one domain type; a reference to it is ambiguous"),
+            ));
         }
         let body = match self.registry.typedefs.get(name) {
             Some(TExpr::Union { .. } | TExpr::Lit(_)) => self.union_body(children, ctx)?,
-            Some(other) => TypeBody::Alias {
-                target: self.ty(&other.clone(), &[], ctx, offset)?,
-            },
-            None => TypeBody::Object {
-                fields: self.fields(children, ctx)?,
-            },
+            Some(other) => LBody::Alias(self.ty(other, &[], ctx, offset)?),
+            None => LBody::Object(self.fields(children, ctx)?),
         };
         let ty = self.fresh(Some(name), body, Origin::Referenced, "", ctx);
-        self.named.insert(name.to_string(), self.defs.len() - 1);
+        self.named.insert(name, self.defs.len() - 1);
         Ok(ty)
     }
 
-    /// Lowers the children printed under a named reference, for comparison only.
+    /// Lowers the children printed under a named reference, for comparison only. Returns the
+    /// index of the definition it became.
     fn expansion(
         &mut self,
         name: &str,
-        children: &[Node<'_>],
-        ctx: &Ctx,
+        children: &'t [Node<'t>],
+        ctx: &Ctx<'_>,
         offset: usize,
         object: bool,
-    ) -> Result<Ty, LowerError> {
+    ) -> Result<usize, LowerError> {
         let is_union = matches!(
             self.registry.typedefs.get(name),
             Some(TExpr::Union { .. } | TExpr::Lit(_))
@@ -352,85 +420,141 @@ impl<'r> Lowerer<'r> {
         let body = if is_union {
             self.union_body(children, ctx)?
         } else if object {
-            TypeBody::Object {
-                fields: self.fields(children, ctx)?,
-            }
+            LBody::Object(self.fields(children, ctx)?)
         } else {
-            return Err(LowerError {
+            return Err(LowerError::at(
                 offset,
-                ctx: ctx.clone(),
-                message: format!(
-                    "`{name}` is not an object or union but children are printed under it"
-                ),
-            });
+                ctx,
+                format!("`{name}` is not an object or union but children are printed under it"),
+            ));
         };
-        Ok(self.fresh(None, body, Origin::Anonymous, "", ctx))
+        self.fresh(None, body, Origin::Anonymous, "", ctx);
+        Ok(self.defs.len() - 1)
     }
 
     /// Lowers variant bullets into an enum (all literals) or a union.
-    fn union_body(&mut self, children: &[Node<'_>], ctx: &Ctx) -> Result<TypeBody, LowerError> {
+    fn union_body(
+        &mut self,
+        children: &'t [Node<'t>],
+        ctx: &Ctx<'_>,
+    ) -> Result<LBody<'t>, LowerError> {
         let mut alternatives = Vec::with_capacity(children.len());
         for child in children {
-            let alt = match &child.span {
-                Span::Variant(VariantSpan::Lit(s)) => Alternative {
-                    name: None,
-                    ty: Ty::Literal { value: s.clone() },
-                },
-                Span::Variant(VariantSpan::String) => Alternative {
-                    name: None,
-                    ty: Ty::String,
-                },
-                Span::Variant(VariantSpan::True) => Alternative {
-                    name: None,
-                    ty: Ty::True,
-                },
+            let alt = match child.span {
+                Span::Variant(VariantSpan::Lit(s)) => (None, LTy::Literal(s)),
+                Span::Variant(VariantSpan::String) => (None, LTy::String),
+                Span::Variant(VariantSpan::True) => (None, LTy::True),
                 Span::NamedObj { name, .. } => {
                     let alt_ctx = ctx.child(name);
-                    let ty = if self.named.contains_key(name) {
+                    let ty = if self.named.contains_key(name.as_str()) {
                         self.named_ref(name, &child.children, &alt_ctx, child.bullet.offset)?
                     } else {
                         let fields = self.fields(&child.children, &alt_ctx)?;
-                        let description = child.bullet.description.to_string();
                         self.fresh(
                             Some(name),
-                            TypeBody::Object { fields },
+                            LBody::Object(fields),
                             Origin::Variant,
-                            &description,
+                            &child.bullet.description,
                             &alt_ctx,
                         )
                     };
-                    Alternative {
-                        name: Some(name.clone()),
-                        ty,
-                    }
+                    (Some(name.as_str()), ty)
                 }
                 _ => {
-                    return Err(LowerError {
-                        offset: child.bullet.offset,
-                        ctx: ctx.clone(),
-                        message: format!("`{}` cannot be a union alternative", child.bullet.span),
-                    });
+                    return Err(LowerError::at(
+                        child.bullet.offset,
+                        ctx,
+                        format!("`{}` cannot be a union alternative", child.bullet.span),
+                    ));
                 }
             };
             alternatives.push(alt);
         }
-        let literals: Option<Vec<String>> = alternatives
+        let literals: Option<Vec<&'t str>> = alternatives
             .iter()
-            .map(|a| match &a.ty {
-                Ty::Literal { value } => Some(value.clone()),
+            .map(|(_, ty)| match ty {
+                LTy::Literal(value) => Some(*value),
                 _ => None,
             })
             .collect();
         Ok(match literals {
-            Some(values) => TypeBody::Enum {
-                values,
-                open: false,
-            },
-            None => TypeBody::Union {
-                alternatives,
-                discrimination: super::Discrimination::Ordered,
-            },
+            Some(values) => LBody::Enum(values),
+            None => LBody::Union(alternatives),
         })
+    }
+
+    /// A field for an operation (parameters, envelope fields); references keep temporary ids
+    /// until [`Canonical::rename`] replaces them.
+    pub fn public_field(&self, field: &LField<'_>) -> Field {
+        export_field(field, &|i| temp_id(i))
+    }
+
+    /// A type for an operation, with temporary ids like [`Lowerer::public_field`].
+    pub fn public_ty(&self, ty: &LTy<'_>) -> Ty {
+        export_ty(ty, &|i| temp_id(i))
+    }
+}
+
+/// Converts a lowered type, naming definition `i` by `id(i)`.
+fn export_ty(ty: &LTy<'_>, id: &impl Fn(usize) -> String) -> Ty {
+    match ty {
+        LTy::String => Ty::String,
+        LTy::Number => Ty::Number,
+        LTy::Boolean => Ty::Boolean,
+        LTy::Unknown => Ty::Unknown,
+        LTy::True => Ty::True,
+        LTy::Literal(value) => Ty::Literal {
+            value: value.to_string(),
+        },
+        LTy::Map => Ty::Map {
+            values: Box::new(Ty::String),
+        },
+        LTy::Array(items) => Ty::Array {
+            items: Box::new(export_ty(items, id)),
+        },
+        LTy::Ref(i) => Ty::Ref { id: id(*i) },
+    }
+}
+
+fn export_field(field: &LField<'_>, id: &impl Fn(usize) -> String) -> Field {
+    Field {
+        name: field.name.to_string(),
+        ty: export_ty(&field.ty, id),
+        required: field.required,
+        description: field.description.to_string(),
+        constraints: field
+            .constraints
+            .iter()
+            .map(|c| Constraint {
+                keyword: c.keyword.to_string(),
+                value: c.value.clone(),
+            })
+            .collect(),
+    }
+}
+
+fn export_body(body: &LBody<'_>, id: &impl Fn(usize) -> String) -> TypeBody {
+    match body {
+        LBody::Object(fields) => TypeBody::Object {
+            fields: fields.iter().map(|f| export_field(f, id)).collect(),
+        },
+        LBody::Enum(values) => TypeBody::Enum {
+            values: values.iter().map(|v| v.to_string()).collect(),
+            open: false,
+        },
+        LBody::Alias(target) => TypeBody::Alias {
+            target: export_ty(target, id),
+        },
+        LBody::Union(alternatives) => TypeBody::Union {
+            alternatives: alternatives
+                .iter()
+                .map(|(name, ty)| Alternative {
+                    name: name.map(str::to_string),
+                    ty: export_ty(ty, id),
+                })
+                .collect(),
+            discrimination: super::Discrimination::Ordered,
+        },
     }
 }
 
@@ -440,60 +564,40 @@ pub struct Canonical {
     pub types: Vec<TypeDef>,
     /// Surviving other definitions.
     pub shapes: Vec<TypeDef>,
-    /// Maps every temporary or domain id to its surviving id.
-    pub rename: HashMap<String, String>,
+    /// Per definition index: the id of the definition it became.
+    final_ids: Vec<String>,
     /// Expansions that disagree with their definition.
     pub mismatches: Vec<LowerError>,
+}
+
+impl Canonical {
+    /// Replaces a temporary id of [`Lowerer::public_field`] or [`Lowerer::public_ty`] by the
+    /// final one.
+    pub fn rename_id(&self, id: &mut String) {
+        let index = id.strip_prefix('#').and_then(|i| i.parse::<usize>().ok());
+        if let Some(new) = index.and_then(|i| self.final_ids.get(i)) {
+            id.clone_from(new);
+        }
+    }
 }
 
 impl Lowerer<'_> {
     /// Merges structurally identical definitions and assigns final ids.
     pub fn canonicalize(self) -> Canonical {
         let n = self.defs.len();
-        let index_of: HashMap<&str, usize> = self
-            .defs
-            .iter()
-            .enumerate()
-            .map(|(i, d)| (d.id.as_str(), i))
-            .collect();
-        let mut numbers = Numbering {
-            defs: &self.defs,
-            index_of: &index_of,
-            full: vec![None; n],
-            structural: vec![None; n],
-            table: HashMap::new(),
-            in_progress: vec![false; n],
-        };
-        for i in 0..n {
-            numbers.full(i);
-        }
-        let full: Vec<usize> = numbers
-            .full
-            .iter()
-            .map(|x| x.unwrap_or(usize::MAX))
-            .collect();
-        let structural: Vec<usize> = numbers
-            .structural
-            .iter()
-            .map(|x| x.unwrap_or(usize::MAX))
-            .collect();
+        let (full, structural) = Numbering::run(&self.defs);
 
         let mismatches: Vec<LowerError> = self
             .pending
             .iter()
-            .filter_map(|p| {
-                let Ty::Ref { id } = &p.expansion else {
-                    return None;
-                };
-                let got = index_of.get(id.as_str()).map(|&i| structural[i]);
-                (got != Some(structural[p.def])).then(|| LowerError {
-                    offset: p.offset,
-                    ctx: p.ctx.clone(),
-                    message: format!(
-                        "the expansion printed here differs from the definition of `{}`",
-                        self.defs[p.def].name.clone().unwrap_or_default()
-                    ),
-                })
+            .filter(|p| structural[p.expansion] != structural[p.def])
+            .map(|p| LowerError {
+                offset: p.offset,
+                place: p.place.clone(),
+                message: format!(
+                    "the expansion printed here differs from the definition of `{}`",
+                    self.defs[p.def].name.unwrap_or_default()
+                ),
             })
             .collect();
 
@@ -507,59 +611,14 @@ impl Lowerer<'_> {
             }
         }
         let rep: Vec<usize> = (0..n).map(|i| rep_of_number[&full[i]]).collect();
+        let final_id = final_ids(&self.defs, &rep);
 
-        // Final ids: domain ids stay; named shapes take their name when free; anonymous get `~k`.
-        let mut final_id: Vec<String> = self.defs.iter().map(|d| d.id.clone()).collect();
-        let mut taken: std::collections::HashSet<String> = self
-            .defs
-            .iter()
-            .filter(|d| d.origin == Origin::Domain)
-            .map(|d| d.id.clone())
-            .collect();
-        let mut anonymous = 0;
-        for i in 0..n {
-            let def = &self.defs[i];
-            if def.origin == Origin::Domain || rep[i] != i {
-                continue;
-            }
-            final_id[i] = match &def.name {
-                Some(name) => {
-                    let mut candidate = name.clone();
-                    let mut k = 2;
-                    while taken.contains(&candidate) {
-                        candidate = format!("{name}~{k}");
-                        k += 1;
-                    }
-                    candidate
-                }
-                None => {
-                    anonymous += 1;
-                    format!("~{anonymous}")
-                }
-            };
-            taken.insert(final_id[i].clone());
-        }
-        let rename: HashMap<String, String> = (0..n)
-            .map(|i| (self.defs[i].id.clone(), final_id[rep[i]].clone()))
-            .collect();
-        let mismatches: Vec<LowerError> = mismatches;
-
-        drop(index_of);
-        let mut merged: Vec<TypeDef> = self.defs;
-        let index_of: HashMap<String, usize> = merged
-            .iter()
-            .enumerate()
-            .map(|(i, d)| (d.id.clone(), i))
-            .collect();
+        let mut merged = self.defs;
         // An expansion that matches its definition may still know more (the page's constraints).
         for p in &self.pending {
-            if let Ty::Ref { id } = &p.expansion {
-                if let Some(&j) = index_of.get(id) {
-                    if has_constraints(&merged[j].body) {
-                        let body = merged[j].body.clone();
-                        merge_constraints(&mut merged[p.def].body, &body);
-                    }
-                }
+            if has_constraints(&merged[p.expansion].body) {
+                let body = merged[p.expansion].body.clone();
+                merge_constraints(&mut merged[p.def].body, &body);
             }
         }
         for i in 0..n {
@@ -569,13 +628,7 @@ impl Lowerer<'_> {
             }
             let used = std::mem::take(&mut merged[i].used_at);
             let description = std::mem::take(&mut merged[i].description);
-            let body = std::mem::replace(
-                &mut merged[i].body,
-                TypeBody::Enum {
-                    values: Vec::new(),
-                    open: false,
-                },
-            );
+            let body = std::mem::replace(&mut merged[i].body, LBody::Enum(Vec::new()));
             let target = &mut merged[r];
             target.used_at.extend(used);
             merge_constraints(&mut target.body, &body);
@@ -584,43 +637,133 @@ impl Lowerer<'_> {
             }
             merged[i].body = body;
         }
+        let id_of = |i: usize| final_id[rep[i]].clone();
         let mut types = Vec::new();
         let mut shapes = Vec::new();
         for (i, mut def) in merged.into_iter().enumerate() {
-            rename_body(&mut def.body, &rename);
+            let (is_domain, is_rep) = (def.origin == Origin::Domain, rep[i] == i);
+            if !is_domain && !is_rep {
+                continue;
+            }
             def.used_at.sort();
             def.used_at.dedup();
-            if def.origin == Origin::Domain {
-                if rep[i] != i {
-                    def.same_shape_as = Some(final_id[rep[i]].clone());
-                }
-                types.push(def);
-            } else if rep[i] == i {
-                def.id = final_id[i].clone();
-                shapes.push(def);
+            let out = TypeDef {
+                id: def.id.take().unwrap_or_else(|| final_id[i].clone()),
+                name: def.name.map(str::to_string),
+                body: export_body(&def.body, &id_of),
+                origin: def.origin,
+                description: def.description.to_string(),
+                resource: def.resource,
+                same_shape_as: (is_domain && !is_rep).then(|| final_id[rep[i]].clone()),
+                used_at: def.used_at,
+            };
+            if is_domain {
+                types.push(out);
+            } else {
+                shapes.push(out);
             }
         }
+        let final_ids = (0..n).map(id_of).collect();
         Canonical {
             types,
             shapes,
-            rename,
+            final_ids,
             mismatches,
         }
     }
 }
 
+/// Final ids: domain ids stay; named shapes take their name when free; anonymous get `~k`.
+/// Only representatives get one (`rep[i] == i`); the others are named by their representative.
+fn final_ids(defs: &[Def<'_>], rep: &[usize]) -> Vec<String> {
+    let mut final_id: Vec<String> = defs
+        .iter()
+        .map(|d| d.id.clone().unwrap_or_default())
+        .collect();
+    let mut taken: HashSet<String> = defs.iter().filter_map(|d| d.id.clone()).collect();
+    let mut anonymous = 0;
+    for (i, def) in defs.iter().enumerate() {
+        if def.origin == Origin::Domain || rep[i] != i {
+            continue;
+        }
+        final_id[i] = match def.name {
+            Some(name) => {
+                let mut candidate = name.to_string();
+                let mut k = 2;
+                while taken.contains(&candidate) {
+                    candidate = format!("{name}~{k}");
+                    k += 1;
+                }
+                candidate
+            }
+            None => {
+                anonymous += 1;
+                format!("~{anonymous}")
+            }
+        };
+        taken.insert(final_id[i].clone());
+    }
+    final_id
+}
+
+/// One token of a definition's structural key. A body's key is its token sequence; two bodies
+/// are identical exactly when their sequences are (every variable-length part is delimited).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Tok<'t> {
+    Object,
+    Enum,
+    Alias,
+    Union,
+    End,
+    Field(&'t str, bool),
+    Alt(Option<&'t str>),
+    Value(&'t str),
+    Prim(u8),
+    Literal(&'t str),
+    Map,
+    Array,
+    Ref(usize),
+}
+
+/// What a number stands for.
+#[derive(Debug, PartialEq, Eq, Hash)]
+enum Key<'t> {
+    /// A definition including its own name (named alternatives and references), or not.
+    Full(Option<&'t str>, usize),
+    /// A definition that contains itself, identified by its index, which ends the recursion.
+    Cycle(usize),
+    /// A body.
+    Body(Vec<Tok<'t>>),
+}
+
 /// Hash-consing state: numbers per definition, computed bottom-up.
-struct Numbering<'a> {
-    defs: &'a [TypeDef],
-    index_of: &'a HashMap<&'a str, usize>,
+struct Numbering<'a, 't> {
+    defs: &'a [Def<'t>],
     full: Vec<Option<usize>>,
     structural: Vec<Option<usize>>,
-    table: HashMap<String, usize>,
+    table: HashMap<Key<'t>, usize>,
     in_progress: Vec<bool>,
 }
 
-impl Numbering<'_> {
-    fn intern(&mut self, key: String) -> usize {
+impl<'a, 't> Numbering<'a, 't> {
+    /// The full and structural number of every definition.
+    fn run(defs: &'a [Def<'t>]) -> (Vec<usize>, Vec<usize>) {
+        let n = defs.len();
+        let mut numbers = Numbering {
+            defs,
+            full: vec![None; n],
+            structural: vec![None; n],
+            table: HashMap::with_capacity(2 * n),
+            in_progress: vec![false; n],
+        };
+        for i in 0..n {
+            numbers.full(i);
+        }
+        let done = |v: Vec<Option<usize>>| v.into_iter().map(|x| x.unwrap_or(usize::MAX)).collect();
+        (done(numbers.full), done(numbers.structural))
+    }
+
+    fn intern(&mut self, key: Key<'t>) -> usize {
         let next = self.table.len();
         *self.table.entry(key).or_insert(next)
     }
@@ -632,11 +775,11 @@ impl Numbering<'_> {
         }
         let structural = self.structural(i);
         let def = &self.defs[i];
-        let key = match (&def.origin, &def.name) {
-            (Origin::Variant | Origin::Referenced, Some(name)) => format!("N{name}:{structural}"),
-            _ => format!("S{structural}"),
+        let name = match def.origin {
+            Origin::Variant | Origin::Referenced => def.name,
+            _ => None,
         };
-        let x = self.intern(key);
+        let x = self.intern(Key::Full(name, structural));
         self.full[i] = Some(x);
         x
     }
@@ -647,128 +790,100 @@ impl Numbering<'_> {
             return x;
         }
         if self.in_progress[i] {
-            // A definition that contains itself: identify it by id, which ends the recursion.
-            return self.intern(format!("cycle:{}", self.defs[i].id));
+            return self.intern(Key::Cycle(i));
         }
         self.in_progress[i] = true;
-        let mut key = String::new();
-        let body = &self.defs[i].body;
-        match body {
-            TypeBody::Object { fields } => {
-                key.push_str("O{");
+        let mut key = Vec::new();
+        let defs = self.defs;
+        match &defs[i].body {
+            LBody::Object(fields) => {
+                key.push(Tok::Object);
                 for f in fields {
-                    key.push_str(&f.name);
-                    key.push(if f.required { '!' } else { '?' });
+                    key.push(Tok::Field(f.name, f.required));
                     self.ty_key(&f.ty, &mut key);
-                    key.push(',');
                 }
-                key.push('}');
             }
-            TypeBody::Enum { values, .. } => {
-                key.push_str("E[");
-                for v in values {
-                    let _ = write!(key, "{v:?},");
-                }
-                key.push(']');
+            LBody::Enum(values) => {
+                key.push(Tok::Enum);
+                key.extend(values.iter().map(|v| Tok::Value(v)));
             }
-            TypeBody::Alias { target } => {
-                key.push_str("A(");
+            LBody::Alias(target) => {
+                key.push(Tok::Alias);
                 self.ty_key(target, &mut key);
-                key.push(')');
             }
-            TypeBody::Union { alternatives, .. } => {
-                key.push_str("U[");
-                for a in alternatives {
-                    key.push_str(a.name.as_deref().unwrap_or(""));
-                    key.push(':');
-                    self.ty_key(&a.ty, &mut key);
-                    key.push(',');
+            LBody::Union(alternatives) => {
+                key.push(Tok::Union);
+                for (name, ty) in alternatives {
+                    key.push(Tok::Alt(*name));
+                    self.ty_key(ty, &mut key);
                 }
-                key.push(']');
             }
         }
+        key.push(Tok::End);
         self.in_progress[i] = false;
-        let x = self.intern(key);
+        let x = self.intern(Key::Body(key));
         self.structural[i] = Some(x);
         x
     }
 
-    fn ty_key(&mut self, ty: &Ty, out: &mut String) {
+    fn ty_key(&mut self, ty: &LTy<'t>, out: &mut Vec<Tok<'t>>) {
         match ty {
-            Ty::String => out.push('s'),
-            Ty::Number => out.push('n'),
-            Ty::Integer => out.push('i'),
-            Ty::Float => out.push('f'),
-            Ty::Boolean => out.push('b'),
-            Ty::Unknown => out.push('u'),
-            Ty::True => out.push('t'),
-            Ty::Literal { value } => {
-                let _ = write!(out, "l{value:?}");
-            }
-            Ty::Map { values } => {
-                out.push_str("m(");
-                self.ty_key(values, out);
-                out.push(')');
-            }
-            Ty::Array { items } => {
-                out.push('[');
+            LTy::String => out.push(Tok::Prim(b's')),
+            LTy::Number => out.push(Tok::Prim(b'n')),
+            LTy::Boolean => out.push(Tok::Prim(b'b')),
+            LTy::Unknown => out.push(Tok::Prim(b'u')),
+            LTy::True => out.push(Tok::Prim(b't')),
+            LTy::Literal(value) => out.push(Tok::Literal(value)),
+            LTy::Map => out.push(Tok::Map),
+            LTy::Array(items) => {
+                out.push(Tok::Array);
                 self.ty_key(items, out);
-                out.push(']');
             }
-            Ty::Ref { id } => match self.index_of.get(id.as_str()) {
-                Some(&j) => {
-                    let x = self.full(j);
-                    let _ = write!(out, "@{x}");
-                }
-                None => {
-                    let _ = write!(out, "?{id}");
-                }
-            },
+            LTy::Ref(j) => {
+                let x = self.full(*j);
+                out.push(Tok::Ref(x));
+            }
         }
     }
 }
 
-fn has_constraints(body: &TypeBody) -> bool {
-    matches!(body, TypeBody::Object { fields } if fields.iter().any(|f| !f.constraints.is_empty()))
+fn has_constraints(body: &LBody<'_>) -> bool {
+    matches!(body, LBody::Object(fields) if fields.iter().any(|f| !f.constraints.is_empty()))
 }
 
-fn merge_constraints(target: &mut TypeBody, other: &TypeBody) {
-    if let (TypeBody::Object { fields: a }, TypeBody::Object { fields: b }) = (target, other) {
+fn merge_constraints<'t>(target: &mut LBody<'t>, other: &LBody<'t>) {
+    if let (LBody::Object(a), LBody::Object(b)) = (target, other) {
         for (fa, fb) in a.iter_mut().zip(b) {
-            for c in &fb.constraints {
-                if !fa.constraints.contains(c) {
-                    fa.constraints.push(c.clone());
+            for &c in &fb.constraints {
+                if !fa.constraints.contains(&c) {
+                    fa.constraints.push(c);
                 }
             }
             if fa.description.is_empty() && !fb.description.is_empty() {
-                fa.description = fb.description.clone();
+                fa.description = fb.description;
             }
         }
     }
 }
 
-/// Rewrites every reference in a type through `rename`.
-pub fn rename_ty(ty: &mut Ty, rename: &HashMap<String, String>) {
+/// Calls `f` on every definition id a type references.
+pub fn rename_ty(ty: &mut Ty, f: &mut impl FnMut(&mut String)) {
     match ty {
-        Ty::Ref { id } => {
-            if let Some(new) = rename.get(id) {
-                *id = new.clone();
-            }
-        }
-        Ty::Array { items } => rename_ty(items, rename),
-        Ty::Map { values } => rename_ty(values, rename),
+        Ty::Ref { id } => f(id),
+        Ty::Array { items } => rename_ty(items, f),
+        Ty::Map { values } => rename_ty(values, f),
         _ => {}
     }
 }
 
-/// Rewrites every reference in a definition body through `rename`.
-pub fn rename_body(body: &mut TypeBody, rename: &HashMap<String, String>) {
+/// Calls `f` on every definition id a definition body references.
+pub fn rename_body(body: &mut TypeBody, f: &mut impl FnMut(&mut String)) {
     match body {
-        TypeBody::Object { fields } => fields.iter_mut().for_each(|f| rename_ty(&mut f.ty, rename)),
-        TypeBody::Alias { target } => rename_ty(target, rename),
+        TypeBody::Object { fields } => fields.iter_mut().for_each(|x| rename_ty(&mut x.ty, f)),
+        TypeBody::Alias { target } => rename_ty(target, f),
         TypeBody::Union { alternatives, .. } => alternatives
             .iter_mut()
-            .for_each(|a| rename_ty(&mut a.ty, rename)),
+            .for_each(|a| rename_ty(&mut a.ty, f)),
         TypeBody::Enum { .. } => {}
     }
 }
