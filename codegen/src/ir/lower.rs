@@ -18,6 +18,7 @@
 //! definition indices, and owned [`TypeDef`]s are only built for the survivors.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use super::{Alternative, Constraint, Field, Origin, Ty, TypeBody, TypeDef};
 use crate::spec::outline::RawConstraint;
@@ -741,8 +742,46 @@ struct Numbering<'a, 't> {
     defs: &'a [Def<'t>],
     full: Vec<Option<usize>>,
     structural: Vec<Option<usize>>,
-    table: HashMap<Key<'t>, usize>,
+    table: HashMap<Key<'t>, usize, BuildHasherDefault<KeyHasher>>,
     in_progress: Vec<bool>,
+}
+
+/// The multiply-rotate hash of rustc's `FxHasher`. Keys are many small tokens, for which the
+/// default SipHash spends more than the rest of numbering; nothing here needs DoS resistance, and
+/// the numbers do not depend on the table's order.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl KeyHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl Hasher for KeyHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0; 8];
+            word.copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+        for &b in chunks.remainder() {
+            self.add(u64::from(b));
+        }
+    }
+
+    fn write_u8(&mut self, n: u8) {
+        self.add(u64::from(n));
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 impl<'a, 't> Numbering<'a, 't> {
@@ -753,7 +792,7 @@ impl<'a, 't> Numbering<'a, 't> {
             defs,
             full: vec![None; n],
             structural: vec![None; n],
-            table: HashMap::with_capacity(2 * n),
+            table: HashMap::with_capacity_and_hasher(2 * n, Default::default()),
             in_progress: vec![false; n],
         };
         for i in 0..n {
