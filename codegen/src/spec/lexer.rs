@@ -59,9 +59,9 @@ pub fn tokenize<'a>(src: Source<'a>) -> Result<Vec<Located<Token<'a>>>, SpecErro
     while pos < bytes.len() {
         let rest = &bytes[pos..];
         if rest.starts_with(b"```") {
-            let info_end = find(bytes, pos + 3, b" ").unwrap_or(bytes.len());
+            let info_end = find(text, pos + 3, " ").unwrap_or(bytes.len());
             let lang = &text[pos + 3..info_end];
-            let close = find(bytes, info_end, b"```")
+            let close = find(text, info_end, "```")
                 .ok_or_else(|| src.error("", pos, "fence is never closed"))?;
             let body = text[info_end..close].trim();
             out.push(Located {
@@ -117,25 +117,50 @@ fn expect_blank(src: Source<'_>, from: usize, to: usize) -> Result<(), SpecError
     }
 }
 
-fn find(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    bytes
-        .get(from..)?
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .map(|p| p + from)
+/// The offset of `needle` at or after `from` (a character boundary).
+fn find(text: &str, from: usize, needle: &str) -> Option<usize> {
+    text.get(from..)?.find(needle).map(|p| p + from)
 }
 
 /// The next offset `>= from` where a token starts: at 0 or after a space, a fence, a bullet or a
 /// heading (1-4 `#` followed by a space).
 fn next_boundary(bytes: &[u8], from: usize) -> Option<usize> {
     let mut i = from;
-    while i < bytes.len() {
-        if (i == 0 || bytes[i - 1] == b' ') && starts_token(&bytes[i..]) {
-            return Some(i);
+    while let Some(at) = next_candidate(bytes, i) {
+        if (at == 0 || bytes[at - 1] == b' ') && starts_token(&bytes[at..]) {
+            return Some(at);
         }
-        i += 1;
+        i = at + 1;
     }
     None
+}
+
+/// The next offset `>= from` holding a byte a token can start with (`` ` ``, `-` or `#`).
+///
+/// Those bytes are rare (one in 25 in the reference), so eight bytes are tested at once: the
+/// classic "has a zero byte" test on the word XORed with each wanted byte. Its lowest flagged
+/// byte is always a true match (false flags only appear above a true one), which makes it the
+/// first candidate in the word.
+fn next_candidate(bytes: &[u8], from: usize) -> Option<usize> {
+    const ONES: u64 = u64::from_le_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_le_bytes([0x80; 8]);
+    let zero_bytes = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
+    let matches = |word: u64, byte: u8| zero_bytes(word ^ (ONES * u64::from(byte)));
+    let mut i = from;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let mut word = [0; 8];
+        word.copy_from_slice(chunk);
+        let word = u64::from_le_bytes(word);
+        let found = matches(word, b'`') | matches(word, b'-') | matches(word, b'#');
+        if found != 0 {
+            return Some(i + (found.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    let tail = bytes.get(i..)?;
+    tail.iter()
+        .position(|b| matches!(b, b'`' | b'-' | b'#'))
+        .map(|p| p + i)
 }
 
 fn starts_token(rest: &[u8]) -> bool {
@@ -189,6 +214,34 @@ mod tests {
                 ..
             }
         ));
+    }
+
+    #[test]
+    fn candidates_are_found_in_words_and_tails() {
+        let text = b"abcdefgh ijklmnop `rst - u #";
+        let all: Vec<usize> = (0..text.len())
+            .filter(|&i| matches!(text[i], b'`' | b'-' | b'#'))
+            .collect();
+        for from in 0..=text.len() {
+            let want = all.iter().copied().find(|&i| i >= from);
+            assert_eq!(next_candidate(text, from), want, "from {from}");
+        }
+        // A byte just above a match in the same word must not hide it (borrow false flags).
+        assert_eq!(next_candidate(b"\x01`#-aaaaaaaa", 0), Some(1));
+        // Every byte value next to every other, against a plain scan.
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let noise: Vec<u8> = (0..4096)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                [b'`', b'-', b'#', 0, 0x80, 0xff, b'a', b' '][(state % 8) as usize]
+            })
+            .collect();
+        for from in 0..noise.len() {
+            let want = (from..noise.len()).find(|&i| matches!(noise[i], b'`' | b'-' | b'#'));
+            assert_eq!(next_candidate(&noise, from), want, "from {from}");
+        }
     }
 
     #[test]
