@@ -42,13 +42,14 @@ extern crate self as magic_api;
 mod generated;
 pub mod runtime;
 
+pub use generated::client::*;
 pub use generated::types;
 pub use generated::types::*;
 
 pub use runtime::{
-    ApiMessage, ApiMessageSource, ApiResponse, Client, ClientBuilder, ConfigError, Credentials,
-    Download, Error, Float, PathBuilder, RawRequest, ResultInfo, RetryPolicy, cursor_stream,
-    page_stream,
+    ApiMessage, ApiMessageSource, ApiResponse, Binary, Call, CallOptions, Client, ClientBuilder,
+    ConfigError, Credentials, Download, Empty, Error, Float, Json, PathBuilder, RawRequest,
+    Receive, ResultInfo, RetryPolicy, cursor_stream, page_stream,
 };
 
 /// Re-exported so callers of [`RawRequest::new`] and [`ClientBuilder::http_client`] use the

@@ -129,7 +129,7 @@ fn n_more_object_has_the_fields_the_signature_only_counts() {
 
 #[test]
 fn elided_expansion_reuses_the_first_expansion() {
-    use elided_expansion::{ElidedExpansion, ErrorSource, Nat};
+    use elided_expansion::{ElidedExpansion, ElidedExpansionErrorSource, Nat};
     let value: ElidedExpansion = round_trip(json!({
         "errors": [{ "code": 1000, "source": { "pointer": "/a" } }],
         "messages": [{ "code": 1001, "source": { "pointer": "/b" } }],
@@ -137,7 +137,7 @@ fn elided_expansion_reuses_the_first_expansion() {
         "routed": { "prefix": "10.1.0.1", "nat": { "static_prefix": "10.2.0.0/24" } }
     }));
     // The elided `messages[].source` and `routed.nat` have the types of the first expansions.
-    let source: &ErrorSource = value.messages[0].source.as_ref().unwrap();
+    let source: &ElidedExpansionErrorSource = value.messages[0].source.as_ref().unwrap();
     assert_eq!(source.pointer.as_deref(), Some("/b"));
     assert!(source.extra.is_empty());
     let routed = value.routed.as_ref().unwrap();

@@ -5,6 +5,7 @@
 //! collection that feeds the output is ordered (IR order or a `BTreeMap`).
 
 mod cases;
+mod client;
 pub mod files;
 pub mod names;
 pub mod types;
@@ -70,10 +71,17 @@ pub fn generate(ir: &Ir, refinements: &Refinements) -> Result<Output, String> {
     let mod_file = quote! {
         #![doc = " Code generated from `spec/` by `cargo xtask regenerate`."]
         #[rustfmt::skip]
+        pub mod client;
+        #[rustfmt::skip]
         pub mod types;
     };
     let examples_file = cases::examples_test(&cx);
+    let client_file = client::client_file(&cx, refinements)?;
     let files = vec![
+        GeneratedFile {
+            path: format!("{GENERATED_DIR}/client.rs"),
+            contents: format_file(client_file)?,
+        },
         GeneratedFile {
             path: format!("{GENERATED_DIR}/mod.rs"),
             contents: format_file(mod_file)?,

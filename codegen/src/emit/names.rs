@@ -45,8 +45,7 @@ pub fn words(name: &str) -> Vec<String> {
             None => false,
             Some(p) => {
                 // lower/digit -> Upper: `gre|Tunnel`.
-                (c.is_ascii_uppercase() && (p.is_ascii_lowercase() || p.is_ascii_digit())
-                    && !(p == 's' && is_acronym_plural(&chars, i - 1)))
+                (c.is_ascii_uppercase() && (p.is_ascii_lowercase() || p.is_ascii_digit()))
                     // Upper run then Upper+lower: `GRE|Tunnel`, but not `PCAP|s`.
                     || (c.is_ascii_uppercase()
                         && p.is_ascii_uppercase()
@@ -156,16 +155,55 @@ pub fn field_names(wire: &[&str]) -> Vec<String> {
         } else {
             s
         };
-        out.push(name);
+        // Two wire names with one snake form (`fooBar`, `foo_bar`) get distinct fields.
+        let mut unique = name.clone();
+        let mut n = 2;
+        while out.contains(&unique) {
+            unique = format!("{name}_{n}");
+            n += 1;
+        }
+        out.push(unique);
     }
-    let extra = if plain.contains("extra") {
-        "extra_fields"
-    } else {
-        "extra"
-    };
-    out.push(extra.to_string());
+    let mut extra = String::from("extra");
+    while out.contains(&extra) || plain.contains(&extra) {
+        extra.push_str("_fields");
+    }
+    out.push(extra);
     out
 }
+
+/// Names generated types never take.
+const RESERVED: &[&str] = &[
+    "ApiMessage",
+    "ApiMessageSource",
+    "ApiResponse",
+    "Binary",
+    "Call",
+    "CallOptions",
+    "Client",
+    "ClientBuilder",
+    "ConfigError",
+    "Credentials",
+    "Download",
+    "Empty",
+    "Error",
+    "Float",
+    "Json",
+    "PathBuilder",
+    "RawRequest",
+    "Receive",
+    "ResultInfo",
+    "RetryPolicy",
+    "Result",
+    "Option",
+    "Vec",
+    "String",
+    "Box",
+    "Some",
+    "None",
+    "Ok",
+    "Err",
+];
 
 /// The verbs the operation names use, longest first (stripped from `{Stem}{Verb}Response`).
 const VERBS: &[&str] = &[
@@ -344,7 +382,12 @@ pub fn decide(
         ops: ops.to_vec(),
         ..Names::default()
     };
-    let mut taken: BTreeMap<String, String> = BTreeMap::new();
+    // Names the crate root already exports (the runtime) or the prelude has: a generated type of
+    // that name would be shadowed or shadow them.
+    let mut taken: BTreeMap<String, String> = RESERVED
+        .iter()
+        .map(|r| (r.to_string(), format!("the crate's `{r}`")))
+        .collect();
     let mut used_renames: BTreeSet<&str> = BTreeSet::new();
 
     let request_only = request_only(ir, &defs);
@@ -867,5 +910,15 @@ mod tests {
             ["type_", "kind", "extra", "extra_fields"]
         );
         assert_eq!(field_names(&["match"]), ["match_", "extra"]);
+        assert_eq!(
+            field_names(&["fooBar", "foo_bar", "extra_fields", "extra"]),
+            [
+                "foo_bar",
+                "foo_bar_2",
+                "extra_fields",
+                "extra",
+                "extra_fields_fields"
+            ]
+        );
     }
 }

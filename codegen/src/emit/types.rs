@@ -88,8 +88,17 @@ impl<'a> Context<'a> {
         ident(self.names.of(id))
     }
 
-    /// The Rust type of an IR type.
+    /// The Rust type of an IR type, as written inside the types module.
     pub fn rust_ty(&self, ty: &Ty) -> TokenStream {
+        self.rust_ty_at(ty, false)
+    }
+
+    /// The Rust type of an IR type, as written anywhere in the crate (`crate::types::Name`).
+    pub fn qualified_ty(&self, ty: &Ty) -> TokenStream {
+        self.rust_ty_at(ty, true)
+    }
+
+    fn rust_ty_at(&self, ty: &Ty, qualified: bool) -> TokenStream {
         match ty {
             Ty::String | Ty::Literal { .. } => quote!(String),
             Ty::Integer => quote!(i64),
@@ -98,16 +107,20 @@ impl<'a> Context<'a> {
             Ty::Boolean | Ty::True => quote!(bool),
             Ty::Unknown => quote!(::serde_json::Value),
             Ty::Map { values } => {
-                let v = self.rust_ty(values);
+                let v = self.rust_ty_at(values, qualified);
                 quote!(::std::collections::BTreeMap<String, #v>)
             }
             Ty::Array { items } => {
-                let v = self.rust_ty(items);
+                let v = self.rust_ty_at(items, qualified);
                 quote!(Vec<#v>)
             }
             Ty::Ref { id } => {
                 let name = self.name(id);
-                quote!(#name)
+                if qualified {
+                    quote!(crate::types::#name)
+                } else {
+                    quote!(#name)
+                }
             }
         }
     }
@@ -166,11 +179,21 @@ pub fn items(cx: &Context<'_>) -> Vec<(String, TokenStream)> {
 }
 
 fn describe(def: &TypeDef, cx: &Context<'_>) -> String {
-    if def.description.is_empty() {
-        cx.names.fallback_doc(&def.id)
-    } else {
-        def.description.clone()
+    if !def.description.is_empty() {
+        return def.description.clone();
     }
+    // A tagged alternative is described by its tag field (`k: "Init"` "Initialized process").
+    if let (Some(tag), TypeBody::Object { fields }) =
+        (cx.tag_fields.get(def.id.as_str()), &def.body)
+    {
+        if let Some(f) = fields
+            .iter()
+            .find(|f| f.name == *tag && !f.description.is_empty())
+        {
+            return f.description.clone();
+        }
+    }
+    cx.names.fallback_doc(&def.id)
 }
 
 fn object(cx: &Context<'_>, def: &TypeDef, fields: &[Field]) -> TokenStream {
@@ -437,7 +460,8 @@ fn union(
                 (_, Some(target)) if !target.description.is_empty() => {
                     format!(" {}", target.description)
                 }
-                (Ty::Ref { id }, _) => format!(" A [`{}`].", cx.names.of(id)),
+                (Ty::Ref { .. }, Some(target)) => format!(" {}", describe(target, cx)),
+                (Ty::Ref { id }, None) => format!(" A [`{}`].", cx.names.of(id)),
                 (ty, _) => format!(" The {} form.", kind_name(ty).to_ascii_lowercase()),
             },
         )

@@ -20,6 +20,7 @@ mod validate;
 
 pub use build::{Stats, build, check_response};
 pub use refine::Refinements;
+pub use resources::placeholders as resources_placeholders;
 pub use summary::summary;
 pub use unions::Defs;
 pub use validate::{ValueError, check_value};

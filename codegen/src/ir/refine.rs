@@ -30,6 +30,36 @@ pub struct Refinements {
     /// `Type.field` for an unnamed shape. Checked by the emitter (an unused key is an error).
     #[serde(default)]
     pub names: BTreeMap<String, String>,
+    /// The undeclared query parameters of page-numbered lists.
+    #[serde(default)]
+    pub pagination: Option<PageParams>,
+    /// Headers that select the form of a union.
+    #[serde(default)]
+    pub form_headers: Vec<FormHeader>,
+}
+
+/// The `[pagination]` table.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PageParams {
+    /// The page-number parameter (1-based).
+    pub page: String,
+    /// The page-size parameter.
+    pub per_page: String,
+}
+
+/// One `[[form_headers]]` entry.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FormHeader {
+    /// The header's name.
+    pub header: String,
+    /// `Type.field`: the field whose union the header speaks about.
+    pub union: String,
+    /// `object` or `string`: the form the header's `true` selects.
+    pub form: String,
+    /// The call setter's name for operations without a body.
+    pub method: String,
 }
 
 /// The `[numbers]` table.
@@ -193,6 +223,75 @@ pub fn apply(ir: &mut Ir, refinements: &Refinements) -> Vec<String> {
             same_shape_as: None,
             used_at,
         });
+    }
+
+    if let Some(pages) = &refinements.pagination {
+        let mut any = false;
+        for op in &mut ir.operations {
+            let paged = matches!(
+                &op.response,
+                Response::Envelope {
+                    result_info: true,
+                    ..
+                }
+            );
+            if !paged {
+                continue;
+            }
+            any = true;
+            for (name, what) in [
+                (&pages.page, "The page to fetch, from 1."),
+                (&pages.per_page, "How many results a page holds."),
+            ] {
+                if op.params.iter().any(|p| &p.field.name == name) {
+                    continue;
+                }
+                op.params.push(super::Param {
+                    location: super::ParamLocation::Query,
+                    field: Field {
+                        name: name.clone(),
+                        ty: Ty::Number,
+                        required: false,
+                        description: format!("{what} Not declared by the reference; added by `spec/refinements.toml`."),
+                        constraints: Vec::new(),
+                    },
+                    from_prose: true,
+                });
+            }
+        }
+        if !any {
+            problems.push("pagination: no operation declares `result_info`".into());
+        }
+    }
+    for fh in &refinements.form_headers {
+        let declared = ir
+            .operations
+            .iter()
+            .any(|o| o.params.iter().any(|p| p.field.name == fh.header));
+        let union_known = fh.union.split_once('.').is_some_and(|(ty, field)| {
+            ir.types.iter().chain(&ir.shapes).any(|d| {
+                d.name.as_deref() == Some(ty)
+                    && matches!(&d.body, TypeBody::Object { fields } if fields.iter().any(|f| f.name == field))
+            })
+        });
+        if !declared {
+            problems.push(format!(
+                "form_headers: no operation declares the header `{}`",
+                fh.header
+            ));
+        }
+        if !union_known {
+            problems.push(format!(
+                "form_headers: `{}` is not a field of a named type",
+                fh.union
+            ));
+        }
+        if fh.form != "object" && fh.form != "string" {
+            problems.push(format!(
+                "form_headers: form `{}` must be `object` or `string`",
+                fh.form
+            ));
+        }
     }
 
     for def in ir.types.iter_mut().chain(ir.shapes.iter_mut()) {

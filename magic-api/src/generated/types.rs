@@ -278,9 +278,9 @@ impl<'de> ::serde::Deserialize<'de> for App {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum AppConfig {
-    /// A [`AccountApp`].
+    /// The `AccountApp` of [`AppConfig`].
     Account(AccountApp),
-    /// A [`ManagedApp`].
+    /// The `ManagedApp` of [`AppConfig`].
     Managed(ManagedApp),
     /// An object no alternative claims, kept as sent.
     Unknown(::magic_api::runtime::wire::Object),
@@ -303,9 +303,9 @@ impl<'de> ::serde::Deserialize<'de> for AppConfig {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum AppConfigCreateRequest {
-    /// A [`AccountAppRequest`].
+    /// The `AccountApp` of [`AppConfigCreateRequest`].
     Account(AccountAppRequest),
-    /// A [`ManagedAppRequest`].
+    /// The `ManagedApp` of [`AppConfigCreateRequest`].
     Managed(ManagedAppRequest),
     /// An object no alternative claims, kept as sent.
     Unknown(::magic_api::runtime::wire::Object),
@@ -638,7 +638,7 @@ pub struct CfInterconnectUpdateResponse {
     #[serde(flatten)]
     pub extra: ::magic_api::runtime::wire::Object,
 }
-/// The `ConfigureCloudflaredTunnel` of [`ConnectorEvent`].
+/// Configured Cloudflared tunnel
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ConfigureCloudflaredTunnel {
     /// Fields the server sent that this version of the crate does not know, kept so that
@@ -770,37 +770,37 @@ pub type ConnectorEditResponse = Connector;
 /// The `e` of [`EventGetResponse`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum ConnectorEvent {
-    /// A [`Init`].
+    /// Initialized process
     Init(Init),
-    /// A [`Leave`].
+    /// Stopped process
     Leave(Leave),
-    /// A [`StartAttestation`].
+    /// Started attestation
     StartAttestation(StartAttestation),
-    /// A [`FinishAttestationSuccess`].
+    /// Finished attestation
     FinishAttestationSuccess(FinishAttestationSuccess),
-    /// A [`FinishAttestationFailure`].
+    /// Failed attestation
     FinishAttestationFailure(FinishAttestationFailure),
-    /// A [`StartRotateCryptKey`].
+    /// Started crypt key rotation
     StartRotateCryptKey(StartRotateCryptKey),
-    /// A [`FinishRotateCryptKeySuccess`].
+    /// Finished crypt key rotation
     FinishRotateCryptKeySuccess(FinishRotateCryptKeySuccess),
-    /// A [`FinishRotateCryptKeyFailure`].
+    /// Failed crypt key rotation
     FinishRotateCryptKeyFailure(FinishRotateCryptKeyFailure),
-    /// A [`StartRotatePki`].
+    /// Started PKI rotation
     StartRotatePki(StartRotatePki),
-    /// A [`FinishRotatePkiSuccess`].
+    /// Finished PKI rotation
     FinishRotatePkiSuccess(FinishRotatePkiSuccess),
-    /// A [`FinishRotatePkiFailure`].
+    /// Failed PKI rotation
     FinishRotatePkiFailure(FinishRotatePkiFailure),
-    /// A [`StartUpgrade`].
+    /// Started upgrade
     StartUpgrade(StartUpgrade),
-    /// A [`FinishUpgradeSuccess`].
+    /// Finished upgrade
     FinishUpgradeSuccess(FinishUpgradeSuccess),
-    /// A [`FinishUpgradeFailure`].
+    /// Failed upgrade
     FinishUpgradeFailure(FinishUpgradeFailure),
-    /// A [`Reconcile`].
+    /// Reconciled
     Reconcile(Reconcile),
-    /// A [`ConfigureCloudflaredTunnel`].
+    /// Configured Cloudflared tunnel
     ConfigureCloudflaredTunnel(ConfigureCloudflaredTunnel),
     /// A kind this version of the crate does not know, kept whole (tag included).
     Unknown(::magic_api::runtime::wire::Object),
@@ -1388,7 +1388,7 @@ pub struct EventListResponse {
     #[serde(flatten)]
     pub extra: ::magic_api::runtime::wire::Object,
 }
-/// The `FinishAttestationFailure` of [`ConnectorEvent`].
+/// Failed attestation
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct FinishAttestationFailure {
     /// Fields the server sent that this version of the crate does not know, kept so that
@@ -1396,7 +1396,7 @@ pub struct FinishAttestationFailure {
     #[serde(flatten)]
     pub extra: ::magic_api::runtime::wire::Object,
 }
-/// The `FinishAttestationSuccess` of [`ConnectorEvent`].
+/// Finished attestation
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct FinishAttestationSuccess {
     /// Fields the server sent that this version of the crate does not know, kept so that
@@ -1404,7 +1404,7 @@ pub struct FinishAttestationSuccess {
     #[serde(flatten)]
     pub extra: ::magic_api::runtime::wire::Object,
 }
-/// The `FinishRotateCryptKeyFailure` of [`ConnectorEvent`].
+/// Failed crypt key rotation
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct FinishRotateCryptKeyFailure {
     /// Fields the server sent that this version of the crate does not know, kept so that
@@ -1412,7 +1412,7 @@ pub struct FinishRotateCryptKeyFailure {
     #[serde(flatten)]
     pub extra: ::magic_api::runtime::wire::Object,
 }
-/// The `FinishRotateCryptKeySuccess` of [`ConnectorEvent`].
+/// Finished crypt key rotation
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct FinishRotateCryptKeySuccess {
     /// Fields the server sent that this version of the crate does not know, kept so that
@@ -1420,7 +1420,7 @@ pub struct FinishRotateCryptKeySuccess {
     #[serde(flatten)]
     pub extra: ::magic_api::runtime::wire::Object,
 }
-/// The `FinishRotatePkiFailure` of [`ConnectorEvent`].
+/// Failed PKI rotation
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct FinishRotatePkiFailure {
     /// Fields the server sent that this version of the crate does not know, kept so that
@@ -1428,7 +1428,7 @@ pub struct FinishRotatePkiFailure {
     #[serde(flatten)]
     pub extra: ::magic_api::runtime::wire::Object,
 }
-/// The `FinishRotatePkiSuccess` of [`ConnectorEvent`].
+/// Finished PKI rotation
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct FinishRotatePkiSuccess {
     /// Fields the server sent that this version of the crate does not know, kept so that
@@ -1436,7 +1436,7 @@ pub struct FinishRotatePkiSuccess {
     #[serde(flatten)]
     pub extra: ::magic_api::runtime::wire::Object,
 }
-/// The `FinishUpgradeFailure` of [`ConnectorEvent`].
+/// Failed upgrade
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct FinishUpgradeFailure {
     /// Fields the server sent that this version of the crate does not know, kept so that
@@ -1444,7 +1444,7 @@ pub struct FinishUpgradeFailure {
     #[serde(flatten)]
     pub extra: ::magic_api::runtime::wire::Object,
 }
-/// The `FinishUpgradeSuccess` of [`ConnectorEvent`].
+/// Finished upgrade
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct FinishUpgradeSuccess {
     /// Fields the server sent that this version of the crate does not know, kept so that
@@ -1897,7 +1897,7 @@ impl ::std::fmt::Display for HealthCheckType {
         f.write_str(self.as_str())
     }
 }
-/// The `Init` of [`ConnectorEvent`].
+/// Initialized process
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Init {
     /// Fields the server sent that this version of the crate does not know, kept so that
@@ -2307,7 +2307,7 @@ pub struct LanUpdateRequest {
     #[serde(flatten)]
     pub extra: ::magic_api::runtime::wire::Object,
 }
-/// The `Leave` of [`ConnectorEvent`].
+/// Stopped process
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Leave {
     /// Fields the server sent that this version of the crate does not know, kept so that
@@ -2599,9 +2599,9 @@ pub struct Pcap {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum PcapCreateRequest {
-    /// A [`PcapSimpleRequest`].
+    /// The `MagicVisibilityPCAPsPCAPsRequestSimple` of [`PcapCreateRequest`].
     Simple(PcapSimpleRequest),
-    /// A [`PcapFullRequest`].
+    /// The `MagicVisibilityPCAPsPCAPsRequestFull` of [`PcapCreateRequest`].
     Full(PcapFullRequest),
     /// An object no alternative fits, kept as sent.
     Unknown(::magic_api::runtime::wire::Object),
@@ -2774,9 +2774,9 @@ pub type PcapGetResponse = PcapListResponse;
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum PcapListResponse {
-    /// A [`Pcap`].
+    /// The `PCAP` of [`PcapListResponse`].
     Pcap(Pcap),
-    /// A [`PcapFull`].
+    /// The `MagicVisibilityPCAPsPCAPsResponseFull` of [`PcapListResponse`].
     PcapFull(PcapFull),
     /// An object no alternative fits, kept as sent.
     Unknown(::magic_api::runtime::wire::Object),
@@ -3003,7 +3003,7 @@ pub struct PskMetadata {
     #[serde(flatten)]
     pub extra: ::magic_api::runtime::wire::Object,
 }
-/// The `Reconcile` of [`ConnectorEvent`].
+/// Reconciled
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Reconcile {
     /// Fields the server sent that this version of the crate does not know, kept so that
@@ -4162,7 +4162,7 @@ pub struct SnapshotTunnel {
     #[serde(flatten)]
     pub extra: ::magic_api::runtime::wire::Object,
 }
-/// The `StartAttestation` of [`ConnectorEvent`].
+/// Started attestation
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct StartAttestation {
     /// Fields the server sent that this version of the crate does not know, kept so that
@@ -4170,7 +4170,7 @@ pub struct StartAttestation {
     #[serde(flatten)]
     pub extra: ::magic_api::runtime::wire::Object,
 }
-/// The `StartRotateCryptKey` of [`ConnectorEvent`].
+/// Started crypt key rotation
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct StartRotateCryptKey {
     /// Fields the server sent that this version of the crate does not know, kept so that
@@ -4178,7 +4178,7 @@ pub struct StartRotateCryptKey {
     #[serde(flatten)]
     pub extra: ::magic_api::runtime::wire::Object,
 }
-/// The `StartRotatePki` of [`ConnectorEvent`].
+/// Started PKI rotation
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct StartRotatePki {
     /// Fields the server sent that this version of the crate does not know, kept so that
@@ -4186,7 +4186,7 @@ pub struct StartRotatePki {
     #[serde(flatten)]
     pub extra: ::magic_api::runtime::wire::Object,
 }
-/// The `StartUpgrade` of [`ConnectorEvent`].
+/// Started upgrade
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct StartUpgrade {
     /// Location of upgrade bundle

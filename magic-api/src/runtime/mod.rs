@@ -7,6 +7,7 @@
 //! retries, timeouts, decoding of the `{success, errors, messages, result}` envelope,
 //! and error reporting that never leaks secrets.
 
+mod call;
 mod client;
 mod credentials;
 mod download;
@@ -18,13 +19,14 @@ mod request;
 mod retry;
 pub mod wire;
 
+pub use call::{Binary, BoxFuture, Call, CallOptions, Empty, Json, Receive};
 pub use client::{Client, ClientBuilder};
 pub use credentials::Credentials;
 pub use download::Download;
 pub use envelope::{ApiMessage, ApiMessageSource, ApiResponse, ResultInfo};
 pub use error::{ConfigError, Error};
 pub use pagination::{cursor_stream, page_stream};
-pub use path::PathBuilder;
+pub use path::{PathBuilder, PathValue, fill_path};
 pub use request::RawRequest;
 pub use retry::RetryPolicy;
 pub use wire::Float;

@@ -91,6 +91,72 @@ impl PathBuilder {
     }
 }
 
+/// A value for one `{placeholder}` of a path template.
+#[derive(Debug, Clone, Copy)]
+pub enum PathValue<'a> {
+    /// A string identifier, percent-encoded into its segment.
+    Str(&'a str),
+    /// An integer, written exactly (no exponent, no `.0`).
+    Int(i64),
+}
+
+impl<'a> From<&'a str> for PathValue<'a> {
+    fn from(value: &'a str) -> Self {
+        PathValue::Str(value)
+    }
+}
+
+impl From<i64> for PathValue<'_> {
+    fn from(value: i64) -> Self {
+        PathValue::Int(value)
+    }
+}
+
+/// Fills a documented path template (`/accounts/{account_id}/events/{event_t}.{event_n}`) with
+/// values in placeholder order, encoding each one so it can never change the path's shape.
+/// Generated operations call this with their template exactly as the reference writes it.
+pub fn fill_path(template: &str, values: &[PathValue<'_>]) -> Result<String, Error> {
+    let mut builder = PathBuilder::new();
+    let mut values = values.iter();
+    let mut next = || {
+        values
+            .next()
+            .map(|v| match v {
+                PathValue::Str(s) => (*s).to_string(),
+                PathValue::Int(i) => i.to_string(),
+            })
+            .ok_or_else(|| Error::invalid_request("fewer path values than placeholders"))
+    };
+    for segment in template.trim_start_matches('/').split('/') {
+        if !segment.contains('{') {
+            builder = builder.segment(segment);
+            continue;
+        }
+        let mut parts: Vec<String> = Vec::new();
+        let mut rest = segment;
+        while let Some(open) = rest.find('{') {
+            if open > 0 {
+                parts.push(rest[..open].to_string());
+            }
+            let close = rest[open..]
+                .find('}')
+                .map(|c| c + open)
+                .ok_or_else(|| Error::invalid_request("unclosed `{` in a path template"))?;
+            parts.push(next()?);
+            rest = &rest[close + 1..];
+        }
+        if !rest.is_empty() {
+            parts.push(rest.to_string());
+        }
+        let refs: Vec<&str> = parts.iter().map(String::as_str).collect();
+        builder = builder.param_parts(&refs);
+    }
+    if next().is_ok() {
+        return Err(Error::invalid_request("more path values than placeholders"));
+    }
+    builder.build()
+}
+
 fn is_unreserved(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')
 }
@@ -158,5 +224,22 @@ mod tests {
             .unwrap();
         assert_eq!(p, "/events/18446744073709551615.7/-3/0");
         assert_eq!(PathBuilder::new().build().unwrap(), "/");
+    }
+}
+
+#[cfg(test)]
+mod fill_tests {
+    use super::*;
+
+    #[test]
+    fn fills_templates_with_encoded_values() {
+        let p = fill_path(
+            "/accounts/{a}/events/{t}.{n}",
+            &["x/y".into(), 1_700_000_000i64.into(), 3i64.into()],
+        );
+        assert_eq!(p.unwrap(), "/accounts/x%2Fy/events/1700000000.3");
+        assert!(fill_path("/a/{x}", &[]).is_err());
+        assert!(fill_path("/a/{x}", &["1".into(), "2".into()]).is_err());
+        assert!(fill_path("/a/{x}", &["..".into()]).is_err());
     }
 }

@@ -60,6 +60,19 @@ impl RawRequest {
         self
     }
 
+    /// Sets a query parameter, replacing any earlier value of the same name (pagination uses it
+    /// to move the cursor or page without duplicating the parameter).
+    pub fn set_query(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.query.retain(|(n, _)| *n != name);
+        self.query.push((name, value.into()));
+        self
+    }
+
+    /// The query parameters set so far, in order.
+    pub fn query_pairs(&self) -> &[(&'static str, String)] {
+        &self.query
+    }
+
     /// Sets an extra request header (validated when sending).
     ///
     /// Authentication headers are always set by the client and cannot be overridden here.

@@ -1,0 +1,681 @@
+//! Emits the client: typed identifiers, one handle per resource (nested as the paths nest), one
+//! method per operation, and option types for the optional parameters operations document.
+//!
+//! - Required inputs (path parameters, required query parameters, the body) are method
+//!   arguments, so none can be left out. Path parameters are typed identifiers
+//!   (`&SiteId`, `&LanId`): passing one where another belongs does not compile.
+//! - Optional inputs are setters on the returned [`Call`], generated only for the operations that
+//!   document them.
+//! - A header that selects a union's form (`spec/refinements.toml` `[[form_headers]]`) is set
+//!   from the body when the operation has one, so header and body cannot disagree.
+//! - A resource with a single operation and no children (`latest`, `download`) becomes a method
+//!   on its parent named after it.
+
+use std::collections::BTreeMap;
+
+use proc_macro2::{Ident, TokenStream};
+use quote::quote;
+
+use super::names::{OpName, camel, snake};
+use super::types::{Context, doc, ident};
+use crate::ir::{
+    Method, Operation, Pagination, Param, ParamLocation, Refinements, Resource, Response, Ty,
+    TypeBody,
+};
+
+/// The client file.
+pub fn client_file(cx: &Context<'_>, refinements: &Refinements) -> Result<TokenStream, String> {
+    let ids = id_types(cx);
+    let mut options = BTreeMap::new();
+    let mut streams = BTreeMap::new();
+    let mut modules = Vec::new();
+    let mut accessors = Vec::new();
+    for r in &cx.ir.resources {
+        let (module, accessor) =
+            resource(cx, refinements, r, &ids, &mut options, &mut streams, None)?;
+        modules.push(module);
+        accessors.push(accessor);
+    }
+    let id_items = ids.values().map(|(name, text)| {
+        let n = ident(name);
+        quote!(::magic_api::define_id!(#n, #text);)
+    });
+    let option_items = options.values();
+    let stream_items = streams.values();
+    Ok(quote! {
+        #![doc = " The client: one handle per resource, one method per operation, typed identifiers."]
+        #(#id_items)*
+        #(#option_items)*
+        #(#stream_items)*
+        impl ::magic_api::Client {
+            #(#accessors)*
+        }
+        #(#modules)*
+    })
+}
+
+/// Path parameter names typed as identifiers -> (type name, doc).
+fn id_types(cx: &Context<'_>) -> BTreeMap<String, (String, String)> {
+    let mut out = BTreeMap::new();
+    for op in &cx.ir.operations {
+        for p in op.params_in(ParamLocation::Path) {
+            if p.field.ty == Ty::String {
+                let name = camel(&p.field.name);
+                let text = format!(
+                    " Identifies a {} (the `{}` path parameter).",
+                    words_of(&p.field.name),
+                    p.field.name
+                );
+                out.entry(p.field.name.clone()).or_insert((name, text));
+            }
+        }
+    }
+    out
+}
+
+fn words_of(param: &str) -> String {
+    param.trim_end_matches("_id").replace('_', " ")
+}
+
+/// The identifier type for a parameter: path parameters by name, and query parameters whose name
+/// without underscores equals an identifier's (`connectorid` is a `ConnectorId`).
+fn id_for<'i>(ids: &'i BTreeMap<String, (String, String)>, p: &Param) -> Option<&'i str> {
+    if p.field.ty != Ty::String {
+        return None;
+    }
+    let squashed = p.field.name.replace('_', "");
+    ids.iter()
+        .find(|(k, _)| k.replace('_', "") == squashed)
+        .map(|(_, (n, _))| n.as_str())
+}
+
+fn handle_name(r: &Resource) -> Ident {
+    ident(&format!("{}Api", camel(&r.module)))
+}
+
+/// A leaf resource with one operation is folded into its parent as a method.
+fn folds_into_parent(r: &Resource) -> bool {
+    r.children.is_empty() && r.operations.len() == 1
+}
+
+type Module = (TokenStream, TokenStream);
+
+/// What a resource module's operations name, so its `use` lines list exactly that.
+#[derive(Default)]
+struct Imports {
+    /// Items of the crate root (identifiers, option types).
+    root: std::collections::BTreeSet<String>,
+    /// Data types.
+    types: std::collections::BTreeSet<String>,
+    /// Runtime items (`Call`, `Json`, ...).
+    runtime: std::collections::BTreeSet<&'static str>,
+}
+
+impl Imports {
+    fn ty(&mut self, cx: &Context<'_>, ty: &Ty) {
+        if let Some(id) = super::names::ref_id(ty) {
+            self.types.insert(cx.names.of(id).to_string());
+        }
+    }
+
+    fn tokens(&self) -> TokenStream {
+        let mut out = TokenStream::new();
+        if !self.runtime.is_empty() {
+            let r = self.runtime.iter().map(|n| ident(n));
+            out.extend(quote!(use ::magic_api::{#(#r),*};));
+        }
+        if !self.root.is_empty() {
+            let r = self.root.iter().map(|n| ident(n));
+            out.extend(quote!(use crate::{#(#r),*};));
+        }
+        if !self.types.is_empty() {
+            let t = self.types.iter().map(|n| ident(n));
+            out.extend(quote!(use crate::types::{#(#t),*};));
+        }
+        out
+    }
+}
+
+fn resource(
+    cx: &Context<'_>,
+    refinements: &Refinements,
+    r: &Resource,
+    ids: &BTreeMap<String, (String, String)>,
+    options: &mut BTreeMap<String, TokenStream>,
+    streams: &mut BTreeMap<String, TokenStream>,
+    parent: Option<&Resource>,
+) -> Result<Module, String> {
+    let module = ident(&snake(&r.module));
+    let handle = handle_name(r);
+    let mut methods = Vec::new();
+    let mut imports = Imports::default();
+    for &i in &r.operations {
+        methods.push(operation(
+            cx,
+            refinements,
+            i,
+            None,
+            ids,
+            options,
+            streams,
+            &mut imports,
+        )?);
+    }
+    let mut children = Vec::new();
+    for c in &r.children {
+        if folds_into_parent(c) {
+            let name = snake(&c.module);
+            methods.push(operation(
+                cx,
+                refinements,
+                c.operations[0],
+                Some(&name),
+                ids,
+                options,
+                streams,
+                &mut imports,
+            )?);
+            continue;
+        }
+        let (child_module, accessor) =
+            resource(cx, refinements, c, ids, options, streams, Some(r))?;
+        children.push(child_module);
+        methods.push(accessor);
+    }
+    let text = format!(" Operations on {} (`{}`).", r.title, r.path_prefix);
+    let module_text = format!(" {}: `{}`.", r.title, r.path_prefix);
+    let uses = imports.tokens();
+    let item = quote! {
+        #[doc = #module_text]
+        pub mod #module {
+            #uses
+            #[doc = #text]
+            #[derive(Debug, Clone, Copy)]
+            pub struct #handle<'a> {
+                pub(crate) client: &'a ::magic_api::Client,
+            }
+            impl<'a> #handle<'a> {
+                #(#methods)*
+            }
+            #(#children)*
+        }
+    };
+    let path = quote!(#module::#handle);
+    let accessor_text = format!(" {} (`{}`).", r.title, r.path_prefix);
+    let accessor = match parent {
+        None => quote! {
+            #[doc = #accessor_text]
+            pub fn #module(&self) -> #path<'_> {
+                #path { client: self }
+            }
+        },
+        Some(_) => quote! {
+            #[doc = #accessor_text]
+            pub fn #module(&self) -> #path<'a> {
+                #path { client: self.client }
+            }
+        },
+    };
+    Ok((item, accessor))
+}
+
+fn method_token(m: Method) -> TokenStream {
+    match m {
+        Method::Get => quote!(GET),
+        Method::Post => quote!(POST),
+        Method::Put => quote!(PUT),
+        Method::Patch => quote!(PATCH),
+        Method::Delete => quote!(DELETE),
+    }
+}
+
+/// The string a query or header value is sent as.
+fn to_wire(ty: &Ty, value: TokenStream) -> TokenStream {
+    match ty {
+        Ty::Ref { .. } => quote!(#value.as_str().to_string()),
+        Ty::String | Ty::Literal { .. } => quote!(#value.clone()),
+        _ => quote!(#value.to_string()),
+    }
+}
+
+fn param_ty(cx: &Context<'_>, ids: &BTreeMap<String, (String, String)>, p: &Param) -> TokenStream {
+    match id_for(ids, p) {
+        Some(name) => {
+            let n = ident(name);
+            quote!(crate::#n)
+        }
+        None => cx.qualified_ty(&p.field.ty),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn operation(
+    cx: &Context<'_>,
+    refinements: &Refinements,
+    index: usize,
+    rename: Option<&str>,
+    ids: &BTreeMap<String, (String, String)>,
+    options: &mut BTreeMap<String, TokenStream>,
+    streams: &mut BTreeMap<String, TokenStream>,
+    imports: &mut Imports,
+) -> Result<TokenStream, String> {
+    let op = &cx.ir.operations[index];
+    let names: &OpName = &cx.names.ops[index];
+    let method = ident(rename.unwrap_or(&names.method));
+    let http = method_token(op.method);
+
+    // Path: the documented template, filled in placeholder order.
+    let mut args = Vec::new();
+    let mut values = Vec::new();
+    for name in crate::ir::resources_placeholders(&op.segments) {
+        let p = find_param(op, &name)?;
+        let a = ident(&snake(&name));
+        if matches!(p.field.ty, Ty::Integer | Ty::Number) {
+            args.push(quote!(#a: i64));
+            values.push(quote!(#a.into()));
+        } else {
+            let ty = short_param_ty(cx, ids, p, imports);
+            args.push(quote!(#a: &#ty));
+            values.push(quote!(#a.as_str().into()));
+        }
+    }
+    let template = &op.path;
+    let path = quote!(::magic_api::runtime::fill_path(#template, &[#(#values),*]));
+
+    // Required query parameters are arguments; optional query and header parameters are options.
+    let mut required_query = Vec::new();
+    let mut optional: Vec<&Param> = Vec::new();
+    let form_header = refinements
+        .form_headers
+        .iter()
+        .find(|f| op.params.iter().any(|p| p.field.name == f.header));
+    let form_paths = match (&op.body, form_header) {
+        (Some(body), Some(fh)) => union_paths(cx, &body.ty, &fh.union),
+        _ => Vec::new(),
+    };
+    for p in &op.params {
+        match p.location {
+            ParamLocation::Path => {}
+            ParamLocation::Query | ParamLocation::Header if p.field.required => {
+                let a = ident(&snake(&p.field.name));
+                let ty = short_param_ty(cx, ids, p, imports);
+                let wire = &p.field.name;
+                args.push(quote!(#a: #ty));
+                required_query.push(quote!(.query(#wire, #a)));
+            }
+            ParamLocation::Header
+                if form_header.is_some_and(|f| f.header == p.field.name)
+                    && !form_paths.is_empty() => {}
+            _ => optional.push(p),
+        }
+    }
+
+    // Body.
+    let mut generics = TokenStream::new();
+    let body = match &op.body {
+        None => TokenStream::new(),
+        Some(b) => {
+            if b.ty == Ty::Unknown {
+                generics = quote!(<B: ::serde::Serialize + ?Sized>);
+                args.push(quote!(body: &B));
+            } else {
+                imports.ty(cx, &b.ty);
+                let ty = cx.rust_ty(&b.ty);
+                args.push(quote!(body: &#ty));
+            }
+            match (form_header, form_paths.is_empty()) {
+                (Some(fh), false) => {
+                    let header = &fh.header;
+                    let paths = form_paths.iter().map(|p| quote!(&[#(#p),*]));
+                    quote!(.body_with_form_header(body, #header, &[#(#paths),*]))
+                }
+                _ => quote!(.body(body)),
+            }
+        }
+    };
+
+    imports.runtime.insert("Call");
+    let receive = match &op.response {
+        Response::Envelope { result: t, .. } | Response::Json { ty: t } => {
+            imports.ty(cx, t);
+            imports.runtime.insert("Json");
+            let t = cx.rust_ty(t);
+            quote!(Json<#t>)
+        }
+        Response::None => {
+            imports.runtime.insert("Empty");
+            quote!(Empty)
+        }
+        Response::Binary { .. } => {
+            imports.runtime.insert("Binary");
+            quote!(Binary)
+        }
+    };
+    let (options_ty, options_short) = if optional.is_empty() {
+        (quote!(()), quote!(()))
+    } else {
+        let name = option_type(cx, refinements, &optional, ids, options);
+        imports.root.insert(name.clone());
+        let n = ident(&name);
+        (quote!(crate::#n), quote!(#n))
+    };
+    pagination(cx, op, &options_ty, refinements, streams);
+
+    let title_line = format!(" {}: `{} {}`.", op.title, op.method.as_str(), op.path);
+    let mut d = quote!(#[doc = #title_line]);
+    if !op.description.is_empty() {
+        d.extend(quote!(#[doc = ""]));
+        d.extend(doc(&op.description));
+    }
+    let allow = (args.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    Ok(quote! {
+        #d
+        #allow
+        pub fn #method #generics(&self, #(#args),*) -> Call<'a, #receive, #options_short> {
+            Call::new(self.client, ::magic_api::reqwest::Method::#http, #path)
+                #(#required_query)*
+                #body
+        }
+    })
+}
+
+/// A parameter's type as written inside a resource module (identifiers imported by name).
+fn short_param_ty(
+    cx: &Context<'_>,
+    ids: &BTreeMap<String, (String, String)>,
+    p: &Param,
+    imports: &mut Imports,
+) -> TokenStream {
+    match id_for(ids, p) {
+        Some(name) => {
+            imports.root.insert(name.to_string());
+            let n = ident(name);
+            quote!(#n)
+        }
+        None => {
+            imports.ty(cx, &p.field.ty);
+            cx.rust_ty(&p.field.ty)
+        }
+    }
+}
+
+fn find_param<'o>(op: &'o Operation, name: &str) -> Result<&'o Param, String> {
+    op.params
+        .iter()
+        .find(|p| p.location == ParamLocation::Path && p.field.name == name)
+        .ok_or_else(|| {
+            format!(
+                "{} {}: no path parameter `{name}`",
+                op.method.as_str(),
+                op.path
+            )
+        })
+}
+
+/// Every field path from `ty` to a field whose type is the union named by `Type.field`.
+fn union_paths(cx: &Context<'_>, ty: &Ty, union: &str) -> Vec<Vec<String>> {
+    let Some((owner, field)) = union.split_once('.') else {
+        return Vec::new();
+    };
+    let target = cx
+        .ir
+        .types
+        .iter()
+        .chain(&cx.ir.shapes)
+        .find_map(|d| match &d.body {
+            TypeBody::Object { fields } if d.name.as_deref() == Some(owner) => fields
+                .iter()
+                .find(|f| f.name == field)
+                .map(|f| f.ty.clone()),
+            _ => None,
+        });
+    let Some(target) = target else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    walk_paths(cx, ty, &target, &mut Vec::new(), &mut out, 0);
+    out
+}
+
+fn walk_paths(
+    cx: &Context<'_>,
+    ty: &Ty,
+    target: &Ty,
+    path: &mut Vec<String>,
+    out: &mut Vec<Vec<String>>,
+    depth: usize,
+) {
+    if depth > 8 {
+        return;
+    }
+    let ty = match ty {
+        Ty::Array { items } => items.as_ref(),
+        other => other,
+    };
+    if ty == target && !path.is_empty() {
+        out.push(path.clone());
+        return;
+    }
+    let Ty::Ref { id } = ty else { return };
+    let Some(def) = cx.defs.get(id.as_str()) else {
+        return;
+    };
+    match &def.body {
+        TypeBody::Object { fields } => {
+            for f in fields {
+                path.push(f.name.clone());
+                walk_paths(cx, &f.ty, target, path, out, depth + 1);
+                path.pop();
+            }
+        }
+        TypeBody::Union { alternatives, .. } => {
+            for a in alternatives {
+                walk_paths(cx, &a.ty, target, path, out, depth + 1);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The option type for a set of optional parameters (shared by every operation with the same
+/// set), with its setters on `Call`.
+fn option_type(
+    cx: &Context<'_>,
+    refinements: &Refinements,
+    params: &[&Param],
+    ids: &BTreeMap<String, (String, String)>,
+    options: &mut BTreeMap<String, TokenStream>,
+) -> String {
+    let setter = |p: &Param| -> String {
+        refinements
+            .form_headers
+            .iter()
+            .find(|f| f.header == p.field.name)
+            .map(|f| f.method.clone())
+            .unwrap_or_else(|| snake(&p.field.name))
+    };
+    let name = format!(
+        "{}Options",
+        params.iter().map(|p| camel(&setter(p))).collect::<String>()
+    );
+    if options.contains_key(&name) {
+        return name;
+    }
+    let n = ident(&name);
+    let mut fields = Vec::new();
+    let mut applies = Vec::new();
+    let mut setters = Vec::new();
+    for p in params {
+        let f = ident(&setter(p));
+        let ty = param_ty(cx, ids, p);
+        let wire = &p.field.name;
+        let value = match id_for(ids, p) {
+            Some(_) => quote!(value.as_str().to_string()),
+            None => to_wire(&p.field.ty, quote!(value)),
+        };
+        let add = match p.location {
+            ParamLocation::Header => quote!(request.header(#wire, #value)),
+            _ => quote!(request.query(#wire, #value)),
+        };
+        fields.push(quote!(#f: Option<#ty>,));
+        applies.push(quote! {
+            if let Some(value) = &self.#f {
+                request = #add;
+            }
+        });
+        let mut text = p.field.description.clone();
+        if text.is_empty() {
+            text = format!(
+                "Sets the `{wire}` {}.",
+                if p.location == ParamLocation::Header {
+                    "header"
+                } else {
+                    "query parameter"
+                }
+            );
+        }
+        if let Some(fh) = refinements
+            .form_headers
+            .iter()
+            .find(|f| f.header == p.field.name)
+        {
+            text = format!(
+                "Sets `{}`: `true` asks for `{}` in its {} form.",
+                fh.header, fh.union, fh.form
+            );
+        }
+        let d = doc(&text);
+        let arg = match (&p.field.ty, id_for(ids, p)) {
+            (_, Some(_)) | (Ty::String, _) | (Ty::Ref { .. }, _) => quote!(value: impl Into<#ty>),
+            _ => quote!(value: #ty),
+        };
+        let into = match (&p.field.ty, id_for(ids, p)) {
+            (_, Some(_)) | (Ty::String, _) | (Ty::Ref { .. }, _) => quote!(value.into()),
+            _ => quote!(value),
+        };
+        setters.push(quote! {
+            #d
+            pub fn #f(mut self, #arg) -> Self {
+                self.options_mut().#f = Some(#into);
+                self
+            }
+        });
+    }
+    let text = format!(
+        " Optional parameters: {}.",
+        params
+            .iter()
+            .map(|p| format!("`{}`", p.field.name))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    options.insert(
+        name.clone(),
+        quote! {
+            #[doc = #text]
+            #[derive(Debug, Clone, Default)]
+            pub struct #n {
+                #(#fields)*
+            }
+            impl ::magic_api::CallOptions for #n {
+                fn apply(&self, mut request: ::magic_api::RawRequest) -> ::magic_api::RawRequest {
+                    #(#applies)*
+                    request
+                }
+            }
+            impl<R: ::magic_api::Receive> ::magic_api::Call<'_, R, #n> {
+                #(#setters)*
+            }
+        },
+    );
+    name
+}
+
+/// `stream()` on a list operation's call: its items across pages, fetched on demand. Emitted once
+/// per distinct call type (the code depends on nothing else).
+fn pagination(
+    cx: &Context<'_>,
+    op: &Operation,
+    options_ty: &TokenStream,
+    refinements: &Refinements,
+    streams: &mut BTreeMap<String, TokenStream>,
+) {
+    let Response::Envelope {
+        result,
+        pagination: Some(p),
+        ..
+    } = &op.response
+    else {
+        return;
+    };
+    let result_ty = cx.qualified_ty(result);
+    let key = format!("{result_ty}/{options_ty}");
+    let text = format!(
+        " Every item of {}, fetching further pages as the stream is read.",
+        op.title
+    );
+    let (item_ty, body) = match p {
+        Pagination::Cursor { items, cursor } => {
+            let Some(fields) = super::names::ref_id(result)
+                .and_then(|id| cx.defs.get(id))
+                .and_then(|d| match &d.body {
+                    TypeBody::Object { fields } => Some(fields),
+                    _ => None,
+                })
+            else {
+                return;
+            };
+            let wire: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
+            let idents = super::names::field_names(&wire);
+            let pick = |name: &str| {
+                fields
+                    .iter()
+                    .position(|f| f.name == name)
+                    .map(|i| (ident(&idents[i]), &fields[i]))
+            };
+            let (Some((items_f, items_field)), Some((cursor_f, cursor_field))) =
+                (pick(items), pick(cursor))
+            else {
+                return;
+            };
+            let Ty::Array { items: item } = &items_field.ty else {
+                return;
+            };
+            let items_expr = if items_field.required {
+                quote!(page.#items_f)
+            } else {
+                quote!(page.#items_f.unwrap_or_default())
+            };
+            let cursor_expr = if cursor_field.required {
+                quote!(Some(page.#cursor_f))
+            } else {
+                quote!(page.#cursor_f)
+            };
+            let wire_cursor = cursor;
+            (
+                cx.qualified_ty(item),
+                quote!(self.cursor_pages(#wire_cursor, |page: #result_ty| (#items_expr, #cursor_expr))),
+            )
+        }
+        Pagination::Pages => {
+            let Some(page) = refinements.pagination.as_ref().map(|p| p.page.clone()) else {
+                return;
+            };
+            let Ty::Array { items } = result else { return };
+            (
+                cx.qualified_ty(items),
+                quote!(self.numbered_pages(#page, |page: #result_ty| page)),
+            )
+        }
+    };
+    streams.entry(key).or_insert_with(|| {
+        quote! {
+            impl<'a> ::magic_api::Call<'a, ::magic_api::Json<#result_ty>, #options_ty> {
+                #[doc = #text]
+                pub fn stream(self) -> impl ::futures_core::Stream<Item = Result<#item_ty, ::magic_api::Error>> + 'a {
+                    #body
+                }
+            }
+        }
+    });
+}

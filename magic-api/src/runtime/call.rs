@@ -1,0 +1,364 @@
+//! The typed call every generated operation returns.
+//!
+//! A [`Call`] holds the request the operation built (path, required parameters, body) and is
+//! sent by awaiting it. Before that, optional inputs can be set: [`Call::timeout`] for any call,
+//! and setters the generated code adds for the optional parameters an operation documents (they
+//! exist only on the calls of operations that accept them, so a parameter an operation does not
+//! know cannot be set). Dropping the call, or the future, cancels it.
+
+use std::future::{Future, IntoFuture};
+use std::marker::PhantomData;
+use std::pin::Pin;
+use std::time::Duration;
+
+use futures_core::Stream;
+use reqwest::Method;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use super::{ApiResponse, Client, Download, Error, RawRequest, cursor_stream, page_stream};
+
+/// A boxed, sendable future borrowing the client.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// How a call's response is received.
+pub trait Receive {
+    /// What awaiting the call gives.
+    type Output: Send;
+    /// Sends the request and decodes the response.
+    fn receive(client: &Client, request: RawRequest) -> BoxFuture<'_, Result<Self::Output, Error>>;
+}
+
+/// The JSON envelope's `result`, decoded as `T`.
+#[derive(Debug)]
+pub struct Json<T>(PhantomData<fn() -> T>);
+
+impl<T: DeserializeOwned + Send + 'static> Receive for Json<T> {
+    type Output = T;
+    fn receive(client: &Client, request: RawRequest) -> BoxFuture<'_, Result<T, Error>> {
+        Box::pin(async move {
+            client
+                .send_json::<T>(request)
+                .await
+                .map(ApiResponse::into_result)
+        })
+    }
+}
+
+/// No documented body: any success is `()`.
+#[derive(Debug)]
+pub struct Empty;
+
+impl Receive for Empty {
+    type Output = ();
+    fn receive(client: &Client, request: RawRequest) -> BoxFuture<'_, Result<(), Error>> {
+        Box::pin(client.send_empty(request))
+    }
+}
+
+/// A binary file, streamed.
+#[derive(Debug)]
+pub struct Binary;
+
+impl Receive for Binary {
+    type Output = Download;
+    fn receive(client: &Client, request: RawRequest) -> BoxFuture<'_, Result<Download, Error>> {
+        Box::pin(client.send_download(request))
+    }
+}
+
+/// Optional parameters of an operation, applied to the request when it is sent.
+pub trait CallOptions: Default + Send {
+    /// Adds the parameters that are set.
+    fn apply(&self, request: RawRequest) -> RawRequest;
+}
+
+impl CallOptions for () {
+    fn apply(&self, request: RawRequest) -> RawRequest {
+        request
+    }
+}
+
+/// A request to one operation, sent by awaiting it.
+#[must_use = "a call does nothing until it is awaited"]
+pub struct Call<'a, R, O = ()> {
+    client: &'a Client,
+    request: Result<RawRequest, Error>,
+    options: O,
+    receive: PhantomData<fn() -> R>,
+}
+
+impl<R, O: std::fmt::Debug> std::fmt::Debug for Call<'_, R, O> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Call")
+            .field("request", &self.request)
+            .field("options", &self.options)
+            .finish()
+    }
+}
+
+impl<'a, R: Receive, O: CallOptions> Call<'a, R, O> {
+    /// A call to `path` (an error from building the path is reported when the call is sent).
+    #[doc(hidden)]
+    pub fn new(client: &'a Client, method: Method, path: Result<String, Error>) -> Self {
+        Call {
+            client,
+            request: path.map(|p| RawRequest::new(method, p)),
+            options: O::default(),
+            receive: PhantomData,
+        }
+    }
+
+    /// Adds a required query parameter.
+    #[doc(hidden)]
+    pub fn query(mut self, name: &'static str, value: impl ToString) -> Self {
+        self.request = self.request.map(|r| r.query(name, value.to_string()));
+        self
+    }
+
+    /// Sets the JSON body.
+    #[doc(hidden)]
+    pub fn body<B: Serialize + ?Sized>(mut self, body: &B) -> Self {
+        self.request = self.request.and_then(|r| r.json_body(body));
+        self
+    }
+
+    /// Sets the JSON body and a boolean header that says which form a union in the body takes:
+    /// `true` when the value at any of `paths` is an object, `false` when it is a string, unset
+    /// when the body holds none. The header then can never disagree with the body.
+    #[doc(hidden)]
+    pub fn body_with_form_header<B: Serialize + ?Sized>(
+        mut self,
+        body: &B,
+        header: &'static str,
+        paths: &[&[&str]],
+    ) -> Self {
+        let value = match serde_json::to_value(body) {
+            Ok(v) => v,
+            Err(e) => {
+                self.request = Err(Error::invalid_request(format!(
+                    "request body did not serialize: {e}"
+                )));
+                return self;
+            }
+        };
+        let form = paths.iter().find_map(|p| form_at(&value, p));
+        self.request = self
+            .request
+            .and_then(|r| r.json_body(&value))
+            .map(|r| match form {
+                Some(object) => r.header(header, if object { "true" } else { "false" }),
+                None => r,
+            });
+        self
+    }
+
+    /// The optional parameters, for the generated setters.
+    #[doc(hidden)]
+    pub fn options_mut(&mut self) -> &mut O {
+        &mut self.options
+    }
+
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.request = self.request.map(|r| r.timeout(timeout));
+        self
+    }
+
+    /// The request as it will be sent (path, query, headers, body), or the error that stops it.
+    pub fn request(&self) -> Result<RawRequest, &Error> {
+        self.request.as_ref().map(|r| self.options.apply(r.clone()))
+    }
+
+    /// Sends the call.
+    pub async fn send(self) -> Result<R::Output, Error> {
+        let request = self.options.apply(self.request?);
+        R::receive(self.client, request).await
+    }
+}
+
+/// Whether the value at `path` (descending into every array element) is an object (`true`) or a
+/// string (`false`).
+fn form_at(value: &Value, path: &[&str]) -> Option<bool> {
+    match (value, path.split_first()) {
+        (Value::Array(items), _) => items.iter().find_map(|v| form_at(v, path)),
+        (Value::Object(map), Some((first, rest))) => map.get(*first).and_then(|v| form_at(v, rest)),
+        (Value::Object(_), None) => Some(true),
+        (Value::String(_), None) => Some(false),
+        _ => None,
+    }
+}
+
+impl<'a, R, O> IntoFuture for Call<'a, R, O>
+where
+    R: Receive + 'a,
+    O: CallOptions + 'a,
+{
+    type Output = Result<R::Output, Error>;
+    type IntoFuture = BoxFuture<'a, Result<R::Output, Error>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl<'a, T, O> Call<'a, Json<T>, O>
+where
+    T: DeserializeOwned + Send + 'static,
+    O: CallOptions,
+{
+    /// Sends the call and returns the whole envelope: the result with `result_info` and the
+    /// API's `messages`.
+    pub async fn send_full(self) -> Result<ApiResponse<T>, Error> {
+        let request = self.options.apply(self.request?);
+        self.client.send_json::<T>(request).await
+    }
+
+    /// Pages by cursor: `split` takes a page's result apart into its items and the next cursor;
+    /// each further page repeats the request with the cursor set.
+    #[doc(hidden)]
+    pub fn cursor_pages<I, F>(
+        self,
+        cursor: &'static str,
+        split: F,
+    ) -> impl Stream<Item = Result<I, Error>> + 'a
+    where
+        I: Send + 'a,
+        F: Fn(T) -> (Vec<I>, Option<String>) + Send + Sync + 'a,
+    {
+        let client = self.client;
+        let mut first = Some(self.request.map(|r| self.options.apply(r)));
+        let split = std::sync::Arc::new(split);
+        cursor_stream(move |next: Option<String>| {
+            let request = repeat(&mut first, |r| match &next {
+                Some(c) => r.clone().set_query(cursor, c.clone()),
+                None => r.clone(),
+            });
+            let split = split.clone();
+            async move {
+                let page = client.send_json::<T>(request?).await?;
+                Ok(split(page.result))
+            }
+        })
+    }
+
+    /// Pages by number: each page repeats the request with `page` set (1, 2, ...) until the
+    /// envelope's `result_info` says there is no more.
+    #[doc(hidden)]
+    pub fn numbered_pages<I, F>(
+        self,
+        page: &'static str,
+        items: F,
+    ) -> impl Stream<Item = Result<I, Error>> + 'a
+    where
+        I: Send + 'a,
+        F: Fn(T) -> Vec<I> + Send + Sync + 'a,
+    {
+        let client = self.client;
+        let mut first = Some(self.request.map(|r| self.options.apply(r)));
+        let items = std::sync::Arc::new(items);
+        page_stream(move |n: u32| {
+            let request = repeat(&mut first, |r| r.clone().set_query(page, n.to_string()));
+            let items = items.clone();
+            async move {
+                let response = client.send_json::<T>(request?).await?;
+                Ok((items(response.result), response.result_info))
+            }
+        })
+    }
+}
+
+/// The next page's request from the first one; an error building the first request is handed
+/// out once (the stream stops after an error).
+fn repeat(
+    first: &mut Option<Result<RawRequest, Error>>,
+    next: impl FnOnce(&RawRequest) -> RawRequest,
+) -> Result<RawRequest, Error> {
+    match first {
+        Some(Ok(request)) => Ok(next(request)),
+        Some(Err(_)) => match first.take() {
+            Some(Err(e)) => Err(e),
+            _ => Err(Error::invalid_request("the request could not be built")),
+        },
+        None => Err(Error::invalid_request("the request could not be built")),
+    }
+}
+
+/// Defines a typed identifier: a string newtype, so that a site id can never be passed where a
+/// LAN id belongs.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! define_id {
+    ($name:ident, $doc:literal) => {
+        #[doc = $doc]
+        #[derive(
+            Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize,
+        )]
+        #[serde(transparent)]
+        pub struct $name(String);
+
+        impl $name {
+            /// Wraps an identifier as the API spells it.
+            pub fn new(id: impl Into<String>) -> Self {
+                Self(id.into())
+            }
+
+            /// The identifier as the API spells it.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(id: &str) -> Self {
+                Self(id.to_string())
+            }
+        }
+
+        impl From<String> for $name {
+            fn from(id: String) -> Self {
+                Self(id)
+            }
+        }
+
+        impl AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl ::std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                write!(f, "{}({:?})", stringify!($name), self.0)
+            }
+        }
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn form_is_found_through_arrays() {
+        let body = json!({"tunnels": [{"health_check": {"target": {"saved": "x"}}}]});
+        assert_eq!(
+            form_at(&body, &["tunnels", "health_check", "target"]),
+            Some(true)
+        );
+        let body = json!({"health_check": {"target": "1.2.3.4"}});
+        assert_eq!(form_at(&body, &["health_check", "target"]), Some(false));
+        assert_eq!(
+            form_at(&json!({"name": "x"}), &["health_check", "target"]),
+            None
+        );
+    }
+}
