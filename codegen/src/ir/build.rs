@@ -11,7 +11,7 @@ use super::{
     AuthHeader, AuthScheme, Body, Examples, Field, Ir, Operation, Pagination, Param, ParamLocation,
     Response, Segment, Ty, TypeBody, TypeDef,
 };
-use crate::spec::curl::parse_curl;
+use crate::spec::curl::{Curl, parse_curl};
 use crate::spec::error::{Source, SpecError, SpecErrors};
 use crate::spec::outline::{OpSection, Outline, SectionKind};
 use crate::spec::texpr::Span;
@@ -42,6 +42,8 @@ struct OpTrees<'b> {
 /// An operation lowered but not yet finished.
 struct Draft {
     op: Operation,
+    /// Its curl example, read once for both the examples and their checks.
+    curl: Curl,
     source_index: usize,
     offset: usize,
 }
@@ -281,8 +283,9 @@ pub fn build(docs: &[Document], refinements: Option<&Document>) -> Result<(Ir, S
     let mut drafts = Vec::new();
     for (i, t) in op_trees.iter().enumerate() {
         match lower_operation(&mut lowerer, t) {
-            Ok(op) => drafts.push(Draft {
+            Ok((op, curl)) => drafts.push(Draft {
                 op,
+                curl,
                 source_index: i,
                 offset: t.op.offset,
             }),
@@ -360,7 +363,7 @@ pub fn build(docs: &[Document], refinements: Option<&Document>) -> Result<(Ir, S
     let mut operations: Vec<Operation> = Vec::with_capacity(drafts.len());
     let mut op_sources = Vec::with_capacity(drafts.len());
     for d in drafts {
-        op_sources.push((sources[d.source_index], d.offset));
+        op_sources.push((sources[d.source_index], d.offset, d.curl));
         operations.push(d.op);
     }
     for (i, op) in operations.iter_mut().enumerate() {
@@ -493,7 +496,7 @@ fn prose_flags(description: &str) -> Vec<String> {
 fn lower_operation<'t>(
     lowerer: &mut Lowerer<'t>,
     t: &'t OpTrees<'t>,
-) -> Result<Operation, LowerError> {
+) -> Result<(Operation, Curl), LowerError> {
     let op = t.op;
     let base = op_path(&t.resource_title, &op.title);
     let section_of = |kind: SectionKind| format!("{base} > {}", kind.title());
@@ -603,7 +606,8 @@ fn lower_operation<'t>(
         None => Response::None,
     };
 
-    Ok(Operation {
+    let (examples, curl) = read_examples(op, &base)?;
+    let operation = Operation {
         method: op.method,
         path: op.path.to_string(),
         segments,
@@ -616,12 +620,13 @@ fn lower_operation<'t>(
         response,
         auth: Vec::new(),
         permissions: op.permissions.clone(),
-        examples: read_examples(op, &base)?,
-    })
+        examples,
+    };
+    Ok((operation, curl))
 }
 
-/// Parses the curl body and the JSON response example of an operation.
-fn read_examples(op: &OpSection<'_>, base: &str) -> Result<Examples, LowerError> {
+/// Parses the curl command, its body and the JSON response example of an operation.
+fn read_examples(op: &OpSection<'_>, base: &str) -> Result<(Examples, Curl), LowerError> {
     let fail = |offset: usize, message: String| LowerError {
         offset,
         place: format!("{base} > Example"),
@@ -650,11 +655,12 @@ fn read_examples(op: &OpSection<'_>, base: &str) -> Result<Examples, LowerError>
         ),
         None => None,
     };
-    Ok(Examples {
+    let examples = Examples {
         curl: curl_block.text.to_string(),
         request,
         response,
-    })
+    };
+    Ok((examples, curl))
 }
 
 /// Calls `rename` on every definition id an operation references.
@@ -920,69 +926,17 @@ fn set_pagination(ir: &mut Ir) {
 /// and auth schemes; records the base URL the curl commands share.
 fn check_examples(
     ir: &mut Ir,
-    sources: &[(Source<'_>, usize)],
+    sources: &[(Source<'_>, usize, Curl)],
     stats: &mut Stats,
     errors: &mut Vec<SpecError>,
 ) {
     let defs = Defs::new(ir.types.iter().chain(&ir.shapes));
     let mut base_url: Option<String> = None;
-    for (op, (source, offset)) in ir.operations.iter().zip(sources) {
-        let here = format!("{} > {} > Example", op.section, op.title);
-        match parse_curl(&op.examples.curl) {
-            Ok(curl) => {
-                if curl.method != op.method.as_str() {
-                    errors.push(source.error(
-                        &here,
-                        *offset,
-                        format!(
-                            "curl uses {} for a {} operation",
-                            curl.method,
-                            op.method.as_str()
-                        ),
-                    ));
-                }
-                let expected_tail = expected_url_path(&op.segments);
-                match curl.url.strip_suffix(&expected_tail) {
-                    Some(base) => match &base_url {
-                        Some(b) if b != base => errors.push(source.error(
-                            &here,
-                            *offset,
-                            format!("curl base URL `{base}` differs from `{b}`"),
-                        )),
-                        Some(_) => {}
-                        None => base_url = Some(base.to_string()),
-                    },
-                    None => errors.push(source.error(
-                        &here,
-                        *offset,
-                        format!(
-                            "curl URL `{}` does not end with `{expected_tail}`",
-                            curl.url
-                        ),
-                    )),
-                }
-                let known = |name: &str| {
-                    ir.auth
-                        .iter()
-                        .any(|a| a.headers.iter().any(|h| h.name.eq_ignore_ascii_case(name)))
-                };
-                if !ir.auth.is_empty() && !curl.headers.iter().any(|(n, _)| known(n)) {
-                    errors.push(source.error(
-                        &here,
-                        *offset,
-                        "curl sends no header of a known auth scheme",
-                    ));
-                }
-                if curl.data.is_some() != op.examples.request.is_some() {
-                    errors.push(source.error(&here, *offset, "curl body could not be read"));
-                }
-            }
-            Err(e) => errors.push(source.error(
-                &here,
-                *offset,
-                format!("cannot read the curl example: {e}"),
-            )),
-        }
+    for (op, (source, offset, curl)) in ir.operations.iter().zip(sources) {
+        // What is wrong with this operation's example; the section path is only spelled out
+        // when something is.
+        let mut problems = Vec::new();
+        check_curl(op, curl, &ir.auth, &mut base_url, &mut problems);
         if let Some(value) = &op.examples.request {
             stats.request_examples += 1;
             let checked = match &op.body {
@@ -990,25 +944,67 @@ fn check_examples(
                 None => Err("the operation documents no body".to_string()),
             };
             if let Err(e) = checked {
-                errors.push(source.error(
-                    &here,
-                    *offset,
-                    format!("request body example does not fit: {e}"),
-                ));
+                problems.push(format!("request body example does not fit: {e}"));
             }
         }
         if let Some(value) = &op.examples.response {
             stats.response_examples += 1;
             if let Err(e) = check_response(&defs, &op.response, value) {
-                errors.push(source.error(
-                    &here,
-                    *offset,
-                    format!("response example does not fit: {e}"),
-                ));
+                problems.push(format!("response example does not fit: {e}"));
             }
+        }
+        if !problems.is_empty() {
+            let here = format!("{} > {} > Example", op.section, op.title);
+            errors.extend(
+                problems
+                    .into_iter()
+                    .map(|m| source.error(&here, *offset, m)),
+            );
         }
     }
     ir.base_url = base_url.unwrap_or_default();
+}
+
+/// Checks a curl example against its operation's method, path and the auth schemes; the first
+/// base URL seen becomes the one every other example must use.
+fn check_curl(
+    op: &Operation,
+    curl: &Curl,
+    auth: &[AuthScheme],
+    base_url: &mut Option<String>,
+    problems: &mut Vec<String>,
+) {
+    if curl.method != op.method.as_str() {
+        problems.push(format!(
+            "curl uses {} for a {} operation",
+            curl.method,
+            op.method.as_str()
+        ));
+    }
+    let expected_tail = expected_url_path(&op.segments);
+    match curl.url.strip_suffix(&expected_tail) {
+        Some(base) => match base_url {
+            Some(b) if b != base => {
+                problems.push(format!("curl base URL `{base}` differs from `{b}`"))
+            }
+            Some(_) => {}
+            None => *base_url = Some(base.to_string()),
+        },
+        None => problems.push(format!(
+            "curl URL `{}` does not end with `{expected_tail}`",
+            curl.url
+        )),
+    }
+    let known = |name: &str| {
+        auth.iter()
+            .any(|a| a.headers.iter().any(|h| h.name.eq_ignore_ascii_case(name)))
+    };
+    if !auth.is_empty() && !curl.headers.iter().any(|(n, _)| known(n)) {
+        problems.push("curl sends no header of a known auth scheme".into());
+    }
+    if curl.data.is_some() != op.examples.request.is_some() {
+        problems.push("curl body could not be read".into());
+    }
 }
 
 /// Checks a whole response example (the envelope) against a response.
@@ -1027,13 +1023,13 @@ pub fn check_response(
             if let Some(key) = map.keys().find(|k| !declared(k)) {
                 return fail(format!("/{key}"), "key not declared by the type".into());
             }
-            let result_field = (String::from("result"), result, true);
+            let result_field = ("result", result, true);
             let all = fields
                 .iter()
-                .map(|f| (f.name.clone(), &f.ty, f.required))
+                .map(|f| (f.name.as_str(), &f.ty, f.required))
                 .chain(std::iter::once(result_field));
             for (name, ty, required) in all {
-                match map.get(&name) {
+                match map.get(name) {
                     Some(v) => check_value(defs, ty, v).map_err(|mut e| {
                         e.pointer = format!("/{name}{}", e.pointer);
                         e

@@ -3,6 +3,8 @@
 //! Used on every documented example while the IR is built (an example that does not fit its
 //! operation is a spec error), and by tests and the mock server afterwards.
 
+use std::fmt::Write as _;
+
 use serde_json::Value;
 
 use super::unions::Defs;
@@ -36,10 +38,18 @@ fn fail(pointer: &str, message: impl Into<String>) -> Result<(), ValueError> {
     })
 }
 
+/// Runs `f` with `/part` (escaped per RFC 6901) appended to the pointer, then removes it again.
+/// Called for every key of every example, so it escapes in place rather than allocating.
 fn with<T>(pointer: &mut String, part: &str, f: impl FnOnce(&mut String) -> T) -> T {
     let len = pointer.len();
     pointer.push('/');
-    pointer.push_str(&part.replace('~', "~0").replace('/', "~1"));
+    for c in part.chars() {
+        match c {
+            '~' => pointer.push_str("~0"),
+            '/' => pointer.push_str("~1"),
+            c => pointer.push(c),
+        }
+    }
     let out = f(pointer);
     pointer.truncate(len);
     out
@@ -62,8 +72,11 @@ fn check(defs: &Defs<'_>, ty: &Ty, value: &Value, pointer: &mut String) -> Resul
             Ok(())
         }
         (Ty::Array { items }, Value::Array(list)) => {
+            let mut index = String::new();
             for (i, v) in list.iter().enumerate() {
-                with(pointer, &i.to_string(), |p| check(defs, items, v, p))?;
+                index.clear();
+                let _ = write!(index, "{i}");
+                with(pointer, &index, |p| check(defs, items, v, p))?;
             }
             Ok(())
         }

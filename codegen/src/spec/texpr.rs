@@ -307,7 +307,12 @@ impl<'a> Cursor<'a> {
 
     /// `atom (' or ' atom)* [' or ' N ' more']`; a single atom is returned as itself.
     fn union(&mut self) -> Result<TExpr, SpanError> {
-        let mut alts = vec![self.atom()?];
+        let first = self.atom()?;
+        // Most types are a single atom: no list for them.
+        if !self.rest().starts_with(" or ") {
+            return Ok(first);
+        }
+        let mut alts = vec![first];
         let mut more = 0;
         while self.eat(" or ") {
             if let Some(n) = self.count_more() {
