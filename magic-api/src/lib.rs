@@ -52,6 +52,10 @@ pub use runtime::{
     Receive, ResultInfo, RetryPolicy, cursor_stream, page_stream,
 };
 
+/// The attribute behind every generated data type (derives, optional fields, unknown-field
+/// preservation, constructors); see the `magic-api-macros` crate.
+pub use magic_api_macros::wire;
+
 /// Re-exported so callers of [`RawRequest::new`] and [`ClientBuilder::http_client`] use the
 /// exact `reqwest` version this crate was built against.
 pub use reqwest;

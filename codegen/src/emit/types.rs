@@ -209,88 +209,43 @@ fn object(cx: &Context<'_>, def: &TypeDef, fields: &[Field]) -> TokenStream {
     for (f, id) in kept.iter().zip(&idents) {
         let ident = ident(id);
         let ty = cx.rust_ty(&f.ty);
-        let d = doc(&field_doc(f));
+        let d = doc(&field_doc(cx, f));
         let rename = (*id != f.name).then(|| {
             let w = &f.name;
-            quote!(rename = #w,)
+            quote!(#[serde(rename = #w)])
         });
-        let member = if f.required {
-            let serde = rename.map(|r| quote!(#[serde(#r)]));
-            quote! { #d #serde pub #ident: #ty, }
-        } else {
-            quote! {
-                #d
-                #[serde(#rename default, skip_serializing_if = "Option::is_none")]
-                pub #ident: Option<#ty>,
-            }
-        };
-        members.push(member);
+        let ty = if f.required { ty } else { quote!(Option<#ty>) };
+        members.push(quote! { #d #rename pub #ident: #ty, });
     }
-    let extra = ident(idents.last().map(String::as_str).unwrap_or("extra"));
     let d = doc(&describe(def, cx));
-    // All-optional structs are built with `Default`; others with `new(required…)`.
-    let all_optional = kept.iter().all(|f| !f.required);
-    let default = all_optional.then(|| quote!(Default,));
-    let mut item = quote! {
+    // `#[wire]` derives, makes `Option` fields optional on the wire and keeps unknown fields;
+    // request types with required fields also get `new(required…)`.
+    let has_required = kept.iter().any(|f| f.required);
+    let attr = if cx.requests.contains(def.id.as_str()) && has_required {
+        quote!(#[::magic_api::wire(new)])
+    } else {
+        quote!(#[::magic_api::wire])
+    };
+    quote! {
         #d
-        #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
+        #attr
         pub struct #name {
             #(#members)*
-            /// Fields the server sent that this version of the crate does not know, kept so that
-            /// re-encoding loses nothing.
-            #[serde(flatten)]
-            pub #extra: ::magic_api::runtime::wire::Object,
         }
-    };
-    if cx.requests.contains(def.id.as_str()) && !all_optional {
-        item.extend(constructor(cx, &name, &kept, &idents));
     }
-    item
 }
 
-fn field_doc(f: &Field) -> String {
-    let mut text = if f.description.is_empty() {
-        format!("`{}`.", f.name)
-    } else {
-        f.description.clone()
+fn field_doc(cx: &Context<'_>, f: &Field) -> String {
+    let mut text = match (f.description.is_empty(), ref_id(&f.ty)) {
+        (false, _) => f.description.clone(),
+        // Undescribed fields of a named type point at it: its documentation says what it is.
+        (true, Some(id)) => format!("`{}`: see [`{}`].", f.name, cx.names.of(id)),
+        (true, None) => format!("`{}`.", f.name),
     };
     for c in &f.constraints {
         text.push_str(&format!(" Constraint: `{}` {}.", c.keyword, c.value));
     }
     text
-}
-
-/// `new(required…)`: a request type cannot be built without its required fields.
-fn constructor(
-    cx: &Context<'_>,
-    name: &Ident,
-    fields: &[&Field],
-    idents: &[String],
-) -> TokenStream {
-    let mut params = Vec::new();
-    let mut inits = Vec::new();
-    for (f, id) in fields.iter().zip(idents) {
-        let ident = ident(id);
-        if f.required {
-            let ty = cx.rust_ty(&f.ty);
-            params.push(quote!(#ident: impl Into<#ty>));
-            inits.push(quote!(#ident: #ident.into()));
-        } else {
-            inits.push(quote!(#ident: None));
-        }
-    }
-    let extra = ident(idents.last().map(String::as_str).unwrap_or("extra"));
-    let allow = (params.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-    let text = " A value with the required fields set and every optional field unset.";
-    quote! {
-        impl #name {
-            #[doc = #text]
-            #allow
-            pub fn new(#(#params),*) -> Self {
-                Self { #(#inits,)* #extra: ::magic_api::runtime::wire::Object::new() }
-            }
-        }
-    }
 }
 
 /// Variant identifiers for enum literals: `UpperCamel`, made unique and legal.
