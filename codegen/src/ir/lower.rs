@@ -565,8 +565,10 @@ pub struct Canonical {
     pub types: Vec<TypeDef>,
     /// Surviving other definitions.
     pub shapes: Vec<TypeDef>,
-    /// Per definition index: the id of the definition it became.
-    final_ids: Vec<String>,
+    /// Per definition index: its representative.
+    rep: Vec<usize>,
+    /// Per representative: its final id.
+    final_id: Vec<String>,
     /// Expansions that disagree with their definition.
     pub mismatches: Vec<LowerError>,
 }
@@ -576,7 +578,8 @@ impl Canonical {
     /// final one.
     pub fn rename_id(&self, id: &mut String) {
         let index = id.strip_prefix('#').and_then(|i| i.parse::<usize>().ok());
-        if let Some(new) = index.and_then(|i| self.final_ids.get(i)) {
+        let rep = index.and_then(|i| self.rep.get(i));
+        if let Some(new) = rep.and_then(|&r| self.final_id.get(r)) {
             id.clone_from(new);
         }
     }
@@ -664,11 +667,11 @@ impl Lowerer<'_> {
                 shapes.push(out);
             }
         }
-        let final_ids = (0..n).map(id_of).collect();
         Canonical {
             types,
             shapes,
-            final_ids,
+            rep,
+            final_id,
             mismatches,
         }
     }
@@ -832,8 +835,8 @@ impl<'a, 't> Numbering<'a, 't> {
             return self.intern(Key::Cycle(i));
         }
         self.in_progress[i] = true;
-        let mut key = Vec::new();
         let defs = self.defs;
+        let mut key = Vec::with_capacity(key_len(&defs[i].body));
         match &defs[i].body {
             LBody::Object(fields) => {
                 key.push(Tok::Object);
@@ -884,6 +887,18 @@ impl<'a, 't> Numbering<'a, 't> {
             }
         }
     }
+}
+
+/// About how many tokens a body's key takes (exact unless arrays nest), so it is built without
+/// growing.
+fn key_len(body: &LBody<'_>) -> usize {
+    let parts = match body {
+        LBody::Object(fields) => fields.len(),
+        LBody::Enum(values) => values.len(),
+        LBody::Alias(_) => 1,
+        LBody::Union(alternatives) => alternatives.len(),
+    };
+    2 * parts + 2
 }
 
 fn has_constraints(body: &LBody<'_>) -> bool {

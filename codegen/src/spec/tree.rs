@@ -160,6 +160,7 @@ pub fn build_section<'b>(
         memory: BTreeMap::new(),
         stats,
         path: Vec::new(),
+        leaf: Rc::from(Vec::new()),
     };
     let mut roots = Vec::new();
     while reader.pos < reader.bullets.len() {
@@ -180,6 +181,9 @@ struct Reader<'b, 's> {
     memory: BTreeMap<MemKey<'b>, Rc<[Node<'b>]>>,
     stats: &'s mut TreeStats,
     path: Vec<&'b str>,
+    /// The children of every leaf: most nodes are leaves, and one shared empty list saves an
+    /// allocation for each.
+    leaf: Rc<[Node<'b>]>,
 }
 
 impl<'b> Reader<'b, '_> {
@@ -314,19 +318,19 @@ impl<'b> Reader<'b, '_> {
         may_elide: bool,
     ) -> Result<(Rc<[Node<'b>]>, bool), TreeError> {
         match expect {
-            Expect::Nothing => Ok((Rc::from(Vec::new()), false)),
+            Expect::Nothing => Ok((self.leaf.clone(), false)),
             Expect::Literal(lit) => {
                 if matches!(self.peek(), Some(Span::Variant(VariantSpan::Lit(s))) if s == lit) {
-                    Ok((Rc::from(vec![self.node()?]), false))
+                    Ok((Rc::from([self.node()?]), false))
                 } else {
-                    Ok((Rc::from(Vec::new()), false))
+                    Ok((self.leaf.clone(), false))
                 }
             }
             Expect::LiteralTrue => {
                 if matches!(self.peek(), Some(Span::Variant(VariantSpan::True))) {
-                    Ok((Rc::from(vec![self.node()?]), false))
+                    Ok((Rc::from([self.node()?]), false))
                 } else {
-                    Ok((Rc::from(Vec::new()), false))
+                    Ok((self.leaf.clone(), false))
                 }
             }
             Expect::Fields { sig, key } => {
