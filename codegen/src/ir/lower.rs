@@ -201,7 +201,7 @@ pub struct Lowerer<'t> {
     /// Domain names defined more than once: a bare reference to them is ambiguous.
     ambiguous: Vec<&'t str>,
     pending: Vec<Pending>,
-    registry: &'t Registry,
+    registry: &'t Registry<'t>,
 }
 
 /// The id a definition carries until [`Lowerer::canonicalize`] names it (operations only).
@@ -211,7 +211,7 @@ fn temp_id(index: usize) -> String {
 
 impl<'t> Lowerer<'t> {
     /// A lowerer that resolves typedef names through `registry`.
-    pub fn new(registry: &'t Registry) -> Self {
+    pub fn new(registry: &'t Registry<'t>) -> Self {
         Lowerer {
             defs: Vec::new(),
             named: BTreeMap::new(),
@@ -447,7 +447,7 @@ impl<'t> Lowerer<'t> {
                 Span::Variant(VariantSpan::True) => (None, LTy::True),
                 Span::NamedObj { name, .. } => {
                     let alt_ctx = ctx.child(name);
-                    let ty = if self.named.contains_key(name.as_str()) {
+                    let ty = if self.named.contains_key(name) {
                         self.named_ref(name, &child.children, &alt_ctx, child.bullet.offset)?
                     } else {
                         let fields = self.fields(&child.children, &alt_ctx)?;
@@ -459,7 +459,7 @@ impl<'t> Lowerer<'t> {
                             &alt_ctx,
                         )
                     };
-                    (Some(name.as_str()), ty)
+                    (Some(*name), ty)
                 }
                 _ => {
                     return Err(LowerError::at(

@@ -67,7 +67,7 @@ pub struct Bullet<'a> {
     /// The span text (`mtu: optional number`).
     pub span: &'a str,
     /// The span, parsed once when the outline is built.
-    pub parsed: Result<Span, SpanError>,
+    pub parsed: Result<Span<'a>, SpanError>,
     /// The prose after it.
     pub description: Cow<'a, str>,
     /// Constraints printed under it (page only).

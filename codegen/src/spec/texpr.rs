@@ -3,6 +3,9 @@
 //! Both documents write the same notation (the rendered page adds `object ` before braces and a
 //! signature after named references), so one recursive-descent parser serves both. See
 //! `spec-format.md` section 2.1 for the grammar this implements.
+//!
+//! Names and literals borrow from the span's text: every bullet of both documents is parsed, and
+//! owning them cost one allocation per name.
 
 use std::fmt;
 
@@ -11,14 +14,14 @@ use std::fmt;
 /// Only the first names are listed; `more` counts the hidden ones, whose names are learned from
 /// the child bullets that follow.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Sig {
+pub struct Sig<'a> {
     /// The names listed in the signature, in order.
-    pub names: Vec<String>,
+    pub names: Vec<&'a str>,
     /// How many further fields the signature promises (`N more`).
     pub more: usize,
 }
 
-impl Sig {
+impl Sig<'_> {
     /// Number of fields the signature promises.
     pub fn len(&self) -> usize {
         self.names.len() + self.more
@@ -30,7 +33,7 @@ impl Sig {
     }
 }
 
-impl fmt::Display for Sig {
+impl fmt::Display for Sig<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("{ ")?;
         f.write_str(&self.names.join(", "))?;
@@ -43,7 +46,7 @@ impl fmt::Display for Sig {
 
 /// A type expression as written in a span, before any name is resolved.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub enum TExpr {
+pub enum TExpr<'a> {
     /// `string`
     String,
     /// `number`
@@ -57,30 +60,30 @@ pub enum TExpr {
     /// `map[string]`: an object with free keys and string values.
     Map,
     /// A string literal type `"lit"`.
-    Lit(String),
+    Lit(&'a str),
     /// A reference to a named type, with the signature the rendered page prints after it.
     Named {
         /// The type's name as written (`HealthCheckRate`).
-        name: String,
+        name: &'a str,
         /// `ResponseInfo { code, ... }` on the rendered page; `None` in the reference.
-        sig: Option<Sig>,
+        sig: Option<Sig<'a>>,
     },
     /// An anonymous object `{ a, b }`.
-    Object(Sig),
+    Object(Sig<'a>),
     /// `array of X`.
-    Array(Box<TExpr>),
+    Array(Box<TExpr<'a>>),
     /// `A or B or N more`: alternatives in order, `more` hidden ones.
     Union {
         /// The listed alternatives.
-        alts: Vec<TExpr>,
+        alts: Vec<TExpr<'a>>,
         /// How many further alternatives the union promises.
         more: usize,
     },
 }
 
-impl TExpr {
+impl<'a> TExpr<'a> {
     /// The expression with any `array of` layers removed: what the child bullets describe.
-    pub fn item(&self) -> &TExpr {
+    pub fn item(&self) -> &TExpr<'a> {
         match self {
             TExpr::Array(inner) => inner.item(),
             other => other,
@@ -88,7 +91,7 @@ impl TExpr {
     }
 }
 
-impl fmt::Display for TExpr {
+impl fmt::Display for TExpr<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             TExpr::String => f.write_str("string"),
@@ -119,9 +122,9 @@ impl fmt::Display for TExpr {
 
 /// A variant bullet's value: one alternative of the union or literal type above it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum VariantSpan {
+pub enum VariantSpan<'a> {
     /// `"lit"`
-    Lit(String),
+    Lit(&'a str),
     /// `string`
     String,
     /// `true`
@@ -130,34 +133,34 @@ pub enum VariantSpan {
 
 /// What one bullet span says.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Span {
+pub enum Span<'a> {
     /// `name: [optional] texpr`, or `"x-header": texpr` (quoted).
     Field {
         /// Wire name of the field or parameter.
-        name: String,
+        name: &'a str,
         /// Whether the name was written in quotes (header parameters).
         quoted: bool,
         /// Whether `optional` prefixed the type.
         optional: bool,
         /// The field's type.
-        ty: TExpr,
+        ty: TExpr<'a>,
     },
     /// `Name = union` (a domain-type head that is not a plain object).
     TypeDef {
         /// The defined name.
-        name: String,
+        name: &'a str,
         /// What the name stands for.
-        expr: TExpr,
+        expr: TExpr<'a>,
     },
     /// `Name { sig }` (a domain-type head or a named union alternative).
     NamedObj {
         /// The object's name.
-        name: String,
+        name: &'a str,
         /// Its signature.
-        sig: Sig,
+        sig: Sig<'a>,
     },
     /// A variant bullet: `"lit"`, `string` or `true`.
-    Variant(VariantSpan),
+    Variant(VariantSpan<'a>),
 }
 
 /// Why a span could not be read, with the byte position inside the span.
@@ -170,7 +173,7 @@ pub struct SpanError {
 }
 
 /// Parses one bullet span.
-pub fn parse_span(span: &str) -> Result<Span, SpanError> {
+pub fn parse_span(span: &str) -> Result<Span<'_>, SpanError> {
     let mut p = Cursor { s: span, pos: 0 };
     let out = p.span()?;
     if p.pos != span.len() {
@@ -237,20 +240,20 @@ impl<'a> Cursor<'a> {
         Ok(body)
     }
 
-    fn span(&mut self) -> Result<Span, SpanError> {
+    fn span(&mut self) -> Result<Span<'a>, SpanError> {
         let rest = self.rest();
         if rest.starts_with('"') {
             let lit = self.quoted()?;
             if self.eat(": ") {
                 let (optional, ty) = self.field_type()?;
                 return Ok(Span::Field {
-                    name: lit.to_string(),
+                    name: lit,
                     quoted: true,
                     optional,
                     ty,
                 });
             }
-            return Ok(Span::Variant(VariantSpan::Lit(lit.to_string())));
+            return Ok(Span::Variant(VariantSpan::Lit(lit)));
         }
         if rest == "string" {
             self.pos = self.s.len();
@@ -264,7 +267,7 @@ impl<'a> Cursor<'a> {
         if self.eat(": ") {
             let (optional, ty) = self.field_type()?;
             return Ok(Span::Field {
-                name: name.to_string(),
+                name,
                 quoted: false,
                 optional,
                 ty,
@@ -276,37 +279,28 @@ impl<'a> Cursor<'a> {
                 let start = self.pos;
                 let sig = self.sig()?;
                 if self.pos == self.s.len() {
-                    return Ok(Span::NamedObj {
-                        name: name.to_string(),
-                        sig,
-                    });
+                    return Ok(Span::NamedObj { name, sig });
                 }
                 self.pos = start;
             }
             let expr = self.union()?;
-            return Ok(Span::TypeDef {
-                name: name.to_string(),
-                expr,
-            });
+            return Ok(Span::TypeDef { name, expr });
         }
         if self.eat(" ") {
             self.eat("object ");
             let sig = self.sig()?;
-            return Ok(Span::NamedObj {
-                name: name.to_string(),
-                sig,
-            });
+            return Ok(Span::NamedObj { name, sig });
         }
         Err(self.error("`: `, ` = ` or a signature after the name"))
     }
 
-    fn field_type(&mut self) -> Result<(bool, TExpr), SpanError> {
+    fn field_type(&mut self) -> Result<(bool, TExpr<'a>), SpanError> {
         let optional = self.eat("optional ");
         Ok((optional, self.union()?))
     }
 
     /// `atom (' or ' atom)* [' or ' N ' more']`; a single atom is returned as itself.
-    fn union(&mut self) -> Result<TExpr, SpanError> {
+    fn union(&mut self) -> Result<TExpr<'a>, SpanError> {
         let first = self.atom()?;
         // Most types are a single atom: no list for them.
         if !self.rest().starts_with(" or ") {
@@ -340,13 +334,13 @@ impl<'a> Cursor<'a> {
         None
     }
 
-    fn atom(&mut self) -> Result<TExpr, SpanError> {
+    fn atom(&mut self) -> Result<TExpr<'a>, SpanError> {
         if self.eat("array of ") {
             return Ok(TExpr::Array(Box::new(self.union()?)));
         }
         let rest = self.rest();
         if rest.starts_with('"') {
-            return Ok(TExpr::Lit(self.quoted()?.to_string()));
+            return Ok(TExpr::Lit(self.quoted()?));
         }
         if rest.starts_with('{') || rest.starts_with("object {") {
             self.eat("object ");
@@ -378,14 +372,11 @@ impl<'a> Cursor<'a> {
         } else {
             None
         };
-        Ok(TExpr::Named {
-            name: word.to_string(),
-            sig,
-        })
+        Ok(TExpr::Named { name: word, sig })
     }
 
     /// `{ a, b, N more }`
-    fn sig(&mut self) -> Result<Sig, SpanError> {
+    fn sig(&mut self) -> Result<Sig<'a>, SpanError> {
         self.expect("{ ")?;
         let mut names = Vec::new();
         let mut more = 0;
@@ -393,7 +384,7 @@ impl<'a> Cursor<'a> {
             if let Some(n) = self.count_more() {
                 more = n;
             } else {
-                names.push(self.ident()?.to_string());
+                names.push(self.ident()?);
             }
             if self.eat(" }") {
                 break;

@@ -21,22 +21,20 @@ use super::texpr::{Sig, Span, TExpr, VariantSpan};
 
 /// Every named signature and type definition found in all documents (pass 1).
 #[derive(Debug, Default, Clone)]
-pub struct Registry {
+pub struct Registry<'a> {
     /// Object names and their distinct signatures (`AccountApp` has two).
-    pub objects: BTreeMap<String, Vec<Sig>>,
+    pub objects: BTreeMap<&'a str, Vec<Sig<'a>>>,
     /// `Name = expr` definitions.
-    pub typedefs: BTreeMap<String, TExpr>,
+    pub typedefs: BTreeMap<&'a str, TExpr<'a>>,
 }
 
-impl Registry {
+impl<'a> Registry<'a> {
     /// Records what one bullet span says about named types.
-    pub fn learn(&mut self, span: &Span) {
+    pub fn learn(&mut self, span: &Span<'a>) {
         match span {
             Span::NamedObj { name, sig } => self.learn_object(name, sig),
             Span::TypeDef { name, expr } => {
-                self.typedefs
-                    .entry(name.clone())
-                    .or_insert_with(|| expr.clone());
+                self.typedefs.entry(name).or_insert_with(|| expr.clone());
                 self.learn_expr(expr);
             }
             Span::Field { ty, .. } => self.learn_expr(ty),
@@ -44,14 +42,14 @@ impl Registry {
         }
     }
 
-    fn learn_object(&mut self, name: &str, sig: &Sig) {
-        let sigs = self.objects.entry(name.to_string()).or_default();
+    fn learn_object(&mut self, name: &'a str, sig: &Sig<'a>) {
+        let sigs = self.objects.entry(name).or_default();
         if !sigs.contains(sig) {
             sigs.push(sig.clone());
         }
     }
 
-    fn learn_expr(&mut self, expr: &TExpr) {
+    fn learn_expr(&mut self, expr: &TExpr<'a>) {
         match expr {
             TExpr::Named {
                 name,
@@ -70,7 +68,7 @@ pub struct Node<'b> {
     /// The bullet as written.
     pub bullet: &'b Bullet<'b>,
     /// Its parsed span.
-    pub span: &'b Span,
+    pub span: &'b Span<'b>,
     /// The children, in order (shared with the earlier expansion when elided).
     pub children: Rc<[Node<'b>]>,
     /// True when the document printed this reference bare and the children were copied.
@@ -110,10 +108,10 @@ pub struct TreeStats {
 /// Identifies an expansion for the elision memory, without allocating.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum MemKey<'b> {
-    Object(&'b Sig),
+    Object(&'b Sig<'b>),
     Named(&'b str),
-    NamedObj(&'b str, &'b Sig),
-    Union(&'b [TExpr], usize),
+    NamedObj(&'b str, &'b Sig<'b>),
+    Union(&'b [TExpr<'b>], usize),
 }
 
 /// What the children of a bullet must be.
@@ -125,12 +123,12 @@ enum Expect<'b> {
     LiteralTrue,
     /// Field bullets per a signature. `key` identifies the type for elision memory.
     Fields {
-        sig: &'b Sig,
+        sig: &'b Sig<'b>,
         key: MemKey<'b>,
     },
     /// Variant bullets per a union.
     Variants {
-        alts: &'b [TExpr],
+        alts: &'b [TExpr<'b>],
         more: usize,
         key: MemKey<'b>,
     },
@@ -139,7 +137,7 @@ enum Expect<'b> {
 /// Builds the trees of one section's bullets.
 pub fn build_section<'b>(
     bullets: &'b [Bullet<'b>],
-    registry: &'b Registry,
+    registry: &'b Registry<'b>,
     stats: &mut TreeStats,
 ) -> Result<Vec<Node<'b>>, TreeError> {
     let spans = bullets
@@ -151,7 +149,7 @@ pub fn build_section<'b>(
                 message: format!("cannot read bullet `{}`: {}", b.span, e.message),
             })
         })
-        .collect::<Result<Vec<&'b Span>, _>>()?;
+        .collect::<Result<Vec<&'b Span<'b>>, _>>()?;
     let mut reader = Reader {
         bullets,
         spans,
@@ -174,9 +172,9 @@ pub fn build_section<'b>(
 
 struct Reader<'b, 's> {
     bullets: &'b [Bullet<'b>],
-    spans: Vec<&'b Span>,
+    spans: Vec<&'b Span<'b>>,
     pos: usize,
-    registry: &'b Registry,
+    registry: &'b Registry<'b>,
     /// Expansions seen so far in this section, for elided references.
     memory: BTreeMap<MemKey<'b>, Rc<[Node<'b>]>>,
     stats: &'s mut TreeStats,
@@ -203,7 +201,7 @@ impl<'b> Reader<'b, '_> {
         self.error_at(offset, message)
     }
 
-    fn peek(&self) -> Option<&'b Span> {
+    fn peek(&self) -> Option<&'b Span<'b>> {
         self.spans.get(self.pos).copied()
     }
 
@@ -214,7 +212,7 @@ impl<'b> Reader<'b, '_> {
         self.pos += 1;
         let label = match span {
             Span::Field { name, .. } | Span::NamedObj { name, .. } | Span::TypeDef { name, .. } => {
-                name.as_str()
+                name
             }
             Span::Variant(_) => "variant",
         };
@@ -320,7 +318,7 @@ impl<'b> Reader<'b, '_> {
         match expect {
             Expect::Nothing => Ok((self.leaf.clone(), false)),
             Expect::Literal(lit) => {
-                if matches!(self.peek(), Some(Span::Variant(VariantSpan::Lit(s))) if s == lit) {
+                if matches!(self.peek(), Some(Span::Variant(VariantSpan::Lit(s))) if *s == lit) {
                     Ok((Rc::from([self.node()?]), false))
                 } else {
                     Ok((self.leaf.clone(), false))
@@ -334,9 +332,9 @@ impl<'b> Reader<'b, '_> {
                 }
             }
             Expect::Fields { sig, key } => {
-                let first = sig.names.first().map(String::as_str).unwrap_or_default();
+                let first = sig.names.first().copied().unwrap_or_default();
                 let expanded =
-                    matches!(self.peek(), Some(Span::Field { name, .. }) if name == first);
+                    matches!(self.peek(), Some(Span::Field { name, .. }) if *name == first);
                 if !expanded {
                     return self.elided(key, may_elide, || format!("field `{first}` of {sig}"));
                 }
