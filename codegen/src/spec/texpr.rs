@@ -402,7 +402,7 @@ impl<'a> Cursor<'a> {
 mod tests {
     use super::*;
 
-    fn field(span: &str) -> (bool, TExpr) {
+    fn field(span: &str) -> (bool, TExpr<'_>) {
         match parse_span(span) {
             Ok(Span::Field { optional, ty, .. }) => (optional, ty),
             other => panic!("not a field: {other:?}"),
@@ -436,14 +436,9 @@ mod tests {
         assert_eq!(
             ty,
             TExpr::Array(Box::new(TExpr::Named {
-                name: "ResponseInfo".into(),
+                name: "ResponseInfo",
                 sig: Some(Sig {
-                    names: vec![
-                        "code".into(),
-                        "message".into(),
-                        "documentation_url".into(),
-                        "source".into()
-                    ],
+                    names: vec!["code", "message", "documentation_url", "source"],
                     more: 0
                 })
             }))
