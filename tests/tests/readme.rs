@@ -1,0 +1,48 @@
+//! Guards the README: its quick start stays the two documented commands, and its "Using the
+//! client" example stays wired as a doctest (`ReadmeDoctests` in `src/lib.rs`, compiled by
+//! `cargo test --doc`; doctests run only for library targets, so it cannot live here).
+
+use std::path::PathBuf;
+
+fn read(relative: &str) -> String {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(relative);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[test]
+fn quick_start_is_the_two_commands() {
+    let readme = read("../README.md");
+    let expected = "```sh\n\
+        cargo xtask regenerate       # parse spec/ and regenerate the magic-api crate's generated code\n\
+        cargo test --workspace       # everything: parser, IR, generated code, client against loopback servers\n\
+        ```";
+    assert!(readme.contains(expected), "README quick start changed");
+}
+
+#[test]
+fn client_example_is_compiled_as_a_doctest() {
+    let readme = read("../README.md");
+    let section = readme
+        .split_once("\n## Using the client\n")
+        .map(|(_, rest)| rest)
+        .expect("README has a `## Using the client` section");
+    let section = section.split("\n## ").next().unwrap_or(section);
+    assert!(
+        section.contains("```rust,no_run\n"),
+        "the example is a Rust block"
+    );
+    for call in [
+        ".gre_tunnels().list(",
+        "::new(",
+        ".stream()",
+        ".download(",
+        ".write_to_file(",
+    ] {
+        assert!(section.contains(call), "the example shows `{call}`");
+    }
+    let lib = read("src/lib.rs");
+    assert!(
+        lib.contains("#[doc = include_str!(\"../../README.md\")]\n#[cfg(doctest)]"),
+        "src/lib.rs must include the README as doctests"
+    );
+}
