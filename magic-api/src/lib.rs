@@ -52,6 +52,9 @@ pub use runtime::{
     Receive, ResultInfo, RetryPolicy, cursor_stream, page_stream,
 };
 
+/// `next()` and friends for the streams list calls return.
+pub use futures_util::StreamExt;
+
 /// The attribute behind every generated data type (derives, optional fields, unknown-field
 /// preservation, constructors); see the `magic-api-macros` crate.
 pub use magic_api_macros::wire;

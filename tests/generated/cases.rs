@@ -11,12 +11,11 @@ pub fn cases() -> Vec<Case> {
         ("POST", "/accounts/{account_id}/magic/apps"), Case::response:: <
         AppCreateResponse > ("PUT",
         "/accounts/{account_id}/magic/apps/{account_app_id}"), Case::request:: <
-        AppUpdateRequest > ("PUT", "/accounts/{account_id}/magic/apps/{account_app_id}"),
+        AppRequest > ("PUT", "/accounts/{account_id}/magic/apps/{account_app_id}"),
         Case::response:: < AppCreateResponse > ("PATCH",
         "/accounts/{account_id}/magic/apps/{account_app_id}"), Case::request:: <
-        AppUpdateRequest > ("PATCH",
-        "/accounts/{account_id}/magic/apps/{account_app_id}"), Case::response:: <
-        AppCreateResponse > ("DELETE",
+        AppRequest > ("PATCH", "/accounts/{account_id}/magic/apps/{account_app_id}"),
+        Case::response:: < AppCreateResponse > ("DELETE",
         "/accounts/{account_id}/magic/apps/{account_app_id}"), Case::response:: <
         CfInterconnectListResponse > ("GET",
         "/accounts/{account_id}/magic/cf_interconnects"), Case::response:: <
@@ -49,11 +48,11 @@ pub fn cases() -> Vec<Case> {
         IpsecTunnelGetResponse > ("GET",
         "/accounts/{account_id}/magic/ipsec_tunnels/{ipsec_tunnel_id}"), Case::response::
         < IpsecTunnel > ("POST", "/accounts/{account_id}/magic/ipsec_tunnels"),
-        Case::request:: < IpsecTunnelCreateRequest > ("POST",
+        Case::request:: < IpsecTunnelRequest > ("POST",
         "/accounts/{account_id}/magic/ipsec_tunnels"), Case::response:: <
         IpsecTunnelUpdateResponse > ("PUT",
         "/accounts/{account_id}/magic/ipsec_tunnels/{ipsec_tunnel_id}"), Case::request::
-        < IpsecTunnelCreateRequest > ("PUT",
+        < IpsecTunnelRequest > ("PUT",
         "/accounts/{account_id}/magic/ipsec_tunnels/{ipsec_tunnel_id}"), Case::response::
         < IpsecTunnelDeleteResponse > ("DELETE",
         "/accounts/{account_id}/magic/ipsec_tunnels/{ipsec_tunnel_id}"), Case::response::
@@ -68,11 +67,11 @@ pub fn cases() -> Vec<Case> {
         "/accounts/{account_id}/magic/routes"), Case::response:: < RouteGetResponse >
         ("GET", "/accounts/{account_id}/magic/routes/{route_id}"), Case::response:: <
         Route > ("POST", "/accounts/{account_id}/magic/routes"), Case::request:: <
-        RouteCreateRequest > ("POST", "/accounts/{account_id}/magic/routes"),
-        Case::response:: < RouteUpdateResponse > ("PUT",
-        "/accounts/{account_id}/magic/routes/{route_id}"), Case::request:: <
-        RouteCreateRequest > ("PUT", "/accounts/{account_id}/magic/routes/{route_id}"),
-        Case::response:: < RouteDeleteResponse > ("DELETE",
+        RouteRequest > ("POST", "/accounts/{account_id}/magic/routes"), Case::response::
+        < RouteUpdateResponse > ("PUT",
+        "/accounts/{account_id}/magic/routes/{route_id}"), Case::request:: < RouteRequest
+        > ("PUT", "/accounts/{account_id}/magic/routes/{route_id}"), Case::response:: <
+        RouteDeleteResponse > ("DELETE",
         "/accounts/{account_id}/magic/routes/{route_id}"), Case::response:: <
         RouteBulkUpdateResponse > ("PUT", "/accounts/{account_id}/magic/routes"),
         Case::request:: < RouteBulkUpdateRequest > ("PUT",
@@ -83,11 +82,10 @@ pub fn cases() -> Vec<Case> {
         > ("POST", "/accounts/{account_id}/magic/sites"), Case::request:: <
         SiteCreateRequest > ("POST", "/accounts/{account_id}/magic/sites"),
         Case::response:: < Site > ("PUT",
-        "/accounts/{account_id}/magic/sites/{site_id}"), Case::request:: <
-        SiteUpdateRequest > ("PUT", "/accounts/{account_id}/magic/sites/{site_id}"),
-        Case::response:: < Site > ("PATCH",
-        "/accounts/{account_id}/magic/sites/{site_id}"), Case::request:: <
-        SiteUpdateRequest > ("PATCH", "/accounts/{account_id}/magic/sites/{site_id}"),
+        "/accounts/{account_id}/magic/sites/{site_id}"), Case::request:: < SiteRequest >
+        ("PUT", "/accounts/{account_id}/magic/sites/{site_id}"), Case::response:: < Site
+        > ("PATCH", "/accounts/{account_id}/magic/sites/{site_id}"), Case::request:: <
+        SiteRequest > ("PATCH", "/accounts/{account_id}/magic/sites/{site_id}"),
         Case::response:: < Site > ("DELETE",
         "/accounts/{account_id}/magic/sites/{site_id}"), Case::response:: < Vec <
         AppConfig > > ("GET",
@@ -97,11 +95,11 @@ pub fn cases() -> Vec<Case> {
         "/accounts/{account_id}/magic/sites/{site_id}/app_configs"), Case::response:: <
         AppConfig > ("PUT",
         "/accounts/{account_id}/magic/sites/{site_id}/app_configs/{app_config_id}"),
-        Case::request:: < AppConfigUpdateRequest > ("PUT",
+        Case::request:: < AppConfigRequest > ("PUT",
         "/accounts/{account_id}/magic/sites/{site_id}/app_configs/{app_config_id}"),
         Case::response:: < AppConfig > ("PATCH",
         "/accounts/{account_id}/magic/sites/{site_id}/app_configs/{app_config_id}"),
-        Case::request:: < AppConfigUpdateRequest > ("PATCH",
+        Case::request:: < AppConfigRequest > ("PATCH",
         "/accounts/{account_id}/magic/sites/{site_id}/app_configs/{app_config_id}"),
         Case::response:: < AppConfig > ("DELETE",
         "/accounts/{account_id}/magic/sites/{site_id}/app_configs/{app_config_id}"),
@@ -113,10 +111,10 @@ pub fn cases() -> Vec<Case> {
         AclCreateRequest > ("POST", "/accounts/{account_id}/magic/sites/{site_id}/acls"),
         Case::response:: < Acl > ("PUT",
         "/accounts/{account_id}/magic/sites/{site_id}/acls/{acl_id}"), Case::request:: <
-        AclUpdateRequest > ("PUT",
+        AclRequest > ("PUT",
         "/accounts/{account_id}/magic/sites/{site_id}/acls/{acl_id}"), Case::response:: <
         Acl > ("PATCH", "/accounts/{account_id}/magic/sites/{site_id}/acls/{acl_id}"),
-        Case::request:: < AclUpdateRequest > ("PATCH",
+        Case::request:: < AclRequest > ("PATCH",
         "/accounts/{account_id}/magic/sites/{site_id}/acls/{acl_id}"), Case::response:: <
         Acl > ("DELETE", "/accounts/{account_id}/magic/sites/{site_id}/acls/{acl_id}"),
         Case::response:: < Vec < Lan > > ("GET",
@@ -127,10 +125,10 @@ pub fn cases() -> Vec<Case> {
         LanCreateRequest > ("POST", "/accounts/{account_id}/magic/sites/{site_id}/lans"),
         Case::response:: < Lan > ("PUT",
         "/accounts/{account_id}/magic/sites/{site_id}/lans/{lan_id}"), Case::request:: <
-        LanUpdateRequest > ("PUT",
+        LanRequest > ("PUT",
         "/accounts/{account_id}/magic/sites/{site_id}/lans/{lan_id}"), Case::response:: <
         Lan > ("PATCH", "/accounts/{account_id}/magic/sites/{site_id}/lans/{lan_id}"),
-        Case::request:: < LanUpdateRequest > ("PATCH",
+        Case::request:: < LanRequest > ("PATCH",
         "/accounts/{account_id}/magic/sites/{site_id}/lans/{lan_id}"), Case::response:: <
         Lan > ("DELETE", "/accounts/{account_id}/magic/sites/{site_id}/lans/{lan_id}"),
         Case::response:: < Vec < Wan > > ("GET",
@@ -141,10 +139,10 @@ pub fn cases() -> Vec<Case> {
         WanCreateRequest > ("POST", "/accounts/{account_id}/magic/sites/{site_id}/wans"),
         Case::response:: < Wan > ("PUT",
         "/accounts/{account_id}/magic/sites/{site_id}/wans/{wan_id}"), Case::request:: <
-        WanUpdateRequest > ("PUT",
+        WanRequest > ("PUT",
         "/accounts/{account_id}/magic/sites/{site_id}/wans/{wan_id}"), Case::response:: <
         Wan > ("PATCH", "/accounts/{account_id}/magic/sites/{site_id}/wans/{wan_id}"),
-        Case::request:: < WanUpdateRequest > ("PATCH",
+        Case::request:: < WanRequest > ("PATCH",
         "/accounts/{account_id}/magic/sites/{site_id}/wans/{wan_id}"), Case::response:: <
         Wan > ("DELETE", "/accounts/{account_id}/magic/sites/{site_id}/wans/{wan_id}"),
         Case::response:: < Vec < Connector > > ("GET",
@@ -155,10 +153,10 @@ pub fn cases() -> Vec<Case> {
         ConnectorCreateRequest > ("POST", "/accounts/{account_id}/magic/connectors"),
         Case::response:: < Connector > ("PUT",
         "/accounts/{account_id}/magic/connectors/{connector_id}"), Case::request:: <
-        ConnectorUpdateRequest > ("PUT",
+        ConnectorRequest > ("PUT",
         "/accounts/{account_id}/magic/connectors/{connector_id}"), Case::response:: <
         Connector > ("PATCH", "/accounts/{account_id}/magic/connectors/{connector_id}"),
-        Case::request:: < ConnectorUpdateRequest > ("PATCH",
+        Case::request:: < ConnectorRequest > ("PATCH",
         "/accounts/{account_id}/magic/connectors/{connector_id}"), Case::response:: <
         Connector > ("DELETE", "/accounts/{account_id}/magic/connectors/{connector_id}"),
         Case::response:: < EventListResponse > ("GET",

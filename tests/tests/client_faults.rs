@@ -16,8 +16,8 @@ use std::time::{Duration, Instant};
 
 use codegen::ir::Ir;
 use magic_api::types::{
-    ConnectorEvent, EventKind, GreTunnelCreateRequest, GreTunnelHealthCheckDirection,
-    HealthCheckRate, HealthCheckTarget,
+    ConnectorEvent, EventKind, GreTunnelCreateRequest, HealthCheckRate, HealthCheckTarget,
+    TunnelHealthCheckDirection,
 };
 use magic_api::{AccountId, Client, ConnectorId, Credentials, Error, GreTunnelId, RetryPolicy};
 use mock::{MockServer, Scripted};
@@ -428,7 +428,7 @@ async fn unknown_fields_and_enum_values_decode_and_are_inspectable() {
     assert_eq!(hc.rate.as_ref().unwrap().as_str(), "ultra");
     assert_eq!(
         hc.direction,
-        Some(GreTunnelHealthCheckDirection::Other("sideways".into()))
+        Some(TunnelHealthCheckDirection::Other("sideways".into()))
     );
     assert_eq!(hc.target, Some(HealthCheckTarget::Other(json!(42))));
     assert_eq!(hc.extra.get("jitter_ms"), Some(&json!(5)));

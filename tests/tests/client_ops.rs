@@ -21,8 +21,8 @@ use std::time::Duration;
 use codegen::ir::{Ir, Operation, ParamLocation, Response};
 use futures_util::StreamExt;
 use magic_api::types::{
-    EventKind, GreTunnelCreateRequest, GreTunnelHealthCheck, GreTunnelUpdateRequest, HealthCheck,
-    HealthCheckTarget, IpsecTunnelCreateRequest, MagicHealthCheckTarget, PcapListResponse,
+    EventKind, GreTunnelCreateRequest, GreTunnelUpdateRequest, HealthCheck, HealthCheckTarget,
+    IpsecTunnelRequest, MagicHealthCheckTarget, PcapListResponse, TunnelHealthCheck,
 };
 use magic_api::{
     AccountAppId, AccountId, AclId, AppConfigId, CfInterconnectId, Client, ConnectorId,
@@ -694,11 +694,11 @@ fn object_target() -> HealthCheckTarget {
     })
 }
 
-fn gre_health_check(target: Option<HealthCheckTarget>) -> GreTunnelHealthCheck {
-    GreTunnelHealthCheck {
+fn gre_health_check(target: Option<HealthCheckTarget>) -> TunnelHealthCheck {
+    TunnelHealthCheck {
         enabled: Some(true),
         target,
-        ..GreTunnelHealthCheck::default()
+        ..TunnelHealthCheck::default()
     }
 }
 
@@ -762,7 +762,7 @@ async fn health_check_form_header_follows_the_body() {
         Some("true")
     );
 
-    let mut ipsec = IpsecTunnelCreateRequest::new("203.0.113.1", "192.0.2.0/31", "IPsec_1");
+    let mut ipsec = IpsecTunnelRequest::new("203.0.113.1", "192.0.2.0/31", "IPsec_1");
     ipsec.health_check = Some(gre_health_check(Some(HealthCheckTarget::String(
         "x".into(),
     ))));

@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use codegen::ir::Ir;
 use futures_util::StreamExt;
-use magic_api::types::LanUpdateRequest;
+use magic_api::types::LanRequest;
 use magic_api::{
     AccountAppId, AccountId, Client, ConnectorId, Credentials, Error, LanId, PcapId, RetryPolicy,
     SiteId,
@@ -101,7 +101,7 @@ async fn hostile_ids_reach_the_server_as_one_segment_each() {
         }
 
         // A write and a download too.
-        let body = LanUpdateRequest::default();
+        let body = LanRequest::default();
         client
             .sites()
             .lans()

@@ -180,7 +180,7 @@ fn required_fields_come_from_new_and_optional_ones_are_plain_fields() {
     let mut body =
         GreTunnelCreateRequest::new("203.0.113.1", "203.0.113.2", "10.0.0.0/31", "tunnel");
     body.mtu = Some(1476);
-    body.health_check = Some(GreTunnelHealthCheck {
+    body.health_check = Some(TunnelHealthCheck {
         rate: Some(HealthCheckRate::Low),
         ..Default::default()
     });

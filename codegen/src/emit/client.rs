@@ -513,15 +513,21 @@ fn option_type(
             Some(_) => quote!(value.as_str().to_string()),
             None => to_wire(&p.field.ty, quote!(value)),
         };
-        let add = match p.location {
-            ParamLocation::Header => quote!(request.header(#wire, #value)),
-            _ => quote!(request.query(#wire, #value)),
-        };
         fields.push(quote!(#f: Option<#ty>,));
-        applies.push(quote! {
-            if let Some(value) = &self.#f {
-                request = #add;
-            }
+        applies.push(match p.location {
+            // A header the body already decided (a form header) is never overridden.
+            ParamLocation::Header => quote! {
+                if let Some(value) = &self.#f {
+                    if !request.has_header(#wire) {
+                        request = request.header(#wire, #value);
+                    }
+                }
+            },
+            _ => quote! {
+                if let Some(value) = &self.#f {
+                    request = request.query(#wire, #value);
+                }
+            },
         });
         let mut text = p.field.description.clone();
         if text.is_empty() {
@@ -672,7 +678,7 @@ fn pagination(
         quote! {
             impl<'a> ::magic_api::Call<'a, ::magic_api::Json<#result_ty>, #options_ty> {
                 #[doc = #text]
-                pub fn stream(self) -> impl ::futures_core::Stream<Item = Result<#item_ty, ::magic_api::Error>> + 'a {
+                pub fn stream(self) -> ::magic_api::runtime::BoxStream<'a, Result<#item_ty, ::magic_api::Error>> {
                     #body
                 }
             }

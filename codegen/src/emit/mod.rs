@@ -63,36 +63,54 @@ fn types_file(cx: &types::Context<'_>) -> (TokenStream, usize) {
 }
 
 /// Generates every file of the crate's generated part.
+///
+/// Names are decided once; then the data types and the client are emitted and formatted on two
+/// threads (the machine this targets has two cores, and the files are independent). Token
+/// streams are not `Send`, so each thread builds its own from the shared, read-only context.
 pub fn generate(ir: &Ir, refinements: &Refinements) -> Result<Output, String> {
     let ops = names::op_names(ir)?;
     let decided = names::decide(ir, &refinements.names, &ops)?;
     let cx = types::Context::new(ir, &decided);
-    let (types_file, public_types) = types_file(&cx);
-    let mod_file = quote! {
-        #![doc = " Code generated from `spec/` by `cargo xtask regenerate`."]
-        #[rustfmt::skip]
-        pub mod client;
-        #[rustfmt::skip]
-        pub mod types;
-    };
-    let examples_file = cases::examples_test(&cx);
-    let client_file = client::client_file(&cx, refinements)?;
+    let (client, types) = std::thread::scope(|scope| {
+        let client = scope.spawn(|| -> Result<[String; 3], String> {
+            let mod_file = quote! {
+                #![doc = " Code generated from `spec/` by `cargo xtask regenerate`."]
+                #[rustfmt::skip]
+                pub mod client;
+                #[rustfmt::skip]
+                pub mod types;
+            };
+            Ok([
+                format_file(client::client_file(&cx, refinements)?)?,
+                format_file(mod_file)?,
+                format_file(cases::examples_test(&cx))?,
+            ])
+        });
+        let types = types_file(&cx);
+        let types = format_file(types.0).map(|text| (text, types.1));
+        let client = client
+            .join()
+            .unwrap_or_else(|_| Err("the client emitter panicked".to_string()));
+        (client, types)
+    });
+    let [client_text, mod_text, cases_text] = client?;
+    let (types_text, public_types) = types?;
     let files = vec![
         GeneratedFile {
             path: format!("{GENERATED_DIR}/client.rs"),
-            contents: format_file(client_file)?,
+            contents: client_text,
         },
         GeneratedFile {
             path: format!("{GENERATED_DIR}/mod.rs"),
-            contents: format_file(mod_file)?,
+            contents: mod_text,
         },
         GeneratedFile {
             path: format!("{GENERATED_DIR}/types.rs"),
-            contents: format_file(types_file)?,
+            contents: types_text,
         },
         GeneratedFile {
             path: "tests/generated/cases.rs".to_string(),
-            contents: format_file(examples_file)?,
+            contents: cases_text,
         },
     ];
     Ok(Output {

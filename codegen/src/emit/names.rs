@@ -391,33 +391,56 @@ pub fn decide(
     let mut used_renames: BTreeSet<&str> = BTreeSet::new();
 
     let request_only = request_only(ir, &defs);
+    // Takes the first free candidate; when all are taken, the first with a number appended.
+    // Anything but the first candidate is a collision, and is reported.
     let claim = |id: &str,
-                 wanted: String,
-                 parent_stem: Option<&str>,
+                 candidates: Vec<String>,
                  names: &mut Names,
                  taken: &mut BTreeMap<String, String>| {
-        let mut candidate = wanted.clone();
-        if taken.contains_key(&candidate) {
-            // A shape only requests use, colliding with a response shape: `ConnectorDeviceRequest`.
-            if request_only.contains(id) {
-                candidate = format!("{wanted}Request");
-            } else if let Some(p) = parent_stem.filter(|p| !wanted.starts_with(*p)) {
-                candidate = format!("{p}{wanted}");
-            }
-            let base = candidate.clone();
+        let wanted = candidates
+            .first()
+            .cloned()
+            .unwrap_or_else(|| id.to_string());
+        let mut chosen = candidates.iter().find(|c| !taken.contains_key(*c)).cloned();
+        if chosen.is_none() {
             let mut n = 2;
-            while taken.contains_key(&candidate) {
-                candidate = format!("{base}{n}");
+            while taken.contains_key(&format!("{wanted}{n}")) {
                 n += 1;
             }
+            chosen = Some(format!("{wanted}{n}"));
+        }
+        let chosen = chosen.unwrap_or_default();
+        if chosen != wanted {
             names.collisions.push(format!(
-                "`{wanted}` (for `{id}`) is taken by `{}`; named `{candidate}`",
+                "`{wanted}` (for `{id}`) is taken by `{}`; named `{chosen}`",
                 taken.get(&wanted).cloned().unwrap_or_default()
             ));
         }
-        taken.insert(candidate.clone(), id.to_string());
-        names.types.insert(id.to_string(), candidate);
+        taken.insert(chosen.clone(), id.to_string());
+        names.types.insert(id.to_string(), chosen);
     };
+    // The fallbacks after a wanted name, in order: `…Request` for shapes only requests use, the
+    // parents' shared stem in front, then the first parent's full name with `Item`/the name.
+    let fallbacks =
+        |id: &str, wanted: &str, stem: Option<String>, parent: Option<String>| -> Vec<String> {
+            let mut out = vec![wanted.to_string()];
+            if request_only.contains(id) {
+                out.push(format!("{wanted}Request"));
+            }
+            if let Some(stem) = stem.filter(|s| !wanted.starts_with(s.as_str())) {
+                out.push(format!("{stem}{wanted}"));
+            }
+            if let Some(parent) = parent {
+                let base = parent.strip_suffix("Request").unwrap_or(&parent);
+                let tail = if base.starts_with(wanted) {
+                    "Item"
+                } else {
+                    wanted
+                };
+                out.push(format!("{base}{tail}"));
+            }
+            out
+        };
 
     // Pass 1: reference names (and renames of them), in IR order.
     let mut pending: Vec<&TypeDef> = Vec::new();
@@ -431,7 +454,7 @@ pub fn decide(
         };
         if let Some(rename) = renames.get(name) {
             used_renames.insert(name);
-            claim(&def.id, rename.clone(), None, &mut names, &mut taken);
+            claim(&def.id, vec![rename.clone()], &mut names, &mut taken);
             continue;
         }
         let answer = def.origin == Origin::Domain && is_answer_name(name);
@@ -456,13 +479,8 @@ pub fn decide(
             (Some(stem), true) => format!("{stem}{}", camel(name)),
             _ => camel(name),
         };
-        claim(
-            &def.id,
-            wanted,
-            resource_stem.as_deref(),
-            &mut names,
-            &mut taken,
-        );
+        let candidates = fallbacks(&def.id, &wanted, resource_stem, None);
+        claim(&def.id, candidates, &mut names, &mut taken);
     }
     // Pass 2: answers named as concepts, then unnamed shapes, parents before children.
     let order = parent_first(ir, &defs, &emitted);
@@ -475,9 +493,11 @@ pub fn decide(
             continue;
         }
         let def_uses = uses.get(id).map(Vec::as_slice).unwrap_or(&[]);
-        let first_parent = def_uses
-            .first()
-            .map(|u| parent_stem(&u.parent, &names, ops));
+        let stem = shared_stem(def_uses, &names, ops, &defs);
+        let parent_name = def_uses.first().map(|u| match &u.parent {
+            Parent::Def(p) => names.of(p).to_string(),
+            other => parent_stem(other, &names, ops),
+        });
         if let Some(path_key) = def_uses.first().and_then(|u| rename_key(u, &defs)) {
             if let Some(rename) = renames.get(&path_key) {
                 used_renames.insert(
@@ -486,7 +506,7 @@ pub fn decide(
                         .map(|(k, _)| k.as_str())
                         .unwrap_or(""),
                 );
-                claim(id, rename.clone(), None, &mut names, &mut taken);
+                claim(id, vec![rename.clone()], &mut names, &mut taken);
                 continue;
             }
         }
@@ -501,7 +521,8 @@ pub fn decide(
             (_, Some(concept)) => concept,
             _ => shape_name(def, def_uses, &names, ops),
         };
-        claim(id, wanted, first_parent.as_deref(), &mut names, &mut taken);
+        let candidates = fallbacks(id, &wanted, stem, parent_name);
+        claim(id, candidates, &mut names, &mut taken);
     }
     for key in renames.keys() {
         if !used_renames.contains(key.as_str()) {
@@ -604,6 +625,16 @@ fn shape_name(def: &TypeDef, uses: &[Use], names: &Names, ops: &[OpName]) -> Str
     match first.parent {
         Parent::Body(op) => {
             let o = &ops[op];
+            // A body several operations of one resource share (PUT and PATCH) is the resource's
+            // request, not one verb's.
+            let shared = uses.iter().filter_map(|u| match u.parent {
+                Parent::Body(other) => ops.get(other),
+                _ => None,
+            });
+            let verbs: BTreeSet<&str> = shared.clone().map(|x| x.verb.as_str()).collect();
+            if verbs.len() > 1 && shared.clone().all(|x| x.noun == o.noun) {
+                return format!("{}Request", o.noun);
+            }
             return format!("{}{}Request", o.noun, o.verb);
         }
         Parent::Result { op, .. } => {
@@ -630,6 +661,50 @@ fn shape_name(def: &TypeDef, uses: &[Use], names: &Names, ops: &[OpName]) -> Str
         return field;
     }
     format!("{stem}{field}")
+}
+
+/// The prefix for a colliding name: the camel words every parent's stem ends with
+/// (`GreTunnel`, `IpsecTunnel` -> `Tunnel`), else the first parent's stem.
+fn shared_stem(
+    uses: &[Use],
+    names: &Names,
+    ops: &[OpName],
+    defs: &HashMap<&str, &TypeDef>,
+) -> Option<String> {
+    // A parent not named yet (names are decided parents first, but a shape has many parents)
+    // contributes its reference name; an unnamed one contributes nothing.
+    let stems: Vec<Vec<String>> = uses
+        .iter()
+        .filter_map(|u| match &u.parent {
+            Parent::Def(p) => match names.types.get(p) {
+                Some(n) => Some(stem(n).to_string()),
+                None => defs
+                    .get(p.as_str())
+                    .and_then(|d| d.name.as_deref())
+                    .map(|n| stem(&camel(n)).to_string()),
+            },
+            _ => None,
+        })
+        .map(|s| words(&s))
+        .collect();
+    let first = uses.first().map(|u| parent_stem(&u.parent, names, ops));
+    let Some(shortest) = stems.iter().map(Vec::len).min() else {
+        return first;
+    };
+    let common = (1..=shortest)
+        .take_while(|&n| {
+            stems
+                .iter()
+                .all(|s| s[s.len() - n..] == stems[0][stems[0].len() - n..])
+        })
+        .last()
+        .unwrap_or(0);
+    let distinct: BTreeSet<&Vec<String>> = stems.iter().collect();
+    if distinct.len() > 1 && common > 0 {
+        let s = &stems[0];
+        return Some(s[s.len() - common..].concat());
+    }
+    first
 }
 
 fn parent_stem(parent: &Parent, names: &Names, ops: &[OpName]) -> String {

@@ -126,7 +126,9 @@ pub struct ObjectTargetsOptions {
 impl ::magic_api::CallOptions for ObjectTargetsOptions {
     fn apply(&self, mut request: ::magic_api::RawRequest) -> ::magic_api::RawRequest {
         if let Some(value) = &self.object_targets {
-            request = request.header("x-magic-new-hc-target", value.to_string());
+            if !request.has_header("x-magic-new-hc-target") {
+                request = request.header("x-magic-new-hc-target", value.to_string());
+            }
         }
         request
     }
@@ -147,7 +149,9 @@ pub struct ObjectTargetsValidateOnlyOptions {
 impl ::magic_api::CallOptions for ObjectTargetsValidateOnlyOptions {
     fn apply(&self, mut request: ::magic_api::RawRequest) -> ::magic_api::RawRequest {
         if let Some(value) = &self.object_targets {
-            request = request.header("x-magic-new-hc-target", value.to_string());
+            if !request.has_header("x-magic-new-hc-target") {
+                request = request.header("x-magic-new-hc-target", value.to_string());
+            }
         }
         if let Some(value) = &self.validate_only {
             request = request.query("validate_only", value.to_string());
@@ -228,9 +232,10 @@ impl<
     /// Every item of List PCAPs Bucket Ownership, fetching further pages as the stream is read.
     pub fn stream(
         self,
-    ) -> impl ::futures_core::Stream<
-        Item = Result<crate::types::Ownership, ::magic_api::Error>,
-    > + 'a {
+    ) -> ::magic_api::runtime::BoxStream<
+        'a,
+        Result<crate::types::Ownership, ::magic_api::Error>,
+    > {
         self.numbered_pages("page", |page: Vec<crate::types::Ownership>| page)
     }
 }
@@ -244,9 +249,10 @@ impl<
     /// Every item of List packet capture requests, fetching further pages as the stream is read.
     pub fn stream(
         self,
-    ) -> impl ::futures_core::Stream<
-        Item = Result<crate::types::PcapListResponse, ::magic_api::Error>,
-    > + 'a {
+    ) -> ::magic_api::runtime::BoxStream<
+        'a,
+        Result<crate::types::PcapListResponse, ::magic_api::Error>,
+    > {
         self.numbered_pages("page", |page: Vec<crate::types::PcapListResponse>| page)
     }
 }
@@ -260,9 +266,10 @@ impl<
     /// Every item of List Events, fetching further pages as the stream is read.
     pub fn stream(
         self,
-    ) -> impl ::futures_core::Stream<
-        Item = Result<crate::types::EventItem, ::magic_api::Error>,
-    > + 'a {
+    ) -> ::magic_api::runtime::BoxStream<
+        'a,
+        Result<crate::types::EventItem, ::magic_api::Error>,
+    > {
         self.cursor_pages(
             "cursor",
             |page: crate::types::EventListResponse| (page.items, page.cursor),
@@ -279,9 +286,10 @@ impl<
     /// Every item of List Snapshots, fetching further pages as the stream is read.
     pub fn stream(
         self,
-    ) -> impl ::futures_core::Stream<
-        Item = Result<crate::types::SnapshotItem, ::magic_api::Error>,
-    > + 'a {
+    ) -> ::magic_api::runtime::BoxStream<
+        'a,
+        Result<crate::types::SnapshotItem, ::magic_api::Error>,
+    > {
         self.cursor_pages(
             "cursor",
             |page: crate::types::SnapshotListResponse| (page.items, page.cursor),
@@ -334,7 +342,7 @@ impl ::magic_api::Client {
 pub mod apps {
     use ::magic_api::{Call, Json};
     use crate::{AccountAppId, AccountId};
-    use crate::types::{App, AppCreateRequest, AppCreateResponse, AppUpdateRequest};
+    use crate::types::{App, AppCreateRequest, AppCreateResponse, AppRequest};
     /// Operations on Apps (`/accounts/{account_id}/magic/apps`).
     #[derive(Debug, Clone, Copy)]
     pub struct AppsApi<'a> {
@@ -379,7 +387,7 @@ pub mod apps {
             &self,
             account_id: &AccountId,
             account_app_id: &AccountAppId,
-            body: &AppUpdateRequest,
+            body: &AppRequest,
         ) -> Call<'a, Json<AppCreateResponse>, ()> {
             Call::new(
                     self.client,
@@ -398,7 +406,7 @@ pub mod apps {
             &self,
             account_id: &AccountId,
             account_app_id: &AccountAppId,
-            body: &AppUpdateRequest,
+            body: &AppRequest,
         ) -> Call<'a, Json<AppCreateResponse>, ()> {
             Call::new(
                     self.client,
@@ -672,9 +680,9 @@ pub mod ipsec_tunnels {
         ValidateOnlyOptions,
     };
     use crate::types::{
-        IpsecTunnel, IpsecTunnelBulkUpdateResponse, IpsecTunnelCreateRequest,
-        IpsecTunnelDeleteResponse, IpsecTunnelGetResponse, IpsecTunnelListResponse,
-        IpsecTunnelPskGenerateResponse, IpsecTunnelUpdateResponse,
+        IpsecTunnel, IpsecTunnelBulkUpdateResponse, IpsecTunnelDeleteResponse,
+        IpsecTunnelGetResponse, IpsecTunnelListResponse, IpsecTunnelPskGenerateResponse,
+        IpsecTunnelRequest, IpsecTunnelUpdateResponse,
     };
     /// Operations on IPSEC Tunnels (`/accounts/{account_id}/magic/ipsec_tunnels`).
     #[derive(Debug, Clone, Copy)]
@@ -721,7 +729,7 @@ pub mod ipsec_tunnels {
         pub fn create(
             &self,
             account_id: &AccountId,
-            body: &IpsecTunnelCreateRequest,
+            body: &IpsecTunnelRequest,
         ) -> Call<'a, Json<IpsecTunnel>, ValidateOnlyOptions> {
             Call::new(
                     self.client,
@@ -744,7 +752,7 @@ pub mod ipsec_tunnels {
             &self,
             account_id: &AccountId,
             ipsec_tunnel_id: &IpsecTunnelId,
-            body: &IpsecTunnelCreateRequest,
+            body: &IpsecTunnelRequest,
         ) -> Call<'a, Json<IpsecTunnelUpdateResponse>, ValidateOnlyOptions> {
             Call::new(
                     self.client,
@@ -829,8 +837,8 @@ pub mod routes {
     use ::magic_api::{Call, Json};
     use crate::{AccountId, RouteId, ValidateOnlyOptions};
     use crate::types::{
-        Route, RouteBulkUpdateRequest, RouteBulkUpdateResponse, RouteCreateRequest,
-        RouteDeleteResponse, RouteEmptyResponse, RouteGetResponse, RouteListResponse,
+        Route, RouteBulkUpdateRequest, RouteBulkUpdateResponse, RouteDeleteResponse,
+        RouteEmptyResponse, RouteGetResponse, RouteListResponse, RouteRequest,
         RouteUpdateResponse,
     };
     /// Operations on Routes (`/accounts/{account_id}/magic/routes`).
@@ -878,7 +886,7 @@ pub mod routes {
         pub fn create(
             &self,
             account_id: &AccountId,
-            body: &RouteCreateRequest,
+            body: &RouteRequest,
         ) -> Call<'a, Json<Route>, ValidateOnlyOptions> {
             Call::new(
                     self.client,
@@ -897,7 +905,7 @@ pub mod routes {
             &self,
             account_id: &AccountId,
             route_id: &RouteId,
-            body: &RouteCreateRequest,
+            body: &RouteRequest,
         ) -> Call<'a, Json<RouteUpdateResponse>, ValidateOnlyOptions> {
             Call::new(
                     self.client,
@@ -966,7 +974,7 @@ pub mod routes {
 pub mod sites {
     use ::magic_api::{Call, Json};
     use crate::{AccountId, ConnectoridOptions, ObjectTargetsOptions, SiteId};
-    use crate::types::{Site, SiteCreateRequest, SiteUpdateRequest};
+    use crate::types::{Site, SiteCreateRequest, SiteRequest};
     /// Operations on Sites (`/accounts/{account_id}/magic/sites`).
     #[derive(Debug, Clone, Copy)]
     pub struct SitesApi<'a> {
@@ -1031,7 +1039,7 @@ pub mod sites {
             &self,
             account_id: &AccountId,
             site_id: &SiteId,
-            body: &SiteUpdateRequest,
+            body: &SiteRequest,
         ) -> Call<'a, Json<Site>, ()> {
             Call::new(
                     self.client,
@@ -1050,7 +1058,7 @@ pub mod sites {
             &self,
             account_id: &AccountId,
             site_id: &SiteId,
-            body: &SiteUpdateRequest,
+            body: &SiteRequest,
         ) -> Call<'a, Json<Site>, ()> {
             Call::new(
                     self.client,
@@ -1108,7 +1116,7 @@ pub mod sites {
     pub mod app_configs {
         use ::magic_api::{Call, Json};
         use crate::{AccountId, AppConfigId, SiteId};
-        use crate::types::{AppConfig, AppConfigCreateRequest, AppConfigUpdateRequest};
+        use crate::types::{AppConfig, AppConfigCreateRequest, AppConfigRequest};
         /// Operations on App Configuration (`/accounts/{account_id}/magic/sites/{site_id}/app_configs`).
         #[derive(Debug, Clone, Copy)]
         pub struct AppConfigsApi<'a> {
@@ -1159,7 +1167,7 @@ pub mod sites {
                 account_id: &AccountId,
                 site_id: &SiteId,
                 app_config_id: &AppConfigId,
-                body: &AppConfigUpdateRequest,
+                body: &AppConfigRequest,
             ) -> Call<'a, Json<AppConfig>, ()> {
                 Call::new(
                         self.client,
@@ -1183,7 +1191,7 @@ pub mod sites {
                 account_id: &AccountId,
                 site_id: &SiteId,
                 app_config_id: &AppConfigId,
-                body: &AppConfigUpdateRequest,
+                body: &AppConfigRequest,
             ) -> Call<'a, Json<AppConfig>, ()> {
                 Call::new(
                         self.client,
@@ -1227,7 +1235,7 @@ pub mod sites {
     pub mod acls {
         use ::magic_api::{Call, Json};
         use crate::{AccountId, AclId, SiteId};
-        use crate::types::{Acl, AclCreateRequest, AclUpdateRequest};
+        use crate::types::{Acl, AclCreateRequest, AclRequest};
         /// Operations on ACLs (`/accounts/{account_id}/magic/sites/{site_id}/acls`).
         #[derive(Debug, Clone, Copy)]
         pub struct AclsApi<'a> {
@@ -1300,7 +1308,7 @@ pub mod sites {
                 account_id: &AccountId,
                 site_id: &SiteId,
                 acl_id: &AclId,
-                body: &AclUpdateRequest,
+                body: &AclRequest,
             ) -> Call<'a, Json<Acl>, ()> {
                 Call::new(
                         self.client,
@@ -1324,7 +1332,7 @@ pub mod sites {
                 account_id: &AccountId,
                 site_id: &SiteId,
                 acl_id: &AclId,
-                body: &AclUpdateRequest,
+                body: &AclRequest,
             ) -> Call<'a, Json<Acl>, ()> {
                 Call::new(
                         self.client,
@@ -1368,7 +1376,7 @@ pub mod sites {
     pub mod lans {
         use ::magic_api::{Call, Json};
         use crate::{AccountId, LanId, SiteId};
-        use crate::types::{Lan, LanCreateRequest, LanUpdateRequest};
+        use crate::types::{Lan, LanCreateRequest, LanRequest};
         /// Operations on LANs (`/accounts/{account_id}/magic/sites/{site_id}/lans`).
         #[derive(Debug, Clone, Copy)]
         pub struct LansApi<'a> {
@@ -1441,7 +1449,7 @@ pub mod sites {
                 account_id: &AccountId,
                 site_id: &SiteId,
                 lan_id: &LanId,
-                body: &LanUpdateRequest,
+                body: &LanRequest,
             ) -> Call<'a, Json<Lan>, ()> {
                 Call::new(
                         self.client,
@@ -1465,7 +1473,7 @@ pub mod sites {
                 account_id: &AccountId,
                 site_id: &SiteId,
                 lan_id: &LanId,
-                body: &LanUpdateRequest,
+                body: &LanRequest,
             ) -> Call<'a, Json<Lan>, ()> {
                 Call::new(
                         self.client,
@@ -1509,7 +1517,7 @@ pub mod sites {
     pub mod wans {
         use ::magic_api::{Call, Json};
         use crate::{AccountId, SiteId, WanId};
-        use crate::types::{Wan, WanCreateRequest, WanUpdateRequest};
+        use crate::types::{Wan, WanCreateRequest, WanRequest};
         /// Operations on WANs (`/accounts/{account_id}/magic/sites/{site_id}/wans`).
         #[derive(Debug, Clone, Copy)]
         pub struct WansApi<'a> {
@@ -1582,7 +1590,7 @@ pub mod sites {
                 account_id: &AccountId,
                 site_id: &SiteId,
                 wan_id: &WanId,
-                body: &WanUpdateRequest,
+                body: &WanRequest,
             ) -> Call<'a, Json<Wan>, ()> {
                 Call::new(
                         self.client,
@@ -1606,7 +1614,7 @@ pub mod sites {
                 account_id: &AccountId,
                 site_id: &SiteId,
                 wan_id: &WanId,
-                body: &WanUpdateRequest,
+                body: &WanRequest,
             ) -> Call<'a, Json<Wan>, ()> {
                 Call::new(
                         self.client,
@@ -1651,7 +1659,7 @@ pub mod sites {
 pub mod connectors {
     use ::magic_api::{Call, Json};
     use crate::{AccountId, ConnectorId};
-    use crate::types::{Connector, ConnectorCreateRequest, ConnectorUpdateRequest};
+    use crate::types::{Connector, ConnectorCreateRequest, ConnectorRequest};
     /// Operations on Connectors (`/accounts/{account_id}/magic/connectors`).
     #[derive(Debug, Clone, Copy)]
     pub struct ConnectorsApi<'a> {
@@ -1716,7 +1724,7 @@ pub mod connectors {
             &self,
             account_id: &AccountId,
             connector_id: &ConnectorId,
-            body: &ConnectorUpdateRequest,
+            body: &ConnectorRequest,
         ) -> Call<'a, Json<Connector>, ()> {
             Call::new(
                     self.client,
@@ -1735,7 +1743,7 @@ pub mod connectors {
             &self,
             account_id: &AccountId,
             connector_id: &ConnectorId,
-            body: &ConnectorUpdateRequest,
+            body: &ConnectorRequest,
         ) -> Call<'a, Json<Connector>, ()> {
             Call::new(
                     self.client,

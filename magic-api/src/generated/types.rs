@@ -82,7 +82,7 @@ pub struct AclCreateRequest {
 }
 /// The request body of Update Site ACL (`PUT /accounts/{account_id}/magic/sites/{site_id}/acls/{acl_id}`).
 #[::magic_api::wire]
-pub struct AclUpdateRequest {
+pub struct AclRequest {
     /// Description for the ACL.
     pub description: Option<String>,
     /// The desired forwarding action for this ACL policy. If set to "false", the policy will forward traffic to Cloudflare. If set to "true", the policy will forward traffic locally on the Magic Connector. If not included in request, will default to false.
@@ -227,7 +227,7 @@ impl<'de> ::serde::Deserialize<'de> for AppConfigCreateRequest {
 }
 /// The request body of Update an App Config (`PUT /accounts/{account_id}/magic/sites/{site_id}/app_configs/{app_config_id}`).
 #[::magic_api::wire]
-pub struct AppConfigUpdateRequest {
+pub struct AppConfigRequest {
     /// Magic account app ID.
     pub account_app_id: Option<String>,
     /// Whether to breakout traffic to the app's endpoints directly. Null preserves default behavior.
@@ -289,7 +289,7 @@ pub type AppEditResponse = AppCreateResponse;
 pub type AppListResponse = App;
 /// The request body of Update an App (`PUT /accounts/{account_id}/magic/apps/{account_app_id}`).
 #[::magic_api::wire]
-pub struct AppUpdateRequest {
+pub struct AppRequest {
     /// FQDNs to associate with traffic decisions.
     pub hostnames: Option<Vec<String>>,
     /// IPv4 CIDRs to associate with traffic decisions. (IPv6 CIDRs are currently unsupported)
@@ -890,7 +890,7 @@ impl ::std::fmt::Display for ConnectorInterruptWindowDaysOfWeek {
 pub type ConnectorListResponse = Connector;
 /// The request body of Replace Connector or Re-provision License Key (`PUT /accounts/{account_id}/magic/connectors/{connector_id}`).
 #[::magic_api::wire]
-pub struct ConnectorUpdateRequest {
+pub struct ConnectorRequest {
     /// `activated`.
     pub activated: Option<bool>,
     /// Allowed days of the week for upgrades. Default is all days.
@@ -1136,8 +1136,8 @@ pub struct GreTunnel {
     pub created_on: Option<String>,
     /// An optional description of the GRE tunnel.
     pub description: Option<String>,
-    /// `health_check`: see [`GreTunnelHealthCheck`].
-    pub health_check: Option<GreTunnelHealthCheck>,
+    /// `health_check`: see [`TunnelHealthCheck`].
+    pub health_check: Option<TunnelHealthCheck>,
     /// A 127 bit IPV6 prefix from within the virtual_subnet6 prefix space with the address being the first IP of the subnet and not same as the address of virtual_subnet6. Eg if virtual_subnet6 is 2606:54c1:7:0:a9fe:12d2::/127 , interface_address6 could be 2606:54c1:7:0:a9fe:12d2:1:200/127
     pub interface_address6: Option<String>,
     /// The date and time the tunnel was last modified.
@@ -1172,8 +1172,8 @@ pub struct GreTunnelCreateRequest {
     pub bgp: Option<Bgp>,
     /// An optional description of the GRE tunnel.
     pub description: Option<String>,
-    /// `health_check`: see [`GreTunnelHealthCheck`].
-    pub health_check: Option<GreTunnelHealthCheck>,
+    /// `health_check`: see [`TunnelHealthCheck`].
+    pub health_check: Option<TunnelHealthCheck>,
     /// A 127 bit IPV6 prefix from within the virtual_subnet6 prefix space with the address being the first IP of the subnet and not same as the address of virtual_subnet6. Eg if virtual_subnet6 is 2606:54c1:7:0:a9fe:12d2::/127 , interface_address6 could be 2606:54c1:7:0:a9fe:12d2:1:200/127
     pub interface_address6: Option<String>,
     /// Maximum Transmission Unit (MTU) in bytes for the GRE tunnel. The minimum value is 576.
@@ -1197,69 +1197,6 @@ pub struct GreTunnelGetResponse {
     /// `gre_tunnel`: see [`GreTunnel`].
     pub gre_tunnel: Option<GreTunnel>,
 }
-/// The `health_check` of [`GreTunnel`].
-#[::magic_api::wire]
-pub struct GreTunnelHealthCheck {
-    /// The direction of the flow of the healthcheck. Either unidirectional, where the probe comes to you via the tunnel and the result comes back to Cloudflare via the open Internet, or bidirectional where both the probe and result come and go via the tunnel.
-    pub direction: Option<GreTunnelHealthCheckDirection>,
-    /// Determines whether to run healthchecks for a tunnel.
-    pub enabled: Option<bool>,
-    /// How frequent the health check is run. The default value is `mid`.
-    pub rate: Option<HealthCheckRate>,
-    /// The destination address in a request type health check. After the healthcheck is decapsulated at the customer end of the tunnel, the ICMP echo will be forwarded to this address. This field defaults to `customer_gre_endpoint address`. This field is ignored for bidirectional healthchecks as the interface_address (not assigned to the Cloudflare side of the tunnel) is used as the target. Must be in object form if the x-magic-new-hc-target header is set to true and string form if x-magic-new-hc-target is absent or set to false.
-    pub target: Option<HealthCheckTarget>,
-    /// The type of healthcheck to run, reply or request. The default value is `reply`.
-    #[serde(rename = "type")]
-    pub kind: Option<HealthCheckType>,
-}
-/// The `direction` of [`GreTunnelHealthCheck`].
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Deserialize)]
-#[serde(from = "String")]
-pub enum GreTunnelHealthCheckDirection {
-    /// `"unidirectional"`
-    Unidirectional,
-    /// `"bidirectional"`
-    Bidirectional,
-    /// A value this version of the crate does not know, kept as sent.
-    Other(String),
-}
-impl GreTunnelHealthCheckDirection {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unidirectional => "unidirectional",
-            Self::Bidirectional => "bidirectional",
-            Self::Other(other) => other,
-        }
-    }
-}
-impl From<String> for GreTunnelHealthCheckDirection {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "unidirectional" => Self::Unidirectional,
-            "bidirectional" => Self::Bidirectional,
-            _ => Self::Other(value),
-        }
-    }
-}
-impl From<&str> for GreTunnelHealthCheckDirection {
-    fn from(value: &str) -> Self {
-        Self::from(value.to_string())
-    }
-}
-impl ::serde::Serialize for GreTunnelHealthCheckDirection {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl ::std::fmt::Display for GreTunnelHealthCheckDirection {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 /// The result of List GRE tunnels (`GET /accounts/{account_id}/magic/gre_tunnels`).
 #[::magic_api::wire]
 pub struct GreTunnelListResponse {
@@ -1281,8 +1218,8 @@ pub struct GreTunnelUpdateRequest {
     pub automatic_return_routing: Option<bool>,
     /// An optional description of the GRE tunnel.
     pub description: Option<String>,
-    /// `health_check`: see [`GreTunnelHealthCheck`].
-    pub health_check: Option<GreTunnelHealthCheck>,
+    /// `health_check`: see [`TunnelHealthCheck`].
+    pub health_check: Option<TunnelHealthCheck>,
     /// A 127 bit IPV6 prefix from within the virtual_subnet6 prefix space with the address being the first IP of the subnet and not same as the address of virtual_subnet6. Eg if virtual_subnet6 is 2606:54c1:7:0:a9fe:12d2::/127 , interface_address6 could be 2606:54c1:7:0:a9fe:12d2:1:200/127
     pub interface_address6: Option<String>,
     /// Maximum Transmission Unit (MTU) in bytes for the GRE tunnel. The minimum value is 576.
@@ -1482,8 +1419,8 @@ pub struct IpsecTunnel {
     pub customer_endpoint: Option<String>,
     /// An optional description forthe IPsec tunnel.
     pub description: Option<String>,
-    /// `health_check`: see [`GreTunnelHealthCheck`].
-    pub health_check: Option<GreTunnelHealthCheck>,
+    /// `health_check`: see [`TunnelHealthCheck`].
+    pub health_check: Option<TunnelHealthCheck>,
     /// A 127 bit IPV6 prefix from within the virtual_subnet6 prefix space with the address being the first IP of the subnet and not same as the address of virtual_subnet6. Eg if virtual_subnet6 is 2606:54c1:7:0:a9fe:12d2::/127 , interface_address6 could be 2606:54c1:7:0:a9fe:12d2:1:200/127
     pub interface_address6: Option<String>,
     /// The date and time the tunnel was last modified.
@@ -1500,34 +1437,6 @@ pub struct IpsecTunnelBulkUpdateResponse {
     pub modified: Option<bool>,
     /// `modified_ipsec_tunnels`: see [`IpsecTunnel`].
     pub modified_ipsec_tunnels: Option<Vec<IpsecTunnel>>,
-}
-/// The request body of Create an IPsec tunnel (`POST /accounts/{account_id}/magic/ipsec_tunnels`).
-#[::magic_api::wire(new)]
-pub struct IpsecTunnelCreateRequest {
-    /// The IP address assigned to the Cloudflare side of the IPsec tunnel.
-    pub cloudflare_endpoint: String,
-    /// A 31-bit prefix (/31 in CIDR notation) supporting two hosts, one for each side of the tunnel. Select the subnet from the following private IP space: 10.0.0.0–10.255.255.255, 172.16.0.0–172.31.255.255, 192.168.0.0–192.168.255.255.
-    pub interface_address: String,
-    /// The name of the IPsec tunnel. The name cannot share a name with other tunnels.
-    pub name: String,
-    /// True if automatic stateful return routing should be enabled for a tunnel, false otherwise.
-    pub automatic_return_routing: Option<bool>,
-    /// `bgp`: see [`Bgp`].
-    pub bgp: Option<Bgp>,
-    /// `custom_remote_identities`: see [`CustomRemoteIdentity`].
-    pub custom_remote_identities: Option<CustomRemoteIdentity>,
-    /// The IP address assigned to the customer side of the IPsec tunnel. Not required, but must be set for proactive traceroutes to work.
-    pub customer_endpoint: Option<String>,
-    /// An optional description forthe IPsec tunnel.
-    pub description: Option<String>,
-    /// `health_check`: see [`GreTunnelHealthCheck`].
-    pub health_check: Option<GreTunnelHealthCheck>,
-    /// A 127 bit IPV6 prefix from within the virtual_subnet6 prefix space with the address being the first IP of the subnet and not same as the address of virtual_subnet6. Eg if virtual_subnet6 is 2606:54c1:7:0:a9fe:12d2::/127 , interface_address6 could be 2606:54c1:7:0:a9fe:12d2:1:200/127
-    pub interface_address6: Option<String>,
-    /// A randomly generated or provided string for use in the IPsec tunnel.
-    pub psk: Option<String>,
-    /// If `true`, then IPsec replay protection will be supported in the Cloudflare-to-customer direction.
-    pub replay_protection: Option<bool>,
 }
 /// The reference's name for [`IpsecTunnel`].
 pub type IpsecTunnelCreateResponse = IpsecTunnel;
@@ -1560,6 +1469,34 @@ pub struct IpsecTunnelPskGenerateResponse {
     pub psk: Option<String>,
     /// The PSK metadata that includes when the PSK was generated.
     pub psk_metadata: Option<PskMetadata>,
+}
+/// The request body of Create an IPsec tunnel (`POST /accounts/{account_id}/magic/ipsec_tunnels`).
+#[::magic_api::wire(new)]
+pub struct IpsecTunnelRequest {
+    /// The IP address assigned to the Cloudflare side of the IPsec tunnel.
+    pub cloudflare_endpoint: String,
+    /// A 31-bit prefix (/31 in CIDR notation) supporting two hosts, one for each side of the tunnel. Select the subnet from the following private IP space: 10.0.0.0–10.255.255.255, 172.16.0.0–172.31.255.255, 192.168.0.0–192.168.255.255.
+    pub interface_address: String,
+    /// The name of the IPsec tunnel. The name cannot share a name with other tunnels.
+    pub name: String,
+    /// True if automatic stateful return routing should be enabled for a tunnel, false otherwise.
+    pub automatic_return_routing: Option<bool>,
+    /// `bgp`: see [`Bgp`].
+    pub bgp: Option<Bgp>,
+    /// `custom_remote_identities`: see [`CustomRemoteIdentity`].
+    pub custom_remote_identities: Option<CustomRemoteIdentity>,
+    /// The IP address assigned to the customer side of the IPsec tunnel. Not required, but must be set for proactive traceroutes to work.
+    pub customer_endpoint: Option<String>,
+    /// An optional description forthe IPsec tunnel.
+    pub description: Option<String>,
+    /// `health_check`: see [`TunnelHealthCheck`].
+    pub health_check: Option<TunnelHealthCheck>,
+    /// A 127 bit IPV6 prefix from within the virtual_subnet6 prefix space with the address being the first IP of the subnet and not same as the address of virtual_subnet6. Eg if virtual_subnet6 is 2606:54c1:7:0:a9fe:12d2::/127 , interface_address6 could be 2606:54c1:7:0:a9fe:12d2:1:200/127
+    pub interface_address6: Option<String>,
+    /// A randomly generated or provided string for use in the IPsec tunnel.
+    pub psk: Option<String>,
+    /// If `true`, then IPsec replay protection will be supported in the Cloudflare-to-customer direction.
+    pub replay_protection: Option<bool>,
 }
 /// The result of Update IPsec Tunnel (`PUT /accounts/{account_id}/magic/ipsec_tunnels/{ipsec_tunnel_id}`).
 #[::magic_api::wire]
@@ -1621,23 +1558,9 @@ pub struct LanCreateRequest {
     /// VLAN ID. Use zero for untagged.
     pub vlan_tag: Option<i64>,
 }
-/// If the site is not configured in high availability mode, this configuration is optional (if omitted, use DHCP). However, if in high availability mode, static_address is required along with secondary and virtual address.
-#[::magic_api::wire(new)]
-pub struct LanStaticAddressing {
-    /// A valid CIDR notation representing an IP range.
-    pub address: String,
-    /// `dhcp_relay`: see [`DhcpRelay`].
-    pub dhcp_relay: Option<DhcpRelay>,
-    /// `dhcp_server`: see [`DhcpServer`].
-    pub dhcp_server: Option<DhcpServer>,
-    /// A valid CIDR notation representing an IP range.
-    pub secondary_address: Option<String>,
-    /// A valid CIDR notation representing an IP range.
-    pub virtual_address: Option<String>,
-}
 /// The request body of Update Site LAN (`PUT /accounts/{account_id}/magic/sites/{site_id}/lans/{lan_id}`).
 #[::magic_api::wire]
-pub struct LanUpdateRequest {
+pub struct LanRequest {
     /// `bond_id`.
     pub bond_id: Option<i64>,
     /// mark true to use this LAN for source-based breakout traffic
@@ -1656,6 +1579,20 @@ pub struct LanUpdateRequest {
     pub static_addressing: Option<LanStaticAddressing>,
     /// VLAN ID. Use zero for untagged.
     pub vlan_tag: Option<i64>,
+}
+/// If the site is not configured in high availability mode, this configuration is optional (if omitted, use DHCP). However, if in high availability mode, static_address is required along with secondary and virtual address.
+#[::magic_api::wire(new)]
+pub struct LanStaticAddressing {
+    /// A valid CIDR notation representing an IP range.
+    pub address: String,
+    /// `dhcp_relay`: see [`DhcpRelay`].
+    pub dhcp_relay: Option<DhcpRelay>,
+    /// `dhcp_server`: see [`DhcpServer`].
+    pub dhcp_server: Option<DhcpServer>,
+    /// A valid CIDR notation representing an IP range.
+    pub secondary_address: Option<String>,
+    /// A valid CIDR notation representing an IP range.
+    pub virtual_address: Option<String>,
 }
 /// Stopped process
 #[::magic_api::wire]
@@ -2188,23 +2125,11 @@ pub struct Route {
     /// Optional weight of the ECMP scope - if provided.
     pub weight: Option<i64>,
 }
-/// The request body of Update Many Routes (`PUT /accounts/{account_id}/magic/routes`).
+/// The `routes` of [`RouteBulkUpdateRequest`].
 #[::magic_api::wire(new)]
-pub struct RouteBulkUpdateRequest {
-    /// `routes`: see [`RouteRequest`].
-    pub routes: Vec<RouteRequest>,
-}
-/// The result of Update Many Routes (`PUT /accounts/{account_id}/magic/routes`).
-#[::magic_api::wire]
-pub struct RouteBulkUpdateResponse {
-    /// `modified`.
-    pub modified: Option<bool>,
-    /// `modified_routes`: see [`Route`].
-    pub modified_routes: Option<Vec<Route>>,
-}
-/// The request body of Create a Route (`POST /accounts/{account_id}/magic/routes`).
-#[::magic_api::wire(new)]
-pub struct RouteCreateRequest {
+pub struct RouteBulkUpdateItem {
+    /// Identifier
+    pub id: String,
     /// The next-hop IP Address for the static route.
     pub nexthop: String,
     /// IP Prefix in Classless Inter-Domain Routing format.
@@ -2217,6 +2142,20 @@ pub struct RouteCreateRequest {
     pub scope: Option<Scope>,
     /// Optional weight of the ECMP scope - if provided.
     pub weight: Option<i64>,
+}
+/// The request body of Update Many Routes (`PUT /accounts/{account_id}/magic/routes`).
+#[::magic_api::wire(new)]
+pub struct RouteBulkUpdateRequest {
+    /// `routes`: see [`RouteBulkUpdateItem`].
+    pub routes: Vec<RouteBulkUpdateItem>,
+}
+/// The result of Update Many Routes (`PUT /accounts/{account_id}/magic/routes`).
+#[::magic_api::wire]
+pub struct RouteBulkUpdateResponse {
+    /// `modified`.
+    pub modified: Option<bool>,
+    /// `modified_routes`: see [`Route`].
+    pub modified_routes: Option<Vec<Route>>,
 }
 /// The reference's name for [`Route`].
 pub type RouteCreateResponse = Route;
@@ -2248,11 +2187,9 @@ pub struct RouteListResponse {
     /// `routes`: see [`Route`].
     pub routes: Option<Vec<Route>>,
 }
-/// The `routes` of [`RouteBulkUpdateRequest`].
+/// The request body of Create a Route (`POST /accounts/{account_id}/magic/routes`).
 #[::magic_api::wire(new)]
 pub struct RouteRequest {
-    /// Identifier
-    pub id: String,
     /// The next-hop IP Address for the static route.
     pub nexthop: String,
     /// IP Prefix in Classless Inter-Domain Routing format.
@@ -2336,7 +2273,7 @@ pub struct SiteLocation {
 }
 /// The request body of Update Site (`PUT /accounts/{account_id}/magic/sites/{site_id}`).
 #[::magic_api::wire]
-pub struct SiteUpdateRequest {
+pub struct SiteRequest {
     /// Magic Connector identifier tag.
     pub connector_id: Option<String>,
     /// `description`.
@@ -2917,6 +2854,69 @@ pub struct StartUpgrade {
 }
 /// A valid IPv4 address.
 pub type Subnet = String;
+/// The `health_check` of [`GreTunnel`].
+#[::magic_api::wire]
+pub struct TunnelHealthCheck {
+    /// The direction of the flow of the healthcheck. Either unidirectional, where the probe comes to you via the tunnel and the result comes back to Cloudflare via the open Internet, or bidirectional where both the probe and result come and go via the tunnel.
+    pub direction: Option<TunnelHealthCheckDirection>,
+    /// Determines whether to run healthchecks for a tunnel.
+    pub enabled: Option<bool>,
+    /// How frequent the health check is run. The default value is `mid`.
+    pub rate: Option<HealthCheckRate>,
+    /// The destination address in a request type health check. After the healthcheck is decapsulated at the customer end of the tunnel, the ICMP echo will be forwarded to this address. This field defaults to `customer_gre_endpoint address`. This field is ignored for bidirectional healthchecks as the interface_address (not assigned to the Cloudflare side of the tunnel) is used as the target. Must be in object form if the x-magic-new-hc-target header is set to true and string form if x-magic-new-hc-target is absent or set to false.
+    pub target: Option<HealthCheckTarget>,
+    /// The type of healthcheck to run, reply or request. The default value is `reply`.
+    #[serde(rename = "type")]
+    pub kind: Option<HealthCheckType>,
+}
+/// The `direction` of [`TunnelHealthCheck`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Deserialize)]
+#[serde(from = "String")]
+pub enum TunnelHealthCheckDirection {
+    /// `"unidirectional"`
+    Unidirectional,
+    /// `"bidirectional"`
+    Bidirectional,
+    /// A value this version of the crate does not know, kept as sent.
+    Other(String),
+}
+impl TunnelHealthCheckDirection {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Unidirectional => "unidirectional",
+            Self::Bidirectional => "bidirectional",
+            Self::Other(other) => other,
+        }
+    }
+}
+impl From<String> for TunnelHealthCheckDirection {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "unidirectional" => Self::Unidirectional,
+            "bidirectional" => Self::Bidirectional,
+            _ => Self::Other(value),
+        }
+    }
+}
+impl From<&str> for TunnelHealthCheckDirection {
+    fn from(value: &str) -> Self {
+        Self::from(value.to_string())
+    }
+}
+impl ::serde::Serialize for TunnelHealthCheckDirection {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl ::std::fmt::Display for TunnelHealthCheckDirection {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// The result of List Site WANs (`GET /accounts/{account_id}/magic/sites/{site_id}/wans`).
 #[::magic_api::wire]
 pub struct Wan {
@@ -2951,19 +2951,9 @@ pub struct WanCreateRequest {
     /// VLAN ID. Use zero for untagged.
     pub vlan_tag: Option<i64>,
 }
-/// (optional) if omitted, use DHCP. Submit secondary_address when site is in high availability mode.
-#[::magic_api::wire(new)]
-pub struct WanStaticAddressing {
-    /// A valid CIDR notation representing an IP range.
-    pub address: String,
-    /// A valid IPv4 address.
-    pub gateway_address: String,
-    /// A valid CIDR notation representing an IP range.
-    pub secondary_address: Option<String>,
-}
 /// The request body of Update Site WAN (`PUT /accounts/{account_id}/magic/sites/{site_id}/wans/{wan_id}`).
 #[::magic_api::wire]
-pub struct WanUpdateRequest {
+pub struct WanRequest {
     /// `name`.
     pub name: Option<String>,
     /// `physport`.
@@ -2974,4 +2964,14 @@ pub struct WanUpdateRequest {
     pub static_addressing: Option<WanStaticAddressing>,
     /// VLAN ID. Use zero for untagged.
     pub vlan_tag: Option<i64>,
+}
+/// (optional) if omitted, use DHCP. Submit secondary_address when site is in high availability mode.
+#[::magic_api::wire(new)]
+pub struct WanStaticAddressing {
+    /// A valid CIDR notation representing an IP range.
+    pub address: String,
+    /// A valid IPv4 address.
+    pub gateway_address: String,
+    /// A valid CIDR notation representing an IP range.
+    pub secondary_address: Option<String>,
 }

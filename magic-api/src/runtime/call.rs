@@ -22,6 +22,10 @@ use super::{ApiResponse, Client, Download, Error, RawRequest, cursor_stream, pag
 /// A boxed, sendable future borrowing the client.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
+/// A boxed, sendable stream borrowing the client (boxed so it is `Unpin`: read it with
+/// [`StreamExt::next`](futures_util::StreamExt::next), re-exported as `magic_api::StreamExt`).
+pub type BoxStream<'a, T> = Pin<Box<dyn Stream<Item = T> + Send + 'a>>;
+
 /// How a call's response is received.
 pub trait Receive {
     /// What awaiting the call gives.
@@ -222,7 +226,7 @@ where
         self,
         cursor: &'static str,
         split: F,
-    ) -> impl Stream<Item = Result<I, Error>> + 'a
+    ) -> BoxStream<'a, Result<I, Error>>
     where
         I: Send + 'a,
         F: Fn(T) -> (Vec<I>, Option<String>) + Send + Sync + 'a,
@@ -230,7 +234,7 @@ where
         let client = self.client;
         let mut first = Some(self.request.map(|r| self.options.apply(r)));
         let split = std::sync::Arc::new(split);
-        cursor_stream(move |next: Option<String>| {
+        Box::pin(cursor_stream(move |next: Option<String>| {
             let request = repeat(&mut first, |r| match &next {
                 Some(c) => r.clone().set_query(cursor, c.clone()),
                 None => r.clone(),
@@ -240,32 +244,42 @@ where
                 let page = client.send_json::<T>(request?).await?;
                 Ok(split(page.result))
             }
-        })
+        }))
     }
 
-    /// Pages by number: each page repeats the request with `page` set (1, 2, ...) until the
-    /// envelope's `result_info` says there is no more.
+    /// Pages by number: each page repeats the request with `page` set (from the page the caller
+    /// chose, else 1) until the envelope's `result_info` says there is no more.
     #[doc(hidden)]
     pub fn numbered_pages<I, F>(
         self,
         page: &'static str,
         items: F,
-    ) -> impl Stream<Item = Result<I, Error>> + 'a
+    ) -> BoxStream<'a, Result<I, Error>>
     where
         I: Send + 'a,
         F: Fn(T) -> Vec<I> + Send + Sync + 'a,
     {
         let client = self.client;
-        let mut first = Some(self.request.map(|r| self.options.apply(r)));
+        let first = self.request.map(|r| self.options.apply(r));
+        let start: u64 = first
+            .as_ref()
+            .ok()
+            .and_then(|r| r.query_pairs().iter().find(|(n, _)| *n == page))
+            .and_then(|(_, v)| v.parse().ok())
+            .unwrap_or(1);
+        let mut first = Some(first);
         let items = std::sync::Arc::new(items);
-        page_stream(move |n: u32| {
-            let request = repeat(&mut first, |r| r.clone().set_query(page, n.to_string()));
+        Box::pin(page_stream(move |n: u32| {
+            let number = start + u64::from(n) - 1;
+            let request = repeat(&mut first, |r| {
+                r.clone().set_query(page, number.to_string())
+            });
             let items = items.clone();
             async move {
                 let response = client.send_json::<T>(request?).await?;
                 Ok((items(response.result), response.result_info))
             }
-        })
+        }))
     }
 }
 

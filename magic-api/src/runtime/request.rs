@@ -73,6 +73,18 @@ impl RawRequest {
         &self.query
     }
 
+    /// The extra headers set so far, in order (authentication is added by the client).
+    pub fn headers(&self) -> &[(&'static str, String)] {
+        &self.headers
+    }
+
+    /// Whether an extra header of this name is set (case-insensitive).
+    pub fn has_header(&self, name: &str) -> bool {
+        self.headers
+            .iter()
+            .any(|(n, _)| n.eq_ignore_ascii_case(name))
+    }
+
     /// Sets an extra request header (validated when sending).
     ///
     /// Authentication headers are always set by the client and cannot be overridden here.

@@ -1,0 +1,104 @@
+//! One run, two figures (no harness, no assertions): `cargo bench -p magic-api-tests`.
+//!
+//! (a) the whole regenerate pipeline in process: read nothing (documents are in memory), parse
+//!     both documents, build and check the IR, emit and format every generated file;
+//! (b) decode throughput of the largest response examples (the snapshot ones) into the generated
+//!     types versus into `serde_json::Value`.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use magic_api::types::{SnapshotGetResponse, SnapshotLatestListResponse};
+use serde::de::DeserializeOwned;
+
+fn summary(mut samples: Vec<Duration>) -> (f64, f64, f64) {
+    samples.sort();
+    let n = samples.len();
+    let mean = samples.iter().sum::<Duration>() / n as u32;
+    let ms = |d: Duration| d.as_secs_f64() * 1e3;
+    (ms(samples[0]), ms(samples[n / 2]), ms(mean))
+}
+
+fn time<T>(warmup: usize, runs: usize, mut f: impl FnMut() -> T) -> Vec<Duration> {
+    for _ in 0..warmup {
+        std::hint::black_box(f());
+    }
+    (0..runs)
+        .map(|_| {
+            let start = Instant::now();
+            std::hint::black_box(f());
+            start.elapsed()
+        })
+        .collect()
+}
+
+fn throughput<T: DeserializeOwned>(label: &str, text: &str) {
+    const ROUNDS: usize = 2000;
+    let typed = time(200, ROUNDS, || serde_json::from_str::<T>(text).map(|_| ()));
+    let value = time(200, ROUNDS, || {
+        serde_json::from_str::<serde_json::Value>(text).map(|_| ())
+    });
+    let (_, typed_med, _) = summary(typed);
+    let (_, value_med, _) = summary(value);
+    let mbps = |ms: f64| text.len() as f64 / (ms / 1e3) / 1e6;
+    println!(
+        "decode {label} ({} bytes): typed {:.1} µs ({:.0} MB/s), Value {:.1} µs ({:.0} MB/s), typed/Value {:.2}x",
+        text.len(),
+        typed_med * 1e3,
+        mbps(typed_med),
+        value_med * 1e3,
+        mbps(value_med),
+        typed_med / value_med
+    );
+}
+
+fn main() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let spec = root.join("spec");
+    let (docs, refinements) = match codegen::read_spec_dir(&spec) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("{e}");
+            std::process::exit(1);
+        }
+    };
+    let refinements_doc = refinements.expect("spec/refinements.toml");
+    let pipeline = || -> Result<usize, String> {
+        let (ir, _) = codegen::parse_refined(&docs, &refinements_doc).map_err(|e| e.to_string())?;
+        let refined = codegen::ir::Refinements::parse(&refinements_doc.text)?;
+        let out = codegen::emit::generate(&ir, &refined)?;
+        Ok(out.files.iter().map(|f| f.contents.len()).sum())
+    };
+    match pipeline() {
+        Ok(bytes) => println!("regenerate output: {bytes} bytes"),
+        Err(e) => {
+            eprintln!("{e}");
+            std::process::exit(1);
+        }
+    }
+    let parse_only = time(5, 40, || {
+        codegen::parse_refined(&docs, &refinements_doc).map(|_| ())
+    });
+    let whole = time(5, 40, pipeline);
+    let (min, med, mean) = summary(parse_only);
+    println!(
+        "parse + IR + checks:                 min {min:.2} ms  median {med:.2} ms  mean {mean:.2} ms"
+    );
+    let (min, med, mean) = summary(whole);
+    println!(
+        "regenerate (parse, IR, emit, format): min {min:.2} ms  median {med:.2} ms  mean {mean:.2} ms"
+    );
+
+    let (ir, _) = codegen::parse_refined(&docs, &refinements_doc).expect("the spec parses");
+    let example = |suffix: &str| {
+        let op = ir
+            .operations
+            .iter()
+            .find(|o| o.method.as_str() == "GET" && o.path.ends_with(suffix))
+            .expect("a snapshot operation");
+        let result = &op.examples.response.as_ref().expect("an example")["result"];
+        serde_json::to_string(result).expect("serializable")
+    };
+    throughput::<SnapshotGetResponse>("snapshot", &example("/snapshots/{snapshot_t}"));
+    throughput::<SnapshotLatestListResponse>("latest snapshots", &example("/snapshots/latest"));
+}
