@@ -17,7 +17,7 @@
 //! works on a private arena: names and descriptions are borrowed from the trees, references are
 //! definition indices, and owned [`TypeDef`]s are only built for the survivors.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
 use super::{Alternative, Constraint, Field, Origin, Ty, TypeBody, TypeDef};
@@ -197,7 +197,7 @@ struct Pending {
 pub struct Lowerer<'t> {
     defs: Vec<Def<'t>>,
     /// Names a bare reference can resolve to, with the definition index.
-    named: BTreeMap<&'t str, usize>,
+    named: HashMap<&'t str, usize, BuildHasherDefault<KeyHasher>>,
     /// Domain names defined more than once: a bare reference to them is ambiguous.
     ambiguous: Vec<&'t str>,
     pending: Vec<Pending>,
@@ -214,7 +214,7 @@ impl<'t> Lowerer<'t> {
     pub fn new(registry: &'t Registry<'t>) -> Self {
         Lowerer {
             defs: Vec::new(),
-            named: BTreeMap::new(),
+            named: HashMap::default(),
             ambiguous: Vec::new(),
             pending: Vec::new(),
             registry,
@@ -606,15 +606,18 @@ impl Lowerer<'_> {
             .collect();
 
         // The representative of each number: the first domain type, else the first definition.
-        let mut rep_of_number: HashMap<usize, usize> = HashMap::new();
+        let numbers = full.iter().max().map_or(0, |&m| m + 1);
+        let mut rep_of_number: Vec<Option<usize>> = vec![None; numbers];
         for (i, def) in self.defs.iter().enumerate() {
-            let entry = rep_of_number.entry(full[i]).or_insert(i);
+            let entry = rep_of_number[full[i]].get_or_insert(i);
             let current = &self.defs[*entry];
             if current.origin != Origin::Domain && def.origin == Origin::Domain {
                 *entry = i;
             }
         }
-        let rep: Vec<usize> = (0..n).map(|i| rep_of_number[&full[i]]).collect();
+        let rep: Vec<usize> = (0..n)
+            .map(|i| rep_of_number[full[i]].unwrap_or(i))
+            .collect();
         let final_id = final_ids(&self.defs, &rep);
 
         let mut merged = self.defs;
@@ -749,9 +752,10 @@ struct Numbering<'a, 't> {
     in_progress: Vec<bool>,
 }
 
-/// The multiply-rotate hash of rustc's `FxHasher`. Keys are many small tokens, for which the
-/// default SipHash spends more than the rest of numbering; nothing here needs DoS resistance, and
-/// the numbers do not depend on the table's order.
+/// The multiply-rotate hash of rustc's `FxHasher`, for the lowerer's tables: numbering keys are
+/// many small tokens and names are looked up for every reference, for which the default SipHash
+/// spends more than the rest; nothing here needs DoS resistance, and no result depends on a
+/// table's order.
 #[derive(Default)]
 struct KeyHasher(u64);
 
