@@ -146,36 +146,78 @@ pub fn doc(text: &str) -> TokenStream {
 
 /// Every emitted type, sorted by Rust name, as items.
 pub fn items(cx: &Context<'_>) -> Vec<(String, TokenStream)> {
-    let mut out: BTreeMap<String, TokenStream> = BTreeMap::new();
+    let all = entries(cx);
+    render(cx, &all)
+}
+
+/// One emitted item before rendering: a definition, or an alias for the reference's name.
+#[derive(Debug, Clone, Copy)]
+pub enum Entry<'a> {
+    /// A definition and its Rust name.
+    Def(&'a TypeDef, &'a str),
+    /// An alias name and the definition it names.
+    Alias(&'a str, &'a str),
+}
+
+/// Every item the types file holds, sorted by Rust name (the file's order).
+pub fn entries<'a>(cx: &Context<'a>) -> Vec<(&'a str, Entry<'a>)> {
+    let mut out: BTreeMap<&str, Entry<'a>> = BTreeMap::new();
     for (id, name) in &cx.names.types {
-        let Some(def) = cx.defs.get(id.as_str()) else {
-            continue;
-        };
-        let item = match &def.body {
-            TypeBody::Object { fields } => object(cx, def, fields),
-            TypeBody::Enum { values, open } => {
-                string_enum(def, name, values, *open, &cx.names.fallback_doc(id))
-            }
-            TypeBody::Alias { target } => {
-                let ty = cx.rust_ty(target);
-                let d = doc(&describe(def, cx));
-                let n = ident(name);
-                quote! { #d pub type #n = #ty; }
-            }
-            TypeBody::Union {
-                alternatives,
-                discrimination,
-            } => union(cx, def, alternatives, discrimination),
-        };
-        out.insert(name.clone(), item);
+        if let Some(def) = cx.defs.get(id.as_str()) {
+            out.insert(name, Entry::Def(def, name));
+        }
     }
     for (alias, target) in &cx.names.aliases {
-        let n = ident(alias);
-        let t = cx.name(target);
-        let text = format!(" The reference's name for [`{}`].", cx.names.of(target));
-        out.insert(alias.clone(), quote! { #[doc = #text] pub type #n = #t; });
+        out.insert(alias, Entry::Alias(alias, target));
     }
     out.into_iter().collect()
+}
+
+/// A rough size of an item in output lines, to split rendering evenly between threads.
+pub fn weight(entry: &Entry<'_>) -> usize {
+    match entry {
+        Entry::Alias(..) => 2,
+        Entry::Def(def, _) => match &def.body {
+            TypeBody::Object { fields } => 4 + 2 * fields.len(),
+            TypeBody::Enum { values, .. } => 40 + 4 * values.len(),
+            TypeBody::Union { alternatives, .. } => 20 + 6 * alternatives.len(),
+            TypeBody::Alias { .. } => 2,
+        },
+    }
+}
+
+/// Renders entries, in the given order.
+pub fn render(cx: &Context<'_>, entries: &[(&str, Entry<'_>)]) -> Vec<(String, TokenStream)> {
+    entries
+        .iter()
+        .map(|(name, entry)| {
+            let item = match *entry {
+                Entry::Def(def, name) => match &def.body {
+                    TypeBody::Object { fields } => object(cx, def, fields),
+                    TypeBody::Enum { values, open } => {
+                        string_enum(def, name, values, *open, &cx.names.fallback_doc(&def.id))
+                    }
+                    TypeBody::Alias { target } => {
+                        let ty = cx.rust_ty(target);
+                        let d = doc(&describe(def, cx));
+                        let n = ident(name);
+                        quote! { #d pub type #n = #ty; }
+                    }
+                    TypeBody::Union {
+                        alternatives,
+                        discrimination,
+                    } => union(cx, def, alternatives, discrimination),
+                },
+                Entry::Alias(alias, target) => {
+                    let n = ident(alias);
+                    let t = cx.name(target);
+                    let text = format!(" The reference's name for [`{}`].", cx.names.of(target));
+                    quote! { #[doc = #text] pub type #n = #t; }
+                }
+            };
+            (name.to_string(), item)
+        })
+        .collect()
 }
 
 fn describe(def: &TypeDef, cx: &Context<'_>) -> String {
