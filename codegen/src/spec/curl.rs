@@ -15,22 +15,23 @@ pub struct Curl {
 
 /// Splits a shell command into words, honouring single and double quotes and dropping lone
 /// line-continuation backslashes (the reference flattens `\` + newline into ` \ `).
+///
+/// Quoted and unquoted runs are copied whole: a `-d` body is often a few kilobytes.
 fn words(command: &str) -> Result<Vec<String>, String> {
     let mut out = Vec::new();
     let mut current = String::new();
     let mut in_word = false;
-    let mut chars = command.chars();
-    while let Some(c) = chars.next() {
+    let mut rest = command;
+    while let Some(c) = rest.chars().next() {
         match c {
             '\'' | '"' => {
                 in_word = true;
-                loop {
-                    match chars.next() {
-                        Some(q) if q == c => break,
-                        Some(other) => current.push(other),
-                        None => return Err(format!("unterminated {c} quote")),
-                    }
-                }
+                let quoted = &rest[1..];
+                let close = quoted
+                    .find(c)
+                    .ok_or_else(|| format!("unterminated {c} quote"))?;
+                current.push_str(&quoted[..close]);
+                rest = &quoted[close + 1..];
             }
             c if c.is_whitespace() => {
                 if in_word && current != "\\" {
@@ -38,10 +39,15 @@ fn words(command: &str) -> Result<Vec<String>, String> {
                 }
                 current.clear();
                 in_word = false;
+                rest = &rest[c.len_utf8()..];
             }
-            c => {
+            _ => {
                 in_word = true;
-                current.push(c);
+                let end = rest
+                    .find(|ch: char| ch.is_whitespace() || ch == '\'' || ch == '"')
+                    .unwrap_or(rest.len());
+                current.push_str(&rest[..end]);
+                rest = &rest[end..];
             }
         }
     }
@@ -103,5 +109,12 @@ mod tests {
         assert_eq!(c.data.as_deref(), Some(r#"{"a": "b - c"}"#));
         assert_eq!(parse_curl("curl u -d '{}'").unwrap().method, "POST");
         assert!(parse_curl("curl 'u").is_err());
+    }
+
+    #[test]
+    fn quotes_join_runs_into_one_word() {
+        assert_eq!(words(r#"a'b c'"d"e \ f\ \"#).unwrap(), ["ab cde", "f\\"]);
+        assert_eq!(words("  x  ").unwrap(), ["x"]);
+        assert!(words(r#"a "b"#).is_err());
     }
 }
