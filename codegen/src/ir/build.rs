@@ -771,56 +771,64 @@ fn fill_resource_types(
     }
 }
 
-/// Removes shapes no operation or domain type reaches (leftovers of checked expansions).
-fn drop_unreachable(ir: &mut Ir) {
-    let by_id: HashMap<String, usize> = ir
+/// Which shapes an operation or a domain type reaches, by index in `ir.shapes`.
+fn reachable_shapes(ir: &Ir) -> Vec<bool> {
+    fn push_body<'i>(body: &'i TypeBody, stack: &mut Vec<&'i Ty>) {
+        match body {
+            TypeBody::Object { fields } => stack.extend(fields.iter().map(|f| &f.ty)),
+            TypeBody::Alias { target } => stack.push(target),
+            TypeBody::Union { alternatives, .. } => {
+                stack.extend(alternatives.iter().map(|a| &a.ty))
+            }
+            TypeBody::Enum { .. } => {}
+        }
+    }
+    let by_id: HashMap<&str, usize> = ir
         .shapes
         .iter()
         .enumerate()
-        .map(|(i, s)| (s.id.clone(), i))
+        .map(|(i, s)| (s.id.as_str(), i))
         .collect();
     let mut seen = vec![false; ir.shapes.len()];
-    let mut stack: Vec<Ty> = Vec::new();
-    let push_body = |body: &TypeBody, stack: &mut Vec<Ty>| match body {
-        TypeBody::Object { fields } => stack.extend(fields.iter().map(|f| f.ty.clone())),
-        TypeBody::Alias { target } => stack.push(target.clone()),
-        TypeBody::Union { alternatives, .. } => {
-            stack.extend(alternatives.iter().map(|a| a.ty.clone()))
-        }
-        TypeBody::Enum { .. } => {}
-    };
+    let mut stack: Vec<&Ty> = Vec::new();
     for t in &ir.types {
         push_body(&t.body, &mut stack);
     }
     for op in &ir.operations {
-        stack.extend(op.params.iter().map(|p| p.field.ty.clone()));
+        stack.extend(op.params.iter().map(|p| &p.field.ty));
         if let Some(b) = &op.body {
-            stack.push(b.ty.clone());
+            stack.push(&b.ty);
         }
         match &op.response {
             Response::Envelope { result, fields, .. } => {
-                stack.push(result.clone());
-                stack.extend(fields.iter().map(|f| f.ty.clone()));
+                stack.push(result);
+                stack.extend(fields.iter().map(|f| &f.ty));
             }
-            Response::Json { ty } => stack.push(ty.clone()),
+            Response::Json { ty } => stack.push(ty),
             _ => {}
         }
     }
     while let Some(ty) = stack.pop() {
         match ty {
             Ty::Ref { id } => {
-                if let Some(&i) = by_id.get(&id) {
+                if let Some(&i) = by_id.get(id.as_str()) {
                     if !seen[i] {
                         seen[i] = true;
                         push_body(&ir.shapes[i].body, &mut stack);
                     }
                 }
             }
-            Ty::Array { items } => stack.push(*items),
-            Ty::Map { values } => stack.push(*values),
+            Ty::Array { items } => stack.push(items),
+            Ty::Map { values } => stack.push(values),
             _ => {}
         }
     }
+    seen
+}
+
+/// Removes shapes no operation or domain type reaches (leftovers of checked expansions).
+fn drop_unreachable(ir: &mut Ir) {
+    let seen = reachable_shapes(ir);
     let mut i = 0;
     ir.shapes.retain(|_| {
         i += 1;
