@@ -825,26 +825,35 @@ fn body_refs<'a>(body: &'a TypeBody, stack: &mut Vec<&'a Ty>) {
 }
 
 /// Definitions only request bodies reach (never a result, parameter or domain type).
-fn request_only<'a>(ir: &'a Ir, defs: &HashMap<&'a str, &'a TypeDef>) -> BTreeSet<&'a str> {
-    let walk = |roots: Vec<&'a Ty>| {
-        let mut seen: BTreeSet<&'a str> = BTreeSet::new();
-        let mut stack = roots;
-        while let Some(ty) = stack.pop() {
-            let Some(def) = ref_id(ty).and_then(|id| defs.get(id)) else {
-                continue;
-            };
-            if seen.insert(def.id.as_str()) {
-                body_refs(&def.body, &mut stack);
-            }
+/// Every definition reachable from `roots` (through fields, alternatives and aliases).
+pub fn reachable_from<'a>(
+    roots: Vec<&'a Ty>,
+    defs: &HashMap<&'a str, &'a TypeDef>,
+) -> BTreeSet<&'a str> {
+    let mut seen: BTreeSet<&'a str> = BTreeSet::new();
+    let mut stack = roots;
+    while let Some(ty) = stack.pop() {
+        let Some(def) = ref_id(ty).and_then(|id| defs.get(id)) else {
+            continue;
+        };
+        if seen.insert(def.id.as_str()) {
+            body_refs(&def.body, &mut stack);
         }
-        seen
-    };
-    let bodies = walk(
-        ir.operations
-            .iter()
-            .filter_map(|o| o.body.as_ref().map(|b| &b.ty))
-            .collect(),
-    );
+    }
+    seen
+}
+
+/// The request bodies' types, the roots of everything a request sends.
+pub fn body_roots(ir: &Ir) -> Vec<&Ty> {
+    ir.operations
+        .iter()
+        .filter_map(|o| o.body.as_ref().map(|b| &b.ty))
+        .collect()
+}
+
+fn request_only<'a>(ir: &'a Ir, defs: &HashMap<&'a str, &'a TypeDef>) -> BTreeSet<&'a str> {
+    let walk = |roots: Vec<&'a Ty>| reachable_from(roots, defs);
+    let bodies = walk(body_roots(ir));
     let mut others: Vec<&Ty> = Vec::new();
     for op in &ir.operations {
         if let Response::Envelope { result, .. } = &op.response {

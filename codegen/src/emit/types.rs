@@ -54,27 +54,7 @@ impl<'a> Context<'a> {
                 }
             }
         }
-        let mut requests = BTreeSet::new();
-        let mut stack: Vec<&Ty> = ir
-            .operations
-            .iter()
-            .filter_map(|o| o.body.as_ref().map(|b| &b.ty))
-            .collect();
-        while let Some(ty) = stack.pop() {
-            let Some(id) = ref_id(ty) else { continue };
-            let Some(def) = defs.get(id) else { continue };
-            if !requests.insert(def.id.as_str()) {
-                continue;
-            }
-            match &def.body {
-                TypeBody::Object { fields } => stack.extend(fields.iter().map(|f| &f.ty)),
-                TypeBody::Union { alternatives, .. } => {
-                    stack.extend(alternatives.iter().map(|a| &a.ty))
-                }
-                TypeBody::Alias { target } => stack.push(target),
-                TypeBody::Enum { .. } => {}
-            }
-        }
+        let requests = super::names::reachable_from(super::names::body_roots(ir), &defs);
         Context {
             ir,
             names,
@@ -519,25 +499,21 @@ fn union(
         }
         Discrimination::RequiredField { fields } => {
             let variants = alternative_idents(cx, alternatives);
-            quote! {
-                #d
-                #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-                #[serde(untagged)]
-                pub enum #name {
-                    #( #[doc = #alt_docs] #variants(#tys), )*
-                    /// An object no alternative claims, kept as sent.
-                    Unknown(::magic_api::runtime::wire::Object),
-                }
-                impl<'de> ::serde::Deserialize<'de> for #name {
-                    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                        let object = ::magic_api::runtime::wire::object(deserializer)?;
-                        #( if object.contains_key(#fields) {
-                            return Ok(Self::#variants(::magic_api::runtime::wire::decode(object)?));
-                        } )*
-                        Ok(Self::Unknown(object))
-                    }
-                }
-            }
+            let decide = quote! {
+                #( if object.contains_key(#fields) {
+                    return Ok(Self::#variants(::magic_api::runtime::wire::decode(object)?));
+                } )*
+                Ok(Self::Unknown(object))
+            };
+            object_union(
+                &name,
+                &d,
+                &alt_docs,
+                &variants,
+                &tys,
+                "An object no alternative claims, kept as sent.",
+                decide,
+            )
         }
         Discrimination::BestFit { .. } => {
             let variants = alternative_idents(cx, alternatives);
@@ -562,25 +538,51 @@ fn union(
                 })
                 .unzip();
             let indices: Vec<usize> = (0..alternatives.len()).collect();
-            quote! {
-                #d
-                #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-                #[serde(untagged)]
-                pub enum #name {
-                    #( #[doc = #alt_docs] #variants(#tys), )*
-                    /// An object no alternative fits, kept as sent.
-                    Unknown(::magic_api::runtime::wire::Object),
-                }
-                impl<'de> ::serde::Deserialize<'de> for #name {
-                    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                        let object = ::magic_api::runtime::wire::object(deserializer)?;
-                        let fits: &[(&[&str], &[&str])] = &[ #( (&[#(#required),*], &[#(#declared),*]) ),* ];
-                        Ok(match ::magic_api::runtime::wire::best_fit(&object, fits) {
-                            #( Some(#indices) => Self::#variants(::magic_api::runtime::wire::decode(object)?), )*
-                            _ => Self::Unknown(object),
-                        })
-                    }
-                }
+            let decide = quote! {
+                let fits: &[(&[&str], &[&str])] = &[ #( (&[#(#required),*], &[#(#declared),*]) ),* ];
+                Ok(match ::magic_api::runtime::wire::best_fit(&object, fits) {
+                    #( Some(#indices) => Self::#variants(::magic_api::runtime::wire::decode(object)?), )*
+                    _ => Self::Unknown(object),
+                })
+            };
+            object_union(
+                &name,
+                &d,
+                &alt_docs,
+                &variants,
+                &tys,
+                "An object no alternative fits, kept as sent.",
+                decide,
+            )
+        }
+    }
+}
+
+/// A union decided by looking at a buffered object (`decide` ends with `Ok(Self::…)`): encoded
+/// as whichever alternative it holds, and an object no rule recognises is kept in `Unknown`.
+fn object_union(
+    name: &Ident,
+    doc: &TokenStream,
+    alt_docs: &[String],
+    variants: &[Ident],
+    tys: &[TokenStream],
+    unknown_doc: &str,
+    decide: TokenStream,
+) -> TokenStream {
+    let unknown_doc = format!(" {unknown_doc}");
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+        #[serde(untagged)]
+        pub enum #name {
+            #( #[doc = #alt_docs] #variants(#tys), )*
+            #[doc = #unknown_doc]
+            Unknown(::magic_api::runtime::wire::Object),
+        }
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let object = ::magic_api::runtime::wire::object(deserializer)?;
+                #decide
             }
         }
     }
