@@ -57,7 +57,7 @@ pub use futures_util::StreamExt;
 
 /// The attribute behind every generated data type (derives, optional fields, unknown-field
 /// preservation, constructors); see the `magic-api-macros` crate.
-pub use magic_api_macros::wire;
+pub use magic_api_macros::{wire, wire_enum};
 
 /// Re-exported so callers of [`RawRequest::new`] and [`ClientBuilder::http_client`] use the
 /// exact `reqwest` version this crate was built against.

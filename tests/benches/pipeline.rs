@@ -69,6 +69,22 @@ fn main() {
         let out = codegen::emit::generate(&ir, &refined)?;
         Ok(out.files.iter().map(|f| f.contents.len()).sum())
     };
+    // `--once parse|regenerate`: one run and nothing else, for instruction counting
+    // (`valgrind --tool=callgrind`), which does not depend on what else the machine runs.
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--once") {
+        let done = match args.get(i + 1).map(String::as_str) {
+            Some("parse") => codegen::parse_refined(&docs, &refinements_doc)
+                .map(|_| 0)
+                .map_err(|e| e.to_string()),
+            _ => pipeline(),
+        };
+        if let Err(e) = done {
+            eprintln!("{e}");
+            std::process::exit(1);
+        }
+        return;
+    }
     match pipeline() {
         Ok(bytes) => println!("regenerate output: {bytes} bytes"),
         Err(e) => {

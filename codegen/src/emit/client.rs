@@ -123,6 +123,9 @@ impl Imports {
         if !self.runtime.is_empty() {
             let r = self.runtime.iter().map(|n| ident(n));
             out.extend(quote!(use ::magic_api::{#(#r),*};));
+            out.extend(quote!(
+                use ::magic_api::reqwest::Method;
+            ));
         }
         if !self.root.is_empty() {
             let r = self.root.iter().map(|n| ident(n));
@@ -185,11 +188,13 @@ fn resource(
     let text = format!(" Operations on {} (`{}`).", r.title, r.path_prefix);
     let module_text = format!(" {}: `{}`.", r.title, r.path_prefix);
     let uses = imports.tokens();
+    let module_doc = doc(&module_text);
+    let handle_doc = doc(&text);
     let item = quote! {
-        #[doc = #module_text]
+        #module_doc
         pub mod #module {
             #uses
-            #[doc = #text]
+            #handle_doc
             #[derive(Debug, Clone, Copy)]
             pub struct #handle<'a> {
                 pub(crate) client: &'a ::magic_api::Client,
@@ -202,15 +207,16 @@ fn resource(
     };
     let path = quote!(#module::#handle);
     let accessor_text = format!(" {} (`{}`).", r.title, r.path_prefix);
+    let accessor_doc = doc(&accessor_text);
     let accessor = match parent {
         None => quote! {
-            #[doc = #accessor_text]
+            #accessor_doc
             pub fn #module(&self) -> #path<'_> {
                 #path { client: self }
             }
         },
         Some(_) => quote! {
-            #[doc = #accessor_text]
+            #accessor_doc
             pub fn #module(&self) -> #path<'a> {
                 #path { client: self.client }
             }
@@ -276,11 +282,10 @@ fn operation(
         } else {
             let ty = short_param_ty(cx, ids, p, imports);
             args.push(quote!(#a: &#ty));
-            values.push(quote!(#a.as_str().into()));
+            values.push(quote!(#a.into()));
         }
     }
     let template = &op.path;
-    let path = quote!(::magic_api::runtime::fill_path(#template, &[#(#values),*]));
 
     // Required query parameters are arguments; optional query and header parameters are options.
     let mut required_query = Vec::new();
@@ -362,7 +367,7 @@ fn operation(
     pagination(cx, op, &options_ty, refinements, streams);
 
     let title_line = format!(" {}: `{} {}`.", op.title, op.method.as_str(), op.path);
-    let mut d = quote!(#[doc = #title_line]);
+    let mut d = doc(&title_line);
     if !op.description.is_empty() {
         d.extend(quote!(#[doc = ""]));
         d.extend(doc(&op.description));
@@ -372,7 +377,7 @@ fn operation(
         #d
         #allow
         pub fn #method #generics(&self, #(#args),*) -> Call<'a, #receive, #options_short> {
-            Call::new(self.client, ::magic_api::reqwest::Method::#http, #path)
+            Call::at(self.client, Method::#http, #template, &[#(#values),*])
                 #(#required_query)*
                 #body
         }
@@ -575,10 +580,11 @@ fn option_type(
             .collect::<Vec<_>>()
             .join(", ")
     );
+    let options_doc = doc(&text);
     options.insert(
         name.clone(),
         quote! {
-            #[doc = #text]
+            #options_doc
             #[derive(Debug, Clone, Default)]
             pub struct #n {
                 #(#fields)*
@@ -675,9 +681,10 @@ fn pagination(
         }
     };
     streams.entry(key).or_insert_with(|| {
+        let stream_doc = doc(&text);
         quote! {
             impl<'a> ::magic_api::Call<'a, ::magic_api::Json<#result_ty>, #options_ty> {
-                #[doc = #text]
+                #stream_doc
                 pub fn stream(self) -> ::magic_api::runtime::BoxStream<'a, Result<#item_ty, ::magic_api::Error>> {
                     #body
                 }

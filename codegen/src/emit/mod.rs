@@ -6,6 +6,7 @@
 
 mod cases;
 mod client;
+mod docs;
 pub mod files;
 pub mod names;
 pub mod types;
@@ -47,19 +48,19 @@ pub fn types_source(ir: &Ir, refinements: &Refinements) -> Result<(String, usize
     let ops = names::op_names(ir)?;
     let decided = names::decide(ir, &refinements.names, &ops)?;
     let cx = types::Context::new(ir, &decided);
-    let (tokens, count) = types_file(&cx);
-    Ok((format_file(tokens)?, count))
+    types_file(&cx)
 }
 
-fn types_file(cx: &types::Context<'_>) -> (TokenStream, usize) {
-    let items = types::items(cx);
+fn types_file(cx: &types::Context<'_>) -> Result<(String, usize), String> {
+    let items = types::items(cx)?;
     let count = items.len();
-    let bodies = items.into_iter().map(|(_, tokens)| tokens);
-    let tokens = quote! {
+    let inner = quote! {
         #![doc = " Data types of the Magic Transit API: every object, enum and union the reference describes, decoded without losing unknown fields or values."]
-        #(#bodies)*
     };
-    (tokens, count)
+    Ok((
+        format!("{HEADER}{}", format_items(Some(inner), items)?),
+        count,
+    ))
 }
 
 /// Generates every file of the crate's generated part.
@@ -95,18 +96,19 @@ pub fn generate(ir: &Ir, refinements: &Refinements) -> Result<Output, String> {
                 #[rustfmt::skip]
                 pub mod types;
             };
-            let tail = types::render(&cx, rest).into_iter().map(|(_, t)| t);
+            let tail = types::render(&cx, rest)?;
             Ok([
-                format_items(quote!(#(#tail)*))?,
+                format_items(None, tail)?,
                 format_file(client::client_file(&cx, refinements)?)?,
                 format_file(mod_file)?,
                 format_file(cases::examples_test(&cx))?,
             ])
         });
-        let head = types::render(&cx, first).into_iter().map(|(_, t)| t);
-        let head = format_file(quote! {
-            #![doc = " Data types of the Magic Transit API: every object, enum and union the reference describes, decoded without losing unknown fields or values."]
-            #(#head)*
+        let head = types::render(&cx, first).and_then(|items| {
+            let inner = quote! {
+                #![doc = " Data types of the Magic Transit API: every object, enum and union the reference describes, decoded without losing unknown fields or values."]
+            };
+            format_items(Some(inner), items).map(|text| format!("{HEADER}{text}"))
         });
         let second = second
             .join()
@@ -140,19 +142,41 @@ pub fn generate(ir: &Ir, refinements: &Refinements) -> Result<Output, String> {
     })
 }
 
-/// About how many formatted lines the client spends per operation (for the thread split only).
-const CLIENT_LINES_PER_OPERATION: usize = 27;
+/// The client's rendering cost per operation, in the unit of `types::weight` (tuned with per-thread
+/// instruction counts so the two threads finish together; it only moves the split point).
+const CLIENT_LINES_PER_OPERATION: usize = 40;
 
-/// Formats items without the header (a later chunk of a file).
-fn format_items(tokens: TokenStream) -> Result<String, String> {
-    let file: syn::File =
-        syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
-    Ok(prettyplease::unparse(&file))
+/// Formats rendered items (without the header): runs of tokens are parsed, syntax trees are
+/// taken as they are. `inner` holds the file's inner attributes, if this chunk starts the file.
+fn format_items(inner: Option<TokenStream>, items: Vec<types::Rendered>) -> Result<String, String> {
+    let parse = |tokens: TokenStream| -> Result<syn::File, String> {
+        syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))
+    };
+    let mut file = parse(inner.unwrap_or_default())?;
+    let mut run = TokenStream::new();
+    for item in items {
+        match item {
+            types::Rendered::Tokens(t) => run.extend(t),
+            types::Rendered::Ast(ast) => {
+                if !run.is_empty() {
+                    file.items.extend(parse(std::mem::take(&mut run))?.items);
+                }
+                file.items.push(*ast);
+            }
+        }
+    }
+    if !run.is_empty() {
+        file.items.extend(parse(run)?.items);
+    }
+    Ok(docs::fill(&prettyplease::unparse(&file)))
 }
 
 /// Formats tokens as a file with the generated-code header.
 pub fn format_file(tokens: TokenStream) -> Result<String, String> {
     let file: syn::File =
         syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
-    Ok(format!("{HEADER}{}", prettyplease::unparse(&file)))
+    Ok(format!(
+        "{HEADER}{}",
+        docs::fill(&prettyplease::unparse(&file))
+    ))
 }

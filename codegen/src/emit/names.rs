@@ -89,8 +89,24 @@ pub fn camel(name: &str) -> String {
         .collect()
 }
 
+/// Whether a name is a Rust keyword (strict or reserved).
+pub fn is_keyword(name: &str) -> bool {
+    KEYWORDS.contains(&name)
+}
+
 /// `snake_case` from any reference name or snake_case name.
 pub fn snake(name: &str) -> String {
+    // Most names (wire field names) already are snake case: nothing to split.
+    let already = !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        && !name.starts_with('_')
+        && !name.ends_with('_')
+        && !name.contains("__");
+    if already {
+        return name.to_string();
+    }
     words(name)
         .iter()
         .map(|w| w.to_ascii_lowercase())

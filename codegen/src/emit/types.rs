@@ -106,26 +106,39 @@ impl<'a> Context<'a> {
     }
 }
 
-/// A Rust identifier (raw if it is a keyword).
+/// A Rust identifier: raw if it is a keyword, and never a panic. The emitter's naming only
+/// produces `[A-Za-z0-9_]` names, but a name is input-derived, so anything else is replaced by `_`
+/// (and a leading digit gets a `_` in front) rather than trusted.
 pub fn ident(name: &str) -> Ident {
-    match syn::parse_str::<Ident>(name) {
-        Ok(i) => i,
-        Err(_) => Ident::new_raw(name, Span::call_site()),
+    let clean = name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        && name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && name != "_";
+    let name: std::borrow::Cow<'_, str> = if clean {
+        name.into()
+    } else {
+        let mut fixed: String = name
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect();
+        if !fixed.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            fixed.insert(0, 'x');
+        }
+        fixed.into()
+    };
+    match name.as_ref() {
+        "self" | "Self" | "super" | "crate" => Ident::new(&format!("{name}_"), Span::call_site()),
+        n if super::names::is_keyword(n) => Ident::new_raw(n, Span::call_site()),
+        n => Ident::new(n, Span::call_site()),
     }
 }
 
-/// `#[doc = "..."]` lines for a text (empty text gives none).
+/// The `#[doc]` attribute for a text (none for empty text); see [`super::docs`].
 pub fn doc(text: &str) -> TokenStream {
-    let text = text.trim();
-    if text.is_empty() {
-        return TokenStream::new();
-    }
-    let line = format!(" {text}");
-    quote!(#[doc = #line])
+    super::docs::attr(text)
 }
 
 /// Every emitted type, sorted by Rust name, as items.
-pub fn items(cx: &Context<'_>) -> Vec<(String, TokenStream)> {
+pub fn items(cx: &Context<'_>) -> Result<Vec<Rendered>, String> {
     let all = entries(cx);
     render(cx, &all)
 }
@@ -166,14 +179,45 @@ pub fn weight(entry: &Entry<'_>) -> usize {
     }
 }
 
+/// An item ready for formatting: a syntax tree built directly (structs, the bulk of the file),
+/// or tokens that `syn` parses (the rest).
+pub enum Rendered {
+    /// Built without parsing (boxed: an item is large, tokens are small).
+    Ast(Box<syn::Item>),
+    /// To be parsed.
+    Tokens(TokenStream),
+}
+
+/// Parsed `syn::Type`s by their token text: a file has ~150 distinct field types for ~800
+/// fields, so each is parsed once.
+#[derive(Default)]
+pub struct TypeCache(std::collections::HashMap<String, syn::Type>);
+
+impl TypeCache {
+    fn get(&mut self, tokens: TokenStream) -> Result<syn::Type, String> {
+        let key = tokens.to_string();
+        if let Some(t) = self.0.get(&key) {
+            return Ok(t.clone());
+        }
+        let ty: syn::Type =
+            syn::parse2(tokens).map_err(|e| format!("generated type does not parse: {e}"))?;
+        self.0.insert(key, ty.clone());
+        Ok(ty)
+    }
+}
+
 /// Renders entries, in the given order.
-pub fn render(cx: &Context<'_>, entries: &[(&str, Entry<'_>)]) -> Vec<(String, TokenStream)> {
+pub fn render(cx: &Context<'_>, entries: &[(&str, Entry<'_>)]) -> Result<Vec<Rendered>, String> {
+    let mut cache = TypeCache::default();
     entries
         .iter()
-        .map(|(name, entry)| {
+        .map(|(_, entry)| {
             let item = match *entry {
                 Entry::Def(def, name) => match &def.body {
-                    TypeBody::Object { fields } => object(cx, def, fields),
+                    TypeBody::Object { fields } => {
+                        return object(cx, def, fields, &mut cache)
+                            .map(|item| Rendered::Ast(Box::new(item)));
+                    }
                     TypeBody::Enum { values, open } => {
                         string_enum(def, name, values, *open, &cx.names.fallback_doc(&def.id))
                     }
@@ -191,11 +235,14 @@ pub fn render(cx: &Context<'_>, entries: &[(&str, Entry<'_>)]) -> Vec<(String, T
                 Entry::Alias(alias, target) => {
                     let n = ident(alias);
                     let t = cx.name(target);
-                    let text = format!(" The reference's name for [`{}`].", cx.names.of(target));
-                    quote! { #[doc = #text] pub type #n = #t; }
+                    let d = doc(&format!(
+                        "The reference's name for [`{}`].",
+                        cx.names.of(target)
+                    ));
+                    quote! { #d pub type #n = #t; }
                 }
             };
-            (name.to_string(), item)
+            Ok(Rendered::Tokens(item))
         })
         .collect()
 }
@@ -218,8 +265,12 @@ fn describe(def: &TypeDef, cx: &Context<'_>) -> String {
     cx.names.fallback_doc(&def.id)
 }
 
-fn object(cx: &Context<'_>, def: &TypeDef, fields: &[Field]) -> TokenStream {
-    let name = cx.name(&def.id);
+fn object(
+    cx: &Context<'_>,
+    def: &TypeDef,
+    fields: &[Field],
+    cache: &mut TypeCache,
+) -> Result<syn::Item, String> {
     let skip = cx.tag_fields.get(def.id.as_str()).copied();
     let kept: Vec<&Field> = fields
         .iter()
@@ -227,34 +278,51 @@ fn object(cx: &Context<'_>, def: &TypeDef, fields: &[Field]) -> TokenStream {
         .collect();
     let wire: Vec<&str> = kept.iter().map(|f| f.name.as_str()).collect();
     let idents = field_names(&wire);
-    let mut members = Vec::new();
+    let mut named = syn::punctuated::Punctuated::new();
     for (f, id) in kept.iter().zip(&idents) {
-        let ident = ident(id);
         let ty = cx.rust_ty(&f.ty);
-        let d = doc(&field_doc(cx, f));
-        let rename = (*id != f.name).then(|| {
-            let w = &f.name;
-            quote!(#[serde(rename = #w)])
-        });
         let ty = if f.required { ty } else { quote!(Option<#ty>) };
-        members.push(quote! { #d #rename pub #ident: #ty, });
+        let mut attrs: Vec<syn::Attribute> = super::docs::attribute(&field_doc(cx, f))
+            .into_iter()
+            .collect();
+        if *id != f.name {
+            let w = &f.name;
+            attrs.push(syn::parse_quote!(#[serde(rename = #w)]));
+        }
+        named.push(syn::Field {
+            attrs,
+            vis: syn::Visibility::Public(Default::default()),
+            modifiers: Default::default(),
+            ident: Some(ident(id)),
+            colon_token: Some(Default::default()),
+            ty: cache.get(ty)?,
+            default: None,
+        });
     }
-    let d = doc(&describe(def, cx));
     // `#[wire]` derives, makes `Option` fields optional on the wire and keeps unknown fields;
     // request types with required fields also get `new(required…)`.
     let has_required = kept.iter().any(|f| f.required);
-    let attr = if cx.requests.contains(def.id.as_str()) && has_required {
-        quote!(#[::magic_api::wire(new)])
+    let wire_attr: syn::Attribute = if cx.requests.contains(def.id.as_str()) && has_required {
+        syn::parse_quote!(#[::magic_api::wire(new)])
     } else {
-        quote!(#[::magic_api::wire])
+        syn::parse_quote!(#[::magic_api::wire])
     };
-    quote! {
-        #d
-        #attr
-        pub struct #name {
-            #(#members)*
-        }
-    }
+    let mut attrs: Vec<syn::Attribute> = super::docs::attribute(&describe(def, cx))
+        .into_iter()
+        .collect();
+    attrs.push(wire_attr);
+    Ok(syn::Item::Struct(syn::ItemStruct {
+        attrs,
+        vis: syn::Visibility::Public(Default::default()),
+        struct_token: Default::default(),
+        ident: cx.name(&def.id),
+        generics: Default::default(),
+        fields: syn::Fields::Named(syn::FieldsNamed {
+            brace_token: Default::default(),
+            named,
+        }),
+        semi_token: None,
+    }))
 }
 
 fn field_doc(cx: &Context<'_>, f: &Field) -> String {
@@ -306,7 +374,8 @@ fn string_enum(
 ) -> TokenStream {
     let n = ident(name);
     let variants = literal_idents(values);
-    let variant_docs: Vec<String> = values.iter().map(|v| format!(" `\"{v}\"`")).collect();
+    let variant_docs: Vec<TokenStream> =
+        values.iter().map(|v| doc(&format!("`\"{v}\"`"))).collect();
     let text = if def.description.is_empty() {
         fallback
     } else {
@@ -320,44 +389,9 @@ fn string_enum(
     }
     quote! {
         #d
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Deserialize)]
-        #[serde(from = "String")]
+        #[::magic_api::wire_enum]
         pub enum #n {
-            #( #[doc = #variant_docs] #variants, )*
-            /// A value this version of the crate does not know, kept as sent.
-            Other(String),
-        }
-        impl #n {
-            /// The value as sent on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #( Self::#variants => #values, )*
-                    Self::Other(other) => other,
-                }
-            }
-        }
-        impl From<String> for #n {
-            fn from(value: String) -> Self {
-                match value.as_str() {
-                    #( #values => Self::#variants, )*
-                    _ => Self::Other(value),
-                }
-            }
-        }
-        impl From<&str> for #n {
-            fn from(value: &str) -> Self {
-                Self::from(value.to_string())
-            }
-        }
-        impl ::serde::Serialize for #n {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-        impl ::std::fmt::Display for #n {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.as_str())
-            }
+            #( #variant_docs #[wire = #values] #variants, )*
         }
     }
 }
@@ -430,7 +464,7 @@ fn union(
     let name = cx.name(&def.id);
     let d = doc(&describe(def, cx));
     let tys: Vec<TokenStream> = alternatives.iter().map(|a| cx.rust_ty(&a.ty)).collect();
-    let alt_docs: Vec<String> = alternatives
+    let alt_docs: Vec<TokenStream> = alternatives
         .iter()
         .map(
             |a| match (&a.ty, cx.defs.get(ref_id(&a.ty).unwrap_or(""))) {
@@ -442,6 +476,7 @@ fn union(
                 (ty, _) => format!(" The {} form.", kind_name(ty).to_ascii_lowercase()),
             },
         )
+        .map(|text| doc(&text))
         .collect();
     match how {
         Discrimination::JsonKind { .. } | Discrimination::Ordered => {
@@ -456,7 +491,7 @@ fn union(
                 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
                 #[serde(untagged)]
                 pub enum #name {
-                    #( #[doc = #alt_docs] #variants(#tys), )*
+                    #( #alt_docs #variants(#tys), )*
                     /// A value of a form this version of the crate does not know, kept as sent.
                     Other(::serde_json::Value),
                 }
@@ -469,7 +504,7 @@ fn union(
                 #d
                 #[derive(Debug, Clone, PartialEq)]
                 pub enum #name {
-                    #( #[doc = #alt_docs] #variants(#tys), )*
+                    #( #alt_docs #variants(#tys), )*
                     /// A kind this version of the crate does not know, kept whole (tag included).
                     Unknown(::magic_api::runtime::wire::Object),
                 }
@@ -562,21 +597,21 @@ fn union(
 /// as whichever alternative it holds, and an object no rule recognises is kept in `Unknown`.
 fn object_union(
     name: &Ident,
-    doc: &TokenStream,
-    alt_docs: &[String],
+    type_doc: &TokenStream,
+    alt_docs: &[TokenStream],
     variants: &[Ident],
     tys: &[TokenStream],
     unknown_doc: &str,
     decide: TokenStream,
 ) -> TokenStream {
-    let unknown_doc = format!(" {unknown_doc}");
+    let unknown_doc = doc(unknown_doc);
     quote! {
-        #doc
+        #type_doc
         #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
         #[serde(untagged)]
         pub enum #name {
-            #( #[doc = #alt_docs] #variants(#tys), )*
-            #[doc = #unknown_doc]
+            #( #alt_docs #variants(#tys), )*
+            #unknown_doc
             Unknown(::magic_api::runtime::wire::Object),
         }
         impl<'de> ::serde::Deserialize<'de> for #name {

@@ -12,10 +12,94 @@
 //!   required field can never be left out of a request.
 //!
 //! Attributes written on fields (docs, `#[serde(rename = "type")]`) are kept.
+//!
+//! `#[wire_enum]` does the same for string enums: each unit variant names its wire value with
+//! `#[wire = "low"]`; the macro appends `Other(String)` (unknown values are kept, not errors) and
+//! writes `as_str`, `From<String>`, `From<&str>`, `Display` and the serde impls.
 
 use proc_macro::TokenStream;
 use quote::{format_ident, quote};
-use syn::{Fields, ItemStruct, Type, parse_macro_input};
+use syn::{Expr, Fields, ItemEnum, ItemStruct, Lit, Meta, Type, parse_macro_input};
+
+/// See the crate documentation.
+#[proc_macro_attribute]
+pub fn wire_enum(args: TokenStream, input: TokenStream) -> TokenStream {
+    if !args.is_empty() {
+        return quote!(compile_error!("`wire_enum` takes no arguments");).into();
+    }
+    let mut item = parse_macro_input!(input as ItemEnum);
+    let mut idents = Vec::new();
+    let mut values = Vec::new();
+    for variant in item.variants.iter_mut() {
+        let mut value = None;
+        variant.attrs.retain(|attr| {
+            let Meta::NameValue(nv) = &attr.meta else {
+                return true;
+            };
+            if !nv.path.is_ident("wire") {
+                return true;
+            }
+            if let Expr::Lit(lit) = &nv.value {
+                if let Lit::Str(s) = &lit.lit {
+                    value = Some(s.value());
+                }
+            }
+            false
+        });
+        let Some(value) = value else {
+            let message = format!("variant `{}` needs `#[wire = \"…\"]`", variant.ident);
+            return quote!(compile_error!(#message);).into();
+        };
+        if !matches!(variant.fields, Fields::Unit) {
+            return quote!(compile_error!("`wire_enum` variants carry no data");).into();
+        }
+        idents.push(variant.ident.clone());
+        values.push(value);
+    }
+    item.variants.push(syn::parse_quote! {
+        /// A value this version of the crate does not know, kept as sent.
+        Other(String)
+    });
+    let name = &item.ident;
+    quote! {
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Deserialize)]
+        #[serde(from = "String")]
+        #item
+        impl #name {
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #( Self::#idents => #values, )*
+                    Self::Other(other) => other,
+                }
+            }
+        }
+        impl From<String> for #name {
+            fn from(value: String) -> Self {
+                match value.as_str() {
+                    #( #values => Self::#idents, )*
+                    _ => Self::Other(value),
+                }
+            }
+        }
+        impl From<&str> for #name {
+            fn from(value: &str) -> Self {
+                Self::from(value.to_string())
+            }
+        }
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    }
+    .into()
+}
 
 /// See the crate documentation.
 #[proc_macro_attribute]

@@ -341,6 +341,7 @@ impl ::magic_api::Client {
 /// Apps: `/accounts/{account_id}/magic/apps`.
 pub mod apps {
     use ::magic_api::{Call, Json};
+    use ::magic_api::reqwest::Method;
     use crate::{AccountAppId, AccountId};
     use crate::types::{App, AppCreateRequest, AppCreateResponse, AppRequest};
     /// Operations on Apps (`/accounts/{account_id}/magic/apps`).
@@ -353,13 +354,11 @@ pub mod apps {
         ///
         /// Lists Apps associated with an account.
         pub fn list(&self, account_id: &AccountId) -> Call<'a, Json<Vec<App>>, ()> {
-            Call::new(
+            Call::at(
                 self.client,
-                ::magic_api::reqwest::Method::GET,
-                ::magic_api::runtime::fill_path(
-                    "/accounts/{account_id}/magic/apps",
-                    &[account_id.as_str().into()],
-                ),
+                Method::GET,
+                "/accounts/{account_id}/magic/apps",
+                &[account_id.into()],
             )
         }
         /// Create a new App: `POST /accounts/{account_id}/magic/apps`.
@@ -370,13 +369,11 @@ pub mod apps {
             account_id: &AccountId,
             body: &AppCreateRequest,
         ) -> Call<'a, Json<AppCreateResponse>, ()> {
-            Call::new(
+            Call::at(
                     self.client,
-                    ::magic_api::reqwest::Method::POST,
-                    ::magic_api::runtime::fill_path(
-                        "/accounts/{account_id}/magic/apps",
-                        &[account_id.as_str().into()],
-                    ),
+                    Method::POST,
+                    "/accounts/{account_id}/magic/apps",
+                    &[account_id.into()],
                 )
                 .body(body)
         }
@@ -389,13 +386,11 @@ pub mod apps {
             account_app_id: &AccountAppId,
             body: &AppRequest,
         ) -> Call<'a, Json<AppCreateResponse>, ()> {
-            Call::new(
+            Call::at(
                     self.client,
-                    ::magic_api::reqwest::Method::PUT,
-                    ::magic_api::runtime::fill_path(
-                        "/accounts/{account_id}/magic/apps/{account_app_id}",
-                        &[account_id.as_str().into(), account_app_id.as_str().into()],
-                    ),
+                    Method::PUT,
+                    "/accounts/{account_id}/magic/apps/{account_app_id}",
+                    &[account_id.into(), account_app_id.into()],
                 )
                 .body(body)
         }
@@ -408,13 +403,11 @@ pub mod apps {
             account_app_id: &AccountAppId,
             body: &AppRequest,
         ) -> Call<'a, Json<AppCreateResponse>, ()> {
-            Call::new(
+            Call::at(
                     self.client,
-                    ::magic_api::reqwest::Method::PATCH,
-                    ::magic_api::runtime::fill_path(
-                        "/accounts/{account_id}/magic/apps/{account_app_id}",
-                        &[account_id.as_str().into(), account_app_id.as_str().into()],
-                    ),
+                    Method::PATCH,
+                    "/accounts/{account_id}/magic/apps/{account_app_id}",
+                    &[account_id.into(), account_app_id.into()],
                 )
                 .body(body)
         }
@@ -426,13 +419,11 @@ pub mod apps {
             account_id: &AccountId,
             account_app_id: &AccountAppId,
         ) -> Call<'a, Json<AppCreateResponse>, ()> {
-            Call::new(
+            Call::at(
                 self.client,
-                ::magic_api::reqwest::Method::DELETE,
-                ::magic_api::runtime::fill_path(
-                    "/accounts/{account_id}/magic/apps/{account_app_id}",
-                    &[account_id.as_str().into(), account_app_id.as_str().into()],
-                ),
+                Method::DELETE,
+                "/accounts/{account_id}/magic/apps/{account_app_id}",
+                &[account_id.into(), account_app_id.into()],
             )
         }
     }
@@ -440,6 +431,7 @@ pub mod apps {
 /// Cf Interconnects: `/accounts/{account_id}/magic/cf_interconnects`.
 pub mod cf_interconnects {
     use ::magic_api::{Call, Json};
+    use ::magic_api::reqwest::Method;
     use crate::{
         AccountId, CfInterconnectId, ObjectTargetsOptions,
         ObjectTargetsValidateOnlyOptions, ValidateOnlyOptions,
@@ -462,13 +454,11 @@ pub mod cf_interconnects {
             &self,
             account_id: &AccountId,
         ) -> Call<'a, Json<CfInterconnectListResponse>, ObjectTargetsOptions> {
-            Call::new(
+            Call::at(
                 self.client,
-                ::magic_api::reqwest::Method::GET,
-                ::magic_api::runtime::fill_path(
-                    "/accounts/{account_id}/magic/cf_interconnects",
-                    &[account_id.as_str().into()],
-                ),
+                Method::GET,
+                "/accounts/{account_id}/magic/cf_interconnects",
+                &[account_id.into()],
             )
         }
         /// List interconnect Details: `GET /accounts/{account_id}/magic/cf_interconnects/{cf_interconnect_id}`.
@@ -479,13 +469,11 @@ pub mod cf_interconnects {
             account_id: &AccountId,
             cf_interconnect_id: &CfInterconnectId,
         ) -> Call<'a, Json<CfInterconnectGetResponse>, ObjectTargetsOptions> {
-            Call::new(
+            Call::at(
                 self.client,
-                ::magic_api::reqwest::Method::GET,
-                ::magic_api::runtime::fill_path(
-                    "/accounts/{account_id}/magic/cf_interconnects/{cf_interconnect_id}",
-                    &[account_id.as_str().into(), cf_interconnect_id.as_str().into()],
-                ),
+                Method::GET,
+                "/accounts/{account_id}/magic/cf_interconnects/{cf_interconnect_id}",
+                &[account_id.into(), cf_interconnect_id.into()],
             )
         }
         /// Update interconnect: `PUT /accounts/{account_id}/magic/cf_interconnects/{cf_interconnect_id}`.
@@ -497,13 +485,11 @@ pub mod cf_interconnects {
             cf_interconnect_id: &CfInterconnectId,
             body: &CfInterconnectUpdateRequest,
         ) -> Call<'a, Json<CfInterconnectUpdateResponse>, ValidateOnlyOptions> {
-            Call::new(
+            Call::at(
                     self.client,
-                    ::magic_api::reqwest::Method::PUT,
-                    ::magic_api::runtime::fill_path(
-                        "/accounts/{account_id}/magic/cf_interconnects/{cf_interconnect_id}",
-                        &[account_id.as_str().into(), cf_interconnect_id.as_str().into()],
-                    ),
+                    Method::PUT,
+                    "/accounts/{account_id}/magic/cf_interconnects/{cf_interconnect_id}",
+                    &[account_id.into(), cf_interconnect_id.into()],
                 )
                 .body_with_form_header(
                     body,
@@ -523,13 +509,11 @@ pub mod cf_interconnects {
             Json<CfInterconnectBulkUpdateResponse>,
             ObjectTargetsValidateOnlyOptions,
         > {
-            Call::new(
+            Call::at(
                     self.client,
-                    ::magic_api::reqwest::Method::PUT,
-                    ::magic_api::runtime::fill_path(
-                        "/accounts/{account_id}/magic/cf_interconnects",
-                        &[account_id.as_str().into()],
-                    ),
+                    Method::PUT,
+                    "/accounts/{account_id}/magic/cf_interconnects",
+                    &[account_id.into()],
                 )
                 .body(body)
         }
@@ -538,6 +522,7 @@ pub mod cf_interconnects {
 /// GRE Tunnels: `/accounts/{account_id}/magic/gre_tunnels`.
 pub mod gre_tunnels {
     use ::magic_api::{Call, Json};
+    use ::magic_api::reqwest::Method;
     use crate::{
         AccountId, GreTunnelId, ObjectTargetsOptions, ObjectTargetsValidateOnlyOptions,
         ValidateOnlyOptions,
@@ -560,13 +545,11 @@ pub mod gre_tunnels {
             &self,
             account_id: &AccountId,
         ) -> Call<'a, Json<GreTunnelListResponse>, ObjectTargetsOptions> {
-            Call::new(
+            Call::at(
                 self.client,
-                ::magic_api::reqwest::Method::GET,
-                ::magic_api::runtime::fill_path(
-                    "/accounts/{account_id}/magic/gre_tunnels",
-                    &[account_id.as_str().into()],
-                ),
+                Method::GET,
+                "/accounts/{account_id}/magic/gre_tunnels",
+                &[account_id.into()],
             )
         }
         /// List GRE Tunnel Details: `GET /accounts/{account_id}/magic/gre_tunnels/{gre_tunnel_id}`.
@@ -577,13 +560,11 @@ pub mod gre_tunnels {
             account_id: &AccountId,
             gre_tunnel_id: &GreTunnelId,
         ) -> Call<'a, Json<GreTunnelGetResponse>, ObjectTargetsOptions> {
-            Call::new(
+            Call::at(
                 self.client,
-                ::magic_api::reqwest::Method::GET,
-                ::magic_api::runtime::fill_path(
-                    "/accounts/{account_id}/magic/gre_tunnels/{gre_tunnel_id}",
-                    &[account_id.as_str().into(), gre_tunnel_id.as_str().into()],
-                ),
+                Method::GET,
+                "/accounts/{account_id}/magic/gre_tunnels/{gre_tunnel_id}",
+                &[account_id.into(), gre_tunnel_id.into()],
             )
         }
         /// Create a GRE tunnel: `POST /accounts/{account_id}/magic/gre_tunnels`.
@@ -594,13 +575,11 @@ pub mod gre_tunnels {
             account_id: &AccountId,
             body: &GreTunnelCreateRequest,
         ) -> Call<'a, Json<GreTunnel>, ValidateOnlyOptions> {
-            Call::new(
+            Call::at(
                     self.client,
-                    ::magic_api::reqwest::Method::POST,
-                    ::magic_api::runtime::fill_path(
-                        "/accounts/{account_id}/magic/gre_tunnels",
-                        &[account_id.as_str().into()],
-                    ),
+                    Method::POST,
+                    "/accounts/{account_id}/magic/gre_tunnels",
+                    &[account_id.into()],
                 )
                 .body_with_form_header(
                     body,
@@ -617,13 +596,11 @@ pub mod gre_tunnels {
             gre_tunnel_id: &GreTunnelId,
             body: &GreTunnelUpdateRequest,
         ) -> Call<'a, Json<GreTunnelUpdateResponse>, ValidateOnlyOptions> {
-            Call::new(
+            Call::at(
                     self.client,
-                    ::magic_api::reqwest::Method::PUT,
-                    ::magic_api::runtime::fill_path(
-                        "/accounts/{account_id}/magic/gre_tunnels/{gre_tunnel_id}",
-                        &[account_id.as_str().into(), gre_tunnel_id.as_str().into()],
-                    ),
+                    Method::PUT,
+                    "/accounts/{account_id}/magic/gre_tunnels/{gre_tunnel_id}",
+                    &[account_id.into(), gre_tunnel_id.into()],
                 )
                 .body_with_form_header(
                     body,
@@ -639,13 +616,11 @@ pub mod gre_tunnels {
             account_id: &AccountId,
             gre_tunnel_id: &GreTunnelId,
         ) -> Call<'a, Json<GreTunnelDeleteResponse>, ObjectTargetsValidateOnlyOptions> {
-            Call::new(
+            Call::at(
                 self.client,
-                ::magic_api::reqwest::Method::DELETE,
-                ::magic_api::runtime::fill_path(
-                    "/accounts/{account_id}/magic/gre_tunnels/{gre_tunnel_id}",
-                    &[account_id.as_str().into(), gre_tunnel_id.as_str().into()],
-                ),
+                Method::DELETE,
+                "/accounts/{account_id}/magic/gre_tunnels/{gre_tunnel_id}",
+                &[account_id.into(), gre_tunnel_id.into()],
             )
         }
         /// Update multiple GRE tunnels: `PUT /accounts/{account_id}/magic/gre_tunnels`.
@@ -660,13 +635,11 @@ pub mod gre_tunnels {
             Json<GreTunnelBulkUpdateResponse>,
             ObjectTargetsValidateOnlyOptions,
         > {
-            Call::new(
+            Call::at(
                     self.client,
-                    ::magic_api::reqwest::Method::PUT,
-                    ::magic_api::runtime::fill_path(
-                        "/accounts/{account_id}/magic/gre_tunnels",
-                        &[account_id.as_str().into()],
-                    ),
+                    Method::PUT,
+                    "/accounts/{account_id}/magic/gre_tunnels",
+                    &[account_id.into()],
                 )
                 .body(body)
         }
@@ -675,6 +648,7 @@ pub mod gre_tunnels {
 /// IPSEC Tunnels: `/accounts/{account_id}/magic/ipsec_tunnels`.
 pub mod ipsec_tunnels {
     use ::magic_api::{Call, Json};
+    use ::magic_api::reqwest::Method;
     use crate::{
         AccountId, IpsecTunnelId, ObjectTargetsOptions, ObjectTargetsValidateOnlyOptions,
         ValidateOnlyOptions,
@@ -697,13 +671,11 @@ pub mod ipsec_tunnels {
             &self,
             account_id: &AccountId,
         ) -> Call<'a, Json<IpsecTunnelListResponse>, ObjectTargetsOptions> {
-            Call::new(
+            Call::at(
                 self.client,
-                ::magic_api::reqwest::Method::GET,
-                ::magic_api::runtime::fill_path(
-                    "/accounts/{account_id}/magic/ipsec_tunnels",
-                    &[account_id.as_str().into()],
-                ),
+                Method::GET,
+                "/accounts/{account_id}/magic/ipsec_tunnels",
+                &[account_id.into()],
             )
         }
         /// List IPsec tunnel details: `GET /accounts/{account_id}/magic/ipsec_tunnels/{ipsec_tunnel_id}`.
@@ -714,13 +686,11 @@ pub mod ipsec_tunnels {
             account_id: &AccountId,
             ipsec_tunnel_id: &IpsecTunnelId,
         ) -> Call<'a, Json<IpsecTunnelGetResponse>, ObjectTargetsOptions> {
-            Call::new(
+            Call::at(
                 self.client,
-                ::magic_api::reqwest::Method::GET,
-                ::magic_api::runtime::fill_path(
-                    "/accounts/{account_id}/magic/ipsec_tunnels/{ipsec_tunnel_id}",
-                    &[account_id.as_str().into(), ipsec_tunnel_id.as_str().into()],
-                ),
+                Method::GET,
+                "/accounts/{account_id}/magic/ipsec_tunnels/{ipsec_tunnel_id}",
+                &[account_id.into(), ipsec_tunnel_id.into()],
             )
         }
         /// Create an IPsec tunnel: `POST /accounts/{account_id}/magic/ipsec_tunnels`.
@@ -731,13 +701,11 @@ pub mod ipsec_tunnels {
             account_id: &AccountId,
             body: &IpsecTunnelRequest,
         ) -> Call<'a, Json<IpsecTunnel>, ValidateOnlyOptions> {
-            Call::new(
+            Call::at(
                     self.client,
-                    ::magic_api::reqwest::Method::POST,
-                    ::magic_api::runtime::fill_path(
-                        "/accounts/{account_id}/magic/ipsec_tunnels",
-                        &[account_id.as_str().into()],
-                    ),
+                    Method::POST,
+                    "/accounts/{account_id}/magic/ipsec_tunnels",
+                    &[account_id.into()],
                 )
                 .body_with_form_header(
                     body,
@@ -754,13 +722,11 @@ pub mod ipsec_tunnels {
             ipsec_tunnel_id: &IpsecTunnelId,
             body: &IpsecTunnelRequest,
         ) -> Call<'a, Json<IpsecTunnelUpdateResponse>, ValidateOnlyOptions> {
-            Call::new(
+            Call::at(
                     self.client,
-                    ::magic_api::reqwest::Method::PUT,
-                    ::magic_api::runtime::fill_path(
-                        "/accounts/{account_id}/magic/ipsec_tunnels/{ipsec_tunnel_id}",
-                        &[account_id.as_str().into(), ipsec_tunnel_id.as_str().into()],
-                    ),
+                    Method::PUT,
+                    "/accounts/{account_id}/magic/ipsec_tunnels/{ipsec_tunnel_id}",
+                    &[account_id.into(), ipsec_tunnel_id.into()],
                 )
                 .body_with_form_header(
                     body,
@@ -780,13 +746,11 @@ pub mod ipsec_tunnels {
             Json<IpsecTunnelDeleteResponse>,
             ObjectTargetsValidateOnlyOptions,
         > {
-            Call::new(
+            Call::at(
                 self.client,
-                ::magic_api::reqwest::Method::DELETE,
-                ::magic_api::runtime::fill_path(
-                    "/accounts/{account_id}/magic/ipsec_tunnels/{ipsec_tunnel_id}",
-                    &[account_id.as_str().into(), ipsec_tunnel_id.as_str().into()],
-                ),
+                Method::DELETE,
+                "/accounts/{account_id}/magic/ipsec_tunnels/{ipsec_tunnel_id}",
+                &[account_id.into(), ipsec_tunnel_id.into()],
             )
         }
         /// Update multiple IPsec tunnels: `PUT /accounts/{account_id}/magic/ipsec_tunnels`.
@@ -801,13 +765,11 @@ pub mod ipsec_tunnels {
             Json<IpsecTunnelBulkUpdateResponse>,
             ObjectTargetsValidateOnlyOptions,
         > {
-            Call::new(
+            Call::at(
                     self.client,
-                    ::magic_api::reqwest::Method::PUT,
-                    ::magic_api::runtime::fill_path(
-                        "/accounts/{account_id}/magic/ipsec_tunnels",
-                        &[account_id.as_str().into()],
-                    ),
+                    Method::PUT,
+                    "/accounts/{account_id}/magic/ipsec_tunnels",
+                    &[account_id.into()],
                 )
                 .body(body)
         }
@@ -820,13 +782,11 @@ pub mod ipsec_tunnels {
             ipsec_tunnel_id: &IpsecTunnelId,
             body: &B,
         ) -> Call<'a, Json<IpsecTunnelPskGenerateResponse>, ValidateOnlyOptions> {
-            Call::new(
+            Call::at(
                     self.client,
-                    ::magic_api::reqwest::Method::POST,
-                    ::magic_api::runtime::fill_path(
-                        "/accounts/{account_id}/magic/ipsec_tunnels/{ipsec_tunnel_id}/psk_generate",
-                        &[account_id.as_str().into(), ipsec_tunnel_id.as_str().into()],
-                    ),
+                    Method::POST,
+                    "/accounts/{account_id}/magic/ipsec_tunnels/{ipsec_tunnel_id}/psk_generate",
+                    &[account_id.into(), ipsec_tunnel_id.into()],
                 )
                 .body(body)
         }
@@ -835,6 +795,7 @@ pub mod ipsec_tunnels {
 /// Routes: `/accounts/{account_id}/magic/routes`.
 pub mod routes {
     use ::magic_api::{Call, Json};
+    use ::magic_api::reqwest::Method;
     use crate::{AccountId, RouteId, ValidateOnlyOptions};
     use crate::types::{
         Route, RouteBulkUpdateRequest, RouteBulkUpdateResponse, RouteDeleteResponse,
@@ -854,13 +815,11 @@ pub mod routes {
             &self,
             account_id: &AccountId,
         ) -> Call<'a, Json<RouteListResponse>, ()> {
-            Call::new(
+            Call::at(
                 self.client,
-                ::magic_api::reqwest::Method::GET,
-                ::magic_api::runtime::fill_path(
-                    "/accounts/{account_id}/magic/routes",
-                    &[account_id.as_str().into()],
-                ),
+                Method::GET,
+                "/accounts/{account_id}/magic/routes",
+                &[account_id.into()],
             )
         }
         /// Route Details: `GET /accounts/{account_id}/magic/routes/{route_id}`.
@@ -871,13 +830,11 @@ pub mod routes {
             account_id: &AccountId,
             route_id: &RouteId,
         ) -> Call<'a, Json<RouteGetResponse>, ()> {
-            Call::new(
+            Call::at(
                 self.client,
-                ::magic_api::reqwest::Method::GET,
-                ::magic_api::runtime::fill_path(
-                    "/accounts/{account_id}/magic/routes/{route_id}",
-                    &[account_id.as_str().into(), route_id.as_str().into()],
-                ),
+                Method::GET,
+                "/accounts/{account_id}/magic/routes/{route_id}",
+                &[account_id.into(), route_id.into()],
             )
         }
         /// Create a Route: `POST /accounts/{account_id}/magic/routes`.
@@ -888,13 +845,11 @@ pub mod routes {
             account_id: &AccountId,
             body: &RouteRequest,
         ) -> Call<'a, Json<Route>, ValidateOnlyOptions> {
-            Call::new(
+            Call::at(
                     self.client,
-                    ::magic_api::reqwest::Method::POST,
-                    ::magic_api::runtime::fill_path(
-                        "/accounts/{account_id}/magic/routes",
-                        &[account_id.as_str().into()],
-                    ),
+                    Method::POST,
+                    "/accounts/{account_id}/magic/routes",
+                    &[account_id.into()],
                 )
                 .body(body)
         }
@@ -907,13 +862,11 @@ pub mod routes {
             route_id: &RouteId,
             body: &RouteRequest,
         ) -> Call<'a, Json<RouteUpdateResponse>, ValidateOnlyOptions> {
-            Call::new(
+            Call::at(
                     self.client,
-                    ::magic_api::reqwest::Method::PUT,
-                    ::magic_api::runtime::fill_path(
-                        "/accounts/{account_id}/magic/routes/{route_id}",
-                        &[account_id.as_str().into(), route_id.as_str().into()],
-                    ),
+                    Method::PUT,
+                    "/accounts/{account_id}/magic/routes/{route_id}",
+                    &[account_id.into(), route_id.into()],
                 )
                 .body(body)
         }
@@ -925,13 +878,11 @@ pub mod routes {
             account_id: &AccountId,
             route_id: &RouteId,
         ) -> Call<'a, Json<RouteDeleteResponse>, ()> {
-            Call::new(
+            Call::at(
                 self.client,
-                ::magic_api::reqwest::Method::DELETE,
-                ::magic_api::runtime::fill_path(
-                    "/accounts/{account_id}/magic/routes/{route_id}",
-                    &[account_id.as_str().into(), route_id.as_str().into()],
-                ),
+                Method::DELETE,
+                "/accounts/{account_id}/magic/routes/{route_id}",
+                &[account_id.into(), route_id.into()],
             )
         }
         /// Update Many Routes: `PUT /accounts/{account_id}/magic/routes`.
@@ -942,13 +893,11 @@ pub mod routes {
             account_id: &AccountId,
             body: &RouteBulkUpdateRequest,
         ) -> Call<'a, Json<RouteBulkUpdateResponse>, ValidateOnlyOptions> {
-            Call::new(
+            Call::at(
                     self.client,
-                    ::magic_api::reqwest::Method::PUT,
-                    ::magic_api::runtime::fill_path(
-                        "/accounts/{account_id}/magic/routes",
-                        &[account_id.as_str().into()],
-                    ),
+                    Method::PUT,
+                    "/accounts/{account_id}/magic/routes",
+                    &[account_id.into()],
                 )
                 .body(body)
         }
@@ -959,13 +908,11 @@ pub mod routes {
             &self,
             account_id: &AccountId,
         ) -> Call<'a, Json<RouteEmptyResponse>, ()> {
-            Call::new(
+            Call::at(
                 self.client,
-                ::magic_api::reqwest::Method::DELETE,
-                ::magic_api::runtime::fill_path(
-                    "/accounts/{account_id}/magic/routes",
-                    &[account_id.as_str().into()],
-                ),
+                Method::DELETE,
+                "/accounts/{account_id}/magic/routes",
+                &[account_id.into()],
             )
         }
     }
@@ -973,6 +920,7 @@ pub mod routes {
 /// Sites: `/accounts/{account_id}/magic/sites`.
 pub mod sites {
     use ::magic_api::{Call, Json};
+    use ::magic_api::reqwest::Method;
     use crate::{AccountId, ConnectoridOptions, ObjectTargetsOptions, SiteId};
     use crate::types::{Site, SiteCreateRequest, SiteRequest};
     /// Operations on Sites (`/accounts/{account_id}/magic/sites`).
@@ -988,13 +936,11 @@ pub mod sites {
             &self,
             account_id: &AccountId,
         ) -> Call<'a, Json<Vec<Site>>, ConnectoridOptions> {
-            Call::new(
+            Call::at(
                 self.client,
-                ::magic_api::reqwest::Method::GET,
-                ::magic_api::runtime::fill_path(
-                    "/accounts/{account_id}/magic/sites",
-                    &[account_id.as_str().into()],
-                ),
+                Method::GET,
+                "/accounts/{account_id}/magic/sites",
+                &[account_id.into()],
             )
         }
         /// Site Details: `GET /accounts/{account_id}/magic/sites/{site_id}`.
@@ -1005,13 +951,11 @@ pub mod sites {
             account_id: &AccountId,
             site_id: &SiteId,
         ) -> Call<'a, Json<Site>, ObjectTargetsOptions> {
-            Call::new(
+            Call::at(
                 self.client,
-                ::magic_api::reqwest::Method::GET,
-                ::magic_api::runtime::fill_path(
-                    "/accounts/{account_id}/magic/sites/{site_id}",
-                    &[account_id.as_str().into(), site_id.as_str().into()],
-                ),
+                Method::GET,
+                "/accounts/{account_id}/magic/sites/{site_id}",
+                &[account_id.into(), site_id.into()],
             )
         }
         /// Create a new Site: `POST /accounts/{account_id}/magic/sites`.
@@ -1022,13 +966,11 @@ pub mod sites {
             account_id: &AccountId,
             body: &SiteCreateRequest,
         ) -> Call<'a, Json<Site>, ()> {
-            Call::new(
+            Call::at(
                     self.client,
-                    ::magic_api::reqwest::Method::POST,
-                    ::magic_api::runtime::fill_path(
-                        "/accounts/{account_id}/magic/sites",
-                        &[account_id.as_str().into()],
-                    ),
+                    Method::POST,
+                    "/accounts/{account_id}/magic/sites",
+                    &[account_id.into()],
                 )
                 .body(body)
         }
@@ -1041,13 +983,11 @@ pub mod sites {
             site_id: &SiteId,
             body: &SiteRequest,
         ) -> Call<'a, Json<Site>, ()> {
-            Call::new(
+            Call::at(
                     self.client,
-                    ::magic_api::reqwest::Method::PUT,
-                    ::magic_api::runtime::fill_path(
-                        "/accounts/{account_id}/magic/sites/{site_id}",
-                        &[account_id.as_str().into(), site_id.as_str().into()],
-                    ),
+                    Method::PUT,
+                    "/accounts/{account_id}/magic/sites/{site_id}",
+                    &[account_id.into(), site_id.into()],
                 )
                 .body(body)
         }
@@ -1060,13 +1000,11 @@ pub mod sites {
             site_id: &SiteId,
             body: &SiteRequest,
         ) -> Call<'a, Json<Site>, ()> {
-            Call::new(
+            Call::at(
                     self.client,
-                    ::magic_api::reqwest::Method::PATCH,
-                    ::magic_api::runtime::fill_path(
-                        "/accounts/{account_id}/magic/sites/{site_id}",
-                        &[account_id.as_str().into(), site_id.as_str().into()],
-                    ),
+                    Method::PATCH,
+                    "/accounts/{account_id}/magic/sites/{site_id}",
+                    &[account_id.into(), site_id.into()],
                 )
                 .body(body)
         }
@@ -1078,13 +1016,11 @@ pub mod sites {
             account_id: &AccountId,
             site_id: &SiteId,
         ) -> Call<'a, Json<Site>, ()> {
-            Call::new(
+            Call::at(
                 self.client,
-                ::magic_api::reqwest::Method::DELETE,
-                ::magic_api::runtime::fill_path(
-                    "/accounts/{account_id}/magic/sites/{site_id}",
-                    &[account_id.as_str().into(), site_id.as_str().into()],
-                ),
+                Method::DELETE,
+                "/accounts/{account_id}/magic/sites/{site_id}",
+                &[account_id.into(), site_id.into()],
             )
         }
         /// App Configuration (`/accounts/{account_id}/magic/sites/{site_id}/app_configs`).
@@ -1115,6 +1051,7 @@ pub mod sites {
     /// App Configuration: `/accounts/{account_id}/magic/sites/{site_id}/app_configs`.
     pub mod app_configs {
         use ::magic_api::{Call, Json};
+        use ::magic_api::reqwest::Method;
         use crate::{AccountId, AppConfigId, SiteId};
         use crate::types::{AppConfig, AppConfigCreateRequest, AppConfigRequest};
         /// Operations on App Configuration (`/accounts/{account_id}/magic/sites/{site_id}/app_configs`).
@@ -1131,13 +1068,11 @@ pub mod sites {
                 account_id: &AccountId,
                 site_id: &SiteId,
             ) -> Call<'a, Json<Vec<AppConfig>>, ()> {
-                Call::new(
+                Call::at(
                     self.client,
-                    ::magic_api::reqwest::Method::GET,
-                    ::magic_api::runtime::fill_path(
-                        "/accounts/{account_id}/magic/sites/{site_id}/app_configs",
-                        &[account_id.as_str().into(), site_id.as_str().into()],
-                    ),
+                    Method::GET,
+                    "/accounts/{account_id}/magic/sites/{site_id}/app_configs",
+                    &[account_id.into(), site_id.into()],
                 )
             }
             /// Create a new App Config: `POST /accounts/{account_id}/magic/sites/{site_id}/app_configs`.
@@ -1149,13 +1084,11 @@ pub mod sites {
                 site_id: &SiteId,
                 body: &AppConfigCreateRequest,
             ) -> Call<'a, Json<AppConfig>, ()> {
-                Call::new(
+                Call::at(
                         self.client,
-                        ::magic_api::reqwest::Method::POST,
-                        ::magic_api::runtime::fill_path(
-                            "/accounts/{account_id}/magic/sites/{site_id}/app_configs",
-                            &[account_id.as_str().into(), site_id.as_str().into()],
-                        ),
+                        Method::POST,
+                        "/accounts/{account_id}/magic/sites/{site_id}/app_configs",
+                        &[account_id.into(), site_id.into()],
                     )
                     .body(body)
             }
@@ -1169,17 +1102,11 @@ pub mod sites {
                 app_config_id: &AppConfigId,
                 body: &AppConfigRequest,
             ) -> Call<'a, Json<AppConfig>, ()> {
-                Call::new(
+                Call::at(
                         self.client,
-                        ::magic_api::reqwest::Method::PUT,
-                        ::magic_api::runtime::fill_path(
-                            "/accounts/{account_id}/magic/sites/{site_id}/app_configs/{app_config_id}",
-                            &[
-                                account_id.as_str().into(),
-                                site_id.as_str().into(),
-                                app_config_id.as_str().into(),
-                            ],
-                        ),
+                        Method::PUT,
+                        "/accounts/{account_id}/magic/sites/{site_id}/app_configs/{app_config_id}",
+                        &[account_id.into(), site_id.into(), app_config_id.into()],
                     )
                     .body(body)
             }
@@ -1193,17 +1120,11 @@ pub mod sites {
                 app_config_id: &AppConfigId,
                 body: &AppConfigRequest,
             ) -> Call<'a, Json<AppConfig>, ()> {
-                Call::new(
+                Call::at(
                         self.client,
-                        ::magic_api::reqwest::Method::PATCH,
-                        ::magic_api::runtime::fill_path(
-                            "/accounts/{account_id}/magic/sites/{site_id}/app_configs/{app_config_id}",
-                            &[
-                                account_id.as_str().into(),
-                                site_id.as_str().into(),
-                                app_config_id.as_str().into(),
-                            ],
-                        ),
+                        Method::PATCH,
+                        "/accounts/{account_id}/magic/sites/{site_id}/app_configs/{app_config_id}",
+                        &[account_id.into(), site_id.into(), app_config_id.into()],
                     )
                     .body(body)
             }
@@ -1216,17 +1137,11 @@ pub mod sites {
                 site_id: &SiteId,
                 app_config_id: &AppConfigId,
             ) -> Call<'a, Json<AppConfig>, ()> {
-                Call::new(
+                Call::at(
                     self.client,
-                    ::magic_api::reqwest::Method::DELETE,
-                    ::magic_api::runtime::fill_path(
-                        "/accounts/{account_id}/magic/sites/{site_id}/app_configs/{app_config_id}",
-                        &[
-                            account_id.as_str().into(),
-                            site_id.as_str().into(),
-                            app_config_id.as_str().into(),
-                        ],
-                    ),
+                    Method::DELETE,
+                    "/accounts/{account_id}/magic/sites/{site_id}/app_configs/{app_config_id}",
+                    &[account_id.into(), site_id.into(), app_config_id.into()],
                 )
             }
         }
@@ -1234,6 +1149,7 @@ pub mod sites {
     /// ACLs: `/accounts/{account_id}/magic/sites/{site_id}/acls`.
     pub mod acls {
         use ::magic_api::{Call, Json};
+        use ::magic_api::reqwest::Method;
         use crate::{AccountId, AclId, SiteId};
         use crate::types::{Acl, AclCreateRequest, AclRequest};
         /// Operations on ACLs (`/accounts/{account_id}/magic/sites/{site_id}/acls`).
@@ -1250,13 +1166,11 @@ pub mod sites {
                 account_id: &AccountId,
                 site_id: &SiteId,
             ) -> Call<'a, Json<Vec<Acl>>, ()> {
-                Call::new(
+                Call::at(
                     self.client,
-                    ::magic_api::reqwest::Method::GET,
-                    ::magic_api::runtime::fill_path(
-                        "/accounts/{account_id}/magic/sites/{site_id}/acls",
-                        &[account_id.as_str().into(), site_id.as_str().into()],
-                    ),
+                    Method::GET,
+                    "/accounts/{account_id}/magic/sites/{site_id}/acls",
+                    &[account_id.into(), site_id.into()],
                 )
             }
             /// Site ACL Details: `GET /accounts/{account_id}/magic/sites/{site_id}/acls/{acl_id}`.
@@ -1268,17 +1182,11 @@ pub mod sites {
                 site_id: &SiteId,
                 acl_id: &AclId,
             ) -> Call<'a, Json<Acl>, ()> {
-                Call::new(
+                Call::at(
                     self.client,
-                    ::magic_api::reqwest::Method::GET,
-                    ::magic_api::runtime::fill_path(
-                        "/accounts/{account_id}/magic/sites/{site_id}/acls/{acl_id}",
-                        &[
-                            account_id.as_str().into(),
-                            site_id.as_str().into(),
-                            acl_id.as_str().into(),
-                        ],
-                    ),
+                    Method::GET,
+                    "/accounts/{account_id}/magic/sites/{site_id}/acls/{acl_id}",
+                    &[account_id.into(), site_id.into(), acl_id.into()],
                 )
             }
             /// Create a new Site ACL: `POST /accounts/{account_id}/magic/sites/{site_id}/acls`.
@@ -1290,13 +1198,11 @@ pub mod sites {
                 site_id: &SiteId,
                 body: &AclCreateRequest,
             ) -> Call<'a, Json<Acl>, ()> {
-                Call::new(
+                Call::at(
                         self.client,
-                        ::magic_api::reqwest::Method::POST,
-                        ::magic_api::runtime::fill_path(
-                            "/accounts/{account_id}/magic/sites/{site_id}/acls",
-                            &[account_id.as_str().into(), site_id.as_str().into()],
-                        ),
+                        Method::POST,
+                        "/accounts/{account_id}/magic/sites/{site_id}/acls",
+                        &[account_id.into(), site_id.into()],
                     )
                     .body(body)
             }
@@ -1310,17 +1216,11 @@ pub mod sites {
                 acl_id: &AclId,
                 body: &AclRequest,
             ) -> Call<'a, Json<Acl>, ()> {
-                Call::new(
+                Call::at(
                         self.client,
-                        ::magic_api::reqwest::Method::PUT,
-                        ::magic_api::runtime::fill_path(
-                            "/accounts/{account_id}/magic/sites/{site_id}/acls/{acl_id}",
-                            &[
-                                account_id.as_str().into(),
-                                site_id.as_str().into(),
-                                acl_id.as_str().into(),
-                            ],
-                        ),
+                        Method::PUT,
+                        "/accounts/{account_id}/magic/sites/{site_id}/acls/{acl_id}",
+                        &[account_id.into(), site_id.into(), acl_id.into()],
                     )
                     .body(body)
             }
@@ -1334,17 +1234,11 @@ pub mod sites {
                 acl_id: &AclId,
                 body: &AclRequest,
             ) -> Call<'a, Json<Acl>, ()> {
-                Call::new(
+                Call::at(
                         self.client,
-                        ::magic_api::reqwest::Method::PATCH,
-                        ::magic_api::runtime::fill_path(
-                            "/accounts/{account_id}/magic/sites/{site_id}/acls/{acl_id}",
-                            &[
-                                account_id.as_str().into(),
-                                site_id.as_str().into(),
-                                acl_id.as_str().into(),
-                            ],
-                        ),
+                        Method::PATCH,
+                        "/accounts/{account_id}/magic/sites/{site_id}/acls/{acl_id}",
+                        &[account_id.into(), site_id.into(), acl_id.into()],
                     )
                     .body(body)
             }
@@ -1357,17 +1251,11 @@ pub mod sites {
                 site_id: &SiteId,
                 acl_id: &AclId,
             ) -> Call<'a, Json<Acl>, ()> {
-                Call::new(
+                Call::at(
                     self.client,
-                    ::magic_api::reqwest::Method::DELETE,
-                    ::magic_api::runtime::fill_path(
-                        "/accounts/{account_id}/magic/sites/{site_id}/acls/{acl_id}",
-                        &[
-                            account_id.as_str().into(),
-                            site_id.as_str().into(),
-                            acl_id.as_str().into(),
-                        ],
-                    ),
+                    Method::DELETE,
+                    "/accounts/{account_id}/magic/sites/{site_id}/acls/{acl_id}",
+                    &[account_id.into(), site_id.into(), acl_id.into()],
                 )
             }
         }
@@ -1375,6 +1263,7 @@ pub mod sites {
     /// LANs: `/accounts/{account_id}/magic/sites/{site_id}/lans`.
     pub mod lans {
         use ::magic_api::{Call, Json};
+        use ::magic_api::reqwest::Method;
         use crate::{AccountId, LanId, SiteId};
         use crate::types::{Lan, LanCreateRequest, LanRequest};
         /// Operations on LANs (`/accounts/{account_id}/magic/sites/{site_id}/lans`).
@@ -1391,13 +1280,11 @@ pub mod sites {
                 account_id: &AccountId,
                 site_id: &SiteId,
             ) -> Call<'a, Json<Vec<Lan>>, ()> {
-                Call::new(
+                Call::at(
                     self.client,
-                    ::magic_api::reqwest::Method::GET,
-                    ::magic_api::runtime::fill_path(
-                        "/accounts/{account_id}/magic/sites/{site_id}/lans",
-                        &[account_id.as_str().into(), site_id.as_str().into()],
-                    ),
+                    Method::GET,
+                    "/accounts/{account_id}/magic/sites/{site_id}/lans",
+                    &[account_id.into(), site_id.into()],
                 )
             }
             /// Site LAN Details: `GET /accounts/{account_id}/magic/sites/{site_id}/lans/{lan_id}`.
@@ -1409,17 +1296,11 @@ pub mod sites {
                 site_id: &SiteId,
                 lan_id: &LanId,
             ) -> Call<'a, Json<Lan>, ()> {
-                Call::new(
+                Call::at(
                     self.client,
-                    ::magic_api::reqwest::Method::GET,
-                    ::magic_api::runtime::fill_path(
-                        "/accounts/{account_id}/magic/sites/{site_id}/lans/{lan_id}",
-                        &[
-                            account_id.as_str().into(),
-                            site_id.as_str().into(),
-                            lan_id.as_str().into(),
-                        ],
-                    ),
+                    Method::GET,
+                    "/accounts/{account_id}/magic/sites/{site_id}/lans/{lan_id}",
+                    &[account_id.into(), site_id.into(), lan_id.into()],
                 )
             }
             /// Create a new Site LAN: `POST /accounts/{account_id}/magic/sites/{site_id}/lans`.
@@ -1431,13 +1312,11 @@ pub mod sites {
                 site_id: &SiteId,
                 body: &LanCreateRequest,
             ) -> Call<'a, Json<Vec<Lan>>, ()> {
-                Call::new(
+                Call::at(
                         self.client,
-                        ::magic_api::reqwest::Method::POST,
-                        ::magic_api::runtime::fill_path(
-                            "/accounts/{account_id}/magic/sites/{site_id}/lans",
-                            &[account_id.as_str().into(), site_id.as_str().into()],
-                        ),
+                        Method::POST,
+                        "/accounts/{account_id}/magic/sites/{site_id}/lans",
+                        &[account_id.into(), site_id.into()],
                     )
                     .body(body)
             }
@@ -1451,17 +1330,11 @@ pub mod sites {
                 lan_id: &LanId,
                 body: &LanRequest,
             ) -> Call<'a, Json<Lan>, ()> {
-                Call::new(
+                Call::at(
                         self.client,
-                        ::magic_api::reqwest::Method::PUT,
-                        ::magic_api::runtime::fill_path(
-                            "/accounts/{account_id}/magic/sites/{site_id}/lans/{lan_id}",
-                            &[
-                                account_id.as_str().into(),
-                                site_id.as_str().into(),
-                                lan_id.as_str().into(),
-                            ],
-                        ),
+                        Method::PUT,
+                        "/accounts/{account_id}/magic/sites/{site_id}/lans/{lan_id}",
+                        &[account_id.into(), site_id.into(), lan_id.into()],
                     )
                     .body(body)
             }
@@ -1475,17 +1348,11 @@ pub mod sites {
                 lan_id: &LanId,
                 body: &LanRequest,
             ) -> Call<'a, Json<Lan>, ()> {
-                Call::new(
+                Call::at(
                         self.client,
-                        ::magic_api::reqwest::Method::PATCH,
-                        ::magic_api::runtime::fill_path(
-                            "/accounts/{account_id}/magic/sites/{site_id}/lans/{lan_id}",
-                            &[
-                                account_id.as_str().into(),
-                                site_id.as_str().into(),
-                                lan_id.as_str().into(),
-                            ],
-                        ),
+                        Method::PATCH,
+                        "/accounts/{account_id}/magic/sites/{site_id}/lans/{lan_id}",
+                        &[account_id.into(), site_id.into(), lan_id.into()],
                     )
                     .body(body)
             }
@@ -1498,17 +1365,11 @@ pub mod sites {
                 site_id: &SiteId,
                 lan_id: &LanId,
             ) -> Call<'a, Json<Lan>, ()> {
-                Call::new(
+                Call::at(
                     self.client,
-                    ::magic_api::reqwest::Method::DELETE,
-                    ::magic_api::runtime::fill_path(
-                        "/accounts/{account_id}/magic/sites/{site_id}/lans/{lan_id}",
-                        &[
-                            account_id.as_str().into(),
-                            site_id.as_str().into(),
-                            lan_id.as_str().into(),
-                        ],
-                    ),
+                    Method::DELETE,
+                    "/accounts/{account_id}/magic/sites/{site_id}/lans/{lan_id}",
+                    &[account_id.into(), site_id.into(), lan_id.into()],
                 )
             }
         }
@@ -1516,6 +1377,7 @@ pub mod sites {
     /// WANs: `/accounts/{account_id}/magic/sites/{site_id}/wans`.
     pub mod wans {
         use ::magic_api::{Call, Json};
+        use ::magic_api::reqwest::Method;
         use crate::{AccountId, SiteId, WanId};
         use crate::types::{Wan, WanCreateRequest, WanRequest};
         /// Operations on WANs (`/accounts/{account_id}/magic/sites/{site_id}/wans`).
@@ -1532,13 +1394,11 @@ pub mod sites {
                 account_id: &AccountId,
                 site_id: &SiteId,
             ) -> Call<'a, Json<Vec<Wan>>, ()> {
-                Call::new(
+                Call::at(
                     self.client,
-                    ::magic_api::reqwest::Method::GET,
-                    ::magic_api::runtime::fill_path(
-                        "/accounts/{account_id}/magic/sites/{site_id}/wans",
-                        &[account_id.as_str().into(), site_id.as_str().into()],
-                    ),
+                    Method::GET,
+                    "/accounts/{account_id}/magic/sites/{site_id}/wans",
+                    &[account_id.into(), site_id.into()],
                 )
             }
             /// Site WAN Details: `GET /accounts/{account_id}/magic/sites/{site_id}/wans/{wan_id}`.
@@ -1550,17 +1410,11 @@ pub mod sites {
                 site_id: &SiteId,
                 wan_id: &WanId,
             ) -> Call<'a, Json<Wan>, ()> {
-                Call::new(
+                Call::at(
                     self.client,
-                    ::magic_api::reqwest::Method::GET,
-                    ::magic_api::runtime::fill_path(
-                        "/accounts/{account_id}/magic/sites/{site_id}/wans/{wan_id}",
-                        &[
-                            account_id.as_str().into(),
-                            site_id.as_str().into(),
-                            wan_id.as_str().into(),
-                        ],
-                    ),
+                    Method::GET,
+                    "/accounts/{account_id}/magic/sites/{site_id}/wans/{wan_id}",
+                    &[account_id.into(), site_id.into(), wan_id.into()],
                 )
             }
             /// Create a new Site WAN: `POST /accounts/{account_id}/magic/sites/{site_id}/wans`.
@@ -1572,13 +1426,11 @@ pub mod sites {
                 site_id: &SiteId,
                 body: &WanCreateRequest,
             ) -> Call<'a, Json<Vec<Wan>>, ()> {
-                Call::new(
+                Call::at(
                         self.client,
-                        ::magic_api::reqwest::Method::POST,
-                        ::magic_api::runtime::fill_path(
-                            "/accounts/{account_id}/magic/sites/{site_id}/wans",
-                            &[account_id.as_str().into(), site_id.as_str().into()],
-                        ),
+                        Method::POST,
+                        "/accounts/{account_id}/magic/sites/{site_id}/wans",
+                        &[account_id.into(), site_id.into()],
                     )
                     .body(body)
             }
@@ -1592,17 +1444,11 @@ pub mod sites {
                 wan_id: &WanId,
                 body: &WanRequest,
             ) -> Call<'a, Json<Wan>, ()> {
-                Call::new(
+                Call::at(
                         self.client,
-                        ::magic_api::reqwest::Method::PUT,
-                        ::magic_api::runtime::fill_path(
-                            "/accounts/{account_id}/magic/sites/{site_id}/wans/{wan_id}",
-                            &[
-                                account_id.as_str().into(),
-                                site_id.as_str().into(),
-                                wan_id.as_str().into(),
-                            ],
-                        ),
+                        Method::PUT,
+                        "/accounts/{account_id}/magic/sites/{site_id}/wans/{wan_id}",
+                        &[account_id.into(), site_id.into(), wan_id.into()],
                     )
                     .body(body)
             }
@@ -1616,17 +1462,11 @@ pub mod sites {
                 wan_id: &WanId,
                 body: &WanRequest,
             ) -> Call<'a, Json<Wan>, ()> {
-                Call::new(
+                Call::at(
                         self.client,
-                        ::magic_api::reqwest::Method::PATCH,
-                        ::magic_api::runtime::fill_path(
-                            "/accounts/{account_id}/magic/sites/{site_id}/wans/{wan_id}",
-                            &[
-                                account_id.as_str().into(),
-                                site_id.as_str().into(),
-                                wan_id.as_str().into(),
-                            ],
-                        ),
+                        Method::PATCH,
+                        "/accounts/{account_id}/magic/sites/{site_id}/wans/{wan_id}",
+                        &[account_id.into(), site_id.into(), wan_id.into()],
                     )
                     .body(body)
             }
@@ -1639,17 +1479,11 @@ pub mod sites {
                 site_id: &SiteId,
                 wan_id: &WanId,
             ) -> Call<'a, Json<Wan>, ()> {
-                Call::new(
+                Call::at(
                     self.client,
-                    ::magic_api::reqwest::Method::DELETE,
-                    ::magic_api::runtime::fill_path(
-                        "/accounts/{account_id}/magic/sites/{site_id}/wans/{wan_id}",
-                        &[
-                            account_id.as_str().into(),
-                            site_id.as_str().into(),
-                            wan_id.as_str().into(),
-                        ],
-                    ),
+                    Method::DELETE,
+                    "/accounts/{account_id}/magic/sites/{site_id}/wans/{wan_id}",
+                    &[account_id.into(), site_id.into(), wan_id.into()],
                 )
             }
         }
@@ -1658,6 +1492,7 @@ pub mod sites {
 /// Connectors: `/accounts/{account_id}/magic/connectors`.
 pub mod connectors {
     use ::magic_api::{Call, Json};
+    use ::magic_api::reqwest::Method;
     use crate::{AccountId, ConnectorId};
     use crate::types::{Connector, ConnectorCreateRequest, ConnectorRequest};
     /// Operations on Connectors (`/accounts/{account_id}/magic/connectors`).
@@ -1673,13 +1508,11 @@ pub mod connectors {
             &self,
             account_id: &AccountId,
         ) -> Call<'a, Json<Vec<Connector>>, ()> {
-            Call::new(
+            Call::at(
                 self.client,
-                ::magic_api::reqwest::Method::GET,
-                ::magic_api::runtime::fill_path(
-                    "/accounts/{account_id}/magic/connectors",
-                    &[account_id.as_str().into()],
-                ),
+                Method::GET,
+                "/accounts/{account_id}/magic/connectors",
+                &[account_id.into()],
             )
         }
         /// Fetch Connector: `GET /accounts/{account_id}/magic/connectors/{connector_id}`.
@@ -1690,13 +1523,11 @@ pub mod connectors {
             account_id: &AccountId,
             connector_id: &ConnectorId,
         ) -> Call<'a, Json<Connector>, ()> {
-            Call::new(
+            Call::at(
                 self.client,
-                ::magic_api::reqwest::Method::GET,
-                ::magic_api::runtime::fill_path(
-                    "/accounts/{account_id}/magic/connectors/{connector_id}",
-                    &[account_id.as_str().into(), connector_id.as_str().into()],
-                ),
+                Method::GET,
+                "/accounts/{account_id}/magic/connectors/{connector_id}",
+                &[account_id.into(), connector_id.into()],
             )
         }
         /// Add a connector to your account: `POST /accounts/{account_id}/magic/connectors`.
@@ -1707,13 +1538,11 @@ pub mod connectors {
             account_id: &AccountId,
             body: &ConnectorCreateRequest,
         ) -> Call<'a, Json<Connector>, ()> {
-            Call::new(
+            Call::at(
                     self.client,
-                    ::magic_api::reqwest::Method::POST,
-                    ::magic_api::runtime::fill_path(
-                        "/accounts/{account_id}/magic/connectors",
-                        &[account_id.as_str().into()],
-                    ),
+                    Method::POST,
+                    "/accounts/{account_id}/magic/connectors",
+                    &[account_id.into()],
                 )
                 .body(body)
         }
@@ -1726,13 +1555,11 @@ pub mod connectors {
             connector_id: &ConnectorId,
             body: &ConnectorRequest,
         ) -> Call<'a, Json<Connector>, ()> {
-            Call::new(
+            Call::at(
                     self.client,
-                    ::magic_api::reqwest::Method::PUT,
-                    ::magic_api::runtime::fill_path(
-                        "/accounts/{account_id}/magic/connectors/{connector_id}",
-                        &[account_id.as_str().into(), connector_id.as_str().into()],
-                    ),
+                    Method::PUT,
+                    "/accounts/{account_id}/magic/connectors/{connector_id}",
+                    &[account_id.into(), connector_id.into()],
                 )
                 .body(body)
         }
@@ -1745,13 +1572,11 @@ pub mod connectors {
             connector_id: &ConnectorId,
             body: &ConnectorRequest,
         ) -> Call<'a, Json<Connector>, ()> {
-            Call::new(
+            Call::at(
                     self.client,
-                    ::magic_api::reqwest::Method::PATCH,
-                    ::magic_api::runtime::fill_path(
-                        "/accounts/{account_id}/magic/connectors/{connector_id}",
-                        &[account_id.as_str().into(), connector_id.as_str().into()],
-                    ),
+                    Method::PATCH,
+                    "/accounts/{account_id}/magic/connectors/{connector_id}",
+                    &[account_id.into(), connector_id.into()],
                 )
                 .body(body)
         }
@@ -1763,13 +1588,11 @@ pub mod connectors {
             account_id: &AccountId,
             connector_id: &ConnectorId,
         ) -> Call<'a, Json<Connector>, ()> {
-            Call::new(
+            Call::at(
                 self.client,
-                ::magic_api::reqwest::Method::DELETE,
-                ::magic_api::runtime::fill_path(
-                    "/accounts/{account_id}/magic/connectors/{connector_id}",
-                    &[account_id.as_str().into(), connector_id.as_str().into()],
-                ),
+                Method::DELETE,
+                "/accounts/{account_id}/magic/connectors/{connector_id}",
+                &[account_id.into(), connector_id.into()],
             )
         }
         /// Events (`/accounts/{account_id}/magic/connectors/{connector_id}/telemetry/events`).
@@ -1788,6 +1611,7 @@ pub mod connectors {
     /// Events: `/accounts/{account_id}/magic/connectors/{connector_id}/telemetry/events`.
     pub mod events {
         use ::magic_api::{Call, Json};
+        use ::magic_api::reqwest::Method;
         use crate::{AccountId, ConnectorId, CursorKLimitOptions};
         use crate::types::{EventGetResponse, EventLatestListResponse, EventListResponse};
         /// Operations on Events (`/accounts/{account_id}/magic/connectors/{connector_id}/telemetry/events`).
@@ -1806,13 +1630,11 @@ pub mod connectors {
                 from: i64,
                 to: i64,
             ) -> Call<'a, Json<EventListResponse>, CursorKLimitOptions> {
-                Call::new(
+                Call::at(
                         self.client,
-                        ::magic_api::reqwest::Method::GET,
-                        ::magic_api::runtime::fill_path(
-                            "/accounts/{account_id}/magic/connectors/{connector_id}/telemetry/events",
-                            &[account_id.as_str().into(), connector_id.as_str().into()],
-                        ),
+                        Method::GET,
+                        "/accounts/{account_id}/magic/connectors/{connector_id}/telemetry/events",
+                        &[account_id.into(), connector_id.into()],
                     )
                     .query("from", from)
                     .query("to", to)
@@ -1827,18 +1649,16 @@ pub mod connectors {
                 event_t: i64,
                 event_n: i64,
             ) -> Call<'a, Json<EventGetResponse>, ()> {
-                Call::new(
+                Call::at(
                     self.client,
-                    ::magic_api::reqwest::Method::GET,
-                    ::magic_api::runtime::fill_path(
-                        "/accounts/{account_id}/magic/connectors/{connector_id}/telemetry/events/{event_t}.{event_n}",
-                        &[
-                            account_id.as_str().into(),
-                            connector_id.as_str().into(),
-                            event_t.into(),
-                            event_n.into(),
-                        ],
-                    ),
+                    Method::GET,
+                    "/accounts/{account_id}/magic/connectors/{connector_id}/telemetry/events/{event_t}.{event_n}",
+                    &[
+                        account_id.into(),
+                        connector_id.into(),
+                        event_t.into(),
+                        event_n.into(),
+                    ],
                 )
             }
             /// Get latest Events: `GET /accounts/{account_id}/magic/connectors/{connector_id}/telemetry/events/latest`.
@@ -1849,13 +1669,11 @@ pub mod connectors {
                 account_id: &AccountId,
                 connector_id: &ConnectorId,
             ) -> Call<'a, Json<EventLatestListResponse>, ()> {
-                Call::new(
+                Call::at(
                     self.client,
-                    ::magic_api::reqwest::Method::GET,
-                    ::magic_api::runtime::fill_path(
-                        "/accounts/{account_id}/magic/connectors/{connector_id}/telemetry/events/latest",
-                        &[account_id.as_str().into(), connector_id.as_str().into()],
-                    ),
+                    Method::GET,
+                    "/accounts/{account_id}/magic/connectors/{connector_id}/telemetry/events/latest",
+                    &[account_id.into(), connector_id.into()],
                 )
             }
         }
@@ -1863,6 +1681,7 @@ pub mod connectors {
     /// Snapshots: `/accounts/{account_id}/magic/connectors/{connector_id}/telemetry/snapshots`.
     pub mod snapshots {
         use ::magic_api::{Call, Json};
+        use ::magic_api::reqwest::Method;
         use crate::{AccountId, ConnectorId, CursorLimitOptions};
         use crate::types::{
             SnapshotGetResponse, SnapshotLatestListResponse, SnapshotListResponse,
@@ -1883,13 +1702,11 @@ pub mod connectors {
                 from: i64,
                 to: i64,
             ) -> Call<'a, Json<SnapshotListResponse>, CursorLimitOptions> {
-                Call::new(
+                Call::at(
                         self.client,
-                        ::magic_api::reqwest::Method::GET,
-                        ::magic_api::runtime::fill_path(
-                            "/accounts/{account_id}/magic/connectors/{connector_id}/telemetry/snapshots",
-                            &[account_id.as_str().into(), connector_id.as_str().into()],
-                        ),
+                        Method::GET,
+                        "/accounts/{account_id}/magic/connectors/{connector_id}/telemetry/snapshots",
+                        &[account_id.into(), connector_id.into()],
                     )
                     .query("from", from)
                     .query("to", to)
@@ -1903,17 +1720,11 @@ pub mod connectors {
                 connector_id: &ConnectorId,
                 snapshot_t: i64,
             ) -> Call<'a, Json<SnapshotGetResponse>, ()> {
-                Call::new(
+                Call::at(
                     self.client,
-                    ::magic_api::reqwest::Method::GET,
-                    ::magic_api::runtime::fill_path(
-                        "/accounts/{account_id}/magic/connectors/{connector_id}/telemetry/snapshots/{snapshot_t}",
-                        &[
-                            account_id.as_str().into(),
-                            connector_id.as_str().into(),
-                            snapshot_t.into(),
-                        ],
-                    ),
+                    Method::GET,
+                    "/accounts/{account_id}/magic/connectors/{connector_id}/telemetry/snapshots/{snapshot_t}",
+                    &[account_id.into(), connector_id.into(), snapshot_t.into()],
                 )
             }
             /// Get latest Snapshots: `GET /accounts/{account_id}/magic/connectors/{connector_id}/telemetry/snapshots/latest`.
@@ -1924,13 +1735,11 @@ pub mod connectors {
                 account_id: &AccountId,
                 connector_id: &ConnectorId,
             ) -> Call<'a, Json<SnapshotLatestListResponse>, ()> {
-                Call::new(
+                Call::at(
                     self.client,
-                    ::magic_api::reqwest::Method::GET,
-                    ::magic_api::runtime::fill_path(
-                        "/accounts/{account_id}/magic/connectors/{connector_id}/telemetry/snapshots/latest",
-                        &[account_id.as_str().into(), connector_id.as_str().into()],
-                    ),
+                    Method::GET,
+                    "/accounts/{account_id}/magic/connectors/{connector_id}/telemetry/snapshots/latest",
+                    &[account_id.into(), connector_id.into()],
                 )
             }
         }
@@ -1939,6 +1748,7 @@ pub mod connectors {
 /// PCAPs: `/accounts/{account_id}/pcaps`.
 pub mod pcaps {
     use ::magic_api::{Binary, Call, Empty, Json};
+    use ::magic_api::reqwest::Method;
     use crate::{AccountId, PagePerPageOptions, PcapId};
     use crate::types::{PcapCreateRequest, PcapListResponse};
     /// Operations on PCAPs (`/accounts/{account_id}/pcaps`).
@@ -1954,13 +1764,11 @@ pub mod pcaps {
             &self,
             account_id: &AccountId,
         ) -> Call<'a, Json<Vec<PcapListResponse>>, PagePerPageOptions> {
-            Call::new(
+            Call::at(
                 self.client,
-                ::magic_api::reqwest::Method::GET,
-                ::magic_api::runtime::fill_path(
-                    "/accounts/{account_id}/pcaps",
-                    &[account_id.as_str().into()],
-                ),
+                Method::GET,
+                "/accounts/{account_id}/pcaps",
+                &[account_id.into()],
             )
         }
         /// Get PCAP request: `GET /accounts/{account_id}/pcaps/{pcap_id}`.
@@ -1971,13 +1779,11 @@ pub mod pcaps {
             account_id: &AccountId,
             pcap_id: &PcapId,
         ) -> Call<'a, Json<PcapListResponse>, ()> {
-            Call::new(
+            Call::at(
                 self.client,
-                ::magic_api::reqwest::Method::GET,
-                ::magic_api::runtime::fill_path(
-                    "/accounts/{account_id}/pcaps/{pcap_id}",
-                    &[account_id.as_str().into(), pcap_id.as_str().into()],
-                ),
+                Method::GET,
+                "/accounts/{account_id}/pcaps/{pcap_id}",
+                &[account_id.into(), pcap_id.into()],
             )
         }
         /// Create PCAP request: `POST /accounts/{account_id}/pcaps`.
@@ -1988,13 +1794,11 @@ pub mod pcaps {
             account_id: &AccountId,
             body: &PcapCreateRequest,
         ) -> Call<'a, Json<PcapListResponse>, ()> {
-            Call::new(
+            Call::at(
                     self.client,
-                    ::magic_api::reqwest::Method::POST,
-                    ::magic_api::runtime::fill_path(
-                        "/accounts/{account_id}/pcaps",
-                        &[account_id.as_str().into()],
-                    ),
+                    Method::POST,
+                    "/accounts/{account_id}/pcaps",
+                    &[account_id.into()],
                 )
                 .body(body)
         }
@@ -2006,13 +1810,11 @@ pub mod pcaps {
             account_id: &AccountId,
             pcap_id: &PcapId,
         ) -> Call<'a, Empty, ()> {
-            Call::new(
+            Call::at(
                 self.client,
-                ::magic_api::reqwest::Method::PUT,
-                ::magic_api::runtime::fill_path(
-                    "/accounts/{account_id}/pcaps/{pcap_id}/stop",
-                    &[account_id.as_str().into(), pcap_id.as_str().into()],
-                ),
+                Method::PUT,
+                "/accounts/{account_id}/pcaps/{pcap_id}/stop",
+                &[account_id.into(), pcap_id.into()],
             )
         }
         /// Ownership (`/accounts/{account_id}/pcaps/ownership`).
@@ -2029,19 +1831,18 @@ pub mod pcaps {
             account_id: &AccountId,
             pcap_id: &PcapId,
         ) -> Call<'a, Binary, ()> {
-            Call::new(
+            Call::at(
                 self.client,
-                ::magic_api::reqwest::Method::GET,
-                ::magic_api::runtime::fill_path(
-                    "/accounts/{account_id}/pcaps/{pcap_id}/download",
-                    &[account_id.as_str().into(), pcap_id.as_str().into()],
-                ),
+                Method::GET,
+                "/accounts/{account_id}/pcaps/{pcap_id}/download",
+                &[account_id.into(), pcap_id.into()],
             )
         }
     }
     /// Ownership: `/accounts/{account_id}/pcaps/ownership`.
     pub mod ownership {
         use ::magic_api::{Call, Empty, Json};
+        use ::magic_api::reqwest::Method;
         use crate::{AccountId, OwnershipId, PagePerPageOptions};
         use crate::types::{Ownership, OwnershipCreateRequest, OwnershipValidateRequest};
         /// Operations on Ownership (`/accounts/{account_id}/pcaps/ownership`).
@@ -2057,13 +1858,11 @@ pub mod pcaps {
                 &self,
                 account_id: &AccountId,
             ) -> Call<'a, Json<Vec<Ownership>>, PagePerPageOptions> {
-                Call::new(
+                Call::at(
                     self.client,
-                    ::magic_api::reqwest::Method::GET,
-                    ::magic_api::runtime::fill_path(
-                        "/accounts/{account_id}/pcaps/ownership",
-                        &[account_id.as_str().into()],
-                    ),
+                    Method::GET,
+                    "/accounts/{account_id}/pcaps/ownership",
+                    &[account_id.into()],
                 )
             }
             /// Add buckets for full packet captures: `POST /accounts/{account_id}/pcaps/ownership`.
@@ -2074,13 +1873,11 @@ pub mod pcaps {
                 account_id: &AccountId,
                 body: &OwnershipCreateRequest,
             ) -> Call<'a, Json<Ownership>, ()> {
-                Call::new(
+                Call::at(
                         self.client,
-                        ::magic_api::reqwest::Method::POST,
-                        ::magic_api::runtime::fill_path(
-                            "/accounts/{account_id}/pcaps/ownership",
-                            &[account_id.as_str().into()],
-                        ),
+                        Method::POST,
+                        "/accounts/{account_id}/pcaps/ownership",
+                        &[account_id.into()],
                     )
                     .body(body)
             }
@@ -2092,13 +1889,11 @@ pub mod pcaps {
                 account_id: &AccountId,
                 ownership_id: &OwnershipId,
             ) -> Call<'a, Empty, ()> {
-                Call::new(
+                Call::at(
                     self.client,
-                    ::magic_api::reqwest::Method::DELETE,
-                    ::magic_api::runtime::fill_path(
-                        "/accounts/{account_id}/pcaps/ownership/{ownership_id}",
-                        &[account_id.as_str().into(), ownership_id.as_str().into()],
-                    ),
+                    Method::DELETE,
+                    "/accounts/{account_id}/pcaps/ownership/{ownership_id}",
+                    &[account_id.into(), ownership_id.into()],
                 )
             }
             /// Validate buckets for full packet captures: `POST /accounts/{account_id}/pcaps/ownership/validate`.
@@ -2109,13 +1904,11 @@ pub mod pcaps {
                 account_id: &AccountId,
                 body: &OwnershipValidateRequest,
             ) -> Call<'a, Json<Ownership>, ()> {
-                Call::new(
+                Call::at(
                         self.client,
-                        ::magic_api::reqwest::Method::POST,
-                        ::magic_api::runtime::fill_path(
-                            "/accounts/{account_id}/pcaps/ownership/validate",
-                            &[account_id.as_str().into()],
-                        ),
+                        Method::POST,
+                        "/accounts/{account_id}/pcaps/ownership/validate",
+                        &[account_id.into()],
                     )
                     .body(body)
             }

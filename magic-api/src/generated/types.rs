@@ -99,56 +99,17 @@ pub struct AclRequest {
     pub unidirectional: Option<bool>,
 }
 /// Array of allowed communication protocols between configured LANs. If no protocols are provided, all protocols are allowed.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Deserialize)]
-#[serde(from = "String")]
+#[::magic_api::wire_enum]
 pub enum AllowedProtocol {
     /// `"tcp"`
+    #[wire = "tcp"]
     Tcp,
     /// `"udp"`
+    #[wire = "udp"]
     Udp,
     /// `"icmp"`
+    #[wire = "icmp"]
     Icmp,
-    /// A value this version of the crate does not know, kept as sent.
-    Other(String),
-}
-impl AllowedProtocol {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Tcp => "tcp",
-            Self::Udp => "udp",
-            Self::Icmp => "icmp",
-            Self::Other(other) => other,
-        }
-    }
-}
-impl From<String> for AllowedProtocol {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "tcp" => Self::Tcp,
-            "udp" => Self::Udp,
-            "icmp" => Self::Icmp,
-            _ => Self::Other(value),
-        }
-    }
-}
-impl From<&str> for AllowedProtocol {
-    fn from(value: &str) -> Self {
-        Self::from(value.to_string())
-    }
-}
-impl ::serde::Serialize for AllowedProtocol {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl ::std::fmt::Display for AllowedProtocol {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 /// Collection of Hostnames and/or IP Subnets to associate with traffic decisions.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -335,56 +296,17 @@ pub struct BgpStatus {
     pub customer_speaker_port: Option<i64>,
 }
 /// The `state` of [`BgpStatus`].
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Deserialize)]
-#[serde(from = "String")]
+#[::magic_api::wire_enum]
 pub enum BgpStatusState {
     /// `"BGP_DOWN"`
+    #[wire = "BGP_DOWN"]
     BgpDown,
     /// `"BGP_UP"`
+    #[wire = "BGP_UP"]
     BgpUp,
     /// `"BGP_ESTABLISHING"`
+    #[wire = "BGP_ESTABLISHING"]
     BgpEstablishing,
-    /// A value this version of the crate does not know, kept as sent.
-    Other(String),
-}
-impl BgpStatusState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::BgpDown => "BGP_DOWN",
-            Self::BgpUp => "BGP_UP",
-            Self::BgpEstablishing => "BGP_ESTABLISHING",
-            Self::Other(other) => other,
-        }
-    }
-}
-impl From<String> for BgpStatusState {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "BGP_DOWN" => Self::BgpDown,
-            "BGP_UP" => Self::BgpUp,
-            "BGP_ESTABLISHING" => Self::BgpEstablishing,
-            _ => Self::Other(value),
-        }
-    }
-}
-impl From<&str> for BgpStatusState {
-    fn from(value: &str) -> Self {
-        Self::from(value.to_string())
-    }
-}
-impl ::serde::Serialize for BgpStatusState {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl ::std::fmt::Display for BgpStatusState {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 /// The result of Update multiple interconnects (`PUT /accounts/{account_id}/magic/cf_interconnects`).
 #[::magic_api::wire]
@@ -819,72 +741,29 @@ impl ConnectorEvent {
 /// The reference's name for [`Connector`].
 pub type ConnectorGetResponse = Connector;
 /// The `interrupt_window_days_of_week` of [`Connector`].
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Deserialize)]
-#[serde(from = "String")]
+#[::magic_api::wire_enum]
 pub enum ConnectorInterruptWindowDaysOfWeek {
     /// `"Sunday"`
+    #[wire = "Sunday"]
     Sunday,
     /// `"Monday"`
+    #[wire = "Monday"]
     Monday,
     /// `"Tuesday"`
+    #[wire = "Tuesday"]
     Tuesday,
     /// `"Wednesday"`
+    #[wire = "Wednesday"]
     Wednesday,
     /// `"Thursday"`
+    #[wire = "Thursday"]
     Thursday,
     /// `"Friday"`
+    #[wire = "Friday"]
     Friday,
     /// `"Saturday"`
+    #[wire = "Saturday"]
     Saturday,
-    /// A value this version of the crate does not know, kept as sent.
-    Other(String),
-}
-impl ConnectorInterruptWindowDaysOfWeek {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sunday => "Sunday",
-            Self::Monday => "Monday",
-            Self::Tuesday => "Tuesday",
-            Self::Wednesday => "Wednesday",
-            Self::Thursday => "Thursday",
-            Self::Friday => "Friday",
-            Self::Saturday => "Saturday",
-            Self::Other(other) => other,
-        }
-    }
-}
-impl From<String> for ConnectorInterruptWindowDaysOfWeek {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "Sunday" => Self::Sunday,
-            "Monday" => Self::Monday,
-            "Tuesday" => Self::Tuesday,
-            "Wednesday" => Self::Wednesday,
-            "Thursday" => Self::Thursday,
-            "Friday" => Self::Friday,
-            "Saturday" => Self::Saturday,
-            _ => Self::Other(value),
-        }
-    }
-}
-impl From<&str> for ConnectorInterruptWindowDaysOfWeek {
-    fn from(value: &str) -> Self {
-        Self::from(value.to_string())
-    }
-}
-impl ::serde::Serialize for ConnectorInterruptWindowDaysOfWeek {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl ::std::fmt::Display for ConnectorInterruptWindowDaysOfWeek {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 /// The reference's name for [`Connector`].
 pub type ConnectorListResponse = Connector;
@@ -962,108 +841,56 @@ pub struct EventItem {
 }
 /// The kind of a connector event.
 /// The reference types this value as any string; these are the values it names.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Deserialize)]
-#[serde(from = "String")]
+#[::magic_api::wire_enum]
 pub enum EventKind {
     /// `"Init"`
+    #[wire = "Init"]
     Init,
     /// `"Leave"`
+    #[wire = "Leave"]
     Leave,
     /// `"StartAttestation"`
+    #[wire = "StartAttestation"]
     StartAttestation,
     /// `"FinishAttestationSuccess"`
+    #[wire = "FinishAttestationSuccess"]
     FinishAttestationSuccess,
     /// `"FinishAttestationFailure"`
+    #[wire = "FinishAttestationFailure"]
     FinishAttestationFailure,
     /// `"StartRotateCryptKey"`
+    #[wire = "StartRotateCryptKey"]
     StartRotateCryptKey,
     /// `"FinishRotateCryptKeySuccess"`
+    #[wire = "FinishRotateCryptKeySuccess"]
     FinishRotateCryptKeySuccess,
     /// `"FinishRotateCryptKeyFailure"`
+    #[wire = "FinishRotateCryptKeyFailure"]
     FinishRotateCryptKeyFailure,
     /// `"StartRotatePki"`
+    #[wire = "StartRotatePki"]
     StartRotatePki,
     /// `"FinishRotatePkiSuccess"`
+    #[wire = "FinishRotatePkiSuccess"]
     FinishRotatePkiSuccess,
     /// `"FinishRotatePkiFailure"`
+    #[wire = "FinishRotatePkiFailure"]
     FinishRotatePkiFailure,
     /// `"StartUpgrade"`
+    #[wire = "StartUpgrade"]
     StartUpgrade,
     /// `"FinishUpgradeSuccess"`
+    #[wire = "FinishUpgradeSuccess"]
     FinishUpgradeSuccess,
     /// `"FinishUpgradeFailure"`
+    #[wire = "FinishUpgradeFailure"]
     FinishUpgradeFailure,
     /// `"Reconcile"`
+    #[wire = "Reconcile"]
     Reconcile,
     /// `"ConfigureCloudflaredTunnel"`
+    #[wire = "ConfigureCloudflaredTunnel"]
     ConfigureCloudflaredTunnel,
-    /// A value this version of the crate does not know, kept as sent.
-    Other(String),
-}
-impl EventKind {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Init => "Init",
-            Self::Leave => "Leave",
-            Self::StartAttestation => "StartAttestation",
-            Self::FinishAttestationSuccess => "FinishAttestationSuccess",
-            Self::FinishAttestationFailure => "FinishAttestationFailure",
-            Self::StartRotateCryptKey => "StartRotateCryptKey",
-            Self::FinishRotateCryptKeySuccess => "FinishRotateCryptKeySuccess",
-            Self::FinishRotateCryptKeyFailure => "FinishRotateCryptKeyFailure",
-            Self::StartRotatePki => "StartRotatePki",
-            Self::FinishRotatePkiSuccess => "FinishRotatePkiSuccess",
-            Self::FinishRotatePkiFailure => "FinishRotatePkiFailure",
-            Self::StartUpgrade => "StartUpgrade",
-            Self::FinishUpgradeSuccess => "FinishUpgradeSuccess",
-            Self::FinishUpgradeFailure => "FinishUpgradeFailure",
-            Self::Reconcile => "Reconcile",
-            Self::ConfigureCloudflaredTunnel => "ConfigureCloudflaredTunnel",
-            Self::Other(other) => other,
-        }
-    }
-}
-impl From<String> for EventKind {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "Init" => Self::Init,
-            "Leave" => Self::Leave,
-            "StartAttestation" => Self::StartAttestation,
-            "FinishAttestationSuccess" => Self::FinishAttestationSuccess,
-            "FinishAttestationFailure" => Self::FinishAttestationFailure,
-            "StartRotateCryptKey" => Self::StartRotateCryptKey,
-            "FinishRotateCryptKeySuccess" => Self::FinishRotateCryptKeySuccess,
-            "FinishRotateCryptKeyFailure" => Self::FinishRotateCryptKeyFailure,
-            "StartRotatePki" => Self::StartRotatePki,
-            "FinishRotatePkiSuccess" => Self::FinishRotatePkiSuccess,
-            "FinishRotatePkiFailure" => Self::FinishRotatePkiFailure,
-            "StartUpgrade" => Self::StartUpgrade,
-            "FinishUpgradeSuccess" => Self::FinishUpgradeSuccess,
-            "FinishUpgradeFailure" => Self::FinishUpgradeFailure,
-            "Reconcile" => Self::Reconcile,
-            "ConfigureCloudflaredTunnel" => Self::ConfigureCloudflaredTunnel,
-            _ => Self::Other(value),
-        }
-    }
-}
-impl From<&str> for EventKind {
-    fn from(value: &str) -> Self {
-        Self::from(value.to_string())
-    }
-}
-impl ::serde::Serialize for EventKind {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl ::std::fmt::Display for EventKind {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 /// The result of Get latest Events (`GET /accounts/{account_id}/magic/connectors/{connector_id}/telemetry/events/latest`).
 #[::magic_api::wire]
@@ -1249,56 +1076,17 @@ pub struct HealthCheck {
     pub kind: Option<HealthCheckType>,
 }
 /// How frequent the health check is run. The default value is `mid`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Deserialize)]
-#[serde(from = "String")]
+#[::magic_api::wire_enum]
 pub enum HealthCheckRate {
     /// `"low"`
+    #[wire = "low"]
     Low,
     /// `"mid"`
+    #[wire = "mid"]
     Mid,
     /// `"high"`
+    #[wire = "high"]
     High,
-    /// A value this version of the crate does not know, kept as sent.
-    Other(String),
-}
-impl HealthCheckRate {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Low => "low",
-            Self::Mid => "mid",
-            Self::High => "high",
-            Self::Other(other) => other,
-        }
-    }
-}
-impl From<String> for HealthCheckRate {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "low" => Self::Low,
-            "mid" => Self::Mid,
-            "high" => Self::High,
-            _ => Self::Other(value),
-        }
-    }
-}
-impl From<&str> for HealthCheckRate {
-    fn from(value: &str) -> Self {
-        Self::from(value.to_string())
-    }
-}
-impl ::serde::Serialize for HealthCheckRate {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl ::std::fmt::Display for HealthCheckRate {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 /// The `target` of [`HealthCheck`].
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1312,52 +1100,14 @@ pub enum HealthCheckTarget {
     Other(::serde_json::Value),
 }
 /// The type of healthcheck to run, reply or request. The default value is `reply`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Deserialize)]
-#[serde(from = "String")]
+#[::magic_api::wire_enum]
 pub enum HealthCheckType {
     /// `"reply"`
+    #[wire = "reply"]
     Reply,
     /// `"request"`
+    #[wire = "request"]
     Request,
-    /// A value this version of the crate does not know, kept as sent.
-    Other(String),
-}
-impl HealthCheckType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Reply => "reply",
-            Self::Request => "request",
-            Self::Other(other) => other,
-        }
-    }
-}
-impl From<String> for HealthCheckType {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "reply" => Self::Reply,
-            "request" => Self::Request,
-            _ => Self::Other(value),
-        }
-    }
-}
-impl From<&str> for HealthCheckType {
-    fn from(value: &str) -> Self {
-        Self::from(value.to_string())
-    }
-}
-impl ::serde::Serialize for HealthCheckType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl ::std::fmt::Display for HealthCheckType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 /// Initialized process
 #[::magic_api::wire]
@@ -1696,56 +1446,17 @@ pub struct OwnershipCreateRequest {
     pub destination_conf: String,
 }
 /// The `status` of [`Ownership`].
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Deserialize)]
-#[serde(from = "String")]
+#[::magic_api::wire_enum]
 pub enum OwnershipStatus {
     /// `"pending"`
+    #[wire = "pending"]
     Pending,
     /// `"success"`
+    #[wire = "success"]
     Success,
     /// `"failed"`
+    #[wire = "failed"]
     Failed,
-    /// A value this version of the crate does not know, kept as sent.
-    Other(String),
-}
-impl OwnershipStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "pending",
-            Self::Success => "success",
-            Self::Failed => "failed",
-            Self::Other(other) => other,
-        }
-    }
-}
-impl From<String> for OwnershipStatus {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "pending" => Self::Pending,
-            "success" => Self::Success,
-            "failed" => Self::Failed,
-            _ => Self::Other(value),
-        }
-    }
-}
-impl From<&str> for OwnershipStatus {
-    fn from(value: &str) -> Self {
-        Self::from(value.to_string())
-    }
-}
-impl ::serde::Serialize for OwnershipStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl ::std::fmt::Display for OwnershipStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 /// The request body of Validate buckets for full packet captures (`POST /accounts/{account_id}/pcaps/ownership/validate`).
 #[::magic_api::wire(new)]
@@ -1975,124 +1686,42 @@ pub struct PcapSimpleRequest {
     pub offset_time: Option<String>,
 }
 /// The `status` of [`Pcap`].
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Deserialize)]
-#[serde(from = "String")]
+#[::magic_api::wire_enum]
 pub enum PcapStatus {
     /// `"unknown"`
+    #[wire = "unknown"]
     Unknown,
     /// `"success"`
+    #[wire = "success"]
     Success,
     /// `"pending"`
+    #[wire = "pending"]
     Pending,
     /// `"running"`
+    #[wire = "running"]
     Running,
     /// `"conversion_pending"`
+    #[wire = "conversion_pending"]
     ConversionPending,
     /// `"conversion_running"`
+    #[wire = "conversion_running"]
     ConversionRunning,
     /// `"complete"`
+    #[wire = "complete"]
     Complete,
     /// `"failed"`
+    #[wire = "failed"]
     Failed,
-    /// A value this version of the crate does not know, kept as sent.
-    Other(String),
-}
-impl PcapStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unknown => "unknown",
-            Self::Success => "success",
-            Self::Pending => "pending",
-            Self::Running => "running",
-            Self::ConversionPending => "conversion_pending",
-            Self::ConversionRunning => "conversion_running",
-            Self::Complete => "complete",
-            Self::Failed => "failed",
-            Self::Other(other) => other,
-        }
-    }
-}
-impl From<String> for PcapStatus {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "unknown" => Self::Unknown,
-            "success" => Self::Success,
-            "pending" => Self::Pending,
-            "running" => Self::Running,
-            "conversion_pending" => Self::ConversionPending,
-            "conversion_running" => Self::ConversionRunning,
-            "complete" => Self::Complete,
-            "failed" => Self::Failed,
-            _ => Self::Other(value),
-        }
-    }
-}
-impl From<&str> for PcapStatus {
-    fn from(value: &str) -> Self {
-        Self::from(value.to_string())
-    }
-}
-impl ::serde::Serialize for PcapStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl ::std::fmt::Display for PcapStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 /// The `type` of [`Pcap`].
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Deserialize)]
-#[serde(from = "String")]
+#[::magic_api::wire_enum]
 pub enum PcapType {
     /// `"simple"`
+    #[wire = "simple"]
     Simple,
     /// `"full"`
+    #[wire = "full"]
     Full,
-    /// A value this version of the crate does not know, kept as sent.
-    Other(String),
-}
-impl PcapType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Simple => "simple",
-            Self::Full => "full",
-            Self::Other(other) => other,
-        }
-    }
-}
-impl From<String> for PcapType {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "simple" => Self::Simple,
-            "full" => Self::Full,
-            _ => Self::Other(value),
-        }
-    }
-}
-impl From<&str> for PcapType {
-    fn from(value: &str) -> Self {
-        Self::from(value.to_string())
-    }
-}
-impl ::serde::Serialize for PcapType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl ::std::fmt::Display for PcapType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 /// The PSK metadata that includes when the PSK was generated.
 #[::magic_api::wire]
@@ -2870,52 +2499,14 @@ pub struct TunnelHealthCheck {
     pub kind: Option<HealthCheckType>,
 }
 /// The `direction` of [`TunnelHealthCheck`].
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Deserialize)]
-#[serde(from = "String")]
+#[::magic_api::wire_enum]
 pub enum TunnelHealthCheckDirection {
     /// `"unidirectional"`
+    #[wire = "unidirectional"]
     Unidirectional,
     /// `"bidirectional"`
+    #[wire = "bidirectional"]
     Bidirectional,
-    /// A value this version of the crate does not know, kept as sent.
-    Other(String),
-}
-impl TunnelHealthCheckDirection {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unidirectional => "unidirectional",
-            Self::Bidirectional => "bidirectional",
-            Self::Other(other) => other,
-        }
-    }
-}
-impl From<String> for TunnelHealthCheckDirection {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "unidirectional" => Self::Unidirectional,
-            "bidirectional" => Self::Bidirectional,
-            _ => Self::Other(value),
-        }
-    }
-}
-impl From<&str> for TunnelHealthCheckDirection {
-    fn from(value: &str) -> Self {
-        Self::from(value.to_string())
-    }
-}
-impl ::serde::Serialize for TunnelHealthCheckDirection {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl ::std::fmt::Display for TunnelHealthCheckDirection {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 /// The result of List Site WANs (`GET /accounts/{account_id}/magic/sites/{site_id}/wans`).
 #[::magic_api::wire]

@@ -114,6 +114,17 @@ impl<'a, R: Receive, O: CallOptions> Call<'a, R, O> {
         }
     }
 
+    /// A call to a documented path template filled with `values` in placeholder order.
+    #[doc(hidden)]
+    pub fn at(
+        client: &'a Client,
+        method: Method,
+        template: &str,
+        values: &[super::PathValue<'_>],
+    ) -> Self {
+        Self::new(client, method, super::fill_path(template, values))
+    }
+
     /// Adds a required query parameter.
     #[doc(hidden)]
     pub fn query(mut self, name: &'static str, value: impl ToString) -> Self {
@@ -345,6 +356,12 @@ macro_rules! define_id {
         impl ::std::fmt::Display for $name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(&self.0)
+            }
+        }
+
+        impl<'a> From<&'a $name> for $crate::runtime::PathValue<'a> {
+            fn from(id: &'a $name) -> Self {
+                $crate::runtime::PathValue::Str(&id.0)
             }
         }
 

@@ -1,0 +1,118 @@
+//! Documentation text travels through the token pipeline as short placeholders and is put back
+//! after formatting.
+//!
+//! Written as `#[doc = "…"]` tokens, every description would be escaped into a string literal,
+//! parsed back by `syn` and unescaped by `prettyplease`, which together cost more than all the
+//! rest of emission. `prettyplease` prints a one-line doc attribute as `/// ` plus its text, so a
+//! line that is exactly `/// ` plus a placeholder can be replaced by the text afterwards: the
+//! output is byte-identical, and every doc line the emitter writes is a placeholder, so nothing
+//! else can be mistaken for one.
+
+use std::cell::RefCell;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+thread_local! {
+    /// Texts of the file being built on this thread, by placeholder number.
+    static TEXTS: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+}
+
+const OPEN: &str = "@doc";
+const CLOSE: &str = "@";
+
+/// Registers a text and returns its placeholder (`None` for empty text). Newlines become
+/// spaces: a doc line is one line.
+fn placeholder(text: &str) -> Option<String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return None;
+    }
+    let index = TEXTS.with(|t| {
+        let mut t = t.borrow_mut();
+        t.push(text.replace(['\n', '\r'], " "));
+        t.len() - 1
+    });
+    Some(format!(" {OPEN}{index}{CLOSE}"))
+}
+
+/// A `#[doc]` attribute for one line of text (none for empty text), as tokens.
+pub fn attr(text: &str) -> TokenStream {
+    match placeholder(text) {
+        Some(p) => quote!(#[doc = #p]),
+        None => TokenStream::new(),
+    }
+}
+
+/// The same attribute as a syntax tree, for items built without parsing.
+pub fn attribute(text: &str) -> Option<syn::Attribute> {
+    let p = placeholder(text)?;
+    Some(syn::Attribute {
+        pound_token: Default::default(),
+        style: syn::AttrStyle::Outer,
+        bracket_token: Default::default(),
+        meta: syn::Meta::NameValue(syn::MetaNameValue {
+            path: syn::Path::from(proc_macro2::Ident::new(
+                "doc",
+                proc_macro2::Span::call_site(),
+            )),
+            eq_token: Default::default(),
+            value: syn::Expr::Lit(syn::ExprLit {
+                attrs: Vec::new(),
+                lit: syn::Lit::Str(syn::LitStr::new(&p, proc_macro2::Span::call_site())),
+            }),
+        }),
+    })
+}
+
+/// Replaces the placeholders in formatted text with their documentation and forgets the texts
+/// (the next file starts numbering afresh).
+pub fn fill(formatted: &str) -> String {
+    let texts = TEXTS.with(|t| std::mem::take(&mut *t.borrow_mut()));
+    let mut out =
+        String::with_capacity(formatted.len() + texts.iter().map(String::len).sum::<usize>());
+    for line in formatted.split_inclusive('\n') {
+        let body = line.trim_end_matches('\n');
+        let indent = body.len() - body.trim_start().len();
+        let text = body[indent..]
+            .strip_prefix("/// ")
+            .or_else(|| body[indent..].strip_prefix("//! "))
+            .and_then(|rest| rest.strip_prefix(OPEN))
+            .and_then(|rest| rest.strip_suffix(CLOSE))
+            .and_then(|n| n.parse::<usize>().ok())
+            .and_then(|n| texts.get(n));
+        match text {
+            Some(text) => {
+                out.push_str(&body[..indent + 3]);
+                out.push(' ');
+                out.push_str(text.trim_end());
+                if line.ends_with('\n') {
+                    out.push('\n');
+                }
+            }
+            None => out.push_str(line),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_come_back_as_text() {
+        let tokens = {
+            let a = attr("First line with \"quotes\" and \\ and `code`.");
+            let b = attr("  ");
+            let c = attr("Second");
+            quote!(#a #b #c pub struct X;)
+        };
+        let file: syn::File = syn::parse2(tokens).unwrap();
+        let text = fill(&prettyplease::unparse(&file));
+        assert_eq!(
+            text,
+            "/// First line with \"quotes\" and \\ and `code`.\n/// Second\npub struct X;\n"
+        );
+    }
+}
