@@ -356,15 +356,15 @@ fn operation(
             quote!(Binary)
         }
     };
-    let (options_ty, options_short) = if optional.is_empty() {
-        (quote!(()), quote!(()))
+    let options_short = if optional.is_empty() {
+        quote!(())
     } else {
         let name = option_type(cx, refinements, &optional, ids, options);
         imports.root.insert(name.clone());
         let n = ident(&name);
-        (quote!(crate::#n), quote!(#n))
+        quote!(#n)
     };
-    pagination(cx, op, &options_ty, refinements, streams);
+    pagination(cx, op, refinements, streams)?;
 
     let title_line = format!(" {}: `{} {}`.", op.title, op.method.as_str(), op.path);
     let mut d = doc(&title_line);
@@ -603,30 +603,25 @@ fn option_type(
     name
 }
 
-/// `stream()` on a list operation's call: its items across pages, fetched on demand. Emitted once
-/// per distinct call type (the code depends on nothing else).
+/// `Paged` for a list operation's result, which gives its call `stream()` (a generic runtime
+/// method, compiled only where a caller streams). One impl per result type; two list operations
+/// that page one result type differently are an error.
 fn pagination(
     cx: &Context<'_>,
     op: &Operation,
-    options_ty: &TokenStream,
     refinements: &Refinements,
     streams: &mut BTreeMap<String, TokenStream>,
-) {
+) -> Result<(), String> {
     let Response::Envelope {
         result,
         pagination: Some(p),
         ..
     } = &op.response
     else {
-        return;
+        return Ok(());
     };
     let result_ty = cx.qualified_ty(result);
-    let key = format!("{result_ty}/{options_ty}");
-    let text = format!(
-        " Every item of {}, fetching further pages as the stream is read.",
-        op.title
-    );
-    let (item_ty, body) = match p {
+    let (item_ty, paging, split) = match p {
         Pagination::Cursor { items, cursor } => {
             let Some(fields) = super::names::ref_id(result)
                 .and_then(|id| cx.defs.get(id))
@@ -635,7 +630,7 @@ fn pagination(
                     _ => None,
                 })
             else {
-                return;
+                return Ok(());
             };
             let wire: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
             let idents = super::names::field_names(&wire);
@@ -648,47 +643,60 @@ fn pagination(
             let (Some((items_f, items_field)), Some((cursor_f, cursor_field))) =
                 (pick(items), pick(cursor))
             else {
-                return;
+                return Ok(());
             };
             let Ty::Array { items: item } = &items_field.ty else {
-                return;
+                return Ok(());
             };
             let items_expr = if items_field.required {
-                quote!(page.#items_f)
+                quote!(self.#items_f)
             } else {
-                quote!(page.#items_f.unwrap_or_default())
+                quote!(self.#items_f.unwrap_or_default())
             };
             let cursor_expr = if cursor_field.required {
-                quote!(Some(page.#cursor_f))
+                quote!(Some(self.#cursor_f))
             } else {
-                quote!(page.#cursor_f)
+                quote!(self.#cursor_f)
             };
-            let wire_cursor = cursor;
             (
                 cx.qualified_ty(item),
-                quote!(self.cursor_pages(#wire_cursor, |page: #result_ty| (#items_expr, #cursor_expr))),
+                quote!(::magic_api::runtime::Paging::Cursor(#cursor)),
+                quote!((#items_expr, #cursor_expr)),
             )
         }
         Pagination::Pages => {
             let Some(page) = refinements.pagination.as_ref().map(|p| p.page.clone()) else {
-                return;
+                return Ok(());
             };
-            let Ty::Array { items } = result else { return };
+            let Ty::Array { items } = result else {
+                return Ok(());
+            };
             (
                 cx.qualified_ty(items),
-                quote!(self.numbered_pages(#page, |page: #result_ty| page)),
+                quote!(::magic_api::runtime::Paging::Numbered(#page)),
+                quote!((self, None)),
             )
         }
     };
-    streams.entry(key).or_insert_with(|| {
-        let stream_doc = doc(&text);
-        quote! {
-            impl<'a> ::magic_api::Call<'a, ::magic_api::Json<#result_ty>, #options_ty> {
-                #stream_doc
-                pub fn stream(self) -> ::magic_api::runtime::BoxStream<'a, Result<#item_ty, ::magic_api::Error>> {
-                    #body
-                }
+    let key = result_ty.to_string();
+    let item = quote! {
+        impl ::magic_api::runtime::Paged for #result_ty {
+            type Item = #item_ty;
+            const PAGING: ::magic_api::runtime::Paging = #paging;
+            fn split(self) -> (Vec<#item_ty>, Option<String>) {
+                #split
             }
         }
-    });
+    };
+    match streams.get(&key) {
+        Some(existing) if existing.to_string() != item.to_string() => Err(format!(
+            "`{}` is paged in two different ways; `stream()` cannot serve both",
+            key
+        )),
+        Some(_) => Ok(()),
+        None => {
+            streams.insert(key, item);
+            Ok(())
+        }
+    }
 }

@@ -222,78 +222,40 @@ impl<R: ::magic_api::Receive> ::magic_api::Call<'_, R, ValidateOnlyOptions> {
         self
     }
 }
-impl<
-    'a,
-> ::magic_api::Call<
-    'a,
-    ::magic_api::Json<Vec<crate::types::Ownership>>,
-    crate::PagePerPageOptions,
-> {
-    /// Every item of List PCAPs Bucket Ownership, fetching further pages as the stream is read.
-    pub fn stream(
-        self,
-    ) -> ::magic_api::runtime::BoxStream<
-        'a,
-        Result<crate::types::Ownership, ::magic_api::Error>,
-    > {
-        self.numbered_pages("page", |page: Vec<crate::types::Ownership>| page)
+impl ::magic_api::runtime::Paged for Vec<crate::types::Ownership> {
+    type Item = crate::types::Ownership;
+    const PAGING: ::magic_api::runtime::Paging = ::magic_api::runtime::Paging::Numbered(
+        "page",
+    );
+    fn split(self) -> (Vec<crate::types::Ownership>, Option<String>) {
+        (self, None)
     }
 }
-impl<
-    'a,
-> ::magic_api::Call<
-    'a,
-    ::magic_api::Json<Vec<crate::types::PcapListResponse>>,
-    crate::PagePerPageOptions,
-> {
-    /// Every item of List packet capture requests, fetching further pages as the stream is read.
-    pub fn stream(
-        self,
-    ) -> ::magic_api::runtime::BoxStream<
-        'a,
-        Result<crate::types::PcapListResponse, ::magic_api::Error>,
-    > {
-        self.numbered_pages("page", |page: Vec<crate::types::PcapListResponse>| page)
+impl ::magic_api::runtime::Paged for Vec<crate::types::PcapListResponse> {
+    type Item = crate::types::PcapListResponse;
+    const PAGING: ::magic_api::runtime::Paging = ::magic_api::runtime::Paging::Numbered(
+        "page",
+    );
+    fn split(self) -> (Vec<crate::types::PcapListResponse>, Option<String>) {
+        (self, None)
     }
 }
-impl<
-    'a,
-> ::magic_api::Call<
-    'a,
-    ::magic_api::Json<crate::types::EventListResponse>,
-    crate::CursorKLimitOptions,
-> {
-    /// Every item of List Events, fetching further pages as the stream is read.
-    pub fn stream(
-        self,
-    ) -> ::magic_api::runtime::BoxStream<
-        'a,
-        Result<crate::types::EventItem, ::magic_api::Error>,
-    > {
-        self.cursor_pages(
-            "cursor",
-            |page: crate::types::EventListResponse| (page.items, page.cursor),
-        )
+impl ::magic_api::runtime::Paged for crate::types::EventListResponse {
+    type Item = crate::types::EventItem;
+    const PAGING: ::magic_api::runtime::Paging = ::magic_api::runtime::Paging::Cursor(
+        "cursor",
+    );
+    fn split(self) -> (Vec<crate::types::EventItem>, Option<String>) {
+        (self.items, self.cursor)
     }
 }
-impl<
-    'a,
-> ::magic_api::Call<
-    'a,
-    ::magic_api::Json<crate::types::SnapshotListResponse>,
-    crate::CursorLimitOptions,
-> {
-    /// Every item of List Snapshots, fetching further pages as the stream is read.
-    pub fn stream(
-        self,
-    ) -> ::magic_api::runtime::BoxStream<
-        'a,
-        Result<crate::types::SnapshotItem, ::magic_api::Error>,
-    > {
-        self.cursor_pages(
-            "cursor",
-            |page: crate::types::SnapshotListResponse| (page.items, page.cursor),
-        )
+impl ::magic_api::runtime::Paged for crate::types::SnapshotListResponse {
+    type Item = crate::types::SnapshotItem;
+    const PAGING: ::magic_api::runtime::Paging = ::magic_api::runtime::Paging::Cursor(
+        "cursor",
+    );
+    fn split(self) -> (Vec<crate::types::SnapshotItem>, Option<String>) {
+        (self.items, self.cursor)
     }
 }
 impl ::magic_api::Client {

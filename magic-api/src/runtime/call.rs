@@ -104,14 +104,11 @@ impl<R, O: std::fmt::Debug> std::fmt::Debug for Call<'_, R, O> {
 
 impl<'a, R: Receive, O: CallOptions> Call<'a, R, O> {
     /// A call to `path` (an error from building the path is reported when the call is sent).
+    // The generic constructors only wrap non-generic helpers: they are instantiated once per
+    // operation, so whatever they contain is compiled ~80 times.
     #[doc(hidden)]
     pub fn new(client: &'a Client, method: Method, path: Result<String, Error>) -> Self {
-        Call {
-            client,
-            request: path.map(|p| RawRequest::new(method, p)),
-            options: O::default(),
-            receive: PhantomData,
-        }
+        Self::from_request(client, request_for(method, path))
     }
 
     /// A call to a documented path template filled with `values` in placeholder order.
@@ -122,7 +119,16 @@ impl<'a, R: Receive, O: CallOptions> Call<'a, R, O> {
         template: &str,
         values: &[super::PathValue<'_>],
     ) -> Self {
-        Self::new(client, method, super::fill_path(template, values))
+        Self::from_request(client, request_at(method, template, values))
+    }
+
+    fn from_request(client: &'a Client, request: Result<RawRequest, Error>) -> Self {
+        Call {
+            client,
+            request,
+            options: O::default(),
+            receive: PhantomData,
+        }
     }
 
     /// Adds a required query parameter.
@@ -132,10 +138,11 @@ impl<'a, R: Receive, O: CallOptions> Call<'a, R, O> {
         self
     }
 
-    /// Sets the JSON body.
+    /// Sets the JSON body. The body goes through `serde_json::Value` so that each body type is
+    /// compiled against one serializer only.
     #[doc(hidden)]
     pub fn body<B: Serialize + ?Sized>(mut self, body: &B) -> Self {
-        self.request = self.request.and_then(|r| r.json_body(body));
+        self.request = with_body(self.request, serde_json::to_value(body));
         self
     }
 
@@ -190,6 +197,58 @@ impl<'a, R: Receive, O: CallOptions> Call<'a, R, O> {
     pub async fn send(self) -> Result<R::Output, Error> {
         let request = self.options.apply(self.request?);
         R::receive(self.client, request).await
+    }
+}
+
+fn request_for(method: Method, path: Result<String, Error>) -> Result<RawRequest, Error> {
+    path.map(|p| RawRequest::new(method, p))
+}
+
+fn request_at(
+    method: Method,
+    template: &str,
+    values: &[super::PathValue<'_>],
+) -> Result<RawRequest, Error> {
+    request_for(method, super::fill_path(template, values))
+}
+
+fn with_body(
+    request: Result<RawRequest, Error>,
+    body: Result<Value, serde_json::Error>,
+) -> Result<RawRequest, Error> {
+    let body =
+        body.map_err(|e| Error::invalid_request(format!("request body did not serialize: {e}")))?;
+    request.and_then(|r| r.json_body(&body))
+}
+
+/// A list result that can be streamed across pages: generated code implements it for each list
+/// operation's result, and [`Call::stream`] (generic, so compiled only where it is used) pages.
+pub trait Paged: DeserializeOwned + Send + 'static {
+    /// One item of the list.
+    type Item: Send + 'static;
+    /// How further pages are asked for.
+    const PAGING: Paging;
+    /// The page's items and, for cursor paging, the next cursor.
+    fn split(self) -> (Vec<Self::Item>, Option<String>);
+}
+
+/// How a list operation pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Paging {
+    /// A cursor from each page, sent back in this query parameter.
+    Cursor(&'static str),
+    /// Page numbers in this query parameter, until `result_info` says there is no more.
+    Numbered(&'static str),
+}
+
+impl<'a, T: Paged, O: CallOptions + 'a> Call<'a, Json<T>, O> {
+    /// Every item of the list, fetching further pages as the stream is read (and only then).
+    /// Page numbering starts at the page set on the call, if any.
+    pub fn stream(self) -> BoxStream<'a, Result<T::Item, Error>> {
+        match T::PAGING {
+            Paging::Cursor(cursor) => self.cursor_pages(cursor, T::split),
+            Paging::Numbered(page) => self.numbered_pages(page, |t: T| t.split().0),
+        }
     }
 }
 

@@ -19,7 +19,9 @@ mod request;
 mod retry;
 pub mod wire;
 
-pub use call::{Binary, BoxFuture, BoxStream, Call, CallOptions, Empty, Json, Receive};
+pub use call::{
+    Binary, BoxFuture, BoxStream, Call, CallOptions, Empty, Json, Paged, Paging, Receive,
+};
 pub use client::{Client, ClientBuilder};
 pub use credentials::Credentials;
 pub use download::Download;
