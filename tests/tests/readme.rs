@@ -13,10 +13,18 @@ fn read(relative: &str) -> String {
 fn quick_start_is_the_two_commands() {
     let readme = read("../README.md");
     let expected = "```sh\n\
-        cargo xtask regenerate       # parse spec/ and regenerate the magic-api crate's generated code\n\
-        cargo test --workspace       # everything: parser, IR, generated code, client against loopback servers\n\
+        # parse spec/ and regenerate the magic-api crate's generated code\n\
+        cargo xtask regenerate\n\
+        # everything: parser, IR, generated code, client against loopback servers\n\
+        cargo test --workspace\n\
         ```";
     assert!(readme.contains(expected), "README quick start changed");
+    // CI runs exactly the command the README gives.
+    let ci = read("../.ci/run");
+    assert!(
+        ci.lines().any(|l| l.trim() == "cargo test --workspace"),
+        ".ci/run must run `cargo test --workspace`"
+    );
 }
 
 #[test]
