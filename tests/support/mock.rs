@@ -68,8 +68,9 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use codegen::ir::{
     Defs, Ir, Operation, Param, ParamLocation, Response, Segment, Ty, TypeBody, check_value,
@@ -382,6 +383,30 @@ impl Drop for MockServer {
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// The workspace spec's IR, parsed once per test binary. `'static` so that parameter names can
+/// be given to `RawRequest::query`/`header`, which take `&'static str`.
+pub fn spec_ir() -> &'static Arc<Ir> {
+    static IR: OnceLock<Arc<Ir>> = OnceLock::new();
+    IR.get_or_init(|| {
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../spec");
+        match codegen::parse_dir(&dir) {
+            Ok((ir, _)) => Arc::new(ir),
+            Err(e) => panic!("the spec must parse:\n{e}"),
+        }
+    })
+}
+
+/// The index of the operation `method path`, the path written without the
+/// `/accounts/{account_id}` prefix every operation shares.
+pub fn op_index(method: &str, path: &str) -> usize {
+    let full = format!("/accounts/{{account_id}}{path}");
+    spec_ir()
+        .operations
+        .iter()
+        .position(|op| op.method.as_str() == method && op.path == full)
+        .unwrap_or_else(|| panic!("no operation {method} {full} in the IR"))
 }
 
 /// The deterministic binary answer of [`Response::Binary`] operations: a little-endian

@@ -10,11 +10,8 @@ mod mock;
 #[path = "../support/server.rs"]
 mod server;
 
-use std::path::PathBuf;
-use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
-use codegen::ir::Ir;
 use magic_api::types::{
     ConnectorEvent, EventKind, GreTunnelCreateRequest, HealthCheckRate, HealthCheckTarget,
     TunnelHealthCheckDirection,
@@ -27,24 +24,9 @@ const MS: Duration = Duration::from_millis(1);
 const ACCOUNT: &str = "023e105f4ecef8ad9ca31a8372d0c353";
 const RAY: &str = "8a1b2c3d4e5f6789-SJC";
 
-fn ir() -> &'static Arc<Ir> {
-    static IR: OnceLock<Arc<Ir>> = OnceLock::new();
-    IR.get_or_init(|| {
-        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../spec");
-        match codegen::parse_dir(&dir) {
-            Ok((ir, _)) => Arc::new(ir),
-            Err(e) => panic!("the spec must parse:\n{e}"),
-        }
-    })
-}
+use mock::spec_ir as ir;
 
-fn op_index(method: &str, path: &str) -> usize {
-    let full = format!("/accounts/{{account_id}}{path}");
-    ir().operations
-        .iter()
-        .position(|op| op.method.as_str() == method && op.path == full)
-        .unwrap_or_else(|| panic!("no operation {method} {full}"))
-}
+use mock::op_index;
 
 fn documented_result(index: usize) -> Value {
     ir().operations[index]

@@ -13,12 +13,10 @@ mod mock;
 
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeSet;
-use std::path::PathBuf;
 use std::pin::pin;
-use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-use codegen::ir::{Ir, Operation, ParamLocation, Response};
+use codegen::ir::{Operation, ParamLocation, Response};
 use futures_util::StreamExt;
 use magic_api::types::{
     EventKind, GreTunnelCreateRequest, GreTunnelUpdateRequest, HealthCheck, HealthCheckTarget,
@@ -37,27 +35,13 @@ use serde_json::{Value, json};
 // ---------------------------------------------------------------------------------------
 // Setup
 
-/// The IR, parsed once per test binary.
-fn ir() -> &'static Arc<Ir> {
-    static IR: OnceLock<Arc<Ir>> = OnceLock::new();
-    IR.get_or_init(|| {
-        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../spec");
-        match codegen::parse_dir(&dir) {
-            Ok((ir, _)) => Arc::new(ir),
-            Err(e) => panic!("the spec must parse:\n{e}"),
-        }
-    })
-}
+use mock::spec_ir as ir;
 
 /// The index of the operation `"METHOD /path"`, the path written without the
 /// `/accounts/{account_id}` prefix every operation shares.
 fn op_index(key: &str) -> usize {
     let (method, path) = key.split_once(' ').expect("`METHOD /path`");
-    let full = format!("/accounts/{{account_id}}{path}");
-    ir().operations
-        .iter()
-        .position(|op| op.method.as_str() == method && op.path == full)
-        .unwrap_or_else(|| panic!("no operation {method} {full} in the IR"))
+    mock::op_index(method, path)
 }
 
 fn op(index: usize) -> &'static Operation {

@@ -7,12 +7,9 @@ mod mock;
 #[path = "../support/server.rs"]
 mod server;
 
-use std::path::PathBuf;
 use std::pin::pin;
-use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-use codegen::ir::Ir;
 use futures_util::StreamExt;
 use magic_api::types::LanRequest;
 use magic_api::{
@@ -22,24 +19,9 @@ use magic_api::{
 use mock::{MockServer, Scripted};
 use serde_json::json;
 
-fn ir() -> &'static Arc<Ir> {
-    static IR: OnceLock<Arc<Ir>> = OnceLock::new();
-    IR.get_or_init(|| {
-        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../spec");
-        match codegen::parse_dir(&dir) {
-            Ok((ir, _)) => Arc::new(ir),
-            Err(e) => panic!("the spec must parse:\n{e}"),
-        }
-    })
-}
+use mock::spec_ir as ir;
 
-fn op_index(method: &str, path: &str) -> usize {
-    let full = format!("/accounts/{{account_id}}{path}");
-    ir().operations
-        .iter()
-        .position(|op| op.method.as_str() == method && op.path == full)
-        .unwrap_or_else(|| panic!("no operation {method} {full}"))
-}
+use mock::op_index;
 
 fn client_for(base_url: String, credentials: Credentials) -> Client {
     Client::builder(credentials)

@@ -10,13 +10,9 @@
 mod mock;
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
-use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-use codegen::ir::{
-    Defs, Ir, Operation, ParamLocation, Response, Segment, Ty, TypeBody, check_value,
-};
+use codegen::ir::{Defs, Operation, ParamLocation, Response, Segment, Ty, TypeBody, check_value};
 use futures_util::StreamExt;
 use magic_api::reqwest::Method;
 use magic_api::{ApiResponse, Client, Credentials, Error, PathBuilder, RawRequest, RetryPolicy};
@@ -27,18 +23,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 // ---------------------------------------------------------------------------------------
 // Setup
 
-/// The IR, parsed once per test binary. `'static` so that parameter names can be given to
-/// `RawRequest::query`/`header`, which take `&'static str`.
-fn ir() -> &'static Arc<Ir> {
-    static IR: OnceLock<Arc<Ir>> = OnceLock::new();
-    IR.get_or_init(|| {
-        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../spec");
-        match codegen::parse_dir(&dir) {
-            Ok((ir, _)) => Arc::new(ir),
-            Err(e) => panic!("the spec must parse:\n{e}"),
-        }
-    })
-}
+use mock::spec_ir as ir;
 
 fn ops() -> &'static [Operation] {
     &ir().operations

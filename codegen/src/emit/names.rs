@@ -386,12 +386,7 @@ pub fn decide(
     renames: &BTreeMap<String, String>,
     ops: &[OpName],
 ) -> Result<Names, String> {
-    let defs: HashMap<&str, &TypeDef> = ir
-        .types
-        .iter()
-        .chain(&ir.shapes)
-        .map(|d| (d.id.as_str(), d))
-        .collect();
+    let defs: HashMap<&str, &TypeDef> = ir.defs().0;
     let emitted = reachable(ir, &defs);
     let uses = collect_uses(ir);
     let mut names = Names {

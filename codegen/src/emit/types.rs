@@ -34,12 +34,7 @@ pub struct Context<'a> {
 impl<'a> Context<'a> {
     /// Indexes the IR for emission.
     pub fn new(ir: &'a Ir, names: &'a Names) -> Self {
-        let defs: HashMap<&str, &TypeDef> = ir
-            .types
-            .iter()
-            .chain(&ir.shapes)
-            .map(|d| (d.id.as_str(), d))
-            .collect();
+        let defs: HashMap<&str, &TypeDef> = ir.defs().0;
         let mut tag_fields = HashMap::new();
         for def in defs.values() {
             if let TypeBody::Union {

@@ -1,7 +1,7 @@
 //! Builds the IR from all documents: outline, name registry, trees, lowering, merging the page
 //! into the reference, resource tree, union analysis, pagination and example checks.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 use super::lower::{Ctx, LowerError, Lowerer, rename_body, rename_ty};
 use super::resources::{self, ResourceInput};
@@ -162,7 +162,8 @@ pub fn build(docs: &[Document], refinements: Option<&Document>) -> Result<(Ir, S
 
     // Resource ids come from the operations' paths.
     let mut inputs = Vec::new();
-    let mut op_index = 0;
+    // For each operation, in order: the index of its `#` section.
+    let mut op_section: Vec<usize> = Vec::new();
     for outline in &outlines {
         for res in &outline.resources {
             let mut paths = Vec::new();
@@ -176,14 +177,13 @@ pub fn build(docs: &[Document], refinements: Option<&Document>) -> Result<(Ir, S
                         e,
                     )),
                 }
-                ops.push(op_index);
-                op_index += 1;
+                ops.push(op_section.len());
+                op_section.push(inputs.len());
             }
             inputs.push(ResourceInput {
                 title: res.title.to_string(),
                 op_paths: paths,
                 operations: ops,
-                types: Vec::new(),
             });
         }
     }
@@ -192,12 +192,12 @@ pub fn build(docs: &[Document], refinements: Option<&Document>) -> Result<(Ir, S
     }
     // Resource ids, per `#` section in document order across outlines.
     let mut lowerer = Lowerer::new(&registry);
-    let tree = match resources::tree(inputs.iter().map(ResourceInput::without_types).collect()) {
+    let tree = match resources::tree(inputs) {
         Ok(t) => t,
         Err(e) => return Err(SpecErrors(vec![outlines[0].source.error("", 0, e)])),
     };
     let section_ids = tree.ids;
-    let mut roots_preview = tree.roots;
+    let mut resource_roots = tree.roots;
 
     let mut name_counts: HashMap<String, usize> = HashMap::new();
     for (_, _, heading, _, roots, _) in &type_trees {
@@ -256,19 +256,12 @@ pub fn build(docs: &[Document], refinements: Option<&Document>) -> Result<(Ir, S
                 let description = &roots[0].bullet.description;
                 let index = lowerer.declare_domain(id.clone(), name, &resource_id, description);
                 types_per_section[global_res_ix].push(id);
-                declared.push((index, *source, section.clone(), *offset, &roots[0]));
+                declared.push((index, *source, section.clone(), &roots[0]));
             }
             global_res_ix += 1;
         }
     }
-    if declared.iter().map(|d| d.0).collect::<HashSet<_>>().len() != declared.len() {
-        errors.push(
-            outlines[0]
-                .source
-                .error("", 0, "domain type declared twice"),
-        );
-    }
-    for (index, source, section, _, root) in &declared {
+    for (index, source, section, root) in &declared {
         let ctx = Ctx::section(section);
         if let Err(e) = lowerer.define_domain(*index, root, &ctx) {
             errors.push(lower_error(*source, e));
@@ -358,7 +351,7 @@ pub fn build(docs: &[Document], refinements: Option<&Document>) -> Result<(Ir, S
     }
 
     // Assemble.
-    let mut types = canonical.types;
+    let types = canonical.types;
     let shapes = canonical.shapes;
     let mut operations: Vec<Operation> = Vec::with_capacity(drafts.len());
     let mut op_sources = Vec::with_capacity(drafts.len());
@@ -367,26 +360,18 @@ pub fn build(docs: &[Document], refinements: Option<&Document>) -> Result<(Ir, S
         operations.push(d.op);
     }
     for (i, op) in operations.iter_mut().enumerate() {
-        let section_ix = inputs
-            .iter()
-            .position(|inp| inp.operations.contains(&i))
-            .unwrap_or(0);
-        op.resource = section_ids.get(section_ix).cloned().unwrap_or_default();
+        let section = op_section.get(i).and_then(|&s| section_ids.get(s));
+        op.resource = section.cloned().unwrap_or_default();
         op.auth = auth.iter().map(|a| a.name.clone()).collect();
     }
-    for t in &mut types {
-        if t.resource.as_deref() == Some("") {
-            t.resource = None;
-        }
-    }
-    fill_resource_types(&mut roots_preview, &section_ids, &types_per_section);
+    fill_resource_types(&mut resource_roots, &section_ids, &types_per_section);
 
     let mut ir = Ir {
         base_url: String::new(),
         operations,
         types,
         shapes,
-        resources: roots_preview,
+        resources: resource_roots,
         auth,
     };
     drop_unreachable(&mut ir);

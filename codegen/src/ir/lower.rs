@@ -236,7 +236,7 @@ impl<'t> Lowerer<'t> {
             body: LBody::Alias(LTy::Unknown),
             origin: Origin::Domain,
             description,
-            resource: Some(resource.to_string()),
+            resource: (!resource.is_empty()).then(|| resource.to_string()),
             used_at: Vec::new(),
         });
         if self.named.contains_key(name) || self.ambiguous.contains(&name) {

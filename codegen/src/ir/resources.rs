@@ -15,20 +15,6 @@ pub struct ResourceInput {
     pub op_paths: Vec<Vec<Segment>>,
     /// Indices of its operations in the IR.
     pub operations: Vec<usize>,
-    /// Ids of its domain types.
-    pub types: Vec<String>,
-}
-
-impl ResourceInput {
-    /// A copy without the type list (the tree only needs titles, paths and operations).
-    pub fn without_types(&self) -> ResourceInput {
-        ResourceInput {
-            title: self.title.clone(),
-            op_paths: self.op_paths.clone(),
-            operations: self.operations.clone(),
-            types: Vec::new(),
-        }
-    }
 }
 
 /// Splits a path template into segments.
@@ -222,7 +208,7 @@ pub fn tree(inputs: Vec<ResourceInput>) -> Result<ResourceTree, String> {
             title: f.input.title,
             path_prefix: render(&f.prefix),
             operations: f.input.operations,
-            types: f.input.types,
+            types: Vec::new(),
             children,
         })
     }
