@@ -48,8 +48,8 @@ pub use generated::types::*;
 
 pub use runtime::{
     ApiMessage, ApiMessageSource, ApiResponse, Binary, Call, CallOptions, Client, ClientBuilder,
-    ConfigError, Credentials, Download, Empty, Error, Float, Json, PathBuilder, RawRequest,
-    Receive, ResultInfo, RetryPolicy, cursor_stream, page_stream,
+    ConfigError, Credentials, Download, Empty, Error, Json, Nullable, Number, PathBuilder,
+    RawRequest, Receive, ResultInfo, RetryPolicy, cursor_stream, page_stream,
 };
 
 /// `next()` and friends for the streams list calls return.

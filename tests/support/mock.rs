@@ -1081,34 +1081,41 @@ fn match_template(template: &[Segment], raw: &[&str]) -> Option<(Vec<u8>, Pairs)
     Some((score, params))
 }
 
-/// Splits one raw segment along a compound template's literal parts: each parameter takes
-/// the text up to the first occurrence of the literal that follows it (the last one takes
-/// the rest). Pieces are decoded after splitting and must be non-empty.
+/// Splits one raw segment along a compound template's literal parts. A parameter followed by a
+/// literal ends at one of that literal's occurrences, tried from the last one back (a timestamp
+/// `1700000000.25` followed by `.` and a sequence number keeps its own dot); the first split
+/// that matches the whole template wins. Pieces are decoded after splitting and must be
+/// non-empty.
 fn split_compound(parts: &[Segment], raw: &str) -> Option<Pairs> {
-    let mut rest = raw;
-    let mut out = Vec::new();
-    let mut iter = parts.iter().peekable();
-    while let Some(part) = iter.next() {
-        match part {
-            Segment::Literal { text } => rest = rest.strip_prefix(text.as_str())?,
-            Segment::Param { name } => {
-                let end = match iter.peek() {
-                    None => rest.len(),
-                    Some(Segment::Literal { text }) => rest.find(text.as_str())?,
-                    // Two adjacent parameters cannot be told apart.
-                    Some(_) => return None,
-                };
-                let value = percent_decode(rest.get(..end)?, false).ok()?;
+    match parts.split_first() {
+        None => raw.is_empty().then(Vec::new),
+        Some((Segment::Literal { text }, rest)) => {
+            split_compound(rest, raw.strip_prefix(text.as_str())?)
+        }
+        Some((Segment::Param { name }, rest)) => {
+            let ends: Vec<usize> = match rest.first() {
+                None => vec![raw.len()],
+                Some(Segment::Literal { text }) => {
+                    let mut ends: Vec<usize> =
+                        raw.match_indices(text.as_str()).map(|(at, _)| at).collect();
+                    ends.reverse();
+                    ends
+                }
+                // Two adjacent parameters cannot be told apart.
+                Some(_) => return None,
+            };
+            ends.into_iter().find_map(|end| {
+                let value = percent_decode(raw.get(..end)?, false).ok()?;
                 if value.is_empty() {
                     return None;
                 }
-                out.push((name.clone(), value));
-                rest = rest.get(end..)?;
-            }
-            Segment::Compound { .. } => return None,
+                let mut out = vec![(name.clone(), value)];
+                out.extend(split_compound(rest, raw.get(end..)?)?);
+                Some(out)
+            })
         }
+        Some((Segment::Compound { .. }, _)) => None,
     }
-    rest.is_empty().then_some(out)
 }
 
 fn check_path_params(
@@ -1301,7 +1308,7 @@ fn check_scalar_depth(defs: &Defs<'_>, ty: &Ty, text: &str, depth: usize) -> Res
     match ty {
         Ty::String | Ty::Unknown => Ok(()),
         Ty::Integer => ok(is_integer(text), "an integer"),
-        Ty::Number | Ty::Float => ok(is_number(text), "a number"),
+        Ty::Number => ok(is_number(text), "a number"),
         Ty::Boolean => ok(matches!(text, "true" | "false"), "`true` or `false`"),
         Ty::True => ok(text == "true", "`true`"),
         Ty::Literal { value } => ok(text == value, &format!("`{value}`")),

@@ -460,7 +460,7 @@ async fn unknown_fields_and_enum_values_decode_and_are_inspectable() {
 }
 
 #[tokio::test]
-async fn result_of_the_wrong_shape_is_an_unexpected_body() {
+async fn result_of_the_wrong_shape_is_a_decode_error_and_send_value_still_reads_it() {
     let (mock, client) = start().await;
     let get = op_index("GET", "/magic/gre_tunnels/{gre_tunnel_id}");
     // `gre_tunnel` must be an object.
@@ -471,11 +471,30 @@ async fn result_of_the_wrong_shape_is_an_unexpected_body() {
         .await
         .unwrap_err();
     match &err {
-        Error::UnexpectedBody { status, reason, .. } => {
+        Error::Decode {
+            status,
+            path,
+            reason,
+            ray_id,
+            body,
+        } => {
             assert_eq!(*status, 200);
-            assert!(!reason.is_empty());
+            assert_eq!(path, "result.gre_tunnel");
+            assert!(reason.contains("GreTunnel"), "{reason}");
+            assert!(ray_id.is_some());
+            let sent: Value = serde_json::from_slice(body).unwrap();
+            assert_eq!(sent["result"], json!({"gre_tunnel": "nope"}));
         }
-        other => panic!("expected Error::UnexpectedBody, got {other:?}"),
+        other => panic!("expected Error::Decode, got {other:?}"),
     }
-    assert_all_routed(&mock, get, 1);
+    assert!(err.to_string().contains("result.gre_tunnel"), "{err}");
+    // The same call as raw JSON: same request, nothing lost.
+    let raw = client
+        .gre_tunnels()
+        .get(&account(), &GreTunnelId::from("gre-1"))
+        .send_value()
+        .await
+        .unwrap();
+    assert_eq!(raw, json!({"gre_tunnel": "nope"}));
+    assert_all_routed(&mock, get, 2);
 }

@@ -312,7 +312,7 @@ async fn credentials_never_appear_in_debug_or_display() {
         .iter()
         .map(|e| match e {
             Error::Api { .. } => "api",
-            Error::UnexpectedBody { .. } => "body",
+            Error::UnexpectedBody { .. } | Error::Decode { .. } => "body",
             Error::UnexpectedContentType { .. } => "content-type",
             Error::Timeout { .. } => "timeout",
             Error::Transport(_) => "transport",

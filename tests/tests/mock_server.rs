@@ -61,7 +61,7 @@ fn method(op: &Operation) -> Method {
 fn sample(ty: &Ty, name: &str) -> String {
     match ty {
         Ty::Integer => "1700000000".into(),
-        Ty::Number | Ty::Float => "1.5".into(),
+        Ty::Number => "1.5".into(),
         Ty::Boolean | Ty::True => "true".into(),
         Ty::Literal { value } => value.clone(),
         Ty::Ref { id } => match ir().def(id).map(|d| &d.body) {
@@ -135,7 +135,7 @@ fn minimal(ty: &Ty, depth: usize) -> Value {
     assert!(depth < 32, "type nests too deeply");
     match ty {
         Ty::String => json!("x"),
-        Ty::Number | Ty::Float => json!(1.5),
+        Ty::Number => json!(1.5),
         Ty::Integer => json!(1),
         Ty::Boolean | Ty::True => json!(true),
         Ty::Unknown | Ty::Map { .. } => json!({}),
@@ -497,28 +497,28 @@ async fn literal_segments_beat_parameters_and_compounds() {
 }
 
 #[tokio::test]
-async fn integer_path_parameters_must_be_exact_integers() {
+async fn numeric_path_parameters_are_checked_by_kind() {
     let mock = start().await;
     let client = client(&mock);
-    // A whole-segment integer parameter (snapshots/{snapshot_t}).
+    // A whole-segment number parameter (snapshots/{snapshot_t}): any JSON number, as written.
     let (index, op) = find_op(|op| {
         op.segments
             .iter()
-            .any(|s| path_param_is(op, s, &Ty::Integer))
+            .any(|s| path_param_is(op, s, &Ty::Number))
     });
-    let int_param = op
+    let number_param = op
         .segments
         .iter()
         .find_map(|s| match s {
-            Segment::Param { name } if *param_ty(op, ParamLocation::Path, name) == Ty::Integer => {
+            Segment::Param { name } if *param_ty(op, ParamLocation::Path, name) == Ty::Number => {
                 Some(name.clone())
             }
             _ => None,
         })
         .unwrap();
-    for bad in ["1.0", "1e3", "+1", "0x10", "12a", "99999999999999999999999"] {
+    for bad in ["+1", "0x10", "12a", "1e", "inf", "NaN"] {
         let (path, _) = path_with(op, |name, ty| {
-            if *name == int_param {
+            if *name == number_param {
                 bad.into()
             } else {
                 sample(ty, name)
@@ -527,15 +527,15 @@ async fn integer_path_parameters_must_be_exact_integers() {
         let req = RawRequest::new(method(op), path.unwrap());
         let r = expect_rejection(&mock, &client, req, 400, code::PATH_PARAM).await;
         assert!(
-            r.message.contains(&int_param) && r.message.contains(bad),
+            r.message.contains(&number_param) && r.message.contains(bad),
             "{}",
             r.message
         );
         assert_eq!(mock.last_request().unwrap().operation, Some(index));
     }
-    for good in ["0", "-5", "1700000000"] {
+    for good in ["0", "-5", "1700000000", "1700000000.25", "1.7e9"] {
         let (path, params) = path_with(op, |name, ty| {
-            if *name == int_param {
+            if *name == number_param {
                 good.into()
             } else {
                 sample(ty, name)
@@ -548,7 +548,8 @@ async fn integer_path_parameters_must_be_exact_integers() {
         assert_eq!(mock.last_request().unwrap().path_params, params);
     }
 
-    // A compound segment of integers ({event_t}.{event_n}): split on its literal part.
+    // A compound segment ({event_t}.{event_n}): a number, a dot, an integer; the number keeps
+    // its own dot.
     let (index, op) = find_op(|op| {
         op.segments
             .iter()
@@ -575,26 +576,30 @@ async fn integer_path_parameters_must_be_exact_integers() {
         }
         RawRequest::new(method(op), b.build().unwrap())
     };
-    client
-        .send_json::<Value>(with_compound("1.0"))
-        .await
-        .unwrap();
-    let rec = mock.last_request().unwrap();
-    assert_eq!(rec.operation, Some(index));
-    let parts: Vec<&str> = rec.path_params[rec.path_params.len() - 2..]
-        .iter()
-        .map(|(_, v)| v.as_str())
-        .collect();
-    assert_eq!(parts, ["1", "0"]);
+    for (raw, want) in [
+        ("1.0", ["1", "0"]),
+        ("1700000000.25.3", ["1700000000.25", "3"]),
+    ] {
+        client.send_json::<Value>(with_compound(raw)).await.unwrap();
+        let rec = mock.last_request().unwrap();
+        assert_eq!(rec.operation, Some(index));
+        let parts: Vec<&str> = rec.path_params[rec.path_params.len() - 2..]
+            .iter()
+            .map(|(_, v)| v.as_str())
+            .collect();
+        assert_eq!(parts, want);
+    }
+    let r = expect_rejection(&mock, &client, with_compound("1.x"), 400, code::PATH_PARAM).await;
+    assert!(r.message.contains("`x`"), "{}", r.message);
     let r = expect_rejection(
         &mock,
         &client,
-        with_compound("1.5.3"),
+        with_compound("1.2.3.4"),
         400,
         code::PATH_PARAM,
     )
     .await;
-    assert!(r.message.contains("5.3"), "{}", r.message);
+    assert!(r.message.contains("1.2.3"), "{}", r.message);
     expect_rejection(&mock, &client, with_compound("1e3"), 404, code::NO_ROUTE).await;
     expect_rejection(&mock, &client, with_compound(".1"), 404, code::NO_ROUTE).await;
 }

@@ -178,21 +178,32 @@ async fn html_502_from_a_proxy_is_a_clear_unexpected_body() {
 }
 
 #[tokio::test]
-async fn result_of_the_wrong_type_is_unexpected_body() {
+async fn result_of_the_wrong_type_is_a_decode_error_keeping_the_exact_body() {
     #[derive(Debug, Deserialize)]
     struct Site {
         #[allow(dead_code)]
         id: String,
     }
-    let server = Server::start(|_, _| Reply::ok(r#"[{"id":"a"},{"id":7}]"#)).await;
+    const BODY: &str = "{\"success\":true,  \"result\":[{\"id\":\"a\"},{\"id\":7}],\"errors\":[]}";
+    let server = Server::start(|_, _| Reply::json(200, BODY)).await;
     let err = client(&server)
         .send_json::<Vec<Site>>(get("/sites"))
         .await
         .unwrap_err();
+    assert_eq!(err.body(), Some(BODY.as_bytes()));
+    assert_eq!(err.status(), Some(200));
     match err {
-        Error::UnexpectedBody { reason, status, .. } => {
+        Error::Decode {
+            path,
+            reason,
+            status,
+            body,
+            ..
+        } => {
             assert_eq!(status, 200);
-            assert!(reason.contains("expected"), "{reason}");
+            assert_eq!(path, "result[1].id");
+            assert!(reason.contains("expected a string"), "{reason}");
+            assert_eq!(&body[..], BODY.as_bytes());
         }
         other => panic!("{other:?}"),
     }

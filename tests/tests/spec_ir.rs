@@ -454,10 +454,10 @@ fn output_is_deterministic() {
 }
 
 #[test]
-fn numbers_are_integers_unless_the_documents_show_fractions() {
+fn numbers_are_integers_only_where_a_reviewed_entry_says_so() {
     use codegen::ir::Ty;
     let ir = ir();
-    let mut floats = BTreeSet::new();
+    let mut numbers = BTreeSet::new();
     let mut integers = BTreeSet::new();
     for def in ir.types.iter().chain(&ir.shapes) {
         if let TypeBody::Object { fields } = &def.body {
@@ -467,38 +467,70 @@ fn numbers_are_integers_unless_the_documents_show_fractions() {
                     t => t,
                 };
                 match inner {
-                    Ty::Float => floats.insert(f.name.clone()),
+                    Ty::Number => numbers.insert(f.name.clone()),
                     Ty::Integer => integers.insert(f.name.clone()),
-                    Ty::Number => panic!("`{}` in `{}` was left undecided", f.name, def.id),
                     _ => false,
                 };
             }
         }
     }
-    for float in [
+    // Timestamps, durations, percentages and counters the reference only calls `number`.
+    for number in [
+        "t",
+        "time_limit",
         "cpu_pressure_10s",
-        "memory_pressure_full_300s",
         "load_average_1m",
         "current_celcius",
+        "interrupt_window_duration_hours",
+        "recv_bytes",
     ] {
-        assert!(floats.contains(float), "{float} is a fraction");
+        assert!(numbers.contains(number), "{number} is any number");
     }
     for int in [
-        "mtu",
-        "ttl",
-        "priority",
-        "ports",
-        "n",
-        "t",
-        "count",
-        "time_limit",
-        "load_average_cur",
-        "code",
-        "vlan_tag",
+        "mtu", "ttl", "priority", "ports", "n", "count", "code", "vlan_tag",
     ] {
         assert!(integers.contains(int), "{int} is an integer");
     }
-    assert_eq!(floats.len(), 21, "{floats:?}");
+    assert!(
+        numbers.is_disjoint(&integers),
+        "{:?}",
+        numbers.intersection(&integers)
+    );
+    // Every integer has its entry (and evidence) in the refinements file.
+    let (_, refinements) = codegen::read_spec_dir(&spec_dir()).unwrap();
+    let text = refinements.unwrap().text;
+    for int in &integers {
+        assert!(
+            text.contains(&format!("\n{int} = \"")),
+            "{int} has no reviewed entry"
+        );
+    }
+    let telemetry = ir
+        .operations
+        .iter()
+        .find(|o| o.path.ends_with("/telemetry/events"))
+        .unwrap();
+    let from = telemetry
+        .params
+        .iter()
+        .find(|p| p.field.name == "from")
+        .unwrap();
+    assert_eq!(from.field.ty, Ty::Number, "a timestamp keeps its fraction");
+}
+
+#[test]
+fn breakout_is_nullable_because_its_prose_gives_null_a_meaning() {
+    let ir = ir();
+    let mut nullable = BTreeSet::new();
+    for def in ir.types.iter().chain(&ir.shapes) {
+        if let TypeBody::Object { fields } = &def.body {
+            for f in fields.iter().filter(|f| f.nullable) {
+                assert!(!f.required, "{}.{} is optional", def.id, f.name);
+                nullable.insert(f.name.clone());
+            }
+        }
+    }
+    assert_eq!(nullable.into_iter().collect::<Vec<_>>(), ["breakout"]);
 }
 
 #[test]
@@ -531,7 +563,7 @@ fn refinements_that_match_nothing_are_errors() {
     let (docs, _) = codegen::read_spec_dir(&spec_dir()).unwrap();
     let stale = codegen::spec::Document {
         name: "refinements.toml".into(),
-        text: "[numbers]\nfraction_phrases = [\"furlongs\"]\n[numbers.fields]\nno_such_field = \"float\"\n[[tag_enums]]\ntag = \"zz\"\nname = \"Z\"\ndescription = \"z\"\n".into(),
+        text: "[integers]\nno_such_field = \"made up\"\n[nullable]\nphrases = [\"furlongs\"]\n[[tag_enums]]\ntag = \"zz\"\nname = \"Z\"\ndescription = \"z\"\n".into(),
     };
     let err = codegen::parse_refined(&docs, &stale)
         .unwrap_err()
@@ -541,7 +573,7 @@ fn refinements_that_match_nothing_are_errors() {
     assert!(err.contains("tagged by `zz`"), "{err}");
     let malformed = codegen::spec::Document {
         name: "refinements.toml".into(),
-        text: "[numbers\n".into(),
+        text: "[integers\n".into(),
     };
     assert!(codegen::parse_refined(&docs, &malformed).is_err());
 }

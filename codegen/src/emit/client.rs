@@ -276,9 +276,14 @@ fn operation(
     for name in crate::ir::resources_placeholders(&op.segments) {
         let p = find_param(op, &name)?;
         let a = ident(&snake(&name));
-        if matches!(p.field.ty, Ty::Integer | Ty::Number) {
+        if p.field.ty == Ty::Integer {
             args.push(quote!(#a: i64));
             values.push(quote!(#a.into()));
+        } else if p.field.ty == Ty::Number {
+            // Written exactly as given: an event's `t` goes back as the server wrote it.
+            imports.runtime.insert("Number");
+            args.push(quote!(#a: impl Into<Number>));
+            values.push(quote!((&#a.into()).into()));
         } else {
             let ty = short_param_ty(cx, ids, p, imports);
             args.push(quote!(#a: &#ty));
@@ -305,8 +310,13 @@ fn operation(
                 let a = ident(&snake(&p.field.name));
                 let ty = short_param_ty(cx, ids, p, imports);
                 let wire = &p.field.name;
-                args.push(quote!(#a: #ty));
-                required_query.push(quote!(.query(#wire, #a)));
+                if p.field.ty == Ty::Number {
+                    args.push(quote!(#a: impl Into<#ty>));
+                    required_query.push(quote!(.query(#wire, #a.into())));
+                } else {
+                    args.push(quote!(#a: #ty));
+                    required_query.push(quote!(.query(#wire, #a)));
+                }
             }
             ParamLocation::Header
                 if form_header.is_some_and(|f| f.header == p.field.name)
@@ -345,7 +355,12 @@ fn operation(
             imports.ty(cx, t);
             imports.runtime.insert("Json");
             let t = cx.rust_ty(t);
-            quote!(Json<#t>)
+            // A deletion the API confirms with `"result": null` is still a success: `None`.
+            if op.method == crate::ir::Method::Delete {
+                quote!(Json<Option<#t>>)
+            } else {
+                quote!(Json<#t>)
+            }
         }
         Response::None => {
             imports.runtime.insert("Empty");
@@ -557,7 +572,9 @@ fn option_type(
         }
         let d = doc(&text);
         let arg = match (&p.field.ty, id_for(ids, p)) {
-            (_, Some(_)) | (Ty::String, _) | (Ty::Ref { .. }, _) => quote!(value: impl Into<#ty>),
+            (_, Some(_)) | (Ty::String | Ty::Number, _) | (Ty::Ref { .. }, _) => {
+                quote!(value: impl Into<#ty>)
+            }
             _ => quote!(value: #ty),
         };
         let into = match (&p.field.ty, id_for(ids, p)) {

@@ -77,8 +77,7 @@ impl<'a> Context<'a> {
         match ty {
             Ty::String | Ty::Literal { .. } => quote!(String),
             Ty::Integer => quote!(i64),
-            Ty::Float => quote!(::magic_api::Float),
-            Ty::Number => quote!(::serde_json::Number),
+            Ty::Number => quote!(::magic_api::Number),
             Ty::Boolean | Ty::True => quote!(bool),
             Ty::Unknown => quote!(::serde_json::Value),
             Ty::Map { values } => {
@@ -276,7 +275,11 @@ fn object(
     let mut named = syn::punctuated::Punctuated::new();
     for (f, id) in kept.iter().zip(&idents) {
         let ty = cx.rust_ty(&f.ty);
-        let ty = if f.required { ty } else { quote!(Option<#ty>) };
+        let ty = match (f.required, f.nullable) {
+            (true, _) => ty,
+            (false, true) => quote!(Option<::magic_api::Nullable<#ty>>),
+            (false, false) => quote!(Option<#ty>),
+        };
         let mut attrs: Vec<syn::Attribute> = super::docs::attribute(&field_doc(cx, f))
             .into_iter()
             .collect();
@@ -442,7 +445,7 @@ fn alternative_idents(cx: &Context<'_>, alternatives: &[Alternative]) -> Vec<Ide
 fn kind_name(ty: &Ty) -> &'static str {
     match ty {
         Ty::String | Ty::Literal { .. } => "String",
-        Ty::Integer | Ty::Float | Ty::Number => "Number",
+        Ty::Integer | Ty::Number => "Number",
         Ty::Boolean | Ty::True => "Boolean",
         Ty::Array { .. } => "Array",
         Ty::Map { .. } | Ty::Ref { .. } => "Object",
@@ -500,18 +503,16 @@ fn union(
                 #[derive(Debug, Clone, PartialEq)]
                 pub enum #name {
                     #( #alt_docs #variants(#tys), )*
-                    /// A kind this version of the crate does not know, kept whole (tag included).
+                    /// A kind this version of the crate does not know, or a known kind whose fields do
+                    /// not decode as documented: kept whole (tag included), never an error.
                     Unknown(::magic_api::runtime::wire::Object),
                 }
                 impl<'de> ::serde::Deserialize<'de> for #name {
                     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                        let mut object = ::magic_api::runtime::wire::object(deserializer)?;
+                        let object = ::magic_api::runtime::wire::object(deserializer)?;
                         let tag = object.get(#field).and_then(|v| v.as_str()).map(str::to_owned);
                         Ok(match tag.as_deref() {
-                            #( Some(#values) => {
-                                object.remove(#field);
-                                Self::#variants(::magic_api::runtime::wire::decode(object)?)
-                            } )*
+                            #( Some(#values) => ::magic_api::runtime::wire::chosen_tagged(object, #field, Self::#variants, Self::Unknown), )*
                             _ => Self::Unknown(object),
                         })
                     }
@@ -531,7 +532,7 @@ fn union(
             let variants = alternative_idents(cx, alternatives);
             let decide = quote! {
                 #( if object.contains_key(#fields) {
-                    return Ok(Self::#variants(::magic_api::runtime::wire::decode(object)?));
+                    return Ok(::magic_api::runtime::wire::chosen(object, Self::#variants, Self::Unknown));
                 } )*
                 Ok(Self::Unknown(object))
             };
@@ -541,7 +542,7 @@ fn union(
                 &alt_docs,
                 &variants,
                 &tys,
-                "An object no alternative claims, kept as sent.",
+                "An object no alternative claims, or one the claiming alternative cannot decode: kept as sent, never an error.",
                 decide,
             )
         }
@@ -571,7 +572,7 @@ fn union(
             let decide = quote! {
                 let fits: &[(&[&str], &[&str])] = &[ #( (&[#(#required),*], &[#(#declared),*]) ),* ];
                 Ok(match ::magic_api::runtime::wire::best_fit(&object, fits) {
-                    #( Some(#indices) => Self::#variants(::magic_api::runtime::wire::decode(object)?), )*
+                    #( Some(#indices) => ::magic_api::runtime::wire::chosen(object, Self::#variants, Self::Unknown), )*
                     _ => Self::Unknown(object),
                 })
             };
@@ -581,7 +582,7 @@ fn union(
                 &alt_docs,
                 &variants,
                 &tys,
-                "An object no alternative fits, kept as sent.",
+                "An object no alternative fits, or one the best fit cannot decode: kept as sent, never an error.",
                 decide,
             )
         }

@@ -534,6 +534,7 @@ fn lower_operation<'t>(
                 required: false,
                 description: format!("Offered in the operation's description as `?{name}=true`."),
                 constraints: Vec::new(),
+                nullable: false,
             },
             from_prose: true,
         });

@@ -531,6 +531,7 @@ fn export_field(field: &LField<'_>, id: &impl Fn(usize) -> String) -> Field {
                 value: c.value.clone(),
             })
             .collect(),
+        nullable: false,
     }
 }
 

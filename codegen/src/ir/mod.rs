@@ -71,13 +71,12 @@ impl Ir {
 pub enum Ty {
     /// A JSON string.
     String,
-    /// A JSON number whose kind is not decided yet (the documents only say `number`; the
-    /// refinement pass turns every one into [`Ty::Integer`] or [`Ty::Float`]).
+    /// A JSON number: any number JSON can write, integral or not (the documents only say
+    /// `number`).
     Number,
-    /// A whole number.
+    /// A whole number: a `number` that a reviewed `[integers]` entry of `spec/refinements.toml`
+    /// says holds whole numbers only.
     Integer,
-    /// A number that may hold fractions.
-    Float,
     /// A JSON boolean.
     Boolean,
     /// Any JSON value.
@@ -208,6 +207,11 @@ pub struct Field {
     /// Constraints the page states (`maxLength 32`, `format date-time`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub constraints: Vec<Constraint>,
+    /// True when the prose gives an explicit `null` a meaning of its own ("Null preserves
+    /// default behavior"), decided by `spec/refinements.toml`'s `[nullable]` phrases: absent,
+    /// `null` and a value are then three different requests.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub nullable: bool,
 }
 
 /// A constraint on a value.

@@ -1,8 +1,10 @@
 //! Applies `spec/refinements.toml`: facts the documents cannot state, reviewed by hand.
 //!
-//! - Every `number` becomes `integer` or `float`: float when an example holds a fractional value
-//!   there or the description contains a fraction phrase, unless a per-name override says
-//!   otherwise; integer otherwise.
+//! - A `number` stays a number (any JSON number, kept exactly) unless a reviewed `[integers]`
+//!   entry names it, with its evidence; then it is an integer. An example with a fraction in such
+//!   a field is an error: the evidence is wrong.
+//! - A field whose prose contains a `[nullable]` phrase is marked nullable: `null` means
+//!   something of its own there.
 //! - A tag enum names the tag values of the union tagged by a field, and types the listed string
 //!   fields and parameters with it.
 //!
@@ -16,13 +18,24 @@ use serde_json::Value;
 use super::unions::Defs;
 use super::{Discrimination, Field, Ir, Origin, Response, Ty, TypeBody, TypeDef};
 
+/// The refinements' own copy of a name (so the set of used entries borrows the file, not the IR).
+fn key_of<'r>(refinements: &'r Refinements, name: &str) -> &'r str {
+    refinements
+        .integers
+        .get_key_value(name)
+        .map_or("", |(k, _)| k.as_str())
+}
+
 /// The parsed refinements file.
 #[derive(Debug, Default, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Refinements {
-    /// Integer or float.
+    /// Numbers that hold whole numbers only: field or parameter name -> the evidence.
     #[serde(default)]
-    pub numbers: Numbers,
+    pub integers: BTreeMap<String, String>,
+    /// When an explicit `null` means something of its own.
+    #[serde(default)]
+    pub nullable: NullablePhrases,
     /// Named enums of a union's tag values.
     #[serde(default)]
     pub tag_enums: Vec<TagEnum>,
@@ -62,26 +75,13 @@ pub struct FormHeader {
     pub method: String,
 }
 
-/// The `[numbers]` table.
+/// The `[nullable]` table.
 #[derive(Debug, Default, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Numbers {
-    /// Description phrases that mean the number holds fractions.
+pub struct NullablePhrases {
+    /// Description phrases (case-insensitive) that give `null` a meaning.
     #[serde(default)]
-    pub fraction_phrases: Vec<String>,
-    /// Per-name overrides: `"integer"` or `"float"`.
-    #[serde(default)]
-    pub fields: BTreeMap<String, NumberKind>,
-}
-
-/// What a number is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum NumberKind {
-    /// Whole numbers.
-    Integer,
-    /// Fractions allowed.
-    Float,
+    pub phrases: Vec<String>,
 }
 
 /// One `[[tag_enums]]` entry.
@@ -110,32 +110,26 @@ impl Refinements {
 pub fn apply(ir: &mut Ir, refinements: &Refinements) -> Vec<String> {
     let mut problems = Vec::new();
     let fractional = fractional_fields(ir);
-    let mut used_phrases = HashSet::new();
-    let mut used_overrides = HashSet::new();
-    let decide = |name: &str,
-                  description: &str,
-                  owner: &str,
-                  used_p: &mut HashSet<String>,
-                  used_o: &mut HashSet<String>| {
-        if let Some(kind) = refinements.numbers.fields.get(name) {
-            used_o.insert(name.to_string());
-            return *kind == NumberKind::Float;
-        }
-        if fractional.contains(&(owner.to_string(), name.to_string())) {
-            return true;
-        }
-        let lower = description.to_ascii_lowercase();
-        match refinements
-            .numbers
-            .fraction_phrases
-            .iter()
-            .find(|p| lower.contains(&p.to_ascii_lowercase()))
-        {
-            Some(p) => {
-                used_p.insert(p.clone());
-                true
+    let mut used_integers: HashSet<&str> = HashSet::new();
+    let mut used_phrases: HashSet<&str> = HashSet::new();
+    let mut refine_field = |f: &mut Field, owner: &str, problems: &mut Vec<String>| {
+        if let Some(evidence) = refinements.integers.get(&f.name) {
+            if refine_ty(&mut f.ty) {
+                used_integers.insert(key_of(refinements, &f.name));
+                if fractional.contains(&(owner.to_string(), f.name.clone())) {
+                    problems.push(format!(
+                        "integers: `{}` ({evidence}) has a fractional example in `{owner}`",
+                        f.name
+                    ));
+                }
             }
-            None => false,
+        }
+        let lower = f.description.to_ascii_lowercase();
+        for phrase in &refinements.nullable.phrases {
+            if lower.contains(&phrase.to_ascii_lowercase()) {
+                f.nullable = !f.required;
+                used_phrases.insert(phrase.as_str());
+            }
         }
     };
 
@@ -250,10 +244,11 @@ pub fn apply(ir: &mut Ir, refinements: &Refinements) -> Vec<String> {
                     location: super::ParamLocation::Query,
                     field: Field {
                         name: name.clone(),
-                        ty: Ty::Number,
+                        ty: Ty::Integer,
                         required: false,
                         description: format!("{what} Not declared by the reference; added by `spec/refinements.toml`."),
                         constraints: Vec::new(),
+                        nullable: false,
                     },
                     from_prose: true,
                 });
@@ -295,68 +290,48 @@ pub fn apply(ir: &mut Ir, refinements: &Refinements) -> Vec<String> {
     }
 
     for def in ir.types.iter_mut().chain(ir.shapes.iter_mut()) {
-        let owner = def.id.clone();
         if let TypeBody::Object { fields } = &mut def.body {
             for f in fields {
-                let float = decide(
-                    &f.name,
-                    &f.description,
-                    &owner,
-                    &mut used_phrases,
-                    &mut used_overrides,
-                );
-                refine_ty(&mut f.ty, float);
+                refine_field(f, &def.id, &mut problems);
             }
-        }
-        if let TypeBody::Alias { target } = &mut def.body {
-            refine_ty(target, false);
         }
     }
     for op in &mut ir.operations {
         for p in &mut op.params {
-            let float = decide(
-                &p.field.name,
-                &p.field.description,
-                "",
-                &mut used_phrases,
-                &mut used_overrides,
-            );
-            refine_ty(&mut p.field.ty, float);
+            refine_field(&mut p.field, "", &mut problems);
         }
         if let Response::Envelope { fields, .. } = &mut op.response {
             for f in fields {
-                let float = decide(
-                    &f.name,
-                    &f.description,
-                    "",
-                    &mut used_phrases,
-                    &mut used_overrides,
-                );
-                refine_ty(&mut f.ty, float);
+                refine_field(f, "", &mut problems);
             }
         }
     }
-    for p in &refinements.numbers.fraction_phrases {
-        if !used_phrases.contains(p) {
-            problems.push(format!(
-                "numbers.fraction_phrases: `{p}` appears in no number's description"
-            ));
+    for name in refinements.integers.keys() {
+        if !used_integers.contains(name.as_str()) {
+            problems.push(format!("integers: no number is named `{name}`"));
         }
     }
-    for name in refinements.numbers.fields.keys() {
-        if !used_overrides.contains(name) {
-            problems.push(format!("numbers.fields: no number is named `{name}`"));
+    for phrase in &refinements.nullable.phrases {
+        if !used_phrases.contains(phrase.as_str()) {
+            problems.push(format!(
+                "nullable.phrases: `{phrase}` appears in no optional field's description"
+            ));
         }
     }
     problems
 }
 
-fn refine_ty(ty: &mut Ty, float: bool) {
+/// Turns a `number` (or a list or map of them) into an integer; false when there is none.
+fn refine_ty(ty: &mut Ty) -> bool {
     match ty {
-        Ty::Number => *ty = if float { Ty::Float } else { Ty::Integer },
-        Ty::Array { items } => refine_ty(items, float),
-        Ty::Map { values } => refine_ty(values, float),
-        _ => {}
+        Ty::Number => {
+            *ty = Ty::Integer;
+            true
+        }
+        Ty::Integer => true,
+        Ty::Array { items } => refine_ty(items),
+        Ty::Map { values } => refine_ty(values),
+        _ => false,
     }
 }
 

@@ -53,7 +53,7 @@ impl<'a> Defs<'a> {
     pub fn json_kind(&self, ty: &Ty) -> Option<&'static str> {
         match ty {
             Ty::String | Ty::Literal { .. } => Some("string"),
-            Ty::Number | Ty::Integer | Ty::Float => Some("number"),
+            Ty::Number | Ty::Integer => Some("number"),
             Ty::Boolean | Ty::True => Some("boolean"),
             Ty::Map { .. } => Some("object"),
             Ty::Array { .. } => Some("array"),

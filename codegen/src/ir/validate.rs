@@ -63,7 +63,6 @@ fn check(defs: &Defs<'_>, ty: &Ty, value: &Value, pointer: &mut String) -> Resul
         | (Ty::Boolean, Value::Bool(_)) => Ok(()),
         (Ty::True, Value::Bool(true)) => Ok(()),
         (Ty::Integer, Value::Number(n)) if n.is_i64() || n.is_u64() => Ok(()),
-        (Ty::Float, Value::Number(_)) => Ok(()),
         (Ty::Literal { value: lit }, Value::String(s)) if s == lit => Ok(()),
         (Ty::Map { values }, Value::Object(map)) => {
             for (k, v) in map {

@@ -2,16 +2,21 @@
 //! field.
 //!
 //! On a struct with named fields it
-//! - derives `Debug, Clone, PartialEq, Serialize, Deserialize` (and `Default` when every field is
-//!   an `Option`);
-//! - makes every `Option` field optional on the wire: absent decodes as `None`, `None` is not
-//!   sent (`#[serde(default, skip_serializing_if = "Option::is_none")]`);
+//! - derives `Debug, Clone, PartialEq` (and `Default` when every field is an `Option`);
+//! - writes `Deserialize` and `Serialize` by hand (no `#[serde(flatten)]`, so fields are read
+//!   straight from the input: numbers keep their text, decode errors keep their path, and no
+//!   intermediate buffer is built);
+//! - makes every `Option` field optional on the wire: absent or `null` decodes as `None`, `None`
+//!   is not sent; a `null` the server sent is remembered in `extra` and sent back;
+//! - treats `Option<Nullable<T>>` as three states (absent, `null`, a value);
+//! - reads `i64` and `Vec<i64>` fields leniently (`1476.0` and `1.476e3` are 1476; a fraction is
+//!   an error);
 //! - appends `extra`, a map that keeps the fields this version does not know, so re-encoding a
 //!   decoded value gives back what the server sent;
 //! - with `#[wire(new)]`, adds `new(required…)` taking every non-`Option` field in order, so a
 //!   required field can never be left out of a request.
 //!
-//! Attributes written on fields (docs, `#[serde(rename = "type")]`) are kept.
+//! Field docs are kept; `#[serde(rename = "type")]` gives a field's wire name.
 //!
 //! `#[wire_enum]` does the same for string enums: each unit variant names its wire value with
 //! `#[wire = "low"]`; the macro appends `Other(String)` (unknown values are kept, not errors) and
@@ -19,6 +24,7 @@
 
 use proc_macro::TokenStream;
 use quote::{format_ident, quote};
+use syn::ext::IdentExt;
 use syn::{Expr, Fields, ItemEnum, ItemStruct, Lit, Meta, Type, parse_macro_input};
 
 /// See the crate documentation.
@@ -116,42 +122,58 @@ pub fn wire(args: TokenStream, input: TokenStream) -> TokenStream {
     let Fields::Named(named) = &mut item.fields else {
         return quote!(compile_error!("`wire` needs a struct with named fields");).into();
     };
-    let mut required = Vec::new();
-    let mut optional = Vec::new();
+    let mut fields = Vec::new();
     for field in named.named.iter_mut() {
-        let Some(name) = field.ident.clone() else {
+        let Some(ident) = field.ident.clone() else {
             continue;
         };
-        if is_option(&field.ty) {
-            field.attrs.push(
-                syn::parse_quote!(#[serde(default, skip_serializing_if = "Option::is_none")]),
-            );
-            optional.push(name);
-        } else {
-            required.push((name, field.ty.clone()));
-        }
+        let wire = match take_rename(&mut field.attrs) {
+            Ok(rename) => rename.unwrap_or_else(|| ident.unraw().to_string()),
+            Err(message) => return quote!(compile_error!(#message);).into(),
+        };
+        let (presence, inner) = presence(&field.ty);
+        let Some(decode) = decode_as(&inner) else {
+            let message = format!("field `{ident}`: integers nest at most in one `Vec`");
+            return quote!(compile_error!(#message);).into();
+        };
+        fields.push(WireField {
+            ident,
+            wire,
+            presence,
+            ty: field.ty.clone(),
+            decode,
+        });
     }
-    let taken: Vec<String> = named
-        .named
-        .iter()
-        .filter_map(|f| f.ident.as_ref().map(|i| i.to_string()))
-        .collect();
+    let taken: Vec<String> = fields.iter().map(|f| f.ident.to_string()).collect();
     let mut extra_name = String::from("extra");
     while taken.contains(&extra_name) {
         extra_name.push_str("_fields");
     }
     let extra = format_ident!("{}", extra_name);
     named.named.push(syn::parse_quote! {
-        /// Fields the server sent that this version of the crate does not know, kept so that
-        /// re-encoding loses nothing.
-        #[serde(flatten)]
+        /// Fields the server sent that this version of the crate does not know, and `null`s it
+        /// sent for optional fields, kept so that re-encoding loses nothing.
         pub #extra: ::magic_api::runtime::wire::Object
     });
-    let default = required.is_empty().then(|| quote!(Default,));
     let name = &item.ident;
+    let required: Vec<&WireField> = fields
+        .iter()
+        .filter(|f| f.presence == Presence::Required)
+        .collect();
+    let default = required.is_empty().then(|| quote!(Default,));
     let constructor = (with_new && !required.is_empty()).then(|| {
-        let params = required.iter().map(|(n, t)| quote!(#n: impl Into<#t>));
-        let inits = required.iter().map(|(n, _)| quote!(#n: #n.into()));
+        let params = required.iter().map(|f| {
+            let (n, t) = (&f.ident, &f.ty);
+            quote!(#n: impl Into<#t>)
+        });
+        let inits = required.iter().map(|f| {
+            let n = &f.ident;
+            quote!(#n: #n.into())
+        });
+        let optional = fields
+            .iter()
+            .filter(|f| f.presence != Presence::Required)
+            .map(|f| &f.ident);
         let allow = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
         quote! {
             impl #name {
@@ -167,15 +189,301 @@ pub fn wire(args: TokenStream, input: TokenStream) -> TokenStream {
             }
         }
     });
+    let deserialize = deserialize_impl(name, &fields, &extra);
+    let serialize = serialize_impl(name, &fields, &extra);
     quote! {
-        #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #default)]
         #item
         #constructor
+        #deserialize
+        #serialize
     }
     .into()
 }
 
-/// Whether a field's type is `Option<…>` (as the emitter writes it).
-fn is_option(ty: &Type) -> bool {
-    matches!(ty, Type::Path(p) if p.qself.is_none() && p.path.segments.last().is_some_and(|s| s.ident == "Option"))
+/// One field of a `#[wire]` struct, as the serde impls need it.
+struct WireField {
+    ident: syn::Ident,
+    /// The name on the wire.
+    wire: String,
+    presence: Presence,
+    /// The field's declared type.
+    ty: Type,
+    /// How the value (inside any `Option`/`Nullable`) is read.
+    decode: Decode,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Presence {
+    /// `T`: must be present.
+    Required,
+    /// `Option<T>`: absent or `null` is `None` (a `null` is remembered in `extra`).
+    Optional,
+    /// `Option<Nullable<T>>`: absent, `null` and a value are three states.
+    Nullable,
+}
+
+/// How a value is read: by its own `Deserialize`, or leniently as a whole number.
+enum Decode {
+    Plain(Type),
+    Int,
+    IntList,
+}
+
+impl Decode {
+    /// An expression reading the next map value as `Option<T>` (`None` for `null`).
+    fn next_optional(&self) -> proc_macro2::TokenStream {
+        match self {
+            Decode::Plain(ty) => quote!(map.next_value::<Option<#ty>>()?),
+            Decode::Int => {
+                quote!(
+                    map.next_value::<Option<::magic_api::runtime::wire::Int>>()?
+                        .map(|v| v.0)
+                )
+            }
+            Decode::IntList => {
+                quote!(
+                    map.next_value::<Option<::magic_api::runtime::wire::IntList>>()?
+                        .map(|v| v.0)
+                )
+            }
+        }
+    }
+
+    /// An expression reading the next map value as `T`.
+    fn next_required(&self) -> proc_macro2::TokenStream {
+        match self {
+            Decode::Plain(ty) => quote!(map.next_value::<#ty>()?),
+            Decode::Int => quote!(map.next_value::<::magic_api::runtime::wire::Int>()?.0),
+            Decode::IntList => quote!(map.next_value::<::magic_api::runtime::wire::IntList>()?.0),
+        }
+    }
+}
+
+/// Removes `#[serde(rename = "…")]` (the only serde attribute the generator writes) and returns
+/// the wire name it gives.
+fn take_rename(attrs: &mut Vec<syn::Attribute>) -> Result<Option<String>, String> {
+    let mut rename = None;
+    let mut problem = None;
+    attrs.retain(|attr| {
+        if !attr.path().is_ident("serde") {
+            return true;
+        }
+        let parsed = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("rename") {
+                let value: syn::LitStr = meta.value()?.parse()?;
+                rename = Some(value.value());
+                Ok(())
+            } else {
+                Err(meta.error("`wire` fields take only `#[serde(rename = \"…\")]`"))
+            }
+        });
+        if let Err(e) = parsed {
+            problem = Some(e.to_string());
+        }
+        false
+    });
+    match problem {
+        Some(p) => Err(p),
+        None => Ok(rename),
+    }
+}
+
+/// The single generic argument of a path type named `name` (`Option<T>` → `T`).
+fn generic_arg<'a>(ty: &'a Type, name: &str) -> Option<&'a Type> {
+    let Type::Path(p) = ty else {
+        return None;
+    };
+    let last = p.path.segments.last()?;
+    if p.qself.is_some() || last.ident != name {
+        return None;
+    }
+    match &last.arguments {
+        syn::PathArguments::AngleBracketed(args) if args.args.len() == 1 => {
+            match args.args.first()? {
+                syn::GenericArgument::Type(inner) => Some(inner),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// Whether a field must be present, and the type of its value.
+fn presence(ty: &Type) -> (Presence, Type) {
+    match generic_arg(ty, "Option") {
+        Some(inner) => match generic_arg(inner, "Nullable") {
+            Some(value) => (Presence::Nullable, value.clone()),
+            None => (Presence::Optional, inner.clone()),
+        },
+        None => (Presence::Required, ty.clone()),
+    }
+}
+
+fn is_ident_type(ty: &Type, name: &str) -> bool {
+    matches!(ty, Type::Path(p) if p.qself.is_none() && p.path.is_ident(name))
+}
+
+/// How a value type is read; `None` for integers nested deeper than one `Vec` (the emitter
+/// never writes them, and reading them strictly would break the integer policy silently).
+fn decode_as(ty: &Type) -> Option<Decode> {
+    if is_ident_type(ty, "i64") {
+        return Some(Decode::Int);
+    }
+    if let Some(item) = generic_arg(ty, "Vec") {
+        if is_ident_type(item, "i64") {
+            return Some(Decode::IntList);
+        }
+    }
+    let text = quote!(#ty).to_string();
+    if text
+        .split(|c: char| !c.is_alphanumeric() && c != '_')
+        .any(|w| w == "i64")
+    {
+        return None;
+    }
+    Some(Decode::Plain(ty.clone()))
+}
+
+/// `Deserialize` by hand instead of a derive with `#[serde(flatten)]`: fields are read straight
+/// from the input (no intermediate buffer, so numbers keep their text and errors their path),
+/// unknown fields and `null`s go to `extra`.
+fn deserialize_impl(
+    name: &syn::Ident,
+    fields: &[WireField],
+    extra: &syn::Ident,
+) -> proc_macro2::TokenStream {
+    let vars: Vec<syn::Ident> = (0..fields.len())
+        .map(|i| format_ident!("__field{}", i))
+        .collect();
+    let slots = fields.iter().zip(&vars).map(|(f, v)| {
+        let ty = match f.presence {
+            Presence::Required => {
+                let t = &f.ty;
+                quote!(#t)
+            }
+            Presence::Optional | Presence::Nullable => {
+                let inner = &f.ty;
+                let inner = generic_arg(inner, "Option").unwrap_or(inner);
+                quote!(#inner)
+            }
+        };
+        quote!(let mut #v: Option<#ty> = None;)
+    });
+    let arms = fields.iter().zip(&vars).map(|(f, v)| {
+        let wire = &f.wire;
+        let read = match f.presence {
+            Presence::Required => {
+                let next = f.decode.next_required();
+                quote!(#v = Some(#next);)
+            }
+            Presence::Optional => {
+                let next = f.decode.next_optional();
+                quote! {
+                    #v = #next;
+                    if #v.is_none() {
+                        #extra.insert(key.into_string(), ::magic_api::runtime::wire::Value::Null);
+                    }
+                }
+            }
+            Presence::Nullable => {
+                let next = f.decode.next_optional();
+                quote! {
+                    #v = Some(match #next {
+                        Some(value) => ::magic_api::runtime::wire::Nullable::Value(value),
+                        None => ::magic_api::runtime::wire::Nullable::Null,
+                    });
+                }
+            }
+        };
+        quote!(#wire => { #read })
+    });
+    let inits = fields.iter().zip(&vars).map(|(f, v)| {
+        let ident = &f.ident;
+        let wire = &f.wire;
+        match f.presence {
+            Presence::Required => quote! {
+                #ident: match #v {
+                    Some(value) => value,
+                    None => return Err(<A::Error as ::serde::de::Error>::missing_field(#wire)),
+                }
+            },
+            _ => quote!(#ident: #v),
+        }
+    });
+    let expecting = format!("an object `{name}`");
+    quote! {
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                struct Fields;
+                impl<'de> ::serde::de::Visitor<'de> for Fields {
+                    type Value = #name;
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(#expecting)
+                    }
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> Result<#name, A::Error> {
+                        #(#slots)*
+                        let mut #extra = ::magic_api::runtime::wire::Object::new();
+                        while let Some(key) = map.next_key::<::magic_api::runtime::wire::Key<'de>>()? {
+                            match key.as_str() {
+                                #(#arms)*
+                                _ => {
+                                    let value = map.next_value::<::magic_api::runtime::wire::Value>()?;
+                                    #extra.insert(key.into_string(), value);
+                                }
+                            }
+                        }
+                        Ok(#name { #(#inits,)* #extra })
+                    }
+                }
+                deserializer.deserialize_map(Fields)
+            }
+        }
+    }
+}
+
+/// `Serialize` by hand: set fields in declaration order, then `extra` (a remembered `null` is
+/// written only while its field is unset, so a field is never written twice).
+fn serialize_impl(
+    name: &syn::Ident,
+    fields: &[WireField],
+    extra: &syn::Ident,
+) -> proc_macro2::TokenStream {
+    let writes = fields.iter().map(|f| {
+        let (ident, wire) = (&f.ident, &f.wire);
+        match f.presence {
+            Presence::Required => quote!(map.serialize_entry(#wire, &self.#ident)?;),
+            _ => quote! {
+                if let Some(value) = &self.#ident {
+                    map.serialize_entry(#wire, value)?;
+                }
+            },
+        }
+    });
+    let shadowed = fields.iter().map(|f| {
+        let (ident, wire) = (&f.ident, &f.wire);
+        match f.presence {
+            Presence::Required => quote!(#wire => true,),
+            _ => quote!(#wire => self.#ident.is_some(),),
+        }
+    });
+    quote! {
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                use ::serde::ser::SerializeMap;
+                let mut map = serializer.serialize_map(None)?;
+                #(#writes)*
+                for (key, value) in &self.#extra {
+                    let shadowed = match key.as_str() {
+                        #(#shadowed)*
+                        _ => false,
+                    };
+                    if !shadowed {
+                        map.serialize_entry(key, value)?;
+                    }
+                }
+                map.end()
+            }
+        }
+    }
 }

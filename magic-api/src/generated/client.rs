@@ -380,7 +380,7 @@ pub mod apps {
             &self,
             account_id: &AccountId,
             account_app_id: &AccountAppId,
-        ) -> Call<'a, Json<AppCreateResponse>, ()> {
+        ) -> Call<'a, Json<Option<AppCreateResponse>>, ()> {
             Call::at(
                 self.client,
                 Method::DELETE,
@@ -577,7 +577,11 @@ pub mod gre_tunnels {
             &self,
             account_id: &AccountId,
             gre_tunnel_id: &GreTunnelId,
-        ) -> Call<'a, Json<GreTunnelDeleteResponse>, ObjectTargetsValidateOnlyOptions> {
+        ) -> Call<
+            'a,
+            Json<Option<GreTunnelDeleteResponse>>,
+            ObjectTargetsValidateOnlyOptions,
+        > {
             Call::at(
                 self.client,
                 Method::DELETE,
@@ -705,7 +709,7 @@ pub mod ipsec_tunnels {
             ipsec_tunnel_id: &IpsecTunnelId,
         ) -> Call<
             'a,
-            Json<IpsecTunnelDeleteResponse>,
+            Json<Option<IpsecTunnelDeleteResponse>>,
             ObjectTargetsValidateOnlyOptions,
         > {
             Call::at(
@@ -839,7 +843,7 @@ pub mod routes {
             &self,
             account_id: &AccountId,
             route_id: &RouteId,
-        ) -> Call<'a, Json<RouteDeleteResponse>, ()> {
+        ) -> Call<'a, Json<Option<RouteDeleteResponse>>, ()> {
             Call::at(
                 self.client,
                 Method::DELETE,
@@ -869,7 +873,7 @@ pub mod routes {
         pub fn delete_all(
             &self,
             account_id: &AccountId,
-        ) -> Call<'a, Json<RouteEmptyResponse>, ()> {
+        ) -> Call<'a, Json<Option<RouteEmptyResponse>>, ()> {
             Call::at(
                 self.client,
                 Method::DELETE,
@@ -977,7 +981,7 @@ pub mod sites {
             &self,
             account_id: &AccountId,
             site_id: &SiteId,
-        ) -> Call<'a, Json<Site>, ()> {
+        ) -> Call<'a, Json<Option<Site>>, ()> {
             Call::at(
                 self.client,
                 Method::DELETE,
@@ -1098,7 +1102,7 @@ pub mod sites {
                 account_id: &AccountId,
                 site_id: &SiteId,
                 app_config_id: &AppConfigId,
-            ) -> Call<'a, Json<AppConfig>, ()> {
+            ) -> Call<'a, Json<Option<AppConfig>>, ()> {
                 Call::at(
                     self.client,
                     Method::DELETE,
@@ -1212,7 +1216,7 @@ pub mod sites {
                 account_id: &AccountId,
                 site_id: &SiteId,
                 acl_id: &AclId,
-            ) -> Call<'a, Json<Acl>, ()> {
+            ) -> Call<'a, Json<Option<Acl>>, ()> {
                 Call::at(
                     self.client,
                     Method::DELETE,
@@ -1326,7 +1330,7 @@ pub mod sites {
                 account_id: &AccountId,
                 site_id: &SiteId,
                 lan_id: &LanId,
-            ) -> Call<'a, Json<Lan>, ()> {
+            ) -> Call<'a, Json<Option<Lan>>, ()> {
                 Call::at(
                     self.client,
                     Method::DELETE,
@@ -1440,7 +1444,7 @@ pub mod sites {
                 account_id: &AccountId,
                 site_id: &SiteId,
                 wan_id: &WanId,
-            ) -> Call<'a, Json<Wan>, ()> {
+            ) -> Call<'a, Json<Option<Wan>>, ()> {
                 Call::at(
                     self.client,
                     Method::DELETE,
@@ -1549,7 +1553,7 @@ pub mod connectors {
             &self,
             account_id: &AccountId,
             connector_id: &ConnectorId,
-        ) -> Call<'a, Json<Connector>, ()> {
+        ) -> Call<'a, Json<Option<Connector>>, ()> {
             Call::at(
                 self.client,
                 Method::DELETE,
@@ -1572,7 +1576,7 @@ pub mod connectors {
     }
     /// Events: `/accounts/{account_id}/magic/connectors/{connector_id}/telemetry/events`.
     pub mod events {
-        use ::magic_api::{Call, Json};
+        use ::magic_api::{Call, Json, Number};
         use ::magic_api::reqwest::Method;
         use crate::{AccountId, ConnectorId, CursorKLimitOptions};
         use crate::types::{EventGetResponse, EventLatestListResponse, EventListResponse};
@@ -1589,8 +1593,8 @@ pub mod connectors {
                 &self,
                 account_id: &AccountId,
                 connector_id: &ConnectorId,
-                from: i64,
-                to: i64,
+                from: impl Into<::magic_api::Number>,
+                to: impl Into<::magic_api::Number>,
             ) -> Call<'a, Json<EventListResponse>, CursorKLimitOptions> {
                 Call::at(
                         self.client,
@@ -1598,8 +1602,8 @@ pub mod connectors {
                         "/accounts/{account_id}/magic/connectors/{connector_id}/telemetry/events",
                         &[account_id.into(), connector_id.into()],
                     )
-                    .query("from", from)
-                    .query("to", to)
+                    .query("from", from.into())
+                    .query("to", to.into())
             }
             /// Get Event: `GET /accounts/{account_id}/magic/connectors/{connector_id}/telemetry/events/{event_t}.{event_n}`.
             ///
@@ -1608,7 +1612,7 @@ pub mod connectors {
                 &self,
                 account_id: &AccountId,
                 connector_id: &ConnectorId,
-                event_t: i64,
+                event_t: impl Into<Number>,
                 event_n: i64,
             ) -> Call<'a, Json<EventGetResponse>, ()> {
                 Call::at(
@@ -1618,7 +1622,7 @@ pub mod connectors {
                     &[
                         account_id.into(),
                         connector_id.into(),
-                        event_t.into(),
+                        (&event_t.into()).into(),
                         event_n.into(),
                     ],
                 )
@@ -1642,7 +1646,7 @@ pub mod connectors {
     }
     /// Snapshots: `/accounts/{account_id}/magic/connectors/{connector_id}/telemetry/snapshots`.
     pub mod snapshots {
-        use ::magic_api::{Call, Json};
+        use ::magic_api::{Call, Json, Number};
         use ::magic_api::reqwest::Method;
         use crate::{AccountId, ConnectorId, CursorLimitOptions};
         use crate::types::{
@@ -1661,8 +1665,8 @@ pub mod connectors {
                 &self,
                 account_id: &AccountId,
                 connector_id: &ConnectorId,
-                from: i64,
-                to: i64,
+                from: impl Into<::magic_api::Number>,
+                to: impl Into<::magic_api::Number>,
             ) -> Call<'a, Json<SnapshotListResponse>, CursorLimitOptions> {
                 Call::at(
                         self.client,
@@ -1670,8 +1674,8 @@ pub mod connectors {
                         "/accounts/{account_id}/magic/connectors/{connector_id}/telemetry/snapshots",
                         &[account_id.into(), connector_id.into()],
                     )
-                    .query("from", from)
-                    .query("to", to)
+                    .query("from", from.into())
+                    .query("to", to.into())
             }
             /// Get Snapshot: `GET /accounts/{account_id}/magic/connectors/{connector_id}/telemetry/snapshots/{snapshot_t}`.
             ///
@@ -1680,13 +1684,17 @@ pub mod connectors {
                 &self,
                 account_id: &AccountId,
                 connector_id: &ConnectorId,
-                snapshot_t: i64,
+                snapshot_t: impl Into<Number>,
             ) -> Call<'a, Json<SnapshotGetResponse>, ()> {
                 Call::at(
                     self.client,
                     Method::GET,
                     "/accounts/{account_id}/magic/connectors/{connector_id}/telemetry/snapshots/{snapshot_t}",
-                    &[account_id.into(), connector_id.into(), snapshot_t.into()],
+                    &[
+                        account_id.into(),
+                        connector_id.into(),
+                        (&snapshot_t.into()).into(),
+                    ],
                 )
             }
             /// Get latest Snapshots: `GET /accounts/{account_id}/magic/connectors/{connector_id}/telemetry/snapshots/latest`.

@@ -8,7 +8,7 @@ pub struct AccountApp {
     /// Identifier
     pub id: Option<String>,
     /// Whether to breakout traffic to the app's endpoints directly. Null preserves default behavior.
-    pub breakout: Option<bool>,
+    pub breakout: Option<::magic_api::Nullable<bool>>,
     /// WAN interfaces to prefer over default WANs, highest-priority first. Can only be specified for breakout rules (breakout must be true).
     pub preferred_wans: Option<Vec<String>>,
     /// Priority of traffic. 0 is default, anything greater is prioritized. (Currently only 0 and 1 are supported)
@@ -22,7 +22,7 @@ pub struct AccountAppRequest {
     /// Magic account app ID.
     pub account_app_id: String,
     /// Whether to breakout traffic to the app's endpoints directly. Null preserves default behavior.
-    pub breakout: Option<bool>,
+    pub breakout: Option<::magic_api::Nullable<bool>>,
     /// WAN interfaces to prefer over default WANs, highest-priority first. Can only be specified for breakout rules (breakout must be true).
     pub preferred_wans: Option<Vec<String>>,
     /// Priority of traffic. 0 is default, anything greater is prioritized. (Currently only 0 and 1 are supported)
@@ -119,7 +119,7 @@ pub enum App {
     Account(MagicAccountApp),
     /// Managed app defined by Cloudflare.
     Managed(MagicManagedApp),
-    /// An object no alternative claims, kept as sent.
+    /// An object no alternative claims, or one the claiming alternative cannot decode: kept as sent, never an error.
     Unknown(::magic_api::runtime::wire::Object),
 }
 impl<'de> ::serde::Deserialize<'de> for App {
@@ -128,10 +128,14 @@ impl<'de> ::serde::Deserialize<'de> for App {
     ) -> Result<Self, D::Error> {
         let object = ::magic_api::runtime::wire::object(deserializer)?;
         if object.contains_key("account_app_id") {
-            return Ok(Self::Account(::magic_api::runtime::wire::decode(object)?));
+            return Ok(
+                ::magic_api::runtime::wire::chosen(object, Self::Account, Self::Unknown),
+            );
         }
         if object.contains_key("managed_app_id") {
-            return Ok(Self::Managed(::magic_api::runtime::wire::decode(object)?));
+            return Ok(
+                ::magic_api::runtime::wire::chosen(object, Self::Managed, Self::Unknown),
+            );
         }
         Ok(Self::Unknown(object))
     }
@@ -144,7 +148,7 @@ pub enum AppConfig {
     Account(AccountApp),
     /// The `ManagedApp` of [`AppConfig`].
     Managed(ManagedApp),
-    /// An object no alternative claims, kept as sent.
+    /// An object no alternative claims, or one the claiming alternative cannot decode: kept as sent, never an error.
     Unknown(::magic_api::runtime::wire::Object),
 }
 impl<'de> ::serde::Deserialize<'de> for AppConfig {
@@ -153,10 +157,14 @@ impl<'de> ::serde::Deserialize<'de> for AppConfig {
     ) -> Result<Self, D::Error> {
         let object = ::magic_api::runtime::wire::object(deserializer)?;
         if object.contains_key("account_app_id") {
-            return Ok(Self::Account(::magic_api::runtime::wire::decode(object)?));
+            return Ok(
+                ::magic_api::runtime::wire::chosen(object, Self::Account, Self::Unknown),
+            );
         }
         if object.contains_key("managed_app_id") {
-            return Ok(Self::Managed(::magic_api::runtime::wire::decode(object)?));
+            return Ok(
+                ::magic_api::runtime::wire::chosen(object, Self::Managed, Self::Unknown),
+            );
         }
         Ok(Self::Unknown(object))
     }
@@ -169,7 +177,7 @@ pub enum AppConfigCreateRequest {
     Account(AccountAppRequest),
     /// The `ManagedApp` of [`AppConfigCreateRequest`].
     Managed(ManagedAppRequest),
-    /// An object no alternative claims, kept as sent.
+    /// An object no alternative claims, or one the claiming alternative cannot decode: kept as sent, never an error.
     Unknown(::magic_api::runtime::wire::Object),
 }
 impl<'de> ::serde::Deserialize<'de> for AppConfigCreateRequest {
@@ -178,10 +186,14 @@ impl<'de> ::serde::Deserialize<'de> for AppConfigCreateRequest {
     ) -> Result<Self, D::Error> {
         let object = ::magic_api::runtime::wire::object(deserializer)?;
         if object.contains_key("account_app_id") {
-            return Ok(Self::Account(::magic_api::runtime::wire::decode(object)?));
+            return Ok(
+                ::magic_api::runtime::wire::chosen(object, Self::Account, Self::Unknown),
+            );
         }
         if object.contains_key("managed_app_id") {
-            return Ok(Self::Managed(::magic_api::runtime::wire::decode(object)?));
+            return Ok(
+                ::magic_api::runtime::wire::chosen(object, Self::Managed, Self::Unknown),
+            );
         }
         Ok(Self::Unknown(object))
     }
@@ -192,7 +204,7 @@ pub struct AppConfigRequest {
     /// Magic account app ID.
     pub account_app_id: Option<String>,
     /// Whether to breakout traffic to the app's endpoints directly. Null preserves default behavior.
-    pub breakout: Option<bool>,
+    pub breakout: Option<::magic_api::Nullable<bool>>,
     /// Managed app ID.
     pub managed_app_id: Option<String>,
     /// WAN interfaces to prefer over default WANs, highest-priority first. Can only be specified for breakout rules (breakout must be true).
@@ -369,7 +381,7 @@ pub struct Connector {
     /// Allowed days of the week for upgrades. Default is all days.
     pub interrupt_window_days_of_week: Vec<ConnectorInterruptWindowDaysOfWeek>,
     /// `interrupt_window_duration_hours`.
-    pub interrupt_window_duration_hours: i64,
+    pub interrupt_window_duration_hours: ::magic_api::Number,
     /// List of dates (YYYY-MM-DD) when upgrades are blocked.
     pub interrupt_window_embargo_dates: Vec<String>,
     /// `interrupt_window_hour_of_day`.
@@ -399,7 +411,7 @@ pub struct ConnectorCreateRequest {
     /// Allowed days of the week for upgrades. Default is all days.
     pub interrupt_window_days_of_week: Option<Vec<ConnectorInterruptWindowDaysOfWeek>>,
     /// `interrupt_window_duration_hours`.
-    pub interrupt_window_duration_hours: Option<i64>,
+    pub interrupt_window_duration_hours: Option<::magic_api::Number>,
     /// List of dates (YYYY-MM-DD) when upgrades are blocked.
     pub interrupt_window_embargo_dates: Option<Vec<String>>,
     /// `interrupt_window_hour_of_day`.
@@ -468,99 +480,144 @@ pub enum ConnectorEvent {
     Reconcile(Reconcile),
     /// Configured Cloudflared tunnel
     ConfigureCloudflaredTunnel(ConfigureCloudflaredTunnel),
-    /// A kind this version of the crate does not know, kept whole (tag included).
+    /// A kind this version of the crate does not know, or a known kind whose fields do
+    /// not decode as documented: kept whole (tag included), never an error.
     Unknown(::magic_api::runtime::wire::Object),
 }
 impl<'de> ::serde::Deserialize<'de> for ConnectorEvent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let mut object = ::magic_api::runtime::wire::object(deserializer)?;
+        let object = ::magic_api::runtime::wire::object(deserializer)?;
         let tag = object.get("k").and_then(|v| v.as_str()).map(str::to_owned);
         Ok(
             match tag.as_deref() {
                 Some("Init") => {
-                    object.remove("k");
-                    Self::Init(::magic_api::runtime::wire::decode(object)?)
+                    ::magic_api::runtime::wire::chosen_tagged(
+                        object,
+                        "k",
+                        Self::Init,
+                        Self::Unknown,
+                    )
                 }
                 Some("Leave") => {
-                    object.remove("k");
-                    Self::Leave(::magic_api::runtime::wire::decode(object)?)
+                    ::magic_api::runtime::wire::chosen_tagged(
+                        object,
+                        "k",
+                        Self::Leave,
+                        Self::Unknown,
+                    )
                 }
                 Some("StartAttestation") => {
-                    object.remove("k");
-                    Self::StartAttestation(::magic_api::runtime::wire::decode(object)?)
+                    ::magic_api::runtime::wire::chosen_tagged(
+                        object,
+                        "k",
+                        Self::StartAttestation,
+                        Self::Unknown,
+                    )
                 }
                 Some("FinishAttestationSuccess") => {
-                    object.remove("k");
-                    Self::FinishAttestationSuccess(
-                        ::magic_api::runtime::wire::decode(object)?,
+                    ::magic_api::runtime::wire::chosen_tagged(
+                        object,
+                        "k",
+                        Self::FinishAttestationSuccess,
+                        Self::Unknown,
                     )
                 }
                 Some("FinishAttestationFailure") => {
-                    object.remove("k");
-                    Self::FinishAttestationFailure(
-                        ::magic_api::runtime::wire::decode(object)?,
+                    ::magic_api::runtime::wire::chosen_tagged(
+                        object,
+                        "k",
+                        Self::FinishAttestationFailure,
+                        Self::Unknown,
                     )
                 }
                 Some("StartRotateCryptKey") => {
-                    object.remove("k");
-                    Self::StartRotateCryptKey(
-                        ::magic_api::runtime::wire::decode(object)?,
+                    ::magic_api::runtime::wire::chosen_tagged(
+                        object,
+                        "k",
+                        Self::StartRotateCryptKey,
+                        Self::Unknown,
                     )
                 }
                 Some("FinishRotateCryptKeySuccess") => {
-                    object.remove("k");
-                    Self::FinishRotateCryptKeySuccess(
-                        ::magic_api::runtime::wire::decode(object)?,
+                    ::magic_api::runtime::wire::chosen_tagged(
+                        object,
+                        "k",
+                        Self::FinishRotateCryptKeySuccess,
+                        Self::Unknown,
                     )
                 }
                 Some("FinishRotateCryptKeyFailure") => {
-                    object.remove("k");
-                    Self::FinishRotateCryptKeyFailure(
-                        ::magic_api::runtime::wire::decode(object)?,
+                    ::magic_api::runtime::wire::chosen_tagged(
+                        object,
+                        "k",
+                        Self::FinishRotateCryptKeyFailure,
+                        Self::Unknown,
                     )
                 }
                 Some("StartRotatePki") => {
-                    object.remove("k");
-                    Self::StartRotatePki(::magic_api::runtime::wire::decode(object)?)
+                    ::magic_api::runtime::wire::chosen_tagged(
+                        object,
+                        "k",
+                        Self::StartRotatePki,
+                        Self::Unknown,
+                    )
                 }
                 Some("FinishRotatePkiSuccess") => {
-                    object.remove("k");
-                    Self::FinishRotatePkiSuccess(
-                        ::magic_api::runtime::wire::decode(object)?,
+                    ::magic_api::runtime::wire::chosen_tagged(
+                        object,
+                        "k",
+                        Self::FinishRotatePkiSuccess,
+                        Self::Unknown,
                     )
                 }
                 Some("FinishRotatePkiFailure") => {
-                    object.remove("k");
-                    Self::FinishRotatePkiFailure(
-                        ::magic_api::runtime::wire::decode(object)?,
+                    ::magic_api::runtime::wire::chosen_tagged(
+                        object,
+                        "k",
+                        Self::FinishRotatePkiFailure,
+                        Self::Unknown,
                     )
                 }
                 Some("StartUpgrade") => {
-                    object.remove("k");
-                    Self::StartUpgrade(::magic_api::runtime::wire::decode(object)?)
+                    ::magic_api::runtime::wire::chosen_tagged(
+                        object,
+                        "k",
+                        Self::StartUpgrade,
+                        Self::Unknown,
+                    )
                 }
                 Some("FinishUpgradeSuccess") => {
-                    object.remove("k");
-                    Self::FinishUpgradeSuccess(
-                        ::magic_api::runtime::wire::decode(object)?,
+                    ::magic_api::runtime::wire::chosen_tagged(
+                        object,
+                        "k",
+                        Self::FinishUpgradeSuccess,
+                        Self::Unknown,
                     )
                 }
                 Some("FinishUpgradeFailure") => {
-                    object.remove("k");
-                    Self::FinishUpgradeFailure(
-                        ::magic_api::runtime::wire::decode(object)?,
+                    ::magic_api::runtime::wire::chosen_tagged(
+                        object,
+                        "k",
+                        Self::FinishUpgradeFailure,
+                        Self::Unknown,
                     )
                 }
                 Some("Reconcile") => {
-                    object.remove("k");
-                    Self::Reconcile(::magic_api::runtime::wire::decode(object)?)
+                    ::magic_api::runtime::wire::chosen_tagged(
+                        object,
+                        "k",
+                        Self::Reconcile,
+                        Self::Unknown,
+                    )
                 }
                 Some("ConfigureCloudflaredTunnel") => {
-                    object.remove("k");
-                    Self::ConfigureCloudflaredTunnel(
-                        ::magic_api::runtime::wire::decode(object)?,
+                    ::magic_api::runtime::wire::chosen_tagged(
+                        object,
+                        "k",
+                        Self::ConfigureCloudflaredTunnel,
+                        Self::Unknown,
                     )
                 }
                 _ => Self::Unknown(object),
@@ -775,7 +832,7 @@ pub struct ConnectorRequest {
     /// Allowed days of the week for upgrades. Default is all days.
     pub interrupt_window_days_of_week: Option<Vec<ConnectorInterruptWindowDaysOfWeek>>,
     /// `interrupt_window_duration_hours`.
-    pub interrupt_window_duration_hours: Option<i64>,
+    pub interrupt_window_duration_hours: Option<::magic_api::Number>,
     /// List of dates (YYYY-MM-DD) when upgrades are blocked.
     pub interrupt_window_embargo_dates: Option<Vec<String>>,
     /// `interrupt_window_hour_of_day`.
@@ -823,7 +880,7 @@ pub struct EventGetResponse {
     /// Sequence number, used to order events with the same timestamp
     pub n: i64,
     /// Time the Event was recorded (seconds since the Unix epoch)
-    pub t: i64,
+    pub t: ::magic_api::Number,
     /// Version
     pub v: Option<String>,
 }
@@ -831,13 +888,13 @@ pub struct EventGetResponse {
 #[::magic_api::wire]
 pub struct EventItem {
     /// Time the Event was collected (seconds since the Unix epoch)
-    pub a: i64,
+    pub a: ::magic_api::Number,
     /// Kind
     pub k: EventKind,
     /// Sequence number, used to order events with the same timestamp
     pub n: i64,
     /// Time the Event was recorded (seconds since the Unix epoch)
-    pub t: i64,
+    pub t: ::magic_api::Number,
 }
 /// The kind of a connector event.
 /// The reference types this value as any string; these are the values it names.
@@ -1262,7 +1319,7 @@ pub struct Lan {
     /// Identifier
     pub id: Option<String>,
     /// `bond_id`.
-    pub bond_id: Option<i64>,
+    pub bond_id: Option<::magic_api::Number>,
     /// mark true to use this LAN for HA probing. only works for site with HA turned on. only one LAN can be set as the ha_link.
     pub ha_link: Option<bool>,
     /// mark true to use this LAN for source-based breakout traffic
@@ -1288,7 +1345,7 @@ pub struct Lan {
 #[::magic_api::wire]
 pub struct LanCreateRequest {
     /// `bond_id`.
-    pub bond_id: Option<i64>,
+    pub bond_id: Option<::magic_api::Number>,
     /// mark true to use this LAN for HA probing. only works for site with HA turned on. only one LAN can be set as the ha_link.
     pub ha_link: Option<bool>,
     /// mark true to use this LAN for source-based breakout traffic
@@ -1312,7 +1369,7 @@ pub struct LanCreateRequest {
 #[::magic_api::wire]
 pub struct LanRequest {
     /// `bond_id`.
-    pub bond_id: Option<i64>,
+    pub bond_id: Option<::magic_api::Number>,
     /// mark true to use this LAN for source-based breakout traffic
     pub is_breakout: Option<bool>,
     /// mark true to use this LAN for source-based prioritized traffic
@@ -1397,7 +1454,7 @@ pub struct ManagedApp {
     /// Identifier
     pub id: Option<String>,
     /// Whether to breakout traffic to the app's endpoints directly. Null preserves default behavior.
-    pub breakout: Option<bool>,
+    pub breakout: Option<::magic_api::Nullable<bool>>,
     /// WAN interfaces to prefer over default WANs, highest-priority first. Can only be specified for breakout rules (breakout must be true).
     pub preferred_wans: Option<Vec<String>>,
     /// Priority of traffic. 0 is default, anything greater is prioritized. (Currently only 0 and 1 are supported)
@@ -1411,7 +1468,7 @@ pub struct ManagedAppRequest {
     /// Managed app ID.
     pub managed_app_id: String,
     /// Whether to breakout traffic to the app's endpoints directly. Null preserves default behavior.
-    pub breakout: Option<bool>,
+    pub breakout: Option<::magic_api::Nullable<bool>>,
     /// WAN interfaces to prefer over default WANs, highest-priority first. Can only be specified for breakout rules (breakout must be true).
     pub preferred_wans: Option<Vec<String>>,
     /// Priority of traffic. 0 is default, anything greater is prioritized. (Currently only 0 and 1 are supported)
@@ -1482,7 +1539,7 @@ pub struct Pcap {
     /// The system used to collect packet captures.
     pub system: Option<String>,
     /// The packet capture duration in seconds.
-    pub time_limit: Option<i64>,
+    pub time_limit: Option<::magic_api::Number>,
     /// The type of packet capture. `Simple` captures sampled packets, and `full` captures entire payloads and non-sampled packets.
     #[serde(rename = "type")]
     pub kind: Option<PcapType>,
@@ -1495,7 +1552,7 @@ pub enum PcapCreateRequest {
     Simple(PcapSimpleRequest),
     /// The `MagicVisibilityPCAPsPCAPsRequestFull` of [`PcapCreateRequest`].
     Full(PcapFullRequest),
-    /// An object no alternative fits, kept as sent.
+    /// An object no alternative fits, or one the best fit cannot decode: kept as sent, never an error.
     Unknown(::magic_api::runtime::wire::Object),
 }
 impl<'de> ::serde::Deserialize<'de> for PcapCreateRequest {
@@ -1531,8 +1588,16 @@ impl<'de> ::serde::Deserialize<'de> for PcapCreateRequest {
         ];
         Ok(
             match ::magic_api::runtime::wire::best_fit(&object, fits) {
-                Some(0usize) => Self::Simple(::magic_api::runtime::wire::decode(object)?),
-                Some(1usize) => Self::Full(::magic_api::runtime::wire::decode(object)?),
+                Some(0usize) => {
+                    ::magic_api::runtime::wire::chosen(
+                        object,
+                        Self::Simple,
+                        Self::Unknown,
+                    )
+                }
+                Some(1usize) => {
+                    ::magic_api::runtime::wire::chosen(object, Self::Full, Self::Unknown)
+                }
                 _ => Self::Unknown(object),
             },
         )
@@ -1580,7 +1645,7 @@ pub struct PcapFull {
     /// The system used to collect packet captures.
     pub system: Option<String>,
     /// The packet capture duration in seconds.
-    pub time_limit: Option<i64>,
+    pub time_limit: Option<::magic_api::Number>,
     /// The type of packet capture. `Simple` captures sampled packets, and `full` captures entire payloads and non-sampled packets.
     #[serde(rename = "type")]
     pub kind: Option<PcapType>,
@@ -1595,7 +1660,7 @@ pub struct PcapFullRequest {
     /// The system used to collect packet captures.
     pub system: String,
     /// The packet capture duration in seconds.
-    pub time_limit: i64,
+    pub time_limit: ::magic_api::Number,
     /// The type of packet capture. `Simple` captures sampled packets, and `full` captures entire payloads and non-sampled packets.
     #[serde(rename = "type")]
     pub kind: PcapType,
@@ -1616,7 +1681,7 @@ pub enum PcapListResponse {
     Pcap(Pcap),
     /// The `MagicVisibilityPCAPsPCAPsResponseFull` of [`PcapListResponse`].
     PcapFull(PcapFull),
-    /// An object no alternative fits, kept as sent.
+    /// An object no alternative fits, or one the best fit cannot decode: kept as sent, never an error.
     Unknown(::magic_api::runtime::wire::Object),
 }
 impl<'de> ::serde::Deserialize<'de> for PcapListResponse {
@@ -1659,9 +1724,15 @@ impl<'de> ::serde::Deserialize<'de> for PcapListResponse {
         ];
         Ok(
             match ::magic_api::runtime::wire::best_fit(&object, fits) {
-                Some(0usize) => Self::Pcap(::magic_api::runtime::wire::decode(object)?),
+                Some(0usize) => {
+                    ::magic_api::runtime::wire::chosen(object, Self::Pcap, Self::Unknown)
+                }
                 Some(1usize) => {
-                    Self::PcapFull(::magic_api::runtime::wire::decode(object)?)
+                    ::magic_api::runtime::wire::chosen(
+                        object,
+                        Self::PcapFull,
+                        Self::Unknown,
+                    )
                 }
                 _ => Self::Unknown(object),
             },
@@ -1676,7 +1747,7 @@ pub struct PcapSimpleRequest {
     /// The system used to collect packet captures.
     pub system: String,
     /// The packet capture duration in seconds.
-    pub time_limit: i64,
+    pub time_limit: ::magic_api::Number,
     /// The type of packet capture. `Simple` captures sampled packets, and `full` captures entire payloads and non-sampled packets.
     #[serde(rename = "type")]
     pub kind: PcapType,
@@ -1928,7 +1999,7 @@ pub struct SnapshotDhcpLease {
     /// Client ID of the device the IP Address was leased to
     pub client_id: String,
     /// Expiry time of the DHCP lease (seconds since the Unix epoch)
-    pub expiry_time: i64,
+    pub expiry_time: ::magic_api::Number,
     /// Hostname of the device the IP Address was leased to
     pub hostname: String,
     /// Name of the network interface
@@ -1942,101 +2013,101 @@ pub struct SnapshotDhcpLease {
 #[::magic_api::wire]
 pub struct SnapshotDisk {
     /// I/Os currently in progress
-    pub in_progress: i64,
+    pub in_progress: ::magic_api::Number,
     /// Device major number
-    pub major: i64,
+    pub major: ::magic_api::Number,
     /// Reads merged
-    pub merged: i64,
+    pub merged: ::magic_api::Number,
     /// Device minor number
-    pub minor: i64,
+    pub minor: ::magic_api::Number,
     /// Device name
     pub name: String,
     /// Reads completed successfully
-    pub reads: i64,
+    pub reads: ::magic_api::Number,
     /// Sectors read successfully
-    pub sectors_read: i64,
+    pub sectors_read: ::magic_api::Number,
     /// Sectors written successfully
-    pub sectors_written: i64,
+    pub sectors_written: ::magic_api::Number,
     /// Time spent doing I/Os (milliseconds)
-    pub time_in_progress_ms: i64,
+    pub time_in_progress_ms: ::magic_api::Number,
     /// Time spent reading (milliseconds)
-    pub time_reading_ms: i64,
+    pub time_reading_ms: ::magic_api::Number,
     /// Time spent writing (milliseconds)
-    pub time_writing_ms: i64,
+    pub time_writing_ms: ::magic_api::Number,
     /// Weighted time spent doing I/Os (milliseconds)
-    pub weighted_time_in_progress_ms: i64,
+    pub weighted_time_in_progress_ms: ::magic_api::Number,
     /// Writes completed
-    pub writes: i64,
+    pub writes: ::magic_api::Number,
     /// Writes merged
-    pub writes_merged: i64,
+    pub writes_merged: ::magic_api::Number,
     /// Discards completed successfully
-    pub discards: Option<i64>,
+    pub discards: Option<::magic_api::Number>,
     /// Discards merged
-    pub discards_merged: Option<i64>,
+    pub discards_merged: Option<::magic_api::Number>,
     /// Flushes completed successfully
-    pub flushes: Option<i64>,
+    pub flushes: Option<::magic_api::Number>,
     /// Sectors discarded
-    pub sectors_discarded: Option<i64>,
+    pub sectors_discarded: Option<::magic_api::Number>,
     /// Time spent discarding (milliseconds)
-    pub time_discarding_ms: Option<i64>,
+    pub time_discarding_ms: Option<::magic_api::Number>,
     /// Time spent flushing (milliseconds)
-    pub time_flushing_ms: Option<i64>,
+    pub time_flushing_ms: Option<::magic_api::Number>,
 }
 /// Snapshot
 #[::magic_api::wire]
 pub struct SnapshotGetResponse {
     /// Count of failures to reclaim space
-    pub count_reclaim_failures: i64,
+    pub count_reclaim_failures: ::magic_api::Number,
     /// Count of reclaimed paths
-    pub count_reclaimed_paths: i64,
+    pub count_reclaimed_paths: ::magic_api::Number,
     /// Count of failed snapshot recordings
-    pub count_record_failed: i64,
+    pub count_record_failed: ::magic_api::Number,
     /// Count of failed snapshot transmissions
-    pub count_transmit_failures: i64,
+    pub count_transmit_failures: ::magic_api::Number,
     /// Time the Snapshot was recorded (seconds since the Unix epoch)
-    pub t: i64,
+    pub t: ::magic_api::Number,
     /// Version
     pub v: String,
     /// `bonds`: see [`SnapshotBond`].
     pub bonds: Option<Vec<SnapshotBond>>,
     /// Count of processors/cores
-    pub cpu_count: Option<i64>,
+    pub cpu_count: Option<::magic_api::Number>,
     /// Percentage of time over a 10 second window that tasks were stalled
-    pub cpu_pressure_10s: Option<::magic_api::Float>,
+    pub cpu_pressure_10s: Option<::magic_api::Number>,
     /// Percentage of time over a 5 minute window that tasks were stalled
-    pub cpu_pressure_300s: Option<::magic_api::Float>,
+    pub cpu_pressure_300s: Option<::magic_api::Number>,
     /// Percentage of time over a 1 minute window that tasks were stalled
-    pub cpu_pressure_60s: Option<::magic_api::Float>,
+    pub cpu_pressure_60s: Option<::magic_api::Number>,
     /// Total stall time (microseconds)
-    pub cpu_pressure_total_us: Option<i64>,
+    pub cpu_pressure_total_us: Option<::magic_api::Number>,
     /// Time spent running a virtual CPU or guest OS (milliseconds)
-    pub cpu_time_guest_ms: Option<i64>,
+    pub cpu_time_guest_ms: Option<::magic_api::Number>,
     /// Time spent running a niced guest (milliseconds)
-    pub cpu_time_guest_nice_ms: Option<i64>,
+    pub cpu_time_guest_nice_ms: Option<::magic_api::Number>,
     /// Time spent in idle state (milliseconds)
-    pub cpu_time_idle_ms: Option<i64>,
+    pub cpu_time_idle_ms: Option<::magic_api::Number>,
     /// Time spent wait for I/O to complete (milliseconds)
-    pub cpu_time_iowait_ms: Option<i64>,
+    pub cpu_time_iowait_ms: Option<::magic_api::Number>,
     /// Time spent servicing interrupts (milliseconds)
-    pub cpu_time_irq_ms: Option<i64>,
+    pub cpu_time_irq_ms: Option<::magic_api::Number>,
     /// Time spent in low-priority user mode (milliseconds)
-    pub cpu_time_nice_ms: Option<i64>,
+    pub cpu_time_nice_ms: Option<::magic_api::Number>,
     /// Time spent servicing softirqs (milliseconds)
-    pub cpu_time_softirq_ms: Option<i64>,
+    pub cpu_time_softirq_ms: Option<::magic_api::Number>,
     /// Time stolen (milliseconds)
-    pub cpu_time_steal_ms: Option<i64>,
+    pub cpu_time_steal_ms: Option<::magic_api::Number>,
     /// Time spent in system mode (milliseconds)
-    pub cpu_time_system_ms: Option<i64>,
+    pub cpu_time_system_ms: Option<::magic_api::Number>,
     /// Time spent in user mode (milliseconds)
-    pub cpu_time_user_ms: Option<i64>,
+    pub cpu_time_user_ms: Option<::magic_api::Number>,
     /// Number of network operations applied during state transition
-    pub delta: Option<i64>,
+    pub delta: Option<::magic_api::Number>,
     /// `dhcp_leases`: see [`SnapshotDhcpLease`].
     pub dhcp_leases: Option<Vec<SnapshotDhcpLease>>,
     /// `disks`: see [`SnapshotDisk`].
     pub disks: Option<Vec<SnapshotDisk>>,
     /// Simulated number of network operations applied during state transition
-    pub epsilon: Option<i64>,
+    pub epsilon: Option<::magic_api::Number>,
     /// Name of high availability state
     pub ha_state: Option<String>,
     /// Numeric value associated with high availability state (0 = disabled, 1 = active, 2 = standby, 3 = stopped, 4 = fault)
@@ -2044,149 +2115,149 @@ pub struct SnapshotGetResponse {
     /// `interfaces`: see [`SnapshotInterface`].
     pub interfaces: Option<Vec<SnapshotInterface>>,
     /// Percentage of time over a 10 second window that all tasks were stalled
-    pub io_pressure_full_10s: Option<::magic_api::Float>,
+    pub io_pressure_full_10s: Option<::magic_api::Number>,
     /// Percentage of time over a 5 minute window that all tasks were stalled
-    pub io_pressure_full_300s: Option<::magic_api::Float>,
+    pub io_pressure_full_300s: Option<::magic_api::Number>,
     /// Percentage of time over a 1 minute window that all tasks were stalled
-    pub io_pressure_full_60s: Option<::magic_api::Float>,
+    pub io_pressure_full_60s: Option<::magic_api::Number>,
     /// Total stall time (microseconds)
-    pub io_pressure_full_total_us: Option<i64>,
+    pub io_pressure_full_total_us: Option<::magic_api::Number>,
     /// Percentage of time over a 10 second window that some tasks were stalled
-    pub io_pressure_some_10s: Option<::magic_api::Float>,
+    pub io_pressure_some_10s: Option<::magic_api::Number>,
     /// Percentage of time over a 3 minute window that some tasks were stalled
-    pub io_pressure_some_300s: Option<::magic_api::Float>,
+    pub io_pressure_some_300s: Option<::magic_api::Number>,
     /// Percentage of time over a 1 minute window that some tasks were stalled
-    pub io_pressure_some_60s: Option<::magic_api::Float>,
+    pub io_pressure_some_60s: Option<::magic_api::Number>,
     /// Total stall time (microseconds)
-    pub io_pressure_some_total_us: Option<i64>,
+    pub io_pressure_some_total_us: Option<::magic_api::Number>,
     /// Boot time (seconds since Unix epoch)
-    pub kernel_btime: Option<i64>,
+    pub kernel_btime: Option<::magic_api::Number>,
     /// Number of context switches that the system underwent
-    pub kernel_ctxt: Option<i64>,
+    pub kernel_ctxt: Option<::magic_api::Number>,
     /// Number of forks since boot
-    pub kernel_processes: Option<i64>,
+    pub kernel_processes: Option<::magic_api::Number>,
     /// Number of processes blocked waiting for I/O
-    pub kernel_processes_blocked: Option<i64>,
+    pub kernel_processes_blocked: Option<::magic_api::Number>,
     /// Number of processes in runnable state
-    pub kernel_processes_running: Option<i64>,
+    pub kernel_processes_running: Option<::magic_api::Number>,
     /// The fifteen-minute load average
-    pub load_average_15m: Option<::magic_api::Float>,
+    pub load_average_15m: Option<::magic_api::Number>,
     /// The one-minute load average
-    pub load_average_1m: Option<::magic_api::Float>,
+    pub load_average_1m: Option<::magic_api::Number>,
     /// The five-minute load average
-    pub load_average_5m: Option<::magic_api::Float>,
+    pub load_average_5m: Option<::magic_api::Number>,
     /// Number of currently runnable kernel scheduling entities
-    pub load_average_cur: Option<i64>,
+    pub load_average_cur: Option<::magic_api::Number>,
     /// Number of kernel scheduling entities that currently exist on the system
-    pub load_average_max: Option<i64>,
+    pub load_average_max: Option<::magic_api::Number>,
     /// Memory that has been used more recently
-    pub memory_active_bytes: Option<i64>,
+    pub memory_active_bytes: Option<::magic_api::Number>,
     /// Non-file backed huge pages mapped into user-space page tables
-    pub memory_anon_hugepages_bytes: Option<i64>,
+    pub memory_anon_hugepages_bytes: Option<::magic_api::Number>,
     /// Non-file backed pages mapped into user-space page tables
-    pub memory_anon_pages_bytes: Option<i64>,
+    pub memory_anon_pages_bytes: Option<::magic_api::Number>,
     /// Estimate of how much memory is available for starting new applications
-    pub memory_available_bytes: Option<i64>,
+    pub memory_available_bytes: Option<::magic_api::Number>,
     /// Memory used for block device bounce buffers
-    pub memory_bounce_bytes: Option<i64>,
+    pub memory_bounce_bytes: Option<::magic_api::Number>,
     /// Relatively temporary storage for raw disk blocks
-    pub memory_buffers_bytes: Option<i64>,
+    pub memory_buffers_bytes: Option<::magic_api::Number>,
     /// In-memory cache for files read from the disk
-    pub memory_cached_bytes: Option<i64>,
+    pub memory_cached_bytes: Option<::magic_api::Number>,
     /// Free CMA (Contiguous Memory Allocator) pages
-    pub memory_cma_free_bytes: Option<i64>,
+    pub memory_cma_free_bytes: Option<::magic_api::Number>,
     /// Total CMA (Contiguous Memory Allocator) pages
-    pub memory_cma_total_bytes: Option<i64>,
+    pub memory_cma_total_bytes: Option<::magic_api::Number>,
     /// Total amount of memory currently available to be allocated on the system
-    pub memory_commit_limit_bytes: Option<i64>,
+    pub memory_commit_limit_bytes: Option<::magic_api::Number>,
     /// Amount of memory presently allocated on the system
-    pub memory_committed_as_bytes: Option<i64>,
+    pub memory_committed_as_bytes: Option<::magic_api::Number>,
     /// Memory which is waiting to get written back to the disk
-    pub memory_dirty_bytes: Option<i64>,
+    pub memory_dirty_bytes: Option<::magic_api::Number>,
     /// The sum of LowFree and HighFree
-    pub memory_free_bytes: Option<i64>,
+    pub memory_free_bytes: Option<::magic_api::Number>,
     /// Amount of free highmem
-    pub memory_high_free_bytes: Option<i64>,
+    pub memory_high_free_bytes: Option<::magic_api::Number>,
     /// Total amount of highmem
-    pub memory_high_total_bytes: Option<i64>,
+    pub memory_high_total_bytes: Option<::magic_api::Number>,
     /// The number of huge pages in the pool that are not yet allocated
-    pub memory_hugepages_free: Option<i64>,
+    pub memory_hugepages_free: Option<::magic_api::Number>,
     /// Number of huge pages for which a commitment has been made, but no allocation has yet been made
-    pub memory_hugepages_rsvd: Option<i64>,
+    pub memory_hugepages_rsvd: Option<::magic_api::Number>,
     /// Number of huge pages in the pool above the threshold
-    pub memory_hugepages_surp: Option<i64>,
+    pub memory_hugepages_surp: Option<::magic_api::Number>,
     /// The size of the pool of huge pages
-    pub memory_hugepages_total: Option<i64>,
+    pub memory_hugepages_total: Option<::magic_api::Number>,
     /// The size of huge pages
-    pub memory_hugepagesize_bytes: Option<i64>,
+    pub memory_hugepagesize_bytes: Option<::magic_api::Number>,
     /// Memory which has been less recently used
-    pub memory_inactive_bytes: Option<i64>,
+    pub memory_inactive_bytes: Option<::magic_api::Number>,
     /// Kernel allocations that the kernel will attempt to reclaim under memory pressure
-    pub memory_k_reclaimable_bytes: Option<i64>,
+    pub memory_k_reclaimable_bytes: Option<::magic_api::Number>,
     /// Amount of memory allocated to kernel stacks
-    pub memory_kernel_stack_bytes: Option<i64>,
+    pub memory_kernel_stack_bytes: Option<::magic_api::Number>,
     /// Amount of free lowmem
-    pub memory_low_free_bytes: Option<i64>,
+    pub memory_low_free_bytes: Option<::magic_api::Number>,
     /// Total amount of lowmem
-    pub memory_low_total_bytes: Option<i64>,
+    pub memory_low_total_bytes: Option<::magic_api::Number>,
     /// Files which have been mapped into memory
-    pub memory_mapped_bytes: Option<i64>,
+    pub memory_mapped_bytes: Option<::magic_api::Number>,
     /// Amount of memory dedicated to the lowest level of page tables
-    pub memory_page_tables_bytes: Option<i64>,
+    pub memory_page_tables_bytes: Option<::magic_api::Number>,
     /// Memory allocated to the per-cpu alloctor used to back per-cpu allocations
-    pub memory_per_cpu_bytes: Option<i64>,
+    pub memory_per_cpu_bytes: Option<::magic_api::Number>,
     /// Percentage of time over a 10 second window that all tasks were stalled
-    pub memory_pressure_full_10s: Option<::magic_api::Float>,
+    pub memory_pressure_full_10s: Option<::magic_api::Number>,
     /// Percentage of time over a 5 minute window that all tasks were stalled
-    pub memory_pressure_full_300s: Option<::magic_api::Float>,
+    pub memory_pressure_full_300s: Option<::magic_api::Number>,
     /// Percentage of time over a 1 minute window that all tasks were stalled
-    pub memory_pressure_full_60s: Option<::magic_api::Float>,
+    pub memory_pressure_full_60s: Option<::magic_api::Number>,
     /// Total stall time (microseconds)
-    pub memory_pressure_full_total_us: Option<i64>,
+    pub memory_pressure_full_total_us: Option<::magic_api::Number>,
     /// Percentage of time over a 10 second window that some tasks were stalled
-    pub memory_pressure_some_10s: Option<::magic_api::Float>,
+    pub memory_pressure_some_10s: Option<::magic_api::Number>,
     /// Percentage of time over a 5 minute window that some tasks were stalled
-    pub memory_pressure_some_300s: Option<::magic_api::Float>,
+    pub memory_pressure_some_300s: Option<::magic_api::Number>,
     /// Percentage of time over a 1 minute window that some tasks were stalled
-    pub memory_pressure_some_60s: Option<::magic_api::Float>,
+    pub memory_pressure_some_60s: Option<::magic_api::Number>,
     /// Total stall time (microseconds)
-    pub memory_pressure_some_total_us: Option<i64>,
+    pub memory_pressure_some_total_us: Option<::magic_api::Number>,
     /// Part of slab that can be reclaimed on memory pressure
-    pub memory_s_reclaimable_bytes: Option<i64>,
+    pub memory_s_reclaimable_bytes: Option<::magic_api::Number>,
     /// Part of slab that cannot be reclaimed on memory pressure
-    pub memory_s_unreclaim_bytes: Option<i64>,
+    pub memory_s_unreclaim_bytes: Option<::magic_api::Number>,
     /// Amount of memory dedicated to the lowest level of page tables
-    pub memory_secondary_page_tables_bytes: Option<i64>,
+    pub memory_secondary_page_tables_bytes: Option<::magic_api::Number>,
     /// Amount of memory consumed by tmpfs
-    pub memory_shmem_bytes: Option<i64>,
+    pub memory_shmem_bytes: Option<::magic_api::Number>,
     /// Memory used by shmem and tmpfs, allocated with huge pages
-    pub memory_shmem_hugepages_bytes: Option<i64>,
+    pub memory_shmem_hugepages_bytes: Option<::magic_api::Number>,
     /// Shared memory mapped into user space with huge pages
-    pub memory_shmem_pmd_mapped_bytes: Option<i64>,
+    pub memory_shmem_pmd_mapped_bytes: Option<::magic_api::Number>,
     /// In-kernel data structures cache
-    pub memory_slab_bytes: Option<i64>,
+    pub memory_slab_bytes: Option<::magic_api::Number>,
     /// Memory swapped out and back in while still in swap file
-    pub memory_swap_cached_bytes: Option<i64>,
+    pub memory_swap_cached_bytes: Option<::magic_api::Number>,
     /// Amount of swap space that is currently unused
-    pub memory_swap_free_bytes: Option<i64>,
+    pub memory_swap_free_bytes: Option<::magic_api::Number>,
     /// Total amount of swap space available
-    pub memory_swap_total_bytes: Option<i64>,
+    pub memory_swap_total_bytes: Option<::magic_api::Number>,
     /// Total usable RAM
-    pub memory_total_bytes: Option<i64>,
+    pub memory_total_bytes: Option<::magic_api::Number>,
     /// Largest contiguous block of vmalloc area which is free
-    pub memory_vmalloc_chunk_bytes: Option<i64>,
+    pub memory_vmalloc_chunk_bytes: Option<::magic_api::Number>,
     /// Total size of vmalloc memory area
-    pub memory_vmalloc_total_bytes: Option<i64>,
+    pub memory_vmalloc_total_bytes: Option<::magic_api::Number>,
     /// Amount of vmalloc area which is used
-    pub memory_vmalloc_used_bytes: Option<i64>,
+    pub memory_vmalloc_used_bytes: Option<::magic_api::Number>,
     /// Memory which is actively being written back to the disk
-    pub memory_writeback_bytes: Option<i64>,
+    pub memory_writeback_bytes: Option<::magic_api::Number>,
     /// Memory used by FUSE for temporary writeback buffers
-    pub memory_writeback_tmp_bytes: Option<i64>,
+    pub memory_writeback_tmp_bytes: Option<::magic_api::Number>,
     /// Memory consumed by the zswap backend, compressed
-    pub memory_z_swap_bytes: Option<i64>,
+    pub memory_z_swap_bytes: Option<::magic_api::Number>,
     /// Amount of anonymous memory stored in zswap, uncompressed
-    pub memory_z_swapped_bytes: Option<i64>,
+    pub memory_z_swapped_bytes: Option<::magic_api::Number>,
     /// `mounts`: see [`SnapshotMount`].
     pub mounts: Option<Vec<SnapshotMount>>,
     /// `netdevs`: see [`SnapshotNetdev`].
@@ -2194,143 +2265,143 @@ pub struct SnapshotGetResponse {
     /// Platform identifier
     pub platform: Option<String>,
     /// Number of ICMP Address Mask Reply messages received
-    pub snmp_icmp_in_addr_mask_reps: Option<i64>,
+    pub snmp_icmp_in_addr_mask_reps: Option<::magic_api::Number>,
     /// Number of ICMP Address Mask Request messages received
-    pub snmp_icmp_in_addr_masks: Option<i64>,
+    pub snmp_icmp_in_addr_masks: Option<::magic_api::Number>,
     /// Number of ICMP messages received with bad checksums
-    pub snmp_icmp_in_csum_errors: Option<i64>,
+    pub snmp_icmp_in_csum_errors: Option<::magic_api::Number>,
     /// Number of ICMP Destination Unreachable messages received
-    pub snmp_icmp_in_dest_unreachs: Option<i64>,
+    pub snmp_icmp_in_dest_unreachs: Option<::magic_api::Number>,
     /// Number of ICMP Echo Reply messages received
-    pub snmp_icmp_in_echo_reps: Option<i64>,
+    pub snmp_icmp_in_echo_reps: Option<::magic_api::Number>,
     /// Number of ICMP Echo (request) messages received
-    pub snmp_icmp_in_echos: Option<i64>,
+    pub snmp_icmp_in_echos: Option<::magic_api::Number>,
     /// Number of ICMP messages received with ICMP-specific errors
-    pub snmp_icmp_in_errors: Option<i64>,
+    pub snmp_icmp_in_errors: Option<::magic_api::Number>,
     /// Number of ICMP messages received
-    pub snmp_icmp_in_msgs: Option<i64>,
+    pub snmp_icmp_in_msgs: Option<::magic_api::Number>,
     /// Number of ICMP Parameter Problem messages received
-    pub snmp_icmp_in_parm_probs: Option<i64>,
+    pub snmp_icmp_in_parm_probs: Option<::magic_api::Number>,
     /// Number of ICMP Redirect messages received
-    pub snmp_icmp_in_redirects: Option<i64>,
+    pub snmp_icmp_in_redirects: Option<::magic_api::Number>,
     /// Number of ICMP Source Quench messages received
-    pub snmp_icmp_in_src_quenchs: Option<i64>,
+    pub snmp_icmp_in_src_quenchs: Option<::magic_api::Number>,
     /// Number of ICMP Time Exceeded messages received
-    pub snmp_icmp_in_time_excds: Option<i64>,
+    pub snmp_icmp_in_time_excds: Option<::magic_api::Number>,
     /// Number of ICMP Address Mask Request messages received
-    pub snmp_icmp_in_timestamp_reps: Option<i64>,
+    pub snmp_icmp_in_timestamp_reps: Option<::magic_api::Number>,
     /// Number of ICMP Timestamp (request) messages received
-    pub snmp_icmp_in_timestamps: Option<i64>,
+    pub snmp_icmp_in_timestamps: Option<::magic_api::Number>,
     /// Number of ICMP Address Mask Reply messages sent
-    pub snmp_icmp_out_addr_mask_reps: Option<i64>,
+    pub snmp_icmp_out_addr_mask_reps: Option<::magic_api::Number>,
     /// Number of ICMP Address Mask Request messages sent
-    pub snmp_icmp_out_addr_masks: Option<i64>,
+    pub snmp_icmp_out_addr_masks: Option<::magic_api::Number>,
     /// Number of ICMP Destination Unreachable messages sent
-    pub snmp_icmp_out_dest_unreachs: Option<i64>,
+    pub snmp_icmp_out_dest_unreachs: Option<::magic_api::Number>,
     /// Number of ICMP Echo Reply messages sent
-    pub snmp_icmp_out_echo_reps: Option<i64>,
+    pub snmp_icmp_out_echo_reps: Option<::magic_api::Number>,
     /// Number of ICMP Echo (request) messages sent
-    pub snmp_icmp_out_echos: Option<i64>,
+    pub snmp_icmp_out_echos: Option<::magic_api::Number>,
     /// Number of ICMP messages which this entity did not send due to ICMP-specific errors
-    pub snmp_icmp_out_errors: Option<i64>,
+    pub snmp_icmp_out_errors: Option<::magic_api::Number>,
     /// Number of ICMP messages attempted to send
-    pub snmp_icmp_out_msgs: Option<i64>,
+    pub snmp_icmp_out_msgs: Option<::magic_api::Number>,
     /// Number of ICMP Parameter Problem messages sent
-    pub snmp_icmp_out_parm_probs: Option<i64>,
+    pub snmp_icmp_out_parm_probs: Option<::magic_api::Number>,
     /// Number of ICMP Redirect messages sent
-    pub snmp_icmp_out_redirects: Option<i64>,
+    pub snmp_icmp_out_redirects: Option<::magic_api::Number>,
     /// Number of ICMP Source Quench messages sent
-    pub snmp_icmp_out_src_quenchs: Option<i64>,
+    pub snmp_icmp_out_src_quenchs: Option<::magic_api::Number>,
     /// Number of ICMP Time Exceeded messages sent
-    pub snmp_icmp_out_time_excds: Option<i64>,
+    pub snmp_icmp_out_time_excds: Option<::magic_api::Number>,
     /// Number of ICMP Timestamp Reply messages sent
-    pub snmp_icmp_out_timestamp_reps: Option<i64>,
+    pub snmp_icmp_out_timestamp_reps: Option<::magic_api::Number>,
     /// Number of ICMP Timestamp (request) messages sent
-    pub snmp_icmp_out_timestamps: Option<i64>,
+    pub snmp_icmp_out_timestamps: Option<::magic_api::Number>,
     /// Default value of the Time-To-Live field of the IP header
-    pub snmp_ip_default_ttl: Option<i64>,
+    pub snmp_ip_default_ttl: Option<::magic_api::Number>,
     /// Number of datagrams forwarded to their final destination
-    pub snmp_ip_forw_datagrams: Option<i64>,
+    pub snmp_ip_forw_datagrams: Option<::magic_api::Number>,
     /// Set when acting as an IP gateway
     pub snmp_ip_forwarding_enabled: Option<bool>,
     /// Number of datagrams generated by fragmentation
-    pub snmp_ip_frag_creates: Option<i64>,
+    pub snmp_ip_frag_creates: Option<::magic_api::Number>,
     /// Number of datagrams discarded because fragmentation failed
-    pub snmp_ip_frag_fails: Option<i64>,
+    pub snmp_ip_frag_fails: Option<::magic_api::Number>,
     /// Number of datagrams successfully fragmented
-    pub snmp_ip_frag_oks: Option<i64>,
+    pub snmp_ip_frag_oks: Option<::magic_api::Number>,
     /// Number of input datagrams discarded due to errors in the IP address
-    pub snmp_ip_in_addr_errors: Option<i64>,
+    pub snmp_ip_in_addr_errors: Option<::magic_api::Number>,
     /// Number of input datagrams successfully delivered to IP user-protocols
-    pub snmp_ip_in_delivers: Option<i64>,
+    pub snmp_ip_in_delivers: Option<::magic_api::Number>,
     /// Number of input datagrams otherwise discarded
-    pub snmp_ip_in_discards: Option<i64>,
+    pub snmp_ip_in_discards: Option<::magic_api::Number>,
     /// Number of input datagrams discarded due to errors in the IP header
-    pub snmp_ip_in_hdr_errors: Option<i64>,
+    pub snmp_ip_in_hdr_errors: Option<::magic_api::Number>,
     /// Number of input datagrams received from interfaces
-    pub snmp_ip_in_receives: Option<i64>,
+    pub snmp_ip_in_receives: Option<::magic_api::Number>,
     /// Number of input datagrams discarded due unknown or unsupported protocol
-    pub snmp_ip_in_unknown_protos: Option<i64>,
+    pub snmp_ip_in_unknown_protos: Option<::magic_api::Number>,
     /// Number of output datagrams otherwise discarded
-    pub snmp_ip_out_discards: Option<i64>,
+    pub snmp_ip_out_discards: Option<::magic_api::Number>,
     /// Number of output datagrams discarded because no route matched
-    pub snmp_ip_out_no_routes: Option<i64>,
+    pub snmp_ip_out_no_routes: Option<::magic_api::Number>,
     /// Number of datagrams supplied for transmission
-    pub snmp_ip_out_requests: Option<i64>,
+    pub snmp_ip_out_requests: Option<::magic_api::Number>,
     /// Number of failures detected by the reassembly algorithm
-    pub snmp_ip_reasm_fails: Option<i64>,
+    pub snmp_ip_reasm_fails: Option<::magic_api::Number>,
     /// Number of datagrams successfully reassembled
-    pub snmp_ip_reasm_oks: Option<i64>,
+    pub snmp_ip_reasm_oks: Option<::magic_api::Number>,
     /// Number of fragments received which needed to be reassembled
-    pub snmp_ip_reasm_reqds: Option<i64>,
+    pub snmp_ip_reasm_reqds: Option<::magic_api::Number>,
     /// Number of seconds fragments are held while awaiting reassembly
-    pub snmp_ip_reasm_timeout: Option<i64>,
+    pub snmp_ip_reasm_timeout: Option<::magic_api::Number>,
     /// Number of times TCP transitions to SYN-SENT from CLOSED
-    pub snmp_tcp_active_opens: Option<i64>,
+    pub snmp_tcp_active_opens: Option<::magic_api::Number>,
     /// Number of times TCP transitions to CLOSED from SYN-SENT or SYN-RCVD, plus transitions to LISTEN from SYN-RCVD
-    pub snmp_tcp_attempt_fails: Option<i64>,
+    pub snmp_tcp_attempt_fails: Option<::magic_api::Number>,
     /// Number of TCP connections in ESTABLISHED or CLOSE-WAIT
-    pub snmp_tcp_curr_estab: Option<i64>,
+    pub snmp_tcp_curr_estab: Option<::magic_api::Number>,
     /// Number of times TCP transitions to CLOSED from ESTABLISHED or CLOSE-WAIT
-    pub snmp_tcp_estab_resets: Option<i64>,
+    pub snmp_tcp_estab_resets: Option<::magic_api::Number>,
     /// Number of TCP segments received with checksum errors
-    pub snmp_tcp_in_csum_errors: Option<i64>,
+    pub snmp_tcp_in_csum_errors: Option<::magic_api::Number>,
     /// Number of TCP segments received in error
-    pub snmp_tcp_in_errs: Option<i64>,
+    pub snmp_tcp_in_errs: Option<::magic_api::Number>,
     /// Number of TCP segments received
-    pub snmp_tcp_in_segs: Option<i64>,
+    pub snmp_tcp_in_segs: Option<::magic_api::Number>,
     /// Limit on the total number of TCP connections
-    pub snmp_tcp_max_conn: Option<i64>,
+    pub snmp_tcp_max_conn: Option<::magic_api::Number>,
     /// Number of TCP segments sent with RST flag
-    pub snmp_tcp_out_rsts: Option<i64>,
+    pub snmp_tcp_out_rsts: Option<::magic_api::Number>,
     /// Number of TCP segments sent
-    pub snmp_tcp_out_segs: Option<i64>,
+    pub snmp_tcp_out_segs: Option<::magic_api::Number>,
     /// Number of times TCP transitions to SYN-RCVD from LISTEN
-    pub snmp_tcp_passive_opens: Option<i64>,
+    pub snmp_tcp_passive_opens: Option<::magic_api::Number>,
     /// Number of TCP segments retransmitted
-    pub snmp_tcp_retrans_segs: Option<i64>,
+    pub snmp_tcp_retrans_segs: Option<::magic_api::Number>,
     /// Maximum value permitted by a TCP implementation for the retransmission timeout (milliseconds)
-    pub snmp_tcp_rto_max: Option<i64>,
+    pub snmp_tcp_rto_max: Option<::magic_api::Number>,
     /// Minimum value permitted by a TCP implementation for the retransmission timeout (milliseconds)
-    pub snmp_tcp_rto_min: Option<i64>,
+    pub snmp_tcp_rto_min: Option<::magic_api::Number>,
     /// Number of UDP datagrams delivered to UDP applications
-    pub snmp_udp_in_datagrams: Option<i64>,
+    pub snmp_udp_in_datagrams: Option<::magic_api::Number>,
     /// Number of UDP datagrams failed to be delivered for reasons other than lack of application at the destination port
-    pub snmp_udp_in_errors: Option<i64>,
+    pub snmp_udp_in_errors: Option<::magic_api::Number>,
     /// Number of UDP datagrams received for which there was not application at the destination port
-    pub snmp_udp_no_ports: Option<i64>,
+    pub snmp_udp_no_ports: Option<::magic_api::Number>,
     /// Number of UDP datagrams sent
-    pub snmp_udp_out_datagrams: Option<i64>,
+    pub snmp_udp_out_datagrams: Option<::magic_api::Number>,
     /// Boottime of the system (seconds since the Unix epoch)
-    pub system_boot_time_s: Option<i64>,
+    pub system_boot_time_s: Option<::magic_api::Number>,
     /// `thermals`: see [`SnapshotThermal`].
     pub thermals: Option<Vec<SnapshotThermal>>,
     /// `tunnels`: see [`SnapshotTunnel`].
     pub tunnels: Option<Vec<SnapshotTunnel>>,
     /// Sum of how much time each core has spent idle
-    pub uptime_idle_ms: Option<i64>,
+    pub uptime_idle_ms: Option<::magic_api::Number>,
     /// Uptime of the system, including time spent in suspend
-    pub uptime_total_ms: Option<i64>,
+    pub uptime_total_ms: Option<::magic_api::Number>,
 }
 /// The `interfaces` of [`SnapshotGetResponse`].
 #[::magic_api::wire]
@@ -2342,7 +2413,7 @@ pub struct SnapshotInterface {
     /// `ip_addresses`: see [`SnapshotInterfaceIpAddress`].
     pub ip_addresses: Option<Vec<SnapshotInterfaceIpAddress>>,
     /// Speed of the network interface (bits per second)
-    pub speed: Option<i64>,
+    pub speed: Option<::magic_api::Number>,
 }
 /// The `ip_addresses` of [`SnapshotInterface`].
 #[::magic_api::wire]
@@ -2356,9 +2427,9 @@ pub struct SnapshotInterfaceIpAddress {
 #[::magic_api::wire]
 pub struct SnapshotItem {
     /// Time the Snapshot was collected (seconds since the Unix epoch)
-    pub a: i64,
+    pub a: ::magic_api::Number,
     /// Time the Snapshot was recorded (seconds since the Unix epoch)
-    pub t: i64,
+    pub t: ::magic_api::Number,
 }
 /// The result of Get latest Snapshots (`GET /accounts/{account_id}/magic/connectors/{connector_id}/telemetry/snapshots/latest`).
 #[::magic_api::wire]
@@ -2390,13 +2461,13 @@ pub struct SnapshotMount {
     /// Name of the disk mount
     pub name: String,
     /// Available disk size (bytes)
-    pub available_bytes: Option<i64>,
+    pub available_bytes: Option<::magic_api::Number>,
     /// Determines whether the disk is read-only
     pub is_read_only: Option<bool>,
     /// Determines whether the disk is removable
     pub is_removable: Option<bool>,
     /// Total disk size (bytes)
-    pub total_bytes: Option<i64>,
+    pub total_bytes: Option<::magic_api::Number>,
 }
 /// The `netdevs` of [`SnapshotGetResponse`].
 #[::magic_api::wire]
@@ -2404,37 +2475,37 @@ pub struct SnapshotNetdev {
     /// Name of the network device
     pub name: String,
     /// Total bytes received
-    pub recv_bytes: i64,
+    pub recv_bytes: ::magic_api::Number,
     /// Compressed packets received
-    pub recv_compressed: i64,
+    pub recv_compressed: ::magic_api::Number,
     /// Packets dropped
-    pub recv_drop: i64,
+    pub recv_drop: ::magic_api::Number,
     /// Bad packets received
-    pub recv_errs: i64,
+    pub recv_errs: ::magic_api::Number,
     /// FIFO overruns
-    pub recv_fifo: i64,
+    pub recv_fifo: ::magic_api::Number,
     /// Frame alignment errors
-    pub recv_frame: i64,
+    pub recv_frame: ::magic_api::Number,
     /// Multicast packets received
-    pub recv_multicast: i64,
+    pub recv_multicast: ::magic_api::Number,
     /// Total packets received
-    pub recv_packets: i64,
+    pub recv_packets: ::magic_api::Number,
     /// Total bytes transmitted
-    pub sent_bytes: i64,
+    pub sent_bytes: ::magic_api::Number,
     /// Number of packets not sent due to carrier errors
-    pub sent_carrier: i64,
+    pub sent_carrier: ::magic_api::Number,
     /// Number of collisions
-    pub sent_colls: i64,
+    pub sent_colls: ::magic_api::Number,
     /// Number of compressed packets transmitted
-    pub sent_compressed: i64,
+    pub sent_compressed: ::magic_api::Number,
     /// Number of packets dropped during transmission
-    pub sent_drop: i64,
+    pub sent_drop: ::magic_api::Number,
     /// Number of transmission errors
-    pub sent_errs: i64,
+    pub sent_errs: ::magic_api::Number,
     /// FIFO overruns
-    pub sent_fifo: i64,
+    pub sent_fifo: ::magic_api::Number,
     /// Total packets transmitted
-    pub sent_packets: i64,
+    pub sent_packets: ::magic_api::Number,
 }
 /// The `thermals` of [`SnapshotGetResponse`].
 #[::magic_api::wire]
@@ -2442,11 +2513,11 @@ pub struct SnapshotThermal {
     /// Sensor identifier for the component
     pub label: String,
     /// Critical failure temperature of the component (degrees Celsius)
-    pub critical_celcius: Option<::magic_api::Float>,
+    pub critical_celcius: Option<::magic_api::Number>,
     /// Current temperature of the component (degrees Celsius)
-    pub current_celcius: Option<::magic_api::Float>,
+    pub current_celcius: Option<::magic_api::Number>,
     /// Maximum temperature of the component (degrees Celsius)
-    pub max_celcius: Option<::magic_api::Float>,
+    pub max_celcius: Option<::magic_api::Number>,
 }
 /// The `tunnels` of [`SnapshotGetResponse`].
 #[::magic_api::wire]
@@ -2462,9 +2533,9 @@ pub struct SnapshotTunnel {
     /// MTU as measured between the two ends of the tunnel
     pub probed_mtu: Option<i64>,
     /// Number of recent healthy pings for this tunnel
-    pub recent_healthy_pings: Option<i64>,
+    pub recent_healthy_pings: Option<::magic_api::Number>,
     /// Number of recent unhealthy pings for this tunnel
-    pub recent_unhealthy_pings: Option<i64>,
+    pub recent_unhealthy_pings: Option<::magic_api::Number>,
 }
 /// Started attestation
 #[::magic_api::wire]

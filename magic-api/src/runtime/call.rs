@@ -289,6 +289,17 @@ where
         self.client.send_json::<T>(request).await
     }
 
+    /// Sends the call and returns its `result` as raw JSON, whatever its shape (`null` when the
+    /// envelope has none): the same request, retries and API errors as awaiting the call, for
+    /// code that must keep working whatever the server sends.
+    pub async fn send_value(self) -> Result<Value, Error> {
+        let request = self.options.apply(self.request?);
+        self.client
+            .send_json::<Value>(request)
+            .await
+            .map(ApiResponse::into_result)
+    }
+
     /// Pages by cursor: `split` takes a page's result apart into its items and the next cursor;
     /// each further page repeats the request with the cursor set.
     #[doc(hidden)]

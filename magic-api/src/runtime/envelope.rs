@@ -1,5 +1,6 @@
 //! The `{success, errors, messages, result, result_info}` envelope every v4 endpoint uses.
 
+use bytes::Bytes;
 use serde::de::{DeserializeOwned, Deserializer};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -15,7 +16,7 @@ use super::error::{Error, excerpt};
 #[non_exhaustive]
 pub struct ApiMessage {
     /// Cloudflare's numeric error/message code (e.g. `1004`); `0` if the API sent none.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "whole_number")]
     pub code: i64,
     /// Human-readable text.
     #[serde(default)]
@@ -48,16 +49,32 @@ pub struct ApiMessageSource {
 #[non_exhaustive]
 pub struct ResultInfo {
     /// Number of items on this page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "count"
+    )]
     pub count: Option<u64>,
     /// This page's number (1-based).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "count"
+    )]
     pub page: Option<u64>,
     /// Requested page size.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "count"
+    )]
     pub per_page: Option<u64>,
     /// Total number of items across all pages.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "count"
+    )]
     pub total_count: Option<u64>,
     /// Any other fields (e.g. `cursor`, `total_pages`), preserved verbatim.
     #[serde(flatten)]
@@ -143,6 +160,23 @@ fn lenient_messages<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<ApiMessage>, 
         .collect())
 }
 
+/// A message code written any way JSON writes a whole number (`1000`, `1000.0`).
+fn whole_number<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+    super::wire::Int::deserialize(d).map(|i| i.0)
+}
+
+/// A pagination figure: pagination metadata must never fail a page, so a value that is not a
+/// whole non-negative number reads as absent.
+fn count<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    Ok(Option::<Value>::deserialize(d)?.and_then(|v| {
+        v.as_u64().or_else(|| {
+            v.as_f64()
+                .filter(|f| f.fract() == 0.0 && *f >= 0.0 && *f < 1.8e19)
+                .map(|f| f as u64)
+        })
+    }))
+}
+
 /// Response metadata kept for error reporting.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ResponseMeta {
@@ -193,7 +227,7 @@ impl ResponseMeta {
 /// Decodes a complete response body for [`Client::send_json`](super::Client::send_json).
 pub(crate) fn decode_json<T: DeserializeOwned>(
     meta: &ResponseMeta,
-    body: &[u8],
+    body: &Bytes,
 ) -> Result<ApiResponse<T>, Error> {
     // Fast path: a 2xx whose whole envelope decodes with `success: true` is exactly the
     // case the two-step decode below would accept, so decode it in one pass. Anything
@@ -232,10 +266,48 @@ pub(crate) fn decode_json<T: DeserializeOwned>(
             result_info: envelope.result_info,
             messages: envelope.messages,
         }),
-        Err(e) => Err(meta.unexpected_body(
-            raw.as_bytes(),
-            format!("`result` does not match the expected type: {e}"),
-        )),
+        Err(_) => Err(decode_error::<T>(meta, body, raw)),
+    }
+}
+
+/// The error for a `result` that does not decode as `T`: decoded once more, slowly, to learn
+/// the path of the failure (only failures pay for that).
+fn decode_error<T: DeserializeOwned>(meta: &ResponseMeta, body: &Bytes, raw: &str) -> Error {
+    let mut path = String::from("result");
+    let mut deserializer = serde_json::Deserializer::from_str(raw);
+    let reason = match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+        Ok(_) => "the result decodes only on its own: the envelope around it did not".to_owned(),
+        Err(e) => {
+            for segment in e.path() {
+                match segment {
+                    serde_path_to_error::Segment::Seq { index } => {
+                        path.push_str(&format!("[{index}]"))
+                    }
+                    serde_path_to_error::Segment::Map { key } => {
+                        path.push('.');
+                        path.push_str(key);
+                    }
+                    serde_path_to_error::Segment::Enum { variant } => {
+                        path.push('.');
+                        path.push_str(variant);
+                    }
+                    serde_path_to_error::Segment::Unknown => path.push_str(".?"),
+                }
+            }
+            let reason = e.into_inner().to_string();
+            if raw == "null" {
+                format!("the result is null ({reason})")
+            } else {
+                reason
+            }
+        }
+    };
+    Error::Decode {
+        status: meta.status,
+        path,
+        reason,
+        ray_id: meta.ray_id.clone(),
+        body: body.clone(),
     }
 }
 
@@ -305,7 +377,7 @@ mod tests {
     fn success_decodes_result_and_info() {
         let body = br#"{"success":true,"errors":[],"messages":[{"code":1,"message":"hi"}],
             "result":[1,2],"result_info":{"page":1,"per_page":2,"count":2,"total_count":5,"cursor":"x"}}"#;
-        let r: ApiResponse<Vec<u32>> = decode_json(&meta(200), body).unwrap();
+        let r: ApiResponse<Vec<u32>> = decode_json(&meta(200), &Bytes::from_static(body)).unwrap();
         assert_eq!(r.result, vec![1, 2]);
         let info = r.result_info.unwrap();
         assert_eq!(info.total_count, Some(5));
@@ -315,11 +387,17 @@ mod tests {
 
     #[test]
     fn absent_errors_and_null_result_are_fine() {
-        let r: ApiResponse<Option<u32>> =
-            decode_json(&meta(200), br#"{"success":true,"result":null}"#).unwrap();
+        let r: ApiResponse<Option<u32>> = decode_json(
+            &meta(200),
+            &Bytes::from_static(br#"{"success":true,"result":null}"#),
+        )
+        .unwrap();
         assert_eq!(r.result, None);
-        let r: ApiResponse<()> =
-            decode_json(&meta(200), br#"{"success":true,"errors":null}"#).unwrap();
+        let r: ApiResponse<()> = decode_json(
+            &meta(200),
+            &Bytes::from_static(br#"{"success":true,"errors":null}"#),
+        )
+        .unwrap();
         assert_eq!(r.result, ());
     }
 
@@ -328,7 +406,7 @@ mod tests {
         let body = br#"{"success":false,"errors":[{"code":7003,"message":"No route",
             "documentation_url":"https://developers.cloudflare.com/x","source":{"pointer":"/a"}}],
             "messages":["plain string"],"result":null}"#;
-        match decode_json::<Value>(&meta(200), body).unwrap_err() {
+        match decode_json::<Value>(&meta(200), &Bytes::from_static(body)).unwrap_err() {
             Error::Api {
                 status,
                 errors,
@@ -353,26 +431,40 @@ mod tests {
         // `result` fits T, but the envelope or the status says failure.
         let body = br#"{"success":false,"errors":[{"code":9,"message":"x"}],"result":[1]}"#;
         assert!(matches!(
-            decode_json::<Vec<u32>>(&meta(200), body),
+            decode_json::<Vec<u32>>(&meta(200), &Bytes::from_static(body)),
             Err(Error::Api { status: 200, .. })
         ));
         let body = br#"{"success":true,"errors":[],"result":[1]}"#;
         assert!(matches!(
-            decode_json::<Vec<u32>>(&meta(500), body),
+            decode_json::<Vec<u32>>(&meta(500), &Bytes::from_static(body)),
             Err(Error::Api { status: 500, .. })
         ));
     }
 
     #[test]
-    fn wrong_result_type_is_unexpected_body() {
-        let err = decode_json::<Vec<u32>>(&meta(200), br#"{"success":true,"result":{"a":1}}"#)
-            .unwrap_err();
-        match err {
-            Error::UnexpectedBody {
-                reason, excerpt, ..
+    fn wrong_result_type_is_a_decode_error_with_path_and_body() {
+        let body = Bytes::from_static(br#"{"success":true,"result":[1,2,{"a":1}]}"#);
+        match decode_json::<Vec<u32>>(&meta(200), &body).unwrap_err() {
+            Error::Decode {
+                status,
+                path,
+                reason,
+                ray_id,
+                body: kept,
             } => {
-                assert!(reason.contains("does not match"), "{reason}");
-                assert_eq!(excerpt, r#"{"a":1}"#);
+                assert_eq!(status, 200);
+                assert_eq!(path, "result[2]");
+                assert!(reason.contains("invalid type"), "{reason}");
+                assert_eq!(ray_id.as_deref(), Some("ray-1"));
+                assert_eq!(kept, body);
+            }
+            other => panic!("{other:?}"),
+        }
+        let body = Bytes::from_static(br#"{"success":true,"result":null}"#);
+        match decode_json::<Vec<u32>>(&meta(200), &body).unwrap_err() {
+            Error::Decode { path, reason, .. } => {
+                assert_eq!(path, "result");
+                assert!(reason.starts_with("the result is null"), "{reason}");
             }
             other => panic!("{other:?}"),
         }

@@ -41,6 +41,23 @@ pub enum Error {
         /// What exactly did not match (decoder message).
         reason: String,
     },
+    /// A successful response whose `result` does not decode as the operation's type: a required
+    /// field missing, a value of another JSON kind, a fraction in an integer field, or a `null`
+    /// result where the operation returns an object. The whole body is kept, so nothing the
+    /// server sent is lost; [`Call::send_value`](super::Call::send_value) gives any result as
+    /// raw JSON instead.
+    Decode {
+        /// HTTP status code of the response.
+        status: u16,
+        /// Where decoding failed, from the envelope's root: `result[3].health_check.target`.
+        path: String,
+        /// What did not match there (the decoder's message).
+        reason: String,
+        /// The `cf-ray` response header, if any.
+        ray_id: Option<String>,
+        /// The whole response body, byte for byte.
+        body: bytes::Bytes,
+    },
     /// A binary download answered 2xx with a JSON/HTML/text body instead of the file.
     UnexpectedContentType {
         /// HTTP status code of the response.
@@ -97,6 +114,7 @@ impl Error {
         match self {
             Error::Api { status, .. }
             | Error::UnexpectedBody { status, .. }
+            | Error::Decode { status, .. }
             | Error::UnexpectedContentType { status, .. } => Some(*status),
             Error::Transport(e) => e.status().map(|s| s.as_u16()),
             _ => None,
@@ -108,7 +126,16 @@ impl Error {
         match self {
             Error::Api { ray_id, .. }
             | Error::UnexpectedBody { ray_id, .. }
+            | Error::Decode { ray_id, .. }
             | Error::UnexpectedContentType { ray_id, .. } => ray_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The whole response body of an [`Error::Decode`], exactly as received.
+    pub fn body(&self) -> Option<&[u8]> {
+        match self {
+            Error::Decode { body, .. } => Some(body),
             _ => None,
         }
     }
@@ -165,6 +192,23 @@ impl fmt::Display for Error {
                     f,
                     "unexpected response body (HTTP {status}, content-type {}): {reason}; body begins {excerpt:?}",
                     content_type.as_deref().unwrap_or("none")
+                )?;
+                if let Some(ray) = ray_id {
+                    write!(f, " (cf-ray {ray})")?;
+                }
+                Ok(())
+            }
+            Error::Decode {
+                status,
+                path,
+                reason,
+                ray_id,
+                body,
+            } => {
+                write!(
+                    f,
+                    "response (HTTP {status}, {} bytes) did not decode at `{path}`: {reason}",
+                    body.len()
                 )?;
                 if let Some(ray) = ray_id {
                     write!(f, " (cf-ray {ray})")?;

@@ -1,14 +1,19 @@
-//! Serde helpers that generated types call: decoding unions the way the IR decided, and numbers
-//! kept exactly as the server sent them.
+//! Serde helpers that generated types call: map keys read without copying, integers that accept
+//! every spelling of a whole number, `null` kept where the reference gives it a meaning, and
+//! unions decoded the way the IR decided.
 //!
 //! Unions whose alternatives are objects are decoded in two steps: the object is buffered
 //! ([`Object`]), the IR's rule picks the alternative (a tag value, an identifying required field,
-//! or the best fit), and only then is the alternative decoded. Nothing is tried and discarded,
-//! and an object no rule recognises is kept whole instead of being an error.
+//! or the best fit), and only then is the alternative decoded. An object no rule recognises, or
+//! one that the chosen alternative cannot decode, is kept whole in the union's `Unknown`
+//! variant: a union never fails a response.
 
-use serde::de::DeserializeOwned;
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::de::{self, DeserializeOwned, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use serde_json::Value;
+pub use serde_json::Value;
 
 /// A JSON object as buffered for a union decision (also the type of every `extra` field).
 pub type Object = serde_json::Map<String, Value>;
@@ -18,20 +23,37 @@ pub fn object<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Object, D::E
     Object::deserialize(deserializer)
 }
 
-/// Decodes the chosen alternative from the buffered object.
-pub fn decode<T: DeserializeOwned, E: serde::de::Error>(object: Object) -> Result<T, E> {
-    serde_json::from_value(Value::Object(object)).map_err(E::custom)
+/// Decodes the alternative a union's rule chose; when the object does not decode as that
+/// alternative (a required field missing, a field of the wrong type), the object is kept whole by
+/// `keep` instead: the union's `Unknown` variant.
+pub fn chosen<T: DeserializeOwned, U>(
+    object: Object,
+    wrap: impl FnOnce(T) -> U,
+    keep: impl FnOnce(Object) -> U,
+) -> U {
+    match T::deserialize(&object) {
+        Ok(value) => wrap(value),
+        Err(_) => keep(object),
+    }
 }
 
-/// Removes a string tag field and returns its value; the rest of the object stays for the
-/// variant. An absent or non-string tag leaves the object untouched.
-pub fn take_tag(object: &mut Object, field: &str) -> Option<String> {
-    match object.get(field) {
-        Some(Value::String(_)) => match object.remove(field) {
-            Some(Value::String(tag)) => Some(tag),
-            _ => None,
-        },
-        _ => None,
+/// [`chosen`] for a tagged union: the alternative is decoded without its tag field (the union
+/// writes it), and an object kept whole keeps its tag.
+pub fn chosen_tagged<T: DeserializeOwned, U>(
+    mut object: Object,
+    field: &str,
+    wrap: impl FnOnce(T) -> U,
+    keep: impl FnOnce(Object) -> U,
+) -> U {
+    let tag = object.remove(field);
+    match T::deserialize(&object) {
+        Ok(value) => wrap(value),
+        Err(_) => {
+            if let Some(tag) = tag {
+                object.insert(field.to_owned(), tag);
+            }
+            keep(object)
+        }
     }
 }
 
@@ -87,39 +109,156 @@ pub fn no_alternative<E: serde::de::Error>(union: &str) -> E {
     E::custom(format!("no alternative of `{union}` fits the value"))
 }
 
-/// A number the API documents as fractional, kept exactly as sent: an integral `0` stays `0`
-/// when re-encoded (an `f64` would write `0.0`), so decoding and re-encoding never changes a
-/// response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct Float(serde_json::Number);
+/// A map key, borrowed from the input when it can be (the common case for `serde_json`), so that
+/// matching a struct's field names allocates nothing.
+#[derive(Debug)]
+pub struct Key<'de>(Cow<'de, str>);
 
-impl Float {
-    /// A float from an `f64`; `None` for NaN and infinities, which JSON cannot carry.
-    pub fn new(value: f64) -> Option<Float> {
-        serde_json::Number::from_f64(value).map(Float)
-    }
-
-    /// The value as an `f64`.
-    pub fn get(&self) -> f64 {
-        self.0.as_f64().unwrap_or(f64::NAN)
-    }
-
-    /// The number exactly as sent.
-    pub fn as_number(&self) -> &serde_json::Number {
+impl Key<'_> {
+    /// The key.
+    pub fn as_str(&self) -> &str {
         &self.0
     }
-}
 
-impl From<i32> for Float {
-    fn from(value: i32) -> Self {
-        Float(value.into())
+    /// The key as an owned string (for the `extra` map).
+    pub fn into_string(self) -> String {
+        self.0.into_owned()
     }
 }
 
-impl std::fmt::Display for Float {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.0.fmt(f)
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_str(KeyVisitor)
+    }
+}
+
+struct KeyVisitor;
+
+impl<'de> Visitor<'de> for KeyVisitor {
+    type Value = Key<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a field name")
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, key: &'de str) -> Result<Key<'de>, E> {
+        Ok(Key(Cow::Borrowed(key)))
+    }
+
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<Key<'de>, E> {
+        Ok(Key(Cow::Owned(key.to_owned())))
+    }
+
+    fn visit_string<E: de::Error>(self, key: String) -> Result<Key<'de>, E> {
+        Ok(Key(Cow::Owned(key)))
+    }
+}
+
+/// An integer field's value: a reviewed entry of `spec/refinements.toml` says the field holds
+/// whole numbers, so any spelling of one is accepted (`1476`, `1476.0`, `1.476e3`), and a real
+/// fraction is an error that names the field (through the decoder's path).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(transparent)]
+pub struct Int(pub i64);
+
+impl<'de> Deserialize<'de> for Int {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(IntVisitor)
+    }
+}
+
+struct IntVisitor;
+
+impl Visitor<'_> for IntVisitor {
+    type Value = Int;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a whole number (this field is an integer)")
+    }
+
+    fn visit_i64<E: de::Error>(self, value: i64) -> Result<Int, E> {
+        Ok(Int(value))
+    }
+
+    fn visit_u64<E: de::Error>(self, value: u64) -> Result<Int, E> {
+        i64::try_from(value)
+            .map(Int)
+            .map_err(|_| E::invalid_value(de::Unexpected::Unsigned(value), &self))
+    }
+
+    fn visit_f64<E: de::Error>(self, value: f64) -> Result<Int, E> {
+        // 2^63 is exactly representable; every integral f64 below it converts exactly.
+        const LIMIT: f64 = 9_223_372_036_854_775_808.0;
+        if value.fract() == 0.0 && (-LIMIT..LIMIT).contains(&value) {
+            Ok(Int(value as i64))
+        } else {
+            Err(E::invalid_value(de::Unexpected::Float(value), &self))
+        }
+    }
+}
+
+/// A list of integers, each read like [`Int`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IntList(pub Vec<i64>);
+
+impl<'de> Deserialize<'de> for IntList {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let items = Vec::<Int>::deserialize(deserializer)?;
+        Ok(IntList(items.into_iter().map(|i| i.0).collect()))
+    }
+}
+
+/// An optional field whose documentation gives `null` a meaning of its own (app configs'
+/// `breakout`: "Null preserves default behavior"), so that absent, `null` and a value are three
+/// different things. The field is `Option<Nullable<T>>`: `None` leaves it out of the request,
+/// `Some(Nullable::Null)` sends `null`, `Some(value.into())` sends the value.
+///
+/// Other optional fields are plain `Option<T>`; a `null` the server sends for one of them is
+/// remembered in the struct's `extra` map, so re-encoding still gives `null` back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Nullable<T> {
+    /// An explicit JSON `null`.
+    Null,
+    /// A value.
+    Value(T),
+}
+
+impl<T> Nullable<T> {
+    /// The value, if it is not `null`.
+    pub fn value(&self) -> Option<&T> {
+        match self {
+            Nullable::Null => None,
+            Nullable::Value(value) => Some(value),
+        }
+    }
+
+    /// Whether this is an explicit `null`.
+    pub fn is_null(&self) -> bool {
+        matches!(self, Nullable::Null)
+    }
+}
+
+impl<T> From<T> for Nullable<T> {
+    fn from(value: T) -> Self {
+        Nullable::Value(value)
+    }
+}
+
+impl<T: Serialize> Serialize for Nullable<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Nullable::Null => serializer.serialize_none(),
+            Nullable::Value(value) => value.serialize(serializer),
+        }
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Nullable<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(match Option::<T>::deserialize(deserializer)? {
+            Some(value) => Nullable::Value(value),
+            None => Nullable::Null,
+        })
     }
 }
 
@@ -151,21 +290,55 @@ mod tests {
     }
 
     #[test]
-    fn tags_are_taken_only_when_strings() {
-        let mut o = obj(json!({"k": "Init", "x": 1}));
-        assert_eq!(take_tag(&mut o, "k").as_deref(), Some("Init"));
-        assert!(!o.contains_key("k"));
-        let mut o = obj(json!({"k": 3}));
-        assert_eq!(take_tag(&mut o, "k"), None);
-        assert!(o.contains_key("k"));
+    fn integers_accept_whole_spellings_only() {
+        for (text, want) in [
+            ("1476", 1476),
+            ("1476.0", 1476),
+            ("1.476e3", 1476),
+            ("-2", -2),
+        ] {
+            assert_eq!(
+                serde_json::from_str::<Int>(text).unwrap(),
+                Int(want),
+                "{text}"
+            );
+        }
+        let err = serde_json::from_str::<Int>("0.5").unwrap_err().to_string();
+        assert!(err.contains("0.5") && err.contains("whole number"), "{err}");
+        assert!(serde_json::from_str::<Int>("9223372036854775808").is_err());
+        assert_eq!(
+            serde_json::from_str::<IntList>("[1, 2.0, 3e0]").unwrap(),
+            IntList(vec![1, 2, 3])
+        );
     }
 
     #[test]
-    fn floats_keep_their_spelling() {
-        let f: Float = serde_json::from_str("0").unwrap();
-        assert_eq!(serde_json::to_string(&f).unwrap(), "0");
-        let f: Float = serde_json::from_str("12.5").unwrap();
-        assert_eq!(f.get(), 12.5);
-        assert!(Float::new(f64::NAN).is_none());
+    fn a_chosen_alternative_that_does_not_decode_is_kept() {
+        #[derive(Debug, Deserialize)]
+        struct Needs {
+            #[allow(dead_code)]
+            url: String,
+        }
+        let kept = chosen_tagged::<Needs, _>(
+            obj(json!({"k": "StartUpgrade", "t": 1})),
+            "k",
+            |_| None,
+            Some,
+        );
+        assert_eq!(kept, Some(obj(json!({"k": "StartUpgrade", "t": 1}))));
+        let decoded = chosen::<Needs, _>(obj(json!({"url": "u"})), |n| Some(n.url), |_| None);
+        assert_eq!(decoded.as_deref(), Some("u"));
+    }
+
+    #[test]
+    fn nullable_is_three_states() {
+        let n: Nullable<bool> = serde_json::from_str("null").unwrap();
+        assert!(n.is_null());
+        let v: Nullable<bool> = serde_json::from_str("true").unwrap();
+        assert_eq!(v.value(), Some(&true));
+        assert_eq!(
+            serde_json::to_string(&Nullable::<bool>::Null).unwrap(),
+            "null"
+        );
     }
 }
