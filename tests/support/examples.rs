@@ -28,6 +28,14 @@ pub struct Case {
     pub side: Side,
     /// Decodes and re-encodes through the generated type.
     pub round_trip: fn(&Value) -> Result<Value, String>,
+    /// The same from JSON text, as the client decodes a response.
+    pub round_trip_text: fn(&str) -> Result<Value, String>,
+}
+
+/// Decodes JSON text into `T` and encodes again.
+pub fn round_trip_text<T: Serialize + DeserializeOwned>(text: &str) -> Result<Value, String> {
+    let typed: T = serde_json::from_str(text).map_err(|e| format!("decode: {e}"))?;
+    serde_json::to_value(&typed).map_err(|e| format!("encode: {e}"))
 }
 
 /// Decodes into `T` and encodes again.
@@ -47,6 +55,7 @@ impl Case {
             path,
             side: Side::Response,
             round_trip: round_trip::<T>,
+            round_trip_text: round_trip_text::<T>,
         }
     }
 
@@ -60,6 +69,7 @@ impl Case {
             path,
             side: Side::Request,
             round_trip: round_trip::<T>,
+            round_trip_text: round_trip_text::<T>,
         }
     }
 }

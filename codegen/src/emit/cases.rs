@@ -5,7 +5,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::types::{Context, result_ty};
+use super::types::{Context, call_result_ty, result_ty};
 
 /// One entry per documented request body and response.
 pub fn examples_test(cx: &Context<'_>) -> TokenStream {
@@ -23,13 +23,23 @@ pub fn examples_test(cx: &Context<'_>) -> TokenStream {
             entries.push(quote!(Case::request::<#ty>(#method, #path)));
         }
     }
+    // Every JSON result, documented example or not, for the generated wire properties.
+    let results = cx.ir.operations.iter().filter_map(|op| {
+        let ty = call_result_ty(cx, op)?;
+        let (method, path) = (op.method.as_str(), &op.path);
+        Some(quote!(Case::response::<#ty>(#method, #path)))
+    });
     quote! {
-        #![doc = " Which generated type each documented example must decode into."]
+        #![doc = " Which generated type each documented example, and each operation's result, must decode into."]
         use super::examples::Case;
         use magic_api::types::*;
         /// One case per documented response and request body.
         pub fn cases() -> Vec<Case> {
             vec![#(#entries),*]
+        }
+        /// One case per operation with a JSON result: what awaiting its call decodes.
+        pub fn results() -> Vec<Case> {
+            vec![#(#results),*]
         }
     }
 }

@@ -354,13 +354,8 @@ fn operation(
         Response::Envelope { result: t, .. } | Response::Json { ty: t } => {
             imports.ty(cx, t);
             imports.runtime.insert("Json");
-            let t = cx.rust_ty(t);
-            // A deletion the API confirms with `"result": null` is still a success: `None`.
-            if op.method == crate::ir::Method::Delete {
-                quote!(Json<Option<#t>>)
-            } else {
-                quote!(Json<#t>)
-            }
+            let t = super::types::call_result_ty(cx, op).unwrap_or_default();
+            quote!(Json<#t>)
         }
         Response::None => {
             imports.runtime.insert("Empty");

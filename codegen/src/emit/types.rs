@@ -653,6 +653,17 @@ fn tag_kind_method(
     }
 }
 
+/// What awaiting an operation's call gives, for JSON results: the result type, or `Option` of
+/// it for a DELETE (the API may confirm a deletion with `"result": null`).
+pub fn call_result_ty(cx: &Context<'_>, op: &crate::ir::Operation) -> Option<TokenStream> {
+    let ty = result_ty(cx, &op.response)?;
+    Some(if op.method == crate::ir::Method::Delete {
+        quote!(Option<#ty>)
+    } else {
+        ty
+    })
+}
+
 /// The result type of an operation, for the client and the fixture tests.
 pub fn result_ty(cx: &Context<'_>, response: &Response) -> Option<TokenStream> {
     match response {

@@ -141,6 +141,7 @@ pub fn wire(args: TokenStream, input: TokenStream) -> TokenStream {
             wire,
             presence,
             ty: field.ty.clone(),
+            value_ty: inner,
             decode,
         });
     }
@@ -209,7 +210,9 @@ struct WireField {
     presence: Presence,
     /// The field's declared type.
     ty: Type,
-    /// How the value (inside any `Option`/`Nullable`) is read.
+    /// The value's type, inside any `Option`/`Nullable`.
+    value_ty: Type,
+    /// How the value is read.
     decode: Decode,
 }
 
@@ -225,16 +228,17 @@ enum Presence {
 
 /// How a value is read: by its own `Deserialize`, or leniently as a whole number.
 enum Decode {
-    Plain(Type),
+    /// By the value type's own `Deserialize`.
+    Plain,
     Int,
     IntList,
 }
 
 impl Decode {
     /// An expression reading the next map value as `Option<T>` (`None` for `null`).
-    fn next_optional(&self) -> proc_macro2::TokenStream {
+    fn next_optional(&self, ty: &Type) -> proc_macro2::TokenStream {
         match self {
-            Decode::Plain(ty) => quote!(map.next_value::<Option<#ty>>()?),
+            Decode::Plain => quote!(map.next_value::<Option<#ty>>()?),
             Decode::Int => {
                 quote!(
                     map.next_value::<Option<::magic_api::runtime::wire::Int>>()?
@@ -251,9 +255,9 @@ impl Decode {
     }
 
     /// An expression reading the next map value as `T`.
-    fn next_required(&self) -> proc_macro2::TokenStream {
+    fn next_required(&self, ty: &Type) -> proc_macro2::TokenStream {
         match self {
-            Decode::Plain(ty) => quote!(map.next_value::<#ty>()?),
+            Decode::Plain => quote!(map.next_value::<#ty>()?),
             Decode::Int => quote!(map.next_value::<::magic_api::runtime::wire::Int>()?.0),
             Decode::IntList => quote!(map.next_value::<::magic_api::runtime::wire::IntList>()?.0),
         }
@@ -342,7 +346,7 @@ fn decode_as(ty: &Type) -> Option<Decode> {
     {
         return None;
     }
-    Some(Decode::Plain(ty.clone()))
+    Some(Decode::Plain)
 }
 
 /// `Deserialize` by hand instead of a derive with `#[serde(flatten)]`: fields are read straight
@@ -374,11 +378,11 @@ fn deserialize_impl(
         let wire = &f.wire;
         let read = match f.presence {
             Presence::Required => {
-                let next = f.decode.next_required();
+                let next = f.decode.next_required(&f.value_ty);
                 quote!(#v = Some(#next);)
             }
             Presence::Optional => {
-                let next = f.decode.next_optional();
+                let next = f.decode.next_optional(&f.value_ty);
                 quote! {
                     #v = #next;
                     if #v.is_none() {
@@ -387,7 +391,7 @@ fn deserialize_impl(
                 }
             }
             Presence::Nullable => {
-                let next = f.decode.next_optional();
+                let next = f.decode.next_optional(&f.value_ty);
                 quote! {
                     #v = Some(match #next {
                         Some(value) => ::magic_api::runtime::wire::Nullable::Value(value),
