@@ -498,3 +498,83 @@ async fn result_of_the_wrong_shape_is_a_decode_error_and_send_value_still_reads_
     assert_eq!(raw, json!({"gre_tunnel": "nope"}));
     assert_all_routed(&mock, get, 2);
 }
+
+/// What a program written against the crate sees when the API sends what its reference allows:
+/// a fractional timestamp handed back as a path parameter exactly as written, a known event kind
+/// with a payload that does not fit (kept, not an error), a deletion confirmed with `null`, and a
+/// request that sends `null` on purpose.
+#[tokio::test]
+async fn numbers_nulls_and_odd_events_survive_a_realistic_flow() {
+    use magic_api::types::{AccountAppRequest, AppConfigCreateRequest};
+    use magic_api::{AccountAppId, Nullable, SiteId, StreamExt};
+
+    let (mock, client) = start().await;
+    let conn = ConnectorId::from("conn-1");
+    let list = op_index("GET", "/magic/connectors/{connector_id}/telemetry/events");
+    mock.override_response(
+        list,
+        Scripted::success(json!({"count": 1, "items": [
+            {"a": 1700000000.5, "k": "StartUpgrade", "n": 5.0, "t": 1700000000.25},
+        ]})),
+    );
+    let mut events = client
+        .connectors()
+        .events()
+        .list(&account(), &conn, 1_699_999_000, 1_700_000_100)
+        .stream();
+    let item = events.next().await.expect("one event").expect("decoded");
+    assert_eq!(item.t.to_string(), "1700000000.25");
+    assert_eq!(item.n, 5, "an integer field takes 5.0");
+    assert_eq!(item.k, EventKind::StartUpgrade);
+
+    // Hand the event's own `t` back: the path keeps it exactly.
+    let one = op_index(
+        "GET",
+        "/magic/connectors/{connector_id}/telemetry/events/{event_t}.{event_n}",
+    );
+    // A StartUpgrade without its documented `url`.
+    let odd = json!({"e": {"k": "StartUpgrade", "t": 1700000000.25}, "n": 5, "t": 1700000000.25});
+    mock.override_response(one, Scripted::success(odd.clone()));
+    let got = client
+        .connectors()
+        .events()
+        .get(&account(), &conn, &item.t, item.n)
+        .await
+        .expect("a known kind with an odd payload still decodes");
+    let sent = mock.last_request().expect("recorded");
+    assert!(
+        sent.path_params
+            .iter()
+            .any(|(n, v)| n == "event_t" && v == "1700000000.25"),
+        "{:?}",
+        sent.path_params
+    );
+    assert!(matches!(&got.e, ConnectorEvent::Unknown(o) if o["k"] == "StartUpgrade"));
+    assert_eq!(got.e.kind(), EventKind::StartUpgrade);
+    assert_eq!(serde_json::to_value(&got).unwrap(), odd);
+
+    // A deletion the API confirms with `"result": null`.
+    let delete = op_index("DELETE", "/magic/apps/{account_app_id}");
+    mock.override_response(delete, Scripted::success(Value::Null));
+    let deleted = client
+        .apps()
+        .delete(&account(), &AccountAppId::from("app-1"))
+        .await
+        .expect("a null result is a success");
+    assert_eq!(deleted, None);
+
+    // `breakout: null` means "keep the default": sent as an explicit null.
+    let request = AppConfigCreateRequest::Account(AccountAppRequest {
+        breakout: Some(Nullable::Null),
+        ..AccountAppRequest::new("ac60d3d0435248289d446cedd870bcf4")
+    });
+    client
+        .sites()
+        .app_configs()
+        .create(&account(), &SiteId::from("site-1"), &request)
+        .await
+        .expect("created");
+    let body: Value = serde_json::from_slice(&mock.last_request().unwrap().body).unwrap();
+    assert_eq!(body["breakout"], Value::Null);
+    assert!(body.as_object().unwrap().contains_key("breakout"));
+}

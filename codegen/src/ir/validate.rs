@@ -121,6 +121,8 @@ fn check_body(
             }
             for f in fields {
                 match map.get(&f.name) {
+                    // `null` where the prose gives it a meaning (see `Field::nullable`).
+                    Some(Value::Null) if f.nullable => {}
                     Some(v) => with(pointer, &f.name, |p| check(defs, &f.ty, v, p))?,
                     None if f.required => {
                         return with(pointer, &f.name, |p| fail(p, "required field missing"));
