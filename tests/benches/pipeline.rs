@@ -52,6 +52,21 @@ fn throughput<T: DeserializeOwned>(label: &str, text: &str) {
     );
 }
 
+/// The snapshot example's `result`, as JSON text.
+fn snapshot_text(
+    docs: &[codegen::spec::Document],
+    refinements: &codegen::spec::Document,
+) -> String {
+    let (ir, _) = codegen::parse_refined(docs, refinements).expect("the spec parses");
+    let op = ir
+        .operations
+        .iter()
+        .find(|o| o.method.as_str() == "GET" && o.path.ends_with("/snapshots/{snapshot_t}"))
+        .expect("the snapshot operation");
+    let result = &op.examples.response.as_ref().expect("an example")["result"];
+    serde_json::to_string(result).expect("serializable")
+}
+
 fn main() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
     let spec = root.join("spec");
@@ -71,7 +86,18 @@ fn main() {
     };
     // `--once parse|regenerate`: one run and nothing else, for instruction counting
     // (`valgrind --tool=callgrind`), which does not depend on what else the machine runs.
+    // `--once decode`: 10,000 typed decodes of the snapshot example, for profiling.
     let args: Vec<String> = std::env::args().collect();
+    if args
+        .windows(2)
+        .any(|w| w[0] == "--once" && w[1] == "decode")
+    {
+        let text = snapshot_text(&docs, &refinements_doc);
+        for _ in 0..10_000 {
+            std::hint::black_box(serde_json::from_str::<SnapshotGetResponse>(&text).is_ok());
+        }
+        return;
+    }
     if let Some(i) = args.iter().position(|a| a == "--once") {
         let done = match args.get(i + 1).map(String::as_str) {
             Some("parse") => codegen::parse_refined(&docs, &refinements_doc)

@@ -257,9 +257,18 @@ impl Decode {
     /// An expression reading the next map value as `T`.
     fn next_required(&self, ty: &Type) -> proc_macro2::TokenStream {
         match self {
-            Decode::Plain => quote!(map.next_value::<#ty>()?),
-            Decode::Int => quote!(map.next_value::<::magic_api::runtime::wire::Int>()?.0),
-            Decode::IntList => quote!(map.next_value::<::magic_api::runtime::wire::IntList>()?.0),
+            Decode::Plain => quote!(::magic_api::runtime::wire::next::<A, #ty>(&mut map)?),
+            Decode::Int => quote!(
+                ::magic_api::runtime::wire::next::<A, ::magic_api::runtime::wire::Int>(&mut map)?.0
+            ),
+            Decode::IntList => {
+                quote!(
+                    ::magic_api::runtime::wire::next::<A, ::magic_api::runtime::wire::IntList>(
+                        &mut map
+                    )?
+                    .0
+                )
+            }
         }
     }
 }
@@ -400,8 +409,40 @@ fn deserialize_impl(
                 }
             }
         };
-        quote!(#wire => { #read })
+        (wire.clone(), read)
     });
+    let (wires, reads): (Vec<String>, Vec<proc_macro2::TokenStream>) = arms.unzip();
+    // Field names are told apart by a hash of the key and one comparison, instead of comparing
+    // the key with every name of its length (snapshots have 200 fields); names that collide fall
+    // back to plain string matching.
+    let hashes: Vec<u64> = wires.iter().map(|w| key_hash(w.as_bytes())).collect();
+    let distinct = hashes
+        .iter()
+        .collect::<std::collections::BTreeSet<_>>()
+        .len()
+        == hashes.len();
+    let dispatch = if distinct {
+        quote! {
+            let name = key.as_str();
+            match ::magic_api::runtime::wire::key_hash(name.as_bytes()) {
+                #( #hashes if name == #wires => { #reads } )*
+                _ => {
+                    let value = map.next_value::<::magic_api::runtime::wire::Value>()?;
+                    #extra.insert(key.into_string(), value);
+                }
+            }
+        }
+    } else {
+        quote! {
+            match key.as_str() {
+                #( #wires => { #reads } )*
+                _ => {
+                    let value = map.next_value::<::magic_api::runtime::wire::Value>()?;
+                    #extra.insert(key.into_string(), value);
+                }
+            }
+        }
+    };
     let inits = fields.iter().zip(&vars).map(|(f, v)| {
         let ident = &f.ident;
         let wire = &f.wire;
@@ -429,13 +470,7 @@ fn deserialize_impl(
                         #(#slots)*
                         let mut #extra = ::magic_api::runtime::wire::Object::new();
                         while let Some(key) = map.next_key::<::magic_api::runtime::wire::Key<'de>>()? {
-                            match key.as_str() {
-                                #(#arms)*
-                                _ => {
-                                    let value = map.next_value::<::magic_api::runtime::wire::Value>()?;
-                                    #extra.insert(key.into_string(), value);
-                                }
-                            }
+                            #dispatch
                         }
                         Ok(#name { #(#inits,)* #extra })
                     }
@@ -490,4 +525,19 @@ fn serialize_impl(
             }
         }
     }
+}
+
+/// The field-name hash the generated decoders match on; the same function as
+/// `magic_api::runtime::wire::key_hash` (the two must agree, or every field reads as unknown,
+/// which every round-trip test would show).
+fn key_hash(bytes: &[u8]) -> u64 {
+    let mut hash = (bytes.len() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    for chunk in bytes.chunks(8) {
+        let mut word = [0u8; 8];
+        word[..chunk.len()].copy_from_slice(chunk);
+        hash = (hash ^ u64::from_le_bytes(word))
+            .wrapping_mul(0x0000_0100_0000_01B3)
+            .rotate_left(29);
+    }
+    hash
 }

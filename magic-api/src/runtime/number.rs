@@ -108,11 +108,50 @@ impl Number {
         if !is_json_number(text) {
             return Err(NumberError(()));
         }
-        Ok(match text.parse::<i64>() {
-            // `-0` and `+…` are not canonical integer spellings; JSON has no `+` anyway.
-            Ok(i) if i != 0 || text == "0" => Number(Repr::Int(i)),
+        Ok(Number::from_valid(text))
+    }
+
+    /// The number for text `serde_json` has already read as one JSON value: a value that starts
+    /// like a number is a number (it has no surrounding whitespace).
+    #[inline]
+    fn from_raw(text: &str) -> Option<Number> {
+        match text.as_bytes().first() {
+            Some(b'-' | b'0'..=b'9') => Some(Number::from_valid(text)),
+            _ => None,
+        }
+    }
+
+    /// Keeps valid number text: canonical integers that fit `i64` as integers (the common case,
+    /// read in one pass without allocating), anything else as text.
+    #[inline]
+    fn from_valid(text: &str) -> Number {
+        let (negative, digits) = match text.as_bytes() {
+            [b'-', rest @ ..] => (true, rest),
+            all => (false, all),
+        };
+        // At most 18 digits cannot overflow; `-0` and leading zeros are not canonical.
+        if let [first, ..] = digits {
+            if digits.len() <= 18 && (*first != b'0' || (digits.len() == 1 && !negative)) {
+                let mut magnitude = 0i64;
+                let mut integral = true;
+                for &d in digits {
+                    let v = d.wrapping_sub(b'0');
+                    if v > 9 {
+                        integral = false;
+                        break;
+                    }
+                    magnitude = magnitude * 10 + i64::from(v);
+                }
+                if integral {
+                    return Number(Repr::Int(if negative { -magnitude } else { magnitude }));
+                }
+            }
+        }
+        match text.parse::<i64>() {
+            // 19-digit integers; `0…` other than `0` itself is not canonical.
+            Ok(i) if !text.trim_start_matches('-').starts_with('0') => Number(Repr::Int(i)),
             _ => Number(Repr::Text(text.into())),
-        })
+        }
     }
 }
 
@@ -347,7 +386,7 @@ impl<'de> Visitor<'de> for RawText {
     }
 
     fn visit_str<E: de::Error>(self, text: &str) -> Result<Number, E> {
-        Number::parse_text(text).map_err(|_| {
+        Number::from_raw(text).ok_or_else(|| {
             let shown: String = text.chars().take(40).collect();
             E::invalid_type(de::Unexpected::Other(&shown), &"a number")
         })

@@ -154,6 +154,38 @@ impl<'de> Visitor<'de> for KeyVisitor {
     }
 }
 
+/// Reads a map value as `T`. Out of line on purpose: a struct with 200 fields would otherwise
+/// inline 200 copies of the value decoder into one function, which costs both compile time and
+/// instruction-cache misses; this way each value type is compiled once per input format.
+#[inline(never)]
+pub fn next<'de, A: de::MapAccess<'de>, T: Deserialize<'de>>(map: &mut A) -> Result<T, A::Error> {
+    map.next_value()
+}
+
+/// The hash generated decoders match field names on (8 bytes at a time: a 20-byte name costs a
+/// few instructions). `#[wire]` computes the same function at compile time.
+#[inline]
+pub fn key_hash(bytes: &[u8]) -> u64 {
+    let mut hash = (bytes.len() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        hash = (hash ^ u64::from_le_bytes(word))
+            .wrapping_mul(0x0000_0100_0000_01B3)
+            .rotate_left(29);
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let mut word = [0u8; 8];
+        word[..rest.len()].copy_from_slice(rest);
+        hash = (hash ^ u64::from_le_bytes(word))
+            .wrapping_mul(0x0000_0100_0000_01B3)
+            .rotate_left(29);
+    }
+    hash
+}
+
 /// An integer field's value: a reviewed entry of `spec/refinements.toml` says the field holds
 /// whole numbers, so any spelling of one is accepted (`1476`, `1476.0`, `1.476e3`), and a real
 /// fraction is an error that names the field (through the decoder's path).
