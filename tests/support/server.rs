@@ -66,6 +66,14 @@ pub enum Reply {
         chunks: Vec<Vec<u8>>,
         pause: Duration,
     },
+    /// Announces `announced` bytes in `Content-Length`, sends only `body`, and closes: a
+    /// response cut off midway.
+    Truncated {
+        status: u16,
+        headers: Vec<(String, String)>,
+        body: Vec<u8>,
+        announced: usize,
+    },
     /// Wait, then do the inner reply (the client may have given up by then).
     Delay(Duration, Box<Reply>),
     /// Close the connection without answering (after the request was fully read).
@@ -297,6 +305,18 @@ async fn write_reply(stream: &mut TcpStream, reply: Reply) -> bool {
                 tokio::time::sleep(pause).await;
             }
             stream.write_all(b"0\r\n\r\n").await.is_ok()
+        }
+        Reply::Truncated {
+            status,
+            headers,
+            body,
+            announced,
+        } => {
+            let mut out = head(status, &headers);
+            out.extend_from_slice(format!("content-length: {announced}\r\n\r\n").as_bytes());
+            out.extend_from_slice(&body);
+            let _ = stream.write_all(&out).await;
+            false
         }
         Reply::Close | Reply::Delay(..) => false,
     }

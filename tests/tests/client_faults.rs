@@ -578,3 +578,29 @@ async fn numbers_nulls_and_odd_events_survive_a_realistic_flow() {
     assert_eq!(body["breakout"], Value::Null);
     assert!(body.as_object().unwrap().contains_key("breakout"));
 }
+
+/// A page-numbered list whose server ignores `page` and does not report it: the repeated page is
+/// recognised and not yielded again.
+#[tokio::test]
+async fn a_server_ignoring_page_yields_each_item_once() {
+    use magic_api::StreamExt;
+    let (mock, client) = start().await;
+    let list = op_index("GET", "/pcaps");
+    let mut page = documented_result(list);
+    if let Some(items) = page.as_array_mut() {
+        items.truncate(1);
+    }
+    let body = json!({
+        "success": true, "errors": [], "messages": [], "result": page,
+        "result_info": {"per_page": 1, "count": 1, "total_count": 5}
+    });
+    mock.override_response(list, Scripted::json(200, &body));
+    let items: Vec<_> = client.pcaps().list(&account()).stream().collect().await;
+    assert_eq!(items.len(), 1, "{items:?}");
+    assert!(items[0].is_ok());
+    assert_eq!(
+        mock.count(),
+        2,
+        "the second page was fetched, recognised and dropped"
+    );
+}

@@ -382,3 +382,49 @@ fn client_and_request_futures_are_send_and_sync() {
     send(&client.send_download(get("/x")));
     assert_eq!(client.base_url(), Client::DEFAULT_BASE_URL);
 }
+
+/// A successful JSON body over the client's limit is refused, whether its length is announced
+/// or not, and the limit is configurable.
+#[tokio::test]
+async fn bodies_over_the_limit_are_refused() {
+    let big = format!(r#"{{"success":true,"result":"{}"}}"#, "a".repeat(5_000));
+    let announced = big.clone();
+    let chunked = big.clone();
+    let server = Server::start(move |i, _| match i % 2 {
+        0 => Reply::json(200, announced.clone()),
+        _ => Reply::Chunked {
+            status: 200,
+            headers: vec![("content-type".into(), "application/json".into())],
+            chunks: chunked
+                .as_bytes()
+                .chunks(1000)
+                .map(<[u8]>::to_vec)
+                .collect(),
+            pause: Duration::from_millis(1),
+        },
+    })
+    .await;
+    let small = Client::builder(Credentials::api_token("t"))
+        .base_url(server.url())
+        .retry_policy(RetryPolicy::none())
+        .max_body_size(4_096)
+        .build()
+        .expect("client");
+    for _ in 0..2 {
+        let err = small.send_json::<Value>(get("/big")).await.unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::BodyTooLarge {
+                    status: 200,
+                    limit: 4_096,
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+    }
+    assert_eq!(Client::DEFAULT_MAX_BODY_SIZE, 64 * 1024 * 1024);
+    let roomy = client(&server);
+    assert!(roomy.send_json::<Value>(get("/big")).await.is_ok());
+}

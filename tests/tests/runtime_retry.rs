@@ -344,3 +344,52 @@ async fn retry_policy_none_sends_once() {
     assert_eq!(err.status(), Some(503));
     assert_eq!(server.count(), 1);
 }
+
+/// `Retry-After` dates built to overflow date arithmetic: no panic (tests build with overflow
+/// checks), and the header is ignored, so the ordinary backoff applies.
+#[tokio::test]
+async fn absurd_retry_after_dates_neither_panic_nor_skip_the_backoff() {
+    for value in [
+        "Sun, 06 Nov 9223372036854775807 08:49:37 GMT",
+        "Sunday, 06-Nov-9223372036854775807 08:49:37 GMT",
+        "Sun, 06 Nov 1994 -9223372036854775808:49:37 GMT",
+        "Sun Nov  6 08:49:37 9223372036854775807",
+    ] {
+        let value = value.to_owned();
+        let server = Server::start(move |i, _| match i {
+            0 => Reply::status(503).header("retry-after", &value),
+            _ => Reply::ok("[1]"),
+        })
+        .await;
+        let got = client(&server)
+            .send_json::<Vec<u32>>(RawRequest::new(Method::GET, "/x"))
+            .await
+            .expect("retried after the ordinary backoff");
+        assert_eq!(got.result, [1]);
+        assert_eq!(server.count(), 2);
+    }
+}
+
+/// A request the HTTP client cannot build (a URI too long for HTTP) is an invalid request,
+/// reported at once and never retried as if it might have been processed.
+#[tokio::test]
+async fn a_request_that_cannot_be_built_is_not_retried() {
+    let server = Server::start(|_, _| Reply::ok("{}")).await;
+    let id = "x".repeat(70_000);
+    let path = magic_api::PathBuilder::new()
+        .segment("sites")
+        .param(&id)
+        .build()
+        .expect("encodable");
+    let started = Instant::now();
+    let err = client_with(&server, RetryPolicy::default())
+        .send_json::<Value>(RawRequest::new(Method::POST, path))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::InvalidRequest { .. }), "{err:?}");
+    assert_eq!(server.count(), 0);
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "no backoff happened"
+    );
+}

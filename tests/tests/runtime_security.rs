@@ -220,3 +220,40 @@ async fn token_is_still_sent_to_the_api_host() {
         "the real value is sent"
     );
 }
+
+/// With the caller's own `reqwest::Client` (default redirect policy: follow), a redirect to
+/// another host is not returned as the API's answer.
+#[tokio::test]
+async fn a_followed_redirect_is_refused_with_a_users_http_client() {
+    let thief = Server::start(|_, _| Reply::ok(r#"{"stolen":true}"#)).await;
+    let location = format!("http://localhost:{}/stolen", thief.port());
+    let origin = Server::start(move |_, _| {
+        Reply::status(301)
+            .header("location", &location)
+            .with_body("text/html", "moved")
+    })
+    .await;
+    let c = Client::builder(Credentials::api_key("ops@example.com", KEY))
+        .base_url(origin.url())
+        .retry_policy(RetryPolicy::none())
+        .http_client(magic_api::reqwest::Client::new())
+        .build()
+        .expect("client");
+    let err = c
+        .send_json::<Value>(RawRequest::new(Method::GET, "/x"))
+        .await
+        .unwrap_err();
+    match &err {
+        Error::Redirected { status, host } => {
+            assert_eq!(*status, 200);
+            assert_eq!(host.as_deref(), Some("localhost"));
+        }
+        other => panic!("expected Error::Redirected, got {other:?}"),
+    }
+    assert!(err.to_string().contains("Policy::none"), "{err}");
+    assert_eq!(
+        thief.count(),
+        1,
+        "the user's client followed the redirect once"
+    );
+}

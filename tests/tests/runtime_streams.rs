@@ -264,3 +264,127 @@ async fn pagination_stops_after_the_first_error() {
     assert!(stream.next().await.is_none());
     assert_eq!(calls.load(Ordering::SeqCst), 2);
 }
+
+/// A download cut off midway over an existing file leaves that file as it was, and no
+/// partial file behind; through a symbolic link, the link's target is likewise untouched.
+#[tokio::test]
+async fn a_cut_download_never_damages_an_existing_file() {
+    let (_, chunks) = capture();
+    let mut cut = chunks.clone();
+    cut.truncate(2);
+    // Announce more than is sent, then close: the body ends early.
+    let server = Server::start(move |_, _| Reply::Truncated {
+        status: 200,
+        headers: vec![("content-type".into(), "application/vnd.tcpdump.pcap".into())],
+        body: cut.concat(),
+        announced: 300_000,
+    })
+    .await;
+    let dir = std::env::temp_dir().join(format!("magic-api-cut-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp dir");
+    let path = dir.join("capture.pcap");
+    std::fs::write(&path, b"the previous capture").expect("seed file");
+    let link = dir.join("latest.pcap");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&path, &link).expect("symlink");
+    for target in [&path, &link] {
+        let result = client(&server)
+            .send_download(download_req())
+            .await
+            .expect("headers arrive")
+            .write_to_file(target)
+            .await;
+        assert!(result.is_err(), "a short body is an error: {result:?}");
+        assert_eq!(
+            std::fs::read(&path).expect("still there"),
+            b"the previous capture"
+        );
+    }
+    let left: Vec<_> = std::fs::read_dir(&dir)
+        .expect("list")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(left.iter().all(|n| !n.ends_with(".part")), "{left:?}");
+    // A complete download through the link replaces the target and keeps the link.
+    let (data, chunks) = capture();
+    let server = Server::start(move |_, _| pcap_server_reply(chunks.clone())).await;
+    client(&server)
+        .send_download(download_req())
+        .await
+        .expect("download")
+        .write_to_file(&link)
+        .await
+        .expect("written");
+    assert_eq!(std::fs::read(&path).expect("target"), data);
+    #[cfg(unix)]
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .expect("link")
+            .file_type()
+            .is_symlink()
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A server whose cursors cycle (A → B → A …) ends the stream after each page was read once.
+#[tokio::test]
+async fn cursor_stream_stops_on_a_cursor_cycle() {
+    let server = Server::start(|_, r| {
+        let (items, next) = match r.query("cursor") {
+            None => ("[1]", "A"),
+            Some("A") => ("[2]", "B"),
+            Some("B") => ("[3]", "A"),
+            Some(_) => ("[]", ""),
+        };
+        Reply::json(
+            200,
+            format!(r#"{{"success":true,"result":{items},"result_info":{{"cursor":"{next}"}}}}"#),
+        )
+    })
+    .await;
+    let c = client(&server);
+    let stream = cursor_stream(|cursor: Option<String>| {
+        let c = c.clone();
+        async move {
+            let mut req = RawRequest::new(Method::GET, "/items");
+            if let Some(cursor) = cursor {
+                req = req.query("cursor", cursor);
+            }
+            let resp = c.send_json::<Vec<u32>>(req).await?;
+            let next = resp
+                .result_info
+                .as_ref()
+                .and_then(|i| i.extra.get("cursor"))
+                .and_then(Value::as_str)
+                .map(str::to_owned);
+            Ok((resp.result, next))
+        }
+    });
+    let items: Vec<u32> = tokio::time::timeout(
+        Duration::from_secs(5),
+        stream.map(|r| r.expect("item")).collect::<Vec<u32>>(),
+    )
+    .await
+    .expect("the stream ends");
+    assert_eq!(items, [1, 2, 3]);
+    assert_eq!(server.count(), 3);
+}
+
+/// A server that ignores `page` (always answering page 1 and saying so) yields page 1 once.
+#[tokio::test]
+async fn page_stream_yields_no_duplicates_when_the_server_ignores_page() {
+    let server = Server::start(|_, _| {
+        Reply::json(
+            200,
+            r#"{"success":true,"result":[1,2],"result_info":{"page":1,"per_page":2,"total_count":6}}"#,
+        )
+    })
+    .await;
+    let c = client(&server);
+    let items: Vec<u64> = page_stream(|page| fetch_page(&c, page))
+        .map(|r| r.expect("item"))
+        .collect()
+        .await;
+    assert_eq!(items, [1, 2]);
+}

@@ -223,7 +223,7 @@ fn with_body(
 
 /// A list result that can be streamed across pages: generated code implements it for each list
 /// operation's result, and [`Call::stream`] (generic, so compiled only where it is used) pages.
-pub trait Paged: DeserializeOwned + Send + 'static {
+pub trait Paged: DeserializeOwned + Serialize + Send + 'static {
     /// One item of the list.
     type Item: Send + 'static;
     /// How further pages are asked for.
@@ -337,6 +337,7 @@ where
         items: F,
     ) -> BoxStream<'a, Result<I, Error>>
     where
+        T: Serialize,
         I: Send + 'a,
         F: Fn(T) -> Vec<I> + Send + Sync + 'a,
     {
@@ -350,18 +351,46 @@ where
             .unwrap_or(1);
         let mut first = Some(first);
         let items = std::sync::Arc::new(items);
+        // A server that ignores `page` and does not report it sends the same page again:
+        // that page is recognised by its fingerprint and ends the stream instead of repeating.
+        let last = std::sync::Arc::new(std::sync::Mutex::new(None::<u64>));
         Box::pin(page_stream(move |n: u32| {
-            let number = start + u64::from(n) - 1;
+            let number = start.saturating_add(u64::from(n)).saturating_sub(1);
             let request = repeat(&mut first, |r| {
                 r.clone().set_query(page, number.to_string())
             });
             let items = items.clone();
+            let last = last.clone();
             async move {
                 let response = client.send_json::<T>(request?).await?;
-                Ok((items(response.result), response.result_info))
+                let print = fingerprint(&response.result);
+                let repeated = match last.lock() {
+                    Ok(mut last) => last.replace(print) == Some(print),
+                    Err(_) => false,
+                };
+                // `page_stream` counts from 1; the server counts from the caller's first page.
+                let info = response.result_info.map(|mut info| {
+                    info.page = info.page.map(|p| p.saturating_sub(start.saturating_sub(1)));
+                    info
+                });
+                if repeated {
+                    return Ok((Vec::new(), info));
+                }
+                Ok((items(response.result), info))
             }
         }))
     }
+}
+
+/// A hash of a page's content, to recognise a page sent twice.
+fn fingerprint<T: Serialize>(page: &T) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    match serde_json::to_vec(page) {
+        Ok(bytes) => bytes.hash(&mut hasher),
+        Err(_) => return 0,
+    }
+    hasher.finish()
 }
 
 /// The next page's request from the first one; an error building the first request is handed

@@ -47,6 +47,7 @@ struct Inner {
     user_agent: HeaderValue,
     timeout: Duration,
     retry: RetryPolicy,
+    max_body_size: usize,
 }
 
 /// Configures a [`Client`]; obtained from [`Client::builder`].
@@ -54,6 +55,7 @@ struct Inner {
 pub struct ClientBuilder {
     credentials: Credentials,
     base_url: Option<String>,
+    max_body_size: usize,
     timeout: Duration,
     retry: RetryPolicy,
     user_agent: Option<String>,
@@ -67,6 +69,11 @@ impl Client {
     /// Default per-attempt timeout: generous for slow list endpoints, short enough that a
     /// dead connection is noticed and retried (for safe methods).
     pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+    /// Default limit of a successful JSON body: 64 MiB, about a thousand times the largest
+    /// Magic Transit list seen, yet small enough that a runaway response cannot exhaust memory
+    /// (decoding takes a few times the body's size). Downloads are streamed and not limited.
+    pub const DEFAULT_MAX_BODY_SIZE: usize = 64 * 1024 * 1024;
 
     /// A client with default settings (see [`ClientBuilder`]).
     pub fn new(credentials: Credentials) -> Result<Self, Error> {
@@ -96,6 +103,7 @@ impl Client {
         ClientBuilder {
             credentials,
             base_url: None,
+            max_body_size: Client::DEFAULT_MAX_BODY_SIZE,
             timeout: Self::DEFAULT_TIMEOUT,
             retry: RetryPolicy::default(),
             user_agent: None,
@@ -267,6 +275,11 @@ impl Client {
         let response =
             match tokio::time::timeout_at(deadline, self.inner.http.execute(request)).await {
                 Ok(Ok(response)) => response,
+                Ok(Err(e)) if e.is_builder() => {
+                    // Nothing was sent, and sending again would fail the same way.
+                    let reason = format!("the HTTP client cannot send this request: {e}");
+                    return Err((Error::invalid_request(reason), Failure::Final));
+                }
                 Ok(Err(e)) => {
                     // Only a connect error proves the request was never sent.
                     let failure = if e.is_connect() {
@@ -282,11 +295,30 @@ impl Client {
             };
         let status = response.status();
         let meta = ResponseMeta::from_response(status.as_u16(), response.headers());
+        if response.url() != &p.url {
+            let host = response.url().host_str().map(str::to_owned);
+            let error = Error::Redirected {
+                status: status.as_u16(),
+                host,
+            };
+            return Err((error, Failure::Final));
+        }
         if status.is_success() {
             if streaming {
                 return Ok((meta, Body::Streaming(response)));
             }
-            return match tokio::time::timeout_at(deadline, read_body(response, None)).await {
+            let limit = self.inner.max_body_size;
+            let too_large = || Error::BodyTooLarge {
+                status: meta.status,
+                limit,
+                ray_id: meta.ray_id.clone(),
+            };
+            if response.content_length().is_some_and(|n| n > limit as u64) {
+                return Err((too_large(), Failure::Final));
+            }
+            let read = read_body(response, Some(limit.saturating_add(1)));
+            return match tokio::time::timeout_at(deadline, read).await {
+                Ok(Ok(body)) if body.len() > limit => Err((too_large(), Failure::Final)),
                 Ok(Ok(body)) => Ok((meta, Body::Buffered(body))),
                 Ok(Err(e)) => Err((Error::transport(e), Failure::MaybeProcessed)),
                 Err(_) => Err((Error::Timeout { after: timeout }, Failure::MaybeProcessed)),
@@ -356,12 +388,20 @@ impl ClientBuilder {
         self
     }
 
+    /// The largest successful JSON body accepted, in bytes (default
+    /// [`Client::DEFAULT_MAX_BODY_SIZE`]); a larger one is [`Error::BodyTooLarge`].
+    pub fn max_body_size(mut self, bytes: usize) -> Self {
+        self.max_body_size = bytes;
+        self
+    }
+
     /// Uses an existing `reqwest` client (shared pool, proxy or TLS settings).
     ///
-    /// Its redirect policy is then yours to choose. The client built by default follows
-    /// no redirects at all, because `reqwest` strips only some sensitive headers on
-    /// cross-host redirects and `X-Auth-Key` is not among them; a client passed here
-    /// should use `reqwest::redirect::Policy::none()` too.
+    /// Give it `reqwest::redirect::Policy::none()`. The client built by default follows no
+    /// redirects at all, because `reqwest` strips only some sensitive headers on cross-host
+    /// redirects and `X-Auth-Key` is not among them. If a client passed here follows a
+    /// redirect anyway, the answer is refused with [`Error::Redirected`] rather than returned
+    /// as the API's.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -413,6 +453,7 @@ impl ClientBuilder {
                 user_agent,
                 timeout: self.timeout,
                 retry: self.retry,
+                max_body_size: self.max_body_size,
             }),
         })
     }

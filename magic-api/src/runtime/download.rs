@@ -62,13 +62,25 @@ impl Download {
         self.meta.ray_id.as_deref()
     }
 
-    /// Writes the body to `path` (created or truncated) and returns the number of bytes.
+    /// Writes the body to `path` and returns the number of bytes.
     ///
-    /// On any error the partially written file is removed, so that a truncated capture is
-    /// never mistaken for a complete one.
+    /// The body goes to a temporary file beside the destination, which replaces the destination
+    /// only once the whole body has arrived: a download cut off midway leaves an existing file
+    /// exactly as it was (and no partial file behind). When `path` is a symbolic link, the file
+    /// it points to is replaced and the link is kept.
     pub async fn write_to_file(mut self, path: impl AsRef<Path>) -> Result<u64, Error> {
         let path = path.as_ref();
-        let mut file = tokio::fs::File::create(path).await?;
+        // Follow a symbolic link to the file it names, so that the link survives.
+        let target = match tokio::fs::canonicalize(path).await {
+            Ok(resolved) => resolved,
+            Err(_) => path.to_path_buf(),
+        };
+        let temporary = temporary_beside(&target);
+        let mut file = tokio::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temporary)
+            .await?;
         let result = async {
             let mut written = 0u64;
             while let Some(chunk) = self.chunks.next().await {
@@ -76,18 +88,40 @@ impl Download {
                 file.write_all(&chunk).await?;
                 written += chunk.len() as u64;
             }
-            // tokio's File completes writes in the background; flush waits for them.
+            // tokio's File completes writes in the background; flush waits for them, and
+            // sync_all makes the rename below publish a complete file.
             file.flush().await?;
-            Ok(written)
+            file.sync_all().await?;
+            Ok::<u64, Error>(written)
         }
         .await;
+        drop(file);
+        let result = match result {
+            Ok(written) => tokio::fs::rename(&temporary, &target)
+                .await
+                .map(|()| written)
+                .map_err(Error::from),
+            Err(e) => Err(e),
+        };
         if result.is_err() {
-            drop(file);
             // Best effort: the original error is more useful than a cleanup failure.
-            let _ = tokio::fs::remove_file(path).await;
+            let _ = tokio::fs::remove_file(&temporary).await;
         }
         result
     }
+}
+
+/// A name for a temporary file in the destination's directory (so the final rename stays on one
+/// file system), unique to this process and call.
+fn temporary_beside(target: &Path) -> std::path::PathBuf {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "download".to_owned());
+    target.with_file_name(format!(".{name}.{}-{n}.part", std::process::id()))
 }
 
 impl Stream for Download {

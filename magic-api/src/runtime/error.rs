@@ -58,6 +58,26 @@ pub enum Error {
         /// The whole response body, byte for byte.
         body: bytes::Bytes,
     },
+    /// A successful JSON body larger than the client's limit
+    /// ([`ClientBuilder::max_body_size`](super::ClientBuilder::max_body_size)); reading stops
+    /// at the limit, so a runaway response cannot exhaust memory.
+    BodyTooLarge {
+        /// HTTP status code of the response.
+        status: u16,
+        /// The limit in bytes.
+        limit: usize,
+        /// The `cf-ray` response header, if any.
+        ray_id: Option<String>,
+    },
+    /// The answer came from another URL than the request's: an HTTP client passed to
+    /// [`ClientBuilder::http_client`](super::ClientBuilder::http_client) followed a redirect.
+    /// It is refused, since it is not the API's answer to the request.
+    Redirected {
+        /// HTTP status code of the final response.
+        status: u16,
+        /// The host the final response came from (no path or query, which may be private).
+        host: Option<String>,
+    },
     /// A binary download answered 2xx with a JSON/HTML/text body instead of the file.
     UnexpectedContentType {
         /// HTTP status code of the response.
@@ -115,6 +135,8 @@ impl Error {
             Error::Api { status, .. }
             | Error::UnexpectedBody { status, .. }
             | Error::Decode { status, .. }
+            | Error::BodyTooLarge { status, .. }
+            | Error::Redirected { status, .. }
             | Error::UnexpectedContentType { status, .. } => Some(*status),
             Error::Transport(e) => e.status().map(|s| s.as_u16()),
             _ => None,
@@ -127,6 +149,7 @@ impl Error {
             Error::Api { ray_id, .. }
             | Error::UnexpectedBody { ray_id, .. }
             | Error::Decode { ray_id, .. }
+            | Error::BodyTooLarge { ray_id, .. }
             | Error::UnexpectedContentType { ray_id, .. } => ray_id.as_deref(),
             _ => None,
         }
@@ -215,6 +238,26 @@ impl fmt::Display for Error {
                 }
                 Ok(())
             }
+            Error::BodyTooLarge {
+                status,
+                limit,
+                ray_id,
+            } => {
+                write!(
+                    f,
+                    "response body (HTTP {status}) exceeds the {limit}-byte limit"
+                )?;
+                if let Some(ray) = ray_id {
+                    write!(f, " (cf-ray {ray})")?;
+                }
+                Ok(())
+            }
+            Error::Redirected { status, host } => write!(
+                f,
+                "the answer (HTTP {status}) came from a redirect to {}, not from the API; \
+                 use reqwest::redirect::Policy::none() in the client passed to http_client",
+                host.as_deref().unwrap_or("another URL")
+            ),
             Error::UnexpectedContentType {
                 status,
                 content_type,

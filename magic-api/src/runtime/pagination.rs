@@ -20,8 +20,8 @@ enum Next<K> {
 ///
 /// `fetch` receives `None` for the first page and then each cursor the previous page
 /// returned. The stream stops when the cursor is absent or empty, when a page is empty,
-/// or when the API repeats the cursor it was just given (which would otherwise loop
-/// forever).
+/// or when the API hands out a cursor it already gave (a cycle such as A → B → A would
+/// otherwise loop forever).
 ///
 /// The stream is not `Unpin`; pin it (e.g. `std::pin::pin!` or `Box::pin`) to iterate.
 pub fn cursor_stream<T, F, Fut>(fetch: F) -> impl Stream<Item = Result<T, Error>>
@@ -33,11 +33,13 @@ where
         fetch: F,
         buffer: std::vec::IntoIter<T>,
         next: Next<Option<String>>,
+        seen: std::collections::HashSet<String>,
     }
     let state = State {
         fetch,
         buffer: Vec::new().into_iter(),
         next: Next::Fetch(None),
+        seen: std::collections::HashSet::new(),
     };
     futures_util::stream::unfold(state, |mut s| async move {
         loop {
@@ -51,10 +53,11 @@ where
                 Err(e) => return Some((Err(e), s)),
                 Ok((items, _)) if items.is_empty() => return None,
                 Ok((items, next)) => {
+                    if let Some(c) = cursor {
+                        s.seen.insert(c);
+                    }
                     s.next = match next {
-                        Some(c) if !c.is_empty() && Some(&c) != cursor.as_ref() => {
-                            Next::Fetch(Some(c))
-                        }
+                        Some(c) if !c.is_empty() && !s.seen.contains(&c) => Next::Fetch(Some(c)),
                         _ => Next::Done,
                     };
                     s.buffer = items.into_iter();
@@ -69,9 +72,9 @@ where
 /// `fetch` receives the 1-based page number. The stream continues while
 /// `page * per_page < total_count` according to the page's `result_info`; when
 /// `total_count` is absent it continues only while pages come back full (`per_page`
-/// items). It stops on an empty page, without `result_info`, or if the API reports a
-/// different page number than the one requested (a server ignoring the `page`
-/// parameter would otherwise repeat page 1 forever).
+/// items). It stops on an empty page, without `result_info`, or when the API reports a
+/// different page number than the one requested: that page's items are not yielded (a server
+/// ignoring the `page` parameter would otherwise repeat page 1).
 ///
 /// The stream is not `Unpin`; pin it (e.g. `std::pin::pin!` or `Box::pin`) to iterate.
 pub fn page_stream<T, F, Fut>(fetch: F) -> impl Stream<Item = Result<T, Error>>
@@ -100,6 +103,9 @@ where
             match (s.fetch)(page).await {
                 Err(e) => return Some((Err(e), s)),
                 Ok((items, _)) if items.is_empty() => return None,
+                Ok((_, Some(info))) if info.page.is_some_and(|p| p != u64::from(page)) => {
+                    return None;
+                }
                 Ok((items, info)) => {
                     if has_more(page, items.len(), info.as_ref()) {
                         if let Some(next) = page.checked_add(1) {

@@ -167,6 +167,9 @@ pub(crate) enum Failure {
         status: u16,
         retry_after: Option<Duration>,
     },
+    /// Trying again cannot help: the request cannot be built, or the answer is refused (too
+    /// large, or from a host the request was redirected to).
+    Final,
 }
 
 /// Safe methods have no side effects, so resending them cannot duplicate anything.
@@ -205,9 +208,11 @@ pub(crate) fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration
     Some(at.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
+/// Parses an HTTP-date. Every field is range-checked before any arithmetic (years 1–9999, as
+/// the formats write them with four digits), so no header value can overflow the computation.
 fn parse_http_date(s: &str) -> Option<SystemTime> {
     let parts: Vec<&str> = s.split_ascii_whitespace().collect();
-    let (day, month, year, time) = match parts.as_slice() {
+    let (day, month, year, time): (i64, u8, i64, &str) = match parts.as_slice() {
         // IMF-fixdate: Sun, 06 Nov 1994 08:49:37 GMT
         [_, d, m, y, t, "GMT"] => (d.parse().ok()?, month(m)?, y.parse().ok()?, *t),
         // RFC 850: Sunday, 06-Nov-94 08:49:37 GMT
@@ -217,7 +222,12 @@ fn parse_http_date(s: &str) -> Option<SystemTime> {
             let m = month(it.next()?)?;
             let y: i64 = it.next()?.parse().ok()?;
             // RFC 9110: a two-digit year more than 50 years in the future is in the past.
-            (d, m, if y < 70 { 2000 + y } else { 1900 + y }, *t)
+            let y = match y {
+                0..=69 => 2000 + y,
+                70..=99 => 1900 + y,
+                _ => y,
+            };
+            (d, m, y, *t)
         }
         // asctime: Sun Nov  6 08:49:37 1994
         [_, m, d, t, y] => (d.parse().ok()?, month(m)?, y.parse().ok()?, *t),
@@ -225,7 +235,12 @@ fn parse_http_date(s: &str) -> Option<SystemTime> {
     };
     let mut hms = time.split(':').map(|p| p.parse::<i64>().ok());
     let (h, mi, se) = (hms.next()??, hms.next()??, hms.next()??);
-    if hms.next().is_some() || !(1..=31).contains(&day) || h > 23 || mi > 59 || se > 60 {
+    let in_range = (1..=9999).contains(&year)
+        && (1..=31).contains(&day)
+        && (0..=23).contains(&h)
+        && (0..=59).contains(&mi)
+        && (0..=60).contains(&se);
+    if hms.next().is_some() || !in_range {
         return None;
     }
     let secs = days_from_civil(year, i64::from(month), day) * 86_400 + h * 3600 + mi * 60 + se;
@@ -393,6 +408,17 @@ mod tests {
             "Sun, 06 Foo 1994 08:49:37 GMT",
             "Sun, 32 Nov 1994 08:49:37 GMT",
             "Sun, 06 Nov 1994 08:49 GMT",
+            // Hostile values that used to overflow (a panic with overflow checks).
+            "Sun, 06 Nov 9223372036854775807 08:49:37 GMT",
+            "Sunday, 06-Nov-9223372036854775807 08:49:37 GMT",
+            "Sunday, 06-Nov--9223372036854775808 08:49:37 GMT",
+            "Sun, 06 Nov 1994 -9223372036854775808:49:37 GMT",
+            "Sun, 06 Nov 1994 -1:49:37 GMT",
+            "Sun, 06 Nov 1994 08:-49:37 GMT",
+            "Sun, -9223372036854775808 Nov 1994 08:49:37 GMT",
+            "Sun Nov  6 08:49:37 9223372036854775807",
+            "Sun, 06 Nov 0 08:49:37 GMT",
+            "Sun, 06 Nov 10000 08:49:37 GMT",
         ] {
             assert_eq!(parse_retry_after(bad, now), None, "{bad:?}");
         }
