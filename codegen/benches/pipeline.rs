@@ -32,7 +32,10 @@ fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> Vec<Duration> {
 }
 
 fn main() {
-    let spec = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../spec");
+    let spec = PathBuf::from(
+        std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into()),
+    )
+    .join("../spec");
     let docs = match codegen::spec::read_dir(&spec) {
         Ok(d) => d,
         Err(e) => {

@@ -27,21 +27,21 @@ pub fn parse_refined(docs: &[Document], refinements: &Document) -> Result<(Ir, S
 
 /// Reads every document in a spec directory, and its refinements file if there is one.
 pub fn read_spec_dir(dir: &Path) -> Result<(Vec<Document>, Option<Document>), SpecErrors> {
-    let io_error = |e: std::io::Error| {
+    let io_error = |path: &Path, e: std::io::Error| {
         SpecErrors(vec![SpecError {
-            document: dir.display().to_string(),
+            document: path.display().to_string(),
             section: String::new(),
             offset: 0,
             excerpt: String::new(),
-            message: format!("cannot read the spec directory: {e}"),
+            message: format!("cannot read: {e}"),
         }])
     };
-    let docs = spec::read_dir(dir).map_err(io_error)?;
+    let docs = spec::read_dir(dir).map_err(|e| SpecErrors(vec![e]))?;
     let path = dir.join(REFINEMENTS);
     let refinements = if path.exists() {
         Some(Document {
             name: REFINEMENTS.to_string(),
-            text: std::fs::read_to_string(&path).map_err(io_error)?,
+            text: std::fs::read_to_string(&path).map_err(|e| io_error(&path, e))?,
         })
     } else {
         None

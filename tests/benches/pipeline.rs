@@ -68,7 +68,10 @@ fn snapshot_text(
 }
 
 fn main() {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let root = PathBuf::from(
+        std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into()),
+    )
+    .join("..");
     let spec = root.join("spec");
     let (docs, refinements) = match codegen::read_spec_dir(&spec) {
         Ok(d) => d,

@@ -76,7 +76,10 @@ impl Case {
 
 /// The IR built from the workspace's spec.
 pub fn ir() -> codegen::ir::Ir {
-    let spec = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../spec");
+    let spec = PathBuf::from(
+        std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into()),
+    )
+    .join("../spec");
     match codegen::parse_dir(&spec) {
         Ok((ir, _)) => ir,
         Err(e) => panic!("the spec must parse:\n{e}"),

@@ -390,7 +390,11 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 pub fn spec_ir() -> &'static Arc<Ir> {
     static IR: OnceLock<Arc<Ir>> = OnceLock::new();
     IR.get_or_init(|| {
-        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../spec");
+        let dir = PathBuf::from(
+            std::env::var_os("CARGO_MANIFEST_DIR")
+                .unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into()),
+        )
+        .join("../spec");
         match codegen::parse_dir(&dir) {
             Ok((ir, _)) => Arc::new(ir),
             Err(e) => panic!("the spec must parse:\n{e}"),

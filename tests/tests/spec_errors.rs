@@ -8,7 +8,14 @@ use std::path::PathBuf;
 use codegen::spec::Document;
 
 fn docs() -> Vec<Document> {
-    codegen::spec::read_dir(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../spec")).unwrap()
+    codegen::spec::read_dir(
+        &PathBuf::from(
+            std::env::var_os("CARGO_MANIFEST_DIR")
+                .unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into()),
+        )
+        .join("../spec"),
+    )
+    .unwrap()
 }
 
 fn reference(docs: &[Document]) -> usize {
@@ -268,4 +275,379 @@ fn splicing_random_bytes_into_the_reference_never_panics() {
         text.insert_str(at, &junk);
         let _ = outcome(&d);
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// Hostile input through the whole pipeline (parse, IR, refinements, emission)
+
+fn refinements_doc() -> Document {
+    let spec = PathBuf::from(
+        std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into()),
+    )
+    .join("../spec");
+    let (_, refinements) = codegen::read_spec_dir(&spec).expect("the spec reads");
+    refinements.expect("spec/refinements.toml")
+}
+
+/// The whole pipeline: documents to generated files. Errors must be located (see `outcome`).
+fn generated(docs: &[Document], refinements: &Document) -> Result<codegen::emit::Output, String> {
+    let (ir, _) = match codegen::parse_refined(docs, refinements) {
+        Ok(parsed) => parsed,
+        Err(errors) => {
+            for e in &errors.0 {
+                let known = docs
+                    .iter()
+                    .chain([refinements])
+                    .any(|d| d.name == e.document);
+                assert!(known, "an error names its document: {e}");
+                assert!(
+                    e.offset > 0 || !e.section.is_empty() || e.document == refinements.name,
+                    "an error names an offset or a section: {e}"
+                );
+            }
+            return Err(errors.to_string());
+        }
+    };
+    let refined = codegen::ir::Refinements::parse(&refinements.text)?;
+    codegen::emit::generate(&ir, &refined)
+}
+
+/// Replaces the first occurrence of `from` in the reference.
+fn with_reference(docs: &[Document], from: &str, to: &str) -> Vec<Document> {
+    let mut d = docs.to_vec();
+    let r = reference(&d);
+    assert!(d[r].text.contains(from), "`{from}` is in the reference");
+    d[r].text = d[r].text.replacen(from, to, 1);
+    d
+}
+
+/// The text of the operation section starting at `heading` (up to the next `## ` or `# `).
+fn operation_section<'a>(text: &'a str, heading: &str) -> &'a str {
+    let start = text.find(heading).expect("the heading");
+    let rest = &text[start + heading.len()..];
+    let end = [" ## ", " # "]
+        .iter()
+        .filter_map(|h| rest.find(h))
+        .min()
+        .unwrap_or(rest.len());
+    &text[start..start + heading.len() + end]
+}
+
+#[test]
+fn deep_array_nesting_is_a_located_error_not_a_stack_overflow() {
+    let base = docs();
+    let refinements = refinements_doc();
+    for depth in [33, 16_000, 20_000] {
+        let deep = format!(
+            "`description: optional {}string`",
+            "array of ".repeat(depth)
+        );
+        let d = with_reference(&base, "`description: optional string`", &deep);
+        let err = generated(&d, &refinements).unwrap_err();
+        assert!(err.contains("nested at most 32"), "{depth}: {err}");
+    }
+    // 32 layers are fine for the parser (the field then just has that type).
+    let deep = format!("`description: optional {}string`", "array of ".repeat(32));
+    let d = with_reference(&base, "`description: optional string`", &deep);
+    if let Err(e) = codegen::parse(&d) {
+        assert!(!e.to_string().contains("nested at most"), "{e}");
+    }
+}
+
+#[test]
+fn a_duplicated_operation_is_an_error_at_the_copy() {
+    let base = docs();
+    let r = reference(&base);
+    let text = &base[r].text;
+    let list_apps = operation_section(text, "## List Apps ").to_owned();
+    // The copy right after the original, and the copy under another resource.
+    let after_original = text.replacen(&list_apps, &format!("{list_apps} {list_apps}"), 1);
+    let under_other = text.replacen(
+        " # Cf Interconnects ",
+        &format!(" # Cf Interconnects {list_apps} "),
+        1,
+    );
+    for mutated in [after_original, under_other] {
+        let mut d = base.clone();
+        d[r].text = mutated;
+        let err = codegen::parse(&d).unwrap_err();
+        let e = &err.0[0];
+        assert!(e.message.contains("documented twice"), "{err}");
+        assert!(
+            e.message.contains("GET /accounts/{account_id}/magic/apps"),
+            "{err}"
+        );
+        assert!(e.offset > text.find("## List Apps ").unwrap(), "{err}");
+        assert!(e.section.ends_with("List Apps"), "{err}");
+    }
+}
+
+#[test]
+fn odd_unicode_and_huge_names_never_reach_rustc() {
+    let base = docs();
+    let refinements = refinements_doc();
+    // A bidirectional control in prose and in a literal: the output holds none raw.
+    let d = with_reference(
+        &base,
+        "Determines whether to run healthchecks for a tunnel.",
+        "Determines \u{202E}whether\u{2066} to run healthchecks.",
+    );
+    let mut d = d;
+    for doc in &mut d {
+        doc.text = doc.text.replace("\"low\"", "\"lo\u{202E}w\"");
+    }
+    let out = generated(&d, &refinements).expect("still a valid spec");
+    for file in &out.files {
+        assert!(
+            !file.contents.contains(['\u{202E}', '\u{2066}']),
+            "{} holds a raw bidi control",
+            file.path
+        );
+    }
+    let types = out
+        .files
+        .iter()
+        .find(|f| f.path.ends_with("types.rs"))
+        .expect("types");
+    // Escaped where it is data (a string literal) and where it is prose (a doc line).
+    assert!(types.contents.contains("#[wire = \"lo\\u{202e}w\"]"));
+    assert!(types.contents.contains("/// `\"lo\\u{202E}w\"`"));
+    // A 100,000-character field name is refused where it stands.
+    let huge = format!("`{}: optional string`", "n".repeat(100_000));
+    let d = with_reference(&base, "`description: optional string`", &huge);
+    let err = generated(&d, &refinements).unwrap_err();
+    assert!(err.contains("at most 200 characters"), "{err}");
+}
+
+#[test]
+fn a_document_that_is_not_utf8_names_itself_and_the_offset() {
+    let dir = std::env::temp_dir().join(format!("magic-api-utf8-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp dir");
+    let mut bytes = b"# Magic Transit ## Domain Types ".to_vec();
+    bytes.extend_from_slice(&[0xff, 0xfe]);
+    std::fs::write(dir.join("magic-transit.md"), &bytes).expect("write");
+    let err = codegen::read_spec_dir(&dir).unwrap_err();
+    let e = &err.0[0];
+    assert_eq!(e.document, "magic-transit.md");
+    assert_eq!(e.offset, 32);
+    assert!(e.message.contains("UTF-8"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+// ---------------------------------------------------------------------------------------
+// The mutation property: hostile references through the whole pipeline
+
+/// One way to damage the reference.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mutation {
+    Cut,
+    ByteFlip,
+    DuplicateSection,
+    DuplicateBullet,
+    DeepNesting,
+    OddUnicode,
+    HugeName,
+}
+
+const MUTATIONS: [Mutation; 7] = [
+    Mutation::Cut,
+    Mutation::ByteFlip,
+    Mutation::DuplicateSection,
+    Mutation::DuplicateBullet,
+    Mutation::DeepNesting,
+    Mutation::OddUnicode,
+    Mutation::HugeName,
+];
+
+/// Applies `m` somewhere in `text` (chosen by `rng`).
+fn mutate(text: &str, m: Mutation, rng: &mut Rng) -> String {
+    let at = |rng: &mut Rng| char_floor(text, rng.below(text.len()));
+    let starts =
+        |pattern: &str| -> Vec<usize> { text.match_indices(pattern).map(|(i, _)| i).collect() };
+    let pick = |rng: &mut Rng, v: &[usize]| v.get(rng.below(v.len().max(1))).copied();
+    let mut out = text.to_owned();
+    match m {
+        Mutation::Cut => out.truncate(at(rng)),
+        Mutation::ByteFlip => {
+            let i = at(rng);
+            let c = ['`', '#', '{', '}', '"', ' ', '-', 'x', '0', ','][rng.below(10)];
+            let end = i + out[i..].chars().next().map_or(0, char::len_utf8);
+            out.replace_range(i..end, &c.to_string());
+        }
+        Mutation::DuplicateSection => {
+            let heads = starts(" ## ");
+            if let (Some(from), Some(to)) = (pick(rng, &heads), pick(rng, &heads)) {
+                let end = text[from + 4..]
+                    .find(" ## ")
+                    .map_or(text.len(), |e| from + 4 + e);
+                let section = text[from..end].to_owned();
+                out.insert_str(to, &section);
+            }
+        }
+        Mutation::DuplicateBullet => {
+            let bullets = starts(" - `");
+            if let Some(from) = pick(rng, &bullets) {
+                let end = text[from + 4..]
+                    .find(" - `")
+                    .map_or(text.len(), |e| from + 4 + e);
+                let bullet = text[from..end].to_owned();
+                out.insert_str(end, &bullet);
+            }
+        }
+        Mutation::DeepNesting => {
+            let fields = starts(": optional string`");
+            if let Some(f) = pick(rng, &fields) {
+                let depth = [2, 31, 32, 33, 500, 20_000][rng.below(6)];
+                out.insert_str(f + ": optional ".len(), &"array of ".repeat(depth));
+            }
+        }
+        Mutation::OddUnicode => {
+            let odd = [
+                "\u{202E}", "\u{2066}", "\u{200B}", "\u{FEFF}", "e\u{301}", "🦀", "\u{0}", "\r",
+            ];
+            let i = at(rng);
+            out.insert_str(i, odd[rng.below(odd.len())]);
+        }
+        Mutation::HugeName => {
+            let names = starts(" - `");
+            if let Some(f) = pick(rng, &names) {
+                let len = [150, 201, 5_000, 100_000][rng.below(4)];
+                out.insert_str(f + 4, &"z".repeat(len));
+            }
+        }
+    }
+    out
+}
+
+/// Mutants of the reference: none panics or overflows the stack, every error names a document
+/// and an offset or section (checked in `generated`), and the accepted ones that change the
+/// generated crate are kept for `accepted_mutants_compile`.
+fn mutants(per_kind: usize) -> Vec<(Mutation, codegen::emit::Output)> {
+    let base = docs();
+    let refinements = refinements_doc();
+    let original = generated(&base, &refinements).expect("the real spec generates");
+    let r = reference(&base);
+    let mut rng = Rng(0x5eed_0008);
+    let mut accepted = Vec::new();
+    for m in MUTATIONS {
+        for _ in 0..per_kind {
+            let mut d = base.clone();
+            d[r].text = mutate(&base[r].text, m, &mut rng);
+            if let Ok(out) = generated(&d, &refinements) {
+                let changed = out
+                    .files
+                    .iter()
+                    .zip(&original.files)
+                    .any(|(a, b)| a.contents != b.contents);
+                if changed {
+                    accepted.push((m, out));
+                }
+            }
+        }
+    }
+    accepted
+}
+
+#[test]
+fn mutated_references_never_panic_and_errors_are_located() {
+    let accepted = mutants(12);
+    // Some mutants are valid specs that change the output (odd Unicode in prose, names up to
+    // the limit): the checks above ran on them too.
+    assert!(!accepted.is_empty());
+}
+
+/// With `MAGIC_API_CHECK_MUTANTS=1` (set by `.ci/run`): a sample of accepted mutants, one per
+/// kind that produced one, generates a crate that passes `cargo check`.
+#[test]
+fn accepted_mutants_compile() {
+    if std::env::var_os("MAGIC_API_CHECK_MUTANTS").is_none() {
+        eprintln!("skipped: set MAGIC_API_CHECK_MUTANTS=1 to cargo-check accepted mutants");
+        return;
+    }
+    let manifest = PathBuf::from(
+        std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into()),
+    );
+    let root = manifest.join("..").canonicalize().expect("workspace root");
+    let mut sample: Vec<(Mutation, codegen::emit::Output)> = Vec::new();
+    for (m, out) in mutants(12) {
+        if !sample.iter().any(|(k, _)| *k == m) {
+            sample.push((m, out));
+        }
+    }
+    eprintln!(
+        "cargo check of mutants: {:?}",
+        sample.iter().map(|(m, _)| m).collect::<Vec<_>>()
+    );
+    let crate_dir = root.join("target/mutant-check/crate");
+    let _ = std::fs::remove_dir_all(&crate_dir);
+    copy_tree(&root.join("magic-api/src"), &crate_dir.join("src"));
+    std::fs::write(crate_dir.join("Cargo.toml"), standalone_manifest(&root)).expect("manifest");
+    std::fs::copy(root.join("Cargo.lock"), crate_dir.join("Cargo.lock")).expect("lock file");
+    for (m, out) in &sample {
+        for file in &out.files {
+            if let Some(rel) = file.path.strip_prefix("magic-api/") {
+                std::fs::write(crate_dir.join(rel), &file.contents).expect("generated file");
+            }
+        }
+        let status =
+            std::process::Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+                .args(["check", "--quiet", "--lib", "--target-dir"])
+                .arg(root.join("target/mutant-check/target"))
+                .current_dir(&crate_dir)
+                .status()
+                .expect("cargo runs");
+        assert!(
+            status.success(),
+            "the crate generated from a {m:?} mutant does not compile"
+        );
+    }
+    assert!(
+        sample.len() >= 2,
+        "{:?}",
+        sample.iter().map(|(m, _)| m).collect::<Vec<_>>()
+    );
+}
+
+fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).expect("dir");
+    for entry in std::fs::read_dir(from).expect("read dir").flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            copy_tree(&path, &to.join(entry.file_name()));
+        } else {
+            std::fs::copy(&path, to.join(entry.file_name())).expect("copy");
+        }
+    }
+}
+
+/// `magic-api/Cargo.toml` made standalone: workspace-inherited keys spelled out, the macros
+/// crate by absolute path, no benches.
+fn standalone_manifest(root: &std::path::Path) -> String {
+    let text = std::fs::read_to_string(root.join("magic-api/Cargo.toml")).expect("manifest");
+    let body = text.split("[dev-dependencies]").next().unwrap_or(&text);
+    let macros = root.join("magic-api/macros");
+    let mut out = String::new();
+    for line in body.lines() {
+        let line = match line.trim() {
+            "edition.workspace = true" => "edition = \"2024\"".to_owned(),
+            l if l.ends_with(".workspace = true") && !l.starts_with("serde") => continue,
+            "serde.workspace = true" => {
+                "serde = { version = \"1\", features = [\"derive\"] }".to_owned()
+            }
+            l if l.starts_with("serde_json = { workspace = true") => {
+                "serde_json = { version = \"1\", features = [\"raw_value\"] }".to_owned()
+            }
+            l if l.starts_with("magic-api-macros = ") => {
+                format!(
+                    "magic-api-macros = {{ path = {:?} }}",
+                    macros.display().to_string()
+                )
+            }
+            _ => line.to_owned(),
+        };
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out.push_str("\n[workspace]\n");
+    out
 }

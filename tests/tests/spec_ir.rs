@@ -9,7 +9,10 @@ use std::path::PathBuf;
 use codegen::ir::{Discrimination, Ir, ParamLocation, Response, Segment, TypeBody};
 
 fn spec_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../spec")
+    PathBuf::from(
+        std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into()),
+    )
+    .join("../spec")
 }
 
 fn ir() -> Ir {

@@ -21,8 +21,9 @@ thread_local! {
 const OPEN: &str = "@doc";
 const CLOSE: &str = "@";
 
-/// Registers a text and returns its placeholder (`None` for empty text). Newlines become
-/// spaces: a doc line is one line.
+/// Registers a text and returns its placeholder (`None` for empty text). Control characters
+/// (newlines included) become spaces, since a doc line is one line; Unicode bidirectional
+/// controls, which rustc refuses in comments, are written out as `\u{…}`.
 fn placeholder(text: &str) -> Option<String> {
     let text = text.trim();
     if text.is_empty() {
@@ -30,10 +31,25 @@ fn placeholder(text: &str) -> Option<String> {
     }
     let index = TEXTS.with(|t| {
         let mut t = t.borrow_mut();
-        t.push(text.replace(['\n', '\r'], " "));
+        t.push(doc_safe(text));
         t.len() - 1
     });
     Some(format!(" {OPEN}{index}{CLOSE}"))
+}
+
+/// Text that can stand in a `///` line: see [`placeholder`].
+fn doc_safe(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' => {
+                out.push_str(&format!("\\u{{{:X}}}", u32::from(c)));
+            }
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// A `#[doc]` attribute for one line of text (none for empty text), as tokens.
@@ -114,5 +130,11 @@ mod tests {
             text,
             "/// First line with \"quotes\" and \\ and `code`.\n/// Second\npub struct X;\n"
         );
+    }
+
+    #[test]
+    fn bidi_and_control_characters_never_reach_a_comment() {
+        assert_eq!(doc_safe("a\u{202E}b\u{2066}c"), "a\\u{202E}b\\u{2066}c");
+        assert_eq!(doc_safe("a\rb\nc\u{0}d\u{1b}e"), "a b c d e");
     }
 }

@@ -79,6 +79,7 @@ pub fn build(docs: &[Document], refinements: Option<&Document>) -> Result<(Ir, S
             message: "no reference document (a Markdown file starting with `# `) found".into(),
         });
     }
+    check_unique_operations(&outlines, &mut errors);
     if !errors.is_empty() {
         return Err(SpecErrors(errors));
     }
@@ -162,6 +163,8 @@ pub fn build(docs: &[Document], refinements: Option<&Document>) -> Result<(Ir, S
 
     // Resource ids come from the operations' paths.
     let mut inputs = Vec::new();
+    // Per input: where its `#` section is, for located errors.
+    let mut input_places = Vec::new();
     // For each operation, in order: the index of its `#` section.
     let mut op_section: Vec<usize> = Vec::new();
     for outline in &outlines {
@@ -180,6 +183,7 @@ pub fn build(docs: &[Document], refinements: Option<&Document>) -> Result<(Ir, S
                 ops.push(op_section.len());
                 op_section.push(inputs.len());
             }
+            input_places.push((outline.source, res.offset, res.title));
             inputs.push(ResourceInput {
                 title: res.title.to_string(),
                 op_paths: paths,
@@ -194,7 +198,13 @@ pub fn build(docs: &[Document], refinements: Option<&Document>) -> Result<(Ir, S
     let mut lowerer = Lowerer::new(&registry);
     let tree = match resources::tree(inputs) {
         Ok(t) => t,
-        Err(e) => return Err(SpecErrors(vec![outlines[0].source.error("", 0, e)])),
+        Err((index, e)) => {
+            let error = match input_places.get(index) {
+                Some((source, offset, title)) => source.error(title, *offset, e),
+                None => outlines[0].source.error("", 0, e),
+            };
+            return Err(SpecErrors(vec![error]));
+        }
     };
     let section_ids = tree.ids;
     let mut resource_roots = tree.roots;
@@ -1053,4 +1063,30 @@ fn expected_url_path(segments: &[Segment]) -> String {
         }
     }
     segments.iter().map(|s| format!("/{}", one(s))).collect()
+}
+
+/// Two operations with one method and path would be one endpoint documented twice (a copied
+/// section): the second is an error at its own heading, whatever resource it sits under.
+fn check_unique_operations(outlines: &[Outline<'_>], errors: &mut Vec<SpecError>) {
+    let mut seen: HashMap<(super::Method, &str), (&str, &str)> = HashMap::new();
+    for outline in outlines {
+        for res in &outline.resources {
+            for op in &res.operations {
+                let key = (op.method, op.path.as_ref());
+                if let Some((first_res, first_op)) = seen.get(&key) {
+                    errors.push(outline.source.error(
+                        &format!("{} > {}", res.title, op.title),
+                        op.offset,
+                        format!(
+                            "`{} {}` is documented twice (first under `{first_res} > {first_op}`)",
+                            op.method.as_str(),
+                            op.path
+                        ),
+                    ));
+                } else {
+                    seen.insert(key, (res.title, op.title.as_ref()));
+                }
+            }
+        }
+    }
 }

@@ -29,6 +29,14 @@ fn segment(text: &str) -> Result<Segment, String> {
     if text.is_empty() {
         return Err("empty path segment".into());
     }
+    // Segments become module and parameter names: keep them within what a name may be.
+    let limit = crate::spec::texpr::MAX_NAME;
+    if text.len() > limit {
+        let shown: String = text.chars().take(40).collect();
+        return Err(format!(
+            "path segment `{shown}…` is longer than {limit} bytes"
+        ));
+    }
     let mut parts = Vec::new();
     let mut rest = text;
     while !rest.is_empty() {
@@ -102,17 +110,19 @@ pub struct ResourceTree {
     pub ids: Vec<String>,
 }
 
-/// Builds the tree. Sections without operations (the document's root) get no resource.
-pub fn tree(inputs: Vec<ResourceInput>) -> Result<ResourceTree, String> {
+/// Builds the tree. Sections without operations (the document's root) get no resource. An error
+/// names the index of the input it is about.
+pub fn tree(inputs: Vec<ResourceInput>) -> Result<ResourceTree, (usize, String)> {
     let has_ops: Vec<bool> = inputs.iter().map(|i| !i.op_paths.is_empty()).collect();
     struct Flat {
+        index: usize,
         prefix: Vec<Segment>,
         module: String,
         input: ResourceInput,
         parent: Option<usize>,
     }
     let mut flat = Vec::new();
-    for input in inputs {
+    for (index, input) in inputs.into_iter().enumerate() {
         let Some(first) = input.op_paths.first() else {
             continue;
         };
@@ -128,13 +138,17 @@ pub fn tree(inputs: Vec<ResourceInput>) -> Result<ResourceTree, String> {
             prefix.pop();
         }
         let Some(Segment::Literal { text }) = prefix.last() else {
-            return Err(format!(
-                "the operations of `{}` share no literal path prefix",
-                input.title
+            return Err((
+                index,
+                format!(
+                    "the operations of `{}` share no literal path prefix",
+                    input.title
+                ),
             ));
         };
         let module = text.clone();
         flat.push(Flat {
+            index,
             prefix,
             module,
             input,
@@ -174,9 +188,12 @@ pub fn tree(inputs: Vec<ResourceInput>) -> Result<ResourceTree, String> {
         .collect();
     for (i, id) in ids.iter().enumerate() {
         if let Some(j) = ids[..i].iter().position(|other| other == id) {
-            return Err(format!(
-                "`{}` and `{}` both map to module path `{id}`",
-                flat[j].input.title, flat[i].input.title
+            return Err((
+                flat[i].index,
+                format!(
+                    "`{}` and `{}` both map to module path `{id}`",
+                    flat[j].input.title, flat[i].input.title
+                ),
             ));
         }
     }

@@ -45,18 +45,36 @@ impl Document {
 }
 
 /// Reads every spec document under `dir` (recursively, `.md` and `.txt`, `README.md` excluded),
-/// sorted by path so the result never depends on directory order.
-pub fn read_dir(dir: &Path) -> std::io::Result<Vec<Document>> {
+/// sorted by path so the result never depends on directory order. A file that cannot be read is
+/// an error naming it; one that is not UTF-8 names the byte offset of the first invalid byte.
+pub fn read_dir(dir: &Path) -> Result<Vec<Document>, SpecError> {
+    let unreadable = |what: &Path, e: std::io::Error| SpecError {
+        document: what.display().to_string(),
+        section: String::new(),
+        offset: 0,
+        excerpt: String::new(),
+        message: format!("cannot read: {e}"),
+    };
     let mut files = Vec::new();
-    collect(dir, dir, &mut files)?;
+    collect(dir, dir, &mut files).map_err(|e| unreadable(dir, e))?;
     files.sort();
     files
         .into_iter()
         .map(|(name, path)| {
-            Ok(Document {
-                name,
-                text: std::fs::read_to_string(path)?,
-            })
+            let bytes = std::fs::read(&path).map_err(|e| unreadable(&path, e))?;
+            let text = String::from_utf8(bytes).map_err(|e| {
+                let offset = e.utf8_error().valid_up_to();
+                let bytes = e.into_bytes();
+                let shown = String::from_utf8_lossy(&bytes[offset..bytes.len().min(offset + 40)]);
+                SpecError {
+                    document: name.clone(),
+                    section: String::new(),
+                    offset,
+                    excerpt: shown.into_owned(),
+                    message: "not UTF-8: the documents are read as UTF-8 text".into(),
+                }
+            })?;
+            Ok(Document { name, text })
         })
         .collect()
 }

@@ -174,7 +174,11 @@ pub struct SpanError {
 
 /// Parses one bullet span.
 pub fn parse_span(span: &str) -> Result<Span<'_>, SpanError> {
-    let mut p = Cursor { s: span, pos: 0 };
+    let mut p = Cursor {
+        s: span,
+        pos: 0,
+        depth: 0,
+    };
     let out = p.span()?;
     if p.pos != span.len() {
         return Err(p.error("end of span"));
@@ -185,7 +189,17 @@ pub fn parse_span(span: &str) -> Result<Span<'_>, SpanError> {
 struct Cursor<'a> {
     s: &'a str,
     pos: usize,
+    /// `array of` layers open at the cursor: bounded, so no input can exhaust the stack of this
+    /// parser or of the passes that walk its output.
+    depth: usize,
 }
+
+/// The deepest `array of` nesting accepted (the reference nests two).
+pub const MAX_NESTING: usize = 32;
+
+/// The longest name accepted (the reference's longest is under 60 characters); longer ones would
+/// only make rustc and the reader suffer.
+pub const MAX_NAME: usize = 200;
 
 impl<'a> Cursor<'a> {
     fn rest(&self) -> &'a str {
@@ -225,9 +239,13 @@ impl<'a> Cursor<'a> {
     }
 
     fn ident(&mut self) -> Result<&'a str, SpanError> {
+        let start = self.pos;
         let word = self.take_while(|b| b.is_ascii_alphanumeric() || b == b'_');
         if word.is_empty() {
             Err(self.error("a name"))
+        } else if word.len() > MAX_NAME {
+            self.pos = start;
+            Err(self.error(&format!("a name of at most {MAX_NAME} characters")))
         } else {
             Ok(word)
         }
@@ -235,7 +253,12 @@ impl<'a> Cursor<'a> {
 
     fn quoted(&mut self) -> Result<&'a str, SpanError> {
         self.expect("\"")?;
+        let start = self.pos;
         let body = self.take_while(|b| b != b'"');
+        if body.len() > MAX_NAME {
+            self.pos = start;
+            return Err(self.error(&format!("a literal of at most {MAX_NAME} bytes")));
+        }
         self.expect("\"")?;
         Ok(body)
     }
@@ -336,7 +359,15 @@ impl<'a> Cursor<'a> {
 
     fn atom(&mut self) -> Result<TExpr<'a>, SpanError> {
         if self.eat("array of ") {
-            return Ok(TExpr::Array(Box::new(self.union()?)));
+            if self.depth >= MAX_NESTING {
+                return Err(self.error(&format!(
+                    "a type nested at most {MAX_NESTING} `array of` deep"
+                )));
+            }
+            self.depth += 1;
+            let inner = self.union();
+            self.depth -= 1;
+            return Ok(TExpr::Array(Box::new(inner?)));
         }
         let rest = self.rest();
         if rest.starts_with('"') {
