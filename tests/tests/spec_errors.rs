@@ -651,3 +651,24 @@ fn standalone_manifest(root: &std::path::Path) -> String {
     out.push_str("\n[workspace]\n");
     out
 }
+
+#[test]
+fn a_resource_tree_error_is_located_at_its_section() {
+    let base = docs();
+    let r = reference(&base);
+    let text = &base[r].text;
+    let update = operation_section(text, "## Update an App ").to_owned();
+    let moved = text.replacen(&format!("{update} "), "", 1).replacen(
+        " # Cf Interconnects ",
+        &format!(" # Apps Again {update} # Cf Interconnects "),
+        1,
+    );
+    let mut d = base.clone();
+    d[r].text = moved;
+    let err = codegen::parse(&d).unwrap_err();
+    let e = &err.0[0];
+    assert!(e.message.contains("both map to module path"), "{err}");
+    assert_eq!(e.section, "Apps Again", "{err}");
+    let heading = d[r].text.find("# Apps Again").unwrap();
+    assert!(e.offset >= heading && e.offset < heading + 20, "{err}");
+}
