@@ -1,10 +1,12 @@
 //! Turns Cloudflare's Magic Transit API reference into the `magic-api` crate.
 //!
 //! The pipeline is visible in the modules: [`spec`] reads the documents, [`ir`] resolves and
-//! checks them into one intermediate representation, [`emit`] writes the Rust code.
+//! checks them into one intermediate representation, [`emit`] writes the Rust code, and
+//! [`report`] tells what changed in the public API between two generations.
 
 pub mod emit;
 pub mod ir;
+pub mod report;
 pub mod spec;
 
 use std::path::Path;

@@ -556,12 +556,12 @@ fn mutated_references_never_panic_and_errors_are_located() {
     assert!(!accepted.is_empty());
 }
 
-/// With `MAGIC_API_CHECK_MUTANTS=1` (set by `.ci/run`): a sample of accepted mutants, one per
+/// With `MAGIC_API_SLOW_TESTS=1` (set by `.ci/run`): a sample of accepted mutants, one per
 /// kind that produced one, generates a crate that passes `cargo check`.
 #[test]
 fn accepted_mutants_compile() {
-    if std::env::var_os("MAGIC_API_CHECK_MUTANTS").is_none() {
-        eprintln!("skipped: set MAGIC_API_CHECK_MUTANTS=1 to cargo-check accepted mutants");
+    if std::env::var_os("MAGIC_API_SLOW_TESTS").is_none() {
+        eprintln!("skipped: set MAGIC_API_SLOW_TESTS=1 to cargo-check accepted mutants");
         return;
     }
     let manifest = PathBuf::from(

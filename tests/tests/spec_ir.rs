@@ -568,12 +568,30 @@ fn refinements_that_match_nothing_are_errors() {
         name: "refinements.toml".into(),
         text: "[integers]\nno_such_field = \"made up\"\n[nullable]\nphrases = [\"furlongs\"]\n[[tag_enums]]\ntag = \"zz\"\nname = \"Z\"\ndescription = \"z\"\n".into(),
     };
-    let err = codegen::parse_refined(&docs, &stale)
-        .unwrap_err()
-        .to_string();
+    let errors = codegen::parse_refined(&docs, &stale).unwrap_err();
+    let err = errors.to_string();
     assert!(err.contains("furlongs"), "{err}");
-    assert!(err.contains("no_such_field"), "{err}");
-    assert!(err.contains("tagged by `zz`"), "{err}");
+    assert!(err.contains("tagged by the field `zz`"), "{err}");
+    // Each stale entry is named, located at its line, and says what it expected and what to do.
+    let entry = errors
+        .0
+        .iter()
+        .find(|e| e.message.contains("[integers] `no_such_field`"))
+        .unwrap_or_else(|| panic!("{err}"));
+    assert_eq!(entry.document, "refinements.toml");
+    assert_eq!(entry.offset, "[integers]\n".len());
+    assert!(
+        entry
+            .message
+            .contains("expected a field or parameter of that name"),
+        "{err}"
+    );
+    assert!(entry.message.contains("cargo xtask diff"), "{err}");
+    let tag = errors.0.iter().find(|e| e.message.contains("`Z`")).unwrap();
+    assert!(
+        stale.text[tag.offset..].starts_with("name = \"Z\""),
+        "{err}"
+    );
     let malformed = codegen::spec::Document {
         name: "refinements.toml".into(),
         text: "[integers\n".into(),

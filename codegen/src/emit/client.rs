@@ -93,6 +93,32 @@ fn handle_name(r: &Resource) -> Ident {
     ident(&format!("{}Api", camel(&r.module)))
 }
 
+/// How each operation is called, in IR order: `sites().lans().list`, with the same folding of
+/// single-operation leaves as the emitted client.
+pub fn call_paths(cx: &Context<'_>) -> Vec<String> {
+    fn walk(cx: &Context<'_>, r: &Resource, prefix: &str, out: &mut [String]) {
+        for &i in &r.operations {
+            if let (Some(slot), Some(name)) = (out.get_mut(i), cx.names.ops.get(i)) {
+                *slot = format!("{prefix}.{}", name.method);
+            }
+        }
+        for c in &r.children {
+            if folds_into_parent(c) {
+                if let Some(slot) = c.operations.first().and_then(|&i| out.get_mut(i)) {
+                    *slot = format!("{prefix}.{}", snake(&c.module));
+                }
+            } else {
+                walk(cx, c, &format!("{prefix}.{}()", snake(&c.module)), out);
+            }
+        }
+    }
+    let mut out = vec![String::new(); cx.ir.operations.len()];
+    for r in &cx.ir.resources {
+        walk(cx, r, &format!("{}()", snake(&r.module)), &mut out);
+    }
+    out
+}
+
 /// A leaf resource with one operation is folded into its parent as a method.
 fn folds_into_parent(r: &Resource) -> bool {
     r.children.is_empty() && r.operations.len() == 1

@@ -539,7 +539,10 @@ pub fn decide(
     for key in renames.keys() {
         if !used_renames.contains(key.as_str()) {
             return Err(format!(
-                "refinements [names]: `{key}` names nothing that is emitted"
+                "spec/refinements.toml [names] `{key}`: expected a reference name or \
+                 `Type.field` of an emitted type. The reference may have renamed or removed it: \
+                 point the entry at the new name or delete it (`cargo xtask diff \
+                 <last-good-revision>` lists what changed)"
             ));
         }
     }

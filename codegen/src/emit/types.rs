@@ -59,6 +59,16 @@ impl<'a> Context<'a> {
         }
     }
 
+    /// The tag field a tagged union's alternative leaves to the union, if `id` is one.
+    pub(super) fn tag_field(&self, id: &str) -> Option<&'a str> {
+        self.tag_fields.get(id).copied()
+    }
+
+    /// Whether a definition is reachable from a request body (callers construct it).
+    pub(super) fn is_request(&self, id: &str) -> bool {
+        self.requests.contains(id)
+    }
+
     fn name(&self, id: &str) -> Ident {
         ident(self.names.of(id))
     }
@@ -309,6 +319,11 @@ fn object(
         .into_iter()
         .collect();
     attrs.push(wire_attr);
+    // Types callers only receive can gain fields without breaking anyone (see README,
+    // "Forward compatibility"); types callers build keep struct literals.
+    if !cx.requests.contains(def.id.as_str()) {
+        attrs.push(syn::parse_quote!(#[non_exhaustive]));
+    }
     Ok(syn::Item::Struct(syn::ItemStruct {
         attrs,
         vis: syn::Visibility::Public(Default::default()),
@@ -337,7 +352,7 @@ fn field_doc(cx: &Context<'_>, f: &Field) -> String {
 }
 
 /// Variant identifiers for enum literals: `UpperCamel`, made unique and legal.
-fn literal_idents(values: &[String]) -> Vec<Ident> {
+pub(super) fn literal_idents(values: &[String]) -> Vec<Ident> {
     let mut seen = BTreeSet::new();
     values
         .iter()
@@ -397,7 +412,7 @@ fn string_enum(
 /// Variant names for union alternatives: the alternatives' type names with the words they all
 /// share at the front and at the back removed (`MagicAccountApp`/`MagicManagedApp` ->
 /// `Account`/`Managed`), unless that would leave one empty.
-fn alternative_idents(cx: &Context<'_>, alternatives: &[Alternative]) -> Vec<Ident> {
+pub(super) fn alternative_idents(cx: &Context<'_>, alternatives: &[Alternative]) -> Vec<Ident> {
     let full: Vec<String> = alternatives
         .iter()
         .map(|a| match (&a.ty, &a.name) {
@@ -488,6 +503,7 @@ fn union(
                 #d
                 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
                 #[serde(untagged)]
+                #[non_exhaustive]
                 pub enum #name {
                     #( #alt_docs #variants(#tys), )*
                     /// A value of a form this version of the crate does not know, kept as sent.
@@ -501,6 +517,7 @@ fn union(
             quote! {
                 #d
                 #[derive(Debug, Clone, PartialEq)]
+                #[non_exhaustive]
                 pub enum #name {
                     #( #alt_docs #variants(#tys), )*
                     /// A kind this version of the crate does not know, or a known kind whose fields do
@@ -605,6 +622,7 @@ fn object_union(
         #type_doc
         #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
         #[serde(untagged)]
+        #[non_exhaustive]
         pub enum #name {
             #( #alt_docs #variants(#tys), )*
             #unknown_doc

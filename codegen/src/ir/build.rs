@@ -389,12 +389,15 @@ pub fn build(docs: &[Document], refinements: Option<&Document>) -> Result<(Ir, S
     set_pagination(&mut ir);
     check_examples(&mut ir, &op_sources, &mut stats, &mut errors);
     if let Some(doc) = refinements {
-        let refine_error = |message: String| SpecError {
-            document: doc.name.clone(),
-            section: String::new(),
-            offset: 0,
-            excerpt: crate::spec::error::excerpt(&doc.text, 0),
-            message,
+        let refine_error = |message: String| {
+            let offset = entry_offset(&doc.text, &message);
+            SpecError {
+                document: doc.name.clone(),
+                section: String::new(),
+                offset,
+                excerpt: crate::spec::error::excerpt(&doc.text, offset),
+                message,
+            }
         };
         match super::Refinements::parse(&doc.text) {
             Ok(r) => errors.extend(
@@ -409,6 +412,32 @@ pub fn build(docs: &[Document], refinements: Option<&Document>) -> Result<(Ir, S
         return Err(SpecErrors(errors));
     }
     Ok((ir, stats))
+}
+
+/// Where the refinements entry a message is about starts: the line that defines the first
+/// `quoted` name of the message (`mtu = …`, `"Type.field" = …`, `name = "…"`), else the start.
+fn entry_offset(text: &str, message: &str) -> usize {
+    let Some(name) = message.split('`').nth(1) else {
+        return 0;
+    };
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        let key = trimmed
+            .split('=')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .trim_matches('"');
+        let value = trimmed
+            .split_once('=')
+            .map_or("", |(_, v)| v.trim().trim_matches('"'));
+        if !trimmed.starts_with('#') && (key == name || value == name) {
+            return at + (line.len() - trimmed.len());
+        }
+        at += line.len();
+    }
+    0
 }
 
 fn root_name<'n>(roots: &'n [Node<'_>]) -> Option<&'n str> {

@@ -106,6 +106,15 @@ impl Refinements {
     }
 }
 
+/// The message for an entry that stopped matching: which entry, what it expected, what to do.
+fn stale(entry: &str, expected: &str) -> String {
+    format!(
+        "{entry}: {expected}. The reference may have renamed or removed what it names: point the \
+         entry at the new name or delete it (`cargo xtask diff <last-good-revision>` lists what \
+         changed)"
+    )
+}
+
 /// Applies the refinements; returns the entries that matched nothing.
 pub fn apply(ir: &mut Ir, refinements: &Refinements) -> Vec<String> {
     let mut problems = Vec::new();
@@ -151,9 +160,9 @@ pub fn apply(ir: &mut Ir, refinements: &Refinements) -> Vec<String> {
             match tagged.as_slice() {
                 [one] => (*one).clone(),
                 [] => {
-                    problems.push(format!(
-                        "tag enum `{}`: no union is tagged by `{}`",
-                        tag_enum.name, tag_enum.tag
+                    problems.push(stale(
+                        &format!("[[tag_enums]] `{}`", tag_enum.name),
+                        &format!("expected a union tagged by the field `{}`", tag_enum.tag),
                     ));
                     continue;
                 }
@@ -201,9 +210,12 @@ pub fn apply(ir: &mut Ir, refinements: &Refinements) -> Vec<String> {
             }
         }
         if used_at.is_empty() && !tag_enum.fields.is_empty() {
-            problems.push(format!(
-                "tag enum `{}`: no string field or parameter is named {:?}",
-                tag_enum.name, tag_enum.fields
+            problems.push(stale(
+                &format!("[[tag_enums]] `{}`", tag_enum.name),
+                &format!(
+                    "expected string fields or parameters named {:?}",
+                    tag_enum.fields
+                ),
             ));
         }
         used_at.sort();
@@ -255,7 +267,10 @@ pub fn apply(ir: &mut Ir, refinements: &Refinements) -> Vec<String> {
             }
         }
         if !any {
-            problems.push("pagination: no operation declares `result_info`".into());
+            problems.push(stale(
+                "[pagination]",
+                "expected a list operation whose envelope declares `result_info`",
+            ));
         }
     }
     for fh in &refinements.form_headers {
@@ -270,15 +285,15 @@ pub fn apply(ir: &mut Ir, refinements: &Refinements) -> Vec<String> {
             })
         });
         if !declared {
-            problems.push(format!(
-                "form_headers: no operation declares the header `{}`",
-                fh.header
+            problems.push(stale(
+                &format!("[[form_headers]] `{}`", fh.header),
+                "expected an operation that declares this header",
             ));
         }
         if !union_known {
-            problems.push(format!(
-                "form_headers: `{}` is not a field of a named type",
-                fh.union
+            problems.push(stale(
+                &format!("[[form_headers]] union `{}`", fh.union),
+                "expected `Type.field`, a field of a named type",
             ));
         }
         if fh.form != "object" && fh.form != "string" {
@@ -308,13 +323,17 @@ pub fn apply(ir: &mut Ir, refinements: &Refinements) -> Vec<String> {
     }
     for name in refinements.integers.keys() {
         if !used_integers.contains(name.as_str()) {
-            problems.push(format!("integers: no number is named `{name}`"));
+            problems.push(stale(
+                &format!("[integers] `{name}`"),
+                "expected a field or parameter of that name typed `number`",
+            ));
         }
     }
     for phrase in &refinements.nullable.phrases {
         if !used_phrases.contains(phrase.as_str()) {
-            problems.push(format!(
-                "nullable.phrases: `{phrase}` appears in no optional field's description"
+            problems.push(stale(
+                &format!("[nullable] phrase `{phrase}`"),
+                "expected an optional field whose description contains it",
             ));
         }
     }

@@ -19,8 +19,10 @@
 //! Field docs are kept; `#[serde(rename = "type")]` gives a field's wire name.
 //!
 //! `#[wire_enum]` does the same for string enums: each unit variant names its wire value with
-//! `#[wire = "low"]`; the macro appends `Other(String)` (unknown values are kept, not errors) and
-//! writes `as_str`, `From<String>`, `From<&str>`, `Display` and the serde impls.
+//! `#[wire = "low"]`; the macro appends `Other(String)` (unknown values are kept, not errors),
+//! marks the enum `#[non_exhaustive]` (a value the API adds later becomes a variant without
+//! breaking callers' matches) and writes `as_str`, `From<String>`, `From<&str>`, `Display` and
+//! the serde impls.
 
 use proc_macro::TokenStream;
 use quote::{format_ident, quote};
@@ -70,6 +72,7 @@ pub fn wire_enum(args: TokenStream, input: TokenStream) -> TokenStream {
     quote! {
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Deserialize)]
         #[serde(from = "String")]
+        #[non_exhaustive]
         #item
         impl #name {
             /// The value as sent on the wire.

@@ -2,6 +2,7 @@
 //! Data types of the Magic Transit API: every object, enum and union the reference describes, decoded without losing unknown fields or values.
 /// The `AccountApp` of [`AppConfig`].
 #[::magic_api::wire]
+#[non_exhaustive]
 pub struct AccountApp {
     /// Magic account app ID.
     pub account_app_id: String,
@@ -30,6 +31,7 @@ pub struct AccountAppRequest {
 }
 /// Bidirectional ACL policy for network traffic within a site.
 #[::magic_api::wire]
+#[non_exhaustive]
 pub struct Acl {
     /// Identifier
     pub id: Option<String>,
@@ -114,6 +116,7 @@ pub enum AllowedProtocol {
 /// Collection of Hostnames and/or IP Subnets to associate with traffic decisions.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum App {
     /// Custom app defined for an account.
     Account(MagicAccountApp),
@@ -143,6 +146,7 @@ impl<'de> ::serde::Deserialize<'de> for App {
 /// Traffic decision configuration for an app.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum AppConfig {
     /// The `AccountApp` of [`AppConfig`].
     Account(AccountApp),
@@ -172,6 +176,7 @@ impl<'de> ::serde::Deserialize<'de> for AppConfig {
 /// The request body of Create a new App Config (`POST /accounts/{account_id}/magic/sites/{site_id}/app_configs`).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum AppConfigCreateRequest {
     /// The `AccountApp` of [`AppConfigCreateRequest`].
     Account(AccountAppRequest),
@@ -239,6 +244,7 @@ pub struct AppCreateRequest {
 }
 /// Custom app defined for an account.
 #[::magic_api::wire]
+#[non_exhaustive]
 pub struct AppCreateResponse {
     /// Magic account app ID.
     pub account_app_id: String,
@@ -289,6 +295,7 @@ pub struct Bgp {
 }
 /// The `bgp_status` of [`GreTunnel`].
 #[::magic_api::wire]
+#[non_exhaustive]
 pub struct BgpStatus {
     /// `state`: see [`BgpStatusState`].
     pub state: BgpStatusState,
@@ -322,6 +329,7 @@ pub enum BgpStatusState {
 }
 /// The result of Update multiple interconnects (`PUT /accounts/{account_id}/magic/cf_interconnects`).
 #[::magic_api::wire]
+#[non_exhaustive]
 pub struct CfInterconnectBulkUpdateResponse {
     /// `modified`.
     pub modified: Option<bool>,
@@ -330,12 +338,14 @@ pub struct CfInterconnectBulkUpdateResponse {
 }
 /// The result of List interconnect Details (`GET /accounts/{account_id}/magic/cf_interconnects/{cf_interconnect_id}`).
 #[::magic_api::wire]
+#[non_exhaustive]
 pub struct CfInterconnectGetResponse {
     /// `interconnect`: see [`Interconnect`].
     pub interconnect: Option<Interconnect>,
 }
 /// The result of List interconnects (`GET /accounts/{account_id}/magic/cf_interconnects`).
 #[::magic_api::wire]
+#[non_exhaustive]
 pub struct CfInterconnectListResponse {
     /// `interconnects`: see [`Interconnect`].
     pub interconnects: Option<Vec<Interconnect>>,
@@ -362,6 +372,7 @@ pub struct CfInterconnectUpdateRequest {
 }
 /// The result of Update interconnect (`PUT /accounts/{account_id}/magic/cf_interconnects/{cf_interconnect_id}`).
 #[::magic_api::wire]
+#[non_exhaustive]
 pub struct CfInterconnectUpdateResponse {
     /// `modified`.
     pub modified: Option<bool>,
@@ -370,9 +381,11 @@ pub struct CfInterconnectUpdateResponse {
 }
 /// Configured Cloudflared tunnel
 #[::magic_api::wire]
+#[non_exhaustive]
 pub struct ConfigureCloudflaredTunnel {}
 /// The result of List Connectors (`GET /accounts/{account_id}/magic/connectors`).
 #[::magic_api::wire]
+#[non_exhaustive]
 pub struct Connector {
     /// `id`.
     pub id: String,
@@ -427,6 +440,7 @@ pub type ConnectorCreateResponse = Connector;
 pub type ConnectorDeleteResponse = Connector;
 /// The `device` of [`Connector`].
 #[::magic_api::wire]
+#[non_exhaustive]
 pub struct ConnectorDevice {
     /// `id`.
     pub id: String,
@@ -447,6 +461,7 @@ pub struct ConnectorDeviceRequest {
 pub type ConnectorEditResponse = Connector;
 /// The `e` of [`EventGetResponse`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ConnectorEvent {
     /// Initialized process
     Init(Init),
@@ -874,6 +889,7 @@ pub struct DhcpServer {
 }
 /// Recorded Event
 #[::magic_api::wire]
+#[non_exhaustive]
 pub struct EventGetResponse {
     /// `e`: see [`ConnectorEvent`].
     pub e: ConnectorEvent,
@@ -886,6 +902,7 @@ pub struct EventGetResponse {
 }
 /// The `items` of [`EventListResponse`].
 #[::magic_api::wire]
+#[non_exhaustive]
 pub struct EventItem {
     /// Time the Event was collected (seconds since the Unix epoch)
     pub a: ::magic_api::Number,
@@ -951,6 +968,7 @@ pub enum EventKind {
 }
 /// The result of Get latest Events (`GET /accounts/{account_id}/magic/connectors/{connector_id}/telemetry/events/latest`).
 #[::magic_api::wire]
+#[non_exhaustive]
 pub struct EventLatestListResponse {
     /// `count`.
     pub count: i64,
@@ -959,6 +977,7 @@ pub struct EventLatestListResponse {
 }
 /// The result of List Events (`GET /accounts/{account_id}/magic/connectors/{connector_id}/telemetry/events`).
 #[::magic_api::wire]
+#[non_exhaustive]
 pub struct EventListResponse {
     /// `count`.
     pub count: i64,
@@ -969,27 +988,35 @@ pub struct EventListResponse {
 }
 /// Failed attestation
 #[::magic_api::wire]
+#[non_exhaustive]
 pub struct FinishAttestationFailure {}
 /// Finished attestation
 #[::magic_api::wire]
+#[non_exhaustive]
 pub struct FinishAttestationSuccess {}
 /// Failed crypt key rotation
 #[::magic_api::wire]
+#[non_exhaustive]
 pub struct FinishRotateCryptKeyFailure {}
 /// Finished crypt key rotation
 #[::magic_api::wire]
+#[non_exhaustive]
 pub struct FinishRotateCryptKeySuccess {}
 /// Failed PKI rotation
 #[::magic_api::wire]
+#[non_exhaustive]
 pub struct FinishRotatePkiFailure {}
 /// Finished PKI rotation
 #[::magic_api::wire]
+#[non_exhaustive]
 pub struct FinishRotatePkiSuccess {}
 /// Failed upgrade
 #[::magic_api::wire]
+#[non_exhaustive]
 pub struct FinishUpgradeFailure {}
 /// Finished upgrade
 #[::magic_api::wire]
+#[non_exhaustive]
 pub struct FinishUpgradeSuccess {}
 /// The `gre` of [`Interconnect`].
 #[::magic_api::wire]
@@ -999,6 +1026,7 @@ pub struct Gre {
 }
 /// The `gre_tunnels` of [`GreTunnelListResponse`].
 #[::magic_api::wire]
+#[non_exhaustive]
 pub struct GreTunnel {
     /// Identifier
     pub id: String,
@@ -1033,6 +1061,7 @@ pub struct GreTunnel {
 }
 /// The result of Update multiple GRE tunnels (`PUT /accounts/{account_id}/magic/gre_tunnels`).
 #[::magic_api::wire]
+#[non_exhaustive]
 pub struct GreTunnelBulkUpdateResponse {
     /// `modified`.
     pub modified: Option<bool>,
@@ -1069,6 +1098,7 @@ pub struct GreTunnelCreateRequest {
 pub type GreTunnelCreateResponse = GreTunnel;
 /// The result of Delete GRE Tunnel (`DELETE /accounts/{account_id}/magic/gre_tunnels/{gre_tunnel_id}`).
 #[::magic_api::wire]
+#[non_exhaustive]
 pub struct GreTunnelDeleteResponse {
     /// `deleted`.
     pub deleted: Option<bool>,
@@ -1077,12 +1107,14 @@ pub struct GreTunnelDeleteResponse {
 }
 /// The result of List GRE Tunnel Details (`GET /accounts/{account_id}/magic/gre_tunnels/{gre_tunnel_id}`).
 #[::magic_api::wire]
+#[non_exhaustive]
 pub struct GreTunnelGetResponse {
     /// `gre_tunnel`: see [`GreTunnel`].
     pub gre_tunnel: Option<GreTunnel>,
 }
 /// The result of List GRE tunnels (`GET /accounts/{account_id}/magic/gre_tunnels`).
 #[::magic_api::wire]
+#[non_exhaustive]
 pub struct GreTunnelListResponse {
     /// `gre_tunnels`: see [`GreTunnel`].
     pub gre_tunnels: Option<Vec<GreTunnel>>,
@@ -1113,6 +1145,7 @@ pub struct GreTunnelUpdateRequest {
 }
 /// The result of Update GRE Tunnel (`PUT /accounts/{account_id}/magic/gre_tunnels/{gre_tunnel_id}`).
 #[::magic_api::wire]
+#[non_exhaustive]
 pub struct GreTunnelUpdateResponse {
     /// `modified`.
     pub modified: Option<bool>,
@@ -1148,6 +1181,7 @@ pub enum HealthCheckRate {
 /// The `target` of [`HealthCheck`].
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum HealthCheckTarget {
     /// The destination address in a request type health check. After the healthcheck is decapsulated at the customer end of the tunnel, the ICMP echo will be forwarded to this address. This field defaults to `customer_gre_endpoint address`. This field is ignored for bidirectional healthchecks as the interface_address (not assigned to the Cloudflare side of the tunnel) is used as the target.
     Object(MagicHealthCheckTarget),
@@ -1168,9 +1202,11 @@ pub enum HealthCheckType {
 }
 /// Initialized process
 #[::magic_api::wire]
+#[non_exhaustive]
 pub struct Init {}
 /// The `interconnects` of [`CfInterconnectListResponse`].
 #[::magic_api::wire]
+#[non_exhaustive]
 pub struct Interconnect {
     /// Identifier Constraint: `maxLength` 32.
     pub id: Option<String>,
@@ -1201,6 +1237,7 @@ pub struct Interconnect {
 }
 /// The `ipsec_tunnels` of [`IpsecTunnelListResponse`].
 #[::magic_api::wire]
+#[non_exhaustive]
 pub struct IpsecTunnel {
     /// Identifier
     pub id: String,
@@ -1239,6 +1276,7 @@ pub struct IpsecTunnel {
 }
 /// The result of Update multiple IPsec tunnels (`PUT /accounts/{account_id}/magic/ipsec_tunnels`).
 #[::magic_api::wire]
+#[non_exhaustive]
 pub struct IpsecTunnelBulkUpdateResponse {
     /// `modified`.
     pub modified: Option<bool>,
@@ -1249,6 +1287,7 @@ pub struct IpsecTunnelBulkUpdateResponse {
 pub type IpsecTunnelCreateResponse = IpsecTunnel;
 /// The result of Delete IPsec Tunnel (`DELETE /accounts/{account_id}/magic/ipsec_tunnels/{ipsec_tunnel_id}`).
 #[::magic_api::wire]
+#[non_exhaustive]
 pub struct IpsecTunnelDeleteResponse {
     /// `deleted`.
     pub deleted: Option<bool>,
@@ -1257,18 +1296,21 @@ pub struct IpsecTunnelDeleteResponse {
 }
 /// The result of List IPsec tunnel details (`GET /accounts/{account_id}/magic/ipsec_tunnels/{ipsec_tunnel_id}`).
 #[::magic_api::wire]
+#[non_exhaustive]
 pub struct IpsecTunnelGetResponse {
     /// `ipsec_tunnel`: see [`IpsecTunnel`].
     pub ipsec_tunnel: Option<IpsecTunnel>,
 }
 /// The result of List IPsec tunnels (`GET /accounts/{account_id}/magic/ipsec_tunnels`).
 #[::magic_api::wire]
+#[non_exhaustive]
 pub struct IpsecTunnelListResponse {
     /// `ipsec_tunnels`: see [`IpsecTunnel`].
     pub ipsec_tunnels: Option<Vec<IpsecTunnel>>,
 }
 /// The result of Generate Pre Shared Key (PSK) for IPsec tunnels (`POST /accounts/{account_id}/magic/ipsec_tunnels/{ipsec_tunnel_id}/psk_generate`).
 #[::magic_api::wire]
+#[non_exhaustive]
 pub struct IpsecTunnelPskGenerateResponse {
     /// Identifier
     pub ipsec_tunnel_id: Option<String>,
@@ -1307,6 +1349,7 @@ pub struct IpsecTunnelRequest {
 }
 /// The result of Update IPsec Tunnel (`PUT /accounts/{account_id}/magic/ipsec_tunnels/{ipsec_tunnel_id}`).
 #[::magic_api::wire]
+#[non_exhaustive]
 pub struct IpsecTunnelUpdateResponse {
     /// `modified`.
     pub modified: Option<bool>,
@@ -1315,6 +1358,7 @@ pub struct IpsecTunnelUpdateResponse {
 }
 /// The result of List Site LANs (`GET /accounts/{account_id}/magic/sites/{site_id}/lans`).
 #[::magic_api::wire]
+#[non_exhaustive]
 pub struct Lan {
     /// Identifier
     pub id: Option<String>,
@@ -1403,9 +1447,11 @@ pub struct LanStaticAddressing {
 }
 /// Stopped process
 #[::magic_api::wire]
+#[non_exhaustive]
 pub struct Leave {}
 /// Custom app defined for an account.
 #[::magic_api::wire]
+#[non_exhaustive]
 pub struct MagicAccountApp {
     /// Magic account app ID.
     pub account_app_id: String,
@@ -1431,6 +1477,7 @@ pub struct MagicHealthCheckTarget {
 }
 /// Managed app defined by Cloudflare.
 #[::magic_api::wire]
+#[non_exhaustive]
 pub struct MagicManagedApp {
     /// Managed app ID.
     pub managed_app_id: String,
@@ -1448,6 +1495,7 @@ pub struct MagicManagedApp {
 }
 /// The `ManagedApp` of [`AppConfig`].
 #[::magic_api::wire]
+#[non_exhaustive]
 pub struct ManagedApp {
     /// Managed app ID.
     pub managed_app_id: String,
@@ -1482,6 +1530,7 @@ pub struct Nat {
 }
 /// The result of List PCAPs Bucket Ownership (`GET /accounts/{account_id}/pcaps/ownership`).
 #[::magic_api::wire]
+#[non_exhaustive]
 pub struct Ownership {
     /// The bucket ID associated with the packet captures API.
     pub id: String,
@@ -1525,6 +1574,7 @@ pub struct OwnershipValidateRequest {
 }
 /// The `PCAP` of [`PcapListResponse`].
 #[::magic_api::wire]
+#[non_exhaustive]
 pub struct Pcap {
     /// The ID for the packet capture.
     pub id: Option<String>,
@@ -1547,6 +1597,7 @@ pub struct Pcap {
 /// The request body of Create PCAP request (`POST /accounts/{account_id}/pcaps`).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum PcapCreateRequest {
     /// The `MagicVisibilityPCAPsPCAPsRequestSimple` of [`PcapCreateRequest`].
     Simple(PcapSimpleRequest),
@@ -1621,6 +1672,7 @@ pub struct PcapFilter {
 }
 /// The `MagicVisibilityPCAPsPCAPsResponseFull` of [`PcapListResponse`].
 #[::magic_api::wire]
+#[non_exhaustive]
 pub struct PcapFull {
     /// The ID for the packet capture.
     pub id: Option<String>,
@@ -1676,6 +1728,7 @@ pub type PcapGetResponse = PcapListResponse;
 /// The result of List packet capture requests (`GET /accounts/{account_id}/pcaps`).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum PcapListResponse {
     /// The `PCAP` of [`PcapListResponse`].
     Pcap(Pcap),
@@ -1796,15 +1849,18 @@ pub enum PcapType {
 }
 /// The PSK metadata that includes when the PSK was generated.
 #[::magic_api::wire]
+#[non_exhaustive]
 pub struct PskMetadata {
     /// The date and time the tunnel was last modified.
     pub last_generated_on: Option<String>,
 }
 /// Reconciled
 #[::magic_api::wire]
+#[non_exhaustive]
 pub struct Reconcile {}
 /// The `routes` of [`RouteListResponse`].
 #[::magic_api::wire]
+#[non_exhaustive]
 pub struct Route {
     /// Identifier
     pub id: String,
@@ -1851,6 +1907,7 @@ pub struct RouteBulkUpdateRequest {
 }
 /// The result of Update Many Routes (`PUT /accounts/{account_id}/magic/routes`).
 #[::magic_api::wire]
+#[non_exhaustive]
 pub struct RouteBulkUpdateResponse {
     /// `modified`.
     pub modified: Option<bool>,
@@ -1861,6 +1918,7 @@ pub struct RouteBulkUpdateResponse {
 pub type RouteCreateResponse = Route;
 /// The result of Delete Route (`DELETE /accounts/{account_id}/magic/routes/{route_id}`).
 #[::magic_api::wire]
+#[non_exhaustive]
 pub struct RouteDeleteResponse {
     /// `deleted`.
     pub deleted: Option<bool>,
@@ -1869,6 +1927,7 @@ pub struct RouteDeleteResponse {
 }
 /// The result of Delete Many Routes (`DELETE /accounts/{account_id}/magic/routes`).
 #[::magic_api::wire]
+#[non_exhaustive]
 pub struct RouteEmptyResponse {
     /// `deleted`.
     pub deleted: Option<bool>,
@@ -1877,12 +1936,14 @@ pub struct RouteEmptyResponse {
 }
 /// The result of Route Details (`GET /accounts/{account_id}/magic/routes/{route_id}`).
 #[::magic_api::wire]
+#[non_exhaustive]
 pub struct RouteGetResponse {
     /// `route`: see [`Route`].
     pub route: Option<Route>,
 }
 /// The result of List Routes (`GET /accounts/{account_id}/magic/routes`).
 #[::magic_api::wire]
+#[non_exhaustive]
 pub struct RouteListResponse {
     /// `routes`: see [`Route`].
     pub routes: Option<Vec<Route>>,
@@ -1905,6 +1966,7 @@ pub struct RouteRequest {
 }
 /// The result of Update Route (`PUT /accounts/{account_id}/magic/routes/{route_id}`).
 #[::magic_api::wire]
+#[non_exhaustive]
 pub struct RouteUpdateResponse {
     /// `modified`.
     pub modified: Option<bool>,
@@ -1931,6 +1993,7 @@ pub struct Scope {
 }
 /// The result of List Sites (`GET /accounts/{account_id}/magic/sites`).
 #[::magic_api::wire]
+#[non_exhaustive]
 pub struct Site {
     /// Identifier
     pub id: Option<String>,
@@ -1987,6 +2050,7 @@ pub struct SiteRequest {
 }
 /// The `bonds` of [`SnapshotGetResponse`].
 #[::magic_api::wire]
+#[non_exhaustive]
 pub struct SnapshotBond {
     /// Name of the network interface
     pub name: String,
@@ -1995,6 +2059,7 @@ pub struct SnapshotBond {
 }
 /// The `dhcp_leases` of [`SnapshotGetResponse`].
 #[::magic_api::wire]
+#[non_exhaustive]
 pub struct SnapshotDhcpLease {
     /// Client ID of the device the IP Address was leased to
     pub client_id: String,
@@ -2011,6 +2076,7 @@ pub struct SnapshotDhcpLease {
 }
 /// The `disks` of [`SnapshotGetResponse`].
 #[::magic_api::wire]
+#[non_exhaustive]
 pub struct SnapshotDisk {
     /// I/Os currently in progress
     pub in_progress: ::magic_api::Number,
@@ -2055,6 +2121,7 @@ pub struct SnapshotDisk {
 }
 /// Snapshot
 #[::magic_api::wire]
+#[non_exhaustive]
 pub struct SnapshotGetResponse {
     /// Count of failures to reclaim space
     pub count_reclaim_failures: ::magic_api::Number,
@@ -2405,6 +2472,7 @@ pub struct SnapshotGetResponse {
 }
 /// The `interfaces` of [`SnapshotGetResponse`].
 #[::magic_api::wire]
+#[non_exhaustive]
 pub struct SnapshotInterface {
     /// Name of the network interface
     pub name: String,
@@ -2417,6 +2485,7 @@ pub struct SnapshotInterface {
 }
 /// The `ip_addresses` of [`SnapshotInterface`].
 #[::magic_api::wire]
+#[non_exhaustive]
 pub struct SnapshotInterfaceIpAddress {
     /// Name of the network interface
     pub interface_name: String,
@@ -2425,6 +2494,7 @@ pub struct SnapshotInterfaceIpAddress {
 }
 /// The `items` of [`SnapshotListResponse`].
 #[::magic_api::wire]
+#[non_exhaustive]
 pub struct SnapshotItem {
     /// Time the Snapshot was collected (seconds since the Unix epoch)
     pub a: ::magic_api::Number,
@@ -2433,6 +2503,7 @@ pub struct SnapshotItem {
 }
 /// The result of Get latest Snapshots (`GET /accounts/{account_id}/magic/connectors/{connector_id}/telemetry/snapshots/latest`).
 #[::magic_api::wire]
+#[non_exhaustive]
 pub struct SnapshotLatestListResponse {
     /// `count`.
     pub count: i64,
@@ -2441,6 +2512,7 @@ pub struct SnapshotLatestListResponse {
 }
 /// The result of List Snapshots (`GET /accounts/{account_id}/magic/connectors/{connector_id}/telemetry/snapshots`).
 #[::magic_api::wire]
+#[non_exhaustive]
 pub struct SnapshotListResponse {
     /// `count`.
     pub count: i64,
@@ -2451,6 +2523,7 @@ pub struct SnapshotListResponse {
 }
 /// The `mounts` of [`SnapshotGetResponse`].
 #[::magic_api::wire]
+#[non_exhaustive]
 pub struct SnapshotMount {
     /// File system on disk (EXT4, NTFS, etc.)
     pub file_system: String,
@@ -2471,6 +2544,7 @@ pub struct SnapshotMount {
 }
 /// The `netdevs` of [`SnapshotGetResponse`].
 #[::magic_api::wire]
+#[non_exhaustive]
 pub struct SnapshotNetdev {
     /// Name of the network device
     pub name: String,
@@ -2509,6 +2583,7 @@ pub struct SnapshotNetdev {
 }
 /// The `thermals` of [`SnapshotGetResponse`].
 #[::magic_api::wire]
+#[non_exhaustive]
 pub struct SnapshotThermal {
     /// Sensor identifier for the component
     pub label: String,
@@ -2521,6 +2596,7 @@ pub struct SnapshotThermal {
 }
 /// The `tunnels` of [`SnapshotGetResponse`].
 #[::magic_api::wire]
+#[non_exhaustive]
 pub struct SnapshotTunnel {
     /// Name of tunnel health state (unknown, healthy, degraded, down)
     pub health_state: String,
@@ -2539,15 +2615,19 @@ pub struct SnapshotTunnel {
 }
 /// Started attestation
 #[::magic_api::wire]
+#[non_exhaustive]
 pub struct StartAttestation {}
 /// Started crypt key rotation
 #[::magic_api::wire]
+#[non_exhaustive]
 pub struct StartRotateCryptKey {}
 /// Started PKI rotation
 #[::magic_api::wire]
+#[non_exhaustive]
 pub struct StartRotatePki {}
 /// Started upgrade
 #[::magic_api::wire]
+#[non_exhaustive]
 pub struct StartUpgrade {
     /// Location of upgrade bundle
     pub url: String,
@@ -2581,6 +2661,7 @@ pub enum TunnelHealthCheckDirection {
 }
 /// The result of List Site WANs (`GET /accounts/{account_id}/magic/sites/{site_id}/wans`).
 #[::magic_api::wire]
+#[non_exhaustive]
 pub struct Wan {
     /// Identifier
     pub id: Option<String>,
