@@ -136,7 +136,7 @@ pub fn ident(name: &str) -> Ident {
     }
 }
 
-/// The `#[doc]` attribute for a text (none for empty text); see [`super::docs`].
+/// The `#[doc]` attribute for a text (none for empty text); see the `docs` module.
 pub fn doc(text: &str) -> TokenStream {
     super::docs::attr(text)
 }
