@@ -46,7 +46,7 @@ fn main() {
     let bytes: usize = docs.iter().map(|d| d.text.len()).sum();
     println!("input: {} documents, {bytes} bytes", docs.len());
     let parse = time(50, || {
-        codegen::parse(&docs).map(|(ir, _)| ir.operations.len())
+        codegen::build_ir(&docs, None).map(|(ir, _)| ir.operations.len())
     });
     println!("parse (both documents -> checked IR): {}", stats(parse));
 }

@@ -57,7 +57,7 @@ fn snapshot_text(
     docs: &[codegen::spec::Document],
     refinements: &codegen::spec::Document,
 ) -> String {
-    let (ir, _) = codegen::parse_refined(docs, refinements).expect("the spec parses");
+    let (ir, _) = codegen::build_ir(docs, Some(refinements)).expect("the spec parses");
     let op = ir
         .operations
         .iter()
@@ -82,9 +82,9 @@ fn main() {
     };
     let refinements_doc = refinements.expect("spec/refinements.toml");
     let pipeline = || -> Result<usize, String> {
-        let (ir, _) = codegen::parse_refined(&docs, &refinements_doc).map_err(|e| e.to_string())?;
-        let refined = codegen::ir::Refinements::parse(&refinements_doc.text)?;
-        let out = codegen::emit::generate(&ir, &refined)?;
+        let (ir, _) =
+            codegen::build_ir(&docs, Some(&refinements_doc)).map_err(|e| e.to_string())?;
+        let out = codegen::generate(&ir)?;
         Ok(out.files.iter().map(|f| f.contents.len()).sum())
     };
     // `--once parse|regenerate`: one run and nothing else, for instruction counting
@@ -103,7 +103,7 @@ fn main() {
     }
     if let Some(i) = args.iter().position(|a| a == "--once") {
         let done = match args.get(i + 1).map(String::as_str) {
-            Some("parse") => codegen::parse_refined(&docs, &refinements_doc)
+            Some("parse") => codegen::build_ir(&docs, Some(&refinements_doc))
                 .map(|_| 0)
                 .map_err(|e| e.to_string()),
             _ => pipeline(),
@@ -122,7 +122,7 @@ fn main() {
         }
     }
     let parse_only = time(5, 40, || {
-        codegen::parse_refined(&docs, &refinements_doc).map(|_| ())
+        codegen::build_ir(&docs, Some(&refinements_doc)).map(|_| ())
     });
     let whole = time(5, 40, pipeline);
     let (min, med, mean) = summary(parse_only);
@@ -134,7 +134,7 @@ fn main() {
         "regenerate (parse, IR, emit, format): min {min:.2} ms  median {med:.2} ms  mean {mean:.2} ms"
     );
 
-    let (ir, _) = codegen::parse_refined(&docs, &refinements_doc).expect("the spec parses");
+    let (ir, _) = codegen::build_ir(&docs, Some(&refinements_doc)).expect("the spec parses");
     let example = |suffix: &str| {
         let op = ir
             .operations

@@ -80,7 +80,7 @@ pub fn ir() -> codegen::ir::Ir {
         std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into()),
     )
     .join("../spec");
-    match codegen::parse_dir(&spec) {
+    match codegen::read_spec_dir(&spec).and_then(|(d, r)| codegen::build_ir(&d, r.as_ref())) {
         Ok((ir, _)) => ir,
         Err(e) => panic!("the spec must parse:\n{e}"),
     }

@@ -2,7 +2,7 @@
 //!
 //! Nothing about Magic Transit is written here: routes, authentication schemes, parameters,
 //! body schemas and answers all come from a [`codegen::ir::Ir`] (normally
-//! `codegen::parse_dir(<workspace>/spec)`). It is a real HTTP/1.1 server on `127.0.0.1`
+//! `codegen::build_ir` on `<workspace>/spec`). It is a real HTTP/1.1 server on `127.0.0.1`
 //! (random port, keep-alive, `Content-Length` or chunked request bodies), hand-written on
 //! `tokio::net` like `support/server.rs` so that the raw request-target is visible.
 //!
@@ -395,7 +395,7 @@ pub fn spec_ir() -> &'static Arc<Ir> {
                 .unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into()),
         )
         .join("../spec");
-        match codegen::parse_dir(&dir) {
+        match codegen::read_spec_dir(&dir).and_then(|(d, r)| codegen::build_ir(&d, r.as_ref())) {
             Ok((ir, _)) => Arc::new(ir),
             Err(e) => panic!("the spec must parse:\n{e}"),
         }

@@ -6,6 +6,13 @@ use std::path::PathBuf;
 
 use codegen::emit::files::{Mode, Outcome, ensure};
 
+/// The whole pipeline on a spec directory: read, build the IR, generate.
+fn generate_dir(dir: &std::path::Path) -> Result<codegen::emit::Output, String> {
+    let (docs, refinements) = codegen::read_spec_dir(dir).map_err(|e| e.to_string())?;
+    let (ir, _) = codegen::build_ir(&docs, refinements.as_ref()).map_err(|e| e.to_string())?;
+    codegen::generate(&ir)
+}
+
 #[test]
 fn generated_files_are_fresh() {
     let root = PathBuf::from(
@@ -13,7 +20,7 @@ fn generated_files_are_fresh() {
     )
     .join("..");
     let output =
-        codegen::generate(&root.join("spec")).unwrap_or_else(|e| panic!("generation failed: {e}"));
+        generate_dir(&root.join("spec")).unwrap_or_else(|e| panic!("generation failed: {e}"));
     let outcomes = ensure(&root, &output.files, Mode::Check).expect("generated files are readable");
     let stale: Vec<String> = outcomes
         .into_iter()
@@ -35,8 +42,8 @@ fn generation_is_deterministic() {
         std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into()),
     )
     .join("../spec");
-    let a = codegen::generate(&spec).unwrap();
-    let b = codegen::generate(&spec).unwrap();
+    let a = generate_dir(&spec).unwrap();
+    let b = generate_dir(&spec).unwrap();
     assert_eq!(a.files, b.files);
 }
 
@@ -46,7 +53,7 @@ fn every_generated_file_carries_the_header() {
         std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into()),
     )
     .join("../spec");
-    for f in codegen::generate(&spec).unwrap().files {
+    for f in generate_dir(&spec).unwrap().files {
         if f.path.ends_with(".json") {
             // JSON has no comments: the note is the first key.
             let note = format!(
@@ -87,11 +94,9 @@ fn snapshot_of(reference: &str) -> Snapshot {
         name: "refinements.toml".into(),
         text: String::new(),
     };
-    let (ir, _) = codegen::parse_refined(&docs, &refinements)
+    let (ir, _) = codegen::build_ir(&docs, Some(&refinements))
         .unwrap_or_else(|e| panic!("the changed reference must stay valid:\n{e}"));
-    codegen::emit::generate(&ir, &codegen::ir::Refinements::default())
-        .expect("generates")
-        .snapshot
+    codegen::generate(&ir).expect("generates").snapshot
 }
 
 /// The report for `base()` changed by every `(from, to)` replacement (all occurrences).
@@ -300,7 +305,7 @@ fn report_description_only_change_is_docs_only() {
 #[test]
 fn the_spec_compared_with_itself_and_the_committed_snapshot_report_nothing() {
     let spec = manifest_dir().join("../spec");
-    let now = codegen::generate(&spec).expect("generates").snapshot;
+    let now = generate_dir(&spec).expect("generates").snapshot;
     assert!(diff(&now, &now).is_empty());
     let committed = std::fs::read_to_string(manifest_dir().join("../magic-api/api.json"))
         .expect("the committed snapshot");

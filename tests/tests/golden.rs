@@ -12,7 +12,6 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use codegen::ir::Refinements;
 use codegen::spec::Document;
 
 /// The constructs that must always have a fixture (more may exist).
@@ -66,21 +65,12 @@ fn generate(dir: &Path) -> Result<String, String> {
         text: read(&dir.join("spec.md")),
     };
     let refinements_path = dir.join(codegen::REFINEMENTS);
-    let (ir, refinements) = if refinements_path.exists() {
-        let text = read(&refinements_path);
-        let refinements = Refinements::parse(&text)?;
-        let refinements_doc = Document {
-            name: codegen::REFINEMENTS.into(),
-            text,
-        };
-        let (ir, _) =
-            codegen::parse_refined(&[doc], &refinements_doc).map_err(|e| e.to_string())?;
-        (ir, refinements)
-    } else {
-        let (ir, _) = codegen::parse(&[doc]).map_err(|e| e.to_string())?;
-        (ir, Refinements::default())
-    };
-    let (text, count) = codegen::emit::types_source(&ir, &refinements)?;
+    let refinements = refinements_path.exists().then(|| Document {
+        name: codegen::REFINEMENTS.into(),
+        text: read(&refinements_path),
+    });
+    let (ir, _) = codegen::build_ir(&[doc], refinements.as_ref()).map_err(|e| e.to_string())?;
+    let (text, count) = codegen::emit::types_source(&ir)?;
     if count == 0 {
         return Err("the fixture emits no public type".into());
     }

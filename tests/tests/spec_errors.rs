@@ -26,7 +26,7 @@ fn reference(docs: &[Document]) -> usize {
 
 /// Parses; on error, every error must be located inside its document with an excerpt.
 fn outcome(docs: &[Document]) -> Result<(), String> {
-    match codegen::parse(docs) {
+    match codegen::build_ir(docs, None) {
         Ok(_) => Ok(()),
         Err(errors) => {
             assert!(!errors.0.is_empty(), "an Err carries at least one error");
@@ -162,7 +162,7 @@ fn a_corrupted_count_names_the_section_and_offset() {
     let at = d[r].text.find(needle).expect("the GRE inline health check");
     let fixed = needle.replace("2 more", "3 more");
     d[r].text.replace_range(at..at + needle.len(), &fixed);
-    let err = codegen::parse(&d).unwrap_err();
+    let err = codegen::build_ir(&d, None).unwrap_err();
     let first = &err.0[0];
     assert_eq!(first.document, "magic-transit.md");
     // The extra field swallows the next sibling, which only the example check can notice: the
@@ -291,7 +291,7 @@ fn refinements_doc() -> Document {
 
 /// The whole pipeline: documents to generated files. Errors must be located (see `outcome`).
 fn generated(docs: &[Document], refinements: &Document) -> Result<codegen::emit::Output, String> {
-    let (ir, _) = match codegen::parse_refined(docs, refinements) {
+    let (ir, _) = match codegen::build_ir(docs, Some(refinements)) {
         Ok(parsed) => parsed,
         Err(errors) => {
             for e in &errors.0 {
@@ -308,8 +308,7 @@ fn generated(docs: &[Document], refinements: &Document) -> Result<codegen::emit:
             return Err(errors.to_string());
         }
     };
-    let refined = codegen::ir::Refinements::parse(&refinements.text)?;
-    codegen::emit::generate(&ir, &refined)
+    codegen::generate(&ir)
 }
 
 /// Replaces the first occurrence of `from` in the reference.
@@ -349,7 +348,7 @@ fn deep_array_nesting_is_a_located_error_not_a_stack_overflow() {
     // 32 layers are fine for the parser (the field then just has that type).
     let deep = format!("`description: optional {}string`", "array of ".repeat(32));
     let d = with_reference(&base, "`description: optional string`", &deep);
-    if let Err(e) = codegen::parse(&d) {
+    if let Err(e) = codegen::build_ir(&d, None) {
         assert!(!e.to_string().contains("nested at most"), "{e}");
     }
 }
@@ -370,7 +369,7 @@ fn a_duplicated_operation_is_an_error_at_the_copy() {
     for mutated in [after_original, under_other] {
         let mut d = base.clone();
         d[r].text = mutated;
-        let err = codegen::parse(&d).unwrap_err();
+        let err = codegen::build_ir(&d, None).unwrap_err();
         let e = &err.0[0];
         assert!(e.message.contains("documented twice"), "{err}");
         assert!(
@@ -665,7 +664,7 @@ fn a_resource_tree_error_is_located_at_its_section() {
     );
     let mut d = base.clone();
     d[r].text = moved;
-    let err = codegen::parse(&d).unwrap_err();
+    let err = codegen::build_ir(&d, None).unwrap_err();
     let e = &err.0[0];
     assert!(e.message.contains("both map to module path"), "{err}");
     assert_eq!(e.section, "Apps Again", "{err}");

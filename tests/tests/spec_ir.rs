@@ -16,7 +16,7 @@ fn spec_dir() -> PathBuf {
 }
 
 fn ir() -> Ir {
-    match codegen::parse_dir(&spec_dir()) {
+    match codegen::read_spec_dir(&spec_dir()).and_then(|(d, r)| codegen::build_ir(&d, r.as_ref())) {
         Ok((ir, _)) => ir,
         Err(e) => panic!("the spec must parse:\n{e}"),
     }
@@ -452,7 +452,7 @@ fn output_is_deterministic() {
     // Document order must not matter either.
     let (mut reversed, refinements) = codegen::read_spec_dir(&spec_dir()).unwrap();
     reversed.reverse();
-    let (c, _) = codegen::parse_refined(&reversed, &refinements.unwrap()).unwrap();
+    let (c, _) = codegen::build_ir(&reversed, refinements.as_ref()).unwrap();
     assert_eq!(a, serde_json::to_string(&c).unwrap());
 }
 
@@ -568,7 +568,7 @@ fn refinements_that_match_nothing_are_errors() {
         name: "refinements.toml".into(),
         text: "[integers]\nno_such_field = \"made up\"\n[nullable]\nphrases = [\"furlongs\"]\n[[tag_enums]]\ntag = \"zz\"\nname = \"Z\"\ndescription = \"z\"\n".into(),
     };
-    let errors = codegen::parse_refined(&docs, &stale).unwrap_err();
+    let errors = codegen::build_ir(&docs, Some(&stale)).unwrap_err();
     let err = errors.to_string();
     assert!(err.contains("furlongs"), "{err}");
     assert!(err.contains("tagged by the field `zz`"), "{err}");
@@ -596,5 +596,5 @@ fn refinements_that_match_nothing_are_errors() {
         name: "refinements.toml".into(),
         text: "[integers\n".into(),
     };
-    assert!(codegen::parse_refined(&docs, &malformed).is_err());
+    assert!(codegen::build_ir(&docs, Some(&malformed)).is_err());
 }

@@ -64,7 +64,9 @@ fn main() -> ExitCode {
 }
 
 fn ir(root: &Path, json: bool) -> Result<(), String> {
-    let (ir, stats) = codegen::parse_dir(&root.join("spec")).map_err(|e| e.to_string())?;
+    let (docs, refinements) =
+        codegen::read_spec_dir(&root.join("spec")).map_err(|e| e.to_string())?;
+    let (ir, stats) = codegen::build_ir(&docs, refinements.as_ref()).map_err(|e| e.to_string())?;
     if json {
         let text = serde_json::to_string_pretty(&ir).map_err(|e| e.to_string())?;
         println!("{text}");
@@ -72,6 +74,13 @@ fn ir(root: &Path, json: bool) -> Result<(), String> {
         print!("{}", codegen::ir::summary(&ir, &stats));
     }
     Ok(())
+}
+
+/// The whole pipeline on a spec directory: read, build the IR, generate.
+fn generate_dir(dir: &Path) -> Result<codegen::emit::Output, String> {
+    let (docs, refinements) = codegen::read_spec_dir(dir).map_err(|e| e.to_string())?;
+    let (ir, _) = codegen::build_ir(&docs, refinements.as_ref()).map_err(|e| e.to_string())?;
+    codegen::generate(&ir)
 }
 
 /// The crate's current version, from `magic-api/Cargo.toml`.
@@ -88,7 +97,7 @@ fn crate_version(root: &Path) -> String {
 
 fn regenerate(root: &Path, check: bool) -> Result<(), String> {
     let start = Instant::now();
-    let output = codegen::generate(&root.join("spec"))?;
+    let output = generate_dir(&root.join("spec"))?;
     let elapsed = start.elapsed();
     // The committed snapshot, read before anything is written over it.
     let committed = std::fs::read_to_string(root.join(codegen::emit::SNAPSHOT_PATH))
@@ -165,10 +174,10 @@ fn diff_command(root: &Path, old: &str, new: &str) -> Result<(), String> {
 fn snapshot_of(root: &Path, spec: &str) -> Result<Snapshot, String> {
     let dir = root.join(spec);
     if dir.is_dir() {
-        return Ok(codegen::generate(&dir)?.snapshot);
+        return Ok(generate_dir(&dir)?.snapshot);
     }
     let checkout = spec_at_revision(root, spec)?;
-    let result = codegen::generate(&checkout).map(|o| o.snapshot);
+    let result = generate_dir(&checkout).map(|o| o.snapshot);
     let _ = std::fs::remove_dir_all(&checkout);
     result
 }

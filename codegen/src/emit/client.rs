@@ -19,20 +19,19 @@ use quote::quote;
 use super::names::{OpName, camel, snake};
 use super::types::{Context, doc, ident};
 use crate::ir::{
-    Method, Operation, Pagination, Param, ParamLocation, Refinements, Resource, Response, Ty,
+    FormHeader, Method, Operation, Pagination, Param, ParamLocation, Resource, Response, Ty,
     TypeBody,
 };
 
 /// The client file.
-pub fn client_file(cx: &Context<'_>, refinements: &Refinements) -> Result<TokenStream, String> {
+pub fn client_file(cx: &Context<'_>) -> Result<TokenStream, String> {
     let ids = id_types(cx);
     let mut options = BTreeMap::new();
     let mut streams = BTreeMap::new();
     let mut modules = Vec::new();
     let mut accessors = Vec::new();
     for r in &cx.ir.resources {
-        let (module, accessor) =
-            resource(cx, refinements, r, &ids, &mut options, &mut streams, None)?;
+        let (module, accessor) = resource(cx, r, &ids, &mut options, &mut streams, None)?;
         modules.push(module);
         accessors.push(accessor);
     }
@@ -167,7 +166,6 @@ impl Imports {
 
 fn resource(
     cx: &Context<'_>,
-    refinements: &Refinements,
     r: &Resource,
     ids: &BTreeMap<String, (String, String)>,
     options: &mut BTreeMap<String, TokenStream>,
@@ -179,16 +177,7 @@ fn resource(
     let mut methods = Vec::new();
     let mut imports = Imports::default();
     for &i in &r.operations {
-        methods.push(operation(
-            cx,
-            refinements,
-            i,
-            None,
-            ids,
-            options,
-            streams,
-            &mut imports,
-        )?);
+        methods.push(operation(cx, i, None, ids, options, streams, &mut imports)?);
     }
     let mut children = Vec::new();
     for c in &r.children {
@@ -196,7 +185,6 @@ fn resource(
             let name = snake(&c.module);
             methods.push(operation(
                 cx,
-                refinements,
                 c.operations[0],
                 Some(&name),
                 ids,
@@ -206,8 +194,7 @@ fn resource(
             )?);
             continue;
         }
-        let (child_module, accessor) =
-            resource(cx, refinements, c, ids, options, streams, Some(r))?;
+        let (child_module, accessor) = resource(cx, c, ids, options, streams, Some(r))?;
         children.push(child_module);
         methods.push(accessor);
     }
@@ -283,7 +270,6 @@ fn param_ty(cx: &Context<'_>, ids: &BTreeMap<String, (String, String)>, p: &Para
 #[allow(clippy::too_many_arguments)]
 fn operation(
     cx: &Context<'_>,
-    refinements: &Refinements,
     index: usize,
     rename: Option<&str>,
     ids: &BTreeMap<String, (String, String)>,
@@ -321,10 +307,7 @@ fn operation(
     // Required query parameters are arguments; optional query and header parameters are options.
     let mut required_query = Vec::new();
     let mut optional: Vec<&Param> = Vec::new();
-    let form_header = refinements
-        .form_headers
-        .iter()
-        .find(|f| op.params.iter().any(|p| p.field.name == f.header));
+    let form_header = op.form_header.as_ref();
     let form_paths = match (&op.body, form_header) {
         (Some(body), Some(fh)) => union_paths(cx, &body.ty, &fh.union),
         _ => Vec::new(),
@@ -395,12 +378,12 @@ fn operation(
     let options_short = if optional.is_empty() {
         quote!(())
     } else {
-        let name = option_type(cx, refinements, &optional, ids, options);
+        let name = option_type(cx, form_header, &optional, ids, options);
         imports.root.insert(name.clone());
         let n = ident(&name);
         quote!(#n)
     };
-    pagination(cx, op, refinements, streams)?;
+    pagination(cx, op, streams)?;
 
     let title_line = format!(" {}: `{} {}`.", op.title, op.method.as_str(), op.path);
     let mut d = doc(&title_line);
@@ -522,16 +505,14 @@ fn walk_paths(
 /// set), with its setters on `Call`.
 fn option_type(
     cx: &Context<'_>,
-    refinements: &Refinements,
+    form_header: Option<&FormHeader>,
     params: &[&Param],
     ids: &BTreeMap<String, (String, String)>,
     options: &mut BTreeMap<String, TokenStream>,
 ) -> String {
+    let header_of = |p: &Param| form_header.filter(|f| f.header == p.field.name);
     let setter = |p: &Param| -> String {
-        refinements
-            .form_headers
-            .iter()
-            .find(|f| f.header == p.field.name)
+        header_of(p)
             .map(|f| f.method.clone())
             .unwrap_or_else(|| snake(&p.field.name))
     };
@@ -581,11 +562,7 @@ fn option_type(
                 }
             );
         }
-        if let Some(fh) = refinements
-            .form_headers
-            .iter()
-            .find(|f| f.header == p.field.name)
-        {
+        if let Some(fh) = header_of(p) {
             text = format!(
                 "Sets `{}`: `true` asks for `{}` in its {} form.",
                 fh.header, fh.union, fh.form
@@ -647,7 +624,6 @@ fn option_type(
 fn pagination(
     cx: &Context<'_>,
     op: &Operation,
-    refinements: &Refinements,
     streams: &mut BTreeMap<String, TokenStream>,
 ) -> Result<(), String> {
     let Response::Envelope {
@@ -702,8 +678,8 @@ fn pagination(
                 quote!((#items_expr, #cursor_expr)),
             )
         }
-        Pagination::Pages => {
-            let Some(page) = refinements.pagination.as_ref().map(|p| p.page.clone()) else {
+        Pagination::Pages { page } => {
+            let Some(page) = page else {
                 return Ok(());
             };
             let Ty::Array { items } = result else {

@@ -383,6 +383,7 @@ pub fn build(docs: &[Document], refinements: Option<&Document>) -> Result<(Ir, S
         shapes,
         resources: resource_roots,
         auth,
+        renames: Default::default(),
     };
     drop_unreachable(&mut ir);
     analyze_unions(&mut ir);
@@ -646,6 +647,7 @@ fn lower_operation<'t>(
         auth: Vec::new(),
         permissions: op.permissions.clone(),
         examples,
+        form_header: None,
     };
     Ok((operation, curl))
 }
@@ -944,7 +946,7 @@ fn set_pagination(ir: &mut Ir) {
                     }
                 }
                 (*result_info && matches!(result, Ty::Array { .. }))
-                    .then_some((i, Pagination::Pages))
+                    .then_some((i, Pagination::Pages { page: None }))
             })
             .collect()
     };

@@ -44,6 +44,11 @@ pub struct Ir {
     pub resources: Vec<Resource>,
     /// Authentication schemes every operation accepts.
     pub auth: Vec<AuthScheme>,
+    /// Rust names that `spec/refinements.toml` `[names]` gives machine-made reference names: key
+    /// (a reference name, or `Type.field` for an unnamed shape) -> name. The emitter's naming
+    /// applies them and reports a key that names nothing.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub renames: std::collections::BTreeMap<String, String>,
 }
 
 impl Ir {
@@ -380,7 +385,12 @@ pub enum Pagination {
         cursor: String,
     },
     /// The envelope's `result_info` counts pages.
-    Pages,
+    Pages {
+        /// The page-number query parameter, from `spec/refinements.toml` `[pagination]` (the
+        /// reference never declares one); without it the list cannot be streamed.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        page: Option<String>,
+    },
 }
 
 /// The examples of an operation.
@@ -427,6 +437,26 @@ pub struct Operation {
     pub permissions: Vec<String>,
     /// The documented examples.
     pub examples: Examples,
+    /// A header of this operation that says which form of a union the body carries, from
+    /// `spec/refinements.toml` `[[form_headers]]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub form_header: Option<FormHeader>,
+}
+
+/// A boolean header that selects the form of a union (`x-magic-new-hc-target`): the client sets
+/// it from the body, so the two cannot disagree, or offers a setter when there is no body. Read
+/// from `spec/refinements.toml` `[[form_headers]]` and recorded on the operations declaring it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FormHeader {
+    /// The header's name.
+    pub header: String,
+    /// `Type.field`: the field whose union the header speaks about.
+    pub union: String,
+    /// `object` or `string`: the form the header's `true` selects.
+    pub form: String,
+    /// The call setter's name for operations without a body.
+    pub method: String,
 }
 
 impl Operation {

@@ -48,7 +48,7 @@ pub struct Refinements {
     pub pagination: Option<PageParams>,
     /// Headers that select the form of a union.
     #[serde(default)]
-    pub form_headers: Vec<FormHeader>,
+    pub form_headers: Vec<super::FormHeader>,
 }
 
 /// The `[pagination]` table.
@@ -59,20 +59,6 @@ pub struct PageParams {
     pub page: String,
     /// The page-size parameter.
     pub per_page: String,
-}
-
-/// One `[[form_headers]]` entry.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FormHeader {
-    /// The header's name.
-    pub header: String,
-    /// `Type.field`: the field whose union the header speaks about.
-    pub union: String,
-    /// `object` or `string`: the form the header's `true` selects.
-    pub form: String,
-    /// The call setter's name for operations without a body.
-    pub method: String,
 }
 
 /// The `[nullable]` table.
@@ -115,8 +101,10 @@ fn stale(entry: &str, expected: &str) -> String {
     )
 }
 
-/// Applies the refinements; returns the entries that matched nothing.
+/// Applies the refinements; returns the entries that matched nothing. What only the emitter can
+/// check (`[names]`, whose keys name emitted types) is recorded in the IR for it.
 pub fn apply(ir: &mut Ir, refinements: &Refinements) -> Vec<String> {
+    ir.renames = refinements.names.clone();
     let mut problems = Vec::new();
     let fractional = fractional_fields(ir);
     let mut used_integers: HashSet<&str> = HashSet::new();
@@ -245,6 +233,13 @@ pub fn apply(ir: &mut Ir, refinements: &Refinements) -> Vec<String> {
                 continue;
             }
             any = true;
+            if let Response::Envelope {
+                pagination: Some(super::Pagination::Pages { page }),
+                ..
+            } = &mut op.response
+            {
+                *page = Some(pages.page.clone());
+            }
             for (name, what) in [
                 (&pages.page, "The page to fetch, from 1."),
                 (&pages.per_page, "How many results a page holds."),
@@ -274,10 +269,13 @@ pub fn apply(ir: &mut Ir, refinements: &Refinements) -> Vec<String> {
         }
     }
     for fh in &refinements.form_headers {
-        let declared = ir
-            .operations
-            .iter()
-            .any(|o| o.params.iter().any(|p| p.field.name == fh.header));
+        let mut declared = false;
+        for op in &mut ir.operations {
+            if op.params.iter().any(|p| p.field.name == fh.header) {
+                op.form_header = Some(fh.clone());
+                declared = true;
+            }
+        }
         let union_known = fh.union.split_once('.').is_some_and(|(ty, field)| {
             ir.types.iter().chain(&ir.shapes).any(|d| {
                 d.name.as_deref() == Some(ty)
