@@ -11,14 +11,17 @@
 //! - A [`Ty::Ref`] names a definition in either table by its unique [`TypeDef::id`].
 
 mod build;
+mod checks;
 mod lower;
+mod operations;
 mod refine;
 mod resources;
 mod summary;
 mod unions;
 mod validate;
 
-pub use build::{Stats, build, check_response};
+pub use build::{Stats, build};
+pub use checks::check_response;
 pub use refine::Refinements;
 pub use resources::placeholders as resources_placeholders;
 pub use summary::summary;
