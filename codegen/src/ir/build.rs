@@ -1,21 +1,20 @@
-//! Builds the IR from all documents: outline, name registry, trees, lowering, merging the page
-//! into the reference, resource tree, union analysis, pagination and example checks.
+//! The driver that builds the IR from the parsed documents, stage by stage: the resource tree,
+//! the domain types, the operations (lowered, merged with their pages), assembly, then the
+//! passes in [`super::checks`] and the refinements.
 
 use std::collections::HashMap;
 
 use super::checks::{analyze_unions, check_examples, drop_unreachable, set_pagination};
 use super::lower::{Ctx, LowerError, Lowerer};
-use super::operations::{
-    Draft, OpTrees, check_unique_operations, lower_operation, merge_page, op_section_trees,
-    rename_op,
-};
+use super::operations::{Draft, lower_operation, merge_page, rename_op};
 use super::resources::{self, ResourceInput};
 use super::{AuthHeader, AuthScheme, Ir, Operation};
+use crate::spec::Document;
+use crate::spec::curl::Curl;
 use crate::spec::error::{Source, SpecError, SpecErrors};
-use crate::spec::outline::{OpSection, Outline};
+use crate::spec::parsed::{self, Documents, OpTrees, TypeTree};
 use crate::spec::texpr::Span;
-use crate::spec::tree::{Node, Registry, TreeStats, build_section};
-use crate::spec::{Document, DocumentKind};
+use crate::spec::tree::{Node, TreeStats};
 
 /// Counts gathered while building, for the summary.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -30,126 +29,54 @@ pub struct Stats {
     pub request_examples: usize,
 }
 
-/// Parses and checks all documents into one IR.
+/// Parses and checks all documents into one IR: the parse stage ([`crate::spec::parsed`]), then
+/// resources, domain types, operations, assembly, and the passes over the result.
 pub fn build(docs: &[Document], refinements: Option<&Document>) -> Result<(Ir, Stats), SpecErrors> {
-    let mut errors = Vec::new();
-    let mut outlines: Vec<Outline<'_>> = Vec::new();
-    let mut pages: Vec<(Source<'_>, OpSection<'_>)> = Vec::new();
-    for doc in docs {
-        let source = Source {
-            name: &doc.name,
-            text: &doc.text,
-        };
-        let result = match doc.kind() {
-            DocumentKind::Reference => crate::spec::lexer::tokenize(source)
-                .and_then(|tokens| crate::spec::outline::reference_outline(source, &tokens))
-                .map(|o| outlines.push(o)),
-            DocumentKind::Page => {
-                crate::spec::page::page_operation(source).map(|op| pages.push((source, op)))
-            }
-        };
-        if let Err(e) = result {
-            errors.push(e);
-        }
-    }
-    if outlines.is_empty() && errors.is_empty() {
-        errors.push(SpecError {
-            document: String::from("spec/"),
-            section: String::new(),
-            offset: 0,
-            excerpt: String::new(),
-            message: "no reference document (a Markdown file starting with `# `) found".into(),
-        });
-    }
-    check_unique_operations(&outlines, &mut errors);
-    if !errors.is_empty() {
-        return Err(SpecErrors(errors));
-    }
-
-    // Pass 1: every signature and definition, wherever it appears.
-    let mut registry = Registry::default();
-    let mut stats = Stats::default();
-    let all_bullets = outlines
-        .iter()
-        .flat_map(|o| o.resources.iter())
-        .flat_map(|r| {
-            r.types.iter().flat_map(|t| t.bullets.iter()).chain(
-                r.operations
-                    .iter()
-                    .flat_map(|op| op.sections.iter().flat_map(|s| s.bullets.iter())),
-            )
-        })
-        .chain(
-            pages
-                .iter()
-                .flat_map(|(_, op)| op.sections.iter().flat_map(|s| s.bullets.iter())),
-        );
-    for bullet in all_bullets {
-        stats.bullets += 1;
-        // The outline parsed every span already; parsing again here cost as much as the first time.
-        if let Ok(span) = &bullet.parsed {
-            registry.learn(span);
-        }
-    }
-
-    // Pass 2: trees.
-    let mut type_trees: Vec<(Source<'_>, String, String, usize, Vec<Node<'_>>, usize)> = Vec::new();
-    let mut op_trees: Vec<OpTrees<'_>> = Vec::new();
-    let tree_error = |source: Source<'_>, section: String, e: crate::spec::tree::TreeError| {
-        let path = if e.path.is_empty() {
-            section
-        } else {
-            format!("{section} > {}", e.path)
-        };
-        source.error(&path, e.offset, e.message)
+    let documents = parsed::read_documents(docs)?;
+    let (registry, bullets) = parsed::learn(&documents);
+    let trees = parsed::trees(&documents, &registry)?;
+    let mut stats = Stats {
+        tree: trees.tree,
+        bullets,
+        ..Stats::default()
     };
-    for outline in &outlines {
-        for (ri, res) in outline.resources.iter().enumerate() {
-            for ts in &res.types {
-                let section = format!("{} > Domain Types > {}", res.title, ts.heading);
-                match build_section(&ts.bullets, &registry, &mut stats.tree) {
-                    Ok(roots) => type_trees.push((
-                        outline.source,
-                        section,
-                        ts.heading.to_string(),
-                        ts.offset,
-                        roots,
-                        ri,
-                    )),
-                    Err(e) => errors.push(tree_error(outline.source, section, e)),
-                }
-            }
-            for op in &res.operations {
-                if let Some(t) = op_section_trees(
-                    outline.source,
-                    res.title,
-                    op,
-                    &registry,
-                    &mut stats.tree,
-                    &mut errors,
-                ) {
-                    op_trees.push(t);
-                }
-            }
-        }
-    }
-    for (source, op) in &pages {
-        if let Some(t) = op_section_trees(*source, "", op, &registry, &mut stats.tree, &mut errors)
-        {
-            op_trees.push(t);
-        }
+    let plan = plan_resources(&documents)?;
+    let mut lowerer = Lowerer::new(&registry);
+    let types_per_section = lower_domain_types(&documents, &trees.types, &plan, &mut lowerer)?;
+    let lowered = lower_operations(&documents, &trees.ops, lowerer)?;
+    let (mut ir, op_sources) = assemble(lowered, plan, &types_per_section);
+    drop_unreachable(&mut ir);
+    analyze_unions(&mut ir);
+    set_pagination(&mut ir);
+    let mut errors = Vec::new();
+    check_examples(&mut ir, &op_sources, &mut stats, &mut errors);
+    if let Some(doc) = refinements {
+        errors.extend(apply_refinements(&mut ir, doc));
     }
     if !errors.is_empty() {
         return Err(SpecErrors(errors));
     }
+    Ok((ir, stats))
+}
 
-    // Resource ids come from the operations' paths.
+/// The resource tree and which `#` section each operation belongs to.
+struct ResourcePlan {
+    /// Per `#` section, in document order across outlines: its resource id (empty without
+    /// operations).
+    section_ids: Vec<String>,
+    /// The tree's roots.
+    roots: Vec<super::Resource>,
+    /// Per reference operation, in order: the index of its `#` section.
+    op_section: Vec<usize>,
+}
+
+/// Resource ids come from the operations' paths; an error names the section it is about.
+fn plan_resources(documents: &Documents<'_>) -> Result<ResourcePlan, SpecErrors> {
+    let mut errors = Vec::new();
     let mut inputs = Vec::new();
-    // Per input: where its `#` section is, for located errors.
-    let mut input_places = Vec::new();
-    // For each operation, in order: the index of its `#` section.
-    let mut op_section: Vec<usize> = Vec::new();
-    for outline in &outlines {
+    let mut places = Vec::new();
+    let mut op_section = Vec::new();
+    for outline in &documents.outlines {
         for res in &outline.resources {
             let mut paths = Vec::new();
             let mut ops = Vec::new();
@@ -165,7 +92,7 @@ pub fn build(docs: &[Document], refinements: Option<&Document>) -> Result<(Ir, S
                 ops.push(op_section.len());
                 op_section.push(inputs.len());
             }
-            input_places.push((outline.source, res.offset, res.title));
+            places.push((outline.source, res.offset, res.title));
             inputs.push(ResourceInput {
                 title: res.title.to_string(),
                 op_paths: paths,
@@ -176,95 +103,134 @@ pub fn build(docs: &[Document], refinements: Option<&Document>) -> Result<(Ir, S
     if !errors.is_empty() {
         return Err(SpecErrors(errors));
     }
-    // Resource ids, per `#` section in document order across outlines.
-    let mut lowerer = Lowerer::new(&registry);
-    let tree = match resources::tree(inputs) {
-        Ok(t) => t,
+    match resources::tree(inputs) {
+        Ok(tree) => Ok(ResourcePlan {
+            section_ids: tree.ids,
+            roots: tree.roots,
+            op_section,
+        }),
         Err((index, e)) => {
-            let error = match input_places.get(index) {
+            let error = match places.get(index) {
                 Some((source, offset, title)) => source.error(title, *offset, e),
-                None => outlines[0].source.error("", 0, e),
+                None => documents.outlines[0].source.error("", 0, e),
             };
-            return Err(SpecErrors(vec![error]));
+            Err(SpecErrors(vec![error]))
         }
-    };
-    let section_ids = tree.ids;
-    let mut resource_roots = tree.roots;
+    }
+}
 
+/// Declares every domain type (ids are the names, qualified by resource where a name repeats),
+/// then defines them; returns the ids defined under each `#` section.
+fn lower_domain_types<'a>(
+    documents: &Documents<'a>,
+    type_trees: &'a [TypeTree<'a>],
+    plan: &ResourcePlan,
+    lowerer: &mut Lowerer<'a>,
+) -> Result<Vec<Vec<String>>, SpecErrors> {
+    let mut errors = Vec::new();
     let mut name_counts: HashMap<String, usize> = HashMap::new();
-    for (_, _, heading, _, roots, _) in &type_trees {
-        let name = root_name(roots)
+    for t in type_trees {
+        let name = root_name(&t.roots)
             .map(str::to_string)
-            .unwrap_or_else(|| heading.replace(' ', ""));
+            .unwrap_or_else(|| t.heading.replace(' ', ""));
         *name_counts.entry(name).or_default() += 1;
     }
     let mut declared = Vec::new();
-    let mut types_per_section: Vec<Vec<String>> = vec![Vec::new(); section_ids.len()];
-    let mut global_res_ix = 0;
-    let mut tt_iter = type_trees.iter();
-    for outline in &outlines {
+    let mut types_per_section: Vec<Vec<String>> = vec![Vec::new(); plan.section_ids.len()];
+    let mut section_index = 0;
+    let mut trees = type_trees.iter();
+    for outline in &documents.outlines {
         for res in &outline.resources {
-            let resource_id = section_ids.get(global_res_ix).cloned().unwrap_or_default();
+            let resource_id = plan
+                .section_ids
+                .get(section_index)
+                .cloned()
+                .unwrap_or_default();
             for _ in &res.types {
-                let Some((source, section, heading, offset, roots, _)) = tt_iter.next() else {
+                let Some(t) = trees.next() else {
                     break;
                 };
-                let Some(name) = root_name(roots) else {
-                    errors.push(source.error(
-                        section,
-                        *offset,
-                        "a domain type section needs exactly one `Name ...` root bullet",
-                    ));
-                    continue;
+                let name = match domain_root(t) {
+                    Ok(name) => name,
+                    Err(e) => {
+                        errors.push(e);
+                        continue;
+                    }
                 };
-                if roots.len() != 1 {
-                    errors.push(source.error(
-                        section,
-                        *offset,
-                        format!("domain type has {} root bullets, expected 1", roots.len()),
-                    ));
-                    continue;
-                }
-                if name != heading.replace(' ', "") {
-                    errors.push(source.error(
-                        section,
-                        *offset,
-                        format!("heading `{heading}` does not name the type `{name}`"),
-                    ));
-                    continue;
-                }
                 let id = if name_counts.get(name).copied().unwrap_or(0) > 1 {
-                    format!(
-                        "{name}@{}",
-                        if resource_id.is_empty() {
-                            "root"
-                        } else {
-                            &resource_id
-                        }
-                    )
+                    let owner = if resource_id.is_empty() {
+                        "root"
+                    } else {
+                        &resource_id
+                    };
+                    format!("{name}@{owner}")
                 } else {
                     name.to_string()
                 };
-                let description = &roots[0].bullet.description;
+                let description = &t.roots[0].bullet.description;
                 let index = lowerer.declare_domain(id.clone(), name, &resource_id, description);
-                types_per_section[global_res_ix].push(id);
-                declared.push((index, *source, section.clone(), &roots[0]));
+                types_per_section[section_index].push(id);
+                declared.push((index, t));
             }
-            global_res_ix += 1;
+            section_index += 1;
         }
     }
-    for (index, source, section, root) in &declared {
-        let ctx = Ctx::section(section);
-        if let Err(e) = lowerer.define_domain(*index, root, &ctx) {
-            errors.push(lower_error(*source, e));
+    for (index, t) in &declared {
+        let ctx = Ctx::section(&t.section);
+        if let Err(e) = lowerer.define_domain(*index, &t.roots[0], &ctx) {
+            errors.push(lower_error(t.source, e));
         }
     }
-    if !errors.is_empty() {
-        return Err(SpecErrors(errors));
+    if errors.is_empty() {
+        Ok(types_per_section)
+    } else {
+        Err(SpecErrors(errors))
     }
+}
 
-    // Operations: the reference's first, then the pages'.
-    let sources: Vec<Source<'_>> = op_trees.iter().map(|t| t.source).collect();
+/// The name of a domain type section's one root bullet, which its heading must spell.
+fn domain_root<'t>(t: &'t TypeTree<'_>) -> Result<&'t str, SpecError> {
+    let fail = |message: String| t.source.error(&t.section, t.offset, message);
+    let Some(name) = root_name(&t.roots) else {
+        return Err(fail(
+            "a domain type section needs exactly one `Name ...` root bullet".into(),
+        ));
+    };
+    if t.roots.len() != 1 {
+        return Err(fail(format!(
+            "domain type has {} root bullets, expected 1",
+            t.roots.len()
+        )));
+    }
+    if name != t.heading.replace(' ', "") {
+        return Err(fail(format!(
+            "heading `{}` does not name the type `{name}`",
+            t.heading
+        )));
+    }
+    Ok(name)
+}
+
+/// Every operation lowered, shapes merged, the pages merged into the reference's operations.
+struct Lowered<'a> {
+    types: Vec<super::TypeDef>,
+    shapes: Vec<super::TypeDef>,
+    /// The reference's operations, in document order, with where each comes from.
+    drafts: Vec<Draft>,
+    /// Per operation tree: its document.
+    sources: Vec<Source<'a>>,
+    /// The auth schemes the pages declare.
+    auth: Vec<AuthScheme>,
+}
+
+fn lower_operations<'a>(
+    documents: &Documents<'a>,
+    op_trees: &'a [OpTrees<'a>],
+    mut lowerer: Lowerer<'a>,
+) -> Result<Lowered<'a>, SpecErrors> {
+    let mut errors = Vec::new();
+    // The reference's operations first, then the pages'.
+    let sources: Vec<Source<'a>> = op_trees.iter().map(|t| t.source).collect();
     let mut drafts = Vec::new();
     for (i, t) in op_trees.iter().enumerate() {
         match lower_operation(&mut lowerer, t) {
@@ -280,47 +246,24 @@ pub fn build(docs: &[Document], refinements: Option<&Document>) -> Result<(Ir, S
     if !errors.is_empty() {
         return Err(SpecErrors(errors));
     }
-
     let mut canonical = lowerer.canonicalize();
     for e in std::mem::take(&mut canonical.mismatches) {
-        let source = sources.first().copied().unwrap_or(outlines[0].source);
+        let source = sources
+            .first()
+            .copied()
+            .unwrap_or(documents.outlines[0].source);
         errors.push(lower_error(source, e));
     }
     for d in &mut drafts {
         rename_op(&mut d.op, &mut |id| canonical.rename_id(id));
     }
-
-    // Merge the pages into the reference's operations.
-    let reference_count = outlines
+    let reference_count: usize = documents
+        .outlines
         .iter()
-        .map(|o| {
-            o.resources
-                .iter()
-                .map(|r| r.operations.len())
-                .sum::<usize>()
-        })
-        .sum::<usize>();
+        .flat_map(|o| o.resources.iter())
+        .map(|r| r.operations.len())
+        .sum();
     let page_drafts = drafts.split_off(reference_count.min(drafts.len()));
-    let mut auth: Vec<AuthScheme> = Vec::new();
-    for (_, page_op) in &pages {
-        for scheme in &page_op.schemes {
-            if auth.iter().any(|a| a.name == scheme.name) {
-                continue;
-            }
-            auth.push(AuthScheme {
-                name: scheme.name.clone(),
-                description: scheme.description.clone(),
-                headers: scheme
-                    .headers
-                    .iter()
-                    .map(|(name, value)| AuthHeader {
-                        name: name.clone(),
-                        prefix: value.split_once(' ').map(|(p, _)| p.to_string()),
-                    })
-                    .collect(),
-            });
-        }
-    }
     for page in page_drafts {
         let source = sources[page.source_index];
         let Some(target) = drafts
@@ -341,60 +284,94 @@ pub fn build(docs: &[Document], refinements: Option<&Document>) -> Result<(Ir, S
     if !errors.is_empty() {
         return Err(SpecErrors(errors));
     }
+    Ok(Lowered {
+        types: canonical.types,
+        shapes: canonical.shapes,
+        drafts,
+        sources,
+        auth: auth_schemes(documents),
+    })
+}
 
-    // Assemble.
-    let types = canonical.types;
-    let shapes = canonical.shapes;
-    let mut operations: Vec<Operation> = Vec::with_capacity(drafts.len());
-    let mut op_sources = Vec::with_capacity(drafts.len());
-    for d in drafts {
-        op_sources.push((sources[d.source_index], d.offset, d.curl));
+/// The auth schemes the pages declare, each once.
+fn auth_schemes(documents: &Documents<'_>) -> Vec<AuthScheme> {
+    let mut auth: Vec<AuthScheme> = Vec::new();
+    for page in &documents.pages {
+        for scheme in &page.op.schemes {
+            if auth.iter().any(|a| a.name == scheme.name) {
+                continue;
+            }
+            auth.push(AuthScheme {
+                name: scheme.name.clone(),
+                description: scheme.description.clone(),
+                headers: scheme
+                    .headers
+                    .iter()
+                    .map(|(name, value)| AuthHeader {
+                        name: name.clone(),
+                        prefix: value.split_once(' ').map(|(p, _)| p.to_string()),
+                    })
+                    .collect(),
+            });
+        }
+    }
+    auth
+}
+
+/// The IR from the lowered operations and types, each operation in its resource, with the
+/// sources of its examples for the checks.
+fn assemble<'a>(
+    lowered: Lowered<'a>,
+    plan: ResourcePlan,
+    types_per_section: &[Vec<String>],
+) -> (Ir, Vec<(Source<'a>, usize, Curl)>) {
+    let mut operations: Vec<Operation> = Vec::with_capacity(lowered.drafts.len());
+    let mut op_sources = Vec::with_capacity(lowered.drafts.len());
+    for d in lowered.drafts {
+        op_sources.push((lowered.sources[d.source_index], d.offset, d.curl));
         operations.push(d.op);
     }
     for (i, op) in operations.iter_mut().enumerate() {
-        let section = op_section.get(i).and_then(|&s| section_ids.get(s));
+        let section = plan
+            .op_section
+            .get(i)
+            .and_then(|&s| plan.section_ids.get(s));
         op.resource = section.cloned().unwrap_or_default();
-        op.auth = auth.iter().map(|a| a.name.clone()).collect();
+        op.auth = lowered.auth.iter().map(|a| a.name.clone()).collect();
     }
-    fill_resource_types(&mut resource_roots, &section_ids, &types_per_section);
-
-    let mut ir = Ir {
+    let mut roots = plan.roots;
+    fill_resource_types(&mut roots, &plan.section_ids, types_per_section);
+    let ir = Ir {
         base_url: String::new(),
         operations,
-        types,
-        shapes,
-        resources: resource_roots,
-        auth,
+        types: lowered.types,
+        shapes: lowered.shapes,
+        resources: roots,
+        auth: lowered.auth,
         renames: Default::default(),
     };
-    drop_unreachable(&mut ir);
-    analyze_unions(&mut ir);
-    set_pagination(&mut ir);
-    check_examples(&mut ir, &op_sources, &mut stats, &mut errors);
-    if let Some(doc) = refinements {
-        let refine_error = |message: String| {
-            let offset = entry_offset(&doc.text, &message);
-            SpecError {
-                document: doc.name.clone(),
-                section: String::new(),
-                offset,
-                excerpt: crate::spec::error::excerpt(&doc.text, offset),
-                message,
-            }
-        };
-        match super::Refinements::parse(&doc.text) {
-            Ok(r) => errors.extend(
-                super::refine::apply(&mut ir, &r)
-                    .into_iter()
-                    .map(refine_error),
-            ),
-            Err(e) => errors.push(refine_error(format!("cannot read the refinements: {e}"))),
+    (ir, op_sources)
+}
+
+/// Applies `spec/refinements.toml`; each problem is located at the entry it is about.
+fn apply_refinements(ir: &mut Ir, doc: &Document) -> Vec<SpecError> {
+    let refine_error = |message: String| {
+        let offset = entry_offset(&doc.text, &message);
+        SpecError {
+            document: doc.name.clone(),
+            section: String::new(),
+            offset,
+            excerpt: crate::spec::error::excerpt(&doc.text, offset),
+            message,
         }
+    };
+    match super::Refinements::parse(&doc.text) {
+        Ok(r) => super::refine::apply(ir, &r)
+            .into_iter()
+            .map(refine_error)
+            .collect(),
+        Err(e) => vec![refine_error(format!("cannot read the refinements: {e}"))],
     }
-    if !errors.is_empty() {
-        return Err(SpecErrors(errors));
-    }
-    Ok((ir, stats))
 }
 
 /// Where the refinements entry a message is about starts: the line that defines the first

@@ -2,23 +2,12 @@
 //! examples), a rendered page is merged into the reference's operation of the same method and
 //! path, and an operation documented twice is refused.
 
-use std::collections::{BTreeMap, HashMap};
-
 use super::lower::{Ctx, LowerError, Lowerer, rename_ty};
 use super::resources::{self};
 use super::{Body, Examples, Field, Operation, Param, ParamLocation, Response, Ty};
 use crate::spec::curl::{Curl, parse_curl};
-use crate::spec::error::{Source, SpecError};
-use crate::spec::outline::{OpSection, Outline, SectionKind};
-use crate::spec::tree::{Node, Registry, TreeStats, build_section};
-
-/// An operation's sections as trees.
-pub(super) struct OpTrees<'b> {
-    pub(super) op: &'b OpSection<'b>,
-    pub(super) source: Source<'b>,
-    pub(super) resource_title: String,
-    pub(super) sections: BTreeMap<SectionKind, Vec<Node<'b>>>,
-}
+use crate::spec::outline::{OpSection, SectionKind};
+use crate::spec::parsed::{OpTrees, op_path};
 
 /// An operation lowered but not yet finished.
 pub(super) struct Draft {
@@ -27,50 +16,6 @@ pub(super) struct Draft {
     pub(super) curl: Curl,
     pub(super) source_index: usize,
     pub(super) offset: usize,
-}
-
-pub(super) fn op_section_trees<'b>(
-    source: Source<'b>,
-    resource_title: &str,
-    op: &'b OpSection<'b>,
-    registry: &'b Registry,
-    stats: &mut TreeStats,
-    errors: &mut Vec<SpecError>,
-) -> Option<OpTrees<'b>> {
-    let mut sections = BTreeMap::new();
-    let mut ok = true;
-    for s in &op.sections {
-        match build_section(&s.bullets, registry, stats) {
-            Ok(roots) => {
-                sections.insert(s.kind, roots);
-            }
-            Err(e) => {
-                ok = false;
-                let mut path = op_path(resource_title, &op.title);
-                path.push_str(" > ");
-                path.push_str(s.kind.title());
-                if !e.path.is_empty() {
-                    path.push_str(" > ");
-                    path.push_str(&e.path);
-                }
-                errors.push(source.error(&path, e.offset, e.message));
-            }
-        }
-    }
-    ok.then(|| OpTrees {
-        op,
-        source,
-        resource_title: resource_title.to_string(),
-        sections,
-    })
-}
-
-pub(super) fn op_path(resource_title: &str, title: &str) -> String {
-    if resource_title.is_empty() {
-        title.to_string()
-    } else {
-        format!("{resource_title} > {title}")
-    }
 }
 
 /// A query parameter the description offers in prose: `` `?name=true` ``.
@@ -361,30 +306,4 @@ pub(super) fn merge_page(target: &mut Operation, page: Operation) -> Result<(), 
         }
     }
     Ok(())
-}
-
-/// Two operations with one method and path would be one endpoint documented twice (a copied
-/// section): the second is an error at its own heading, whatever resource it sits under.
-pub(super) fn check_unique_operations(outlines: &[Outline<'_>], errors: &mut Vec<SpecError>) {
-    let mut seen: HashMap<(super::Method, &str), (&str, &str)> = HashMap::new();
-    for outline in outlines {
-        for res in &outline.resources {
-            for op in &res.operations {
-                let key = (op.method, op.path.as_ref());
-                if let Some((first_res, first_op)) = seen.get(&key) {
-                    errors.push(outline.source.error(
-                        &format!("{} > {}", res.title, op.title),
-                        op.offset,
-                        format!(
-                            "`{} {}` is documented twice (first under `{first_res} > {first_op}`)",
-                            op.method.as_str(),
-                            op.path
-                        ),
-                    ));
-                } else {
-                    seen.insert(key, (res.title, op.title.as_ref()));
-                }
-            }
-        }
-    }
 }

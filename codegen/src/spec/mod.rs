@@ -8,6 +8,7 @@ pub mod error;
 pub mod lexer;
 pub mod outline;
 pub mod page;
+pub mod parsed;
 pub mod texpr;
 pub mod tree;
 
