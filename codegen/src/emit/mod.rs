@@ -1,7 +1,8 @@
 //! Emission: the IR becomes the `magic-api` crate's generated files.
 //!
 //! Names are decided first ([`names`]), then tokens are built with `quote` ([`types`]) and
-//! formatted with `prettyplease`. The same IR always gives byte-identical files: every
+//! formatted with `prettyplease` ([`render`], on two threads). The same IR always gives
+//! byte-identical files: every
 //! collection that feeds the output is ordered (IR order or a `BTreeMap`).
 
 mod cases;
@@ -9,11 +10,9 @@ mod client;
 mod docs;
 pub mod files;
 pub mod names;
+mod render;
 pub mod snapshot;
 pub mod types;
-
-use proc_macro2::TokenStream;
-use quote::quote;
 
 use crate::ir::Ir;
 
@@ -54,75 +53,17 @@ pub fn types_source(ir: &Ir) -> Result<(String, usize), String> {
     let ops = names::op_names(ir)?;
     let decided = names::decide(ir, &ir.renames, &ops)?;
     let cx = types::Context::new(ir, &decided);
-    types_file(&cx)
+    render::types_file(&cx)
 }
 
-fn types_file(cx: &types::Context<'_>) -> Result<(String, usize), String> {
-    let items = types::items(cx)?;
-    let count = items.len();
-    let inner = quote! {
-        #![doc = " Data types of the Magic Transit API: every object, enum and union the reference describes, decoded without losing unknown fields or values."]
-    };
-    Ok((
-        format!("{HEADER}{}", format_items(Some(inner), items)?),
-        count,
-    ))
-}
-
-/// Generates every file of the crate's generated part.
-///
-/// Names are decided once. Rendering (tokens, `syn` parsing, `prettyplease`) is the expensive
-/// part, so it is split evenly between two threads (the machine this targets has two cores): the
-/// first renders the first part of the name-sorted data types, the second the rest of them and
-/// the client. Token streams are not `Send`, so each thread builds its own from the shared,
-/// read-only context; the formatted chunks are concatenated, which gives the same text as
-/// formatting the file at once (the staleness test holds the committed files to that).
+/// Generates every file of the crate's generated part: names decided once, rendering split over
+/// two threads ([`render`]), the API snapshot beside the code.
 pub fn generate(ir: &Ir) -> Result<Output, String> {
     let ops = names::op_names(ir)?;
     let decided = names::decide(ir, &ir.renames, &ops)?;
     let cx = types::Context::new(ir, &decided);
-    let entries = types::entries(&cx);
-    let public_types = entries.len();
-    let weights: Vec<usize> = entries.iter().map(|(_, e)| types::weight(e)).collect();
-    let client_weight = CLIENT_LINES_PER_OPERATION * ir.operations.len();
-    let half = (weights.iter().sum::<usize>() + client_weight) / 2;
-    let mut split = 0;
-    let mut acc = 0;
-    while split < weights.len() && acc + weights[split] <= half {
-        acc += weights[split];
-        split += 1;
-    }
-    let (first, rest) = entries.split_at(split);
-    let (second, head) = std::thread::scope(|scope| {
-        let second = scope.spawn(|| -> Result<[String; 4], String> {
-            let mod_file = quote! {
-                #![doc = " Code generated from `spec/` by `cargo xtask regenerate`."]
-                #[rustfmt::skip]
-                pub mod client;
-                #[rustfmt::skip]
-                pub mod types;
-            };
-            let tail = types::render(&cx, rest)?;
-            Ok([
-                format_items(None, tail)?,
-                format_file(client::client_file(&cx)?)?,
-                format_file(mod_file)?,
-                format_file(cases::examples_test(&cx))?,
-            ])
-        });
-        let head = types::render(&cx, first).and_then(|items| {
-            let inner = quote! {
-                #![doc = " Data types of the Magic Transit API: every object, enum and union the reference describes, decoded without losing unknown fields or values."]
-            };
-            format_items(Some(inner), items).map(|text| format!("{HEADER}{text}"))
-        });
-        let second = second
-            .join()
-            .unwrap_or_else(|_| Err("the emitter thread panicked".to_string()));
-        (second, head)
-    });
-    let [types_tail, client_text, mod_text, cases_text] = second?;
-    let types_text = head? + &types_tail;
+    let public_types = types::entries(&cx).len();
+    let text = render::files(&cx)?;
     let snapshot = snapshot::snapshot(&cx, &client::call_paths(&cx));
     let files = vec![
         GeneratedFile {
@@ -131,19 +72,19 @@ pub fn generate(ir: &Ir) -> Result<Output, String> {
         },
         GeneratedFile {
             path: format!("{GENERATED_DIR}/client.rs"),
-            contents: client_text,
+            contents: text.client,
         },
         GeneratedFile {
             path: format!("{GENERATED_DIR}/mod.rs"),
-            contents: mod_text,
+            contents: text.module,
         },
         GeneratedFile {
             path: format!("{GENERATED_DIR}/types.rs"),
-            contents: types_text,
+            contents: text.types,
         },
         GeneratedFile {
             path: "tests/generated/cases.rs".to_string(),
-            contents: cases_text,
+            contents: text.cases,
         },
     ];
     Ok(Output {
@@ -152,43 +93,4 @@ pub fn generate(ir: &Ir) -> Result<Output, String> {
         public_types,
         snapshot,
     })
-}
-
-/// The client's rendering cost per operation, in the unit of `types::weight` (tuned with per-thread
-/// instruction counts so the two threads finish together; it only moves the split point).
-const CLIENT_LINES_PER_OPERATION: usize = 40;
-
-/// Formats rendered items (without the header): runs of tokens are parsed, syntax trees are
-/// taken as they are. `inner` holds the file's inner attributes, if this chunk starts the file.
-fn format_items(inner: Option<TokenStream>, items: Vec<types::Rendered>) -> Result<String, String> {
-    let parse = |tokens: TokenStream| -> Result<syn::File, String> {
-        syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))
-    };
-    let mut file = parse(inner.unwrap_or_default())?;
-    let mut run = TokenStream::new();
-    for item in items {
-        match item {
-            types::Rendered::Tokens(t) => run.extend(t),
-            types::Rendered::Ast(ast) => {
-                if !run.is_empty() {
-                    file.items.extend(parse(std::mem::take(&mut run))?.items);
-                }
-                file.items.push(*ast);
-            }
-        }
-    }
-    if !run.is_empty() {
-        file.items.extend(parse(run)?.items);
-    }
-    Ok(docs::fill(&prettyplease::unparse(&file)))
-}
-
-/// Formats tokens as a file with the generated-code header.
-pub fn format_file(tokens: TokenStream) -> Result<String, String> {
-    let file: syn::File =
-        syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
-    Ok(format!(
-        "{HEADER}{}",
-        docs::fill(&prettyplease::unparse(&file))
-    ))
 }
