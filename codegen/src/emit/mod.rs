@@ -1,7 +1,7 @@
 //! Emission: the IR becomes the `magic-api` crate's generated files.
 //!
 //! Names are decided first ([`names`]), then tokens are built with `quote` ([`types`]) and
-//! formatted with `prettyplease` ([`render`], on two threads). The same IR always gives
+//! formatted with `prettyplease` (the `render` module, on two threads). The same IR always gives
 //! byte-identical files: every
 //! collection that feeds the output is ordered (IR order or a `BTreeMap`).
 
@@ -57,7 +57,7 @@ pub fn types_source(ir: &Ir) -> Result<(String, usize), String> {
 }
 
 /// Generates every file of the crate's generated part: names decided once, rendering split over
-/// two threads ([`render`]), the API snapshot beside the code.
+/// two threads (the `render` module), the API snapshot beside the code.
 pub fn generate(ir: &Ir) -> Result<Output, String> {
     let ops = names::op_names(ir)?;
     let decided = names::decide(ir, &ir.renames, &ops)?;
