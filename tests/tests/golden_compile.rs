@@ -2,64 +2,18 @@
 //! types behave: JSON decodes into the right fields and alternatives, and re-encodes unchanged,
 //! unknown fields and values included.
 //!
-//! Every fixture directory must be declared here (`golden.rs` checks it). The emitted files are
-//! the generator's formatting, so rustfmt must not touch them: hence `#[rustfmt::skip]`.
+//! The fixtures are compiled through `tests/fixtures/mod.rs`, a list of every fixture directory
+//! that the golden test generates and keeps fresh. The emitted files are the generator's
+//! formatting, so rustfmt must not touch them: hence `#[rustfmt::skip]`.
 
+#[rustfmt::skip]
+#[path = "../fixtures/mod.rs"]
+mod fixtures;
+
+use fixtures::*;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
-
-#[rustfmt::skip]
-#[path = "../fixtures/array_of_union/expected.rs"]
-mod array_of_union;
-#[rustfmt::skip]
-#[path = "../fixtures/elided_expansion/expected.rs"]
-mod elided_expansion;
-#[rustfmt::skip]
-#[path = "../fixtures/keyword_collisions/expected.rs"]
-mod keyword_collisions;
-#[rustfmt::skip]
-#[path = "../fixtures/keyword_field/expected.rs"]
-mod keyword_field;
-#[rustfmt::skip]
-#[path = "../fixtures/literal_enum/expected.rs"]
-mod literal_enum;
-#[rustfmt::skip]
-#[path = "../fixtures/literal_fields/expected.rs"]
-mod literal_fields;
-#[rustfmt::skip]
-#[path = "../fixtures/map/expected.rs"]
-mod map;
-#[rustfmt::skip]
-#[path = "../fixtures/n_more_object/expected.rs"]
-mod n_more_object;
-#[rustfmt::skip]
-#[path = "../fixtures/named_reference/expected.rs"]
-mod named_reference;
-#[rustfmt::skip]
-#[path = "../fixtures/plain_object/expected.rs"]
-mod plain_object;
-#[rustfmt::skip]
-#[path = "../fixtures/reference_or_object/expected.rs"]
-mod reference_or_object;
-#[rustfmt::skip]
-#[path = "../fixtures/string_alias/expected.rs"]
-mod string_alias;
-#[rustfmt::skip]
-#[path = "../fixtures/union_best_fit/expected.rs"]
-mod union_best_fit;
-#[rustfmt::skip]
-#[path = "../fixtures/union_json_kind/expected.rs"]
-mod union_json_kind;
-#[rustfmt::skip]
-#[path = "../fixtures/union_required_field/expected.rs"]
-mod union_required_field;
-#[rustfmt::skip]
-#[path = "../fixtures/union_tag/expected.rs"]
-mod union_tag;
-#[rustfmt::skip]
-#[path = "../fixtures/union_tag_refined/expected.rs"]
-mod union_tag_refined;
 
 /// Decodes `value` as `T`, checks that re-encoding gives the same JSON, and returns the decoded
 /// value.

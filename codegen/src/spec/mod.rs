@@ -45,7 +45,8 @@ impl Document {
     }
 }
 
-/// Reads every spec document under `dir` (recursively, `.md` and `.txt`, `README.md` excluded),
+/// Reads every spec document under `dir` (recursively, `.md` and `.txt`; `README.md` and
+/// `FORMAT.md`, which describe the documents, excluded),
 /// sorted by path so the result never depends on directory order. A file that cannot be read is
 /// an error naming it; one that is not UTF-8 names the byte offset of the first invalid byte.
 pub fn read_dir(dir: &Path) -> Result<Vec<Document>, SpecError> {
@@ -95,8 +96,12 @@ fn collect(
             path.extension().and_then(|e| e.to_str()),
             Some("md" | "txt")
         );
-        let is_readme = path.file_name().and_then(|n| n.to_str()) == Some("README.md");
-        if is_doc && !is_readme {
+        // The folder's own documentation (README.md, FORMAT.md) is about the documents, not one.
+        let is_about = matches!(
+            path.file_name().and_then(|n| n.to_str()),
+            Some("README.md" | "FORMAT.md")
+        );
+        if is_doc && !is_about {
             let rel = path.strip_prefix(root).unwrap_or(&path);
             let name = rel
                 .components()

@@ -2,10 +2,8 @@
 //! path (each is percent-encoded into exactly one segment, `.`/`..` are refused before
 //! anything is sent), and the credentials never appear in `Debug` or `Display` output.
 
-#[path = "../support/mock.rs"]
-mod mock;
-#[path = "../support/server.rs"]
-mod server;
+use crate::mock;
+use crate::server;
 
 use std::pin::pin;
 use std::time::Duration;

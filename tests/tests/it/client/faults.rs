@@ -5,10 +5,8 @@
 //!
 //! Backoffs are a few milliseconds so that the file runs in well under a second.
 
-#[path = "../support/mock.rs"]
-mod mock;
-#[path = "../support/server.rs"]
-mod server;
+use crate::mock;
+use crate::server;
 
 use std::time::{Duration, Instant};
 

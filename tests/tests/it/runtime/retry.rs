@@ -1,8 +1,7 @@
 //! Retry behaviour of `magic_api::Client` against a real loopback HTTP server: which
 //! failures are retried for which methods, `Retry-After` handling, and the time bounds.
 
-#[path = "../support/server.rs"]
-mod server;
+use crate::server;
 
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 

@@ -6,8 +6,7 @@
 //! bodies from `examples.request` (or generated from the body type), query and header
 //! parameters from `Operation::params`.
 
-#[path = "../support/mock.rs"]
-mod mock;
+use crate::mock;
 
 use std::net::SocketAddr;
 use std::time::Duration;

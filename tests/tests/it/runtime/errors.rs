@@ -1,8 +1,7 @@
 //! Envelope decoding and error mapping of `magic_api::Client` against a loopback server,
 //! plus what the client actually puts on the wire.
 
-#[path = "../support/server.rs"]
-mod server;
+use crate::server;
 
 use std::time::Duration;
 

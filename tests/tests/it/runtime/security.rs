@@ -2,8 +2,7 @@
 //! request path, secrets never show up in diagnostics, and credentials do not follow
 //! redirects to another host.
 
-#[path = "../support/server.rs"]
-mod server;
+use crate::server;
 
 use std::time::Duration;
 

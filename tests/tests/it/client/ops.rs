@@ -8,8 +8,7 @@
 //! bytes for the download). Also: `validate_only`, the health-check form header, and lazy
 //! pagination through `stream()`.
 
-#[path = "../support/mock.rs"]
-mod mock;
+use crate::mock;
 
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeSet;

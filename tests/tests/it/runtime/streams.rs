@@ -1,7 +1,6 @@
 //! Streaming downloads and the pagination helpers, against a loopback server.
 
-#[path = "../support/server.rs"]
-mod server;
+use crate::server;
 
 use std::pin::pin;
 use std::sync::Arc;

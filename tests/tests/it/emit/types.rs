@@ -2,8 +2,7 @@
 //! forward compatibility (unknown fields, enum values and event kinds decode, stay inspectable
 //! and re-encode unchanged).
 
-#[path = "../support/examples.rs"]
-mod examples;
+use crate::examples;
 
 use magic_api::Number;
 use magic_api::types::*;

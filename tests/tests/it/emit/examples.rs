@@ -5,15 +5,11 @@
 
 use serde_json::Value;
 
-#[path = "../support/examples.rs"]
-mod examples;
+use crate::examples;
 
-#[path = "../support/wire_gen.rs"]
-mod wire_gen;
+use crate::wire_gen;
 
-#[rustfmt::skip]
-#[path = "../generated/cases.rs"]
-mod cases;
+use crate::cases;
 
 #[test]
 fn every_documented_example_round_trips() {

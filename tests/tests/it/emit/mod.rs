@@ -1,0 +1,6 @@
+//! The generated files and what they promise.
+
+mod examples;
+mod fresh;
+mod golden;
+mod types;
