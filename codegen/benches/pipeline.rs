@@ -36,7 +36,7 @@ fn main() {
         std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into()),
     )
     .join("../spec");
-    let docs = match codegen::spec::read_dir(&spec) {
+    let docs = match codegen::parse::read_dir(&spec) {
         Ok(d) => d,
         Err(e) => {
             eprintln!("cannot read {}: {e}", spec.display());

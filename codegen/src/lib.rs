@@ -1,25 +1,25 @@
 //! Turns Cloudflare's Magic Transit API reference into the `magic-api` crate.
 //!
-//! The pipeline is visible in the modules: [`spec`] reads the documents, [`ir`] resolves and
+//! The pipeline is visible in the modules: [`parse`] reads the documents, [`ir`] resolves and
 //! checks them into one intermediate representation, [`emit`] writes the Rust code, and
 //! [`report`] tells what changed in the public API between two generations.
 
 pub mod emit;
 pub mod ir;
+pub mod parse;
 pub mod report;
-pub mod spec;
 
 use std::path::Path;
 
 pub use ir::{Ir, Stats};
-pub use spec::{Document, SpecError, SpecErrors};
+pub use parse::{Document, SpecError, SpecErrors};
 
 /// The refinements file's name inside the spec directory.
 pub const REFINEMENTS: &str = "refinements.toml";
 
 /// 1. Reads every document in a spec directory, and its refinements file if there is one.
 pub fn read_spec_dir(dir: &Path) -> Result<(Vec<Document>, Option<Document>), SpecErrors> {
-    let docs = spec::read_dir(dir).map_err(|e| SpecErrors(vec![e]))?;
+    let docs = parse::read_dir(dir).map_err(|e| SpecErrors(vec![e]))?;
     let path = dir.join(REFINEMENTS);
     let refinements = if path.exists() {
         let text = std::fs::read_to_string(&path).map_err(|e| {

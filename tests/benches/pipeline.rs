@@ -54,8 +54,8 @@ fn throughput<T: DeserializeOwned>(label: &str, text: &str) {
 
 /// The snapshot example's `result`, as JSON text.
 fn snapshot_text(
-    docs: &[codegen::spec::Document],
-    refinements: &codegen::spec::Document,
+    docs: &[codegen::parse::Document],
+    refinements: &codegen::parse::Document,
 ) -> String {
     let (ir, _) = codegen::build_ir(docs, Some(refinements)).expect("the spec parses");
     let op = ir

@@ -9,12 +9,12 @@ use super::lower::{Ctx, LowerError, Lowerer};
 use super::operations::{Draft, lower_operation, merge_page, rename_op};
 use super::resources::{self, ResourceInput};
 use super::{AuthHeader, AuthScheme, Ir, Operation};
-use crate::spec::Document;
-use crate::spec::curl::Curl;
-use crate::spec::error::{Source, SpecError, SpecErrors};
-use crate::spec::parsed::{self, Documents, OpTrees, TypeTree};
-use crate::spec::texpr::Span;
-use crate::spec::tree::{Node, TreeStats};
+use crate::parse::Document;
+use crate::parse::curl::Curl;
+use crate::parse::error::{Source, SpecError, SpecErrors};
+use crate::parse::parsed::{self, Documents, OpTrees, TypeTree};
+use crate::parse::texpr::Span;
+use crate::parse::tree::{Node, TreeStats};
 
 /// Counts gathered while building, for the summary.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -29,7 +29,7 @@ pub struct Stats {
     pub request_examples: usize,
 }
 
-/// Parses and checks all documents into one IR: the parse stage ([`crate::spec::parsed`]), then
+/// Parses and checks all documents into one IR: the parse stage ([`crate::parse::parsed`]), then
 /// resources, domain types, operations, assembly, and the passes over the result.
 pub fn build(docs: &[Document], refinements: Option<&Document>) -> Result<(Ir, Stats), SpecErrors> {
     let documents = parsed::read_documents(docs)?;
@@ -361,7 +361,7 @@ fn apply_refinements(ir: &mut Ir, doc: &Document) -> Vec<SpecError> {
             document: doc.name.clone(),
             section: String::new(),
             offset,
-            excerpt: crate::spec::error::excerpt(&doc.text, offset),
+            excerpt: crate::parse::error::excerpt(&doc.text, offset),
             message,
         }
     };

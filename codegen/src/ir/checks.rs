@@ -12,8 +12,8 @@ use super::validate::check_value;
 use super::{
     AuthScheme, Ir, Operation, Pagination, ParamLocation, Response, Segment, Ty, TypeBody, TypeDef,
 };
-use crate::spec::curl::Curl;
-use crate::spec::error::{Source, SpecError};
+use crate::parse::curl::Curl;
+use crate::parse::error::{Source, SpecError};
 
 /// Which shapes an operation or a domain type reaches, by index in `ir.shapes`.
 pub(super) fn reachable_shapes(ir: &Ir) -> Vec<bool> {

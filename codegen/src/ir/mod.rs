@@ -30,7 +30,7 @@ pub use validate::{ValueError, check_value};
 
 use serde::Serialize;
 
-pub use crate::spec::outline::Method;
+pub use crate::parse::outline::Method;
 
 /// The whole API.
 #[derive(Debug, Clone, Serialize)]

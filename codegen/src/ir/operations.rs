@@ -5,9 +5,9 @@
 use super::lower::{Ctx, LowerError, Lowerer, rename_ty};
 use super::resources::{self};
 use super::{Body, Examples, Field, Operation, Param, ParamLocation, Response, Ty};
-use crate::spec::curl::{Curl, parse_curl};
-use crate::spec::outline::{OpSection, SectionKind};
-use crate::spec::parsed::{OpTrees, op_path};
+use crate::parse::curl::{Curl, parse_curl};
+use crate::parse::outline::{OpSection, SectionKind};
+use crate::parse::parsed::{OpTrees, op_path};
 
 /// An operation lowered but not yet finished.
 pub(super) struct Draft {

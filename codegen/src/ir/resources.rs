@@ -30,7 +30,7 @@ fn segment(text: &str) -> Result<Segment, String> {
         return Err("empty path segment".into());
     }
     // Segments become module and parameter names: keep them within what a name may be.
-    let limit = crate::spec::texpr::MAX_NAME;
+    let limit = crate::parse::texpr::MAX_NAME;
     if text.len() > limit {
         let shown: String = text.chars().take(40).collect();
         return Err(format!(

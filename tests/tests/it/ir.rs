@@ -1,7 +1,7 @@
 //! The IR built from the real spec: counts, paths, examples, union strategies, determinism.
 //!
 //! Where a count is checked, the expected value comes from an independent scan of the raw
-//! reference (or from `spec-format.md`'s measurements), not from the parser under test.
+//! reference (counted independently of the parser under test; `spec/FORMAT.md` describes the notation).
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -564,7 +564,7 @@ fn event_kind_types_the_k_strings() {
 #[test]
 fn refinements_that_match_nothing_are_errors() {
     let (docs, _) = codegen::read_spec_dir(&spec_dir()).unwrap();
-    let stale = codegen::spec::Document {
+    let stale = codegen::parse::Document {
         name: "refinements.toml".into(),
         text: "[integers]\nno_such_field = \"made up\"\n[nullable]\nphrases = [\"furlongs\"]\n[[tag_enums]]\ntag = \"zz\"\nname = \"Z\"\ndescription = \"z\"\n".into(),
     };
@@ -592,7 +592,7 @@ fn refinements_that_match_nothing_are_errors() {
         stale.text[tag.offset..].starts_with("name = \"Z\""),
         "{err}"
     );
-    let malformed = codegen::spec::Document {
+    let malformed = codegen::parse::Document {
         name: "refinements.toml".into(),
         text: "[integers\n".into(),
     };

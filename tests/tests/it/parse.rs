@@ -5,10 +5,10 @@
 
 use std::path::PathBuf;
 
-use codegen::spec::Document;
+use codegen::parse::Document;
 
 fn docs() -> Vec<Document> {
-    codegen::spec::read_dir(
+    codegen::parse::read_dir(
         &PathBuf::from(
             std::env::var_os("CARGO_MANIFEST_DIR")
                 .unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into()),
@@ -114,7 +114,7 @@ fn deleting_single_bullets() {
             reported += 1;
         }
     }
-    // The count checks alone catch ~60% (spec-format.md §2.4); example validation catches more.
+    // The count checks alone catch ~60% (a measurement of the notation; see spec/FORMAT.md section 6); example validation catches more.
     assert!(
         reported * 100 >= cases * 75,
         "only {reported} of {cases} deletions were reported"

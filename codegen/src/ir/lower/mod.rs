@@ -21,9 +21,9 @@ use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
 use super::{Alternative, Constraint, Field, Origin, Ty, TypeBody, TypeDef};
-use crate::spec::outline::RawConstraint;
-use crate::spec::texpr::{Span, TExpr, VariantSpan};
-use crate::spec::tree::{Node, Registry};
+use crate::parse::outline::RawConstraint;
+use crate::parse::texpr::{Span, TExpr, VariantSpan};
+use crate::parse::tree::{Node, Registry};
 
 mod canonical;
 use canonical::KeyHasher;

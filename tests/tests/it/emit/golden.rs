@@ -12,7 +12,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use codegen::spec::Document;
+use codegen::parse::Document;
 
 /// The constructs that must always have a fixture (more may exist).
 const REQUIRED: &[&str] = &[

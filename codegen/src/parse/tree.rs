@@ -1,6 +1,6 @@
 //! Rebuilds the nesting that the flattened bullet lists lost.
 //!
-//! Each bullet's type says how many children follow it (`spec-format.md` section 2.2): an object
+//! Each bullet's type says how many children follow it (`spec/FORMAT.md` section 6): an object
 //! signature `{ a, b, 3 more }` promises five field bullets, a union promises one variant bullet
 //! per alternative, a literal type one optional variant bullet. Reading exactly that many children
 //! recovers the tree and checks every signature count on the way.

@@ -2,7 +2,7 @@
 //!
 //! Both documents write the same notation (the rendered page adds `object ` before braces and a
 //! signature after named references), so one recursive-descent parser serves both. See
-//! `spec-format.md` section 2.1 for the grammar this implements.
+//! `spec/FORMAT.md` section 5 for the grammar this implements.
 //!
 //! Names and literals borrow from the span's text: every bullet of both documents is parsed, and
 //! owning them cost one allocation per name.
@@ -194,7 +194,7 @@ struct Cursor<'a> {
     depth: usize,
 }
 
-/// The deepest `array of` nesting accepted (the reference nests two).
+/// The deepest `array of` nesting accepted (the reference never nests `array of`).
 pub const MAX_NESTING: usize = 32;
 
 /// The longest name accepted (the reference's longest is under 60 characters); longer ones would

@@ -1,4 +1,6 @@
-//! Reading the spec documents: the one-line Markdown reference and rendered operation pages.
+//! The parse stage: the spec documents (the one-line Markdown reference and rendered operation
+//! pages) read into outlines, bullets and trees ([`parsed`] drives it). `spec/FORMAT.md`
+//! describes the notation this implements.
 //!
 //! Nothing here knows about Magic Transit: the parser knows the documents' notation (headings,
 //! bullets, signatures, the page's layout), never a type, field or path of the API.
