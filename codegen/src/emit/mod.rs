@@ -13,6 +13,7 @@ pub mod names;
 mod render;
 pub mod snapshot;
 pub mod types;
+mod unions;
 
 use crate::ir::Ir;
 

@@ -11,7 +11,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::names::field_names;
-use super::types::{Context, alternative_idents};
+use super::types::Context;
+use super::unions::alternative_idents;
 use crate::ir::{ParamLocation, Response, Ty, TypeBody};
 
 /// What the snapshot's `@generated` key says (JSON has no comments for the usual header).

@@ -5,17 +5,18 @@
 //!   union. Types reachable from a request body get `new(required…)`, so a required field can
 //!   never be left out.
 //! - String-literal sets become enums with an `Other(String)` variant that keeps unknown values.
-//! - Unions are decoded by the strategy the IR recorded: JSON kind (untagged, each kind has one
-//!   alternative), tag, identifying required field, or best fit. Objects no rule recognises are
-//!   kept whole in `Unknown`.
+//! - Unions are the `unions` module's job.
+//! - Types callers only receive are `#[non_exhaustive]` (see README, "What is additive by
+//!   construction").
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use super::names::{Names, camel, field_names, ref_id, words};
-use crate::ir::{Alternative, Discrimination, Field, Ir, Origin, Response, Ty, TypeBody, TypeDef};
+use super::names::{Names, camel, field_names, ref_id};
+use super::unions::union;
+use crate::ir::{Discrimination, Field, Ir, Response, Ty, TypeBody, TypeDef};
 
 /// Everything the type emitter needs to know about the IR, indexed once.
 pub struct Context<'a> {
@@ -69,7 +70,7 @@ impl<'a> Context<'a> {
         self.requests.contains(id)
     }
 
-    fn name(&self, id: &str) -> Ident {
+    pub(super) fn name(&self, id: &str) -> Ident {
         ident(self.names.of(id))
     }
 
@@ -251,7 +252,7 @@ pub fn render(cx: &Context<'_>, entries: &[(&str, Entry<'_>)]) -> Result<Vec<Ren
         .collect()
 }
 
-fn describe(def: &TypeDef, cx: &Context<'_>) -> String {
+pub(super) fn describe(def: &TypeDef, cx: &Context<'_>) -> String {
     if !def.description.is_empty() {
         return def.description.clone();
     }
@@ -405,268 +406,6 @@ fn string_enum(
         #[::magic_api::wire_enum]
         pub enum #n {
             #( #variant_docs #[wire = #values] #variants, )*
-        }
-    }
-}
-
-/// Variant names for union alternatives: the alternatives' type names with the words they all
-/// share at the front and at the back removed (`MagicAccountApp`/`MagicManagedApp` ->
-/// `Account`/`Managed`), unless that would leave one empty.
-pub(super) fn alternative_idents(cx: &Context<'_>, alternatives: &[Alternative]) -> Vec<Ident> {
-    let full: Vec<String> = alternatives
-        .iter()
-        .map(|a| match (&a.ty, &a.name) {
-            (Ty::Ref { id }, _) => cx.names.of(id).to_string(),
-            (_, Some(n)) => camel(n),
-            (ty, None) => kind_name(ty).to_string(),
-        })
-        .collect();
-    let split: Vec<Vec<String>> = full.iter().map(|n| words(n)).collect();
-    let common = |from_back: bool| {
-        let mut n = 0;
-        loop {
-            let word = |w: &Vec<String>| {
-                if from_back {
-                    w.len().checked_sub(n + 1).and_then(|i| w.get(i)).cloned()
-                } else {
-                    w.get(n).cloned()
-                }
-            };
-            let first = split.first().and_then(word);
-            if first.is_none() || !split.iter().all(|w| word(w) == first) {
-                return n;
-            }
-            n += 1;
-        }
-    };
-    let (front, back) = (common(false), common(true));
-    let trimmed: Vec<String> = split
-        .iter()
-        .map(|w| {
-            w.iter()
-                .skip(front)
-                .take(w.len().saturating_sub(front + back))
-                .cloned()
-                .collect::<String>()
-        })
-        .collect();
-    let usable = split.len() > 1
-        && trimmed.iter().all(|t| !t.is_empty())
-        && trimmed.iter().collect::<BTreeSet<_>>().len() == trimmed.len();
-    let chosen = if usable { trimmed } else { full };
-    chosen.iter().map(|n| ident(&camel(n))).collect()
-}
-
-fn kind_name(ty: &Ty) -> &'static str {
-    match ty {
-        Ty::String | Ty::Literal { .. } => "String",
-        Ty::Integer | Ty::Number => "Number",
-        Ty::Boolean | Ty::True => "Boolean",
-        Ty::Array { .. } => "Array",
-        Ty::Map { .. } | Ty::Ref { .. } => "Object",
-        Ty::Unknown => "Value",
-    }
-}
-
-fn union(
-    cx: &Context<'_>,
-    def: &TypeDef,
-    alternatives: &[Alternative],
-    how: &Discrimination,
-) -> TokenStream {
-    let name = cx.name(&def.id);
-    let d = doc(&describe(def, cx));
-    let tys: Vec<TokenStream> = alternatives.iter().map(|a| cx.rust_ty(&a.ty)).collect();
-    let alt_docs: Vec<TokenStream> = alternatives
-        .iter()
-        .map(
-            |a| match (&a.ty, cx.defs.get(ref_id(&a.ty).unwrap_or(""))) {
-                (_, Some(target)) if !target.description.is_empty() => {
-                    format!(" {}", target.description)
-                }
-                (Ty::Ref { .. }, Some(target)) => format!(" {}", describe(target, cx)),
-                (Ty::Ref { id }, None) => format!(" A [`{}`].", cx.names.of(id)),
-                (ty, _) => format!(" The {} form.", kind_name(ty).to_ascii_lowercase()),
-            },
-        )
-        .map(|text| doc(&text))
-        .collect();
-    match how {
-        Discrimination::JsonKind { .. } | Discrimination::Ordered => {
-            let variants: Vec<Ident> = match how {
-                Discrimination::JsonKind { kinds } => {
-                    kinds.iter().map(|k| ident(&camel(k))).collect()
-                }
-                _ => alternative_idents(cx, alternatives),
-            };
-            quote! {
-                #d
-                #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-                #[serde(untagged)]
-                #[non_exhaustive]
-                pub enum #name {
-                    #( #alt_docs #variants(#tys), )*
-                    /// A value of a form this version of the crate does not know, kept as sent.
-                    Other(::serde_json::Value),
-                }
-            }
-        }
-        Discrimination::Tag { field, values } => {
-            let variants = alternative_idents(cx, alternatives);
-            let kind_method = tag_kind_method(cx, field, values, &variants);
-            quote! {
-                #d
-                #[derive(Debug, Clone, PartialEq)]
-                #[non_exhaustive]
-                pub enum #name {
-                    #( #alt_docs #variants(#tys), )*
-                    /// A kind this version of the crate does not know, or a known kind whose fields do
-                    /// not decode as documented: kept whole (tag included), never an error.
-                    Unknown(::magic_api::runtime::wire::Object),
-                }
-                impl<'de> ::serde::Deserialize<'de> for #name {
-                    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                        let object = ::magic_api::runtime::wire::object(deserializer)?;
-                        let tag = object.get(#field).and_then(|v| v.as_str()).map(str::to_owned);
-                        Ok(match tag.as_deref() {
-                            #( Some(#values) => ::magic_api::runtime::wire::chosen_tagged(object, #field, Self::#variants, Self::Unknown), )*
-                            _ => Self::Unknown(object),
-                        })
-                    }
-                }
-                impl ::serde::Serialize for #name {
-                    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                        match self {
-                            #( Self::#variants(value) => ::magic_api::runtime::wire::serialize_tagged(serializer, #field, #values, value), )*
-                            Self::Unknown(object) => ::serde::Serialize::serialize(object, serializer),
-                        }
-                    }
-                }
-                #kind_method
-            }
-        }
-        Discrimination::RequiredField { fields } => {
-            let variants = alternative_idents(cx, alternatives);
-            let decide = quote! {
-                #( if object.contains_key(#fields) {
-                    return Ok(::magic_api::runtime::wire::chosen(object, Self::#variants, Self::Unknown));
-                } )*
-                Ok(Self::Unknown(object))
-            };
-            object_union(
-                &name,
-                &d,
-                &alt_docs,
-                &variants,
-                &tys,
-                "An object no alternative claims, or one the claiming alternative cannot decode: kept as sent, never an error.",
-                decide,
-            )
-        }
-        Discrimination::BestFit { .. } => {
-            let variants = alternative_idents(cx, alternatives);
-            let (required, declared): (Vec<Vec<String>>, Vec<Vec<String>>) = alternatives
-                .iter()
-                .map(|a| {
-                    let fields = ref_id(&a.ty)
-                        .and_then(|id| cx.defs.get(id))
-                        .and_then(|d| match &d.body {
-                            TypeBody::Object { fields } => Some(fields.as_slice()),
-                            _ => None,
-                        })
-                        .unwrap_or(&[]);
-                    (
-                        fields
-                            .iter()
-                            .filter(|f| f.required)
-                            .map(|f| f.name.clone())
-                            .collect(),
-                        fields.iter().map(|f| f.name.clone()).collect(),
-                    )
-                })
-                .unzip();
-            let indices: Vec<usize> = (0..alternatives.len()).collect();
-            let decide = quote! {
-                let fits: &[(&[&str], &[&str])] = &[ #( (&[#(#required),*], &[#(#declared),*]) ),* ];
-                Ok(match ::magic_api::runtime::wire::best_fit(&object, fits) {
-                    #( Some(#indices) => ::magic_api::runtime::wire::chosen(object, Self::#variants, Self::Unknown), )*
-                    _ => Self::Unknown(object),
-                })
-            };
-            object_union(
-                &name,
-                &d,
-                &alt_docs,
-                &variants,
-                &tys,
-                "An object no alternative fits, or one the best fit cannot decode: kept as sent, never an error.",
-                decide,
-            )
-        }
-    }
-}
-
-/// A union decided by looking at a buffered object (`decide` ends with `Ok(Self::…)`): encoded
-/// as whichever alternative it holds, and an object no rule recognises is kept in `Unknown`.
-fn object_union(
-    name: &Ident,
-    type_doc: &TokenStream,
-    alt_docs: &[TokenStream],
-    variants: &[Ident],
-    tys: &[TokenStream],
-    unknown_doc: &str,
-    decide: TokenStream,
-) -> TokenStream {
-    let unknown_doc = doc(unknown_doc);
-    quote! {
-        #type_doc
-        #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-        #[serde(untagged)]
-        #[non_exhaustive]
-        pub enum #name {
-            #( #alt_docs #variants(#tys), )*
-            #unknown_doc
-            Unknown(::magic_api::runtime::wire::Object),
-        }
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let object = ::magic_api::runtime::wire::object(deserializer)?;
-                #decide
-            }
-        }
-    }
-}
-
-/// `kind()` on a tagged union whose tag values a refined enum names (`EventKind`).
-fn tag_kind_method(
-    cx: &Context<'_>,
-    field: &str,
-    values: &[String],
-    variants: &[Ident],
-) -> TokenStream {
-    let refined = cx.ir.shapes.iter().find(|d| {
-        d.origin == Origin::Refined
-            && matches!(&d.body, TypeBody::Enum { values: v, .. } if v == values)
-    });
-    let Some(kind) = refined else {
-        return TokenStream::new();
-    };
-    let kind_name = cx.name(&kind.id);
-    let kind_variants = literal_idents(values);
-    let Some(first) = cx.defs.values().find(|d| matches!(&d.body, TypeBody::Union { discrimination: Discrimination::Tag { values: v, .. }, .. } if v == values)) else {
-        return TokenStream::new();
-    };
-    let name = cx.name(&first.id);
-    let text = format!(" The kind of this value: its `{field}`.");
-    quote! {
-        impl #name {
-            #[doc = #text]
-            pub fn kind(&self) -> #kind_name {
-                match self {
-                    #( Self::#variants(_) => #kind_name::#kind_variants, )*
-                    Self::Unknown(object) => #kind_name::from(object.get(#field).and_then(|v| v.as_str()).unwrap_or_default()),
-                }
-            }
         }
     }
 }
