@@ -106,31 +106,17 @@ fn stale(entry: &str, expected: &str) -> String {
 pub fn apply(ir: &mut Ir, refinements: &Refinements) -> Vec<String> {
     ir.renames = refinements.names.clone();
     let mut problems = Vec::new();
-    let fractional = fractional_fields(ir);
-    let mut used_integers: HashSet<&str> = HashSet::new();
-    let mut used_phrases: HashSet<&str> = HashSet::new();
-    let mut refine_field = |f: &mut Field, owner: &str, problems: &mut Vec<String>| {
-        if let Some(evidence) = refinements.integers.get(&f.name) {
-            if refine_ty(&mut f.ty) {
-                used_integers.insert(key_of(refinements, &f.name));
-                if fractional.contains(&(owner.to_string(), f.name.clone())) {
-                    problems.push(format!(
-                        "integers: `{}` ({evidence}) has a fractional example in `{owner}`",
-                        f.name
-                    ));
-                }
-            }
-        }
-        let lower = f.description.to_ascii_lowercase();
-        for phrase in &refinements.nullable.phrases {
-            if lower.contains(&phrase.to_ascii_lowercase()) {
-                f.nullable = !f.required;
-                used_phrases.insert(phrase.as_str());
-            }
-        }
-    };
-
     // Tag enums first: they turn some strings into references, before numbers are decided.
+    apply_tag_enums(ir, refinements, &mut problems);
+    apply_pagination(ir, refinements, &mut problems);
+    apply_form_headers(ir, refinements, &mut problems);
+    apply_fields(ir, refinements, &mut problems);
+    problems
+}
+
+/// `[[tag_enums]]`: the tag values of the union tagged by a field become a named enum, which
+/// also types the listed string fields and parameters.
+fn apply_tag_enums(ir: &mut Ir, refinements: &Refinements, problems: &mut Vec<String>) {
     for tag_enum in &refinements.tag_enums {
         let values = {
             let tagged: Vec<&Vec<String>> = ir
@@ -218,7 +204,11 @@ pub fn apply(ir: &mut Ir, refinements: &Refinements) -> Vec<String> {
             used_at,
         });
     }
+}
 
+/// `[pagination]`: page-numbered lists get their undeclared page parameters, and their
+/// pagination records which one is the page number.
+fn apply_pagination(ir: &mut Ir, refinements: &Refinements, problems: &mut Vec<String>) {
     if let Some(pages) = &refinements.pagination {
         let mut any = false;
         for op in &mut ir.operations {
@@ -268,6 +258,10 @@ pub fn apply(ir: &mut Ir, refinements: &Refinements) -> Vec<String> {
             ));
         }
     }
+}
+
+/// `[[form_headers]]`: recorded on the operations that declare the header.
+fn apply_form_headers(ir: &mut Ir, refinements: &Refinements, problems: &mut Vec<String>) {
     for fh in &refinements.form_headers {
         let mut declared = false;
         for op in &mut ir.operations {
@@ -301,21 +295,49 @@ pub fn apply(ir: &mut Ir, refinements: &Refinements) -> Vec<String> {
             ));
         }
     }
+}
+
+/// `[integers]` and `[nullable]`, field by field and parameter by parameter; entries that
+/// matched nothing are problems.
+fn apply_fields(ir: &mut Ir, refinements: &Refinements, problems: &mut Vec<String>) {
+    let fractional = fractional_fields(ir);
+    let mut used_integers: HashSet<&str> = HashSet::new();
+    let mut used_phrases: HashSet<&str> = HashSet::new();
+    let mut refine_field = |f: &mut Field, owner: &str, problems: &mut Vec<String>| {
+        if let Some(evidence) = refinements.integers.get(&f.name) {
+            if refine_ty(&mut f.ty) {
+                used_integers.insert(key_of(refinements, &f.name));
+                if fractional.contains(&(owner.to_string(), f.name.clone())) {
+                    problems.push(format!(
+                        "integers: `{}` ({evidence}) has a fractional example in `{owner}`",
+                        f.name
+                    ));
+                }
+            }
+        }
+        let lower = f.description.to_ascii_lowercase();
+        for phrase in &refinements.nullable.phrases {
+            if lower.contains(&phrase.to_ascii_lowercase()) {
+                f.nullable = !f.required;
+                used_phrases.insert(phrase.as_str());
+            }
+        }
+    };
 
     for def in ir.types.iter_mut().chain(ir.shapes.iter_mut()) {
         if let TypeBody::Object { fields } = &mut def.body {
             for f in fields {
-                refine_field(f, &def.id, &mut problems);
+                refine_field(f, &def.id, problems);
             }
         }
     }
     for op in &mut ir.operations {
         for p in &mut op.params {
-            refine_field(&mut p.field, "", &mut problems);
+            refine_field(&mut p.field, "", problems);
         }
         if let Response::Envelope { fields, .. } = &mut op.response {
             for f in fields {
-                refine_field(f, "", &mut problems);
+                refine_field(f, "", problems);
             }
         }
     }
@@ -335,7 +357,6 @@ pub fn apply(ir: &mut Ir, refinements: &Refinements) -> Vec<String> {
             ));
         }
     }
-    problems
 }
 
 /// Turns a `number` (or a list or map of them) into an integer; false when there is none.
