@@ -120,230 +120,271 @@ impl Names {
     }
 }
 
-/// Decides every type name. `renames` comes from the refinements' `[names]`.
+/// Decides every type name. `renames` comes from the refinements' `[names]` (recorded in the
+/// IR). The passes run in a fixed order: reference names, then answers named as concepts and
+/// unnamed shapes (parents before children), then documentation and aliases.
 pub fn decide(
     ir: &Ir,
     renames: &BTreeMap<String, String>,
     ops: &[OpName],
 ) -> Result<Names, String> {
     let defs: HashMap<&str, &TypeDef> = ir.defs().0;
-    let emitted = reachable(ir, &defs);
-    let uses = collect_uses(ir);
-    let mut names = Names {
-        ops: ops.to_vec(),
-        ..Names::default()
+    let mut naming = Naming {
+        ir,
+        emitted: reachable(ir, &defs),
+        uses: collect_uses(ir),
+        request_only: request_only(ir, &defs),
+        defs,
+        ops,
+        renames,
+        names: Names {
+            ops: ops.to_vec(),
+            ..Names::default()
+        },
+        // Names the crate root already exports (the runtime) or the prelude has: a generated
+        // type of that name would be shadowed or shadow them.
+        taken: RESERVED
+            .iter()
+            .map(|r| (r.to_string(), format!("the crate's `{r}`")))
+            .collect(),
+        used_renames: BTreeSet::new(),
     };
-    // Names the crate root already exports (the runtime) or the prelude has: a generated type of
-    // that name would be shadowed or shadow them.
-    let mut taken: BTreeMap<String, String> = RESERVED
-        .iter()
-        .map(|r| (r.to_string(), format!("the crate's `{r}`")))
-        .collect();
-    let mut used_renames: BTreeSet<&str> = BTreeSet::new();
+    let pending = naming.reference_names();
+    naming.shape_names(&pending);
+    naming.check_renames()?;
+    naming.docs();
+    naming.aliases();
+    Ok(naming.names)
+}
 
-    let request_only = request_only(ir, &defs);
-    // Takes the first free candidate; when all are taken, the first with a number appended.
-    // Anything but the first candidate is a collision, and is reported.
-    let claim = |id: &str,
-                 candidates: Vec<String>,
-                 names: &mut Names,
-                 taken: &mut BTreeMap<String, String>| {
+/// The state of one naming run.
+struct Naming<'a> {
+    ir: &'a Ir,
+    defs: HashMap<&'a str, &'a TypeDef>,
+    /// Definitions the emitted code reaches.
+    emitted: BTreeSet<&'a str>,
+    uses: HashMap<String, Vec<Use>>,
+    /// Definitions only request bodies use.
+    request_only: BTreeSet<&'a str>,
+    ops: &'a [OpName],
+    renames: &'a BTreeMap<String, String>,
+    names: Names,
+    /// Name -> what holds it.
+    taken: BTreeMap<String, String>,
+    used_renames: BTreeSet<&'a str>,
+}
+
+impl<'a> Naming<'a> {
+    /// Takes the first free candidate; when all are taken, the first with a number appended.
+    /// Anything but the first candidate is a collision, and is reported.
+    fn claim(&mut self, id: &str, candidates: Vec<String>) {
         let wanted = candidates
             .first()
             .cloned()
             .unwrap_or_else(|| id.to_string());
-        let mut chosen = candidates.iter().find(|c| !taken.contains_key(*c)).cloned();
+        let mut chosen = candidates
+            .iter()
+            .find(|c| !self.taken.contains_key(*c))
+            .cloned();
         if chosen.is_none() {
             let mut n = 2;
-            while taken.contains_key(&format!("{wanted}{n}")) {
+            while self.taken.contains_key(&format!("{wanted}{n}")) {
                 n += 1;
             }
             chosen = Some(format!("{wanted}{n}"));
         }
         let chosen = chosen.unwrap_or_default();
         if chosen != wanted {
-            names.collisions.push(format!(
+            self.names.collisions.push(format!(
                 "`{wanted}` (for `{id}`) is taken by `{}`; named `{chosen}`",
-                taken.get(&wanted).cloned().unwrap_or_default()
+                self.taken.get(&wanted).cloned().unwrap_or_default()
             ));
         }
-        taken.insert(chosen.clone(), id.to_string());
-        names.types.insert(id.to_string(), chosen);
-    };
-    // The fallbacks after a wanted name, in order: `…Request` for shapes only requests use, the
-    // parents' shared stem in front, then the first parent's full name with `Item`/the name.
-    let fallbacks =
-        |id: &str, wanted: &str, stem: Option<String>, parent: Option<String>| -> Vec<String> {
-            let mut out = vec![wanted.to_string()];
-            if request_only.contains(id) {
-                out.push(format!("{wanted}Request"));
-            }
-            if let Some(stem) = stem.filter(|s| !wanted.starts_with(s.as_str())) {
-                out.push(format!("{stem}{wanted}"));
-            }
-            if let Some(parent) = parent {
-                let base = parent.strip_suffix("Request").unwrap_or(&parent);
-                let tail = if base.starts_with(wanted) {
-                    "Item"
-                } else {
-                    wanted
-                };
-                out.push(format!("{base}{tail}"));
-            }
-            out
-        };
-
-    // Pass 1: reference names (and renames of them), in IR order.
-    let mut pending: Vec<&TypeDef> = Vec::new();
-    for def in ir.types.iter().chain(&ir.shapes) {
-        if !emitted.contains(def.id.as_str()) || def.same_shape_as.is_some() {
-            continue;
-        }
-        let Some(name) = &def.name else {
-            pending.push(def);
-            continue;
-        };
-        if let Some(rename) = renames.get(name) {
-            used_renames.insert(name);
-            claim(&def.id, vec![rename.clone()], &mut names, &mut taken);
-            continue;
-        }
-        let answer = def.origin == Origin::Domain && is_answer_name(name);
-        if answer && concept_name(def, &uses, ops).is_some() {
-            pending.push(def);
-            continue;
-        }
-        // Domain types sharing one name (`LatestListResponse` under events and under snapshots)
-        // are all told apart by their parent resource: `EventLatestListResponse`.
-        let shared = ir
-            .types
-            .iter()
-            .filter(|t| t.name.as_deref() == Some(name.as_str()))
-            .count()
-            > 1;
-        let resource_stem = def
-            .resource
-            .as_deref()
-            .and_then(|r| r.rsplit('.').nth(1))
-            .map(|parent_module| camel(&singular(parent_module)));
-        let wanted = match (&resource_stem, shared) {
-            (Some(stem), true) => format!("{stem}{}", camel(name)),
-            _ => camel(name),
-        };
-        let candidates = fallbacks(&def.id, &wanted, resource_stem, None);
-        claim(&def.id, candidates, &mut names, &mut taken);
+        self.taken.insert(chosen.clone(), id.to_string());
+        self.names.types.insert(id.to_string(), chosen);
     }
-    // Pass 2: answers named as concepts, then unnamed shapes, parents before children.
-    let order = parent_first(ir, &defs, &emitted);
-    for id in order {
-        if names.types.contains_key(id) {
-            continue;
+
+    /// The fallbacks after a wanted name, in order: `…Request` for shapes only requests use, the
+    /// parents' shared stem in front, then the first parent's full name with `Item`/the name.
+    fn fallbacks(
+        &self,
+        id: &str,
+        wanted: &str,
+        stem: Option<String>,
+        parent: Option<String>,
+    ) -> Vec<String> {
+        let mut out = vec![wanted.to_string()];
+        if self.request_only.contains(id) {
+            out.push(format!("{wanted}Request"));
         }
-        let Some(def) = defs.get(id) else { continue };
-        if !pending.iter().any(|p| p.id == def.id) {
-            continue;
+        if let Some(stem) = stem.filter(|s| !wanted.starts_with(s.as_str())) {
+            out.push(format!("{stem}{wanted}"));
         }
-        let def_uses = uses.get(id).map(Vec::as_slice).unwrap_or(&[]);
-        let stem = shared_stem(def_uses, &names, ops, &defs);
-        let parent_name = def_uses.first().map(|u| match &u.parent {
-            Parent::Def(p) => names.of(p).to_string(),
-            other => parent_stem(other, &names, ops),
-        });
-        if let Some(path_key) = def_uses.first().and_then(|u| rename_key(u, &defs)) {
-            if let Some(rename) = renames.get(&path_key) {
-                used_renames.insert(
-                    renames
-                        .get_key_value(&path_key)
-                        .map(|(k, _)| k.as_str())
-                        .unwrap_or(""),
-                );
-                claim(id, vec![rename.clone()], &mut names, &mut taken);
+        if let Some(parent) = parent {
+            let base = parent.strip_suffix("Request").unwrap_or(&parent);
+            let tail = if base.starts_with(wanted) {
+                "Item"
+            } else {
+                wanted
+            };
+            out.push(format!("{base}{tail}"));
+        }
+        out
+    }
+
+    /// Pass 1: reference names (and renames of them), in IR order. Returns the definitions left
+    /// for pass 2: unnamed shapes and answers that name a concept.
+    fn reference_names(&mut self) -> Vec<&'a TypeDef> {
+        let ir = self.ir;
+        let mut pending = Vec::new();
+        for def in ir.types.iter().chain(&ir.shapes) {
+            if !self.emitted.contains(def.id.as_str()) || def.same_shape_as.is_some() {
                 continue;
             }
+            let Some(name) = &def.name else {
+                pending.push(def);
+                continue;
+            };
+            if let Some((key, rename)) = self.renames.get_key_value(name) {
+                self.used_renames.insert(key);
+                self.claim(&def.id, vec![rename.clone()]);
+                continue;
+            }
+            let answer = def.origin == Origin::Domain && is_answer_name(name);
+            if answer && concept_name(def, &self.uses, self.ops).is_some() {
+                pending.push(def);
+                continue;
+            }
+            // Domain types sharing one name (`LatestListResponse` under events and under
+            // snapshots) are all told apart by their parent resource: `EventLatestListResponse`.
+            let shared = ir
+                .types
+                .iter()
+                .filter(|t| t.name.as_deref() == Some(name.as_str()))
+                .count()
+                > 1;
+            let resource_stem = def
+                .resource
+                .as_deref()
+                .and_then(|r| r.rsplit('.').nth(1))
+                .map(|parent_module| camel(&singular(parent_module)));
+            let wanted = match (&resource_stem, shared) {
+                (Some(stem), true) => format!("{stem}{}", camel(name)),
+                _ => camel(name),
+            };
+            let candidates = self.fallbacks(&def.id, &wanted, resource_stem, None);
+            self.claim(&def.id, candidates);
         }
-        let wanted = match (
-            &def.name,
-            def.name
-                .as_ref()
-                .and_then(|_| concept_name(def, &uses, ops)),
-        ) {
-            // An answer whose concept name is taken keeps the reference's name.
-            (Some(name), Some(concept)) if taken.contains_key(&concept) => camel(name),
-            (_, Some(concept)) => concept,
-            _ => shape_name(def, def_uses, &names, ops),
-        };
-        let candidates = fallbacks(id, &wanted, stem, parent_name);
-        claim(id, candidates, &mut names, &mut taken);
+        pending
     }
-    for key in renames.keys() {
-        if !used_renames.contains(key.as_str()) {
-            return Err(format!(
+
+    /// Pass 2: answers named as concepts, then unnamed shapes, parents before children.
+    fn shape_names(&mut self, pending: &[&TypeDef]) {
+        let order = parent_first(self.ir, &self.defs, &self.emitted);
+        for id in order {
+            if self.names.types.contains_key(id) || !pending.iter().any(|p| p.id == id) {
+                continue;
+            }
+            let Some(def) = self.defs.get(id).copied() else {
+                continue;
+            };
+            let uses = self.uses.get(id).cloned().unwrap_or_default();
+            let stem = shared_stem(&uses, &self.names, self.ops, &self.defs);
+            let parent_name = uses.first().map(|u| match &u.parent {
+                Parent::Def(p) => self.names.of(p).to_string(),
+                other => parent_stem(other, &self.names, self.ops),
+            });
+            let rename = uses
+                .first()
+                .and_then(|u| rename_key(u, &self.defs))
+                .and_then(|key| self.renames.get_key_value(&key));
+            if let Some((key, rename)) = rename {
+                self.used_renames.insert(key);
+                self.claim(id, vec![rename.clone()]);
+                continue;
+            }
+            let concept = def
+                .name
+                .as_ref()
+                .and_then(|_| concept_name(def, &self.uses, self.ops));
+            let wanted = match (&def.name, concept) {
+                // An answer whose concept name is taken keeps the reference's name.
+                (Some(name), Some(concept)) if self.taken.contains_key(&concept) => camel(name),
+                (_, Some(concept)) => concept,
+                _ => shape_name(def, &uses, &self.names, self.ops),
+            };
+            let candidates = self.fallbacks(id, &wanted, stem, parent_name);
+            self.claim(id, candidates);
+        }
+    }
+
+    /// Every `[names]` key must have named something.
+    fn check_renames(&self) -> Result<(), String> {
+        match self
+            .renames
+            .keys()
+            .find(|k| !self.used_renames.contains(k.as_str()))
+        {
+            Some(key) => Err(format!(
                 "spec/refinements.toml [names] `{key}`: expected a reference name or \
                  `Type.field` of an emitted type. The reference may have renamed or removed it: \
                  point the entry at the new name or delete it (`cargo xtask diff \
                  <last-good-revision>` lists what changed)"
-            ));
+            )),
+            None => Ok(()),
         }
     }
-    // Documentation for undescribed definitions, from their first use.
-    for (id, def_uses) in &uses {
-        let Some(first) = def_uses.first() else {
-            continue;
-        };
-        let text = match &first.parent {
-            Parent::Def(parent) => format!("The `{}` of [`{}`].", first.field, names.of(parent)),
-            Parent::Body(op) => {
-                let o = &ir.operations[*op];
-                format!(
-                    "The request body of {} (`{} {}`).",
-                    o.title,
-                    o.method.as_str(),
-                    o.path
-                )
-            }
-            Parent::Result { op, .. } => {
-                let o = &ir.operations[*op];
-                format!(
-                    "The result of {} (`{} {}`).",
-                    o.title,
-                    o.method.as_str(),
-                    o.path
-                )
-            }
-            Parent::Param(op) => {
-                let o = &ir.operations[*op];
-                format!(
-                    "The `{}` parameter of {} (`{} {}`).",
-                    first.field,
-                    o.title,
-                    o.method.as_str(),
-                    o.path
-                )
-            }
-        };
-        names.docs.insert(id.clone(), text);
-    }
-    // Aliases: reference names of domain types not emitted under that name.
-    for def in &ir.types {
-        let Some(name) = &def.name else { continue };
-        let target = def.same_shape_as.as_deref().unwrap_or(&def.id);
-        let alias = camel(name);
-        if ir
-            .types
-            .iter()
-            .filter(|t| t.name.as_deref() == Some(name.as_str()))
-            .count()
-            > 1
-        {
-            continue;
-        }
-        let is_emitted_as_itself = names.types.get(target).is_some_and(|n| *n == alias);
-        if emitted.contains(target) && !is_emitted_as_itself && !taken.contains_key(&alias) {
-            taken.insert(alias.clone(), def.id.clone());
-            names.aliases.push((alias, target.to_string()));
+
+    /// Documentation for undescribed definitions, from their first use.
+    fn docs(&mut self) {
+        for (id, def_uses) in &self.uses {
+            let Some(first) = def_uses.first() else {
+                continue;
+            };
+            let op_text = |op: usize| {
+                let o = &self.ir.operations[op];
+                format!("{} (`{} {}`)", o.title, o.method.as_str(), o.path)
+            };
+            let text = match &first.parent {
+                Parent::Def(parent) => {
+                    format!("The `{}` of [`{}`].", first.field, self.names.of(parent))
+                }
+                Parent::Body(op) => format!("The request body of {}.", op_text(*op)),
+                Parent::Result { op, .. } => format!("The result of {}.", op_text(*op)),
+                Parent::Param(op) => {
+                    format!("The `{}` parameter of {}.", first.field, op_text(*op))
+                }
+            };
+            self.names.docs.insert(id.clone(), text);
         }
     }
-    Ok(names)
+
+    /// Aliases: reference names of domain types not emitted under that name.
+    fn aliases(&mut self) {
+        let ir = self.ir;
+        for def in &ir.types {
+            let Some(name) = &def.name else { continue };
+            let target = def.same_shape_as.as_deref().unwrap_or(&def.id);
+            let alias = camel(name);
+            let shared = ir
+                .types
+                .iter()
+                .filter(|t| t.name.as_deref() == Some(name.as_str()))
+                .count()
+                > 1;
+            if shared {
+                continue;
+            }
+            let is_emitted_as_itself = self.names.types.get(target).is_some_and(|n| *n == alias);
+            if self.emitted.contains(target)
+                && !is_emitted_as_itself
+                && !self.taken.contains_key(&alias)
+            {
+                self.taken.insert(alias.clone(), def.id.clone());
+                self.names.aliases.push((alias, target.to_string()));
+            }
+        }
+    }
 }
 
 /// A reference name that names an operation's answer (`…Response`).
