@@ -9,6 +9,7 @@ use super::lower::rename_body;
 use super::operations::rename_op;
 use super::unions::{Defs, discriminate};
 use super::validate::check_value;
+use super::walk::{body_types, operation_types, reachable};
 use super::{
     AuthScheme, Ir, Operation, Pagination, ParamLocation, Response, Segment, Ty, TypeBody, TypeDef,
 };
@@ -17,57 +18,23 @@ use crate::parse::error::{Source, SpecError};
 
 /// Which shapes an operation or a domain type reaches, by index in `ir.shapes`.
 pub(super) fn reachable_shapes(ir: &Ir) -> Vec<bool> {
-    fn push_body<'i>(body: &'i TypeBody, stack: &mut Vec<&'i Ty>) {
-        match body {
-            TypeBody::Object { fields } => stack.extend(fields.iter().map(|f| &f.ty)),
-            TypeBody::Alias { target } => stack.push(target),
-            TypeBody::Union { alternatives, .. } => {
-                stack.extend(alternatives.iter().map(|a| &a.ty))
-            }
-            TypeBody::Enum { .. } => {}
-        }
-    }
     let by_id: HashMap<&str, usize> = ir
         .shapes
         .iter()
         .enumerate()
         .map(|(i, s)| (s.id.as_str(), i))
         .collect();
-    let mut seen = vec![false; ir.shapes.len()];
-    let mut stack: Vec<&Ty> = Vec::new();
-    for t in &ir.types {
-        push_body(&t.body, &mut stack);
-    }
-    for op in &ir.operations {
-        stack.extend(op.params.iter().map(|p| &p.field.ty));
-        if let Some(b) = &op.body {
-            stack.push(&b.ty);
-        }
-        match &op.response {
-            Response::Envelope { result, fields, .. } => {
-                stack.push(result);
-                stack.extend(fields.iter().map(|f| &f.ty));
-            }
-            Response::Json { ty } => stack.push(ty),
-            _ => {}
-        }
-    }
-    while let Some(ty) = stack.pop() {
-        match ty {
-            Ty::Ref { id } => {
-                if let Some(&i) = by_id.get(id.as_str()) {
-                    if !seen[i] {
-                        seen[i] = true;
-                        push_body(&ir.shapes[i].body, &mut stack);
-                    }
-                }
-            }
-            Ty::Array { items } => stack.push(items),
-            Ty::Map { values } => stack.push(values),
-            _ => {}
-        }
-    }
-    seen
+    let mut roots: Vec<&Ty> = ir.types.iter().flat_map(|t| body_types(&t.body)).collect();
+    roots.extend(
+        ir.operations
+            .iter()
+            .flat_map(|op| operation_types(op, true)),
+    );
+    let reached = reachable(roots, |id| by_id.get(id).map(|&i| &ir.shapes[i]));
+    ir.shapes
+        .iter()
+        .map(|s| reached.contains(s.id.as_str()))
+        .collect()
 }
 
 /// Removes shapes no operation or domain type reaches (leftovers of checked expansions).

@@ -19,6 +19,7 @@ mod resources;
 mod summary;
 mod unions;
 mod validate;
+pub mod walk;
 
 pub use build::{Stats, build};
 pub use checks::check_response;

@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use crate::ir::walk::{self, body_types, operation_types};
 use crate::ir::{Ir, Response, Ty, TypeBody, TypeDef};
 
 /// Where a definition is used.
@@ -69,71 +70,32 @@ pub(super) fn collect_uses(ir: &Ir) -> HashMap<String, Vec<Use>> {
 /// Definitions the crate emits: reachable from operation bodies, results and parameters (the
 /// envelope's own fields are the runtime's business), plus every domain type.
 pub(super) fn reachable<'a>(ir: &'a Ir, defs: &HashMap<&'a str, &'a TypeDef>) -> BTreeSet<&'a str> {
-    let mut seen: BTreeSet<&str> = BTreeSet::new();
-    let mut stack: Vec<&Ty> = Vec::new();
-    for op in &ir.operations {
-        if let Some(b) = &op.body {
-            stack.push(&b.ty);
-        }
-        if let Response::Envelope { result, .. } = &op.response {
-            stack.push(result);
-        }
-        stack.extend(op.params.iter().map(|p| &p.field.ty));
-    }
-    let mut roots: Vec<&str> = ir
+    // Every domain type, and everything operations reach.
+    let domain: Vec<&TypeDef> = ir
         .types
         .iter()
-        .map(|t| t.same_shape_as.as_deref().unwrap_or(&t.id))
+        .filter_map(|t| {
+            defs.get(t.same_shape_as.as_deref().unwrap_or(&t.id))
+                .copied()
+        })
         .collect();
-    while let Some(id) = roots.pop() {
-        if let Some(def) = defs.get(id) {
-            if seen.insert(def.id.as_str()) {
-                body_refs(&def.body, &mut stack);
-            }
-        }
-    }
-    while let Some(ty) = stack.pop() {
-        match ty {
-            Ty::Ref { id } => {
-                if let Some(def) = defs.get(id.as_str()) {
-                    if seen.insert(def.id.as_str()) {
-                        body_refs(&def.body, &mut stack);
-                    }
-                }
-            }
-            Ty::Array { items } | Ty::Map { values: items } => stack.push(items),
-            _ => {}
-        }
-    }
+    let mut roots: Vec<&Ty> = domain.iter().flat_map(|d| body_types(&d.body)).collect();
+    roots.extend(
+        ir.operations
+            .iter()
+            .flat_map(|op| operation_types(op, false)),
+    );
+    let mut seen = walk::reachable(roots, |id| defs.get(id).copied());
+    seen.extend(domain.iter().map(|d| d.id.as_str()));
     seen
 }
 
-pub(super) fn body_refs<'a>(body: &'a TypeBody, stack: &mut Vec<&'a Ty>) {
-    match body {
-        TypeBody::Object { fields } => stack.extend(fields.iter().map(|f| &f.ty)),
-        TypeBody::Union { alternatives, .. } => stack.extend(alternatives.iter().map(|a| &a.ty)),
-        TypeBody::Alias { target } => stack.push(target),
-        TypeBody::Enum { .. } => {}
-    }
-}
-
-/// Definitions only request bodies reach (never a result, parameter or domain type).
 /// Every definition reachable from `roots` (through fields, alternatives and aliases).
 pub fn reachable_from<'a>(
     roots: Vec<&'a Ty>,
     defs: &HashMap<&'a str, &'a TypeDef>,
 ) -> BTreeSet<&'a str> {
-    let mut seen: BTreeSet<&'a str> = BTreeSet::new();
-    let mut stack = roots;
-    while let Some(ty) = stack.pop() {
-        let Some(def) = ref_id(ty).and_then(|id| defs.get(id)) else {
-            continue;
-        };
-        if seen.insert(def.id.as_str()) {
-            body_refs(&def.body, &mut stack);
-        }
-    }
-    seen
+    walk::reachable(roots, |id| defs.get(id).copied())
 }
 
 /// The request bodies' types, the roots of everything a request sends.
@@ -144,6 +106,7 @@ pub fn body_roots(ir: &Ir) -> Vec<&Ty> {
         .collect()
 }
 
+/// Definitions only request bodies reach (never a result, parameter or domain type).
 pub(super) fn request_only<'a>(
     ir: &'a Ir,
     defs: &HashMap<&'a str, &'a TypeDef>,
@@ -161,9 +124,7 @@ pub(super) fn request_only<'a>(
     for t in &ir.types {
         if let Some(def) = defs.get(t.same_shape_as.as_deref().unwrap_or(&t.id)) {
             if from_others.insert(def.id.as_str()) {
-                let mut stack = Vec::new();
-                body_refs(&def.body, &mut stack);
-                from_others.extend(walk(stack));
+                from_others.extend(walk(body_types(&def.body)));
             }
         }
     }
@@ -192,7 +153,7 @@ pub(super) fn parent_first<'a>(
         out.push(id);
         let Some(def) = defs.get(id) else { return };
         let mut children = Vec::new();
-        body_refs(&def.body, &mut children);
+        children.extend(body_types(&def.body));
         for ty in children {
             if let Some(child) = ref_id(ty) {
                 visit(child, defs, emitted, seen, out);
