@@ -71,7 +71,6 @@ pub fn page_operation<'a>(source: Source<'a>) -> Result<OpSection<'a>, SpecError
             )
         })?;
     let title = title_line.text.trim();
-    let section_path = title.to_string();
 
     let mut op = OpSection {
         title: Cow::Borrowed(title),
@@ -87,6 +86,24 @@ pub fn page_operation<'a>(source: Source<'a>) -> Result<OpSection<'a>, SpecError
     };
 
     let mut i = head_ix + 1;
+    read_preamble(source, &nonblank, &mut i, &mut op)?;
+    read_sections(source, &nonblank, &mut i, &mut op)?;
+    read_example(source, &nonblank, &mut i, &mut op)?;
+    Ok(op)
+}
+
+/// The page's lines that hold text, with their offsets.
+type Lines<'r, 'a> = [&'r Line<'a>];
+
+/// After the method line: the description, then `Security` (auth schemes) and `Accepted
+/// Permissions`, up to the first parameter section.
+fn read_preamble<'a>(
+    source: Source<'a>,
+    nonblank: &Lines<'_, 'a>,
+    at: &mut usize,
+    op: &mut OpSection<'a>,
+) -> Result<(), SpecError> {
+    let mut i = *at;
     let mut description = Vec::new();
     while let Some(l) = nonblank.get(i) {
         if l.text == "Security"
@@ -125,6 +142,20 @@ pub fn page_operation<'a>(source: Source<'a>) -> Result<OpSection<'a>, SpecError
         }
     }
 
+    *at = i;
+    Ok(())
+}
+
+/// The parameter sections, up to the curl line of the example.
+fn read_sections<'a>(
+    source: Source<'a>,
+    nonblank: &Lines<'_, 'a>,
+    at: &mut usize,
+    op: &mut OpSection<'a>,
+) -> Result<(), SpecError> {
+    let mut i = *at;
+    let title = op.title.clone();
+    let section_path = title.to_string();
     // Sections run until the curl line of the example; the example's title repeats the
     // operation's title right before it and is not part of the last description.
     let mut in_variants = false;
@@ -207,6 +238,19 @@ pub fn page_operation<'a>(source: Source<'a>) -> Result<OpSection<'a>, SpecError
         }
     }
 
+    *at = i;
+    Ok(())
+}
+
+/// The example: a curl command, then the JSON response (repeated blocks must agree).
+fn read_example<'a>(
+    source: Source<'a>,
+    nonblank: &Lines<'_, 'a>,
+    at: &mut usize,
+    op: &mut OpSection<'a>,
+) -> Result<(), SpecError> {
+    let mut i = *at;
+    let section_path = op.title.to_string();
     // The example: a curl command whose continuation lines end in `\`, then JSON blocks.
     if let Some(l) = nonblank.get(i) {
         let offset = l.offset;
@@ -266,7 +310,8 @@ pub fn page_operation<'a>(source: Source<'a>) -> Result<OpSection<'a>, SpecError
             ));
         }
     }
-    Ok(op)
+    *at = i;
+    Ok(())
 }
 
 fn split_method_path(line: &str) -> Option<(Method, &str)> {
