@@ -158,26 +158,32 @@ async fn cursor_stream_walks_three_pages() {
     })
     .await;
     let c = client(&server);
-    let stream = cursor_stream(|cursor: Option<String>| {
-        let c = c.clone();
-        async move {
-            let mut req = RawRequest::new(Method::GET, "/items");
-            if let Some(cursor) = cursor {
-                req = req.query("cursor", cursor);
-            }
-            let resp = c.send_json::<Vec<u32>>(req).await?;
-            let next = resp
-                .result_info
-                .as_ref()
-                .and_then(|i| i.extra.get("cursor"))
-                .and_then(Value::as_str)
-                .map(str::to_owned);
-            Ok((resp.result, next))
-        }
-    });
+    let stream = cursor_stream(|cursor| fetch_cursor_page(&c, cursor));
     let items: Vec<u32> = stream.map(|r| r.expect("item")).collect().await;
     assert_eq!(items, [1, 2, 3, 4, 5]);
     assert_eq!(server.count(), 3);
+}
+
+/// One page of `/items`, with `result_info.cursor` as the next cursor.
+fn fetch_cursor_page(
+    c: &Client,
+    cursor: Option<String>,
+) -> impl Future<Output = Result<(Vec<u32>, Option<String>), Error>> + use<> {
+    let c = c.clone();
+    async move {
+        let mut req = RawRequest::new(Method::GET, "/items");
+        if let Some(cursor) = cursor {
+            req = req.query("cursor", cursor);
+        }
+        let resp = c.send_json::<Vec<u32>>(req).await?;
+        let next = resp
+            .result_info
+            .as_ref()
+            .and_then(|i| i.extra.get("cursor"))
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        Ok((resp.result, next))
+    }
 }
 
 fn numbered_pages(total: u64, per_page: u64) -> impl Fn(usize, &server::Recorded) -> Reply {
@@ -343,23 +349,7 @@ async fn cursor_stream_stops_on_a_cursor_cycle() {
     })
     .await;
     let c = client(&server);
-    let stream = cursor_stream(|cursor: Option<String>| {
-        let c = c.clone();
-        async move {
-            let mut req = RawRequest::new(Method::GET, "/items");
-            if let Some(cursor) = cursor {
-                req = req.query("cursor", cursor);
-            }
-            let resp = c.send_json::<Vec<u32>>(req).await?;
-            let next = resp
-                .result_info
-                .as_ref()
-                .and_then(|i| i.extra.get("cursor"))
-                .and_then(Value::as_str)
-                .map(str::to_owned);
-            Ok((resp.result, next))
-        }
-    });
+    let stream = cursor_stream(|cursor| fetch_cursor_page(&c, cursor));
     let items: Vec<u32> = tokio::time::timeout(
         Duration::from_secs(5),
         stream.map(|r| r.expect("item")).collect::<Vec<u32>>(),
