@@ -220,6 +220,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .base_url(&base)
         .retry_policy(RetryPolicy::none())
         .build()?;
+    // The bare client needs a TLS provider to build (magic-api hands its own to reqwest).
+    #[cfg(feature = "rustls")]
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let bare = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()?;

@@ -435,13 +435,15 @@ impl ClientBuilder {
         };
         let http = match self.http {
             Some(client) => client,
-            None => reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                // A connect failure surfaces as a connect error (retryable for every
-                // method) instead of an ambiguous overall timeout.
-                .connect_timeout(self.timeout.min(Duration::from_secs(10)))
-                .build()
-                .map_err(|e| ConfigError::HttpClient(e.without_url()))?,
+            None => with_tls(
+                reqwest::Client::builder()
+                    .redirect(reqwest::redirect::Policy::none())
+                    // A connect failure surfaces as a connect error (retryable for every
+                    // method) instead of an ambiguous overall timeout.
+                    .connect_timeout(self.timeout.min(Duration::from_secs(10))),
+            )?
+            .build()
+            .map_err(|e| ConfigError::HttpClient(e.without_url()))?,
         };
         Ok(Client {
             inner: Arc::new(Inner {
@@ -457,6 +459,27 @@ impl ClientBuilder {
             }),
         })
     }
+}
+
+/// The TLS configuration of the default client: rustls with the ring provider and the bundled
+/// webpki roots, so nothing depends on the system's OpenSSL or certificate store.
+#[cfg(feature = "rustls")]
+fn with_tls(builder: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, ConfigError> {
+    let mut roots = rustls::RootCertStore::empty();
+    roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| ConfigError::Tls(e.to_string()))?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Ok(builder.tls_backend_preconfigured(config))
+}
+
+/// Without TLS the default client speaks plain HTTP only (loopback mocks, proxies).
+#[cfg(not(feature = "rustls"))]
+fn with_tls(builder: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, ConfigError> {
+    Ok(builder)
 }
 
 /// A request validated by [`Client::prepare`], cheap to clone per attempt.

@@ -126,6 +126,8 @@ pub enum ConfigError {
     InvalidUserAgent,
     /// The underlying HTTP client could not be created (e.g. TLS backend initialisation).
     HttpClient(reqwest::Error),
+    /// The TLS configuration could not be built (the string says why).
+    Tls(String),
 }
 
 impl Error {
@@ -319,6 +321,7 @@ impl fmt::Display for ConfigError {
                 f.write_str("user agent contains characters not allowed in HTTP headers")
             }
             ConfigError::HttpClient(_) => f.write_str("could not create the HTTP client"),
+            ConfigError::Tls(why) => write!(f, "could not configure TLS: {why}"),
         }
     }
 }

@@ -232,6 +232,8 @@ async fn a_followed_redirect_is_refused_with_a_users_http_client() {
             .with_body("text/html", "moved")
     })
     .await;
+    // A caller's own reqwest brings a TLS provider; here, install one as such a caller would.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let c = Client::builder(Credentials::api_key("ops@example.com", KEY))
         .base_url(origin.url())
         .retry_policy(RetryPolicy::none())
