@@ -40,16 +40,28 @@ extern crate self as magic_api;
 // the staleness check would fail.
 #[rustfmt::skip]
 mod generated;
-pub mod runtime;
+mod call;
+mod client;
+
+/// The hand-written runtime the generated code calls: the `magic-api-runtime` crate (client,
+/// credentials, retries, errors, envelope, paths, pagination, downloads, numbers, wire helpers)
+/// and the typed call every operation returns.
+pub mod runtime {
+    pub use crate::call::{
+        Binary, BoxFuture, BoxStream, Call, CallOptions, Empty, Json, Paged, Paging, Receive,
+    };
+    pub use magic_api_runtime::*;
+}
 
 pub use generated::client::*;
 pub use generated::types;
 pub use generated::types::*;
 
+pub use client::{Client, ClientBuilder};
 pub use runtime::{
-    ApiMessage, ApiMessageSource, ApiResponse, Binary, Call, CallOptions, Client, ClientBuilder,
-    ConfigError, Credentials, Download, Empty, Error, Json, Nullable, Number, PathBuilder,
-    RawRequest, Receive, ResultInfo, RetryPolicy, cursor_stream, page_stream,
+    ApiMessage, ApiMessageSource, ApiResponse, Binary, Call, CallOptions, ConfigError, Credentials,
+    Download, Empty, Error, Json, Nullable, Number, PathBuilder, RawRequest, Receive, ResultInfo,
+    RetryPolicy, cursor_stream, page_stream,
 };
 
 /// `next()` and friends for the streams list calls return.

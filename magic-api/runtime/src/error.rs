@@ -44,7 +44,7 @@ pub enum Error {
     /// A successful response whose `result` does not decode as the operation's type: a required
     /// field missing, a value of another JSON kind, a fraction in an integer field, or a `null`
     /// result where the operation returns an object. The whole body is kept, so nothing the
-    /// server sent is lost; [`Call::send_value`](super::Call::send_value) gives any result as
+    /// server sent is lost; `magic_api::Call::send_value` gives any result as
     /// raw JSON instead.
     Decode {
         /// HTTP status code of the response.

@@ -17,7 +17,10 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use super::{ApiResponse, Client, Download, Error, RawRequest, cursor_stream, page_stream};
+use magic_api_runtime::{
+    ApiResponse, Client, Download, Error, PathValue, RawRequest, cursor_stream, fill_path,
+    page_stream,
+};
 
 /// A boxed, sendable future borrowing the client.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -117,7 +120,7 @@ impl<'a, R: Receive, O: CallOptions> Call<'a, R, O> {
         client: &'a Client,
         method: Method,
         template: &str,
-        values: &[super::PathValue<'_>],
+        values: &[PathValue<'_>],
     ) -> Self {
         Self::from_request(client, request_at(method, template, values))
     }
@@ -159,7 +162,7 @@ impl<'a, R: Receive, O: CallOptions> Call<'a, R, O> {
         let value = match serde_json::to_value(body) {
             Ok(v) => v,
             Err(e) => {
-                self.request = Err(Error::invalid_request(format!(
+                self.request = Err(invalid_request(format!(
                     "request body did not serialize: {e}"
                 )));
                 return self;
@@ -207,18 +210,24 @@ fn request_for(method: Method, path: Result<String, Error>) -> Result<RawRequest
 fn request_at(
     method: Method,
     template: &str,
-    values: &[super::PathValue<'_>],
+    values: &[PathValue<'_>],
 ) -> Result<RawRequest, Error> {
-    request_for(method, super::fill_path(template, values))
+    request_for(method, fill_path(template, values))
 }
 
 fn with_body(
     request: Result<RawRequest, Error>,
     body: Result<Value, serde_json::Error>,
 ) -> Result<RawRequest, Error> {
-    let body =
-        body.map_err(|e| Error::invalid_request(format!("request body did not serialize: {e}")))?;
+    let body = body.map_err(|e| invalid_request(format!("request body did not serialize: {e}")))?;
     request.and_then(|r| r.json_body(&body))
+}
+
+/// The error for a request refused before anything was sent.
+fn invalid_request(reason: impl Into<String>) -> Error {
+    Error::InvalidRequest {
+        reason: reason.into(),
+    }
 }
 
 /// A list result that can be streamed across pages: generated code implements it for each list
@@ -403,9 +412,9 @@ fn repeat(
         Some(Ok(request)) => Ok(next(request)),
         Some(Err(_)) => match first.take() {
             Some(Err(e)) => Err(e),
-            _ => Err(Error::invalid_request("the request could not be built")),
+            _ => Err(invalid_request("the request could not be built")),
         },
-        None => Err(Error::invalid_request("the request could not be built")),
+        None => Err(invalid_request("the request could not be built")),
     }
 }
 

@@ -1,4 +1,6 @@
-//! Hand-written runtime shared by every generated operation.
+//! The hand-written runtime of `magic-api`, shared by every generated operation. Users reach it as
+//! `magic_api::runtime` (and its main types at `magic_api`'s root); it is a crate of its own so that
+//! regenerating the client recompiles only the generated code.
 //!
 //! Generated code only ever builds a [`RawRequest`] (with the path assembled by
 //! [`PathBuilder`] so that identifiers can never change the path) and hands it to one of
@@ -7,7 +9,8 @@
 //! retries, timeouts, decoding of the `{success, errors, messages, result}` envelope,
 //! and error reporting that never leaks secrets.
 
-mod call;
+#![deny(missing_docs)]
+
 mod client;
 mod credentials;
 mod download;
@@ -20,9 +23,6 @@ mod request;
 mod retry;
 pub mod wire;
 
-pub use call::{
-    Binary, BoxFuture, BoxStream, Call, CallOptions, Empty, Json, Paged, Paging, Receive,
-};
 pub use client::{Client, ClientBuilder};
 pub use credentials::Credentials;
 pub use download::Download;

@@ -14,8 +14,8 @@ use super::error::Error;
 /// reason (`a//b` is normalised by many servers and proxies).
 ///
 /// ```
-/// # fn demo() -> Result<(), magic_api::Error> {
-/// let path = magic_api::PathBuilder::new()
+/// # fn demo() -> Result<(), magic_api_runtime::Error> {
+/// let path = magic_api_runtime::PathBuilder::new()
 ///     .segment("accounts")
 ///     .param("a/b?c")
 ///     .segment("pcaps")

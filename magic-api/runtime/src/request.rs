@@ -14,8 +14,9 @@ use super::error::Error;
 /// reference, and still get authentication, retries, timeouts and envelope decoding:
 ///
 /// ```no_run
-/// # async fn demo(client: magic_api::Client) -> Result<(), magic_api::Error> {
-/// use magic_api::{PathBuilder, RawRequest, reqwest::Method};
+/// # async fn demo(client: magic_api_runtime::Client) -> Result<(), magic_api_runtime::Error> {
+/// use magic_api_runtime::{PathBuilder, RawRequest};
+/// use reqwest::Method;
 /// let path = PathBuilder::new().segment("accounts").param("acc").segment("new-thing").build()?;
 /// let req = RawRequest::new(Method::POST, path)
 ///     .query("dry_run", "true")
