@@ -7,9 +7,13 @@
 //!   when writing, merges it into `CHANGELOG.md` under "Unreleased".
 //! - `cargo xtask diff <old> [<new>]`: the same report between two specs, each a spec directory
 //!   or a git revision (whose `spec/` is read with `git show`); `<new>` defaults to `spec/`.
+//! - `cargo xtask build-times [--runs N] [--cold-runs N] [--against <rev>]`: build-time figures
+//!   of the crate (see `build_times.rs`), optionally beside another revision's.
 //!
 //! The workspace is found at run time, never through a path compiled into this binary: cargo
 //! reuses one binary across checkouts that share a target directory.
+
+mod build_times;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -45,11 +49,15 @@ fn main() -> ExitCode {
     let result = workspace_root().and_then(|root| match args.first().map(String::as_str) {
         Some("ir") => ir(&root, flags.contains(&"--json")),
         Some("regenerate") => regenerate(&root, flags.contains(&"--check")),
+        Some("build-times") => {
+            build_times::Options::parse(&flags).and_then(|o| build_times::run(&root, &o))
+        }
         Some("diff") if !flags.is_empty() => {
             diff_command(&root, flags[0], flags.get(1).copied().unwrap_or("spec"))
         }
         _ => Err(
-            "usage: cargo xtask <ir [--json] | regenerate [--check] | diff <old> [<new>]>\n  \
+            "usage: cargo xtask <ir [--json] | regenerate [--check] | diff <old> [<new>] | \
+             build-times [--runs N] [--cold-runs N] [--against <rev>]>\n  \
              <old>, <new>: a spec directory or a git revision"
                 .to_string(),
         ),
