@@ -222,14 +222,10 @@ fn timed_after_touch(
 
 /// Lines of LLVM IR the release build of the crate emits.
 fn llvm_ir_lines(c: &Checkout) -> Result<usize, String> {
-    let ir_dir = c.target.join("build-times-ir");
-    let ir = Checkout {
-        label: c.label.clone(),
-        root: c.root.clone(),
-        target: ir_dir.clone(),
-    };
+    // The same target directory: only the crate itself is rebuilt with the extra output.
+    let ir_dir = c.target.clone();
     cargo(
-        &ir,
+        c,
         &c.root,
         &[
             "rustc",
