@@ -173,9 +173,11 @@ fn worktree(root: &Path, rev: &str) -> Result<Checkout, String> {
 fn prepare_bench_app(this_root: &Path, c: &Checkout) -> Result<(), String> {
     let from = this_root.join("xtask/bench-app");
     let to = c.root.join("xtask/bench-app");
-    std::fs::create_dir_all(to.join("src")).map_err(|e| e.to_string())?;
-    for file in ["Cargo.toml", "src/main.rs"] {
-        std::fs::copy(from.join(file), to.join(file)).map_err(|e| format!("{file}: {e}"))?;
+    if to != from {
+        std::fs::create_dir_all(to.join("src")).map_err(|e| e.to_string())?;
+        for file in ["Cargo.toml", "src/main.rs"] {
+            std::fs::copy(from.join(file), to.join(file)).map_err(|e| format!("{file}: {e}"))?;
+        }
     }
     std::fs::copy(c.root.join("Cargo.lock"), to.join("Cargo.lock")).map_err(|e| e.to_string())?;
     Ok(())
