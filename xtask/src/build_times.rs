@@ -313,9 +313,20 @@ fn timings_split(c: &Checkout) -> Result<(f64, f64), String> {
                 .and_then(|u| u.iter().find(|u| u["name"] == "magic-api"))
         })
         .ok_or("magic-api is not in the timings report")?;
-    let duration = unit["duration"].as_f64().unwrap_or(0.0);
-    let front = unit["rmeta_time"].as_f64().unwrap_or(duration);
-    Ok((front, duration - front))
+    // `sections`: [["frontend", {"start", "end"}], ["codegen", {...}], …] in seconds.
+    let section = |name: &str| {
+        unit["sections"].as_array().and_then(|sections| {
+            sections.iter().find_map(|s| {
+                (s[0] == name).then(|| {
+                    s[1]["end"].as_f64().unwrap_or(0.0) - s[1]["start"].as_f64().unwrap_or(0.0)
+                })
+            })
+        })
+    };
+    match (section("frontend"), section("codegen")) {
+        (Some(front), Some(code)) => Ok((front, code)),
+        _ => Err("the timings report has no frontend/codegen sections".into()),
+    }
 }
 
 fn seconds(samples: &[Duration]) -> Option<(f64, f64)> {
