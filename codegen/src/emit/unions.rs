@@ -77,6 +77,48 @@ pub(super) fn union(
     alternatives: &[Alternative],
     how: &Discrimination,
 ) -> TokenStream {
+    let mut out = union_enum(cx, def, alternatives, how);
+    out.extend(from_alternatives(cx, def, alternatives, how));
+    out
+}
+
+/// `From` each alternative's type (when no other alternative has the same type), so a value
+/// becomes the union with `.into()`.
+fn from_alternatives(
+    cx: &Context<'_>,
+    def: &TypeDef,
+    alternatives: &[Alternative],
+    how: &Discrimination,
+) -> TokenStream {
+    let name = cx.name(&def.id);
+    let variants: Vec<Ident> = match how {
+        Discrimination::JsonKind { kinds } => kinds.iter().map(|k| ident(&camel(k))).collect(),
+        _ => alternative_idents(cx, alternatives),
+    };
+    let mut out = TokenStream::new();
+    for (variant, a) in variants.iter().zip(alternatives) {
+        if alternatives.iter().filter(|other| other.ty == a.ty).count() > 1 {
+            continue;
+        }
+        let ty = cx.rust_ty(&a.ty);
+        out.extend(quote! {
+            impl From<#ty> for #name {
+                fn from(value: #ty) -> Self {
+                    Self::#variant(value)
+                }
+            }
+        });
+    }
+    out
+}
+
+/// The enum and its serde impls, by strategy.
+fn union_enum(
+    cx: &Context<'_>,
+    def: &TypeDef,
+    alternatives: &[Alternative],
+    how: &Discrimination,
+) -> TokenStream {
     let name = cx.name(&def.id);
     let d = doc(&describe(def, cx));
     let tys: Vec<TokenStream> = alternatives.iter().map(|a| cx.rust_ty(&a.ty)).collect();

@@ -143,6 +143,16 @@ impl<'de> ::serde::Deserialize<'de> for App {
         Ok(Self::Unknown(object))
     }
 }
+impl From<MagicAccountApp> for App {
+    fn from(value: MagicAccountApp) -> Self {
+        Self::Account(value)
+    }
+}
+impl From<MagicManagedApp> for App {
+    fn from(value: MagicManagedApp) -> Self {
+        Self::Managed(value)
+    }
+}
 /// Traffic decision configuration for an app.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
@@ -173,6 +183,16 @@ impl<'de> ::serde::Deserialize<'de> for AppConfig {
         Ok(Self::Unknown(object))
     }
 }
+impl From<AccountApp> for AppConfig {
+    fn from(value: AccountApp) -> Self {
+        Self::Account(value)
+    }
+}
+impl From<ManagedApp> for AppConfig {
+    fn from(value: ManagedApp) -> Self {
+        Self::Managed(value)
+    }
+}
 /// The request body of Create a new App Config (`POST /accounts/{account_id}/magic/sites/{site_id}/app_configs`).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
@@ -201,6 +221,16 @@ impl<'de> ::serde::Deserialize<'de> for AppConfigCreateRequest {
             );
         }
         Ok(Self::Unknown(object))
+    }
+}
+impl From<AccountAppRequest> for AppConfigCreateRequest {
+    fn from(value: AccountAppRequest) -> Self {
+        Self::Account(value)
+    }
+}
+impl From<ManagedAppRequest> for AppConfigCreateRequest {
+    fn from(value: ManagedAppRequest) -> Self {
+        Self::Managed(value)
     }
 }
 /// The request body of Update an App Config (`PUT /accounts/{account_id}/magic/sites/{site_id}/app_configs/{app_config_id}`).
@@ -810,6 +840,86 @@ impl ConnectorEvent {
         }
     }
 }
+impl From<Init> for ConnectorEvent {
+    fn from(value: Init) -> Self {
+        Self::Init(value)
+    }
+}
+impl From<Leave> for ConnectorEvent {
+    fn from(value: Leave) -> Self {
+        Self::Leave(value)
+    }
+}
+impl From<StartAttestation> for ConnectorEvent {
+    fn from(value: StartAttestation) -> Self {
+        Self::StartAttestation(value)
+    }
+}
+impl From<FinishAttestationSuccess> for ConnectorEvent {
+    fn from(value: FinishAttestationSuccess) -> Self {
+        Self::FinishAttestationSuccess(value)
+    }
+}
+impl From<FinishAttestationFailure> for ConnectorEvent {
+    fn from(value: FinishAttestationFailure) -> Self {
+        Self::FinishAttestationFailure(value)
+    }
+}
+impl From<StartRotateCryptKey> for ConnectorEvent {
+    fn from(value: StartRotateCryptKey) -> Self {
+        Self::StartRotateCryptKey(value)
+    }
+}
+impl From<FinishRotateCryptKeySuccess> for ConnectorEvent {
+    fn from(value: FinishRotateCryptKeySuccess) -> Self {
+        Self::FinishRotateCryptKeySuccess(value)
+    }
+}
+impl From<FinishRotateCryptKeyFailure> for ConnectorEvent {
+    fn from(value: FinishRotateCryptKeyFailure) -> Self {
+        Self::FinishRotateCryptKeyFailure(value)
+    }
+}
+impl From<StartRotatePki> for ConnectorEvent {
+    fn from(value: StartRotatePki) -> Self {
+        Self::StartRotatePki(value)
+    }
+}
+impl From<FinishRotatePkiSuccess> for ConnectorEvent {
+    fn from(value: FinishRotatePkiSuccess) -> Self {
+        Self::FinishRotatePkiSuccess(value)
+    }
+}
+impl From<FinishRotatePkiFailure> for ConnectorEvent {
+    fn from(value: FinishRotatePkiFailure) -> Self {
+        Self::FinishRotatePkiFailure(value)
+    }
+}
+impl From<StartUpgrade> for ConnectorEvent {
+    fn from(value: StartUpgrade) -> Self {
+        Self::StartUpgrade(value)
+    }
+}
+impl From<FinishUpgradeSuccess> for ConnectorEvent {
+    fn from(value: FinishUpgradeSuccess) -> Self {
+        Self::FinishUpgradeSuccess(value)
+    }
+}
+impl From<FinishUpgradeFailure> for ConnectorEvent {
+    fn from(value: FinishUpgradeFailure) -> Self {
+        Self::FinishUpgradeFailure(value)
+    }
+}
+impl From<Reconcile> for ConnectorEvent {
+    fn from(value: Reconcile) -> Self {
+        Self::Reconcile(value)
+    }
+}
+impl From<ConfigureCloudflaredTunnel> for ConnectorEvent {
+    fn from(value: ConfigureCloudflaredTunnel) -> Self {
+        Self::ConfigureCloudflaredTunnel(value)
+    }
+}
 /// The reference's name for [`Connector`].
 pub type ConnectorGetResponse = Connector;
 /// The `interrupt_window_days_of_week` of [`Connector`].
@@ -1189,6 +1299,16 @@ pub enum HealthCheckTarget {
     String(String),
     /// A value of a form this version of the crate does not know, kept as sent.
     Other(::serde_json::Value),
+}
+impl From<MagicHealthCheckTarget> for HealthCheckTarget {
+    fn from(value: MagicHealthCheckTarget) -> Self {
+        Self::Object(value)
+    }
+}
+impl From<String> for HealthCheckTarget {
+    fn from(value: String) -> Self {
+        Self::String(value)
+    }
 }
 /// The type of healthcheck to run, reply or request. The default value is `reply`.
 #[::magic_api::wire_enum]
@@ -1654,6 +1774,16 @@ impl<'de> ::serde::Deserialize<'de> for PcapCreateRequest {
         )
     }
 }
+impl From<PcapSimpleRequest> for PcapCreateRequest {
+    fn from(value: PcapSimpleRequest) -> Self {
+        Self::Simple(value)
+    }
+}
+impl From<PcapFullRequest> for PcapCreateRequest {
+    fn from(value: PcapFullRequest) -> Self {
+        Self::Full(value)
+    }
+}
 /// The reference's name for [`PcapListResponse`].
 pub type PcapCreateResponse = PcapListResponse;
 /// The packet capture filter. When this field is empty, all packets are captured.
@@ -1790,6 +1920,16 @@ impl<'de> ::serde::Deserialize<'de> for PcapListResponse {
                 _ => Self::Unknown(object),
             },
         )
+    }
+}
+impl From<Pcap> for PcapListResponse {
+    fn from(value: Pcap) -> Self {
+        Self::Pcap(value)
+    }
+}
+impl From<PcapFull> for PcapListResponse {
+    fn from(value: PcapFull) -> Self {
+        Self::PcapFull(value)
     }
 }
 /// The `MagicVisibilityPCAPsPCAPsRequestSimple` of [`PcapCreateRequest`].

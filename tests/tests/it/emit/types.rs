@@ -232,3 +232,20 @@ fn required_fields_come_from_new_and_optional_ones_are_plain_fields() {
         "unset optional fields are not sent"
     );
 }
+
+#[test]
+fn unions_are_built_from_their_alternatives() {
+    let object: HealthCheckTarget = MagicHealthCheckTarget {
+        saved: Some("203.0.113.50".into()),
+        ..Default::default()
+    }
+    .into();
+    assert!(matches!(object, HealthCheckTarget::Object(_)));
+    let address: HealthCheckTarget = String::from("203.0.113.50").into();
+    assert_eq!(
+        serde_json::to_value(&address).unwrap(),
+        json!("203.0.113.50")
+    );
+    let request: AppConfigCreateRequest = AccountAppRequest::new("app-1").into();
+    assert!(matches!(request, AppConfigCreateRequest::Account(_)));
+}
