@@ -253,7 +253,9 @@ pub fn snapshot(cx: &Context<'_>, calls: &[String]) -> Snapshot {
                     .collect();
                 let wire: Vec<&str> = kept.iter().map(|f| f.name.as_str()).collect();
                 for (f, rust) in kept.iter().zip(field_names(&wire)) {
-                    let mut ty = ty_text(cx, &f.ty);
+                    let mut ty = cx
+                        .id_of_field(id, &f.name)
+                        .map_or_else(|| ty_text(cx, &f.ty), str::to_string);
                     if f.nullable {
                         ty = format!("Nullable<{ty}>");
                     }

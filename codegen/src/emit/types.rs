@@ -30,6 +30,8 @@ pub struct Context<'a> {
     tag_fields: HashMap<&'a str, &'a str>,
     /// Definitions reachable from a request body.
     requests: BTreeSet<&'a str>,
+    /// `(definition id, field)` -> the typed id the field holds.
+    id_fields: HashMap<(String, String), String>,
 }
 
 impl<'a> Context<'a> {
@@ -51,18 +53,28 @@ impl<'a> Context<'a> {
             }
         }
         let requests = super::names::reachable_from(super::names::body_roots(ir), &defs);
+        let ids = super::names::id_types(ir);
+        let id_fields = super::names::id_fields(ir, &defs, &ids);
         Context {
             ir,
             names,
             defs,
             tag_fields,
             requests,
+            id_fields,
         }
     }
 
     /// The tag field a tagged union's alternative leaves to the union, if `id` is one.
     pub(super) fn tag_field(&self, id: &str) -> Option<&'a str> {
         self.tag_fields.get(id).copied()
+    }
+
+    /// The typed id a field of a definition holds (`SiteId` for a site's `id` or a `site_id`).
+    pub(super) fn id_of_field(&self, def: &str, field: &str) -> Option<&str> {
+        self.id_fields
+            .get(&(def.to_string(), field.to_string()))
+            .map(String::as_str)
     }
 
     /// Whether a definition is reachable from a request body (callers construct it).
@@ -285,7 +297,13 @@ fn object(
     let idents = field_names(&wire);
     let mut named = syn::punctuated::Punctuated::new();
     for (f, id) in kept.iter().zip(&idents) {
-        let ty = cx.rust_ty(&f.ty);
+        let ty = match cx.id_of_field(&def.id, &f.name) {
+            Some(typed) => {
+                let typed = ident(typed);
+                quote!(crate::#typed)
+            }
+            None => cx.rust_ty(&f.ty),
+        };
         let ty = match (f.required, f.nullable) {
             (true, _) => ty,
             (false, true) => quote!(Option<::magic_api::Nullable<#ty>>),

@@ -5,7 +5,7 @@
 #[non_exhaustive]
 pub struct AccountApp {
     /// Magic account app ID.
-    pub account_app_id: String,
+    pub account_app_id: crate::AccountAppId,
     /// Identifier
     pub id: Option<String>,
     /// Whether to breakout traffic to the app's endpoints directly. Null preserves default behavior.
@@ -15,13 +15,13 @@ pub struct AccountApp {
     /// Priority of traffic. 0 is default, anything greater is prioritized. (Currently only 0 and 1 are supported)
     pub priority: Option<i64>,
     /// Identifier
-    pub site_id: Option<String>,
+    pub site_id: Option<crate::SiteId>,
 }
 /// The `AccountApp` of [`AppConfigCreateRequest`].
 #[::magic_api::wire(new)]
 pub struct AccountAppRequest {
     /// Magic account app ID.
-    pub account_app_id: String,
+    pub account_app_id: crate::AccountAppId,
     /// Whether to breakout traffic to the app's endpoints directly. Null preserves default behavior.
     pub breakout: Option<::magic_api::Nullable<bool>>,
     /// WAN interfaces to prefer over default WANs, highest-priority first. Can only be specified for breakout rules (breakout must be true).
@@ -34,7 +34,7 @@ pub struct AccountAppRequest {
 #[non_exhaustive]
 pub struct Acl {
     /// Identifier
-    pub id: Option<String>,
+    pub id: Option<crate::AclId>,
     /// Description for the ACL.
     pub description: Option<String>,
     /// The desired forwarding action for this ACL policy. If set to "false", the policy will forward traffic to Cloudflare. If set to "true", the policy will forward traffic locally on the Magic Connector. If not included in request, will default to false.
@@ -54,7 +54,7 @@ pub struct Acl {
 #[::magic_api::wire(new)]
 pub struct AclConfiguration {
     /// The identifier for the LAN you want to create an ACL policy with.
-    pub lan_id: String,
+    pub lan_id: crate::LanId,
     /// The name of the LAN based on the provided lan_id.
     pub lan_name: Option<String>,
     /// Array of port ranges on the provided LAN that will be included in the ACL. If no ports or port rangess are provided, communication on any port on this LAN is allowed.
@@ -237,7 +237,7 @@ impl From<ManagedAppRequest> for AppConfigCreateRequest {
 #[::magic_api::wire]
 pub struct AppConfigRequest {
     /// Magic account app ID.
-    pub account_app_id: Option<String>,
+    pub account_app_id: Option<crate::AccountAppId>,
     /// Whether to breakout traffic to the app's endpoints directly. Null preserves default behavior.
     pub breakout: Option<::magic_api::Nullable<bool>>,
     /// Managed app ID.
@@ -277,7 +277,7 @@ pub struct AppCreateRequest {
 #[non_exhaustive]
 pub struct AppCreateResponse {
     /// Magic account app ID.
-    pub account_app_id: String,
+    pub account_app_id: crate::AccountAppId,
     /// FQDNs to associate with traffic decisions.
     pub hostnames: Option<Vec<String>>,
     /// IPv4 CIDRs to associate with traffic decisions. (IPv6 CIDRs are currently unsupported)
@@ -418,7 +418,7 @@ pub struct ConfigureCloudflaredTunnel {}
 #[non_exhaustive]
 pub struct Connector {
     /// `id`.
-    pub id: String,
+    pub id: crate::ConnectorId,
     /// `activated`.
     pub activated: bool,
     /// Allowed days of the week for upgrades. Default is all days.
@@ -1139,7 +1139,7 @@ pub struct Gre {
 #[non_exhaustive]
 pub struct GreTunnel {
     /// Identifier
-    pub id: String,
+    pub id: crate::GreTunnelId,
     /// The IP address assigned to the Cloudflare side of the GRE tunnel.
     pub cloudflare_gre_endpoint: String,
     /// The IP address assigned to the customer side of the GRE tunnel.
@@ -1329,7 +1329,7 @@ pub struct Init {}
 #[non_exhaustive]
 pub struct Interconnect {
     /// Identifier Constraint: `maxLength` 32.
-    pub id: Option<String>,
+    pub id: Option<crate::CfInterconnectId>,
     /// True if automatic stateful return routing should be enabled for a tunnel, false otherwise.
     pub automatic_return_routing: Option<bool>,
     /// The name of the interconnect. The name cannot share a name with other tunnels.
@@ -1360,7 +1360,7 @@ pub struct Interconnect {
 #[non_exhaustive]
 pub struct IpsecTunnel {
     /// Identifier
-    pub id: String,
+    pub id: crate::IpsecTunnelId,
     /// The IP address assigned to the Cloudflare side of the IPsec tunnel.
     pub cloudflare_endpoint: String,
     /// A 31-bit prefix (/31 in CIDR notation) supporting two hosts, one for each side of the tunnel. Select the subnet from the following private IP space: 10.0.0.0–10.255.255.255, 172.16.0.0–172.31.255.255, 192.168.0.0–192.168.255.255.
@@ -1433,7 +1433,7 @@ pub struct IpsecTunnelListResponse {
 #[non_exhaustive]
 pub struct IpsecTunnelPskGenerateResponse {
     /// Identifier
-    pub ipsec_tunnel_id: Option<String>,
+    pub ipsec_tunnel_id: Option<crate::IpsecTunnelId>,
     /// A randomly generated or provided string for use in the IPsec tunnel.
     pub psk: Option<String>,
     /// The PSK metadata that includes when the PSK was generated.
@@ -1481,7 +1481,7 @@ pub struct IpsecTunnelUpdateResponse {
 #[non_exhaustive]
 pub struct Lan {
     /// Identifier
-    pub id: Option<String>,
+    pub id: Option<crate::LanId>,
     /// `bond_id`.
     pub bond_id: Option<::magic_api::Number>,
     /// mark true to use this LAN for HA probing. only works for site with HA turned on. only one LAN can be set as the ha_link.
@@ -1499,7 +1499,7 @@ pub struct Lan {
     /// `routed_subnets`: see [`RoutedSubnet`].
     pub routed_subnets: Option<Vec<RoutedSubnet>>,
     /// Identifier
-    pub site_id: Option<String>,
+    pub site_id: Option<crate::SiteId>,
     /// If the site is not configured in high availability mode, this configuration is optional (if omitted, use DHCP). However, if in high availability mode, static_address is required along with secondary and virtual address.
     pub static_addressing: Option<LanStaticAddressing>,
     /// VLAN ID. Use zero for untagged.
@@ -1574,7 +1574,7 @@ pub struct Leave {}
 #[non_exhaustive]
 pub struct MagicAccountApp {
     /// Magic account app ID.
-    pub account_app_id: String,
+    pub account_app_id: crate::AccountAppId,
     /// FQDNs to associate with traffic decisions.
     pub hostnames: Option<Vec<String>>,
     /// IPv4 CIDRs to associate with traffic decisions. (IPv6 CIDRs are currently unsupported)
@@ -1628,7 +1628,7 @@ pub struct ManagedApp {
     /// Priority of traffic. 0 is default, anything greater is prioritized. (Currently only 0 and 1 are supported)
     pub priority: Option<i64>,
     /// Identifier
-    pub site_id: Option<String>,
+    pub site_id: Option<crate::SiteId>,
 }
 /// The `ManagedApp` of [`AppConfigCreateRequest`].
 #[::magic_api::wire(new)]
@@ -2003,7 +2003,7 @@ pub struct Reconcile {}
 #[non_exhaustive]
 pub struct Route {
     /// Identifier
-    pub id: String,
+    pub id: crate::RouteId,
     /// The next-hop IP Address for the static route.
     pub nexthop: String,
     /// IP Prefix in Classless Inter-Domain Routing format.
@@ -2136,9 +2136,9 @@ pub struct Scope {
 #[non_exhaustive]
 pub struct Site {
     /// Identifier
-    pub id: Option<String>,
+    pub id: Option<crate::SiteId>,
     /// Magic Connector identifier tag.
-    pub connector_id: Option<String>,
+    pub connector_id: Option<crate::ConnectorId>,
     /// `description`.
     pub description: Option<String>,
     /// Site high availability mode. If set to true, the site can have two connectors and runs in high availability mode.
@@ -2156,7 +2156,7 @@ pub struct SiteCreateRequest {
     /// The name of the site.
     pub name: String,
     /// Magic Connector identifier tag.
-    pub connector_id: Option<String>,
+    pub connector_id: Option<crate::ConnectorId>,
     /// `description`.
     pub description: Option<String>,
     /// Site high availability mode. If set to true, the site can have two connectors and runs in high availability mode.
@@ -2178,7 +2178,7 @@ pub struct SiteLocation {
 #[::magic_api::wire]
 pub struct SiteRequest {
     /// Magic Connector identifier tag.
-    pub connector_id: Option<String>,
+    pub connector_id: Option<crate::ConnectorId>,
     /// `description`.
     pub description: Option<String>,
     /// Location of site in latitude and longitude.
@@ -2804,7 +2804,7 @@ pub enum TunnelHealthCheckDirection {
 #[non_exhaustive]
 pub struct Wan {
     /// Identifier
-    pub id: Option<String>,
+    pub id: Option<crate::WanId>,
     /// Magic WAN health check rate for tunnels created on this link. The default value is `mid`.
     pub health_check_rate: Option<HealthCheckRate>,
     /// `name`.
@@ -2814,7 +2814,7 @@ pub struct Wan {
     /// Priority of WAN for traffic loadbalancing.
     pub priority: Option<i64>,
     /// Identifier
-    pub site_id: Option<String>,
+    pub site_id: Option<crate::SiteId>,
     /// (optional) if omitted, use DHCP. Submit secondary_address when site is in high availability mode.
     pub static_addressing: Option<WanStaticAddressing>,
     /// VLAN ID. Use zero for untagged.

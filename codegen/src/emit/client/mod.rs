@@ -31,7 +31,7 @@ use crate::ir::{
 
 /// The client file.
 pub fn client_file(cx: &Context<'_>) -> Result<TokenStream, String> {
-    let ids = id_types(cx);
+    let ids = crate::emit::names::id_types(cx.ir);
     let mut options = BTreeMap::new();
     let mut streams = BTreeMap::new();
     let mut modules = Vec::new();
@@ -60,38 +60,13 @@ pub fn client_file(cx: &Context<'_>) -> Result<TokenStream, String> {
 }
 
 /// Path parameter names typed as identifiers -> (type name, doc).
-fn id_types(cx: &Context<'_>) -> BTreeMap<String, (String, String)> {
-    let mut out = BTreeMap::new();
-    for op in &cx.ir.operations {
-        for p in op.params_in(ParamLocation::Path) {
-            if p.field.ty == Ty::String {
-                let name = camel(&p.field.name);
-                let text = format!(
-                    " Identifies a {} (the `{}` path parameter).",
-                    words_of(&p.field.name),
-                    p.field.name
-                );
-                out.entry(p.field.name.clone()).or_insert((name, text));
-            }
-        }
-    }
-    out
-}
-
-fn words_of(param: &str) -> String {
-    param.trim_end_matches("_id").replace('_', " ")
-}
-
 /// The identifier type for a parameter: path parameters by name, and query parameters whose name
 /// without underscores equals an identifier's (`connectorid` is a `ConnectorId`).
 fn id_for<'i>(ids: &'i BTreeMap<String, (String, String)>, p: &Param) -> Option<&'i str> {
     if p.field.ty != Ty::String {
         return None;
     }
-    let squashed = p.field.name.replace('_', "");
-    ids.iter()
-        .find(|(k, _)| k.replace('_', "") == squashed)
-        .map(|(_, (n, _))| n.as_str())
+    crate::emit::names::id_named(ids, &p.field.name)
 }
 
 fn handle_name(r: &Resource) -> Ident {

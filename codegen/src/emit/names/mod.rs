@@ -23,6 +23,7 @@
 
 mod case;
 mod graph;
+mod ids;
 mod ops;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -30,6 +31,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 pub use case::{camel, field_names, is_keyword, singular, snake, words};
 use graph::{Parent, Use, collect_uses, parent_first, reachable, request_only};
 pub use graph::{body_roots, reachable_from, ref_id};
+pub use ids::{IdTypes, id_fields, id_named, id_types};
 use ops::VERBS;
 pub use ops::{OpName, op_names};
 

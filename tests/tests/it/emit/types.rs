@@ -249,3 +249,27 @@ fn unions_are_built_from_their_alternatives() {
     let request: AppConfigCreateRequest = AccountAppRequest::new("app-1").into();
     assert!(matches!(request, AppConfigCreateRequest::Account(_)));
 }
+
+#[test]
+fn ids_read_from_responses_pass_to_the_next_call_as_they_are() {
+    use magic_api::{AccountId, Client, Credentials};
+    let site: Site = serde_json::from_value(json!({"id": "site-1", "name": "s"})).unwrap();
+    let lan: Lan = serde_json::from_value(json!({"id": "lan-1", "site_id": "site-1"})).unwrap();
+    assert_eq!(lan.site_id, site.id);
+    let client = Client::builder(Credentials::api_token("t"))
+        .base_url("http://127.0.0.1:9")
+        .build()
+        .unwrap();
+    let account = AccountId::from("acc");
+    let (Some(site_id), Some(lan_id)) = (site.id.as_ref(), lan.id.as_ref()) else {
+        panic!("both decoded with ids");
+    };
+    let call = client.sites().lans().get(&account, site_id, lan_id);
+    let request = call.request().expect("a valid request");
+    assert!(
+        request.path().ends_with("/sites/site-1/lans/lan-1"),
+        "{}",
+        request.path()
+    );
+    assert_eq!(*site_id, "site-1");
+}

@@ -1,0 +1,111 @@
+//! Typed identifiers: one type per path parameter that names a resource (`site_id` → `SiteId`),
+//! and the fields that hold such an id, so a value read from one call passes to the next
+//! without conversion:
+//!
+//! - a field named like an id parameter (`site_id`, `lan_1.lan_id`, `connector_id`);
+//! - an object's own `id`, where the object is what an operation on `…/{x_id}` returns
+//!   (directly, or as the one object field of its result: `{ gre_tunnel: GreTunnel }`).
+
+use std::collections::{BTreeMap, HashMap};
+
+use super::case::camel;
+use crate::ir::{Ir, Method, ParamLocation, Response, Segment, Ty, TypeBody, TypeDef};
+
+/// Id parameter name -> (Rust type name, documentation).
+pub type IdTypes = BTreeMap<String, (String, String)>;
+
+/// The identifier types: one per string path parameter, by name.
+pub fn id_types(ir: &Ir) -> IdTypes {
+    let mut out = BTreeMap::new();
+    for op in &ir.operations {
+        for p in op.params_in(ParamLocation::Path) {
+            if p.field.ty == Ty::String {
+                let name = camel(&p.field.name);
+                let what = p.field.name.trim_end_matches("_id").replace('_', " ");
+                let article = if what.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                    "an"
+                } else {
+                    "a"
+                };
+                let text = format!(
+                    " Identifies {article} {what} (the `{}` path parameter).",
+                    p.field.name
+                );
+                out.entry(p.field.name.clone()).or_insert((name, text));
+            }
+        }
+    }
+    out
+}
+
+/// The id type of a string field or parameter named like an id parameter (`connectorid` is a
+/// `ConnectorId` too).
+pub fn id_named<'i>(ids: &'i IdTypes, name: &str) -> Option<&'i str> {
+    let squashed = name.replace('_', "");
+    ids.iter()
+        .find(|(k, _)| k.replace('_', "") == squashed)
+        .map(|(_, (n, _))| n.as_str())
+}
+
+/// `(definition id, field name)` -> id type, for every string field that holds an id.
+pub fn id_fields(
+    ir: &Ir,
+    defs: &HashMap<&str, &TypeDef>,
+    ids: &IdTypes,
+) -> HashMap<(String, String), String> {
+    let mut out = HashMap::new();
+    for def in ir.types.iter().chain(&ir.shapes) {
+        if let TypeBody::Object { fields } = &def.body {
+            for f in fields.iter().filter(|f| f.ty == Ty::String) {
+                if let Some(id) = id_named(ids, &f.name) {
+                    out.insert((def.id.clone(), f.name.clone()), id.to_string());
+                }
+            }
+        }
+    }
+    // An object's own `id`: what a GET on `…/{x_id}` returns.
+    for op in ir.operations.iter().filter(|o| o.method == Method::Get) {
+        let Some(Segment::Param { name }) = op.segments.last() else {
+            continue;
+        };
+        let Some((id_type, _)) = ids.get(name) else {
+            continue;
+        };
+        let Response::Envelope { result, .. } = &op.response else {
+            continue;
+        };
+        if let Some(owner) = object_with_id(result, defs) {
+            out.insert((owner.to_string(), "id".to_string()), id_type.clone());
+        }
+    }
+    out
+}
+
+/// The object that has the `id`: the result itself, or the result's only object-typed field.
+fn object_with_id<'a>(ty: &'a Ty, defs: &HashMap<&str, &'a TypeDef>) -> Option<&'a str> {
+    let Ty::Ref { id } = ty else { return None };
+    let TypeBody::Object { fields } = &defs.get(id.as_str())?.body else {
+        return None;
+    };
+    if fields.iter().any(|f| f.name == "id" && f.ty == Ty::String) {
+        return Some(id);
+    }
+    let objects: Vec<&Ty> = fields
+        .iter()
+        .map(|f| &f.ty)
+        .filter(|t| matches!(t, Ty::Ref { .. }))
+        .collect();
+    match objects.as_slice() {
+        [only] => {
+            let Ty::Ref { id } = only else { return None };
+            let TypeBody::Object { fields } = &defs.get(id.as_str())?.body else {
+                return None;
+            };
+            fields
+                .iter()
+                .any(|f| f.name == "id" && f.ty == Ty::String)
+                .then_some(id.as_str())
+        }
+        _ => None,
+    }
+}
