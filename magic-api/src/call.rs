@@ -134,8 +134,8 @@ impl<'a, R: Receive, O: CallOptions> Call<'a, R, O> {
         }
     }
 
-    /// Adds a required query parameter.
-    #[doc(hidden)]
+    /// Adds a query parameter; for the operation's own parameters use their setters, this is for
+    /// what the reference does not list.
     pub fn query(mut self, name: &'static str, value: impl ToString) -> Self {
         self.request = self.request.map(|r| r.query(name, value.to_string()));
         self
@@ -183,6 +183,18 @@ impl<'a, R: Receive, O: CallOptions> Call<'a, R, O> {
     #[doc(hidden)]
     pub fn options_mut(&mut self) -> &mut O {
         &mut self.options
+    }
+
+    /// Adds a request header the reference does not list (credentials cannot be replaced).
+    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.request = self.request.map(|r| r.header(name, value));
+        self
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry_policy(mut self, policy: magic_api_runtime::RetryPolicy) -> Self {
+        self.request = self.request.map(|r| r.retry_policy(policy));
+        self
     }
 
     /// Overrides the client's per-attempt timeout for this call.
@@ -291,8 +303,8 @@ where
     T: DeserializeOwned + Send + 'static,
     O: CallOptions,
 {
-    /// Sends the call and returns the whole envelope: the result with `result_info` and the
-    /// API's `messages`.
+    /// Sends the call and returns the whole response: the result with `result_info`, the API's
+    /// `messages`, and the HTTP status and headers.
     pub async fn send_full(self) -> Result<ApiResponse<T>, Error> {
         let request = self.options.apply(self.request?);
         self.client.send_json::<T>(request).await

@@ -127,7 +127,8 @@ impl Client {
         req: RawRequest,
     ) -> Result<ApiResponse<T>, Error> {
         let (meta, body) = self.execute(&req, false).await?;
-        decode_json(&meta, &body.into_bytes().await?)
+        let body = body.into_bytes().await?;
+        decode_json(meta, &body)
     }
 
     /// Sends `req` for an operation without a documented response body.
@@ -190,11 +191,12 @@ impl Client {
                 Ok(reply) => return Ok(reply),
                 Err(failed) => failed,
             };
-            match self
-                .inner
-                .retry
-                .delay(&req.method, &failure, retries, started.elapsed())
-            {
+            match req.retry.as_ref().unwrap_or(&self.inner.retry).delay(
+                &req.method,
+                &failure,
+                retries,
+                started.elapsed(),
+            ) {
                 // Dropping the caller's future drops this sleep: cancellation is free.
                 Some(wait) => tokio::time::sleep(wait).await,
                 None => return Err(error),
@@ -272,7 +274,7 @@ impl Client {
             *request.body_mut() = Some(body.clone().into());
         }
         let deadline = Instant::now() + timeout;
-        let response =
+        let mut response =
             match tokio::time::timeout_at(deadline, self.inner.http.execute(request)).await {
                 Ok(Ok(response)) => response,
                 Ok(Err(e)) if e.is_builder() => {
@@ -294,7 +296,8 @@ impl Client {
                 }
             };
         let status = response.status();
-        let meta = ResponseMeta::from_response(status.as_u16(), response.headers());
+        let meta =
+            ResponseMeta::from_response(status.as_u16(), std::mem::take(response.headers_mut()));
         if response.url() != &p.url {
             let host = response.url().host_str().map(str::to_owned);
             let error = Error::Redirected {
@@ -324,8 +327,8 @@ impl Client {
                 Err(_) => Err((Error::Timeout { after: timeout }, Failure::MaybeProcessed)),
             };
         }
-        let retry_after = response
-            .headers()
+        let retry_after = meta
+            .headers
             .get(RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| parse_retry_after(v, SystemTime::now()));

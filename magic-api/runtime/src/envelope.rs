@@ -81,12 +81,17 @@ pub struct ResultInfo {
     pub extra: Map<String, Value>,
 }
 
-/// A successful response: the decoded `result` plus the envelope's metadata.
+/// A successful response: the decoded `result` plus the envelope's metadata and the HTTP
+/// status and headers.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ApiResponse<T> {
     /// The operation's `result`, decoded into its type.
     pub result: T,
+    /// The HTTP status (a 2xx).
+    pub status: u16,
+    /// The response's headers (`cf-ray`, rate-limit headers, …).
+    pub headers: reqwest::header::HeaderMap,
     /// Pagination details, for list endpoints.
     pub result_info: Option<ResultInfo>,
     /// Informational messages the API attached to the success.
@@ -183,20 +188,25 @@ pub(crate) struct ResponseMeta {
     pub status: u16,
     pub content_type: Option<String>,
     pub ray_id: Option<String>,
+    /// All headers, moved out of the response (no copy).
+    pub headers: reqwest::header::HeaderMap,
 }
 
 impl ResponseMeta {
-    pub(crate) fn from_response(status: u16, headers: &reqwest::header::HeaderMap) -> Self {
+    pub(crate) fn from_response(status: u16, headers: reqwest::header::HeaderMap) -> Self {
         let text = |name: &str| {
             headers
                 .get(name)
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_owned)
         };
+        let content_type = text("content-type");
+        let ray_id = text("cf-ray");
         Self {
             status,
-            content_type: text("content-type"),
-            ray_id: text("cf-ray"),
+            content_type,
+            ray_id,
+            headers,
         }
     }
 
@@ -226,7 +236,7 @@ impl ResponseMeta {
 
 /// Decodes a complete response body for [`Client::send_json`](super::Client::send_json).
 pub(crate) fn decode_json<T: DeserializeOwned>(
-    meta: &ResponseMeta,
+    meta: ResponseMeta,
     body: &Bytes,
 ) -> Result<ApiResponse<T>, Error> {
     // Fast path: a 2xx whose whole envelope decodes with `success: true` is exactly the
@@ -243,6 +253,8 @@ pub(crate) fn decode_json<T: DeserializeOwned>(
         {
             return Ok(ApiResponse {
                 result,
+                status: meta.status,
+                headers: meta.headers,
                 result_info,
                 messages,
             });
@@ -250,7 +262,7 @@ pub(crate) fn decode_json<T: DeserializeOwned>(
     }
     let envelope: Envelope<'_> = match serde_json::from_slice(body) {
         Ok(e) => e,
-        Err(e) => return Err(not_an_envelope(meta, body, &e)),
+        Err(e) => return Err(not_an_envelope(&meta, body, &e)),
     };
     let Some(success) = envelope.success else {
         return Err(meta.unexpected_body(body, "JSON without the API envelope's `success` field"));
@@ -263,10 +275,12 @@ pub(crate) fn decode_json<T: DeserializeOwned>(
     match serde_json::from_str::<T>(raw) {
         Ok(result) => Ok(ApiResponse {
             result,
+            status: meta.status,
+            headers: meta.headers,
             result_info: envelope.result_info,
             messages: envelope.messages,
         }),
-        Err(_) => Err(decode_error::<T>(meta, body, raw)),
+        Err(_) => Err(decode_error::<T>(&meta, body, raw)),
     }
 }
 
@@ -370,6 +384,7 @@ mod tests {
             status,
             content_type: Some("application/json".into()),
             ray_id: Some("ray-1".into()),
+            headers: Default::default(),
         }
     }
 
@@ -377,7 +392,7 @@ mod tests {
     fn success_decodes_result_and_info() {
         let body = br#"{"success":true,"errors":[],"messages":[{"code":1,"message":"hi"}],
             "result":[1,2],"result_info":{"page":1,"per_page":2,"count":2,"total_count":5,"cursor":"x"}}"#;
-        let r: ApiResponse<Vec<u32>> = decode_json(&meta(200), &Bytes::from_static(body)).unwrap();
+        let r: ApiResponse<Vec<u32>> = decode_json(meta(200), &Bytes::from_static(body)).unwrap();
         assert_eq!(r.result, vec![1, 2]);
         let info = r.result_info.unwrap();
         assert_eq!(info.total_count, Some(5));
@@ -406,7 +421,7 @@ mod tests {
         let body = br#"{"success":false,"errors":[{"code":7003,"message":"No route",
             "documentation_url":"https://developers.cloudflare.com/x","source":{"pointer":"/a"}}],
             "messages":["plain string"],"result":null}"#;
-        match decode_json::<Value>(&meta(200), &Bytes::from_static(body)).unwrap_err() {
+        match decode_json::<Value>(meta(200), &Bytes::from_static(body)).unwrap_err() {
             Error::Api {
                 status,
                 errors,
@@ -431,12 +446,12 @@ mod tests {
         // `result` fits T, but the envelope or the status says failure.
         let body = br#"{"success":false,"errors":[{"code":9,"message":"x"}],"result":[1]}"#;
         assert!(matches!(
-            decode_json::<Vec<u32>>(&meta(200), &Bytes::from_static(body)),
+            decode_json::<Vec<u32>>(meta(200), &Bytes::from_static(body)),
             Err(Error::Api { status: 200, .. })
         ));
         let body = br#"{"success":true,"errors":[],"result":[1]}"#;
         assert!(matches!(
-            decode_json::<Vec<u32>>(&meta(500), &Bytes::from_static(body)),
+            decode_json::<Vec<u32>>(meta(500), &Bytes::from_static(body)),
             Err(Error::Api { status: 500, .. })
         ));
     }
@@ -444,7 +459,7 @@ mod tests {
     #[test]
     fn wrong_result_type_is_a_decode_error_with_path_and_body() {
         let body = Bytes::from_static(br#"{"success":true,"result":[1,2,{"a":1}]}"#);
-        match decode_json::<Vec<u32>>(&meta(200), &body).unwrap_err() {
+        match decode_json::<Vec<u32>>(meta(200), &body).unwrap_err() {
             Error::Decode {
                 status,
                 path,
@@ -461,7 +476,7 @@ mod tests {
             other => panic!("{other:?}"),
         }
         let body = Bytes::from_static(br#"{"success":true,"result":null}"#);
-        match decode_json::<Vec<u32>>(&meta(200), &body).unwrap_err() {
+        match decode_json::<Vec<u32>>(meta(200), &body).unwrap_err() {
             Error::Decode { path, reason, .. } => {
                 assert_eq!(path, "result");
                 assert!(reason.starts_with("the result is null"), "{reason}");

@@ -35,6 +35,7 @@ pub struct RawRequest {
     pub(crate) headers: Vec<(&'static str, String)>,
     pub(crate) body: Option<Bytes>,
     pub(crate) timeout: Option<Duration>,
+    pub(crate) retry: Option<super::RetryPolicy>,
 }
 
 impl RawRequest {
@@ -52,6 +53,7 @@ impl RawRequest {
             headers: Vec::new(),
             body: None,
             timeout: None,
+            retry: None,
         }
     }
 
@@ -105,6 +107,12 @@ impl RawRequest {
     /// Overrides the client's per-attempt timeout for this request only.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry policy for this request only.
+    pub fn retry_policy(mut self, policy: super::RetryPolicy) -> Self {
+        self.retry = Some(policy);
         self
     }
 

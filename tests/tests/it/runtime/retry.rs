@@ -392,3 +392,44 @@ async fn a_request_that_cannot_be_built_is_not_retried() {
         "no backoff happened"
     );
 }
+
+/// Per-call control through a generated call: extra header and query parameter, a retry policy
+/// of its own, and the response's status and headers from `send_full`.
+#[tokio::test]
+async fn a_call_takes_its_own_headers_query_and_retry_policy() {
+    use magic_api::AccountId;
+    let server = Server::start(|i, _| match i {
+        0 => Reply::status(503).header("retry-after", "0"),
+        _ => Reply::ok("{\"gre_tunnels\":[]}").header("x-ratelimit-remaining", "99"),
+    })
+    .await;
+    let client = client_with(&server, fast_policy());
+    let account = AccountId::from("acc");
+    // With no retries for this call, the first 503 is the answer.
+    let err = client
+        .gre_tunnels()
+        .list(&account)
+        .retry_policy(RetryPolicy::none())
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(503));
+    assert_eq!(server.count(), 1);
+    let full = client
+        .gre_tunnels()
+        .list(&account)
+        .header("x-request-tag", "nightly-sync")
+        .query("debug", "1")
+        .send_full()
+        .await
+        .expect("the second request succeeds");
+    assert_eq!(full.status, 200);
+    assert_eq!(
+        full.headers
+            .get("x-ratelimit-remaining")
+            .and_then(|v| v.to_str().ok()),
+        Some("99")
+    );
+    let sent = server.requests().last().cloned().expect("recorded");
+    assert_eq!(sent.header("x-request-tag"), Some("nightly-sync"));
+    assert_eq!(sent.query("debug"), Some("1"));
+}
