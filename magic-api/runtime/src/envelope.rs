@@ -403,13 +403,13 @@ mod tests {
     #[test]
     fn absent_errors_and_null_result_are_fine() {
         let r: ApiResponse<Option<u32>> = decode_json(
-            &meta(200),
+            meta(200),
             &Bytes::from_static(br#"{"success":true,"result":null}"#),
         )
         .unwrap();
         assert_eq!(r.result, None);
         let r: ApiResponse<()> = decode_json(
-            &meta(200),
+            meta(200),
             &Bytes::from_static(br#"{"success":true,"errors":null}"#),
         )
         .unwrap();
