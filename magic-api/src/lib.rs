@@ -55,7 +55,6 @@ pub mod runtime {
 
 pub use generated::client::*;
 pub use generated::types;
-pub use generated::types::*;
 
 pub use client::{Client, ClientBuilder};
 pub use runtime::{
