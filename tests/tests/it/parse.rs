@@ -588,16 +588,17 @@ fn accepted_mutants_compile() {
                 std::fs::write(crate_dir.join(rel), &file.contents).expect("generated file");
             }
         }
-        let status =
+        let out =
             std::process::Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
                 .args(["check", "--quiet", "--lib", "--target-dir"])
                 .arg(root.join("target/mutant-check/target"))
                 .current_dir(&crate_dir)
-                .status()
+                .output()
                 .expect("cargo runs");
         assert!(
-            status.success(),
-            "the crate generated from a {m:?} mutant does not compile"
+            out.status.success(),
+            "the crate generated from a {m:?} mutant does not compile:\n{}",
+            String::from_utf8_lossy(&out.stderr)
         );
     }
     assert!(
@@ -619,8 +620,8 @@ fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
     }
 }
 
-/// `magic-api/Cargo.toml` made standalone: workspace-inherited keys spelled out, the macros
-/// crate by absolute path, no benches.
+/// `magic-api/Cargo.toml` made standalone: workspace-inherited keys spelled out, the macros and
+/// runtime crates by absolute path, no benches.
 fn standalone_manifest(root: &std::path::Path) -> String {
     let text = std::fs::read_to_string(root.join("magic-api/Cargo.toml")).expect("manifest");
     let body = text.split("[dev-dependencies]").next().unwrap_or(&text);
@@ -633,9 +634,14 @@ fn standalone_manifest(root: &std::path::Path) -> String {
             "serde.workspace = true" => {
                 "serde = { version = \"1\", features = [\"derive\"] }".to_owned()
             }
+            "serde_json.workspace = true" => "serde_json = \"1\"".to_owned(),
             l if l.starts_with("serde_json = { workspace = true") => {
                 "serde_json = { version = \"1\", features = [\"raw_value\"] }".to_owned()
             }
+            l if l.starts_with("magic-api-runtime = ") => format!(
+                "magic-api-runtime = {{ path = {:?} }}",
+                root.join("magic-api/runtime").display().to_string()
+            ),
             l if l.starts_with("magic-api-macros = ") => {
                 format!(
                     "magic-api-macros = {{ path = {:?} }}",
