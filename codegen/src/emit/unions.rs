@@ -79,7 +79,97 @@ pub(super) fn union(
 ) -> TokenStream {
     let mut out = union_enum(cx, def, alternatives, how);
     out.extend(from_alternatives(cx, def, alternatives, how));
+    out.extend(shared_field_accessors(cx, def, alternatives, how));
     out
+}
+
+/// For a union of objects: a reader for each field every alternative has with the same Rust
+/// type (`pcap.status()`, `pcap.id()`), `None` when the field is absent or the value is one this
+/// version does not know.
+fn shared_field_accessors(
+    cx: &Context<'_>,
+    def: &TypeDef,
+    alternatives: &[Alternative],
+    how: &Discrimination,
+) -> TokenStream {
+    if matches!(
+        how,
+        Discrimination::JsonKind { .. } | Discrimination::Ordered
+    ) {
+        return TokenStream::new();
+    }
+    // Per alternative: its definition id and fields (tag fields belong to the union).
+    let mut objects = Vec::new();
+    for a in alternatives {
+        let Some(id) = ref_id(&a.ty).filter(|_| matches!(a.ty, Ty::Ref { .. })) else {
+            return TokenStream::new();
+        };
+        let Some(TypeBody::Object { fields }) = cx.defs.get(id).map(|d| &d.body) else {
+            return TokenStream::new();
+        };
+        let skip = cx.tag_field(id);
+        let kept: Vec<_> = fields
+            .iter()
+            .filter(|f| Some(f.name.as_str()) != skip && !f.nullable)
+            .collect();
+        objects.push((id, kept));
+    }
+    let Some((first_id, first_fields)) = objects.first() else {
+        return TokenStream::new();
+    };
+    let type_of = |def_id: &str, f: &crate::ir::Field| -> String {
+        cx.id_of_field(def_id, &f.name).map_or_else(
+            || cx.rust_ty(&f.ty).to_string(),
+            |i| format!("crate :: {i}"),
+        )
+    };
+    let name = cx.name(&def.id);
+    let variants = alternative_idents(cx, alternatives);
+    let mut methods = Vec::new();
+    for f in first_fields {
+        let ty_text = type_of(first_id, f);
+        let everywhere = objects.iter().all(|(id, fields)| {
+            fields
+                .iter()
+                .any(|g| g.name == f.name && type_of(id, g) == ty_text)
+        });
+        // The reader is named like the field (`kind()` is the tag's, when there is one).
+        let rust = super::names::field_names(&[f.name.as_str()]).remove(0);
+        if !everywhere || (rust == "kind" && matches!(how, Discrimination::Tag { .. })) {
+            continue;
+        }
+        let field = ident(&rust);
+        let method = ident(&rust);
+        let Ok(ty) = syn::parse_str::<syn::Type>(&ty_text) else {
+            continue;
+        };
+        let arms = objects.iter().zip(&variants).map(|((_, fields), v)| {
+            let required = fields.iter().any(|g| g.name == f.name && g.required);
+            if required {
+                quote!(Self::#v(value) => Some(&value.#field),)
+            } else {
+                quote!(Self::#v(value) => value.#field.as_ref(),)
+            }
+        });
+        let text = format!(" The `{}` of whichever alternative this is.", f.name);
+        methods.push(quote! {
+            #[doc = #text]
+            pub fn #method(&self) -> Option<&#ty> {
+                match self {
+                    #(#arms)*
+                    Self::Unknown(_) => None,
+                }
+            }
+        });
+    }
+    if methods.is_empty() {
+        return TokenStream::new();
+    }
+    quote! {
+        impl #name {
+            #(#methods)*
+        }
+    }
 }
 
 /// `From` each alternative's type (when no other alternative has the same type), so a value

@@ -153,6 +153,48 @@ impl From<MagicManagedApp> for App {
         Self::Managed(value)
     }
 }
+impl App {
+    /// The `hostnames` of whichever alternative this is.
+    pub fn hostnames(&self) -> Option<&Vec<String>> {
+        match self {
+            Self::Account(value) => value.hostnames.as_ref(),
+            Self::Managed(value) => value.hostnames.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The `ip_subnets` of whichever alternative this is.
+    pub fn ip_subnets(&self) -> Option<&Vec<String>> {
+        match self {
+            Self::Account(value) => value.ip_subnets.as_ref(),
+            Self::Managed(value) => value.ip_subnets.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The `name` of whichever alternative this is.
+    pub fn name(&self) -> Option<&String> {
+        match self {
+            Self::Account(value) => value.name.as_ref(),
+            Self::Managed(value) => value.name.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The `source_subnets` of whichever alternative this is.
+    pub fn source_subnets(&self) -> Option<&Vec<String>> {
+        match self {
+            Self::Account(value) => value.source_subnets.as_ref(),
+            Self::Managed(value) => value.source_subnets.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The `type` of whichever alternative this is.
+    pub fn kind(&self) -> Option<&String> {
+        match self {
+            Self::Account(value) => value.kind.as_ref(),
+            Self::Managed(value) => value.kind.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+}
 /// Traffic decision configuration for an app.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
@@ -193,6 +235,40 @@ impl From<ManagedApp> for AppConfig {
         Self::Managed(value)
     }
 }
+impl AppConfig {
+    /// The `id` of whichever alternative this is.
+    pub fn id(&self) -> Option<&String> {
+        match self {
+            Self::Account(value) => value.id.as_ref(),
+            Self::Managed(value) => value.id.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The `preferred_wans` of whichever alternative this is.
+    pub fn preferred_wans(&self) -> Option<&Vec<String>> {
+        match self {
+            Self::Account(value) => value.preferred_wans.as_ref(),
+            Self::Managed(value) => value.preferred_wans.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The `priority` of whichever alternative this is.
+    pub fn priority(&self) -> Option<&i64> {
+        match self {
+            Self::Account(value) => value.priority.as_ref(),
+            Self::Managed(value) => value.priority.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The `site_id` of whichever alternative this is.
+    pub fn site_id(&self) -> Option<&crate::SiteId> {
+        match self {
+            Self::Account(value) => value.site_id.as_ref(),
+            Self::Managed(value) => value.site_id.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+}
 /// The request body of Create a new App Config (`POST /accounts/{account_id}/magic/sites/{site_id}/app_configs`).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
@@ -231,6 +307,24 @@ impl From<AccountAppRequest> for AppConfigCreateRequest {
 impl From<ManagedAppRequest> for AppConfigCreateRequest {
     fn from(value: ManagedAppRequest) -> Self {
         Self::Managed(value)
+    }
+}
+impl AppConfigCreateRequest {
+    /// The `preferred_wans` of whichever alternative this is.
+    pub fn preferred_wans(&self) -> Option<&Vec<String>> {
+        match self {
+            Self::Account(value) => value.preferred_wans.as_ref(),
+            Self::Managed(value) => value.preferred_wans.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The `priority` of whichever alternative this is.
+    pub fn priority(&self) -> Option<&i64> {
+        match self {
+            Self::Account(value) => value.priority.as_ref(),
+            Self::Managed(value) => value.priority.as_ref(),
+            Self::Unknown(_) => None,
+        }
     }
 }
 /// The request body of Update an App Config (`PUT /accounts/{account_id}/magic/sites/{site_id}/app_configs/{app_config_id}`).
@@ -1784,6 +1878,48 @@ impl From<PcapFullRequest> for PcapCreateRequest {
         Self::Full(value)
     }
 }
+impl PcapCreateRequest {
+    /// The `packet_limit` of whichever alternative this is.
+    pub fn packet_limit(&self) -> Option<&i64> {
+        match self {
+            Self::Simple(value) => Some(&value.packet_limit),
+            Self::Full(value) => value.packet_limit.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The `system` of whichever alternative this is.
+    pub fn system(&self) -> Option<&String> {
+        match self {
+            Self::Simple(value) => Some(&value.system),
+            Self::Full(value) => Some(&value.system),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The `time_limit` of whichever alternative this is.
+    pub fn time_limit(&self) -> Option<&::magic_api::Number> {
+        match self {
+            Self::Simple(value) => Some(&value.time_limit),
+            Self::Full(value) => Some(&value.time_limit),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The `type` of whichever alternative this is.
+    pub fn kind(&self) -> Option<&PcapType> {
+        match self {
+            Self::Simple(value) => Some(&value.kind),
+            Self::Full(value) => Some(&value.kind),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The `filter_v1` of whichever alternative this is.
+    pub fn filter_v1(&self) -> Option<&PcapFilter> {
+        match self {
+            Self::Simple(value) => value.filter_v1.as_ref(),
+            Self::Full(value) => value.filter_v1.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+}
 /// The reference's name for [`PcapListResponse`].
 pub type PcapCreateResponse = PcapListResponse;
 /// The packet capture filter. When this field is empty, all packets are captured.
@@ -1930,6 +2066,64 @@ impl From<Pcap> for PcapListResponse {
 impl From<PcapFull> for PcapListResponse {
     fn from(value: PcapFull) -> Self {
         Self::PcapFull(value)
+    }
+}
+impl PcapListResponse {
+    /// The `id` of whichever alternative this is.
+    pub fn id(&self) -> Option<&String> {
+        match self {
+            Self::Pcap(value) => value.id.as_ref(),
+            Self::PcapFull(value) => value.id.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The `filter_v1` of whichever alternative this is.
+    pub fn filter_v1(&self) -> Option<&PcapFilter> {
+        match self {
+            Self::Pcap(value) => value.filter_v1.as_ref(),
+            Self::PcapFull(value) => value.filter_v1.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The `status` of whichever alternative this is.
+    pub fn status(&self) -> Option<&PcapStatus> {
+        match self {
+            Self::Pcap(value) => value.status.as_ref(),
+            Self::PcapFull(value) => value.status.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The `submitted` of whichever alternative this is.
+    pub fn submitted(&self) -> Option<&String> {
+        match self {
+            Self::Pcap(value) => value.submitted.as_ref(),
+            Self::PcapFull(value) => value.submitted.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The `system` of whichever alternative this is.
+    pub fn system(&self) -> Option<&String> {
+        match self {
+            Self::Pcap(value) => value.system.as_ref(),
+            Self::PcapFull(value) => value.system.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The `time_limit` of whichever alternative this is.
+    pub fn time_limit(&self) -> Option<&::magic_api::Number> {
+        match self {
+            Self::Pcap(value) => value.time_limit.as_ref(),
+            Self::PcapFull(value) => value.time_limit.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The `type` of whichever alternative this is.
+    pub fn kind(&self) -> Option<&PcapType> {
+        match self {
+            Self::Pcap(value) => value.kind.as_ref(),
+            Self::PcapFull(value) => value.kind.as_ref(),
+            Self::Unknown(_) => None,
+        }
     }
 }
 /// The `MagicVisibilityPCAPsPCAPsRequestSimple` of [`PcapCreateRequest`].

@@ -273,3 +273,24 @@ fn ids_read_from_responses_pass_to_the_next_call_as_they_are() {
     );
     assert_eq!(*site_id, "site-1");
 }
+
+#[test]
+fn a_pcap_reads_its_status_and_id_whatever_its_form() {
+    let simple: PcapListResponse = serde_json::from_value(json!({
+        "id": "p1", "status": "success", "type": "simple", "system": "magic-transit",
+        "time_limit": 300, "submitted": "2020-01-01T08:00:00Z"
+    }))
+    .unwrap();
+    let full: PcapListResponse = serde_json::from_value(json!({
+        "id": "p2", "status": "pending", "type": "full", "colo_name": "ord02", "byte_limit": 1,
+        "system": "magic-transit", "time_limit": 300
+    }))
+    .unwrap();
+    assert!(matches!(simple, PcapListResponse::Pcap(_)), "{simple:?}");
+    assert!(matches!(full, PcapListResponse::PcapFull(_)), "{full:?}");
+    assert_eq!(simple.status(), Some(&PcapStatus::Success));
+    assert_eq!(full.status(), Some(&PcapStatus::Pending));
+    assert_eq!(full.id().map(String::as_str), Some("p2"));
+    let unknown: PcapListResponse = serde_json::from_value(json!({"zz": 1})).unwrap();
+    assert_eq!(unknown.status(), None);
+}
