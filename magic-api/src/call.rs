@@ -119,7 +119,7 @@ impl<'a, R: Receive, O: CallOptions> Call<'a, R, O> {
     pub fn at(
         client: &'a Client,
         method: Method,
-        template: &str,
+        template: &'static str,
         values: &[PathValue<'_>],
     ) -> Self {
         Self::from_request(client, request_at(method, template, values))
@@ -221,10 +221,10 @@ fn request_for(method: Method, path: Result<String, Error>) -> Result<RawRequest
 
 fn request_at(
     method: Method,
-    template: &str,
+    template: &'static str,
     values: &[PathValue<'_>],
 ) -> Result<RawRequest, Error> {
-    request_for(method, fill_path(template, values))
+    request_for(method, fill_path(template, values)).map(|r| r.template(template))
 }
 
 fn with_body(

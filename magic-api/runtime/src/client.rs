@@ -187,7 +187,10 @@ impl Client {
         let started = Instant::now();
         let mut retries = 0;
         loop {
-            let (error, failure) = match self.attempt(&prepared, timeout, streaming).await {
+            let attempt_started = Instant::now();
+            let outcome = self.attempt(&prepared, timeout, streaming).await;
+            trace_attempt(req, retries, attempt_started.elapsed(), &outcome);
+            let (error, failure) = match outcome {
                 Ok(reply) => return Ok(reply),
                 Err(failed) => failed,
             };
@@ -198,7 +201,10 @@ impl Client {
                 started.elapsed(),
             ) {
                 // Dropping the caller's future drops this sleep: cancellation is free.
-                Some(wait) => tokio::time::sleep(wait).await,
+                Some(wait) => {
+                    trace_retry(req, retries, wait);
+                    tokio::time::sleep(wait).await
+                }
                 None => return Err(error),
             }
             retries += 1;
@@ -484,6 +490,73 @@ fn with_tls(builder: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, C
 fn with_tls(builder: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, ConfigError> {
     Ok(builder)
 }
+
+/// One `tracing` event per attempt (`magic_api` target): method, path template, attempt number,
+/// status (0 without a response), the error's kind and duration. Never the path's ids, headers,
+/// bodies or messages.
+#[cfg(feature = "tracing")]
+fn trace_attempt(
+    req: &RawRequest,
+    retries: u32,
+    took: Duration,
+    outcome: &Result<(ResponseMeta, Body), (Error, Failure)>,
+) {
+    let path = req.template.unwrap_or("(raw request)");
+    let millis = took.as_secs_f64() * 1e3;
+    match outcome {
+        Ok((meta, _)) => tracing::debug!(
+            target: "magic_api",
+            method = %req.method, path, attempt = retries + 1, status = meta.status, millis,
+            "request answered"
+        ),
+        Err((error, _)) => tracing::debug!(
+            target: "magic_api",
+            method = %req.method, path, attempt = retries + 1,
+            status = error.status().unwrap_or_default(), millis, error = error_kind(error),
+            "request failed"
+        ),
+    }
+}
+
+/// What kind of failure an error is, for diagnostics that must not carry bodies or messages.
+#[cfg(feature = "tracing")]
+fn error_kind(error: &Error) -> &'static str {
+    match error {
+        Error::Api { .. } => "api",
+        Error::UnexpectedBody { .. } => "unexpected body",
+        Error::Decode { .. } => "decode",
+        Error::BodyTooLarge { .. } => "body too large",
+        Error::Redirected { .. } => "redirected",
+        Error::UnexpectedContentType { .. } => "unexpected content type",
+        Error::Timeout { .. } => "timeout",
+        Error::Transport(_) => "transport",
+        Error::InvalidRequest { .. } => "invalid request",
+        _ => "other",
+    }
+}
+
+#[cfg(not(feature = "tracing"))]
+fn trace_attempt(
+    _: &RawRequest,
+    _: u32,
+    _: Duration,
+    _: &Result<(ResponseMeta, Body), (Error, Failure)>,
+) {
+}
+
+/// One `tracing` event per retry, with the wait before it.
+#[cfg(feature = "tracing")]
+fn trace_retry(req: &RawRequest, retries: u32, wait: Duration) {
+    tracing::info!(
+        target: "magic_api",
+        method = %req.method, path = req.template.unwrap_or("(raw request)"),
+        attempt = retries + 2, wait_millis = wait.as_secs_f64() * 1e3,
+        "retrying"
+    );
+}
+
+#[cfg(not(feature = "tracing"))]
+fn trace_retry(_: &RawRequest, _: u32, _: Duration) {}
 
 /// A request validated by [`Client::prepare`], cheap to clone per attempt.
 struct Prepared {

@@ -36,6 +36,9 @@ pub struct RawRequest {
     pub(crate) body: Option<Bytes>,
     pub(crate) timeout: Option<Duration>,
     pub(crate) retry: Option<super::RetryPolicy>,
+    /// The documented path template (`/accounts/{account_id}/magic/sites`), for diagnostics
+    /// that must not show the ids in the path.
+    pub(crate) template: Option<&'static str>,
 }
 
 impl RawRequest {
@@ -54,6 +57,7 @@ impl RawRequest {
             body: None,
             timeout: None,
             retry: None,
+            template: None,
         }
     }
 
@@ -107,6 +111,13 @@ impl RawRequest {
     /// Overrides the client's per-attempt timeout for this request only.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
+        self
+    }
+
+    /// Names the documented path template the path was filled from (shown by `tracing` events
+    /// instead of the path, whose ids may be private).
+    pub fn template(mut self, template: &'static str) -> Self {
+        self.template = Some(template);
         self
     }
 

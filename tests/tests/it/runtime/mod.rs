@@ -4,3 +4,4 @@ mod errors;
 mod retry;
 mod security;
 mod streams;
+mod tracing_events;
