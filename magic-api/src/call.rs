@@ -141,11 +141,10 @@ impl<'a, R: Receive, O: CallOptions> Call<'a, R, O> {
         self
     }
 
-    /// Sets the JSON body. The body goes through `serde_json::Value` so that each body type is
-    /// compiled against one serializer only.
+    /// Sets the JSON body, serialized straight to text (numbers keep their exact spelling).
     #[doc(hidden)]
     pub fn body<B: Serialize + ?Sized>(mut self, body: &B) -> Self {
-        self.request = with_body(self.request, serde_json::to_value(body));
+        self.request = with_body(self.request, serde_json::to_vec(body));
         self
     }
 
@@ -159,8 +158,8 @@ impl<'a, R: Receive, O: CallOptions> Call<'a, R, O> {
         header: &'static str,
         paths: &[&[&str]],
     ) -> Self {
-        let value = match serde_json::to_value(body) {
-            Ok(v) => v,
+        let json = match serde_json::to_vec(body) {
+            Ok(json) => json,
             Err(e) => {
                 self.request = Err(invalid_request(format!(
                     "request body did not serialize: {e}"
@@ -168,10 +167,14 @@ impl<'a, R: Receive, O: CallOptions> Call<'a, R, O> {
                 return self;
             }
         };
-        let form = paths.iter().find_map(|p| form_at(&value, p));
+        // The form is read from a parsed copy; the body is sent as serialized, so numbers keep
+        // their exact text.
+        let form = serde_json::from_slice::<Value>(&json)
+            .ok()
+            .and_then(|value| paths.iter().find_map(|p| form_at(&value, p)));
         self.request = self
             .request
-            .and_then(|r| r.json_body(&value))
+            .map(|r| r.json_bytes(json))
             .map(|r| match form {
                 Some(object) => r.header(header, if object { "true" } else { "false" }),
                 None => r,
@@ -229,10 +232,10 @@ fn request_at(
 
 fn with_body(
     request: Result<RawRequest, Error>,
-    body: Result<Value, serde_json::Error>,
+    body: Result<Vec<u8>, serde_json::Error>,
 ) -> Result<RawRequest, Error> {
     let body = body.map_err(|e| invalid_request(format!("request body did not serialize: {e}")))?;
-    request.and_then(|r| r.json_body(&body))
+    request.map(|r| r.json_bytes(body))
 }
 
 /// The error for a request refused before anything was sent.
@@ -330,20 +333,28 @@ where
         split: F,
     ) -> BoxStream<'a, Result<I, Error>>
     where
+        T: Serialize,
         I: Send + 'a,
         F: Fn(T) -> (Vec<I>, Option<String>) + Send + Sync + 'a,
     {
         let client = self.client;
         let mut first = Some(self.request.map(|r| self.options.apply(r)));
         let split = std::sync::Arc::new(split);
+        // A server that ignores the cursor sends the same page again: recognised by its
+        // fingerprint, it ends the stream instead of repeating its items.
+        let last = std::sync::Arc::new(std::sync::Mutex::new(None::<u64>));
         Box::pin(cursor_stream(move |next: Option<String>| {
             let request = repeat(&mut first, |r| match &next {
                 Some(c) => r.clone().set_query(cursor, c.clone()),
                 None => r.clone(),
             });
             let split = split.clone();
+            let last = last.clone();
             async move {
                 let page = client.send_json::<T>(request?).await?;
+                if repeats(&last, &page.result) {
+                    return Ok((Vec::new(), None));
+                }
                 Ok(split(page.result))
             }
         }))
@@ -384,14 +395,16 @@ where
             let last = last.clone();
             async move {
                 let response = client.send_json::<T>(request?).await?;
-                let print = fingerprint(&response.result);
-                let repeated = match last.lock() {
-                    Ok(mut last) => last.replace(print) == Some(print),
-                    Err(_) => false,
-                };
-                // `page_stream` counts from 1; the server counts from the caller's first page.
+                let repeated = repeats(&last, &response.result);
+                // `page_stream` counts from 1; the server counts from the caller's first page,
+                // so its page number and total are shifted to match.
+                let skipped = start.saturating_sub(1);
                 let info = response.result_info.map(|mut info| {
-                    info.page = info.page.map(|p| p.saturating_sub(start.saturating_sub(1)));
+                    info.page = info.page.map(|p| p.saturating_sub(skipped));
+                    if let (Some(total), Some(per_page)) = (info.total_count, info.per_page) {
+                        info.total_count =
+                            Some(total.saturating_sub(skipped.saturating_mul(per_page)));
+                    }
                     info
                 });
                 if repeated {
@@ -400,6 +413,15 @@ where
                 Ok((items(response.result), info))
             }
         }))
+    }
+}
+
+/// Whether `page` is the same as the page before it (and remembers it for the next).
+fn repeats<T: Serialize>(last: &std::sync::Mutex<Option<u64>>, page: &T) -> bool {
+    let print = fingerprint(page);
+    match last.lock() {
+        Ok(mut last) => last.replace(print) == Some(print),
+        Err(_) => false,
     }
 }
 

@@ -108,13 +108,24 @@ fn shared_field_accessors(
             return TokenStream::new();
         };
         let skip = cx.tag_field(id);
+        // The struct's own field names: decided over all its fields, as the struct's are.
+        let all: Vec<&str> = fields
+            .iter()
+            .filter(|f| Some(f.name.as_str()) != skip)
+            .map(|f| f.name.as_str())
+            .collect();
+        let idents: std::collections::HashMap<&str, String> = all
+            .iter()
+            .copied()
+            .zip(super::names::field_names(&all))
+            .collect();
         let kept: Vec<_> = fields
             .iter()
             .filter(|f| Some(f.name.as_str()) != skip && !f.nullable)
             .collect();
-        objects.push((id, kept));
+        objects.push((id, kept, idents));
     }
-    let Some((first_id, first_fields)) = objects.first() else {
+    let Some((first_id, first_fields, first_idents)) = objects.first() else {
         return TokenStream::new();
     };
     let type_of = |def_id: &str, f: &crate::ir::Field| -> String {
@@ -126,31 +137,39 @@ fn shared_field_accessors(
     let name = cx.name(&def.id);
     let variants = alternative_idents(cx, alternatives);
     let mut methods = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
     for f in first_fields {
         let ty_text = type_of(first_id, f);
-        let everywhere = objects.iter().all(|(id, fields)| {
+        let everywhere = objects.iter().all(|(id, fields, _)| {
             fields
                 .iter()
                 .any(|g| g.name == f.name && type_of(id, g) == ty_text)
         });
-        // The reader is named like the field (`kind()` is the tag's, when there is one).
-        let rust = super::names::field_names(&[f.name.as_str()]).remove(0);
-        if !everywhere || (rust == "kind" && matches!(how, Discrimination::Tag { .. })) {
+        // The reader is named like the first alternative's field; `kind()` is the tag's, when
+        // there is one, and a name already read is not read twice.
+        let Some(rust) = first_idents.get(f.name.as_str()) else {
+            continue;
+        };
+        let taken = rust == "kind" && matches!(how, Discrimination::Tag { .. });
+        if !everywhere || taken || !seen.insert(rust.clone()) {
             continue;
         }
-        let field = ident(&rust);
-        let method = ident(&rust);
+        let method = ident(rust);
         let Ok(ty) = syn::parse_str::<syn::Type>(&ty_text) else {
             continue;
         };
-        let arms = objects.iter().zip(&variants).map(|((_, fields), v)| {
-            let required = fields.iter().any(|g| g.name == f.name && g.required);
-            if required {
-                quote!(Self::#v(value) => Some(&value.#field),)
-            } else {
-                quote!(Self::#v(value) => value.#field.as_ref(),)
-            }
-        });
+        let arms = objects
+            .iter()
+            .zip(&variants)
+            .map(|((_, fields, idents), v)| {
+                let required = fields.iter().any(|g| g.name == f.name && g.required);
+                let field = ident(idents.get(f.name.as_str()).map_or("", String::as_str));
+                if required {
+                    quote!(Self::#v(value) => Some(&value.#field),)
+                } else {
+                    quote!(Self::#v(value) => value.#field.as_ref(),)
+                }
+            });
         let text = format!(" The `{}` of whichever alternative this is.", f.name);
         methods.push(quote! {
             #[doc = #text]
@@ -186,8 +205,14 @@ fn from_alternatives(
         _ => alternative_idents(cx, alternatives),
     };
     let mut out = TokenStream::new();
-    for (variant, a) in variants.iter().zip(alternatives) {
-        if alternatives.iter().filter(|other| other.ty == a.ty).count() > 1 {
+    // Two alternatives of one Rust type (an alias of `String` and `string`) would give two
+    // conflicting impls: neither gets one.
+    let rust: Vec<String> = alternatives
+        .iter()
+        .map(|a| cx.rust_ty(&a.ty).to_string())
+        .collect();
+    for ((variant, a), text) in variants.iter().zip(alternatives).zip(&rust) {
+        if rust.iter().filter(|other| *other == text).count() > 1 {
             continue;
         }
         let ty = cx.rust_ty(&a.ty);

@@ -260,13 +260,14 @@ impl Decode {
     /// An expression reading the next map value as `T`.
     fn next_required(&self, ty: &Type) -> proc_macro2::TokenStream {
         match self {
-            Decode::Plain => quote!(::magic_api::runtime::wire::next::<A, #ty>(&mut map)?),
+            Decode::Plain => quote!(::magic_api::runtime::wire::next::<__A, #ty>(&mut map)?),
             Decode::Int => quote!(
-                ::magic_api::runtime::wire::next::<A, ::magic_api::runtime::wire::Int>(&mut map)?.0
+                ::magic_api::runtime::wire::next::<__A, ::magic_api::runtime::wire::Int>(&mut map)?
+                    .0
             ),
             Decode::IntList => {
                 quote!(
-                    ::magic_api::runtime::wire::next::<A, ::magic_api::runtime::wire::IntList>(
+                    ::magic_api::runtime::wire::next::<__A, ::magic_api::runtime::wire::IntList>(
                         &mut map
                     )?
                     .0
@@ -453,7 +454,7 @@ fn deserialize_impl(
             Presence::Required => quote! {
                 #ident: match #v {
                     Some(value) => value,
-                    None => return Err(<A::Error as ::serde::de::Error>::missing_field(#wire)),
+                    None => return Err(<__A::Error as ::serde::de::Error>::missing_field(#wire)),
                 }
             },
             _ => quote!(#ident: #v),
@@ -463,13 +464,13 @@ fn deserialize_impl(
     quote! {
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                struct Fields;
-                impl<'de> ::serde::de::Visitor<'de> for Fields {
+                struct __WireFields;
+                impl<'de> ::serde::de::Visitor<'de> for __WireFields {
                     type Value = #name;
                     fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                         f.write_str(#expecting)
                     }
-                    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> Result<#name, A::Error> {
+                    fn visit_map<__A: ::serde::de::MapAccess<'de>>(self, mut map: __A) -> Result<#name, __A::Error> {
                         #(#slots)*
                         let mut #extra = ::magic_api::runtime::wire::Object::new();
                         while let Some(key) = map.next_key::<::magic_api::runtime::wire::Key<'de>>()? {
@@ -478,7 +479,7 @@ fn deserialize_impl(
                         Ok(#name { #(#inits,)* #extra })
                     }
                 }
-                deserializer.deserialize_map(Fields)
+                deserializer.deserialize_map(__WireFields)
             }
         }
     }

@@ -285,7 +285,10 @@ impl Client {
                 Ok(Ok(response)) => response,
                 Ok(Err(e)) if e.is_builder() => {
                     // Nothing was sent, and sending again would fail the same way.
-                    let reason = format!("the HTTP client cannot send this request: {e}");
+                    let reason = format!(
+                        "the HTTP client cannot send this request: {}",
+                        e.without_url()
+                    );
                     return Err((Error::invalid_request(reason), Failure::Final));
                 }
                 Ok(Err(e)) => {

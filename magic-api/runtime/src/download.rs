@@ -81,6 +81,9 @@ impl Download {
             .create_new(true)
             .open(&temporary)
             .await?;
+        // Removes the temporary file if this future is dropped before it finishes (a timeout,
+        // a `select!`); disarmed once the file is renamed or removed below.
+        let mut guard = RemoveOnDrop(Some(temporary.clone()));
         let result = async {
             let mut written = 0u64;
             while let Some(chunk) = self.chunks.next().await {
@@ -107,7 +110,19 @@ impl Download {
             // Best effort: the original error is more useful than a cleanup failure.
             let _ = tokio::fs::remove_file(&temporary).await;
         }
+        guard.0 = None;
         result
+    }
+}
+
+/// Deletes a file when dropped, unless emptied first.
+struct RemoveOnDrop(Option<std::path::PathBuf>);
+
+impl Drop for RemoveOnDrop {
+    fn drop(&mut self) {
+        if let Some(path) = self.0.take() {
+            let _ = std::fs::remove_file(path);
+        }
     }
 }
 
@@ -117,11 +132,16 @@ fn temporary_beside(target: &Path) -> std::path::PathBuf {
     use std::sync::atomic::{AtomicU64, Ordering};
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    // The clock's nanoseconds too: a process that always has the same id (PID 1 in a container)
+    // must not meet a leftover of an earlier run.
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
     let name = target
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "download".to_owned());
-    target.with_file_name(format!(".{name}.{}-{n}.part", std::process::id()))
+    target.with_file_name(format!(".{name}.{}-{n}-{nanos}.part", std::process::id()))
 }
 
 impl Stream for Download {

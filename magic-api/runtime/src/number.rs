@@ -5,7 +5,9 @@
 //! would fail the whole response on the first fraction, and an `f64` would turn `1000` into
 //! `1000.0` on the way back. `Number` keeps the number exactly as it was written: decoding then
 //! re-encoding (with `serde_json`) gives the same text, and `Display` prints that text, which is
-//! also what a path parameter such as `{event_t}` needs.
+//! also what a path parameter such as `{event_t}` needs. (Where a value passes through a
+//! `serde_json::Value` first, as a union alternative does, it keeps its value but an unusual
+//! spelling such as `1.7e9` is written the canonical way.)
 
 use std::cmp::Ordering;
 use std::fmt;
@@ -306,7 +308,12 @@ impl PartialEq for Number {
 
 impl PartialOrd for Number {
     fn partial_cmp(&self, other: &Number) -> Option<Ordering> {
-        match (self.as_i64(), other.as_i64()) {
+        // Whole values up to u64::MAX compare exactly; anything else by its nearest f64.
+        let whole = |n: &Number| match &n.0 {
+            Repr::Int(i) => Some(i128::from(*i)),
+            Repr::Text(text) => integral(text),
+        };
+        match (whole(self), whole(other)) {
             (Some(a), Some(b)) => Some(a.cmp(&b)),
             _ => self.as_f64().partial_cmp(&other.as_f64()),
         }
@@ -468,5 +475,7 @@ mod tests {
         assert_eq!(Number::from_f64(3.0).unwrap().to_string(), "3");
         assert!(Number::from_f64(f64::NAN).is_none());
         assert_eq!(Number::from(u64::MAX).to_string(), "18446744073709551615");
+        assert_ne!(Number::from(u64::MAX), Number::from(u64::MAX - 1));
+        assert!(Number::from(u64::MAX - 1) < Number::from(u64::MAX));
     }
 }

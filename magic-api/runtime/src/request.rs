@@ -108,6 +108,12 @@ impl RawRequest {
         Ok(self)
     }
 
+    /// Sets a body that is already JSON text (sent as it is, with the JSON content type).
+    pub fn json_bytes(mut self, json: Vec<u8>) -> Self {
+        self.body = Some(Bytes::from(json));
+        self
+    }
+
     /// Overrides the client's per-attempt timeout for this request only.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);

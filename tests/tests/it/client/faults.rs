@@ -602,3 +602,61 @@ async fn a_server_ignoring_page_yields_each_item_once() {
         "the second page was fetched, recognised and dropped"
     );
 }
+
+/// A cursor-paged list whose server ignores the cursor (the same page and cursor every time):
+/// each item is yielded once.
+#[tokio::test]
+async fn a_server_ignoring_the_cursor_yields_each_item_once() {
+    use magic_api::{ConnectorId, StreamExt};
+    let (mock, client) = start().await;
+    let list = op_index("GET", "/magic/connectors/{connector_id}/telemetry/events");
+    mock.override_response(
+        list,
+        Scripted::success(json!({"count": 1, "cursor": "A", "items": [
+            {"a": 1, "k": "Init", "n": 1, "t": 1}
+        ]})),
+    );
+    let items: Vec<_> = client
+        .connectors()
+        .events()
+        .list(&account(), &ConnectorId::from("conn-1"), 0, 10)
+        .stream()
+        .collect()
+        .await;
+    assert_eq!(items.len(), 1, "{items:?}");
+    assert_eq!(
+        mock.count(),
+        2,
+        "the second page was fetched, recognised and dropped"
+    );
+}
+
+/// A page-numbered stream that starts at a later page stops at the last page.
+#[tokio::test]
+async fn a_stream_from_a_later_page_stops_at_the_last() {
+    use magic_api::StreamExt;
+    let (mock, client) = start().await;
+    let list = op_index("GET", "/pcaps");
+    let mut page = documented_result(list);
+    if let Some(items) = page.as_array_mut() {
+        items.truncate(1);
+    }
+    let body = json!({
+        "success": true, "errors": [], "messages": [], "result": page,
+        "result_info": {"page": 3, "per_page": 1, "count": 1, "total_count": 3}
+    });
+    mock.override_response(list, Scripted::json(200, &body));
+    let items: Vec<_> = client
+        .pcaps()
+        .list(&account())
+        .page(3)
+        .stream()
+        .collect()
+        .await;
+    assert_eq!(items.len(), 1, "{items:?}");
+    assert_eq!(
+        mock.count(),
+        1,
+        "page 3 of 3 is the last: nothing more is fetched"
+    );
+}
