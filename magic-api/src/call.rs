@@ -452,6 +452,21 @@ fn repeat(
     }
 }
 
+/// `From` each listed alternative's type for a union (one line of generated code per union).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! union_from {
+    ($union:ident { $($variant:ident($ty:ty)),* $(,)? }) => {
+        $(
+            impl From<$ty> for $union {
+                fn from(value: $ty) -> Self {
+                    Self::$variant(value)
+                }
+            }
+        )*
+    };
+}
+
 /// Defines a typed identifier: a string newtype, so that a site id can never be passed where a
 /// LAN id belongs.
 #[doc(hidden)]

@@ -204,27 +204,26 @@ fn from_alternatives(
         Discrimination::JsonKind { kinds } => kinds.iter().map(|k| ident(&camel(k))).collect(),
         _ => alternative_idents(cx, alternatives),
     };
-    let mut out = TokenStream::new();
     // Two alternatives of one Rust type (an alias of `String` and `string`) would give two
     // conflicting impls: neither gets one.
     let rust: Vec<String> = alternatives
         .iter()
         .map(|a| cx.rust_ty(&a.ty).to_string())
         .collect();
+    let mut pairs = Vec::new();
     for ((variant, a), text) in variants.iter().zip(alternatives).zip(&rust) {
         if rust.iter().filter(|other| *other == text).count() > 1 {
             continue;
         }
         let ty = cx.rust_ty(&a.ty);
-        out.extend(quote! {
-            impl From<#ty> for #name {
-                fn from(value: #ty) -> Self {
-                    Self::#variant(value)
-                }
-            }
-        });
+        pairs.push(quote!(#variant(#ty)));
     }
-    out
+    if pairs.is_empty() {
+        return TokenStream::new();
+    }
+    quote! {
+        ::magic_api::union_from!(#name { #(#pairs),* });
+    }
 }
 
 /// The enum and its serde impls, by strategy.

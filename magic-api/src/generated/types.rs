@@ -143,16 +143,7 @@ impl<'de> ::serde::Deserialize<'de> for App {
         Ok(Self::Unknown(object))
     }
 }
-impl From<MagicAccountApp> for App {
-    fn from(value: MagicAccountApp) -> Self {
-        Self::Account(value)
-    }
-}
-impl From<MagicManagedApp> for App {
-    fn from(value: MagicManagedApp) -> Self {
-        Self::Managed(value)
-    }
-}
+::magic_api::union_from!(App { Account(MagicAccountApp), Managed(MagicManagedApp) });
 impl App {
     /// The `hostnames` of whichever alternative this is.
     pub fn hostnames(&self) -> Option<&Vec<String>> {
@@ -225,16 +216,7 @@ impl<'de> ::serde::Deserialize<'de> for AppConfig {
         Ok(Self::Unknown(object))
     }
 }
-impl From<AccountApp> for AppConfig {
-    fn from(value: AccountApp) -> Self {
-        Self::Account(value)
-    }
-}
-impl From<ManagedApp> for AppConfig {
-    fn from(value: ManagedApp) -> Self {
-        Self::Managed(value)
-    }
-}
+::magic_api::union_from!(AppConfig { Account(AccountApp), Managed(ManagedApp) });
 impl AppConfig {
     /// The `id` of whichever alternative this is.
     pub fn id(&self) -> Option<&String> {
@@ -299,16 +281,9 @@ impl<'de> ::serde::Deserialize<'de> for AppConfigCreateRequest {
         Ok(Self::Unknown(object))
     }
 }
-impl From<AccountAppRequest> for AppConfigCreateRequest {
-    fn from(value: AccountAppRequest) -> Self {
-        Self::Account(value)
-    }
-}
-impl From<ManagedAppRequest> for AppConfigCreateRequest {
-    fn from(value: ManagedAppRequest) -> Self {
-        Self::Managed(value)
-    }
-}
+::magic_api::union_from!(
+    AppConfigCreateRequest { Account(AccountAppRequest), Managed(ManagedAppRequest) }
+);
 impl AppConfigCreateRequest {
     /// The `preferred_wans` of whichever alternative this is.
     pub fn preferred_wans(&self) -> Option<&Vec<String>> {
@@ -934,86 +909,19 @@ impl ConnectorEvent {
         }
     }
 }
-impl From<Init> for ConnectorEvent {
-    fn from(value: Init) -> Self {
-        Self::Init(value)
-    }
-}
-impl From<Leave> for ConnectorEvent {
-    fn from(value: Leave) -> Self {
-        Self::Leave(value)
-    }
-}
-impl From<StartAttestation> for ConnectorEvent {
-    fn from(value: StartAttestation) -> Self {
-        Self::StartAttestation(value)
-    }
-}
-impl From<FinishAttestationSuccess> for ConnectorEvent {
-    fn from(value: FinishAttestationSuccess) -> Self {
-        Self::FinishAttestationSuccess(value)
-    }
-}
-impl From<FinishAttestationFailure> for ConnectorEvent {
-    fn from(value: FinishAttestationFailure) -> Self {
-        Self::FinishAttestationFailure(value)
-    }
-}
-impl From<StartRotateCryptKey> for ConnectorEvent {
-    fn from(value: StartRotateCryptKey) -> Self {
-        Self::StartRotateCryptKey(value)
-    }
-}
-impl From<FinishRotateCryptKeySuccess> for ConnectorEvent {
-    fn from(value: FinishRotateCryptKeySuccess) -> Self {
-        Self::FinishRotateCryptKeySuccess(value)
-    }
-}
-impl From<FinishRotateCryptKeyFailure> for ConnectorEvent {
-    fn from(value: FinishRotateCryptKeyFailure) -> Self {
-        Self::FinishRotateCryptKeyFailure(value)
-    }
-}
-impl From<StartRotatePki> for ConnectorEvent {
-    fn from(value: StartRotatePki) -> Self {
-        Self::StartRotatePki(value)
-    }
-}
-impl From<FinishRotatePkiSuccess> for ConnectorEvent {
-    fn from(value: FinishRotatePkiSuccess) -> Self {
-        Self::FinishRotatePkiSuccess(value)
-    }
-}
-impl From<FinishRotatePkiFailure> for ConnectorEvent {
-    fn from(value: FinishRotatePkiFailure) -> Self {
-        Self::FinishRotatePkiFailure(value)
-    }
-}
-impl From<StartUpgrade> for ConnectorEvent {
-    fn from(value: StartUpgrade) -> Self {
-        Self::StartUpgrade(value)
-    }
-}
-impl From<FinishUpgradeSuccess> for ConnectorEvent {
-    fn from(value: FinishUpgradeSuccess) -> Self {
-        Self::FinishUpgradeSuccess(value)
-    }
-}
-impl From<FinishUpgradeFailure> for ConnectorEvent {
-    fn from(value: FinishUpgradeFailure) -> Self {
-        Self::FinishUpgradeFailure(value)
-    }
-}
-impl From<Reconcile> for ConnectorEvent {
-    fn from(value: Reconcile) -> Self {
-        Self::Reconcile(value)
-    }
-}
-impl From<ConfigureCloudflaredTunnel> for ConnectorEvent {
-    fn from(value: ConfigureCloudflaredTunnel) -> Self {
-        Self::ConfigureCloudflaredTunnel(value)
-    }
-}
+::magic_api::union_from!(
+    ConnectorEvent { Init(Init), Leave(Leave), StartAttestation(StartAttestation),
+    FinishAttestationSuccess(FinishAttestationSuccess),
+    FinishAttestationFailure(FinishAttestationFailure),
+    StartRotateCryptKey(StartRotateCryptKey),
+    FinishRotateCryptKeySuccess(FinishRotateCryptKeySuccess),
+    FinishRotateCryptKeyFailure(FinishRotateCryptKeyFailure),
+    StartRotatePki(StartRotatePki), FinishRotatePkiSuccess(FinishRotatePkiSuccess),
+    FinishRotatePkiFailure(FinishRotatePkiFailure), StartUpgrade(StartUpgrade),
+    FinishUpgradeSuccess(FinishUpgradeSuccess),
+    FinishUpgradeFailure(FinishUpgradeFailure), Reconcile(Reconcile),
+    ConfigureCloudflaredTunnel(ConfigureCloudflaredTunnel) }
+);
 /// The reference's name for [`Connector`].
 pub type ConnectorGetResponse = Connector;
 /// The `interrupt_window_days_of_week` of [`Connector`].
@@ -1394,16 +1302,9 @@ pub enum HealthCheckTarget {
     /// A value of a form this version of the crate does not know, kept as sent.
     Other(::serde_json::Value),
 }
-impl From<MagicHealthCheckTarget> for HealthCheckTarget {
-    fn from(value: MagicHealthCheckTarget) -> Self {
-        Self::Object(value)
-    }
-}
-impl From<String> for HealthCheckTarget {
-    fn from(value: String) -> Self {
-        Self::String(value)
-    }
-}
+::magic_api::union_from!(
+    HealthCheckTarget { Object(MagicHealthCheckTarget), String(String) }
+);
 /// The type of healthcheck to run, reply or request. The default value is `reply`.
 #[::magic_api::wire_enum]
 pub enum HealthCheckType {
@@ -1868,16 +1769,9 @@ impl<'de> ::serde::Deserialize<'de> for PcapCreateRequest {
         )
     }
 }
-impl From<PcapSimpleRequest> for PcapCreateRequest {
-    fn from(value: PcapSimpleRequest) -> Self {
-        Self::Simple(value)
-    }
-}
-impl From<PcapFullRequest> for PcapCreateRequest {
-    fn from(value: PcapFullRequest) -> Self {
-        Self::Full(value)
-    }
-}
+::magic_api::union_from!(
+    PcapCreateRequest { Simple(PcapSimpleRequest), Full(PcapFullRequest) }
+);
 impl PcapCreateRequest {
     /// The `packet_limit` of whichever alternative this is.
     pub fn packet_limit(&self) -> Option<&i64> {
@@ -2058,16 +1952,7 @@ impl<'de> ::serde::Deserialize<'de> for PcapListResponse {
         )
     }
 }
-impl From<Pcap> for PcapListResponse {
-    fn from(value: Pcap) -> Self {
-        Self::Pcap(value)
-    }
-}
-impl From<PcapFull> for PcapListResponse {
-    fn from(value: PcapFull) -> Self {
-        Self::PcapFull(value)
-    }
-}
+::magic_api::union_from!(PcapListResponse { Pcap(Pcap), PcapFull(PcapFull) });
 impl PcapListResponse {
     /// The `id` of whichever alternative this is.
     pub fn id(&self) -> Option<&String> {
