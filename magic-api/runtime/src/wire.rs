@@ -194,38 +194,16 @@ pub fn key_hash(bytes: &[u8]) -> u64 {
 pub struct Int(pub i64);
 
 impl<'de> Deserialize<'de> for Int {
+    // Read as a `Number` first: its text decides, so a whole number of any size or spelling is
+    // exact (`9007199254740993.0` is not rounded through an `f64`).
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(IntVisitor)
-    }
-}
-
-struct IntVisitor;
-
-impl Visitor<'_> for IntVisitor {
-    type Value = Int;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a whole number (this field is an integer)")
-    }
-
-    fn visit_i64<E: de::Error>(self, value: i64) -> Result<Int, E> {
-        Ok(Int(value))
-    }
-
-    fn visit_u64<E: de::Error>(self, value: u64) -> Result<Int, E> {
-        i64::try_from(value)
-            .map(Int)
-            .map_err(|_| E::invalid_value(de::Unexpected::Unsigned(value), &self))
-    }
-
-    fn visit_f64<E: de::Error>(self, value: f64) -> Result<Int, E> {
-        // 2^63 is exactly representable; every integral f64 below it converts exactly.
-        const LIMIT: f64 = 9_223_372_036_854_775_808.0;
-        if value.fract() == 0.0 && (-LIMIT..LIMIT).contains(&value) {
-            Ok(Int(value as i64))
-        } else {
-            Err(E::invalid_value(de::Unexpected::Float(value), &self))
-        }
+        let number = super::Number::deserialize(deserializer)?;
+        number.as_i64().map(Int).ok_or_else(|| {
+            de::Error::invalid_value(
+                de::Unexpected::Other(&number.to_string()),
+                &"a whole number (this field is an integer)",
+            )
+        })
     }
 }
 
@@ -338,6 +316,11 @@ mod tests {
         let err = serde_json::from_str::<Int>("0.5").unwrap_err().to_string();
         assert!(err.contains("0.5") && err.contains("whole number"), "{err}");
         assert!(serde_json::from_str::<Int>("9223372036854775808").is_err());
+        // Exact beyond 2^53, whatever the spelling.
+        assert_eq!(
+            serde_json::from_str::<Int>("9007199254740993.0").unwrap(),
+            Int(9_007_199_254_740_993)
+        );
         assert_eq!(
             serde_json::from_str::<IntList>("[1, 2.0, 3e0]").unwrap(),
             IntList(vec![1, 2, 3])
