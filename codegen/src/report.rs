@@ -487,7 +487,8 @@ const SECTIONS: [&str; 6] = [
 ];
 
 /// `CHANGELOG.md` with the report's entries merged into its `## [Unreleased]` section (created
-/// if missing); entries already there are not repeated, and everything else is kept as it is.
+/// if missing): each new entry is appended to its subsection; entries already there are not
+/// repeated, and every line already written is kept as it is.
 pub fn update_changelog(existing: Option<&str>, report: &Report) -> String {
     let text = existing.unwrap_or(
         "# Changelog\n\nAll notable changes to `magic-api` are documented here. The format is \
@@ -495,45 +496,61 @@ pub fn update_changelog(existing: Option<&str>, report: &Report) -> String {
          [Semantic Versioning](https://semver.org/).\n",
     );
     let (head, unreleased, tail) = split_unreleased(text);
-    let mut sections: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let mut current = String::new();
+    // The section as written: its lines before the first `###`, then each subsection's lines
+    // verbatim (continuation lines, nested bullets and all).
+    let mut preamble: Vec<&str> = Vec::new();
+    let mut sections: Vec<(String, Vec<String>)> = Vec::new();
     for line in unreleased.lines() {
         if let Some(name) = line.strip_prefix("### ") {
-            current = name.trim().to_string();
-            sections.entry(current.clone()).or_default();
-        } else if let Some(entry) = line.strip_prefix("- ") {
-            sections
-                .entry(current.clone())
-                .or_default()
-                .push(entry.to_string());
+            sections.push((name.trim().to_string(), Vec::new()));
+        } else if let Some((_, lines)) = sections.last_mut() {
+            lines.push(line.to_string());
+        } else {
+            preamble.push(line);
         }
     }
-    for (section, lines) in report.changelog_entries() {
-        let kept = sections.entry(section.to_string()).or_default();
-        for line in lines {
-            if !kept.contains(&line) {
-                kept.push(line);
+    for (section, entries) in report.changelog_entries() {
+        let index = match sections.iter().position(|(name, _)| name == section) {
+            Some(i) => i,
+            None => {
+                // A new subsection goes where Keep a Changelog's order puts it.
+                let rank = |name: &str| SECTIONS.iter().position(|k| *k == name);
+                let at = sections
+                    .iter()
+                    .position(|(name, _)| rank(name) > rank(section))
+                    .unwrap_or(sections.len());
+                sections.insert(at, (section.to_string(), Vec::new()));
+                at
+            }
+        };
+        let lines = &mut sections[index].1;
+        while lines.last().is_some_and(|l| l.trim().is_empty()) {
+            lines.pop();
+        }
+        if lines.is_empty() {
+            lines.push(String::new());
+        }
+        for entry in entries {
+            let bullet = format!("- {entry}");
+            if !unreleased.lines().any(|l| l.trim_end() == bullet) && !lines.contains(&bullet) {
+                lines.push(bullet);
             }
         }
     }
     let mut out = head.trim_end().to_string();
     out.push_str("\n\n## [Unreleased]\n");
-    let mut order: Vec<&String> = sections.keys().collect();
-    order.sort_by_key(|s| {
-        SECTIONS
-            .iter()
-            .position(|k| k == s)
-            .unwrap_or(SECTIONS.len())
-    });
-    for section in order {
-        let lines = &sections[section];
-        if lines.is_empty() || section.is_empty() {
+    let preamble = preamble.join("\n");
+    if !preamble.trim().is_empty() {
+        out.push('\n');
+        out.push_str(preamble.trim());
+        out.push('\n');
+    }
+    for (section, lines) in &sections {
+        let body = lines.join("\n");
+        if body.trim().is_empty() {
             continue;
         }
-        let _ = write!(out, "\n### {section}\n\n");
-        for line in lines {
-            let _ = writeln!(out, "- {line}");
-        }
+        let _ = write!(out, "\n### {section}\n\n{}\n", body.trim_matches('\n'));
     }
     if !tail.trim().is_empty() {
         out.push('\n');
@@ -603,5 +620,21 @@ mod tests {
         let merged = update_changelog(Some(&released), &report);
         assert!(merged.contains("## [0.1.0] - 2026-11-01"), "{merged}");
         assert_eq!(merged.matches("new operation").count(), 1, "{merged}");
+        // Hand-written text in Unreleased survives: notes, continuation lines, nested bullets.
+        let written = "# Changelog\n\n## [Unreleased]\n\nA note first.\n\n### Changed\n\n- A change\n  that wraps.\n  - and a detail\n";
+        let merged = update_changelog(Some(written), &report);
+        for kept in [
+            "A note first.",
+            "  that wraps.",
+            "  - and a detail",
+            "- A change",
+        ] {
+            assert!(merged.contains(kept), "`{kept}` was dropped:\n{merged}");
+        }
+        assert!(
+            merged.find("### Added").unwrap() < merged.find("### Changed").unwrap(),
+            "{merged}"
+        );
+        assert_eq!(update_changelog(Some(&merged), &report), merged);
     }
 }
