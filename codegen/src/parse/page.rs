@@ -88,7 +88,7 @@ pub fn page_operation<'a>(source: Source<'a>) -> Result<OpSection<'a>, SpecError
     let mut i = head_ix + 1;
     read_preamble(source, &nonblank, &mut i, &mut op)?;
     read_sections(source, &nonblank, &mut i, &mut op)?;
-    read_example(source, &nonblank, &mut i, &mut op)?;
+    read_example(source, &nonblank, i, &mut op)?;
     Ok(op)
 }
 
@@ -154,8 +154,8 @@ fn read_sections<'a>(
     op: &mut OpSection<'a>,
 ) -> Result<(), SpecError> {
     let mut i = *at;
-    let title = op.title.clone();
-    let section_path = title.to_string();
+    let title = op.title.to_string();
+    let section_path = title.clone();
     // Sections run until the curl line of the example; the example's title repeats the
     // operation's title right before it and is not part of the last description.
     let mut in_variants = false;
@@ -246,10 +246,9 @@ fn read_sections<'a>(
 fn read_example<'a>(
     source: Source<'a>,
     nonblank: &Lines<'_, 'a>,
-    at: &mut usize,
+    mut i: usize,
     op: &mut OpSection<'a>,
 ) -> Result<(), SpecError> {
-    let mut i = *at;
     let section_path = op.title.to_string();
     // The example: a curl command whose continuation lines end in `\`, then JSON blocks.
     if let Some(l) = nonblank.get(i) {
@@ -310,7 +309,6 @@ fn read_example<'a>(
             ));
         }
     }
-    *at = i;
     Ok(())
 }
 

@@ -584,15 +584,10 @@ async fn a_server_ignoring_page_yields_each_item_once() {
     use magic_api::StreamExt;
     let (mock, client) = start().await;
     let list = op_index("GET", "/pcaps");
-    let mut page = documented_result(list);
-    if let Some(items) = page.as_array_mut() {
-        items.truncate(1);
-    }
-    let body = json!({
-        "success": true, "errors": [], "messages": [], "result": page,
-        "result_info": {"per_page": 1, "count": 1, "total_count": 5}
-    });
-    mock.override_response(list, Scripted::json(200, &body));
+    mock.override_response(
+        list,
+        one_pcap_page(list, json!({"per_page": 1, "count": 1, "total_count": 5})),
+    );
     let items: Vec<_> = client.pcaps().list(&account()).stream().collect().await;
     assert_eq!(items.len(), 1, "{items:?}");
     assert!(items[0].is_ok());
@@ -637,15 +632,13 @@ async fn a_stream_from_a_later_page_stops_at_the_last() {
     use magic_api::StreamExt;
     let (mock, client) = start().await;
     let list = op_index("GET", "/pcaps");
-    let mut page = documented_result(list);
-    if let Some(items) = page.as_array_mut() {
-        items.truncate(1);
-    }
-    let body = json!({
-        "success": true, "errors": [], "messages": [], "result": page,
-        "result_info": {"page": 3, "per_page": 1, "count": 1, "total_count": 3}
-    });
-    mock.override_response(list, Scripted::json(200, &body));
+    mock.override_response(
+        list,
+        one_pcap_page(
+            list,
+            json!({"page": 3, "per_page": 1, "count": 1, "total_count": 3}),
+        ),
+    );
     let items: Vec<_> = client
         .pcaps()
         .list(&account())
@@ -659,4 +652,17 @@ async fn a_stream_from_a_later_page_stops_at_the_last() {
         1,
         "page 3 of 3 is the last: nothing more is fetched"
     );
+}
+
+/// The PCAP list answering one documented PCAP on every page, with this `result_info`.
+fn one_pcap_page(list: usize, result_info: Value) -> Scripted {
+    let mut page = documented_result(list);
+    if let Some(items) = page.as_array_mut() {
+        items.truncate(1);
+    }
+    let body = json!({
+        "success": true, "errors": [], "messages": [], "result": page,
+        "result_info": result_info
+    });
+    Scripted::json(200, &body)
 }
