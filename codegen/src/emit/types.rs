@@ -316,6 +316,12 @@ fn object(
             let w = &f.name;
             attrs.push(syn::parse_quote!(#[serde(rename = #w)]));
         }
+        // A required field with one possible value starts out set in the request builder.
+        if let (true, Ty::Literal { value }) = (f.required, &f.ty) {
+            if cx.requests.contains(def.id.as_str()) {
+                attrs.push(syn::parse_quote!(#[wire(preset = #value)]));
+            }
+        }
         named.push(syn::Field {
             attrs,
             vis: syn::Visibility::Public(Default::default()),
@@ -327,10 +333,9 @@ fn object(
         });
     }
     // `#[wire]` derives, makes `Option` fields optional on the wire and keeps unknown fields;
-    // request types with required fields also get `new(required…)`.
-    let has_required = kept.iter().any(|f| f.required);
-    let wire_attr: syn::Attribute = if cx.requests.contains(def.id.as_str()) && has_required {
-        syn::parse_quote!(#[::magic_api::wire(new)])
+    // request types also get a builder (`X::builder()`), named setters checked by the compiler.
+    let wire_attr: syn::Attribute = if cx.requests.contains(def.id.as_str()) {
+        syn::parse_quote!(#[::magic_api::wire(builder)])
     } else {
         syn::parse_quote!(#[::magic_api::wire])
     };

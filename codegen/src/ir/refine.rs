@@ -49,6 +49,23 @@ pub struct Refinements {
     /// Headers that select the form of a union.
     #[serde(default)]
     pub form_headers: Vec<super::FormHeader>,
+    /// Unions whose alternatives the prose tells apart by one field's value.
+    #[serde(default)]
+    pub union_tags: Vec<UnionTag>,
+}
+
+/// One `[[union_tags]]` entry: each named alternative's `tag` field holds exactly its value, so
+/// the union is tagged by it (the variant sets the value, and a contradictory one cannot be
+/// built), where the reference types the field with every value in every alternative.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnionTag {
+    /// The shared field (`type`).
+    pub tag: String,
+    /// Alternative (reference name) -> the tag value it alone takes.
+    pub values: BTreeMap<String, String>,
+    /// Why the prose says so.
+    pub evidence: String,
 }
 
 /// The `[pagination]` table.
@@ -107,11 +124,75 @@ pub fn apply(ir: &mut Ir, refinements: &Refinements) -> Vec<String> {
     ir.renames = refinements.names.clone();
     let mut problems = Vec::new();
     // Tag enums first: they turn some strings into references, before numbers are decided.
+    apply_union_tags(ir, refinements, &mut problems);
     apply_tag_enums(ir, refinements, &mut problems);
     apply_pagination(ir, refinements, &mut problems);
     apply_form_headers(ir, refinements, &mut problems);
     apply_fields(ir, refinements, &mut problems);
     problems
+}
+
+/// `[[union_tags]]`: narrows each alternative's tag field to its one value, then decides the
+/// unions again (the tag strategy now applies to them).
+fn apply_union_tags(ir: &mut Ir, refinements: &Refinements, problems: &mut Vec<String>) {
+    if refinements.union_tags.is_empty() {
+        return;
+    }
+    for entry in &refinements.union_tags {
+        for (alternative, value) in &entry.values {
+            let place = format!("[[union_tags]] `{}` > `{alternative}`", entry.tag);
+            let allowed = {
+                let defs = Defs::new(ir.types.iter().chain(&ir.shapes));
+                let field = defs
+                    .0
+                    .values()
+                    .find(|d| d.name.as_deref() == Some(alternative.as_str()))
+                    .and_then(|d| match &d.body {
+                        TypeBody::Object { fields } => {
+                            fields.iter().find(|f| f.name == entry.tag && f.required)
+                        }
+                        _ => None,
+                    });
+                match field.map(|f| &f.ty) {
+                    None => None,
+                    Some(Ty::String) => Some(true),
+                    Some(Ty::Literal { value: v }) => Some(v == value),
+                    Some(ty) => Some(matches!(
+                        defs.body(ty),
+                        Some(TypeBody::Enum { values, .. }) if values.contains(value)
+                    )),
+                }
+            };
+            match allowed {
+                None => problems.push(stale(
+                    &place,
+                    &format!(
+                        "expected an object type of that name with a required field `{}`",
+                        entry.tag
+                    ),
+                )),
+                Some(false) => problems.push(stale(
+                    &place,
+                    &format!("expected its field `{}` to allow `{value}`", entry.tag),
+                )),
+                Some(true) => {
+                    for def in ir.types.iter_mut().chain(ir.shapes.iter_mut()) {
+                        if def.name.as_deref() != Some(alternative.as_str()) {
+                            continue;
+                        }
+                        if let TypeBody::Object { fields } = &mut def.body {
+                            for f in fields.iter_mut().filter(|f| f.name == entry.tag) {
+                                f.ty = Ty::Literal {
+                                    value: value.clone(),
+                                };
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    super::checks::analyze_unions(ir);
 }
 
 /// `[[tag_enums]]`: the tag values of the union tagged by a field become a named enum, which

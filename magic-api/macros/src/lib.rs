@@ -13,8 +13,11 @@
 //!   an error);
 //! - appends `extra`, a map that keeps the fields this version does not know, so re-encoding a
 //!   decoded value gives back what the server sent;
-//! - with `#[wire(new)]`, adds `new(required…)` taking every non-`Option` field in order, so a
-//!   required field can never be left out of a request.
+//! - with `#[wire(builder)]` (request types), adds `X::builder()`, a typestate builder with one
+//!   setter per field named after it: required fields are tracked in the builder's type, so
+//!   `build()` exists only once every one is set (a missing one is a compile error naming it);
+//!   optional setters take plain values (`.mtu(1476)`, not `Some(1476)`), and `.extra(key,
+//!   value)` adds JSON the reference does not describe.
 //!
 //! Field docs are kept; `#[serde(rename = "type")]` gives a field's wire name.
 //!
@@ -113,11 +116,12 @@ pub fn wire_enum(args: TokenStream, input: TokenStream) -> TokenStream {
 /// See the crate documentation.
 #[proc_macro_attribute]
 pub fn wire(args: TokenStream, input: TokenStream) -> TokenStream {
-    let with_new = match args.to_string().trim() {
+    let with_builder = match args.to_string().trim() {
         "" => false,
-        "new" => true,
+        "builder" => true,
         other => {
-            let message = format!("unknown `wire` argument `{other}`; expected nothing or `new`");
+            let message =
+                format!("unknown `wire` argument `{other}`; expected nothing or `builder`");
             return quote!(compile_error!(#message);).into();
         }
     };
@@ -134,6 +138,10 @@ pub fn wire(args: TokenStream, input: TokenStream) -> TokenStream {
             Ok(rename) => rename.unwrap_or_else(|| ident.unraw().to_string()),
             Err(message) => return quote!(compile_error!(#message);).into(),
         };
+        let preset = match take_preset(&mut field.attrs) {
+            Ok(preset) => preset,
+            Err(message) => return quote!(compile_error!(#message);).into(),
+        };
         let (presence, inner) = presence(&field.ty);
         let Some(decode) = decode_as(&inner) else {
             let message = format!("field `{ident}`: integers nest at most in one `Vec`");
@@ -146,6 +154,13 @@ pub fn wire(args: TokenStream, input: TokenStream) -> TokenStream {
             ty: field.ty.clone(),
             value_ty: inner,
             decode,
+            preset,
+            docs: field
+                .attrs
+                .iter()
+                .filter(|a| a.path().is_ident("doc"))
+                .cloned()
+                .collect(),
         });
     }
     let taken: Vec<String> = fields.iter().map(|f| f.ident.to_string()).collect();
@@ -165,40 +180,13 @@ pub fn wire(args: TokenStream, input: TokenStream) -> TokenStream {
         .filter(|f| f.presence == Presence::Required)
         .collect();
     let default = required.is_empty().then(|| quote!(Default,));
-    let constructor = (with_new && !required.is_empty()).then(|| {
-        let params = required.iter().map(|f| {
-            let (n, t) = (&f.ident, &f.ty);
-            quote!(#n: impl Into<#t>)
-        });
-        let inits = required.iter().map(|f| {
-            let n = &f.ident;
-            quote!(#n: #n.into())
-        });
-        let optional = fields
-            .iter()
-            .filter(|f| f.presence != Presence::Required)
-            .map(|f| &f.ident);
-        let allow = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-        quote! {
-            impl #name {
-                /// A value with the required fields set and every optional field unset.
-                #allow
-                pub fn new(#(#params),*) -> Self {
-                    Self {
-                        #(#inits,)*
-                        #(#optional: None,)*
-                        #extra: ::magic_api::runtime::wire::Object::new(),
-                    }
-                }
-            }
-        }
-    });
+    let builder = with_builder.then(|| builder_impl(&item.vis, name, &fields, &extra));
     let deserialize = deserialize_impl(name, &fields, &extra);
     let serialize = serialize_impl(name, &fields, &extra);
     quote! {
         #[derive(Debug, Clone, PartialEq, #default)]
         #item
-        #constructor
+        #builder
         #deserialize
         #serialize
     }
@@ -217,6 +205,11 @@ struct WireField {
     value_ty: Type,
     /// How the value is read.
     decode: Decode,
+    /// `#[wire(preset = "…")]`: the one value a required field can take, set from the start by
+    /// the builder (which then does not track the field).
+    preset: Option<String>,
+    /// The field's doc attributes, repeated on its builder setter.
+    docs: Vec<syn::Attribute>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -303,6 +296,34 @@ fn take_rename(attrs: &mut Vec<syn::Attribute>) -> Result<Option<String>, String
     match problem {
         Some(p) => Err(p),
         None => Ok(rename),
+    }
+}
+
+/// Removes `#[wire(preset = "…")]` and returns the value it gives.
+fn take_preset(attrs: &mut Vec<syn::Attribute>) -> Result<Option<String>, String> {
+    let mut preset = None;
+    let mut problem = None;
+    attrs.retain(|attr| {
+        if !attr.path().is_ident("wire") {
+            return true;
+        }
+        let parsed = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("preset") {
+                let value: syn::LitStr = meta.value()?.parse()?;
+                preset = Some(value.value());
+                Ok(())
+            } else {
+                Err(meta.error("`wire` fields take only `#[wire(preset = \"…\")]`"))
+            }
+        });
+        if let Err(e) = parsed {
+            problem = Some(e.to_string());
+        }
+        false
+    });
+    match problem {
+        Some(p) => Err(p),
+        None => Ok(preset),
     }
 }
 
@@ -544,4 +565,223 @@ fn key_hash(bytes: &[u8]) -> u64 {
             .rotate_left(29);
     }
     hash
+}
+
+/// `X::builder()` and `XBuilder`: every required field is a type parameter of the builder, a
+/// marker type named after the field while unset and the field's type once set; `build()`
+/// requires each to be set (`Required<T>` is implemented only by `T` itself, and its diagnostic
+/// names the marker, so the error says which field is missing). Setters are generic over every
+/// state, so setting a field twice keeps the last value, as struct update syntax would.
+fn builder_impl(
+    vis: &syn::Visibility,
+    name: &syn::Ident,
+    fields: &[WireField],
+    extra: &syn::Ident,
+) -> proc_macro2::TokenStream {
+    let builder = format_ident!("{}Builder", name);
+    let markers_mod = format_ident!("__{}_fields", to_snake(&name.to_string()));
+    let required: Vec<&WireField> = fields
+        .iter()
+        .filter(|f| f.presence == Presence::Required && f.preset.is_none())
+        .collect();
+    // `F0, F1, …`, unless a field's type mentions such a name.
+    let types_text: String = fields
+        .iter()
+        .map(|f| {
+            let ty = &f.ty;
+            quote!(#ty).to_string()
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    let prefix = if types_text
+        .split(|c: char| !c.is_alphanumeric() && c != '_')
+        .any(|w| w.starts_with('F') && w[1..].chars().all(|c| c.is_ascii_digit()))
+    {
+        "__F"
+    } else {
+        "F"
+    };
+    let params: Vec<syn::Ident> = (0..required.len())
+        .map(|i| format_ident!("{}{}", prefix, i))
+        .collect();
+    let markers: Vec<syn::Ident> = required.iter().map(|f| f.ident.clone()).collect();
+    let marker_paths: Vec<proc_macro2::TokenStream> =
+        markers.iter().map(|m| quote!(#markers_mod::#m)).collect();
+    let slots = fields.iter().map(|f| {
+        let ident = &f.ident;
+        match required.iter().position(|r| r.ident == f.ident) {
+            Some(i) => {
+                let p = &params[i];
+                quote!(#ident: #p)
+            }
+            None => {
+                let ty = &f.ty;
+                quote!(#ident: #ty)
+            }
+        }
+    });
+    let start = fields.iter().map(|f| {
+        let ident = &f.ident;
+        match required.iter().position(|r| r.ident == f.ident) {
+            Some(i) => {
+                let m = &marker_paths[i];
+                quote!(#ident: #m)
+            }
+            None => match &f.preset {
+                Some(value) => quote!(#ident: #value.into()),
+                None => quote!(#ident: None),
+            },
+        }
+    });
+    // The finishing method is `build`; a field of that name gets the setter `set_build`.
+    let setter_name = |f: &WireField| {
+        if f.ident == "build" || f.ident == "builder" {
+            format_ident!("set_{}", f.ident.unraw().to_string())
+        } else {
+            f.ident.clone()
+        }
+    };
+    let setters = fields.iter().map(|f| {
+        let ident = &f.ident;
+        let setter = setter_name(f);
+        let mut doc = format!("Sets `{}`", f.wire);
+        doc.push_str(match (&f.presence, &f.preset) {
+            (_, Some(_)) => " (preset to the one value the reference allows).",
+            (Presence::Required, None) => " (required).",
+            _ => ".",
+        });
+        let field_docs = &f.docs;
+        let doc = quote!(#[doc = #doc] #[doc = ""] #(#field_docs)*);
+        match required.iter().position(|r| r.ident == f.ident) {
+            Some(i) => {
+                let ty = &f.ty;
+                let out = params
+                    .iter()
+                    .enumerate()
+                    .map(|(j, p)| if j == i { quote!(#ty) } else { quote!(#p) });
+                let moves = fields.iter().filter(|g| g.ident != f.ident).map(|g| {
+                    let g = &g.ident;
+                    quote!(#g: self.#g)
+                });
+                quote! {
+                    #doc
+                    pub fn #setter(self, value: impl Into<#ty>) -> #builder<#(#out),*> {
+                        #builder { #ident: value.into(), #(#moves,)* #extra: self.#extra }
+                    }
+                }
+            }
+            None if f.presence == Presence::Required => {
+                let ty = &f.ty;
+                quote! {
+                    #doc
+                    pub fn #setter(mut self, value: impl Into<#ty>) -> Self {
+                        self.#ident = value.into();
+                        self
+                    }
+                }
+            }
+            None => {
+                let value_ty = match f.presence {
+                    Presence::Nullable => {
+                        let v = &f.value_ty;
+                        quote!(::magic_api::runtime::wire::Nullable<#v>)
+                    }
+                    _ => {
+                        let v = &f.value_ty;
+                        quote!(#v)
+                    }
+                };
+                quote! {
+                    #doc
+                    pub fn #setter(mut self, value: impl Into<#value_ty>) -> Self {
+                        self.#ident = Some(value.into());
+                        self
+                    }
+                }
+            }
+        }
+    });
+    let finish = fields.iter().map(|f| {
+        let ident = &f.ident;
+        if f.presence == Presence::Required && f.preset.is_none() {
+            quote!(#ident: ::magic_api::runtime::builder::Required::into_value(self.#ident))
+        } else {
+            quote!(#ident: self.#ident)
+        }
+    });
+    let bounds = required.iter().zip(&params).map(|(f, p)| {
+        let ty = &f.ty;
+        quote!(#p: ::magic_api::runtime::builder::Required<#ty>)
+    });
+    let builder_doc = format!(
+        "Builds a [`{name}`] by field name: see [`{name}::builder`]. Each type parameter tracks \
+         one required field (a marker while unset, the field's type once set)."
+    );
+    let marker_docs = markers.iter().map(|m| {
+        format!(
+            "The required field `{}` of `{name}`, not set yet.",
+            m.unraw()
+        )
+    });
+    quote! {
+        /// The markers of unset required fields in the builder's type.
+        #[doc(hidden)]
+        #[allow(non_camel_case_types)]
+        #vis mod #markers_mod {
+            #(
+                #[doc = #marker_docs]
+                #[derive(Debug, Clone, Copy)]
+                pub struct #markers;
+            )*
+        }
+        #[doc = #builder_doc]
+        #[derive(Debug, Clone)]
+        #[must_use = "a builder does nothing until `build()` is called"]
+        #vis struct #builder<#(#params = #marker_paths),*> {
+            #(#slots,)*
+            #extra: ::magic_api::runtime::wire::Object,
+        }
+        impl #name {
+            /// A builder with a setter per field: required fields must all be set before
+            /// `build()` compiles; optional ones take plain values.
+            pub fn builder() -> #builder {
+                #builder { #(#start,)* #extra: ::magic_api::runtime::wire::Object::new() }
+            }
+        }
+        impl<#(#params),*> #builder<#(#params),*> {
+            #(#setters)*
+            /// Adds a field the reference does not describe, sent as given.
+            pub fn #extra(
+                mut self,
+                key: impl Into<String>,
+                value: impl Into<::magic_api::runtime::wire::Value>,
+            ) -> Self {
+                self.#extra.insert(key.into(), value.into());
+                self
+            }
+            /// The value. Compiles only once every required field is set.
+            pub fn build(self) -> #name
+            where
+                #(#bounds,)*
+            {
+                #name { #(#finish,)* #extra: self.#extra }
+            }
+        }
+    }
+}
+
+/// `GreTunnelCreateRequest` -> `gre_tunnel_create_request`.
+fn to_snake(camel: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in camel.chars().enumerate() {
+        if c.is_ascii_uppercase() {
+            if i > 0 {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }

@@ -11,6 +11,7 @@
 
 #![deny(missing_docs)]
 
+pub mod builder;
 mod client;
 mod credentials;
 mod download;

@@ -18,7 +18,7 @@ pub struct AccountApp {
     pub site_id: Option<crate::SiteId>,
 }
 /// The `AccountApp` of [`AppConfigCreateRequest`].
-#[::magic_api::wire(new)]
+#[::magic_api::wire(builder)]
 pub struct AccountAppRequest {
     /// Magic account app ID.
     pub account_app_id: crate::AccountAppId,
@@ -51,7 +51,7 @@ pub struct Acl {
     pub unidirectional: Option<bool>,
 }
 /// The `lan_1` of [`Acl`].
-#[::magic_api::wire(new)]
+#[::magic_api::wire(builder)]
 pub struct AclConfiguration {
     /// The identifier for the LAN you want to create an ACL policy with.
     pub lan_id: crate::LanId,
@@ -65,7 +65,7 @@ pub struct AclConfiguration {
     pub subnets: Option<Vec<Subnet>>,
 }
 /// The request body of Create a new Site ACL (`POST /accounts/{account_id}/magic/sites/{site_id}/acls`).
-#[::magic_api::wire(new)]
+#[::magic_api::wire(builder)]
 pub struct AclCreateRequest {
     /// `lan_1`: see [`AclConfiguration`].
     pub lan_1: AclConfiguration,
@@ -83,7 +83,7 @@ pub struct AclCreateRequest {
     pub unidirectional: Option<bool>,
 }
 /// The request body of Update Site ACL (`PUT /accounts/{account_id}/magic/sites/{site_id}/acls/{acl_id}`).
-#[::magic_api::wire]
+#[::magic_api::wire(builder)]
 pub struct AclRequest {
     /// Description for the ACL.
     pub description: Option<String>,
@@ -303,7 +303,7 @@ impl AppConfigCreateRequest {
     }
 }
 /// The request body of Update an App Config (`PUT /accounts/{account_id}/magic/sites/{site_id}/app_configs/{app_config_id}`).
-#[::magic_api::wire]
+#[::magic_api::wire(builder)]
 pub struct AppConfigRequest {
     /// Magic account app ID.
     pub account_app_id: Option<crate::AccountAppId>,
@@ -327,7 +327,7 @@ pub type AppConfigurationListResponse = AppConfig;
 /// The reference's name for [`AppConfig`].
 pub type AppConfigurationUpdateResponse = AppConfig;
 /// The request body of Create a new App (`POST /accounts/{account_id}/magic/apps`).
-#[::magic_api::wire(new)]
+#[::magic_api::wire(builder)]
 pub struct AppCreateRequest {
     /// Display name for the app.
     pub name: String,
@@ -366,7 +366,7 @@ pub type AppEditResponse = AppCreateResponse;
 /// The reference's name for [`App`].
 pub type AppListResponse = App;
 /// The request body of Update an App (`PUT /accounts/{account_id}/magic/apps/{account_app_id}`).
-#[::magic_api::wire]
+#[::magic_api::wire(builder)]
 pub struct AppRequest {
     /// FQDNs to associate with traffic decisions.
     pub hostnames: Option<Vec<String>>,
@@ -383,7 +383,7 @@ pub struct AppRequest {
 /// The reference's name for [`AppCreateResponse`].
 pub type AppUpdateResponse = AppCreateResponse;
 /// The `bgp` of [`GreTunnel`].
-#[::magic_api::wire(new)]
+#[::magic_api::wire(builder)]
 pub struct Bgp {
     /// ASN used on the customer end of the BGP session
     pub customer_asn: i64,
@@ -450,7 +450,7 @@ pub struct CfInterconnectListResponse {
     pub interconnects: Option<Vec<Interconnect>>,
 }
 /// The request body of Update interconnect (`PUT /accounts/{account_id}/magic/cf_interconnects/{cf_interconnect_id}`).
-#[::magic_api::wire]
+#[::magic_api::wire(builder)]
 pub struct CfInterconnectUpdateRequest {
     /// True if automatic stateful return routing should be enabled for a tunnel, false otherwise.
     pub automatic_return_routing: Option<bool>,
@@ -514,7 +514,7 @@ pub struct Connector {
     pub license_key: Option<String>,
 }
 /// The request body of Add a connector to your account (`POST /accounts/{account_id}/magic/connectors`).
-#[::magic_api::wire(new)]
+#[::magic_api::wire(builder)]
 pub struct ConnectorCreateRequest {
     /// Exactly one of id, serial_number, or provision_license must be provided.
     pub device: ConnectorDeviceRequest,
@@ -547,7 +547,7 @@ pub struct ConnectorDevice {
     pub serial_number: Option<String>,
 }
 /// The `device` of [`ConnectorCreateRequest`].
-#[::magic_api::wire]
+#[::magic_api::wire(builder)]
 pub struct ConnectorDeviceRequest {
     /// `id`.
     pub id: Option<String>,
@@ -952,7 +952,7 @@ pub enum ConnectorInterruptWindowDaysOfWeek {
 /// The reference's name for [`Connector`].
 pub type ConnectorListResponse = Connector;
 /// The request body of Replace Connector or Re-provision License Key (`PUT /accounts/{account_id}/magic/connectors/{connector_id}`).
-#[::magic_api::wire]
+#[::magic_api::wire(builder)]
 pub struct ConnectorRequest {
     /// `activated`.
     pub activated: Option<bool>,
@@ -974,19 +974,19 @@ pub struct ConnectorRequest {
 /// The reference's name for [`Connector`].
 pub type ConnectorUpdateResponse = Connector;
 /// The `custom_remote_identities` of [`IpsecTunnel`].
-#[::magic_api::wire]
+#[::magic_api::wire(builder)]
 pub struct CustomRemoteIdentity {
     /// A custom IKE ID of type FQDN that may be used to identity the IPsec tunnel. The generated IKE IDs can still be used even if this custom value is specified. Must be of the form `..custom.ipsec.cloudflare.com`. This custom ID does not need to be unique. Two IPsec tunnels may have the same custom fqdn_id. However, if another IPsec tunnel has the same value then the two tunnels cannot have the same cloudflare_endpoint.
     pub fqdn_id: Option<String>,
 }
 /// The `dhcp_relay` of [`LanStaticAddressing`].
-#[::magic_api::wire]
+#[::magic_api::wire(builder)]
 pub struct DhcpRelay {
     /// List of DHCP server IPs.
     pub server_addresses: Option<Vec<String>>,
 }
 /// The `dhcp_server` of [`LanStaticAddressing`].
-#[::magic_api::wire]
+#[::magic_api::wire(builder)]
 pub struct DhcpServer {
     /// A valid IPv4 address.
     pub dhcp_pool_end: Option<String>,
@@ -1131,7 +1131,7 @@ pub struct FinishUpgradeFailure {}
 #[non_exhaustive]
 pub struct FinishUpgradeSuccess {}
 /// The `gre` of [`Interconnect`].
-#[::magic_api::wire]
+#[::magic_api::wire(builder)]
 pub struct Gre {
     /// The IP address assigned to the Cloudflare side of the GRE tunnel created as part of the Interconnect.
     pub cloudflare_endpoint: Option<String>,
@@ -1181,7 +1181,7 @@ pub struct GreTunnelBulkUpdateResponse {
     pub modified_gre_tunnels: Option<Vec<GreTunnel>>,
 }
 /// The request body of Create a GRE tunnel (`POST /accounts/{account_id}/magic/gre_tunnels`).
-#[::magic_api::wire(new)]
+#[::magic_api::wire(builder)]
 pub struct GreTunnelCreateRequest {
     /// The IP address assigned to the Cloudflare side of the GRE tunnel.
     pub cloudflare_gre_endpoint: String,
@@ -1232,7 +1232,7 @@ pub struct GreTunnelListResponse {
     pub gre_tunnels: Option<Vec<GreTunnel>>,
 }
 /// The request body of Update GRE Tunnel (`PUT /accounts/{account_id}/magic/gre_tunnels/{gre_tunnel_id}`).
-#[::magic_api::wire(new)]
+#[::magic_api::wire(builder)]
 pub struct GreTunnelUpdateRequest {
     /// The IP address assigned to the Cloudflare side of the GRE tunnel.
     pub cloudflare_gre_endpoint: String,
@@ -1265,7 +1265,7 @@ pub struct GreTunnelUpdateResponse {
     pub modified_gre_tunnel: Option<GreTunnel>,
 }
 /// The `health_check` of [`Interconnect`].
-#[::magic_api::wire]
+#[::magic_api::wire(builder)]
 pub struct HealthCheck {
     /// Determines whether to run healthchecks for a tunnel.
     pub enabled: Option<bool>,
@@ -1435,7 +1435,7 @@ pub struct IpsecTunnelPskGenerateResponse {
     pub psk_metadata: Option<PskMetadata>,
 }
 /// The request body of Create an IPsec tunnel (`POST /accounts/{account_id}/magic/ipsec_tunnels`).
-#[::magic_api::wire(new)]
+#[::magic_api::wire(builder)]
 pub struct IpsecTunnelRequest {
     /// The IP address assigned to the Cloudflare side of the IPsec tunnel.
     pub cloudflare_endpoint: String,
@@ -1501,7 +1501,7 @@ pub struct Lan {
     pub vlan_tag: Option<i64>,
 }
 /// The request body of Create a new Site LAN (`POST /accounts/{account_id}/magic/sites/{site_id}/lans`).
-#[::magic_api::wire]
+#[::magic_api::wire(builder)]
 pub struct LanCreateRequest {
     /// `bond_id`.
     pub bond_id: Option<::magic_api::Number>,
@@ -1525,7 +1525,7 @@ pub struct LanCreateRequest {
     pub vlan_tag: Option<i64>,
 }
 /// The request body of Update Site LAN (`PUT /accounts/{account_id}/magic/sites/{site_id}/lans/{lan_id}`).
-#[::magic_api::wire]
+#[::magic_api::wire(builder)]
 pub struct LanRequest {
     /// `bond_id`.
     pub bond_id: Option<::magic_api::Number>,
@@ -1547,7 +1547,7 @@ pub struct LanRequest {
     pub vlan_tag: Option<i64>,
 }
 /// If the site is not configured in high availability mode, this configuration is optional (if omitted, use DHCP). However, if in high availability mode, static_address is required along with secondary and virtual address.
-#[::magic_api::wire(new)]
+#[::magic_api::wire(builder)]
 pub struct LanStaticAddressing {
     /// A valid CIDR notation representing an IP range.
     pub address: String,
@@ -1583,7 +1583,7 @@ pub struct MagicAccountApp {
     pub kind: Option<String>,
 }
 /// The destination address in a request type health check. After the healthcheck is decapsulated at the customer end of the tunnel, the ICMP echo will be forwarded to this address. This field defaults to `customer_gre_endpoint address`. This field is ignored for bidirectional healthchecks as the interface_address (not assigned to the Cloudflare side of the tunnel) is used as the target.
-#[::magic_api::wire]
+#[::magic_api::wire(builder)]
 pub struct MagicHealthCheckTarget {
     /// The effective health check target. If 'saved' is empty, then this field will be populated with the calculated default value on GET requests. Ignored in POST, PUT, and PATCH requests.
     pub effective: Option<String>,
@@ -1626,7 +1626,7 @@ pub struct ManagedApp {
     pub site_id: Option<crate::SiteId>,
 }
 /// The `ManagedApp` of [`AppConfigCreateRequest`].
-#[::magic_api::wire(new)]
+#[::magic_api::wire(builder)]
 pub struct ManagedAppRequest {
     /// Managed app ID.
     pub managed_app_id: String,
@@ -1638,7 +1638,7 @@ pub struct ManagedAppRequest {
     pub priority: Option<i64>,
 }
 /// The `nat` of [`Lan`].
-#[::magic_api::wire]
+#[::magic_api::wire(builder)]
 pub struct Nat {
     /// A valid CIDR notation representing an IP range.
     pub static_prefix: Option<String>,
@@ -1661,7 +1661,7 @@ pub struct Ownership {
     pub validated: Option<String>,
 }
 /// The request body of Add buckets for full packet captures (`POST /accounts/{account_id}/pcaps/ownership`).
-#[::magic_api::wire(new)]
+#[::magic_api::wire(builder)]
 pub struct OwnershipCreateRequest {
     /// The full URI for the bucket. This field only applies to `full` packet captures.
     pub destination_conf: String,
@@ -1680,7 +1680,7 @@ pub enum OwnershipStatus {
     Failed,
 }
 /// The request body of Validate buckets for full packet captures (`POST /accounts/{account_id}/pcaps/ownership/validate`).
-#[::magic_api::wire(new)]
+#[::magic_api::wire(builder)]
 pub struct OwnershipValidateRequest {
     /// The full URI for the bucket. This field only applies to `full` packet captures.
     pub destination_conf: String,
@@ -1710,15 +1710,15 @@ pub struct Pcap {
     pub kind: Option<PcapType>,
 }
 /// The request body of Create PCAP request (`POST /accounts/{account_id}/pcaps`).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum PcapCreateRequest {
-    /// The `MagicVisibilityPCAPsPCAPsRequestSimple` of [`PcapCreateRequest`].
+    /// The type of packet capture. `Simple` captures sampled packets, and `full` captures entire payloads and non-sampled packets.
     Simple(PcapSimpleRequest),
-    /// The `MagicVisibilityPCAPsPCAPsRequestFull` of [`PcapCreateRequest`].
+    /// The type of packet capture. `Simple` captures sampled packets, and `full` captures entire payloads and non-sampled packets.
     Full(PcapFullRequest),
-    /// An object no alternative fits, or one the best fit cannot decode: kept as sent, never an error.
+    /// A kind this version of the crate does not know, or a known kind whose fields do
+    /// not decode as documented: kept whole (tag included), never an error.
     Unknown(::magic_api::runtime::wire::Object),
 }
 impl<'de> ::serde::Deserialize<'de> for PcapCreateRequest {
@@ -1726,47 +1726,54 @@ impl<'de> ::serde::Deserialize<'de> for PcapCreateRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         let object = ::magic_api::runtime::wire::object(deserializer)?;
-        let fits: &[(&[&str], &[&str])] = &[
-            (
-                &["packet_limit", "system", "time_limit", "type"],
-                &[
-                    "packet_limit",
-                    "system",
-                    "time_limit",
-                    "type",
-                    "filter_v1",
-                    "offset_time",
-                ],
-            ),
-            (
-                &["colo_name", "destination_conf", "system", "time_limit", "type"],
-                &[
-                    "colo_name",
-                    "destination_conf",
-                    "system",
-                    "time_limit",
-                    "type",
-                    "byte_limit",
-                    "filter_v1",
-                    "packet_limit",
-                ],
-            ),
-        ];
+        let tag = object.get("type").and_then(|v| v.as_str()).map(str::to_owned);
         Ok(
-            match ::magic_api::runtime::wire::best_fit(&object, fits) {
-                Some(0usize) => {
-                    ::magic_api::runtime::wire::chosen(
+            match tag.as_deref() {
+                Some("simple") => {
+                    ::magic_api::runtime::wire::chosen_tagged(
                         object,
+                        "type",
                         Self::Simple,
                         Self::Unknown,
                     )
                 }
-                Some(1usize) => {
-                    ::magic_api::runtime::wire::chosen(object, Self::Full, Self::Unknown)
+                Some("full") => {
+                    ::magic_api::runtime::wire::chosen_tagged(
+                        object,
+                        "type",
+                        Self::Full,
+                        Self::Unknown,
+                    )
                 }
                 _ => Self::Unknown(object),
             },
         )
+    }
+}
+impl ::serde::Serialize for PcapCreateRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Simple(value) => {
+                ::magic_api::runtime::wire::serialize_tagged(
+                    serializer,
+                    "type",
+                    "simple",
+                    value,
+                )
+            }
+            Self::Full(value) => {
+                ::magic_api::runtime::wire::serialize_tagged(
+                    serializer,
+                    "type",
+                    "full",
+                    value,
+                )
+            }
+            Self::Unknown(object) => ::serde::Serialize::serialize(object, serializer),
+        }
     }
 }
 ::magic_api::union_from!(
@@ -1797,14 +1804,6 @@ impl PcapCreateRequest {
             Self::Unknown(_) => None,
         }
     }
-    /// The `type` of whichever alternative this is.
-    pub fn kind(&self) -> Option<&PcapType> {
-        match self {
-            Self::Simple(value) => Some(&value.kind),
-            Self::Full(value) => Some(&value.kind),
-            Self::Unknown(_) => None,
-        }
-    }
     /// The `filter_v1` of whichever alternative this is.
     pub fn filter_v1(&self) -> Option<&PcapFilter> {
         match self {
@@ -1817,7 +1816,7 @@ impl PcapCreateRequest {
 /// The reference's name for [`PcapListResponse`].
 pub type PcapCreateResponse = PcapListResponse;
 /// The packet capture filter. When this field is empty, all packets are captured.
-#[::magic_api::wire]
+#[::magic_api::wire(builder)]
 pub struct PcapFilter {
     /// The destination IP address of the packet.
     pub destination_address: Option<String>,
@@ -1862,20 +1861,18 @@ pub struct PcapFull {
     #[serde(rename = "type")]
     pub kind: Option<PcapType>,
 }
-/// The `MagicVisibilityPCAPsPCAPsRequestFull` of [`PcapCreateRequest`].
-#[::magic_api::wire(new)]
+/// The type of packet capture. `Simple` captures sampled packets, and `full` captures entire payloads and non-sampled packets.
+#[::magic_api::wire(builder)]
 pub struct PcapFullRequest {
     /// The name of the data center used for the packet capture. This can be a specific colo (ord02) or a multi-colo name (ORD). This field only applies to `full` packet captures.
     pub colo_name: String,
     /// The full URI for the bucket. This field only applies to `full` packet captures.
     pub destination_conf: String,
     /// The system used to collect packet captures.
+    #[wire(preset = "magic-transit")]
     pub system: String,
     /// The packet capture duration in seconds.
     pub time_limit: ::magic_api::Number,
-    /// The type of packet capture. `Simple` captures sampled packets, and `full` captures entire payloads and non-sampled packets.
-    #[serde(rename = "type")]
-    pub kind: PcapType,
     /// The maximum number of bytes to capture. This field only applies to `full` packet captures.
     pub byte_limit: Option<i64>,
     /// The packet capture filter. When this field is empty, all packets are captured.
@@ -2011,18 +2008,16 @@ impl PcapListResponse {
         }
     }
 }
-/// The `MagicVisibilityPCAPsPCAPsRequestSimple` of [`PcapCreateRequest`].
-#[::magic_api::wire(new)]
+/// The type of packet capture. `Simple` captures sampled packets, and `full` captures entire payloads and non-sampled packets.
+#[::magic_api::wire(builder)]
 pub struct PcapSimpleRequest {
     /// The limit of packets contained in a packet capture.
     pub packet_limit: i64,
     /// The system used to collect packet captures.
+    #[wire(preset = "magic-transit")]
     pub system: String,
     /// The packet capture duration in seconds.
     pub time_limit: ::magic_api::Number,
-    /// The type of packet capture. `Simple` captures sampled packets, and `full` captures entire payloads and non-sampled packets.
-    #[serde(rename = "type")]
-    pub kind: PcapType,
     /// The packet capture filter. When this field is empty, all packets are captured.
     pub filter_v1: Option<PcapFilter>,
     /// The RFC 3339 offset timestamp from which to query backwards for packets. Must be within the last 24h. When this field is empty, defaults to time of request.
@@ -2101,7 +2096,7 @@ pub struct Route {
     pub weight: Option<i64>,
 }
 /// The `routes` of [`RouteBulkUpdateRequest`].
-#[::magic_api::wire(new)]
+#[::magic_api::wire(builder)]
 pub struct RouteBulkUpdateItem {
     /// Identifier
     pub id: String,
@@ -2119,7 +2114,7 @@ pub struct RouteBulkUpdateItem {
     pub weight: Option<i64>,
 }
 /// The request body of Update Many Routes (`PUT /accounts/{account_id}/magic/routes`).
-#[::magic_api::wire(new)]
+#[::magic_api::wire(builder)]
 pub struct RouteBulkUpdateRequest {
     /// `routes`: see [`RouteBulkUpdateItem`].
     pub routes: Vec<RouteBulkUpdateItem>,
@@ -2168,7 +2163,7 @@ pub struct RouteListResponse {
     pub routes: Option<Vec<Route>>,
 }
 /// The request body of Create a Route (`POST /accounts/{account_id}/magic/routes`).
-#[::magic_api::wire(new)]
+#[::magic_api::wire(builder)]
 pub struct RouteRequest {
     /// The next-hop IP Address for the static route.
     pub nexthop: String,
@@ -2193,7 +2188,7 @@ pub struct RouteUpdateResponse {
     pub modified_route: Option<Route>,
 }
 /// The `routed_subnets` of [`Lan`].
-#[::magic_api::wire(new)]
+#[::magic_api::wire(builder)]
 pub struct RoutedSubnet {
     /// A valid IPv4 address.
     pub next_hop: String,
@@ -2203,7 +2198,7 @@ pub struct RoutedSubnet {
     pub nat: Option<Nat>,
 }
 /// Used only for ECMP routes.
-#[::magic_api::wire]
+#[::magic_api::wire(builder)]
 pub struct Scope {
     /// List of colo names for the ECMP scope.
     pub colo_names: Option<Vec<String>>,
@@ -2230,7 +2225,7 @@ pub struct Site {
     pub secondary_connector_id: Option<String>,
 }
 /// The request body of Create a new Site (`POST /accounts/{account_id}/magic/sites`).
-#[::magic_api::wire(new)]
+#[::magic_api::wire(builder)]
 pub struct SiteCreateRequest {
     /// The name of the site.
     pub name: String,
@@ -2246,7 +2241,7 @@ pub struct SiteCreateRequest {
     pub secondary_connector_id: Option<String>,
 }
 /// Location of site in latitude and longitude.
-#[::magic_api::wire]
+#[::magic_api::wire(builder)]
 pub struct SiteLocation {
     /// Latitude
     pub lat: Option<String>,
@@ -2254,7 +2249,7 @@ pub struct SiteLocation {
     pub lon: Option<String>,
 }
 /// The request body of Update Site (`PUT /accounts/{account_id}/magic/sites/{site_id}`).
-#[::magic_api::wire]
+#[::magic_api::wire(builder)]
 pub struct SiteRequest {
     /// Magic Connector identifier tag.
     pub connector_id: Option<crate::ConnectorId>,
@@ -2854,7 +2849,7 @@ pub struct StartUpgrade {
 /// A valid IPv4 address.
 pub type Subnet = String;
 /// The `health_check` of [`GreTunnel`].
-#[::magic_api::wire]
+#[::magic_api::wire(builder)]
 pub struct TunnelHealthCheck {
     /// The direction of the flow of the healthcheck. Either unidirectional, where the probe comes to you via the tunnel and the result comes back to Cloudflare via the open Internet, or bidirectional where both the probe and result come and go via the tunnel.
     pub direction: Option<TunnelHealthCheckDirection>,
@@ -2900,7 +2895,7 @@ pub struct Wan {
     pub vlan_tag: Option<i64>,
 }
 /// The request body of Create a new Site WAN (`POST /accounts/{account_id}/magic/sites/{site_id}/wans`).
-#[::magic_api::wire(new)]
+#[::magic_api::wire(builder)]
 pub struct WanCreateRequest {
     /// `physport`.
     pub physport: i64,
@@ -2914,7 +2909,7 @@ pub struct WanCreateRequest {
     pub vlan_tag: Option<i64>,
 }
 /// The request body of Update Site WAN (`PUT /accounts/{account_id}/magic/sites/{site_id}/wans/{wan_id}`).
-#[::magic_api::wire]
+#[::magic_api::wire(builder)]
 pub struct WanRequest {
     /// `name`.
     pub name: Option<String>,
@@ -2928,7 +2923,7 @@ pub struct WanRequest {
     pub vlan_tag: Option<i64>,
 }
 /// (optional) if omitted, use DHCP. Submit secondary_address when site is in high availability mode.
-#[::magic_api::wire(new)]
+#[::magic_api::wire(builder)]
 pub struct WanStaticAddressing {
     /// A valid CIDR notation representing an IP range.
     pub address: String,

@@ -112,11 +112,11 @@ fn connector_events_are_one_union_tagged_by_k() {
             TypeBody::Union {
                 alternatives,
                 discrimination: Discrimination::Tag { field, values },
-            } => Some((alternatives, field, values)),
+            } if field == "k" => Some((alternatives, field, values)),
             _ => None,
         })
         .collect();
-    assert_eq!(tagged.len(), 1, "one tagged union");
+    assert_eq!(tagged.len(), 1, "one union tagged by `k`");
     let (alternatives, field, values) = tagged[0];
     assert_eq!(field, "k");
     assert_eq!(alternatives.len(), 16);
@@ -270,12 +270,13 @@ fn every_union_gets_the_expected_strategy() {
     let count = |s: &str| all.iter().filter(|(_, x)| x == s).count();
     // Seven distinct union structures: target (string | object), events (k), apps responses,
     // app-config responses and the app-config body (required ids), PCAP responses (one shape for
-    // List/Get/Create) and the PCAP request (best fit). Nothing falls through to `ordered`.
+    // List/Get/Create; best fit) and the PCAP request (tagged by `type` through
+    // `[[union_tags]]`). Nothing falls through to `ordered`.
     assert_eq!(all.len(), 7, "{all:?}");
     assert_eq!(count("json_kind"), 1, "{all:?}");
-    assert_eq!(count("tag"), 1, "{all:?}");
+    assert_eq!(count("tag"), 2, "{all:?}");
     assert_eq!(count("required_field"), 3, "{all:?}");
-    assert_eq!(count("best_fit"), 2, "{all:?}");
+    assert_eq!(count("best_fit"), 1, "{all:?}");
     assert_eq!(count("ordered"), 0, "{all:?}");
 
     assert_eq!(
@@ -297,7 +298,7 @@ fn every_union_gets_the_expected_strategy() {
         .unwrap();
     assert_eq!(
         union_strategy(&ir, &create_pcap.body.as_ref().unwrap().ty),
-        "best_fit"
+        "tag"
     );
     let create_app_config = ir
         .operations

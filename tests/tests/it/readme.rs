@@ -44,7 +44,7 @@ fn client_example_is_compiled_as_a_doctest() {
     );
     for call in [
         ".gre_tunnels().list(",
-        "::new(",
+        "::builder()",
         ".stream()",
         ".download(",
         ".write_to_file(",

@@ -63,7 +63,12 @@ fn account() -> AccountId {
 }
 
 fn gre_body() -> GreTunnelCreateRequest {
-    GreTunnelCreateRequest::new("203.0.113.1", "203.0.113.2", "192.0.2.0/31", "GRE_1")
+    GreTunnelCreateRequest::builder()
+        .cloudflare_gre_endpoint("203.0.113.1")
+        .customer_gre_endpoint("203.0.113.2")
+        .interface_address("192.0.2.0/31")
+        .name("GRE_1")
+        .build()
 }
 
 /// Every request the mock got was routed to `op` and accepted.
@@ -562,10 +567,12 @@ async fn numbers_nulls_and_odd_events_survive_a_realistic_flow() {
     assert_eq!(deleted, None);
 
     // `breakout: null` means "keep the default": sent as an explicit null.
-    let request = AppConfigCreateRequest::Account(AccountAppRequest {
-        breakout: Some(Nullable::Null),
-        ..AccountAppRequest::new("ac60d3d0435248289d446cedd870bcf4")
-    });
+    let request = AppConfigCreateRequest::Account(
+        AccountAppRequest::builder()
+            .account_app_id("ac60d3d0435248289d446cedd870bcf4")
+            .breakout(Nullable::Null)
+            .build(),
+    );
     client
         .sites()
         .app_configs()

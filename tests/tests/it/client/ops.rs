@@ -663,11 +663,14 @@ async fn validate_only_reaches_the_server_on_every_operation_that_offers_it() {
 // x-magic-new-hc-target
 
 fn gre_create() -> GreTunnelCreateRequest {
-    GreTunnelCreateRequest {
-        description: Some("Tunnel for ISP X".into()),
-        mtu: Some(1476),
-        ..GreTunnelCreateRequest::new("203.0.113.1", "203.0.113.2", "192.0.2.0/31", "GRE_1")
-    }
+    GreTunnelCreateRequest::builder()
+        .cloudflare_gre_endpoint("203.0.113.1")
+        .customer_gre_endpoint("203.0.113.2")
+        .interface_address("192.0.2.0/31")
+        .name("GRE_1")
+        .description("Tunnel for ISP X")
+        .mtu(1476)
+        .build()
 }
 
 fn object_target() -> HealthCheckTarget {
@@ -732,9 +735,13 @@ async fn health_check_form_header_follows_the_body() {
 
     // The other operations whose body carries a health check do the same.
     let gre: GreTunnelId = id("gre_tunnel_id");
-    let mut update =
-        GreTunnelUpdateRequest::new("203.0.113.1", "203.0.113.2", "192.0.2.0/31", "GRE_1");
-    update.health_check = Some(gre_health_check(Some(object_target())));
+    let update = GreTunnelUpdateRequest::builder()
+        .cloudflare_gre_endpoint("203.0.113.1")
+        .customer_gre_endpoint("203.0.113.2")
+        .interface_address("192.0.2.0/31")
+        .name("GRE_1")
+        .health_check(gre_health_check(Some(object_target())))
+        .build();
     client
         .gre_tunnels()
         .update(a, &gre, &update)
@@ -745,10 +752,14 @@ async fn health_check_form_header_follows_the_body() {
         Some("true")
     );
 
-    let mut ipsec = IpsecTunnelRequest::new("203.0.113.1", "192.0.2.0/31", "IPsec_1");
-    ipsec.health_check = Some(gre_health_check(Some(HealthCheckTarget::String(
-        "x".into(),
-    ))));
+    let ipsec = IpsecTunnelRequest::builder()
+        .cloudflare_endpoint("203.0.113.1")
+        .interface_address("192.0.2.0/31")
+        .name("IPsec_1")
+        .health_check(gre_health_check(Some(HealthCheckTarget::String(
+            "x".into(),
+        ))))
+        .build();
     client
         .ipsec_tunnels()
         .create(a, &ipsec)

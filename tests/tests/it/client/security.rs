@@ -212,7 +212,12 @@ async fn credentials_never_appear_in_debug_or_display() {
         "credentials",
         &format!("{:?}", Credentials::api_key("me@example.com", KEY)),
     );
-    let body = magic_api::types::GreTunnelCreateRequest::new("1", "2", "3", "n");
+    let body = magic_api::types::GreTunnelCreateRequest::builder()
+        .cloudflare_gre_endpoint("1")
+        .customer_gre_endpoint("2")
+        .interface_address("3")
+        .name("n")
+        .build();
     let call = client.gre_tunnels().create(&a, &body).validate_only(true);
     assert_hidden("call", &format!("{call:?}"));
     assert_hidden("request", &format!("{:?}", call.request()));

@@ -215,14 +215,22 @@ fn list_items_and_the_k_filter_share_event_kind() {
 }
 
 #[test]
-fn required_fields_come_from_new_and_optional_ones_are_plain_fields() {
-    let mut body =
-        GreTunnelCreateRequest::new("203.0.113.1", "203.0.113.2", "10.0.0.0/31", "tunnel");
-    body.mtu = Some(1476);
-    body.health_check = Some(TunnelHealthCheck {
-        rate: Some(HealthCheckRate::Low),
-        ..Default::default()
-    });
+fn builders_set_fields_by_name_and_take_plain_values() {
+    let body = GreTunnelCreateRequest::builder()
+        .name("tunnel")
+        .cloudflare_gre_endpoint("203.0.113.1")
+        .interface_address("10.0.0.0/31")
+        .customer_gre_endpoint("203.0.113.2")
+        .mtu(1476)
+        .health_check(
+            TunnelHealthCheck::builder()
+                .rate(HealthCheckRate::Low)
+                .build(),
+        )
+        .extra("future_field", json!(true))
+        .build();
+    assert_eq!(body.cloudflare_gre_endpoint, "203.0.113.1");
+    assert_eq!(body.customer_gre_endpoint, "203.0.113.2");
     let sent = serde_json::to_value(&body).unwrap();
     assert_eq!(sent["name"], json!("tunnel"));
     assert_eq!(sent["mtu"], json!(1476));
@@ -231,6 +239,38 @@ fn required_fields_come_from_new_and_optional_ones_are_plain_fields() {
         sent.get("ttl").is_none(),
         "unset optional fields are not sent"
     );
+    assert_eq!(sent["future_field"], json!(true));
+    // A struct literal stays possible, with the builder for the rest.
+    let literal = GreTunnelCreateRequest {
+        ttl: Some(64),
+        ..body.clone()
+    };
+    assert_eq!(serde_json::to_value(&literal).unwrap()["ttl"], json!(64));
+}
+
+#[test]
+fn a_pcap_request_variant_writes_its_own_type() {
+    use magic_api::types::{PcapCreateRequest, PcapFullRequest, PcapSimpleRequest};
+    let simple: PcapCreateRequest = PcapSimpleRequest::builder()
+        .packet_limit(10_000)
+        .time_limit(300)
+        .build()
+        .into();
+    let sent = serde_json::to_value(&simple).unwrap();
+    assert_eq!(sent["type"], json!("simple"));
+    assert_eq!(sent["packet_limit"], json!(10_000));
+    // `system` has one possible value: the builder starts with it.
+    assert_eq!(sent["system"], json!("magic-transit"));
+    let full: PcapCreateRequest = PcapFullRequest::builder()
+        .colo_name("ord02")
+        .destination_conf("s3://pcaps-bucket?region=us-east-1")
+        .time_limit(300)
+        .build()
+        .into();
+    assert_eq!(serde_json::to_value(&full).unwrap()["type"], json!("full"));
+    // Decoding reads the tag.
+    let back: PcapCreateRequest = serde_json::from_value(sent).unwrap();
+    assert!(matches!(back, PcapCreateRequest::Simple(_)));
 }
 
 #[test]
@@ -246,7 +286,10 @@ fn unions_are_built_from_their_alternatives() {
         serde_json::to_value(&address).unwrap(),
         json!("203.0.113.50")
     );
-    let request: AppConfigCreateRequest = AccountAppRequest::new("app-1").into();
+    let request: AppConfigCreateRequest = AccountAppRequest::builder()
+        .account_app_id("app-1")
+        .build()
+        .into();
     assert!(matches!(request, AppConfigCreateRequest::Account(_)));
 }
 

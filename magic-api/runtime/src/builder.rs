@@ -1,0 +1,21 @@
+//! What the request builders written by `#[wire(builder)]` need: the check that a required field
+//! is set, done by the type system so that a missing field is a compile error, not a runtime one.
+
+/// Implemented by a value of type `T` only: a builder's required field is `T` once set, and a
+/// marker type named after the field while unset, so `build()`'s bound `F: Required<T>` fails
+/// to compile for an unset field, and the message names it.
+#[diagnostic::on_unimplemented(
+    message = "the required field `{Self}` is not set",
+    label = "`build()` needs every required field",
+    note = "call the builder's setter of that name before `build()`"
+)]
+pub trait Required<T> {
+    /// The field's value.
+    fn into_value(self) -> T;
+}
+
+impl<T> Required<T> for T {
+    fn into_value(self) -> T {
+        self
+    }
+}
