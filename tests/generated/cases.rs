@@ -6,16 +6,15 @@ use magic_api::types::*;
 pub fn cases() -> Vec<Case> {
     vec![
         Case::response:: < Vec < App > > ("GET", "/accounts/{account_id}/magic/apps"),
-        Case::response:: < AppCreateResponse > ("POST",
-        "/accounts/{account_id}/magic/apps"), Case::request:: < AppCreateRequest >
-        ("POST", "/accounts/{account_id}/magic/apps"), Case::response:: <
-        AppCreateResponse > ("PUT",
+        Case::response:: < AccountApp > ("POST", "/accounts/{account_id}/magic/apps"),
+        Case::request:: < AppCreateRequest > ("POST",
+        "/accounts/{account_id}/magic/apps"), Case::response:: < AccountApp > ("PUT",
         "/accounts/{account_id}/magic/apps/{account_app_id}"), Case::request:: <
         AppRequest > ("PUT", "/accounts/{account_id}/magic/apps/{account_app_id}"),
-        Case::response:: < AppCreateResponse > ("PATCH",
+        Case::response:: < AccountApp > ("PATCH",
         "/accounts/{account_id}/magic/apps/{account_app_id}"), Case::request:: <
         AppRequest > ("PATCH", "/accounts/{account_id}/magic/apps/{account_app_id}"),
-        Case::response:: < AppCreateResponse > ("DELETE",
+        Case::response:: < AccountApp > ("DELETE",
         "/accounts/{account_id}/magic/apps/{account_app_id}"), Case::response:: <
         CfInterconnectListResponse > ("GET",
         "/accounts/{account_id}/magic/cf_interconnects"), Case::response:: <
@@ -171,12 +170,12 @@ pub fn cases() -> Vec<Case> {
         "/accounts/{account_id}/magic/connectors/{connector_id}/telemetry/snapshots/{snapshot_t}"),
         Case::response:: < SnapshotLatestListResponse > ("GET",
         "/accounts/{account_id}/magic/connectors/{connector_id}/telemetry/snapshots/latest"),
-        Case::response:: < Vec < PcapListResponse > > ("GET",
-        "/accounts/{account_id}/pcaps"), Case::response:: < PcapListResponse > ("GET",
-        "/accounts/{account_id}/pcaps/{pcap_id}"), Case::response:: < PcapListResponse >
-        ("POST", "/accounts/{account_id}/pcaps"), Case::request:: < PcapCreateRequest >
-        ("POST", "/accounts/{account_id}/pcaps"), Case::response:: < Vec < Ownership > >
-        ("GET", "/accounts/{account_id}/pcaps/ownership"), Case::response:: < Ownership >
+        Case::response:: < Vec < Pcap > > ("GET", "/accounts/{account_id}/pcaps"),
+        Case::response:: < Pcap > ("GET", "/accounts/{account_id}/pcaps/{pcap_id}"),
+        Case::response:: < Pcap > ("POST", "/accounts/{account_id}/pcaps"),
+        Case::request:: < PcapCreateRequest > ("POST", "/accounts/{account_id}/pcaps"),
+        Case::response:: < Vec < Ownership > > ("GET",
+        "/accounts/{account_id}/pcaps/ownership"), Case::response:: < Ownership >
         ("POST", "/accounts/{account_id}/pcaps/ownership"), Case::request:: <
         OwnershipCreateRequest > ("POST", "/accounts/{account_id}/pcaps/ownership"),
         Case::response:: < Ownership > ("POST",
@@ -189,12 +188,11 @@ pub fn cases() -> Vec<Case> {
 pub fn results() -> Vec<Case> {
     vec![
         Case::response:: < Vec < App > > ("GET", "/accounts/{account_id}/magic/apps"),
-        Case::response:: < AppCreateResponse > ("POST",
-        "/accounts/{account_id}/magic/apps"), Case::response:: < AppCreateResponse >
-        ("PUT", "/accounts/{account_id}/magic/apps/{account_app_id}"), Case::response:: <
-        AppCreateResponse > ("PATCH",
-        "/accounts/{account_id}/magic/apps/{account_app_id}"), Case::response:: < Option
-        < AppCreateResponse > > ("DELETE",
+        Case::response:: < AccountApp > ("POST", "/accounts/{account_id}/magic/apps"),
+        Case::response:: < AccountApp > ("PUT",
+        "/accounts/{account_id}/magic/apps/{account_app_id}"), Case::response:: <
+        AccountApp > ("PATCH", "/accounts/{account_id}/magic/apps/{account_app_id}"),
+        Case::response:: < Option < AccountApp > > ("DELETE",
         "/accounts/{account_id}/magic/apps/{account_app_id}"), Case::response:: <
         CfInterconnectListResponse > ("GET",
         "/accounts/{account_id}/magic/cf_interconnects"), Case::response:: <
@@ -300,11 +298,11 @@ pub fn results() -> Vec<Case> {
         "/accounts/{account_id}/magic/connectors/{connector_id}/telemetry/snapshots/{snapshot_t}"),
         Case::response:: < SnapshotLatestListResponse > ("GET",
         "/accounts/{account_id}/magic/connectors/{connector_id}/telemetry/snapshots/latest"),
-        Case::response:: < Vec < PcapListResponse > > ("GET",
-        "/accounts/{account_id}/pcaps"), Case::response:: < PcapListResponse > ("GET",
-        "/accounts/{account_id}/pcaps/{pcap_id}"), Case::response:: < PcapListResponse >
-        ("POST", "/accounts/{account_id}/pcaps"), Case::response:: < Vec < Ownership > >
-        ("GET", "/accounts/{account_id}/pcaps/ownership"), Case::response:: < Ownership >
+        Case::response:: < Vec < Pcap > > ("GET", "/accounts/{account_id}/pcaps"),
+        Case::response:: < Pcap > ("GET", "/accounts/{account_id}/pcaps/{pcap_id}"),
+        Case::response:: < Pcap > ("POST", "/accounts/{account_id}/pcaps"),
+        Case::response:: < Vec < Ownership > > ("GET",
+        "/accounts/{account_id}/pcaps/ownership"), Case::response:: < Ownership >
         ("POST", "/accounts/{account_id}/pcaps/ownership"), Case::response:: < Ownership
         > ("POST", "/accounts/{account_id}/pcaps/ownership/validate")
     ]

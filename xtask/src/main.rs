@@ -5,6 +5,8 @@
 //!   generated files and write them (or, with `--check`, fail with a diff if any is stale). It
 //!   prints the API change report against the committed snapshot (`magic-api/api.json`) and,
 //!   when writing, merges it into `CHANGELOG.md` under "Unreleased".
+//! - `cargo xtask names`: the naming table: every generated type's reference name, Rust name
+//!   and the rule that chose it; aliases; every operation's call path; collisions.
 //! - `cargo xtask diff <old> [<new>]`: the same report between two specs, each a spec directory
 //!   or a git revision (whose `spec/` is read with `git show`); `<new>` defaults to `spec/`.
 //! - `cargo xtask build-times [--runs N] [--cold-runs N] [--against <rev>]`: build-time figures
@@ -46,9 +48,11 @@ fn workspace_root() -> Result<PathBuf, String> {
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let flags: Vec<&str> = args.iter().skip(1).map(String::as_str).collect();
-    let result = workspace_root().and_then(|root| match args.first().map(String::as_str) {
+    let result = workspace_root().and_then(|root| {
+        match args.first().map(String::as_str) {
         Some("ir") => ir(&root, flags.contains(&"--json")),
         Some("regenerate") => regenerate(&root, flags.contains(&"--check")),
+        Some("names") => names(&root),
         Some("build-times") => {
             build_times::Options::parse(&flags).and_then(|o| build_times::run(&root, &o))
         }
@@ -56,11 +60,12 @@ fn main() -> ExitCode {
             diff_command(&root, flags[0], flags.get(1).copied().unwrap_or("spec"))
         }
         _ => Err(
-            "usage: cargo xtask <ir [--json] | regenerate [--check] | diff <old> [<new>] | \
+            "usage: cargo xtask <ir [--json] | regenerate [--check] | names | diff <old> [<new>] | \
              build-times [--runs N] [--cold-runs N] [--against <rev>]>\n  \
              <old>, <new>: a spec directory or a git revision"
                 .to_string(),
         ),
+    }
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -69,6 +74,14 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn names(root: &Path) -> Result<(), String> {
+    let (docs, refinements) =
+        codegen::read_spec_dir(&root.join("spec")).map_err(|e| e.to_string())?;
+    let (ir, _) = codegen::build_ir(&docs, refinements.as_ref()).map_err(|e| e.to_string())?;
+    print!("{}", codegen::emit::names_table(&ir)?);
+    Ok(())
 }
 
 fn ir(root: &Path, json: bool) -> Result<(), String> {

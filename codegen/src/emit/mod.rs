@@ -57,6 +57,49 @@ pub fn types_source(ir: &Ir) -> Result<(String, usize), String> {
     render::types_file(&cx)
 }
 
+/// The naming table `cargo xtask names` prints: every generated type (reference name -> Rust
+/// name -> the rule that named it), every alias kept for a reference name, and every
+/// operation's method, one line each, in a fixed order.
+pub fn names_table(ir: &Ir) -> Result<String, String> {
+    let ops = names::op_names(ir)?;
+    let decided = names::decide(ir, &ir.renames, &ops)?;
+    let cx = types::Context::new(ir, &decided);
+    let mut out = String::from("# Types: reference -> Rust name -> rule\n");
+    let mut rows: Vec<(&String, &String)> = decided.types.iter().collect();
+    rows.sort_by(|a, b| a.1.cmp(b.1));
+    for (id, rust) in rows {
+        let what = decided.described.get(id).cloned().unwrap_or_default();
+        let rule = decided.rules.get(id).cloned().unwrap_or_default();
+        out.push_str(&format!("{what} -> {rust} -> {rule}\n"));
+    }
+    out.push_str("\n# Aliases: the reference's other names for one type\n");
+    let mut aliases: Vec<String> = decided
+        .aliases
+        .iter()
+        .map(|(alias, target)| format!("{alias} -> {}\n", decided.of(target)))
+        .collect();
+    aliases.sort();
+    aliases.dedup();
+    out.extend(aliases);
+    out.push_str("\n# Operations: METHOD path -> call -> rule\n");
+    let calls = client::call_paths(&cx);
+    for (i, op) in ir.operations.iter().enumerate() {
+        let call = calls.get(i).cloned().unwrap_or_default();
+        out.push_str(&format!(
+            "{} {} -> {call} -> the path's shape under its resource\n",
+            op.method.as_str(),
+            op.path
+        ));
+    }
+    if !decided.collisions.is_empty() {
+        out.push_str("\n# Collisions\n");
+        for c in &decided.collisions {
+            out.push_str(&format!("{c}\n"));
+        }
+    }
+    Ok(out)
+}
+
 /// Generates every file of the crate's generated part: names decided once, rendering split over
 /// two threads (the `render` module), the API snapshot beside the code.
 pub fn generate(ir: &Ir) -> Result<Output, String> {

@@ -52,6 +52,11 @@ pub struct Refinements {
     /// Unions whose alternatives the prose tells apart by one field's value.
     #[serde(default)]
     pub union_tags: Vec<UnionTag>,
+    /// One concept under two reference names: reference name -> the name it is the same as.
+    /// Both must be objects with the same fields (names, types, required); every use of the
+    /// first then uses the second, and the first stays as an alias.
+    #[serde(default)]
+    pub same_concept: BTreeMap<String, String>,
 }
 
 /// One `[[union_tags]]` entry: each named alternative's `tag` field holds exactly its value, so
@@ -125,11 +130,74 @@ pub fn apply(ir: &mut Ir, refinements: &Refinements) -> Vec<String> {
     let mut problems = Vec::new();
     // Tag enums first: they turn some strings into references, before numbers are decided.
     apply_union_tags(ir, refinements, &mut problems);
+    apply_same_concept(ir, refinements, &mut problems);
     apply_tag_enums(ir, refinements, &mut problems);
     apply_pagination(ir, refinements, &mut problems);
     apply_form_headers(ir, refinements, &mut problems);
     apply_fields(ir, refinements, &mut problems);
     problems
+}
+
+/// `[same_concept]`: merges a type into another of the same fields.
+fn apply_same_concept(ir: &mut Ir, refinements: &Refinements, problems: &mut Vec<String>) {
+    for (from, into) in &refinements.same_concept {
+        let place = format!("[same_concept] `{from}`");
+        let find = |name: &str| {
+            ir.types
+                .iter()
+                .chain(&ir.shapes)
+                .find(|d| d.name.as_deref() == Some(name) && d.same_shape_as.is_none())
+                .map(|d| (d.id.clone(), d.body.clone()))
+        };
+        let (Some((from_id, from_body)), Some((into_id, into_body))) = (find(from), find(into))
+        else {
+            problems.push(stale(
+                &place,
+                &format!("expected types named `{from}` and `{into}`"),
+            ));
+            continue;
+        };
+        let shape = |body: &TypeBody| match body {
+            TypeBody::Object { fields } => {
+                let mut out: Vec<(String, Ty, bool)> = fields
+                    .iter()
+                    .map(|f| (f.name.clone(), f.ty.clone(), f.required))
+                    .collect();
+                out.sort_by(|a, b| a.0.cmp(&b.0));
+                Some(out)
+            }
+            _ => None,
+        };
+        match (shape(&from_body), shape(&into_body)) {
+            (Some(a), Some(b)) if a == b => {}
+            _ => {
+                problems.push(stale(
+                    &place,
+                    &format!("expected `{from}` and `{into}` to be objects with the same fields"),
+                ));
+                continue;
+            }
+        }
+        let mut redirect = |id: &mut String| {
+            if *id == from_id {
+                id.clone_from(&into_id);
+            }
+        };
+        for def in ir.types.iter_mut().chain(ir.shapes.iter_mut()) {
+            super::lower::rename_body(&mut def.body, &mut redirect);
+            if def.same_shape_as.as_deref() == Some(from_id.as_str()) {
+                def.same_shape_as = Some(into_id.clone());
+            }
+        }
+        for op in &mut ir.operations {
+            super::operations::rename_op(op, &mut redirect);
+        }
+        for def in ir.types.iter_mut().chain(ir.shapes.iter_mut()) {
+            if def.id == from_id {
+                def.same_shape_as = Some(into_id.clone());
+            }
+        }
+    }
 }
 
 /// `[[union_tags]]`: narrows each alternative's tag field to its one value, then decides the

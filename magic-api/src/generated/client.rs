@@ -231,12 +231,12 @@ impl ::magic_api::runtime::Paged for Vec<crate::types::Ownership> {
         (self, None)
     }
 }
-impl ::magic_api::runtime::Paged for Vec<crate::types::PcapListResponse> {
-    type Item = crate::types::PcapListResponse;
+impl ::magic_api::runtime::Paged for Vec<crate::types::Pcap> {
+    type Item = crate::types::Pcap;
     const PAGING: ::magic_api::runtime::Paging = ::magic_api::runtime::Paging::Numbered(
         "page",
     );
-    fn split(self) -> (Vec<crate::types::PcapListResponse>, Option<String>) {
+    fn split(self) -> (Vec<crate::types::Pcap>, Option<String>) {
         (self, None)
     }
 }
@@ -305,7 +305,7 @@ pub mod apps {
     use ::magic_api::{Call, Json};
     use ::magic_api::reqwest::Method;
     use crate::{AccountAppId, AccountId};
-    use crate::types::{App, AppCreateRequest, AppCreateResponse, AppRequest};
+    use crate::types::{AccountApp, App, AppCreateRequest, AppRequest};
     /// Operations on Apps (`/accounts/{account_id}/magic/apps`).
     #[derive(Debug, Clone, Copy)]
     pub struct AppsApi<'a> {
@@ -330,7 +330,7 @@ pub mod apps {
             &self,
             account_id: &AccountId,
             body: &AppCreateRequest,
-        ) -> Call<'a, Json<AppCreateResponse>, ()> {
+        ) -> Call<'a, Json<AccountApp>, ()> {
             Call::at(
                     self.client,
                     Method::POST,
@@ -347,7 +347,7 @@ pub mod apps {
             account_id: &AccountId,
             account_app_id: &AccountAppId,
             body: &AppRequest,
-        ) -> Call<'a, Json<AppCreateResponse>, ()> {
+        ) -> Call<'a, Json<AccountApp>, ()> {
             Call::at(
                     self.client,
                     Method::PUT,
@@ -364,7 +364,7 @@ pub mod apps {
             account_id: &AccountId,
             account_app_id: &AccountAppId,
             body: &AppRequest,
-        ) -> Call<'a, Json<AppCreateResponse>, ()> {
+        ) -> Call<'a, Json<AccountApp>, ()> {
             Call::at(
                     self.client,
                     Method::PATCH,
@@ -380,7 +380,7 @@ pub mod apps {
             &self,
             account_id: &AccountId,
             account_app_id: &AccountAppId,
-        ) -> Call<'a, Json<Option<AppCreateResponse>>, ()> {
+        ) -> Call<'a, Json<Option<AccountApp>>, ()> {
             Call::at(
                 self.client,
                 Method::DELETE,
@@ -1720,7 +1720,7 @@ pub mod pcaps {
     use ::magic_api::{Binary, Call, Empty, Json};
     use ::magic_api::reqwest::Method;
     use crate::{AccountId, PagePerPageOptions, PcapId};
-    use crate::types::{PcapCreateRequest, PcapListResponse};
+    use crate::types::{Pcap, PcapCreateRequest};
     /// Operations on PCAPs (`/accounts/{account_id}/pcaps`).
     #[derive(Debug, Clone, Copy)]
     pub struct PcapsApi<'a> {
@@ -1733,7 +1733,7 @@ pub mod pcaps {
         pub fn list(
             &self,
             account_id: &AccountId,
-        ) -> Call<'a, Json<Vec<PcapListResponse>>, PagePerPageOptions> {
+        ) -> Call<'a, Json<Vec<Pcap>>, PagePerPageOptions> {
             Call::at(
                 self.client,
                 Method::GET,
@@ -1748,7 +1748,7 @@ pub mod pcaps {
             &self,
             account_id: &AccountId,
             pcap_id: &PcapId,
-        ) -> Call<'a, Json<PcapListResponse>, ()> {
+        ) -> Call<'a, Json<Pcap>, ()> {
             Call::at(
                 self.client,
                 Method::GET,
@@ -1763,7 +1763,7 @@ pub mod pcaps {
             &self,
             account_id: &AccountId,
             body: &PcapCreateRequest,
-        ) -> Call<'a, Json<PcapListResponse>, ()> {
+        ) -> Call<'a, Json<Pcap>, ()> {
             Call::at(
                     self.client,
                     Method::POST,

@@ -74,11 +74,25 @@ pub fn id_fields(
         let Response::Envelope { result, .. } = &op.response else {
             continue;
         };
-        if let Some(owner) = object_with_id(result, defs) {
+        for owner in objects_with_id(result, defs) {
             out.insert((owner.to_string(), "id".to_string()), id_type.clone());
         }
     }
     out
+}
+
+/// The objects that have the `id`: [`object_with_id`] of the result, or of each alternative when
+/// the result is a union (a PCAP is simple or full; both carry the PCAP's id).
+fn objects_with_id<'a>(ty: &'a Ty, defs: &HashMap<&str, &'a TypeDef>) -> Vec<&'a str> {
+    if let Ty::Ref { id } = ty {
+        if let Some(TypeBody::Union { alternatives, .. }) = defs.get(id.as_str()).map(|d| &d.body) {
+            return alternatives
+                .iter()
+                .filter_map(|a| object_with_id(&a.ty, defs))
+                .collect();
+        }
+    }
+    object_with_id(ty, defs).into_iter().collect()
 }
 
 /// The object that has the `id`: the result itself, or the result's only object-typed field.

@@ -91,6 +91,14 @@ pub fn stem(rust_name: &str) -> &str {
     rust_name
 }
 
+/// Whether a shape is the body of an operation (its first use is the body itself).
+fn is_body(def: &TypeDef) -> bool {
+    def.used_at.first().is_some_and(|u| {
+        let last = u.rsplit(" > ").next();
+        last == Some("body") || last == Some("Body Parameters")
+    })
+}
+
 /// Every name the emitter needs.
 #[derive(Debug, Clone, Default)]
 pub struct Names {
@@ -102,6 +110,12 @@ pub struct Names {
     pub ops: Vec<OpName>,
     /// Collisions found and how each was resolved.
     pub collisions: Vec<String>,
+    /// Definition id -> the rule that named it (see the module documentation), for
+    /// `cargo xtask names`.
+    pub rules: BTreeMap<String, String>,
+    /// Definition id -> what it is in the reference's terms (its name, or where an unnamed
+    /// shape is used), for messages and `cargo xtask names`; never an internal id.
+    pub described: BTreeMap<String, String>,
     /// Documentation for definitions the reference leaves undescribed, from where they are used.
     pub docs: BTreeMap<String, String>,
 }
@@ -179,7 +193,7 @@ struct Naming<'a> {
 impl<'a> Naming<'a> {
     /// Takes the first free candidate; when all are taken, the first with a number appended.
     /// Anything but the first candidate is a collision, and is reported.
-    fn claim(&mut self, id: &str, candidates: Vec<String>) {
+    fn claim(&mut self, id: &str, candidates: Vec<String>, rule: &str) {
         let wanted = candidates
             .first()
             .cloned()
@@ -196,14 +210,44 @@ impl<'a> Naming<'a> {
             chosen = Some(format!("{wanted}{n}"));
         }
         let chosen = chosen.unwrap_or_default();
+        let mut rule = rule.to_string();
         if chosen != wanted {
+            let holder = self.taken.get(&wanted).cloned().unwrap_or_default();
+            let holder = match self.names.types.get(&holder) {
+                Some(name) => format!("`{name}` ({})", self.describe(&holder)),
+                None => holder,
+            };
             self.names.collisions.push(format!(
-                "`{wanted}` (for `{id}`) is taken by `{}`; named `{chosen}`",
-                self.taken.get(&wanted).cloned().unwrap_or_default()
+                "`{wanted}` (wanted for {}) is taken by {holder}; named `{chosen}`",
+                self.describe(id)
             ));
+            rule.push_str(&format!("; `{wanted}` was taken"));
         }
         self.taken.insert(chosen.clone(), id.to_string());
         self.names.types.insert(id.to_string(), chosen);
+        self.names.rules.insert(id.to_string(), rule);
+        let described = self.describe(id);
+        self.names.described.insert(id.to_string(), described);
+    }
+
+    /// What a definition is, in the reference's terms: its name, or for an unnamed shape the
+    /// first place it is used (never an internal id).
+    pub(crate) fn describe(&self, id: &str) -> String {
+        let Some(def) = self.defs.get(id) else {
+            return format!("`{id}`");
+        };
+        let place = def
+            .used_at
+            .first()
+            .map(|u| u.rsplit(" > ").next().unwrap_or(u).to_string());
+        match (&def.name, place) {
+            (Some(name), Some(place)) if id.contains('~') => {
+                format!("the reference's `{name}` at `{place}`")
+            }
+            (Some(name), _) => format!("the reference's `{name}`"),
+            (None, Some(place)) => format!("the unnamed shape at `{place}`"),
+            (None, None) => "an unnamed shape".to_string(),
+        }
     }
 
     /// The fallbacks after a wanted name, in order: `…Request` for shapes only requests use, the
@@ -249,7 +293,10 @@ impl<'a> Naming<'a> {
             };
             if let Some((key, rename)) = self.renames.get_key_value(name) {
                 self.used_renames.insert(key);
-                self.claim(&def.id, vec![rename.clone()]);
+                // A rename of a name the reference uses twice (a response and a request shape
+                // both called `AccountApp`) gives the request-only one `…Request`.
+                let candidates = self.fallbacks(&def.id, rename, None, None);
+                self.claim(&def.id, candidates, "1: `[names]` in spec/refinements.toml");
                 continue;
             }
             let answer = def.origin == Origin::Domain && is_answer_name(name);
@@ -274,8 +321,13 @@ impl<'a> Naming<'a> {
                 (Some(stem), true) => format!("{stem}{}", camel(name)),
                 _ => camel(name),
             };
+            let rule = if shared {
+                "2: the reference's name, after its resource (the name is used twice)"
+            } else {
+                "2: the reference's name"
+            };
             let candidates = self.fallbacks(&def.id, &wanted, resource_stem, None);
-            self.claim(&def.id, candidates);
+            self.claim(&def.id, candidates, rule);
         }
         pending
     }
@@ -302,21 +354,38 @@ impl<'a> Naming<'a> {
                 .and_then(|key| self.renames.get_key_value(&key));
             if let Some((key, rename)) = rename {
                 self.used_renames.insert(key);
-                self.claim(id, vec![rename.clone()]);
+                self.claim(
+                    id,
+                    vec![rename.clone()],
+                    "1: `[names]` in spec/refinements.toml",
+                );
                 continue;
             }
             let concept = def
                 .name
                 .as_ref()
                 .and_then(|_| concept_name(def, &self.uses, self.ops));
-            let wanted = match (&def.name, concept) {
+            let (wanted, rule) = match (&def.name, concept) {
                 // An answer whose concept name is taken keeps the reference's name.
-                (Some(name), Some(concept)) if self.taken.contains_key(&concept) => camel(name),
-                (_, Some(concept)) => concept,
-                _ => shape_name(def, &uses, &self.names, self.ops),
+                (Some(name), Some(concept)) if self.taken.contains_key(&concept) => (
+                    camel(name),
+                    "2: the reference's name (its concept name is taken)",
+                ),
+                (_, Some(concept)) => (
+                    concept,
+                    "2: an answer named after the concept it carries (field or resource name)",
+                ),
+                (None, None) if self.request_only.contains(id) && is_body(def) => (
+                    shape_name(def, &uses, &self.names, self.ops),
+                    "4: a request body: resource, verb (when one operation sends it), `Request`",
+                ),
+                _ => (
+                    shape_name(def, &uses, &self.names, self.ops),
+                    "3: an unnamed shape: its field name, or its parent's stem and field",
+                ),
             };
             let candidates = self.fallbacks(id, &wanted, stem, parent_name);
-            self.claim(id, candidates);
+            self.claim(id, candidates, rule);
         }
     }
 

@@ -508,7 +508,7 @@ async fn result_of_the_wrong_shape_is_a_decode_error_and_send_value_still_reads_
 /// request that sends `null` on purpose.
 #[tokio::test]
 async fn numbers_nulls_and_odd_events_survive_a_realistic_flow() {
-    use magic_api::types::{AccountAppRequest, AppConfigCreateRequest};
+    use magic_api::types::{AccountAppConfigRequest, AppConfigCreateRequest};
     use magic_api::{AccountAppId, Nullable, SiteId, StreamExt};
 
     let (mock, client) = start().await;
@@ -568,7 +568,7 @@ async fn numbers_nulls_and_odd_events_survive_a_realistic_flow() {
 
     // `breakout: null` means "keep the default": sent as an explicit null.
     let request = AppConfigCreateRequest::Account(
-        AccountAppRequest::builder()
+        AccountAppConfigRequest::builder()
             .account_app_id("ac60d3d0435248289d446cedd870bcf4")
             .breakout(Nullable::Null)
             .build(),

@@ -4,3 +4,4 @@ mod faults;
 mod mock_server;
 mod ops;
 mod security;
+mod tasks;

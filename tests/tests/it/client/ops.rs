@@ -19,7 +19,7 @@ use codegen::ir::{Operation, ParamLocation, Response};
 use futures_util::StreamExt;
 use magic_api::types::{
     EventKind, GreTunnelCreateRequest, GreTunnelUpdateRequest, HealthCheck, HealthCheckTarget,
-    IpsecTunnelRequest, MagicHealthCheckTarget, PcapListResponse, TunnelHealthCheck,
+    IpsecTunnelRequest, MagicHealthCheckTarget, Pcap, TunnelHealthCheck,
 };
 use magic_api::{
     AccountAppId, AccountId, AclId, AppConfigId, CfInterconnectId, Client, ConnectorId,
@@ -938,7 +938,7 @@ async fn pcaps_stream_fetches_numbered_pages_on_demand() {
     let mut fetched = Vec::new();
     while let Some(item) = stream.next().await {
         match item.expect("pcap") {
-            PcapListResponse::Pcap(p) => ids.push(p.id.unwrap_or_default()),
+            Pcap::Simple(p) => ids.push(p.id.map(|id| id.to_string()).unwrap_or_default()),
             other => panic!("expected the simple form, got {other:?}"),
         }
         fetched.push(mock.count());

@@ -3,4 +3,5 @@
 mod examples;
 mod fresh;
 mod golden;
+mod names;
 mod types;

@@ -71,8 +71,8 @@ fn pcaps_decode_by_best_fit_simple_and_full() {
     // Every PCAP example in the reference is a simple capture; a full one is built from it by
     // adding the fields only the full shape declares.
     let simple = result_of("POST", "/pcaps");
-    let decoded: PcapListResponse = round_trips(&simple);
-    assert!(matches!(decoded, PcapListResponse::Pcap(_)), "{decoded:?}");
+    let decoded: Pcap = round_trips(&simple);
+    assert!(matches!(decoded, Pcap::Simple(_)), "{decoded:?}");
     let mut full = simple.clone();
     full["type"] = json!("full");
     full["byte_limit"] = json!(500000);
@@ -80,8 +80,8 @@ fn pcaps_decode_by_best_fit_simple_and_full() {
     full["destination_conf"] = json!("s3://pcaps-bucket?region=us-east-1");
     full["packets_captured"] = json!(10000);
     full["stop_requested"] = json!("2020-01-01T08:00:00Z");
-    let full: PcapListResponse = round_trips(&full);
-    assert!(matches!(full, PcapListResponse::PcapFull(_)), "{full:?}");
+    let full: Pcap = round_trips(&full);
+    assert!(matches!(full, Pcap::Full(_)), "{full:?}");
 
     let request = json!({"system": "magic-transit", "time_limit": 300, "type": "simple", "packet_limit": 10000});
     let decoded: PcapCreateRequest = round_trips(&request);
@@ -286,7 +286,7 @@ fn unions_are_built_from_their_alternatives() {
         serde_json::to_value(&address).unwrap(),
         json!("203.0.113.50")
     );
-    let request: AppConfigCreateRequest = AccountAppRequest::builder()
+    let request: AppConfigCreateRequest = AccountAppConfigRequest::builder()
         .account_app_id("app-1")
         .build()
         .into();
@@ -319,21 +319,21 @@ fn ids_read_from_responses_pass_to_the_next_call_as_they_are() {
 
 #[test]
 fn a_pcap_reads_its_status_and_id_whatever_its_form() {
-    let simple: PcapListResponse = serde_json::from_value(json!({
+    let simple: Pcap = serde_json::from_value(json!({
         "id": "p1", "status": "success", "type": "simple", "system": "magic-transit",
         "time_limit": 300, "submitted": "2020-01-01T08:00:00Z"
     }))
     .unwrap();
-    let full: PcapListResponse = serde_json::from_value(json!({
+    let full: Pcap = serde_json::from_value(json!({
         "id": "p2", "status": "pending", "type": "full", "colo_name": "ord02", "byte_limit": 1,
         "system": "magic-transit", "time_limit": 300
     }))
     .unwrap();
-    assert!(matches!(simple, PcapListResponse::Pcap(_)), "{simple:?}");
-    assert!(matches!(full, PcapListResponse::PcapFull(_)), "{full:?}");
+    assert!(matches!(simple, Pcap::Simple(_)), "{simple:?}");
+    assert!(matches!(full, Pcap::Full(_)), "{full:?}");
     assert_eq!(simple.status(), Some(&PcapStatus::Success));
     assert_eq!(full.status(), Some(&PcapStatus::Pending));
-    assert_eq!(full.id().map(String::as_str), Some("p2"));
-    let unknown: PcapListResponse = serde_json::from_value(json!({"zz": 1})).unwrap();
+    assert_eq!(full.id().map(magic_api::PcapId::as_str), Some("p2"));
+    let unknown: Pcap = serde_json::from_value(json!({"zz": 1})).unwrap();
     assert_eq!(unknown.status(), None);
 }
