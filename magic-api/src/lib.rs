@@ -1,35 +1,40 @@
 //! Typed async client for the Cloudflare Magic Transit API.
 //!
-//! The crate has two layers:
-//!
-//! * a small hand-written [`runtime`] (this is what you configure: [`Client`],
-//!   [`Credentials`], [`RetryPolicy`], and the [`Error`] type every call returns), and
-//! * typed operations generated from the published API reference, which call the runtime's
-//!   low-level [`RawRequest`] API.
-//!
-//! The low-level API is public on purpose: it is the escape hatch for endpoints that are
-//! not (yet) in the reference, and it gives them the same authentication, retry, timeout
-//! and error handling as the generated operations.
+//! Start with a [`Client`]; each resource is a handle on it, nested the way the API's paths
+//! nest (`client.sites().lans()`), with one method per operation. Identifiers are typed
+//! ([`AccountId`], [`SiteId`], [`LanId`], …), so an id read from one response passes to the next
+//! call as it is and cannot be passed where another resource's id belongs. Request bodies are
+//! built with named setters; `build()` compiles only once every required field is set.
 //!
 //! ```no_run
-//! # async fn demo() -> Result<(), magic_api::Error> {
-//! use magic_api::{Client, PathBuilder, RawRequest};
-//! use reqwest::Method;
+//! # async fn quick_start() -> Result<(), magic_api::Error> {
+//! use magic_api::types::{LanCreateRequest, LanStaticAddressing, SiteCreateRequest};
+//! use magic_api::{AccountId, Client};
 //!
+//! // CLOUDFLARE_API_TOKEN, or CLOUDFLARE_EMAIL + CLOUDFLARE_API_KEY.
 //! let client = Client::from_env()?;
-//! let path = PathBuilder::new()
-//!     .segment("accounts")
-//!     .param("023e105f4ecef8ad9ca31a8372d0c353")
-//!     .segment("magic")
-//!     .segment("sites")
-//!     .build()?;
-//! let sites = client
-//!     .send_json::<serde_json::Value>(RawRequest::new(Method::GET, path))
-//!     .await?;
-//! println!("{}", sites.result);
+//! let account = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
+//!
+//! let site = SiteCreateRequest::builder().name("branch-1").build();
+//! let site = client.sites().create(&account, &site).await?;
+//! if let Some(site_id) = &site.id {
+//!     let addressing = LanStaticAddressing::builder().address("192.0.2.1/24").build();
+//!     let lan = LanCreateRequest::builder().physport(1).static_addressing(addressing).build();
+//!     for lan in client.sites().lans().create(&account, site_id, &lan).await? {
+//!         println!("LAN {:?} on site {site_id}", lan.id);
+//!     }
+//! }
+//! // Optional parameters are setters on the call, before it is awaited.
+//! let tunnels = client.gre_tunnels().list(&account).await?;
+//! println!("{} GRE tunnels", tunnels.gre_tunnels.unwrap_or_default().len());
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! The data types are under [`types`]. Every call goes through a small hand-written
+//! [`runtime`] (authentication, retries, timeouts, the response envelope, errors); its
+//! low-level [`RawRequest`] is public on purpose, the escape hatch for endpoints the reference
+//! does not (yet) describe, with the same authentication, retries and errors.
 #![deny(missing_docs)]
 
 // Generated code names everything by absolute `::magic_api::` paths, so the same emitted text
