@@ -6,31 +6,31 @@
 ::magic_api::define_id!(
     AccountId, " Identifies an account (the `account_id` path parameter)."
 );
-::magic_api::define_id!(AclId, " Identifies an acl (the `acl_id` path parameter).");
+::magic_api::define_id!(AclId, " Identifies an ACL (the `acl_id` path parameter).");
 ::magic_api::define_id!(
     AppConfigId, " Identifies an app config (the `app_config_id` path parameter)."
 );
 ::magic_api::define_id!(
     CfInterconnectId,
-    " Identifies a cf interconnect (the `cf_interconnect_id` path parameter)."
+    " Identifies a CF interconnect (the `cf_interconnect_id` path parameter)."
 );
 ::magic_api::define_id!(
     ConnectorId, " Identifies a connector (the `connector_id` path parameter)."
 );
 ::magic_api::define_id!(
-    GreTunnelId, " Identifies a gre tunnel (the `gre_tunnel_id` path parameter)."
+    GreTunnelId, " Identifies a GRE tunnel (the `gre_tunnel_id` path parameter)."
 );
 ::magic_api::define_id!(
-    IpsecTunnelId, " Identifies an ipsec tunnel (the `ipsec_tunnel_id` path parameter)."
+    IpsecTunnelId, " Identifies an IPSEC tunnel (the `ipsec_tunnel_id` path parameter)."
 );
-::magic_api::define_id!(LanId, " Identifies a lan (the `lan_id` path parameter).");
+::magic_api::define_id!(LanId, " Identifies a LAN (the `lan_id` path parameter).");
 ::magic_api::define_id!(
     OwnershipId, " Identifies an ownership (the `ownership_id` path parameter)."
 );
-::magic_api::define_id!(PcapId, " Identifies a pcap (the `pcap_id` path parameter).");
+::magic_api::define_id!(PcapId, " Identifies a PCAP (the `pcap_id` path parameter).");
 ::magic_api::define_id!(RouteId, " Identifies a route (the `route_id` path parameter).");
 ::magic_api::define_id!(SiteId, " Identifies a site (the `site_id` path parameter).");
-::magic_api::define_id!(WanId, " Identifies a wan (the `wan_id` path parameter).");
+::magic_api::define_id!(WanId, " Identifies a WAN (the `wan_id` path parameter).");
 /// Optional parameters: `connectorid`.
 #[derive(Debug, Clone, Default)]
 pub struct ConnectoridOptions {
@@ -222,42 +222,22 @@ impl<R: ::magic_api::Receive> ::magic_api::Call<'_, R, ValidateOnlyOptions> {
         self
     }
 }
-impl ::magic_api::runtime::Paged for Vec<crate::types::Ownership> {
-    type Item = crate::types::Ownership;
-    const PAGING: ::magic_api::runtime::Paging = ::magic_api::runtime::Paging::Numbered(
-        "page",
-    );
-    fn split(self) -> (Vec<crate::types::Ownership>, Option<String>) {
-        (self, None)
-    }
-}
-impl ::magic_api::runtime::Paged for Vec<crate::types::Pcap> {
-    type Item = crate::types::Pcap;
-    const PAGING: ::magic_api::runtime::Paging = ::magic_api::runtime::Paging::Numbered(
-        "page",
-    );
-    fn split(self) -> (Vec<crate::types::Pcap>, Option<String>) {
-        (self, None)
-    }
-}
-impl ::magic_api::runtime::Paged for crate::types::EventListResponse {
-    type Item = crate::types::EventItem;
-    const PAGING: ::magic_api::runtime::Paging = ::magic_api::runtime::Paging::Cursor(
-        "cursor",
-    );
-    fn split(self) -> (Vec<crate::types::EventItem>, Option<String>) {
-        (self.items, self.cursor)
-    }
-}
-impl ::magic_api::runtime::Paged for crate::types::SnapshotListResponse {
-    type Item = crate::types::SnapshotItem;
-    const PAGING: ::magic_api::runtime::Paging = ::magic_api::runtime::Paging::Cursor(
-        "cursor",
-    );
-    fn split(self) -> (Vec<crate::types::SnapshotItem>, Option<String>) {
-        (self.items, self.cursor)
-    }
-}
+::magic_api::paged!(
+    Vec < crate ::types::Ownership > => crate ::types::Ownership,
+    ::magic_api::runtime::Paging::Numbered("page"), | page | (page, None)
+);
+::magic_api::paged!(
+    Vec < crate ::types::Pcap > => crate ::types::Pcap,
+    ::magic_api::runtime::Paging::Numbered("page"), | page | (page, None)
+);
+::magic_api::paged!(
+    crate ::types::EventListResponse => crate ::types::EventItem,
+    ::magic_api::runtime::Paging::Cursor("cursor"), | page | (page.items, page.cursor)
+);
+::magic_api::paged!(
+    crate ::types::SnapshotListResponse => crate ::types::SnapshotItem,
+    ::magic_api::runtime::Paging::Cursor("cursor"), | page | (page.items, page.cursor)
+);
 impl ::magic_api::Client {
     /// Apps (`/accounts/{account_id}/magic/apps`).
     pub fn apps(&self) -> apps::AppsApi<'_> {
@@ -326,6 +306,7 @@ pub mod apps {
         /// Create a new App: `POST /accounts/{account_id}/magic/apps`.
         ///
         /// Creates a new App for an account
+        #[inline]
         pub fn create(
             &self,
             account_id: &AccountId,
@@ -342,6 +323,7 @@ pub mod apps {
         /// Update an App: `PUT /accounts/{account_id}/magic/apps/{account_app_id}`.
         ///
         /// Updates an Account App
+        #[inline]
         pub fn update(
             &self,
             account_id: &AccountId,
@@ -359,6 +341,7 @@ pub mod apps {
         /// Update an App: `PATCH /accounts/{account_id}/magic/apps/{account_app_id}`.
         ///
         /// Updates an Account App
+        #[inline]
         pub fn edit(
             &self,
             account_id: &AccountId,
@@ -441,6 +424,7 @@ pub mod cf_interconnects {
         /// Update interconnect: `PUT /accounts/{account_id}/magic/cf_interconnects/{cf_interconnect_id}`.
         ///
         /// Updates a specific interconnect associated with an account. Use `?validate_only=true` as an optional query parameter to only run validation without persisting changes.
+        #[inline]
         pub fn update(
             &self,
             account_id: &AccountId,
@@ -462,6 +446,7 @@ pub mod cf_interconnects {
         /// Update multiple interconnects: `PUT /accounts/{account_id}/magic/cf_interconnects`.
         ///
         /// Updates multiple interconnects associated with an account. Use `?validate_only=true` as an optional query parameter to only run validation without persisting changes.
+        #[inline]
         pub fn bulk_update<B: ::serde::Serialize + ?Sized>(
             &self,
             account_id: &AccountId,
@@ -532,6 +517,7 @@ pub mod gre_tunnels {
         /// Create a GRE tunnel: `POST /accounts/{account_id}/magic/gre_tunnels`.
         ///
         /// Creates a new GRE tunnel. Use `?validate_only=true` as an optional query parameter to only run validation without persisting changes.
+        #[inline]
         pub fn create(
             &self,
             account_id: &AccountId,
@@ -552,6 +538,7 @@ pub mod gre_tunnels {
         /// Update GRE Tunnel: `PUT /accounts/{account_id}/magic/gre_tunnels/{gre_tunnel_id}`.
         ///
         /// Updates a specific GRE tunnel. Use `?validate_only=true` as an optional query parameter to only run validation without persisting changes.
+        #[inline]
         pub fn update(
             &self,
             account_id: &AccountId,
@@ -592,6 +579,7 @@ pub mod gre_tunnels {
         /// Update multiple GRE tunnels: `PUT /accounts/{account_id}/magic/gre_tunnels`.
         ///
         /// Updates multiple GRE tunnels. Use `?validate_only=true` as an optional query parameter to only run validation without persisting changes.
+        #[inline]
         pub fn bulk_update<B: ::serde::Serialize + ?Sized>(
             &self,
             account_id: &AccountId,
@@ -662,6 +650,7 @@ pub mod ipsec_tunnels {
         /// Create an IPsec tunnel: `POST /accounts/{account_id}/magic/ipsec_tunnels`.
         ///
         /// Creates a new IPsec tunnel associated with an account. Use `?validate_only=true` as an optional query parameter to only run validation without persisting changes.
+        #[inline]
         pub fn create(
             &self,
             account_id: &AccountId,
@@ -682,6 +671,7 @@ pub mod ipsec_tunnels {
         /// Update IPsec Tunnel: `PUT /accounts/{account_id}/magic/ipsec_tunnels/{ipsec_tunnel_id}`.
         ///
         /// Updates a specific IPsec tunnel associated with an account. Use `?validate_only=true` as an optional query parameter to only run validation without persisting changes.
+        #[inline]
         pub fn update(
             &self,
             account_id: &AccountId,
@@ -722,6 +712,7 @@ pub mod ipsec_tunnels {
         /// Update multiple IPsec tunnels: `PUT /accounts/{account_id}/magic/ipsec_tunnels`.
         ///
         /// Update multiple IPsec tunnels associated with an account. Use `?validate_only=true` as an optional query parameter to only run validation without persisting changes.
+        #[inline]
         pub fn bulk_update<B: ::serde::Serialize + ?Sized>(
             &self,
             account_id: &AccountId,
@@ -742,6 +733,7 @@ pub mod ipsec_tunnels {
         /// Generate Pre Shared Key (PSK) for IPsec tunnels: `POST /accounts/{account_id}/magic/ipsec_tunnels/{ipsec_tunnel_id}/psk_generate`.
         ///
         /// Generates a Pre Shared Key for a specific IPsec tunnel used in the IKE session. Use `?validate_only=true` as an optional query parameter to only run validation without persisting changes. After a PSK is generated, the PSK is immediately persisted to Cloudflare's edge and cannot be retrieved later. Note the PSK in a safe place.
+        #[inline]
         pub fn psk_generate<B: ::serde::Serialize + ?Sized>(
             &self,
             account_id: &AccountId,
@@ -806,6 +798,7 @@ pub mod routes {
         /// Create a Route: `POST /accounts/{account_id}/magic/routes`.
         ///
         /// Creates a new Magic static route. Use `?validate_only=true` as an optional query parameter to run validation only without persisting changes.
+        #[inline]
         pub fn create(
             &self,
             account_id: &AccountId,
@@ -822,6 +815,7 @@ pub mod routes {
         /// Update Route: `PUT /accounts/{account_id}/magic/routes/{route_id}`.
         ///
         /// Update a specific Magic static route. Use `?validate_only=true` as an optional query parameter to run validation only without persisting changes.
+        #[inline]
         pub fn update(
             &self,
             account_id: &AccountId,
@@ -854,6 +848,7 @@ pub mod routes {
         /// Update Many Routes: `PUT /accounts/{account_id}/magic/routes`.
         ///
         /// Update multiple Magic static routes. Use `?validate_only=true` as an optional query parameter to run validation only without persisting changes. Only fields for a route that need to be changed need be provided.
+        #[inline]
         pub fn bulk_update(
             &self,
             account_id: &AccountId,
@@ -927,6 +922,7 @@ pub mod sites {
         /// Create a new Site: `POST /accounts/{account_id}/magic/sites`.
         ///
         /// Creates a new Site
+        #[inline]
         pub fn create(
             &self,
             account_id: &AccountId,
@@ -943,6 +939,7 @@ pub mod sites {
         /// Update Site: `PUT /accounts/{account_id}/magic/sites/{site_id}`.
         ///
         /// Update a specific Site.
+        #[inline]
         pub fn update(
             &self,
             account_id: &AccountId,
@@ -960,6 +957,7 @@ pub mod sites {
         /// Patch Site: `PATCH /accounts/{account_id}/magic/sites/{site_id}`.
         ///
         /// Patch a specific Site.
+        #[inline]
         pub fn edit(
             &self,
             account_id: &AccountId,
@@ -1044,6 +1042,7 @@ pub mod sites {
             /// Create a new App Config: `POST /accounts/{account_id}/magic/sites/{site_id}/app_configs`.
             ///
             /// Creates a new App Config for a site
+            #[inline]
             pub fn create(
                 &self,
                 account_id: &AccountId,
@@ -1061,6 +1060,7 @@ pub mod sites {
             /// Update an App Config: `PUT /accounts/{account_id}/magic/sites/{site_id}/app_configs/{app_config_id}`.
             ///
             /// Updates an App Config for a site
+            #[inline]
             pub fn update(
                 &self,
                 account_id: &AccountId,
@@ -1079,6 +1079,7 @@ pub mod sites {
             /// Update an App Config: `PATCH /accounts/{account_id}/magic/sites/{site_id}/app_configs/{app_config_id}`.
             ///
             /// Updates an App Config for a site
+            #[inline]
             pub fn edit(
                 &self,
                 account_id: &AccountId,
@@ -1158,6 +1159,7 @@ pub mod sites {
             /// Create a new Site ACL: `POST /accounts/{account_id}/magic/sites/{site_id}/acls`.
             ///
             /// Creates a new Site ACL.
+            #[inline]
             pub fn create(
                 &self,
                 account_id: &AccountId,
@@ -1175,6 +1177,7 @@ pub mod sites {
             /// Update Site ACL: `PUT /accounts/{account_id}/magic/sites/{site_id}/acls/{acl_id}`.
             ///
             /// Update a specific Site ACL.
+            #[inline]
             pub fn update(
                 &self,
                 account_id: &AccountId,
@@ -1193,6 +1196,7 @@ pub mod sites {
             /// Patch Site ACL: `PATCH /accounts/{account_id}/magic/sites/{site_id}/acls/{acl_id}`.
             ///
             /// Patch a specific Site ACL.
+            #[inline]
             pub fn edit(
                 &self,
                 account_id: &AccountId,
@@ -1272,6 +1276,7 @@ pub mod sites {
             /// Create a new Site LAN: `POST /accounts/{account_id}/magic/sites/{site_id}/lans`.
             ///
             /// Creates a new Site LAN. If the site is in high availability mode, static_addressing is required along with secondary and virtual address.
+            #[inline]
             pub fn create(
                 &self,
                 account_id: &AccountId,
@@ -1289,6 +1294,7 @@ pub mod sites {
             /// Update Site LAN: `PUT /accounts/{account_id}/magic/sites/{site_id}/lans/{lan_id}`.
             ///
             /// Update a specific Site LAN.
+            #[inline]
             pub fn update(
                 &self,
                 account_id: &AccountId,
@@ -1307,6 +1313,7 @@ pub mod sites {
             /// Patch Site LAN: `PATCH /accounts/{account_id}/magic/sites/{site_id}/lans/{lan_id}`.
             ///
             /// Patch a specific Site LAN.
+            #[inline]
             pub fn edit(
                 &self,
                 account_id: &AccountId,
@@ -1386,6 +1393,7 @@ pub mod sites {
             /// Create a new Site WAN: `POST /accounts/{account_id}/magic/sites/{site_id}/wans`.
             ///
             /// Creates a new Site WAN.
+            #[inline]
             pub fn create(
                 &self,
                 account_id: &AccountId,
@@ -1403,6 +1411,7 @@ pub mod sites {
             /// Update Site WAN: `PUT /accounts/{account_id}/magic/sites/{site_id}/wans/{wan_id}`.
             ///
             /// Update a specific Site WAN.
+            #[inline]
             pub fn update(
                 &self,
                 account_id: &AccountId,
@@ -1421,6 +1430,7 @@ pub mod sites {
             /// Patch Site WAN: `PATCH /accounts/{account_id}/magic/sites/{site_id}/wans/{wan_id}`.
             ///
             /// Patch a specific Site WAN.
+            #[inline]
             pub fn edit(
                 &self,
                 account_id: &AccountId,
@@ -1499,6 +1509,7 @@ pub mod connectors {
         /// Add a connector to your account: `POST /accounts/{account_id}/magic/connectors`.
         ///
         /// Add a connector to your account
+        #[inline]
         pub fn create(
             &self,
             account_id: &AccountId,
@@ -1515,6 +1526,7 @@ pub mod connectors {
         /// Replace Connector or Re-provision License Key: `PUT /accounts/{account_id}/magic/connectors/{connector_id}`.
         ///
         /// Replace Connector or Re-provision License Key
+        #[inline]
         pub fn update(
             &self,
             account_id: &AccountId,
@@ -1532,6 +1544,7 @@ pub mod connectors {
         /// Edit Connector to update specific properties or Re-provision License Key: `PATCH /accounts/{account_id}/magic/connectors/{connector_id}`.
         ///
         /// Edit Connector to update specific properties or Re-provision License Key
+        #[inline]
         pub fn edit(
             &self,
             account_id: &AccountId,
@@ -1759,6 +1772,7 @@ pub mod pcaps {
         /// Create PCAP request: `POST /accounts/{account_id}/pcaps`.
         ///
         /// Create new PCAP request for account.
+        #[inline]
         pub fn create(
             &self,
             account_id: &AccountId,
@@ -1838,6 +1852,7 @@ pub mod pcaps {
             /// Add buckets for full packet captures: `POST /accounts/{account_id}/pcaps/ownership`.
             ///
             /// Adds an AWS or GCP bucket to use with full packet captures.
+            #[inline]
             pub fn create(
                 &self,
                 account_id: &AccountId,
@@ -1869,6 +1884,7 @@ pub mod pcaps {
             /// Validate buckets for full packet captures: `POST /accounts/{account_id}/pcaps/ownership/validate`.
             ///
             /// Validates buckets added to the packet captures API.
+            #[inline]
             pub fn validate(
                 &self,
                 account_id: &AccountId,

@@ -373,9 +373,14 @@ fn operation(
         d.extend(doc(&op.description));
     }
     let allow = (args.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    // `#[inline]` on operations that send a body: their body's serialization (most of this
+    // crate's machine code otherwise) is compiled in the crate that calls them, for the
+    // operations it calls, instead of here for every one.
+    let inline = op.body.is_some().then(|| quote!(#[inline]));
     Ok(quote! {
         #d
         #allow
+        #inline
         pub fn #method #generics(&self, #(#args),*) -> Call<'a, #receive, #options_short> {
             Call::at(self.client, Method::#http, #template, &[#(#values),*])
                 #(#required_query)*

@@ -48,14 +48,14 @@ pub(super) fn pagination(
                 return Ok(());
             };
             let items_expr = if items_field.required {
-                quote!(self.#items_f)
+                quote!(page.#items_f)
             } else {
-                quote!(self.#items_f.unwrap_or_default())
+                quote!(page.#items_f.unwrap_or_default())
             };
             let cursor_expr = if cursor_field.required {
-                quote!(Some(self.#cursor_f))
+                quote!(Some(page.#cursor_f))
             } else {
-                quote!(self.#cursor_f)
+                quote!(page.#cursor_f)
             };
             (
                 cx.qualified_ty(item),
@@ -73,19 +73,13 @@ pub(super) fn pagination(
             (
                 cx.qualified_ty(items),
                 quote!(::magic_api::runtime::Paging::Numbered(#page)),
-                quote!((self, None)),
+                quote!((page, None)),
             )
         }
     };
     let key = result_ty.to_string();
     let item = quote! {
-        impl ::magic_api::runtime::Paged for #result_ty {
-            type Item = #item_ty;
-            const PAGING: ::magic_api::runtime::Paging = #paging;
-            fn split(self) -> (Vec<#item_ty>, Option<String>) {
-                #split
-            }
-        }
+        ::magic_api::paged!(#result_ty => #item_ty, #paging, |page| #split);
     };
     match streams.get(&key) {
         Some(existing) if existing.to_string() != item.to_string() => Err(format!(

@@ -48,6 +48,9 @@ impl Subscriber for Recorder {
 async fn attempts_and_retries_are_traced_without_ids_or_secrets() {
     let recorder = Recorder::default();
     let _guard = tracing::subscriber::set_default(recorder.clone());
+    // Another test thread may have registered the client's callsites while no subscriber was
+    // listening, caching "never interested"; recompute now that this one is installed.
+    tracing::callsite::rebuild_interest_cache();
     let server = Server::start(|i, _| match i {
         0 => Reply::status(503).header("retry-after", "0"),
         _ => Reply::ok(r#"{"id":"site-secret-id"}"#),
