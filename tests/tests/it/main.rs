@@ -14,8 +14,8 @@
 
 #[path = "../../support/examples.rs"]
 mod examples;
-#[path = "../../support/mock.rs"]
-mod mock;
+// The mock is the workspace crate `magic-api-mock`, as users' tests see it.
+use magic_api_mock as mock;
 #[path = "../../support/server.rs"]
 mod server;
 #[path = "../../support/wire_gen.rs"]

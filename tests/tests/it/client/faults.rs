@@ -53,7 +53,11 @@ fn client_for(base_url: String, retry: RetryPolicy) -> Client {
 }
 
 async fn start() -> (MockServer, Client) {
-    let mock = MockServer::start(ir().clone()).await;
+    let mock = MockServer::builder()
+        .stateless()
+        .start()
+        .await
+        .expect("mock on loopback");
     let client = client_for(mock.base_url(), fast_retries());
     (mock, client)
 }

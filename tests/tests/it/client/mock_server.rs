@@ -1,4 +1,4 @@
-//! The real client against the IR-driven mock server (`support/mock.rs`): every operation
+//! The real client against the IR-driven mock server (the `magic-api-mock` crate, stateless): every operation
 //! round-trips with its documented example, the mock refuses what the IR forbids, and
 //! hostile identifiers stay one segment.
 //!
@@ -33,7 +33,11 @@ fn defs() -> Defs<'static> {
 }
 
 async fn start() -> MockServer {
-    MockServer::start(ir().clone()).await
+    MockServer::builder()
+        .stateless()
+        .start()
+        .await
+        .expect("mock on loopback")
 }
 
 fn client_with(mock: &MockServer, credentials: Credentials) -> Client {

@@ -4,4 +4,5 @@ mod faults;
 mod mock_server;
 mod ops;
 mod security;
+mod stateful;
 mod tasks;

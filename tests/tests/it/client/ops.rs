@@ -1,5 +1,5 @@
 //! Every operation through the GENERATED client (not `RawRequest`) against the IR-driven mock
-//! server (`support/mock.rs`).
+//! server (the `magic-api-mock` crate, stateless).
 //!
 //! For each of the 79 operations: the mock must route the request to that operation and accept
 //! it, the body sent must equal the documented curl body (the typed body is decoded from that
@@ -91,7 +91,11 @@ fn id<T: From<String>>(name: &str) -> T {
 }
 
 async fn start() -> (MockServer, Client) {
-    let mock = MockServer::start(ir().clone()).await;
+    let mock = MockServer::builder()
+        .stateless()
+        .start()
+        .await
+        .expect("mock on loopback");
     let client = Client::builder(Credentials::api_token("test-token"))
         .base_url(mock.base_url())
         .retry_policy(RetryPolicy::none())

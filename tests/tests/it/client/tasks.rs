@@ -13,7 +13,11 @@ mod program;
 
 #[tokio::test]
 async fn the_eight_tasks_run_against_the_mock() {
-    let mock = MockServer::start(mock::spec_ir().clone()).await;
+    let mock = MockServer::builder()
+        .stateless()
+        .start()
+        .await
+        .expect("mock on loopback");
     let client = Client::builder(Credentials::api_key("ops@example.com", "key-123"))
         .base_url(mock.base_url())
         .build()

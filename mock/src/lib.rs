@@ -1,0 +1,368 @@
+//! A Magic Transit API you can run on your laptop and in CI: a real HTTP server on
+//! `127.0.0.1` that serves every operation of the reference `magic-api` is generated from.
+//!
+//! It is built from the same IR as the client (see [`spec`]): routes, authentication,
+//! parameters, body schemas, documented answers and what a collection is all come from the
+//! reference, so the mock changes with it whenever `cargo xtask regenerate` runs.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), magic_api::Error> {
+//! use magic_api::AccountId;
+//! use magic_api_mock::{Fault, MockServer};
+//!
+//! let mock = MockServer::start().await; // stateful, empty, on a free port
+//! let client = mock.client(); // a `magic_api::Client` pointed at it
+//! let account = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
+//! let sites = client.sites().list(&account).await?;
+//! assert!(sites.is_empty());
+//!
+//! // The next call to `routes.update` answers 429 with `Retry-After: 0`.
+//! mock.fail_next("PUT /magic/routes/{route_id}", 1, Fault::rate_limited(0));
+//! assert_eq!(mock.requests().len(), 1);
+//! # Ok(()) }
+//! ```
+//!
+//! # Modes
+//!
+//! - **Stateful** (the default): for every collection the reference has (sites, their LANs,
+//!   WANs, ACLs and app configs, tunnels, routes, connectors, apps, PCAPs, …), create, list,
+//!   get, update and delete behave as the API does. Ids are generated in the API's format; an
+//!   unknown id is a 404 with an error envelope; bulk updates and deletes change every listed
+//!   object or none; `?validate_only=true` answers without persisting; deleting an object
+//!   deletes what hangs under it (a site's LANs); PCAPs go `pending` → `running` → `success`
+//!   as they are polled; page-numbered lists page with `result_info` and telemetry lists by
+//!   cursor. How this is read from the IR is written in `store::model`.
+//! - **Seeded** ([`MockBuilder::seed_examples`]): stateful, and each collection starts with
+//!   the objects of its documented list example.
+//! - **Stateless** ([`MockBuilder::stateless`]): every valid request gets its operation's
+//!   documented example, like a Prism mock.
+//!
+//! # What every request goes through, in this order
+//!
+//! 1. **Routing.** The request-target must start with the base URL's path (`/client/v4`); the
+//!    rest is matched against every operation's template, literal segments after
+//!    percent-decoding, compound segments (`{event_t}.{event_n}`) split on their literal parts
+//!    before decoding. The most specific template wins (literal > compound > parameter), so
+//!    `…/events/latest` never reaches `…/events/{event_t}.{event_n}`. No match: 404
+//!    ([`code::NO_ROUTE`]); a template without the method: 405 with `Allow`
+//!    ([`code::METHOD`]); a malformed request: 400 ([`code::MALFORMED`]).
+//! 2. **Authentication**: one accepted scheme must have all its headers, non-empty, with its
+//!    prefix where it has one (`Authorization: Bearer <token>`). Else 401 ([`code::AUTH`]).
+//! 3. **Path, header and query parameters** must parse as their types (an `integer` is an exact
+//!    decimal integer; enums take their values, open enums any string); unknown query keys,
+//!    repeated scalar keys and missing required ones are refused. 400.
+//! 4. **Body**: present when the operation takes one, with its content type, valid JSON that
+//!    fits the body type (required fields, types, enum values, no unknown keys). 400, with
+//!    `errors[0].source.pointer` naming the value at fault ([`code::BODY_SCHEMA`]).
+//! 5. **Answer**: a [`Fault`] the test scripted, else the store's answer (stateful), else the
+//!    documented one. Binary answers (PCAP downloads) are a small valid pcap file
+//!    ([`pcap_bytes`]) sent chunked as `application/vnd.tcpdump.pcap`.
+//!
+//! Every refusal is a Cloudflare-style envelope
+//! `{"success":false,"errors":[{"code":N,"message":"…"}],"messages":[],"result":null}`; every
+//! answer carries a `cf-ray` header; every request is recorded ([`Recorded`]) before its answer
+//! is written, so a test sees it as soon as its call returns.
+
+mod check;
+mod http;
+mod pcap;
+mod record;
+mod script;
+mod server;
+pub mod spec;
+mod store;
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::atomic::AtomicU64;
+use std::sync::{Arc, Mutex};
+
+use codegen::Ir;
+use tokio::net::TcpListener;
+use tokio::task::{JoinHandle, JoinSet};
+
+pub use pcap::{PCAP_CHUNK, PCAP_CONTENT_TYPE, pcap_bytes};
+pub use record::{Recorded, Rejection, code};
+pub use script::{Fault, Scripted};
+pub use spec::{op_index, spec_ir};
+
+use server::{State, lock, url_path};
+use store::Store;
+
+/// The token [`MockServer::client`] authenticates with (any non-empty token is accepted).
+pub const MOCK_TOKEN: &str = "mock-token";
+
+/// How a mock answers valid requests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Objects are created, read, updated and deleted (the default).
+    Stateful {
+        /// Each collection starts with its documented list example.
+        seed_examples: bool,
+    },
+    /// Every valid request gets its operation's documented example.
+    Stateless,
+}
+
+/// Options for a mock; [`MockServer::builder`].
+#[derive(Debug, Clone)]
+pub struct MockBuilder {
+    ir: Option<Arc<Ir>>,
+    mode: Mode,
+    port: u16,
+}
+
+impl MockBuilder {
+    /// Every valid request gets its operation's documented example.
+    pub fn stateless(mut self) -> Self {
+        self.mode = Mode::Stateless;
+        self
+    }
+
+    /// Stateful, with each collection starting with its documented list example.
+    pub fn seed_examples(mut self) -> Self {
+        self.mode = Mode::Stateful {
+            seed_examples: true,
+        };
+        self
+    }
+
+    /// The port to listen on (default 0: a free one).
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
+    /// Serves another IR than the compiled-in spec (for tests of the mock itself).
+    pub fn ir(mut self, ir: Arc<Ir>) -> Self {
+        self.ir = Some(ir);
+        self
+    }
+
+    /// Binds `127.0.0.1:<port>` and starts serving on the current Tokio runtime.
+    pub async fn start(self) -> std::io::Result<MockServer> {
+        let ir = self.ir.unwrap_or_else(|| spec_ir().clone());
+        let listener = TcpListener::bind(("127.0.0.1", self.port)).await?;
+        let addr = listener.local_addr()?;
+        let store = match self.mode {
+            Mode::Stateful { seed_examples } => Some(Mutex::new(Store::new(&ir, seed_examples))),
+            Mode::Stateless => None,
+        };
+        let state = Arc::new(State {
+            base_path: url_path(&ir.base_url),
+            ir,
+            log: Mutex::new(Vec::new()),
+            overrides: Mutex::new(HashMap::new()),
+            store,
+            counter: AtomicU64::new(0),
+        });
+        let task_state = state.clone();
+        let task = tokio::spawn(async move {
+            // Dropping the set (when this task is aborted) aborts every connection.
+            let mut connections = JoinSet::new();
+            loop {
+                tokio::select! {
+                    accepted = listener.accept() => match accepted {
+                        Ok((stream, _)) => {
+                            connections.spawn(http::serve_connection(stream, task_state.clone()));
+                        }
+                        Err(_) => return,
+                    },
+                    Some(_) = connections.join_next(), if !connections.is_empty() => {}
+                }
+            }
+        });
+        Ok(MockServer {
+            addr,
+            state,
+            task,
+            mode: self.mode,
+        })
+    }
+}
+
+/// A running mock; stops accepting (and drops its open connections) when dropped.
+pub struct MockServer {
+    addr: SocketAddr,
+    state: Arc<State>,
+    task: JoinHandle<()>,
+    mode: Mode,
+}
+
+impl MockServer {
+    /// A stateful, empty mock of the compiled-in spec on a free loopback port.
+    ///
+    /// # Panics
+    ///
+    /// If no loopback port can be bound; [`MockBuilder::start`] returns that error instead.
+    pub async fn start() -> MockServer {
+        match MockServer::builder().start().await {
+            Ok(mock) => mock,
+            Err(e) => panic!("cannot bind a loopback port for the mock: {e}"),
+        }
+    }
+
+    /// Options: stateless or seeded, a fixed port, another IR.
+    pub fn builder() -> MockBuilder {
+        MockBuilder {
+            ir: None,
+            mode: Mode::Stateful {
+                seed_examples: false,
+            },
+            port: 0,
+        }
+    }
+
+    /// `http://127.0.0.1:PORT/client/v4`: the base URL a client (or
+    /// `CLOUDFLARE_BASE_URL`) takes.
+    pub fn base_url(&self) -> String {
+        format!("http://{}{}", self.addr, self.state.base_path)
+    }
+
+    /// A client for this mock, authenticated with [`MOCK_TOKEN`].
+    ///
+    /// # Panics
+    ///
+    /// If the client cannot be built (its HTTP stack fails to initialise).
+    pub fn client(&self) -> magic_api::Client {
+        let built = magic_api::Client::builder(magic_api::Credentials::api_token(MOCK_TOKEN))
+            .base_url(self.base_url())
+            .build();
+        match built {
+            Ok(client) => client,
+            Err(e) => panic!("cannot build a client for the mock: {e}"),
+        }
+    }
+
+    /// The socket address, for tests that speak raw HTTP.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// How it answers.
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    /// The IR it serves.
+    pub fn ir(&self) -> &Arc<Ir> {
+        &self.state.ir
+    }
+
+    /// The base path every route lives under (`/client/v4`).
+    pub fn base_path(&self) -> &str {
+        &self.state.base_path
+    }
+
+    /// The path templates of the collections the store keeps (stateful mode; empty otherwise).
+    pub fn collections(&self) -> Vec<String> {
+        self.state.store.as_ref().map_or_else(Vec::new, |s| {
+            lock(s)
+                .collection_paths()
+                .into_iter()
+                .map(str::to_owned)
+                .collect()
+        })
+    }
+
+    /// Every request so far, in arrival order.
+    pub fn requests(&self) -> Vec<Recorded> {
+        lock(&self.state.log).clone()
+    }
+
+    /// The most recent request.
+    pub fn last_request(&self) -> Option<Recorded> {
+        lock(&self.state.log).last().cloned()
+    }
+
+    /// How many requests arrived so far.
+    pub fn count(&self) -> usize {
+        lock(&self.state.log).len()
+    }
+
+    /// Forgets the recorded requests.
+    pub fn clear_requests(&self) {
+        lock(&self.state.log).clear();
+    }
+
+    /// The next `times` valid requests for `operation` meet `fault` (after any scripted
+    /// before them).
+    ///
+    /// `operation` is `"METHOD /template"` as the reference writes it, with or without the
+    /// `/accounts/{account_id}` prefix (`"PUT /magic/routes/{route_id}"`), or an index into
+    /// the IR's operations.
+    ///
+    /// # Panics
+    ///
+    /// If no operation matches: a misspelt template should fail the test that wrote it.
+    pub fn fail_next(&self, operation: impl Into<Operation>, times: usize, fault: Fault) {
+        let op = self.resolve(operation.into());
+        let mut overrides = lock(&self.state.overrides);
+        let entry = overrides.entry(op).or_default();
+        entry.once.extend(std::iter::repeat_n(fault, times));
+    }
+
+    /// From now on, every valid request for `operation` meets `fault` (once the one-shot
+    /// scripts are used up).
+    ///
+    /// # Panics
+    ///
+    /// As [`fail_next`](Self::fail_next).
+    pub fn always(&self, operation: impl Into<Operation>, fault: impl Into<Fault>) {
+        let op = self.resolve(operation.into());
+        lock(&self.state.overrides).entry(op).or_default().sticky = Some(fault.into());
+    }
+
+    /// Answers the next valid request for `op` with `response` (one-shot; queued).
+    pub fn override_once(&self, op: usize, response: Scripted) {
+        self.fail_next(op, 1, Fault::Respond(response));
+    }
+
+    /// From now on, answers every valid request for `op` with `response`.
+    pub fn override_response(&self, op: usize, response: Scripted) {
+        self.always(op, response);
+    }
+
+    /// Drops every script: all operations answer as unscripted again.
+    pub fn clear_overrides(&self) {
+        lock(&self.state.overrides).clear();
+    }
+
+    fn resolve(&self, operation: Operation) -> usize {
+        match operation {
+            Operation::Index(i) => i,
+            Operation::Template(text) => {
+                let (method, path) = text.split_once(' ').unwrap_or(("", text.as_str()));
+                spec::find_operation(&self.state.ir, method, path.trim())
+                    .unwrap_or_else(|| panic!("no operation `{text}` in the mock's spec"))
+            }
+        }
+    }
+}
+
+/// Names an operation for [`MockServer::fail_next`] and [`MockServer::always`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Operation {
+    /// An index into the IR's operations.
+    Index(usize),
+    /// `"METHOD /template"`.
+    Template(String),
+}
+
+impl From<usize> for Operation {
+    fn from(i: usize) -> Operation {
+        Operation::Index(i)
+    }
+}
+
+impl From<&str> for Operation {
+    fn from(text: &str) -> Operation {
+        Operation::Template(text.to_owned())
+    }
+}
+
+impl Drop for MockServer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}

@@ -1,0 +1,144 @@
+//! What the mock tells a test: every request it received, what it did with it, and why it
+//! refused one.
+
+use serde_json::{Value, json};
+
+use crate::check::parse_query;
+
+/// The `code` of each kind of rejection in the error envelope.
+pub mod code {
+    /// Unparseable HTTP, bad percent-encoding, a request-target that is not a path.
+    pub const MALFORMED: i64 = 1001;
+    /// A path parameter does not parse as its type.
+    pub const PATH_PARAM: i64 = 1002;
+    /// A header parameter is missing or does not parse as its type.
+    pub const HEADER: i64 = 1003;
+    /// A query key the operation does not declare.
+    pub const UNKNOWN_QUERY: i64 = 1004;
+    /// A query value that does not parse as its type, or a repeated key.
+    pub const QUERY_VALUE: i64 = 1005;
+    /// A required query parameter is absent.
+    pub const MISSING_QUERY: i64 = 1006;
+    /// The body's `Content-Type` is not the declared one.
+    pub const CONTENT_TYPE: i64 = 1007;
+    /// The body is not JSON.
+    pub const BODY_JSON: i64 = 1008;
+    /// The body is JSON but does not fit the operation's body type.
+    pub const BODY_SCHEMA: i64 = 1009;
+    /// The operation needs a body and got none.
+    pub const BODY_MISSING: i64 = 1010;
+    /// The operation takes no body and got one.
+    pub const BODY_UNEXPECTED: i64 = 1011;
+    /// No operation's template matches the path (404).
+    pub const NO_ROUTE: i64 = 7000;
+    /// The path matches, the method does not (405).
+    pub const METHOD: i64 = 7001;
+    /// The path names an object the mock does not hold (404): an unknown id, or a child of a
+    /// deleted parent.
+    pub const NOT_FOUND: i64 = 7003;
+    /// No accepted authentication scheme is satisfied (401).
+    pub const AUTH: i64 = 10000;
+}
+
+/// A request as the mock received it, and what it did with it.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    /// `GET`, `POST`, ... as sent.
+    pub method: String,
+    /// The raw request-target, exactly as sent (`/client/v4/accounts/a%2Fb/...?x=1`).
+    pub target: String,
+    /// Index into [`Ir::operations`] of the operation the request was routed to (also set
+    /// when a later check rejected it); `None` for 404/405 and malformed requests.
+    pub operation: Option<usize>,
+    /// Decoded path parameters of the matched template, in template order.
+    pub path_params: Vec<(String, String)>,
+    /// Header names lower-cased, values as sent (trimmed).
+    pub headers: Vec<(String, String)>,
+    /// The body, de-chunked.
+    pub body: Vec<u8>,
+    /// The status the mock answered.
+    pub status: u16,
+    /// Why the request was refused, if it was.
+    pub rejection: Option<Rejection>,
+}
+
+impl Recorded {
+    /// The first value of header `name` (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The target's path, without the query.
+    pub fn path(&self) -> &str {
+        self.target.split('?').next().unwrap_or("")
+    }
+
+    /// The decoded query pairs, in order (empty if the query does not decode).
+    pub fn query_pairs(&self) -> Vec<(String, String)> {
+        self.target
+            .split_once('?')
+            .and_then(|(_, q)| parse_query(q).ok())
+            .unwrap_or_default()
+    }
+
+    /// The decoded value of path parameter `name`.
+    pub fn path_param(&self, name: &str) -> Option<&str> {
+        self.path_params
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The body parsed as JSON, if it is JSON.
+    pub fn json(&self) -> Option<Value> {
+        serde_json::from_slice(&self.body).ok()
+    }
+}
+
+/// Why the mock refused a request: the status and the single error of the envelope.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejection {
+    /// 400, 401, 404 or 405.
+    pub status: u16,
+    /// One of the [`code`] constants.
+    pub code: i64,
+    /// What was wrong, as sent in `errors[0].message`.
+    pub message: String,
+    /// The JSON pointer (RFC 6901) of the body value at fault, sent as
+    /// `errors[0].source.pointer`, when the fault is in the body.
+    pub pointer: Option<String>,
+    /// Extra response headers (`Allow` on a 405).
+    pub headers: Vec<(String, String)>,
+}
+
+impl Rejection {
+    pub(crate) fn new(status: u16, code: i64, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            code,
+            message: message.into(),
+            pointer: None,
+            headers: Vec::new(),
+        }
+    }
+
+    pub(crate) fn bad(code: i64, message: impl Into<String>) -> Self {
+        Self::new(400, code, message)
+    }
+
+    pub(crate) fn not_found(message: impl Into<String>) -> Self {
+        Self::new(404, code::NOT_FOUND, message)
+    }
+
+    /// The error envelope Cloudflare answers with: `success: false` and one error.
+    pub(crate) fn envelope(&self) -> Value {
+        let mut error = json!({"code": self.code, "message": self.message});
+        if let (Some(pointer), Some(object)) = (&self.pointer, error.as_object_mut()) {
+            object.insert("source".into(), json!({ "pointer": pointer }));
+        }
+        json!({"success": false, "errors": [error], "messages": [], "result": null})
+    }
+}

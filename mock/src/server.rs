@@ -1,0 +1,205 @@
+//! One request's way through the mock: checked against the IR ([`crate::check`]), answered by a
+//! script, the store or the documented example, recorded, and stamped with `cf-ray`.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use codegen::ir::{Ir, Response};
+use serde_json::{Value, json};
+
+use crate::check::{Checked, Checker};
+use crate::http::{HttpRequest, Reply, ReplyBody};
+use crate::pcap::{PCAP_CHUNK, PCAP_CONTENT_TYPE, pcap_bytes};
+use crate::record::{Recorded, Rejection, code};
+use crate::script::{Fault, Overrides};
+use crate::store::{self, Answer, Store};
+
+/// Everything a running mock shares between its connections.
+pub(crate) struct State {
+    pub(crate) ir: Arc<Ir>,
+    /// Path of `ir.base_url`, without a trailing slash (`/client/v4`).
+    pub(crate) base_path: String,
+    pub(crate) log: Mutex<Vec<Recorded>>,
+    pub(crate) overrides: Mutex<HashMap<usize, Overrides>>,
+    /// The data, when the mock is stateful.
+    pub(crate) store: Option<Mutex<Store>>,
+    pub(crate) counter: AtomicU64,
+}
+
+/// Locks, recovering the data if another thread panicked while holding it (a test's panic must
+/// not turn every later request into a second one).
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl State {
+    /// Checks and answers one request, and records it.
+    pub(crate) fn handle(&self, request: HttpRequest) -> Reply {
+        let mut params = Vec::new();
+        let mut op = None;
+        let checker = Checker {
+            ir: &self.ir,
+            base_path: &self.base_path,
+        };
+        let outcome = checker.evaluate(&request, &mut op, &mut params);
+        let reply = match outcome {
+            Ok(checked) => self.answer(&checked, &params),
+            Err(rejection) => Err(rejection),
+        };
+        self.finish(request, op, params, reply)
+    }
+
+    /// The answer to a request that is not HTTP the mock can read.
+    pub(crate) fn malformed(&self, message: String) -> Reply {
+        let request = HttpRequest {
+            method: String::new(),
+            target: String::new(),
+            headers: Vec::new(),
+            body: Vec::new(),
+            keep_alive: false,
+        };
+        let rejection = Rejection::bad(code::MALFORMED, message);
+        self.finish(request, None, Vec::new(), Err(rejection))
+    }
+
+    /// Records the exchange and stamps `cf-ray`.
+    fn finish(
+        &self,
+        request: HttpRequest,
+        op: Option<usize>,
+        path_params: Vec<(String, String)>,
+        outcome: Result<Reply, Rejection>,
+    ) -> Reply {
+        let n = self.counter.fetch_add(1, Ordering::Relaxed);
+        let (mut reply, rejection) = match outcome {
+            Ok(reply) => (reply, None),
+            Err(rejection) => (Reply::rejection(&rejection), Some(rejection)),
+        };
+        if !reply.has_header("cf-ray") {
+            reply.headers.push((
+                "cf-ray".into(),
+                format!("{:016x}-MCK", 0x6d6f_636b_0000_0000 | n),
+            ));
+        }
+        lock(&self.log).push(Recorded {
+            method: request.method,
+            target: request.target,
+            operation: op,
+            path_params,
+            headers: request.headers,
+            body: request.body,
+            status: reply.status,
+            rejection,
+        });
+        reply
+    }
+
+    /// The answer to a valid request: a script, else the store's, else the documented one.
+    fn answer(&self, checked: &Checked, params: &[(String, String)]) -> Result<Reply, Rejection> {
+        let op = checked.op;
+        let fault = lock(&self.overrides).get_mut(&op).and_then(Overrides::next);
+        let mut delay = None;
+        match fault {
+            Some(Fault::Respond(s)) => {
+                return Ok(Reply {
+                    status: s.status,
+                    headers: s.headers,
+                    body: ReplyBody::Full(s.body),
+                    delay: None,
+                });
+            }
+            Some(Fault::Drop) => {
+                return Ok(Reply {
+                    status: 200,
+                    headers: Vec::new(),
+                    body: ReplyBody::Dropped,
+                    delay: None,
+                });
+            }
+            Some(Fault::Delay(d)) => delay = Some(d),
+            Some(Fault::Truncate) => {
+                let mut reply = self.unscripted(checked, params)?;
+                if let ReplyBody::Full(body) | ReplyBody::Truncated(body) = reply.body {
+                    reply.body = ReplyBody::Truncated(body);
+                } else if let ReplyBody::Chunked(chunks) = reply.body {
+                    reply.body = ReplyBody::Truncated(chunks.concat());
+                }
+                return Ok(reply);
+            }
+            None => {}
+        }
+        let mut reply = self.unscripted(checked, params)?;
+        reply.delay = delay;
+        Ok(reply)
+    }
+
+    /// The store's answer (stateful mode), or the documented one.
+    fn unscripted(
+        &self,
+        checked: &Checked,
+        params: &[(String, String)],
+    ) -> Result<Reply, Rejection> {
+        if let Some(store) = &self.store {
+            let request = store::Request {
+                params,
+                query: &checked.query,
+                body: checked.body.as_ref(),
+            };
+            let answer = lock(store).answer(&self.ir, checked.op, &request)?;
+            if let Answer::Json(envelope) = answer {
+                return Ok(Reply::json(200, &envelope));
+            }
+        }
+        Ok(self.documented(checked.op))
+    }
+
+    /// The documented answer of operation `op`.
+    fn documented(&self, op: usize) -> Reply {
+        let Some(operation) = self.ir.operations.get(op) else {
+            return Reply::json(200, &null_envelope());
+        };
+        match &operation.response {
+            Response::Envelope { .. } | Response::Json { .. } => Reply::json(
+                200,
+                operation
+                    .examples
+                    .response
+                    .as_ref()
+                    .unwrap_or(&null_envelope()),
+            ),
+            Response::None => Reply::json(200, &null_envelope()),
+            Response::Binary { .. } => Reply {
+                status: 200,
+                headers: vec![
+                    ("content-type".into(), PCAP_CONTENT_TYPE.into()),
+                    (
+                        "content-disposition".into(),
+                        "attachment; filename=\"capture.pcap\"".into(),
+                    ),
+                ],
+                body: ReplyBody::Chunked(
+                    pcap_bytes()
+                        .chunks(PCAP_CHUNK)
+                        .map(<[u8]>::to_vec)
+                        .collect(),
+                ),
+                delay: None,
+            },
+        }
+    }
+}
+
+/// A successful envelope with a `null` result.
+fn null_envelope() -> Value {
+    json!({"success": true, "errors": [], "messages": [], "result": null})
+}
+
+/// The path of an absolute URL, without a trailing slash (`https://h/client/v4/` →
+/// `/client/v4`).
+pub(crate) fn url_path(url: &str) -> String {
+    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let path = after_scheme.find('/').map_or("", |i| &after_scheme[i..]);
+    let path = path.split(['?', '#']).next().unwrap_or("");
+    path.trim_end_matches('/').to_owned()
+}
