@@ -412,7 +412,12 @@ fn check_body(
     check_value(defs, &body.ty, &value).map_err(|e| {
         let mut rejection = Rejection::bad(
             code::BODY_SCHEMA,
-            format!("request body does not match {}: {e}", describe(&body.ty)),
+            format!(
+                "the body of {} {} does not fit {}: {e}",
+                op.method.as_str(),
+                op.path,
+                describe(defs, &body.ty)
+            ),
         );
         rejection.pointer = Some(e.pointer.clone());
         rejection
@@ -424,9 +429,13 @@ fn find_param<'a>(op: &'a Operation, location: ParamLocation, name: &str) -> Opt
     op.params_in(location).find(|p| p.field.name == name)
 }
 
-fn describe(ty: &Ty) -> String {
+/// A type as the reference names it (`SiteCreateRequest`'s shape has no name: "its type").
+fn describe(defs: &Defs<'_>, ty: &Ty) -> String {
     match ty {
-        Ty::Ref { id } => format!("`{id}`"),
+        Ty::Ref { id } => match defs.0.get(id.as_str()).and_then(|d| d.name.as_deref()) {
+            Some(name) => format!("`{name}`"),
+            None => "its type".to_owned(),
+        },
         other => format!("{other:?}").to_lowercase(),
     }
 }

@@ -47,7 +47,7 @@ pub struct Recorded {
     pub method: String,
     /// The raw request-target, exactly as sent (`/client/v4/accounts/a%2Fb/...?x=1`).
     pub target: String,
-    /// Index into [`Ir::operations`] of the operation the request was routed to (also set
+    /// Index into the IR's `operations` of the operation the request was routed to (also set
     /// when a later check rejected it); `None` for 404/405 and malformed requests.
     pub operation: Option<usize>,
     /// Decoded path parameters of the matched template, in template order.

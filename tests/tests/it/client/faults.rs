@@ -677,3 +677,82 @@ fn one_pcap_page(list: usize, result_info: Value) -> Scripted {
     });
     Scripted::json(200, &body)
 }
+
+// ---------------------------------------------------------------------------------------
+// Fault scripts of the stateful mock, named by template, drive the retry rules.
+
+#[tokio::test]
+async fn scripted_429s_are_retried_until_the_create_lands_once() {
+    let mock = MockServer::start().await;
+    let client = client_for(mock.base_url(), fast_retries());
+    mock.fail_next("POST /magic/gre_tunnels", 2, mock::Fault::rate_limited(0));
+    let tunnel = client
+        .gre_tunnels()
+        .create(&account(), &gre_body())
+        .await
+        .expect("lands on the third attempt");
+    assert_eq!(mock.count(), 3);
+    // The store holds exactly one tunnel: the refused attempts changed nothing.
+    let listed = client.gre_tunnels().list(&account()).await.unwrap();
+    let ids: Vec<GreTunnelId> = listed
+        .gre_tunnels
+        .unwrap_or_default()
+        .into_iter()
+        .map(|t| t.id)
+        .collect();
+    assert_eq!(ids, [tunnel.id]);
+}
+
+#[tokio::test]
+async fn a_dropped_connection_is_retried_for_a_read_and_not_for_a_write() {
+    let mock = MockServer::start().await;
+    let client = client_for(mock.base_url(), fast_retries());
+    mock.fail_next("GET /magic/gre_tunnels", 1, mock::Fault::Drop);
+    client
+        .gre_tunnels()
+        .list(&account())
+        .await
+        .expect("the read is sent again");
+    assert_eq!(mock.count(), 2);
+
+    mock.clear_requests();
+    mock.fail_next("POST /magic/gre_tunnels", 1, mock::Fault::Drop);
+    let err = client
+        .gre_tunnels()
+        .create(&account(), &gre_body())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Transport(_)), "{err:?}");
+    assert_eq!(
+        mock.count(),
+        1,
+        "a write that may have been processed is not resent"
+    );
+}
+
+#[tokio::test]
+async fn a_truncated_body_is_an_error_and_a_slow_one_a_timeout() {
+    let mock = MockServer::start().await;
+    let client = client_for(mock.base_url(), RetryPolicy::none());
+    mock.fail_next("GET /magic/gre_tunnels", 1, mock::Fault::Truncate);
+    let err = client.gre_tunnels().list(&account()).await.unwrap_err();
+    assert!(
+        matches!(err, Error::Transport(_) | Error::Decode { .. }),
+        "{err:?}"
+    );
+
+    mock.fail_next(
+        "GET /magic/gre_tunnels",
+        1,
+        mock::Fault::Delay(Duration::from_secs(2)),
+    );
+    let err = client
+        .gre_tunnels()
+        .list(&account())
+        .timeout(100 * MS)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
+    // Unscripted again.
+    client.gre_tunnels().list(&account()).await.unwrap();
+}

@@ -516,3 +516,61 @@ async fn typed_calls_round_trip_through_the_store() {
     }
     assert_eq!(polls, 1, "pending, then running, then success");
 }
+
+/// Refusals look like Cloudflare's: status, `errors[].code`, `message` and, for a body value,
+/// `source.pointer`.
+#[tokio::test]
+async fn invalid_bodies_get_cloudflare_shaped_errors_with_a_pointer() {
+    let mock = MockServer::start().await;
+    let client = mock.client();
+    let sites = concrete("/accounts/{account_id}/magic/sites", &[]);
+    let cases = [
+        (json!({"name": 5}), "/name"),
+        (json!({"description": "no name"}), "/name"),
+        (
+            json!({"name": "s", "location": {"lat": 1}}),
+            "/location/lat",
+        ),
+    ];
+    for (body, pointer) in cases {
+        let err = send(&client, Method::Post, &sites, Some(&body))
+            .await
+            .unwrap_err();
+        assert_eq!(err.status(), Some(400), "{body}");
+        let error = &err.api_errors()[0];
+        assert_eq!(error.code, mock::code::BODY_SCHEMA, "{body}");
+        let sent = error.source.as_ref().and_then(|s| s.pointer.as_deref());
+        assert_eq!(sent, Some(pointer), "{body}: {}", error.message);
+    }
+    // Malformed JSON and a missing token.
+    let raw = RawRequest::new(HttpMethod::POST, sites.clone()).json_bytes(b"{\"name\":".to_vec());
+    let err = client.send_json::<Value>(raw).await.unwrap_err();
+    assert_eq!(err.api_errors()[0].code, mock::code::BODY_JSON);
+    let anonymous = Client::builder(magic_api::Credentials::api_token(" "))
+        .base_url(mock.base_url())
+        .build()
+        .unwrap();
+    let err = send(&anonymous, Method::Get, &sites, None)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (err.status(), err.api_errors()[0].code),
+        (Some(401), mock::code::AUTH)
+    );
+    // An unknown enum value in a body (health-check rates are `low`, `mid`, `high`).
+    let gre = "/accounts/{account_id}/magic/gre_tunnels";
+    let mut body = op(Method::Post, gre)
+        .and_then(|o| o.examples.request.clone())
+        .unwrap();
+    body["health_check"] = json!({"rate": "sometimes"});
+    let err = send(&client, Method::Post, &concrete(gre, &[]), Some(&body))
+        .await
+        .unwrap_err();
+    let error = &err.api_errors()[0];
+    assert_eq!(
+        (err.status(), error.code),
+        (Some(400), mock::code::BODY_SCHEMA)
+    );
+    let pointer = error.source.as_ref().and_then(|s| s.pointer.as_deref());
+    assert_eq!(pointer, Some("/health_check/rate"), "{}", error.message);
+}

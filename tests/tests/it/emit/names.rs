@@ -99,5 +99,12 @@ fn xtask_names_prints_the_table_and_the_docs_build_without_warnings() {
         String::from_utf8_lossy(&out.stdout).into_owned()
     };
     assert_eq!(run(&["xtask", "names"]), table());
-    run(&["doc", "-p", "magic-api", "--no-deps"]);
+    run(&[
+        "doc",
+        "-p",
+        "magic-api",
+        "-p",
+        "magic-api-mock",
+        "--no-deps",
+    ]);
 }
