@@ -4,7 +4,7 @@
 //! 404. Nested collections go with their parent; `validate_only` persists nothing; PCAPs move
 //! through their states; page-numbered lists page with `result_info`.
 
-use codegen::ir::{Ir, Method, Operation};
+use codegen::ir::{Ir, Method, Operation, Ty, TypeBody};
 use magic_api::reqwest::Method as HttpMethod;
 use magic_api::{Client, Error, RawRequest, StreamExt};
 use serde_json::{Value, json};
@@ -13,24 +13,6 @@ use crate::mock::{self, MockServer};
 
 const ACCOUNT: &str = "acc-stateful-test";
 const CHANGED: &str = "changed by the stateful test";
-
-/// The collections the mock derives from the IR. Listed here so that a change to the
-/// derivation shows up as a failing test, not as silently fewer cases.
-const COLLECTIONS: &[&str] = &[
-    "/accounts/{account_id}/magic/apps",
-    "/accounts/{account_id}/magic/cf_interconnects",
-    "/accounts/{account_id}/magic/connectors",
-    "/accounts/{account_id}/magic/gre_tunnels",
-    "/accounts/{account_id}/magic/ipsec_tunnels",
-    "/accounts/{account_id}/magic/routes",
-    "/accounts/{account_id}/magic/sites",
-    "/accounts/{account_id}/magic/sites/{site_id}/acls",
-    "/accounts/{account_id}/magic/sites/{site_id}/app_configs",
-    "/accounts/{account_id}/magic/sites/{site_id}/lans",
-    "/accounts/{account_id}/magic/sites/{site_id}/wans",
-    "/accounts/{account_id}/pcaps",
-    "/accounts/{account_id}/pcaps/ownership",
-];
 
 fn ir() -> &'static Ir {
     mock::spec_ir()
@@ -137,13 +119,39 @@ fn parent(collection: &str) -> Option<(&'static str, String)> {
     })
 }
 
-/// A top-level string field of `body` that is free text (`name`, `description`), to change.
-fn changeable(body: &Value) -> Option<String> {
+/// A top-level field of `body` to change, and its new value: free text where there is some
+/// (`description`, `name`), else a number (`priority`), else a boolean.
+fn changeable(body: &Value) -> Option<(String, Value)> {
     let map = body.as_object()?;
-    ["description", "name"]
+    let text = ["description", "name"]
         .iter()
         .find(|k| map.get(**k).is_some_and(Value::is_string))
-        .map(|k| (*k).to_owned())
+        .map(|k| ((*k).to_owned(), json!(CHANGED)));
+    let number = || {
+        map.iter()
+            .find(|(_, v)| v.is_number())
+            .map(|(k, v)| (k.clone(), json!(v.as_i64().unwrap_or(0) + 1)))
+    };
+    let flag = || {
+        map.iter()
+            .find(|(_, v)| v.is_boolean())
+            .map(|(k, v)| (k.clone(), json!(!v.as_bool().unwrap_or(false))))
+    };
+    text.or_else(number).or_else(flag)
+}
+
+/// A plain-text field the operation's body type declares (for a documented body of `{}`).
+fn text_field(op: &Operation) -> Option<String> {
+    let Ty::Ref { id } = &op.body.as_ref()?.ty else {
+        return None;
+    };
+    let TypeBody::Object { fields } = &ir().def(id)?.body else {
+        return None;
+    };
+    fields
+        .iter()
+        .find(|f| f.ty == Ty::String)
+        .map(|f| f.name.clone())
 }
 
 /// Creates one object in `collection` (its parents first) from the documented create body;
@@ -170,95 +178,117 @@ async fn create(client: &Client, collection: &str) -> (Vec<(String, String)>, St
     (values, id)
 }
 
-#[tokio::test]
-async fn every_collection_creates_lists_reads_updates_and_deletes() {
-    let mock = MockServer::start().await;
+/// One collection's life: create (its parents first) → the list contains it → get → update
+/// → get shows the change → delete → get is 404. A collection without a create
+/// (interconnects) runs on a seeded mock from its first documented object.
+async fn crud_case(collection: &str) {
+    let has_create = op(Method::Post, collection).is_some();
+    let mock = if has_create {
+        MockServer::start().await
+    } else {
+        MockServer::builder().seed_examples().start().await.unwrap()
+    };
     let client = mock.client();
-    assert_eq!(
-        mock.collections(),
-        COLLECTIONS,
-        "the collections derived from the IR"
+    let field = id_field(collection);
+    let (values, id) = if has_create {
+        create(&client, collection).await
+    } else {
+        let listed = send(&client, Method::Get, &concrete(collection, &[]), None)
+            .await
+            .unwrap();
+        (
+            Vec::new(),
+            find_id(&listed, &field).expect("a seeded object"),
+        )
+    };
+    let list_path = concrete(collection, &values);
+    let item = item_param(collection).expect("an item parameter");
+    let mut item_values = values.clone();
+    item_values.push((item.clone(), id.clone()));
+    let item_template = format!("{collection}/{{{item}}}");
+    let item_path = concrete(&item_template, &item_values);
+    let has_get = op(Method::Get, &item_template).is_some();
+
+    // The list contains it.
+    let listed = send(&client, Method::Get, &list_path, None).await.unwrap();
+    assert!(
+        find_object(&listed, &field, &id).is_some(),
+        "the list lacks {id}: {listed}"
     );
-    let mut checked = 0;
-    for collection in COLLECTIONS {
-        if op(Method::Post, collection).is_none() {
-            continue; // no create (interconnects): seeded case below
-        }
-        let field = id_field(collection);
-        let (values, id) = create(&client, collection).await;
-        let list_path = concrete(collection, &values);
-        let item = item_param(collection).expect("an item parameter");
-        let mut item_values = values.clone();
-        item_values.push((item.clone(), id.clone()));
-        let item_path = concrete(&format!("{collection}/{{{item}}}"), &item_values);
-        let item_template = format!("{collection}/{{{item}}}");
+    // Get (where the API has one), else the list, shows it.
+    let read = || async {
+        let path = if has_get { &item_path } else { &list_path };
+        let result = send(&client, Method::Get, path, None).await?;
+        Ok::<Option<Value>, Error>(find_object(&result, &field, &id).cloned())
+    };
+    assert!(read().await.unwrap().is_some(), "get");
 
-        // The list contains it.
-        let listed = send(&client, Method::Get, &list_path, None).await.unwrap();
-        assert!(
-            find_object(&listed, &field, &id).is_some(),
-            "{collection}: the list lacks {id}: {listed}"
-        );
-        // Get (where the API has it), else the list, shows it.
-        let read = |path: String| {
-            let client = client.clone();
-            let field = field.clone();
-            let id = id.clone();
-            let has_get = op(Method::Get, &item_template).is_some();
-            let list_path = list_path.clone();
-            async move {
-                let result = if has_get {
-                    send(&client, Method::Get, &path, None).await?
-                } else {
-                    send(&client, Method::Get, &list_path, None).await?
-                };
-                Ok::<Option<Value>, Error>(find_object(&result, &field, &id).cloned())
-            }
-        };
-        assert!(
-            read(item_path.clone()).await.unwrap().is_some(),
-            "{collection}: get"
-        );
-
-        // Update a free-text field; the change shows.
-        let update = op(Method::Put, &item_template).or_else(|| op(Method::Patch, &item_template));
-        if let Some(update) = update {
-            let mut body = update.examples.request.clone().unwrap_or(json!({}));
-            if let Some(key) = changeable(&body) {
-                body[&key] = json!(CHANGED);
-                send(&client, update.method, &item_path, Some(&body))
-                    .await
-                    .unwrap_or_else(|e| panic!("{collection}: update: {e}"));
-                let after = read(item_path.clone()).await.unwrap().expect("still there");
-                assert_eq!(after[&key], json!(CHANGED), "{collection}: update shows");
-            }
-        }
-
-        // Delete; then it is gone (a 404 from get, or absent from the list).
-        if op(Method::Delete, &item_template).is_some() {
-            send(&client, Method::Delete, &item_path, None)
-                .await
-                .unwrap_or_else(|e| panic!("{collection}: delete: {e}"));
-            if op(Method::Get, &item_template).is_some() {
-                let err = send(&client, Method::Get, &item_path, None)
-                    .await
-                    .unwrap_err();
-                assert_eq!(err.status(), Some(404), "{collection}: get after delete");
-            } else {
-                assert_eq!(
-                    read(item_path).await.unwrap(),
-                    None,
-                    "{collection}: deleted"
-                );
-            }
-        }
-        checked += 1;
+    // Update a field; the change shows.
+    let update = op(Method::Put, &item_template).or_else(|| op(Method::Patch, &item_template));
+    if let Some(update) = update {
+        let mut body = update.examples.request.clone().unwrap_or(json!({}));
+        let (key, value) = changeable(&body)
+            .or_else(|| text_field(update).map(|k| (k, json!(CHANGED))))
+            .expect("the update body has a field to change");
+        body[&key] = value.clone();
+        send(&client, update.method, &item_path, Some(&body))
+            .await
+            .unwrap_or_else(|e| panic!("update: {e}"));
+        let after = read().await.unwrap().expect("still there");
+        assert_eq!(after[&key], value, "the update shows: {after}");
     }
-    assert_eq!(
-        checked,
-        COLLECTIONS.len() - 1,
-        "every collection with a create"
-    );
+
+    // Delete; then it is gone (a 404 from get, or absent from the list).
+    if op(Method::Delete, &item_template).is_some() {
+        send(&client, Method::Delete, &item_path, None)
+            .await
+            .unwrap_or_else(|e| panic!("delete: {e}"));
+        if has_get {
+            let err = send(&client, Method::Get, &item_path, None)
+                .await
+                .unwrap_err();
+            assert_eq!(err.status(), Some(404), "get after delete");
+        } else {
+            assert_eq!(read().await.unwrap(), None, "deleted");
+        }
+    }
+}
+
+/// One test per collection, and the list the mock must derive.
+macro_rules! crud_cases {
+    ($($name:ident => $path:literal,)*) => {
+        /// The collections the mock derives from the IR. Listed here so that a change to the
+        /// derivation fails a test instead of silently running fewer cases.
+        const COLLECTIONS: &[&str] = &[$($path),*];
+        $(
+            #[tokio::test]
+            async fn $name() {
+                crud_case($path).await;
+            }
+        )*
+    };
+}
+
+crud_cases! {
+    apps_crud => "/accounts/{account_id}/magic/apps",
+    cf_interconnects_crud => "/accounts/{account_id}/magic/cf_interconnects",
+    connectors_crud => "/accounts/{account_id}/magic/connectors",
+    gre_tunnels_crud => "/accounts/{account_id}/magic/gre_tunnels",
+    ipsec_tunnels_crud => "/accounts/{account_id}/magic/ipsec_tunnels",
+    routes_crud => "/accounts/{account_id}/magic/routes",
+    sites_crud => "/accounts/{account_id}/magic/sites",
+    site_acls_crud => "/accounts/{account_id}/magic/sites/{site_id}/acls",
+    site_app_configs_crud => "/accounts/{account_id}/magic/sites/{site_id}/app_configs",
+    site_lans_crud => "/accounts/{account_id}/magic/sites/{site_id}/lans",
+    site_wans_crud => "/accounts/{account_id}/magic/sites/{site_id}/wans",
+    pcaps_crud => "/accounts/{account_id}/pcaps",
+    pcap_ownership_crud => "/accounts/{account_id}/pcaps/ownership",
+}
+
+#[tokio::test]
+async fn the_mock_derives_exactly_these_collections() {
+    let mock = MockServer::start().await;
+    assert_eq!(mock.collections(), COLLECTIONS);
 }
 
 #[tokio::test]
@@ -573,4 +603,29 @@ async fn invalid_bodies_get_cloudflare_shaped_errors_with_a_pointer() {
     );
     let pointer = error.source.as_ref().and_then(|s| s.pointer.as_deref());
     assert_eq!(pointer, Some("/health_check/rate"), "{}", error.message);
+}
+
+/// Telemetry pages by cursor, so a typed stream of a connector's events ends.
+#[tokio::test]
+async fn a_connectors_events_stream_to_their_end() {
+    let mock = MockServer::start().await;
+    let client = mock.client();
+    let (_, id) = create(&client, "/accounts/{account_id}/magic/connectors").await;
+    let account = magic_api::AccountId::from(ACCOUNT);
+    let connector = magic_api::ConnectorId::from(id.as_str());
+    let list = client
+        .connectors()
+        .events()
+        .list(&account, &connector, 0, 1);
+    let events: Vec<_> = list.limit(1).stream().collect().await;
+    assert_eq!(events.len(), 1, "{events:?}");
+    assert!(events[0].is_ok(), "{events:?}");
+    let unknown = magic_api::ConnectorId::from("not-a-connector");
+    let err = client
+        .connectors()
+        .events()
+        .list(&account, &unknown, 0, 1)
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(404));
 }
