@@ -250,6 +250,17 @@ impl Decode {
         }
     }
 
+    /// A call reading the next map value of an optional field, remembering a `null` in
+    /// `extra`.
+    fn read_optional(&self, ty: &Type, extra: &syn::Ident) -> proc_macro2::TokenStream {
+        let args = quote!((&mut map, key, &mut #extra)?);
+        match self {
+            Decode::Plain => quote!(::magic_api::runtime::wire::optional::<__A, #ty> #args),
+            Decode::Int => quote!(::magic_api::runtime::wire::optional_int::<__A> #args),
+            Decode::IntList => quote!(::magic_api::runtime::wire::optional_int_list::<__A> #args),
+        }
+    }
+
     /// An expression reading the next map value as `T`.
     fn next_required(&self, ty: &Type) -> proc_macro2::TokenStream {
         match self {
@@ -416,13 +427,8 @@ fn deserialize_impl(
                 quote!(#v = Some(#next);)
             }
             Presence::Optional => {
-                let next = f.decode.next_optional(&f.value_ty);
-                quote! {
-                    #v = #next;
-                    if #v.is_none() {
-                        #extra.insert(key.into_string(), ::magic_api::runtime::wire::Value::Null);
-                    }
-                }
+                let read = f.decode.read_optional(&f.value_ty, extra);
+                quote!(#v = #read;)
             }
             Presence::Nullable => {
                 let next = f.decode.next_optional(&f.value_ty);
@@ -451,20 +457,14 @@ fn deserialize_impl(
             let name = key.as_str();
             match ::magic_api::runtime::wire::key_hash(name.as_bytes()) {
                 #( #hashes if name == #wires => { #reads } )*
-                _ => {
-                    let value = map.next_value::<::magic_api::runtime::wire::Value>()?;
-                    #extra.insert(key.into_string(), value);
-                }
+                _ => ::magic_api::runtime::wire::unknown(&mut map, key, &mut #extra)?,
             }
         }
     } else {
         quote! {
             match key.as_str() {
                 #( #wires => { #reads } )*
-                _ => {
-                    let value = map.next_value::<::magic_api::runtime::wire::Value>()?;
-                    #extra.insert(key.into_string(), value);
-                }
+                _ => ::magic_api::runtime::wire::unknown(&mut map, key, &mut #extra)?,
             }
         }
     };
@@ -472,12 +472,9 @@ fn deserialize_impl(
         let ident = &f.ident;
         let wire = &f.wire;
         match f.presence {
-            Presence::Required => quote! {
-                #ident: match #v {
-                    Some(value) => value,
-                    None => return Err(<__A::Error as ::serde::de::Error>::missing_field(#wire)),
-                }
-            },
+            Presence::Required => {
+                quote!(#ident: ::magic_api::runtime::wire::required(#v, #wire)?)
+            }
             _ => quote!(#ident: #v),
         }
     });

@@ -19,6 +19,10 @@ use super::error::{ConfigError, Error};
 use super::request::RawRequest;
 use super::retry::{Failure, RetryPolicy, parse_retry_after};
 
+/// A boxed, `Send` future: what the runtime's request functions return, so that their state
+/// machines are compiled once here rather than in every crate that awaits them.
+pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
+
 /// Error bodies are read only this far: enough for any API envelope, and a misbehaving
 /// proxy cannot make the client buffer an unbounded page just to report an error.
 const ERROR_BODY_LIMIT: usize = 64 * 1024;
@@ -126,17 +130,29 @@ impl Client {
         &self,
         req: RawRequest,
     ) -> Result<ApiResponse<T>, Error> {
-        let (meta, body) = self.execute(&req, false).await?;
-        let body = body.into_bytes().await?;
+        let (meta, body) = self.fetch_bytes(req).await?;
         decode_json(meta, &body)
+    }
+
+    /// The request and its whole 2xx body. Boxed so that the retry loop and reqwest's
+    /// response future are compiled once, in this crate, instead of in every crate that
+    /// instantiates [`send_json`](Self::send_json) (one allocation per call, next to an HTTP
+    /// round trip).
+    fn fetch_bytes(&self, req: RawRequest) -> BoxFuture<'_, Result<(ResponseMeta, Bytes), Error>> {
+        Box::pin(async move {
+            let (meta, body) = self.execute(&req, false).await?;
+            Ok((meta, body.into_bytes().await?))
+        })
     }
 
     /// Sends `req` for an operation without a documented response body.
     ///
     /// Any 2xx counts as success, except a JSON envelope saying `"success": false`.
-    pub async fn send_empty(&self, req: RawRequest) -> Result<(), Error> {
-        let (meta, body) = self.execute(&req, false).await?;
-        check_empty(&meta, &body.into_bytes().await?)
+    pub fn send_empty(&self, req: RawRequest) -> BoxFuture<'_, Result<(), Error>> {
+        Box::pin(async move {
+            let (meta, body) = self.execute(&req, false).await?;
+            check_empty(&meta, &body.into_bytes().await?)
+        })
     }
 
     /// Sends `req` for a binary download (e.g. a packet capture) and streams the body.
@@ -146,7 +162,11 @@ impl Client {
     /// [`Error::UnexpectedContentType`]. The per-attempt timeout covers receiving the
     /// response headers and then applies to each chunk separately, so a large capture
     /// can take as long as it needs while a stalled transfer still fails.
-    pub async fn send_download(&self, req: RawRequest) -> Result<Download, Error> {
+    pub fn send_download(&self, req: RawRequest) -> BoxFuture<'_, Result<Download, Error>> {
+        Box::pin(self.download(req))
+    }
+
+    async fn download(&self, req: RawRequest) -> Result<Download, Error> {
         let timeout = req.timeout.unwrap_or(self.inner.timeout);
         let (meta, body) = self.execute(&req, true).await?;
         let response = match body {

@@ -24,7 +24,7 @@ mod request;
 mod retry;
 pub mod wire;
 
-pub use client::{Client, ClientBuilder};
+pub use client::{BoxFuture, Client, ClientBuilder};
 pub use credentials::Credentials;
 pub use download::Download;
 pub use envelope::{ApiMessage, ApiMessageSource, ApiResponse, ResultInfo};
