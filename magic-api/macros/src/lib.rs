@@ -250,17 +250,6 @@ impl Decode {
         }
     }
 
-    /// A call reading the next map value of an optional field, remembering a `null` in
-    /// `extra`.
-    fn read_optional(&self, ty: &Type, extra: &syn::Ident) -> proc_macro2::TokenStream {
-        let args = quote!((&mut map, key, &mut #extra)?);
-        match self {
-            Decode::Plain => quote!(::magic_api::runtime::wire::optional::<__A, #ty> #args),
-            Decode::Int => quote!(::magic_api::runtime::wire::optional_int::<__A> #args),
-            Decode::IntList => quote!(::magic_api::runtime::wire::optional_int_list::<__A> #args),
-        }
-    }
-
     /// An expression reading the next map value as `T`.
     fn next_required(&self, ty: &Type) -> proc_macro2::TokenStream {
         match self {
@@ -427,8 +416,13 @@ fn deserialize_impl(
                 quote!(#v = Some(#next);)
             }
             Presence::Optional => {
-                let read = f.decode.read_optional(&f.value_ty, extra);
-                quote!(#v = #read;)
+                let next = f.decode.next_optional(&f.value_ty);
+                quote! {
+                    #v = #next;
+                    if #v.is_none() {
+                        #extra.insert(key.into_string(), ::magic_api::runtime::wire::Value::Null);
+                    }
+                }
             }
             Presence::Nullable => {
                 let next = f.decode.next_optional(&f.value_ty);
@@ -472,9 +466,12 @@ fn deserialize_impl(
         let ident = &f.ident;
         let wire = &f.wire;
         match f.presence {
-            Presence::Required => {
-                quote!(#ident: ::magic_api::runtime::wire::required(#v, #wire)?)
-            }
+            Presence::Required => quote! {
+                #ident: match #v {
+                    Some(value) => value,
+                    None => return Err(<__A::Error as ::serde::de::Error>::missing_field(#wire)),
+                }
+            },
             _ => quote!(#ident: #v),
         }
     });

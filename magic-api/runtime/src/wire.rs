@@ -162,42 +162,6 @@ pub fn next<'de, A: de::MapAccess<'de>, T: Deserialize<'de>>(map: &mut A) -> Res
     map.next_value()
 }
 
-/// Reads an optional field's value. A `null` is remembered in `extra` under the field's name,
-/// so that it is sent back as it came unless the field is set meanwhile. One call per field
-/// keeps the generated decoders small (they are type-checked in every build of the crate).
-#[inline]
-pub fn optional<'de, A: de::MapAccess<'de>, T: Deserialize<'de>>(
-    map: &mut A,
-    key: Key<'de>,
-    extra: &mut Object,
-) -> Result<Option<T>, A::Error> {
-    let value = map.next_value::<Option<T>>()?;
-    if value.is_none() {
-        extra.insert(key.into_string(), Value::Null);
-    }
-    Ok(value)
-}
-
-/// [`optional`] for an integer field, read leniently by [`Int`].
-#[inline]
-pub fn optional_int<'de, A: de::MapAccess<'de>>(
-    map: &mut A,
-    key: Key<'de>,
-    extra: &mut Object,
-) -> Result<Option<i64>, A::Error> {
-    Ok(optional::<A, Int>(map, key, extra)?.map(|v| v.0))
-}
-
-/// [`optional`] for a list of integers, read leniently by [`IntList`].
-#[inline]
-pub fn optional_int_list<'de, A: de::MapAccess<'de>>(
-    map: &mut A,
-    key: Key<'de>,
-    extra: &mut Object,
-) -> Result<Option<Vec<i64>>, A::Error> {
-    Ok(optional::<A, IntList>(map, key, extra)?.map(|v| v.0))
-}
-
 /// Keeps the value of a field the type does not declare in `extra`.
 #[inline]
 pub fn unknown<'de, A: de::MapAccess<'de>>(
@@ -208,12 +172,6 @@ pub fn unknown<'de, A: de::MapAccess<'de>>(
     let value = map.next_value::<Value>()?;
     extra.insert(key.into_string(), value);
     Ok(())
-}
-
-/// A required field's value, or serde's "missing field" error naming it.
-#[inline]
-pub fn required<T, E: de::Error>(value: Option<T>, name: &'static str) -> Result<T, E> {
-    value.ok_or_else(|| E::missing_field(name))
 }
 
 /// The hash generated decoders match field names on (8 bytes at a time: a 20-byte name costs a
