@@ -419,9 +419,7 @@ fn deserialize_impl(
                 let next = f.decode.next_optional(&f.value_ty);
                 quote! {
                     #v = #next;
-                    if #v.is_none() {
-                        #extra.insert(key.into_string(), ::magic_api::runtime::wire::Value::Null);
-                    }
+                    ::magic_api::runtime::wire::note_null(&#v, key, &mut #extra);
                 }
             }
             Presence::Nullable => {
@@ -511,18 +509,16 @@ fn serialize_impl(
         let (ident, wire) = (&f.ident, &f.wire);
         match f.presence {
             Presence::Required => quote!(map.serialize_entry(#wire, &self.#ident)?;),
-            _ => quote! {
-                if let Some(value) = &self.#ident {
-                    map.serialize_entry(#wire, value)?;
-                }
-            },
+            _ => quote!(::magic_api::runtime::wire::entry(&mut map, #wire, &self.#ident)?;),
         }
     });
-    let shadowed = fields.iter().map(|f| {
+    // Per field: its name and whether it is written (so a remembered `null` in `extra` under
+    // that name is not written a second time).
+    let written = fields.iter().map(|f| {
         let (ident, wire) = (&f.ident, &f.wire);
         match f.presence {
-            Presence::Required => quote!(#wire => true,),
-            _ => quote!(#wire => self.#ident.is_some(),),
+            Presence::Required => quote!((#wire, true)),
+            _ => quote!((#wire, self.#ident.is_some())),
         }
     });
     quote! {
@@ -531,15 +527,7 @@ fn serialize_impl(
                 use ::serde::ser::SerializeMap;
                 let mut map = serializer.serialize_map(None)?;
                 #(#writes)*
-                for (key, value) in &self.#extra {
-                    let shadowed = match key.as_str() {
-                        #(#shadowed)*
-                        _ => false,
-                    };
-                    if !shadowed {
-                        map.serialize_entry(key, value)?;
-                    }
-                }
+                ::magic_api::runtime::wire::extra_entries(&mut map, &self.#extra, &[#(#written),*])?;
                 map.end()
             }
         }

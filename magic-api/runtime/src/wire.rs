@@ -162,6 +162,44 @@ pub fn next<'de, A: de::MapAccess<'de>, T: Deserialize<'de>>(map: &mut A) -> Res
     map.next_value()
 }
 
+/// Remembers in `extra` that an optional field came as `null`, so that it is sent back as it
+/// came unless the field is set meanwhile.
+#[inline]
+pub fn note_null<T>(value: &Option<T>, key: Key<'_>, extra: &mut Object) {
+    if value.is_none() {
+        extra.insert(key.into_string(), Value::Null);
+    }
+}
+
+/// Writes an optional field when it is set.
+#[inline]
+pub fn entry<M: serde::ser::SerializeMap, T: Serialize>(
+    map: &mut M,
+    name: &'static str,
+    value: &Option<T>,
+) -> Result<(), M::Error> {
+    match value {
+        Some(value) => map.serialize_entry(name, value),
+        None => Ok(()),
+    }
+}
+
+/// Writes `extra` after the declared fields, except entries under the name of a field that is
+/// written (`fields`: each field's name and whether it was written).
+pub fn extra_entries<M: serde::ser::SerializeMap>(
+    map: &mut M,
+    extra: &Object,
+    fields: &[(&str, bool)],
+) -> Result<(), M::Error> {
+    for (key, value) in extra {
+        let shadowed = fields.iter().any(|(name, written)| *written && name == key);
+        if !shadowed {
+            map.serialize_entry(key, value)?;
+        }
+    }
+    Ok(())
+}
+
 /// Keeps the value of a field the type does not declare in `extra`.
 #[inline]
 pub fn unknown<'de, A: de::MapAccess<'de>>(
