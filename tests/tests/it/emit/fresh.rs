@@ -338,6 +338,7 @@ fn regenerate_in_two_checkouts_sharing_a_target_dir_writes_only_its_own_files() 
             "spec",
             "codegen",
             "magic-api",
+            "mock",
             "xtask",
             "tests",
         ] {
