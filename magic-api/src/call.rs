@@ -148,6 +148,13 @@ impl<'a, R: Receive, O: CallOptions> Call<'a, R, O> {
         self
     }
 
+    /// Sends `{}` as the body (operations whose body carries nothing).
+    #[doc(hidden)]
+    pub fn empty_object_body(mut self) -> Self {
+        self.request = self.request.map(|r| r.json_bytes(b"{}".to_vec()));
+        self
+    }
+
     /// Sets the JSON body and a boolean header that says which form a union in the body takes:
     /// `true` when the value at any of `paths` is an object, `false` when it is a string, unset
     /// when the body holds none. The header then can never disagree with the body.

@@ -733,12 +733,10 @@ pub mod ipsec_tunnels {
         /// Generate Pre Shared Key (PSK) for IPsec tunnels: `POST /accounts/{account_id}/magic/ipsec_tunnels/{ipsec_tunnel_id}/psk_generate`.
         ///
         /// Generates a Pre Shared Key for a specific IPsec tunnel used in the IKE session. Use `?validate_only=true` as an optional query parameter to only run validation without persisting changes. After a PSK is generated, the PSK is immediately persisted to Cloudflare's edge and cannot be retrieved later. Note the PSK in a safe place.
-        #[inline]
-        pub fn psk_generate<B: ::serde::Serialize + ?Sized>(
+        pub fn psk_generate(
             &self,
             account_id: &AccountId,
             ipsec_tunnel_id: &IpsecTunnelId,
-            body: &B,
         ) -> Call<'a, Json<IpsecTunnelPskGenerateResponse>, ValidateOnlyOptions> {
             Call::at(
                     self.client,
@@ -746,7 +744,7 @@ pub mod ipsec_tunnels {
                     "/accounts/{account_id}/magic/ipsec_tunnels/{ipsec_tunnel_id}/psk_generate",
                     &[account_id.into(), ipsec_tunnel_id.into()],
                 )
-                .body(body)
+                .empty_object_body()
         }
     }
 }

@@ -319,6 +319,13 @@ fn operation(
     let mut generics = TokenStream::new();
     let body = match &op.body {
         None => TokenStream::new(),
+        // An action whose body the reference leaves untyped and whose every example sends `{}`
+        // (`psk_generate`): there is nothing for the caller to say, so the method takes no body
+        // and sends `{}`. Bulk updates (`PUT` on a collection, also documented with `{}`) keep
+        // their body: the API needs the objects there.
+        Some(_) if sends_fixed_empty_body(op) => {
+            quote!(.empty_object_body())
+        }
         Some(b) => {
             if b.ty == Ty::Unknown {
                 generics = quote!(<B: ::serde::Serialize + ?Sized>);
@@ -376,7 +383,7 @@ fn operation(
     // `#[inline]` on operations that send a body: their body's serialization (most of this
     // crate's machine code otherwise) is compiled in the crate that calls them, for the
     // operations it calls, instead of here for every one.
-    let inline = op.body.is_some().then(|| quote!(#[inline]));
+    let inline = (op.body.is_some() && !sends_fixed_empty_body(op)).then(|| quote!(#[inline]));
     Ok(quote! {
         #d
         #allow
@@ -485,4 +492,19 @@ fn walk_paths(
         }
         _ => {}
     }
+}
+
+/// Whether the operation's body is the fixed `{}` (no body argument).
+fn sends_fixed_empty_body(op: &Operation) -> bool {
+    op.body.as_ref().is_some_and(|b| b.ty == Ty::Unknown) && sends_empty_object(op)
+}
+
+/// A `POST` whose untyped body is documented only as `{}`.
+fn sends_empty_object(op: &Operation) -> bool {
+    op.method == Method::Post
+        && op
+            .examples
+            .request
+            .as_ref()
+            .is_some_and(|v| v.as_object().is_some_and(|m| m.is_empty()))
 }
