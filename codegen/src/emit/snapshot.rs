@@ -226,7 +226,12 @@ pub fn snapshot(cx: &Context<'_>, calls: &[String]) -> Snapshot {
                 .unwrap_or_default(),
             call: calls.get(i).cloned().unwrap_or_default(),
             params,
-            body: op.body.as_ref().map(|b| ty_text(cx, &b.ty)),
+            // The call's body argument, as the caller writes it (none for a fixed `{}`).
+            body: op
+                .body
+                .as_ref()
+                .filter(|_| !super::client::sends_fixed_empty_body(op))
+                .map(|b| ty_text(cx, &b.ty)),
             result,
             doc: doc_hash(&format!("{}\n{}", op.title, op.description)),
         };

@@ -495,7 +495,7 @@ fn walk_paths(
 }
 
 /// Whether the operation's body is the fixed `{}` (no body argument).
-fn sends_fixed_empty_body(op: &Operation) -> bool {
+pub(super) fn sends_fixed_empty_body(op: &Operation) -> bool {
     op.body.as_ref().is_some_and(|b| b.ty == Ty::Unknown) && sends_empty_object(op)
 }
 
