@@ -58,7 +58,9 @@ pub struct Recorded {
     pub body: Vec<u8>,
     /// The status the mock answered.
     pub status: u16,
-    /// Why the request was refused, if it was.
+    /// Why the mock refused the request, if it did: a validation failure, or a 404 for an
+    /// object it does not hold (see [`well_formed`](Self::well_formed)). Scripted faults are
+    /// answers, not refusals: `None`.
     pub rejection: Option<Rejection>,
 }
 
@@ -90,6 +92,16 @@ impl Recorded {
             .iter()
             .find(|(n, _)| n == name)
             .map(|(_, v)| v.as_str())
+    }
+
+    /// Whether the request was one the API accepts in form: routed, authenticated, with
+    /// parameters and body as the reference declares them. A 404 for an object the mock does
+    /// not hold ([`code::NOT_FOUND`]) and a scripted fault still count as well formed; a
+    /// refusal for any other reason does not.
+    pub fn well_formed(&self) -> bool {
+        self.rejection
+            .as_ref()
+            .is_none_or(|r| r.code == code::NOT_FOUND)
     }
 
     /// The body parsed as JSON, if it is JSON.

@@ -309,9 +309,12 @@ fn object(
             (false, true) => quote!(Option<::magic_api::Nullable<#ty>>),
             (false, false) => quote!(Option<#ty>),
         };
-        let mut attrs: Vec<syn::Attribute> = super::docs::attribute(&field_doc(cx, f))
-            .into_iter()
-            .collect();
+        let owner = cx.names.of(&def.id);
+        let typed_id = cx.id_of_field(&def.id, &f.name);
+        let mut attrs: Vec<syn::Attribute> =
+            super::docs::attribute(&field_doc(cx, &owner, f, typed_id))
+                .into_iter()
+                .collect();
         if *id != f.name {
             let w = &f.name;
             attrs.push(syn::parse_quote!(#[serde(rename = #w)]));
@@ -362,17 +365,69 @@ fn object(
     }))
 }
 
-fn field_doc(cx: &Context<'_>, f: &Field) -> String {
-    let mut text = match (f.description.is_empty(), ref_id(&f.ty)) {
-        (false, _) => f.description.clone(),
-        // Undescribed fields of a named type point at it: its documentation says what it is.
-        (true, Some(id)) => format!("`{}`: see [`{}`].", f.name, cx.names.of(id)),
-        (true, None) => format!("`{}`.", f.name),
+/// A field's documentation: the reference's prose; for a field it leaves undescribed, a sentence
+/// built from its context (its name in words, the type it belongs to, and its own type where
+/// that is named), never the bare name.
+fn field_doc(cx: &Context<'_>, owner: &str, f: &Field, typed_id: Option<&str>) -> String {
+    let mut text = if f.description.is_empty() {
+        let words = field_words(&f.name);
+        let each = if matches!(f.ty, Ty::Array { .. }) {
+            "each "
+        } else {
+            ""
+        };
+        let a = |name: &str| {
+            let vowel = name.starts_with(['A', 'E', 'I', 'O', 'U']);
+            format!(", {each}{} [`{name}`]", if vowel { "an" } else { "a" })
+        };
+        let kind = match (typed_id, ref_id(&f.ty)) {
+            (Some(id), _) => a(id),
+            (None, Some(id)) => a(cx.names.of(id)),
+            (None, None) if matches!(f.ty, Ty::Boolean | Ty::True) => " (a flag)".to_owned(),
+            (None, None) => String::new(),
+        };
+        format!("{words} of this [`{owner}`]{kind}.")
+    } else {
+        f.description.clone()
     };
     for c in &f.constraints {
         text.push_str(&format!(" Constraint: `{}` {}.", c.keyword, c.value));
     }
     text
+}
+
+/// A wire name in words, acronyms in capitals: `cf_speaker_ip` -> "CF speaker IP".
+fn field_words(name: &str) -> String {
+    const ACRONYMS: &[&str] = &[
+        "acl", "asn", "bgp", "cf", "cidr", "dhcp", "dns", "gre", "ha", "hc", "id", "ike", "ip",
+        "ipsec", "ipv4", "ipv6", "lan", "mac", "mtu", "nat", "pcap", "psk", "ttl", "url", "vlan",
+        "wan",
+    ];
+    let words: Vec<String> = name
+        .split(['_', '-', '.'])
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let lower = w.to_ascii_lowercase();
+            if ACRONYMS.contains(&lower.as_str()) {
+                lower.to_ascii_uppercase()
+            } else {
+                lower
+            }
+        })
+        .collect();
+    let mut text = words.join(" ");
+    if let Some(first) = text.get(..1) {
+        text = format!(
+            "{}{}",
+            first.to_ascii_uppercase(),
+            text.get(1..).unwrap_or("")
+        );
+    }
+    if text.is_empty() {
+        format!("`{name}`")
+    } else {
+        text
+    }
 }
 
 /// Variant identifiers for enum literals: `UpperCamel`, made unique and legal.

@@ -57,13 +57,13 @@ pub struct Acl {
     pub description: Option<String>,
     /// The desired forwarding action for this ACL policy. If set to "false", the policy will forward traffic to Cloudflare. If set to "true", the policy will forward traffic locally on the Magic Connector. If not included in request, will default to false.
     pub forward_locally: Option<bool>,
-    /// `lan_1`: see [`AclConfiguration`].
+    /// LAN 1 of this [`Acl`], an [`AclConfiguration`].
     pub lan_1: Option<AclConfiguration>,
-    /// `lan_2`: see [`AclConfiguration`].
+    /// LAN 2 of this [`Acl`], an [`AclConfiguration`].
     pub lan_2: Option<AclConfiguration>,
     /// The name of the ACL.
     pub name: Option<String>,
-    /// `protocols`: see [`AllowedProtocol`].
+    /// Protocols of this [`Acl`], each an [`AllowedProtocol`].
     pub protocols: Option<Vec<AllowedProtocol>>,
     /// The desired traffic direction for this ACL policy. If set to "false", the policy will allow bidirectional traffic. If set to "true", the policy will only allow traffic in one direction. If not included in request, will default to false.
     pub unidirectional: Option<bool>,
@@ -85,9 +85,9 @@ pub struct AclConfiguration {
 /// The request body of Create a new Site ACL (`POST /accounts/{account_id}/magic/sites/{site_id}/acls`).
 #[::magic_api::wire(builder)]
 pub struct AclCreateRequest {
-    /// `lan_1`: see [`AclConfiguration`].
+    /// LAN 1 of this [`AclCreateRequest`], an [`AclConfiguration`].
     pub lan_1: AclConfiguration,
-    /// `lan_2`: see [`AclConfiguration`].
+    /// LAN 2 of this [`AclCreateRequest`], an [`AclConfiguration`].
     pub lan_2: AclConfiguration,
     /// The name of the ACL.
     pub name: String,
@@ -95,7 +95,7 @@ pub struct AclCreateRequest {
     pub description: Option<String>,
     /// The desired forwarding action for this ACL policy. If set to "false", the policy will forward traffic to Cloudflare. If set to "true", the policy will forward traffic locally on the Magic Connector. If not included in request, will default to false.
     pub forward_locally: Option<bool>,
-    /// `protocols`: see [`AllowedProtocol`].
+    /// Protocols of this [`AclCreateRequest`], each an [`AllowedProtocol`].
     pub protocols: Option<Vec<AllowedProtocol>>,
     /// The desired traffic direction for this ACL policy. If set to "false", the policy will allow bidirectional traffic. If set to "true", the policy will only allow traffic in one direction. If not included in request, will default to false.
     pub unidirectional: Option<bool>,
@@ -107,13 +107,13 @@ pub struct AclRequest {
     pub description: Option<String>,
     /// The desired forwarding action for this ACL policy. If set to "false", the policy will forward traffic to Cloudflare. If set to "true", the policy will forward traffic locally on the Magic Connector. If not included in request, will default to false.
     pub forward_locally: Option<bool>,
-    /// `lan_1`: see [`AclConfiguration`].
+    /// LAN 1 of this [`AclRequest`], an [`AclConfiguration`].
     pub lan_1: Option<AclConfiguration>,
-    /// `lan_2`: see [`AclConfiguration`].
+    /// LAN 2 of this [`AclRequest`], an [`AclConfiguration`].
     pub lan_2: Option<AclConfiguration>,
     /// The name of the ACL.
     pub name: Option<String>,
-    /// `protocols`: see [`AllowedProtocol`].
+    /// Protocols of this [`AclRequest`], each an [`AllowedProtocol`].
     pub protocols: Option<Vec<AllowedProtocol>>,
     /// The desired traffic direction for this ACL policy. If set to "false", the policy will allow bidirectional traffic. If set to "true", the policy will only allow traffic in one direction. If not included in request, will default to false.
     pub unidirectional: Option<bool>,
@@ -401,21 +401,21 @@ pub struct Bgp {
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct BgpStatus {
-    /// `state`: see [`BgpStatusState`].
+    /// State of this [`BgpStatus`], a [`BgpStatusState`].
     pub state: BgpStatusState,
-    /// `tcp_established`.
+    /// Tcp established of this [`BgpStatus`] (a flag).
     pub tcp_established: bool,
-    /// `updated_at`.
+    /// Updated at of this [`BgpStatus`].
     pub updated_at: String,
-    /// `bgp_state`.
+    /// BGP state of this [`BgpStatus`].
     pub bgp_state: Option<String>,
-    /// `cf_speaker_ip`.
+    /// CF speaker IP of this [`BgpStatus`].
     pub cf_speaker_ip: Option<String>,
-    /// `cf_speaker_port`.
+    /// CF speaker port of this [`BgpStatus`].
     pub cf_speaker_port: Option<i64>,
-    /// `customer_speaker_ip`.
+    /// Customer speaker IP of this [`BgpStatus`].
     pub customer_speaker_ip: Option<String>,
-    /// `customer_speaker_port`.
+    /// Customer speaker port of this [`BgpStatus`].
     pub customer_speaker_port: Option<i64>,
 }
 /// The `state` of [`BgpStatus`].
@@ -435,23 +435,23 @@ pub enum BgpStatusState {
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct CfInterconnectBulkUpdateResponse {
-    /// `modified`.
+    /// Modified of this [`CfInterconnectBulkUpdateResponse`] (a flag).
     pub modified: Option<bool>,
-    /// `modified_interconnects`: see [`Interconnect`].
+    /// Modified interconnects of this [`CfInterconnectBulkUpdateResponse`], each an [`Interconnect`].
     pub modified_interconnects: Option<Vec<Interconnect>>,
 }
 /// The result of List interconnect Details (`GET /accounts/{account_id}/magic/cf_interconnects/{cf_interconnect_id}`).
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct CfInterconnectGetResponse {
-    /// `interconnect`: see [`Interconnect`].
+    /// Interconnect of this [`CfInterconnectGetResponse`], an [`Interconnect`].
     pub interconnect: Option<Interconnect>,
 }
 /// The result of List interconnects (`GET /accounts/{account_id}/magic/cf_interconnects`).
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct CfInterconnectListResponse {
-    /// `interconnects`: see [`Interconnect`].
+    /// Interconnects of this [`CfInterconnectListResponse`], each an [`Interconnect`].
     pub interconnects: Option<Vec<Interconnect>>,
 }
 /// The request body of Update interconnect (`PUT /accounts/{account_id}/magic/cf_interconnects/{cf_interconnect_id}`).
@@ -463,7 +463,7 @@ pub struct CfInterconnectUpdateRequest {
     pub description: Option<String>,
     /// The configuration specific to GRE interconnects.
     pub gre: Option<Gre>,
-    /// `health_check`: see [`HealthCheck`].
+    /// Health check of this [`CfInterconnectUpdateRequest`], a [`HealthCheck`].
     pub health_check: Option<HealthCheck>,
     /// A 31-bit prefix (/31 in CIDR notation) supporting two hosts, one for each side of the tunnel. Select the subnet from the following private IP space: 10.0.0.0–10.255.255.255, 172.16.0.0–172.31.255.255, 192.168.0.0–192.168.255.255.
     pub interface_address: Option<String>,
@@ -478,9 +478,9 @@ pub struct CfInterconnectUpdateRequest {
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct CfInterconnectUpdateResponse {
-    /// `modified`.
+    /// Modified of this [`CfInterconnectUpdateResponse`] (a flag).
     pub modified: Option<bool>,
-    /// `modified_interconnect`: see [`Interconnect`].
+    /// Modified interconnect of this [`CfInterconnectUpdateResponse`], an [`Interconnect`].
     pub modified_interconnect: Option<Interconnect>,
 }
 /// Configured Cloudflared tunnel
@@ -491,31 +491,31 @@ pub struct ConfigureCloudflaredTunnel {}
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct Connector {
-    /// `id`.
+    /// ID of this [`Connector`], a [`ConnectorId`].
     pub id: crate::ConnectorId,
-    /// `activated`.
+    /// Activated of this [`Connector`] (a flag).
     pub activated: bool,
     /// Allowed days of the week for upgrades. Default is all days.
     pub interrupt_window_days_of_week: Vec<ConnectorInterruptWindowDaysOfWeek>,
-    /// `interrupt_window_duration_hours`.
+    /// Interrupt window duration hours of this [`Connector`].
     pub interrupt_window_duration_hours: ::magic_api::Number,
     /// List of dates (YYYY-MM-DD) when upgrades are blocked.
     pub interrupt_window_embargo_dates: Vec<String>,
-    /// `interrupt_window_hour_of_day`.
+    /// Interrupt window hour of day of this [`Connector`].
     pub interrupt_window_hour_of_day: i64,
-    /// `last_updated`.
+    /// Last updated of this [`Connector`].
     pub last_updated: String,
-    /// `notes`.
+    /// Notes of this [`Connector`].
     pub notes: String,
-    /// `timezone`.
+    /// Timezone of this [`Connector`].
     pub timezone: String,
-    /// `device`: see [`ConnectorDevice`].
+    /// Device of this [`Connector`], a [`ConnectorDevice`].
     pub device: Option<ConnectorDevice>,
-    /// `last_heartbeat`.
+    /// Last heartbeat of this [`Connector`].
     pub last_heartbeat: Option<String>,
-    /// `last_seen_version`.
+    /// Last seen version of this [`Connector`].
     pub last_seen_version: Option<String>,
-    /// `license_key`.
+    /// License key of this [`Connector`].
     pub license_key: Option<String>,
 }
 /// The request body of Add a connector to your account (`POST /accounts/{account_id}/magic/connectors`).
@@ -523,19 +523,19 @@ pub struct Connector {
 pub struct ConnectorCreateRequest {
     /// Exactly one of id, serial_number, or provision_license must be provided.
     pub device: ConnectorDeviceRequest,
-    /// `activated`.
+    /// Activated of this [`ConnectorCreateRequest`] (a flag).
     pub activated: Option<bool>,
     /// Allowed days of the week for upgrades. Default is all days.
     pub interrupt_window_days_of_week: Option<Vec<ConnectorInterruptWindowDaysOfWeek>>,
-    /// `interrupt_window_duration_hours`.
+    /// Interrupt window duration hours of this [`ConnectorCreateRequest`].
     pub interrupt_window_duration_hours: Option<::magic_api::Number>,
     /// List of dates (YYYY-MM-DD) when upgrades are blocked.
     pub interrupt_window_embargo_dates: Option<Vec<String>>,
-    /// `interrupt_window_hour_of_day`.
+    /// Interrupt window hour of day of this [`ConnectorCreateRequest`].
     pub interrupt_window_hour_of_day: Option<i64>,
-    /// `notes`.
+    /// Notes of this [`ConnectorCreateRequest`].
     pub notes: Option<String>,
-    /// `timezone`.
+    /// Timezone of this [`ConnectorCreateRequest`].
     pub timezone: Option<String>,
 }
 /// The reference's name for [`Connector`].
@@ -546,19 +546,19 @@ pub type ConnectorDeleteResponse = Connector;
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct ConnectorDevice {
-    /// `id`.
+    /// ID of this [`ConnectorDevice`].
     pub id: String,
-    /// `serial_number`.
+    /// Serial number of this [`ConnectorDevice`].
     pub serial_number: Option<String>,
 }
 /// The `device` of [`ConnectorCreateRequest`].
 #[::magic_api::wire(builder)]
 pub struct ConnectorDeviceRequest {
-    /// `id`.
+    /// ID of this [`ConnectorDeviceRequest`].
     pub id: Option<String>,
     /// When true, create and provision a new licence key for the connector.
     pub provision_license: Option<bool>,
-    /// `serial_number`.
+    /// Serial number of this [`ConnectorDeviceRequest`].
     pub serial_number: Option<String>,
 }
 /// The reference's name for [`Connector`].
@@ -959,21 +959,21 @@ pub type ConnectorListResponse = Connector;
 /// The request body of Replace Connector or Re-provision License Key (`PUT /accounts/{account_id}/magic/connectors/{connector_id}`).
 #[::magic_api::wire(builder)]
 pub struct ConnectorRequest {
-    /// `activated`.
+    /// Activated of this [`ConnectorRequest`] (a flag).
     pub activated: Option<bool>,
     /// Allowed days of the week for upgrades. Default is all days.
     pub interrupt_window_days_of_week: Option<Vec<ConnectorInterruptWindowDaysOfWeek>>,
-    /// `interrupt_window_duration_hours`.
+    /// Interrupt window duration hours of this [`ConnectorRequest`].
     pub interrupt_window_duration_hours: Option<::magic_api::Number>,
     /// List of dates (YYYY-MM-DD) when upgrades are blocked.
     pub interrupt_window_embargo_dates: Option<Vec<String>>,
-    /// `interrupt_window_hour_of_day`.
+    /// Interrupt window hour of day of this [`ConnectorRequest`].
     pub interrupt_window_hour_of_day: Option<i64>,
-    /// `notes`.
+    /// Notes of this [`ConnectorRequest`].
     pub notes: Option<String>,
     /// When true, regenerate license key for the connector.
     pub provision_license: Option<bool>,
-    /// `timezone`.
+    /// Timezone of this [`ConnectorRequest`].
     pub timezone: Option<String>,
 }
 /// The reference's name for [`Connector`].
@@ -999,7 +999,7 @@ pub struct DhcpServer {
     pub dhcp_pool_start: Option<String>,
     /// A valid IPv4 address.
     pub dns_server: Option<String>,
-    /// `dns_servers`.
+    /// DNS servers of this [`DhcpServer`].
     pub dns_servers: Option<Vec<String>>,
     /// Mapping of MAC addresses to IP addresses
     pub reservations: Option<::std::collections::BTreeMap<String, String>>,
@@ -1008,7 +1008,7 @@ pub struct DhcpServer {
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct EventGetResponse {
-    /// `e`: see [`ConnectorEvent`].
+    /// E of this [`EventGetResponse`], a [`ConnectorEvent`].
     pub e: ConnectorEvent,
     /// Sequence number, used to order events with the same timestamp
     pub n: i64,
@@ -1087,20 +1087,20 @@ pub enum EventKind {
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct EventLatestListResponse {
-    /// `count`.
+    /// Count of this [`EventLatestListResponse`].
     pub count: i64,
-    /// `items`: see [`EventGetResponse`].
+    /// Items of this [`EventLatestListResponse`], each an [`EventGetResponse`].
     pub items: Vec<EventGetResponse>,
 }
 /// The result of List Events (`GET /accounts/{account_id}/magic/connectors/{connector_id}/telemetry/events`).
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct EventListResponse {
-    /// `count`.
+    /// Count of this [`EventListResponse`].
     pub count: i64,
-    /// `items`: see [`EventItem`].
+    /// Items of this [`EventListResponse`], each an [`EventItem`].
     pub items: Vec<EventItem>,
-    /// `cursor`.
+    /// Cursor of this [`EventListResponse`].
     pub cursor: Option<String>,
 }
 /// Failed attestation
@@ -1157,15 +1157,15 @@ pub struct GreTunnel {
     pub name: String,
     /// True if automatic stateful return routing should be enabled for a tunnel, false otherwise.
     pub automatic_return_routing: Option<bool>,
-    /// `bgp`: see [`Bgp`].
+    /// BGP of this [`GreTunnel`], a [`Bgp`].
     pub bgp: Option<Bgp>,
-    /// `bgp_status`: see [`BgpStatus`].
+    /// BGP status of this [`GreTunnel`], a [`BgpStatus`].
     pub bgp_status: Option<BgpStatus>,
     /// The date and time the tunnel was created.
     pub created_on: Option<String>,
     /// An optional description of the GRE tunnel.
     pub description: Option<String>,
-    /// `health_check`: see [`TunnelHealthCheck`].
+    /// Health check of this [`GreTunnel`], a [`TunnelHealthCheck`].
     pub health_check: Option<TunnelHealthCheck>,
     /// A 127 bit IPV6 prefix from within the virtual_subnet6 prefix space with the address being the first IP of the subnet and not same as the address of virtual_subnet6. Eg if virtual_subnet6 is 2606:54c1:7:0:a9fe:12d2::/127 , interface_address6 could be 2606:54c1:7:0:a9fe:12d2:1:200/127
     pub interface_address6: Option<String>,
@@ -1180,9 +1180,9 @@ pub struct GreTunnel {
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct GreTunnelBulkUpdateResponse {
-    /// `modified`.
+    /// Modified of this [`GreTunnelBulkUpdateResponse`] (a flag).
     pub modified: Option<bool>,
-    /// `modified_gre_tunnels`: see [`GreTunnel`].
+    /// Modified GRE tunnels of this [`GreTunnelBulkUpdateResponse`], each a [`GreTunnel`].
     pub modified_gre_tunnels: Option<Vec<GreTunnel>>,
 }
 /// The request body of Create a GRE tunnel (`POST /accounts/{account_id}/magic/gre_tunnels`).
@@ -1198,11 +1198,11 @@ pub struct GreTunnelCreateRequest {
     pub name: String,
     /// True if automatic stateful return routing should be enabled for a tunnel, false otherwise.
     pub automatic_return_routing: Option<bool>,
-    /// `bgp`: see [`Bgp`].
+    /// BGP of this [`GreTunnelCreateRequest`], a [`Bgp`].
     pub bgp: Option<Bgp>,
     /// An optional description of the GRE tunnel.
     pub description: Option<String>,
-    /// `health_check`: see [`TunnelHealthCheck`].
+    /// Health check of this [`GreTunnelCreateRequest`], a [`TunnelHealthCheck`].
     pub health_check: Option<TunnelHealthCheck>,
     /// A 127 bit IPV6 prefix from within the virtual_subnet6 prefix space with the address being the first IP of the subnet and not same as the address of virtual_subnet6. Eg if virtual_subnet6 is 2606:54c1:7:0:a9fe:12d2::/127 , interface_address6 could be 2606:54c1:7:0:a9fe:12d2:1:200/127
     pub interface_address6: Option<String>,
@@ -1217,23 +1217,23 @@ pub type GreTunnelCreateResponse = GreTunnel;
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct GreTunnelDeleteResponse {
-    /// `deleted`.
+    /// Deleted of this [`GreTunnelDeleteResponse`] (a flag).
     pub deleted: Option<bool>,
-    /// `deleted_gre_tunnel`: see [`GreTunnel`].
+    /// Deleted GRE tunnel of this [`GreTunnelDeleteResponse`], a [`GreTunnel`].
     pub deleted_gre_tunnel: Option<GreTunnel>,
 }
 /// The result of List GRE Tunnel Details (`GET /accounts/{account_id}/magic/gre_tunnels/{gre_tunnel_id}`).
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct GreTunnelGetResponse {
-    /// `gre_tunnel`: see [`GreTunnel`].
+    /// GRE tunnel of this [`GreTunnelGetResponse`], a [`GreTunnel`].
     pub gre_tunnel: Option<GreTunnel>,
 }
 /// The result of List GRE tunnels (`GET /accounts/{account_id}/magic/gre_tunnels`).
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct GreTunnelListResponse {
-    /// `gre_tunnels`: see [`GreTunnel`].
+    /// GRE tunnels of this [`GreTunnelListResponse`], each a [`GreTunnel`].
     pub gre_tunnels: Option<Vec<GreTunnel>>,
 }
 /// The request body of Update GRE Tunnel (`PUT /accounts/{account_id}/magic/gre_tunnels/{gre_tunnel_id}`).
@@ -1251,7 +1251,7 @@ pub struct GreTunnelUpdateRequest {
     pub automatic_return_routing: Option<bool>,
     /// An optional description of the GRE tunnel.
     pub description: Option<String>,
-    /// `health_check`: see [`TunnelHealthCheck`].
+    /// Health check of this [`GreTunnelUpdateRequest`], a [`TunnelHealthCheck`].
     pub health_check: Option<TunnelHealthCheck>,
     /// A 127 bit IPV6 prefix from within the virtual_subnet6 prefix space with the address being the first IP of the subnet and not same as the address of virtual_subnet6. Eg if virtual_subnet6 is 2606:54c1:7:0:a9fe:12d2::/127 , interface_address6 could be 2606:54c1:7:0:a9fe:12d2:1:200/127
     pub interface_address6: Option<String>,
@@ -1264,9 +1264,9 @@ pub struct GreTunnelUpdateRequest {
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct GreTunnelUpdateResponse {
-    /// `modified`.
+    /// Modified of this [`GreTunnelUpdateResponse`] (a flag).
     pub modified: Option<bool>,
-    /// `modified_gre_tunnel`: see [`GreTunnel`].
+    /// Modified GRE tunnel of this [`GreTunnelUpdateResponse`], a [`GreTunnel`].
     pub modified_gre_tunnel: Option<GreTunnel>,
 }
 /// The `health_check` of [`Interconnect`].
@@ -1340,7 +1340,7 @@ pub struct Interconnect {
     pub description: Option<String>,
     /// The configuration specific to GRE interconnects.
     pub gre: Option<Gre>,
-    /// `health_check`: see [`HealthCheck`].
+    /// Health check of this [`Interconnect`], a [`HealthCheck`].
     pub health_check: Option<HealthCheck>,
     /// A 31-bit prefix (/31 in CIDR notation) supporting two hosts, one for each side of the tunnel. Select the subnet from the following private IP space: 10.0.0.0–10.255.255.255, 172.16.0.0–172.31.255.255, 192.168.0.0–192.168.255.255.
     pub interface_address: Option<String>,
@@ -1371,19 +1371,19 @@ pub struct IpsecTunnel {
     pub allow_null_cipher: Option<bool>,
     /// True if automatic stateful return routing should be enabled for a tunnel, false otherwise.
     pub automatic_return_routing: Option<bool>,
-    /// `bgp`: see [`Bgp`].
+    /// BGP of this [`IpsecTunnel`], a [`Bgp`].
     pub bgp: Option<Bgp>,
-    /// `bgp_status`: see [`BgpStatus`].
+    /// BGP status of this [`IpsecTunnel`], a [`BgpStatus`].
     pub bgp_status: Option<BgpStatus>,
     /// The date and time the tunnel was created.
     pub created_on: Option<String>,
-    /// `custom_remote_identities`: see [`CustomRemoteIdentity`].
+    /// Custom remote identities of this [`IpsecTunnel`], a [`CustomRemoteIdentity`].
     pub custom_remote_identities: Option<CustomRemoteIdentity>,
     /// The IP address assigned to the customer side of the IPsec tunnel. Not required, but must be set for proactive traceroutes to work.
     pub customer_endpoint: Option<String>,
     /// An optional description forthe IPsec tunnel.
     pub description: Option<String>,
-    /// `health_check`: see [`TunnelHealthCheck`].
+    /// Health check of this [`IpsecTunnel`], a [`TunnelHealthCheck`].
     pub health_check: Option<TunnelHealthCheck>,
     /// A 127 bit IPV6 prefix from within the virtual_subnet6 prefix space with the address being the first IP of the subnet and not same as the address of virtual_subnet6. Eg if virtual_subnet6 is 2606:54c1:7:0:a9fe:12d2::/127 , interface_address6 could be 2606:54c1:7:0:a9fe:12d2:1:200/127
     pub interface_address6: Option<String>,
@@ -1398,9 +1398,9 @@ pub struct IpsecTunnel {
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct IpsecTunnelBulkUpdateResponse {
-    /// `modified`.
+    /// Modified of this [`IpsecTunnelBulkUpdateResponse`] (a flag).
     pub modified: Option<bool>,
-    /// `modified_ipsec_tunnels`: see [`IpsecTunnel`].
+    /// Modified IPSEC tunnels of this [`IpsecTunnelBulkUpdateResponse`], each an [`IpsecTunnel`].
     pub modified_ipsec_tunnels: Option<Vec<IpsecTunnel>>,
 }
 /// The reference's name for [`IpsecTunnel`].
@@ -1409,23 +1409,23 @@ pub type IpsecTunnelCreateResponse = IpsecTunnel;
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct IpsecTunnelDeleteResponse {
-    /// `deleted`.
+    /// Deleted of this [`IpsecTunnelDeleteResponse`] (a flag).
     pub deleted: Option<bool>,
-    /// `deleted_ipsec_tunnel`: see [`IpsecTunnel`].
+    /// Deleted IPSEC tunnel of this [`IpsecTunnelDeleteResponse`], an [`IpsecTunnel`].
     pub deleted_ipsec_tunnel: Option<IpsecTunnel>,
 }
 /// The result of List IPsec tunnel details (`GET /accounts/{account_id}/magic/ipsec_tunnels/{ipsec_tunnel_id}`).
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct IpsecTunnelGetResponse {
-    /// `ipsec_tunnel`: see [`IpsecTunnel`].
+    /// IPSEC tunnel of this [`IpsecTunnelGetResponse`], an [`IpsecTunnel`].
     pub ipsec_tunnel: Option<IpsecTunnel>,
 }
 /// The result of List IPsec tunnels (`GET /accounts/{account_id}/magic/ipsec_tunnels`).
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct IpsecTunnelListResponse {
-    /// `ipsec_tunnels`: see [`IpsecTunnel`].
+    /// IPSEC tunnels of this [`IpsecTunnelListResponse`], each an [`IpsecTunnel`].
     pub ipsec_tunnels: Option<Vec<IpsecTunnel>>,
 }
 /// The result of Generate Pre Shared Key (PSK) for IPsec tunnels (`POST /accounts/{account_id}/magic/ipsec_tunnels/{ipsec_tunnel_id}/psk_generate`).
@@ -1450,15 +1450,15 @@ pub struct IpsecTunnelRequest {
     pub name: String,
     /// True if automatic stateful return routing should be enabled for a tunnel, false otherwise.
     pub automatic_return_routing: Option<bool>,
-    /// `bgp`: see [`Bgp`].
+    /// BGP of this [`IpsecTunnelRequest`], a [`Bgp`].
     pub bgp: Option<Bgp>,
-    /// `custom_remote_identities`: see [`CustomRemoteIdentity`].
+    /// Custom remote identities of this [`IpsecTunnelRequest`], a [`CustomRemoteIdentity`].
     pub custom_remote_identities: Option<CustomRemoteIdentity>,
     /// The IP address assigned to the customer side of the IPsec tunnel. Not required, but must be set for proactive traceroutes to work.
     pub customer_endpoint: Option<String>,
     /// An optional description forthe IPsec tunnel.
     pub description: Option<String>,
-    /// `health_check`: see [`TunnelHealthCheck`].
+    /// Health check of this [`IpsecTunnelRequest`], a [`TunnelHealthCheck`].
     pub health_check: Option<TunnelHealthCheck>,
     /// A 127 bit IPV6 prefix from within the virtual_subnet6 prefix space with the address being the first IP of the subnet and not same as the address of virtual_subnet6. Eg if virtual_subnet6 is 2606:54c1:7:0:a9fe:12d2::/127 , interface_address6 could be 2606:54c1:7:0:a9fe:12d2:1:200/127
     pub interface_address6: Option<String>,
@@ -1471,9 +1471,9 @@ pub struct IpsecTunnelRequest {
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct IpsecTunnelUpdateResponse {
-    /// `modified`.
+    /// Modified of this [`IpsecTunnelUpdateResponse`] (a flag).
     pub modified: Option<bool>,
-    /// `modified_ipsec_tunnel`: see [`IpsecTunnel`].
+    /// Modified IPSEC tunnel of this [`IpsecTunnelUpdateResponse`], an [`IpsecTunnel`].
     pub modified_ipsec_tunnel: Option<IpsecTunnel>,
 }
 /// The result of List Site LANs (`GET /accounts/{account_id}/magic/sites/{site_id}/lans`).
@@ -1482,7 +1482,7 @@ pub struct IpsecTunnelUpdateResponse {
 pub struct Lan {
     /// Identifier
     pub id: Option<crate::LanId>,
-    /// `bond_id`.
+    /// Bond ID of this [`Lan`].
     pub bond_id: Option<::magic_api::Number>,
     /// mark true to use this LAN for HA probing. only works for site with HA turned on. only one LAN can be set as the ha_link.
     pub ha_link: Option<bool>,
@@ -1490,13 +1490,13 @@ pub struct Lan {
     pub is_breakout: Option<bool>,
     /// mark true to use this LAN for source-based prioritized traffic
     pub is_prioritized: Option<bool>,
-    /// `name`.
+    /// Name of this [`Lan`].
     pub name: Option<String>,
-    /// `nat`: see [`Nat`].
+    /// NAT of this [`Lan`], a [`Nat`].
     pub nat: Option<Nat>,
-    /// `physport`.
+    /// Physport of this [`Lan`].
     pub physport: Option<i64>,
-    /// `routed_subnets`: see [`RoutedSubnet`].
+    /// Routed subnets of this [`Lan`], each a [`RoutedSubnet`].
     pub routed_subnets: Option<Vec<RoutedSubnet>>,
     /// Identifier
     pub site_id: Option<crate::SiteId>,
@@ -1508,7 +1508,7 @@ pub struct Lan {
 /// The request body of Create a new Site LAN (`POST /accounts/{account_id}/magic/sites/{site_id}/lans`).
 #[::magic_api::wire(builder)]
 pub struct LanCreateRequest {
-    /// `bond_id`.
+    /// Bond ID of this [`LanCreateRequest`].
     pub bond_id: Option<::magic_api::Number>,
     /// mark true to use this LAN for HA probing. only works for site with HA turned on. only one LAN can be set as the ha_link.
     pub ha_link: Option<bool>,
@@ -1516,13 +1516,13 @@ pub struct LanCreateRequest {
     pub is_breakout: Option<bool>,
     /// mark true to use this LAN for source-based prioritized traffic
     pub is_prioritized: Option<bool>,
-    /// `name`.
+    /// Name of this [`LanCreateRequest`].
     pub name: Option<String>,
-    /// `nat`: see [`Nat`].
+    /// NAT of this [`LanCreateRequest`], a [`Nat`].
     pub nat: Option<Nat>,
-    /// `physport`.
+    /// Physport of this [`LanCreateRequest`].
     pub physport: Option<i64>,
-    /// `routed_subnets`: see [`RoutedSubnet`].
+    /// Routed subnets of this [`LanCreateRequest`], each a [`RoutedSubnet`].
     pub routed_subnets: Option<Vec<RoutedSubnet>>,
     /// If the site is not configured in high availability mode, this configuration is optional (if omitted, use DHCP). However, if in high availability mode, static_address is required along with secondary and virtual address.
     pub static_addressing: Option<LanStaticAddressing>,
@@ -1532,19 +1532,19 @@ pub struct LanCreateRequest {
 /// The request body of Update Site LAN (`PUT /accounts/{account_id}/magic/sites/{site_id}/lans/{lan_id}`).
 #[::magic_api::wire(builder)]
 pub struct LanRequest {
-    /// `bond_id`.
+    /// Bond ID of this [`LanRequest`].
     pub bond_id: Option<::magic_api::Number>,
     /// mark true to use this LAN for source-based breakout traffic
     pub is_breakout: Option<bool>,
     /// mark true to use this LAN for source-based prioritized traffic
     pub is_prioritized: Option<bool>,
-    /// `name`.
+    /// Name of this [`LanRequest`].
     pub name: Option<String>,
-    /// `nat`: see [`Nat`].
+    /// NAT of this [`LanRequest`], a [`Nat`].
     pub nat: Option<Nat>,
-    /// `physport`.
+    /// Physport of this [`LanRequest`].
     pub physport: Option<i64>,
-    /// `routed_subnets`: see [`RoutedSubnet`].
+    /// Routed subnets of this [`LanRequest`], each a [`RoutedSubnet`].
     pub routed_subnets: Option<Vec<RoutedSubnet>>,
     /// If the site is not configured in high availability mode, this configuration is optional (if omitted, use DHCP). However, if in high availability mode, static_address is required along with secondary and virtual address.
     pub static_addressing: Option<LanStaticAddressing>,
@@ -1556,9 +1556,9 @@ pub struct LanRequest {
 pub struct LanStaticAddressing {
     /// A valid CIDR notation representing an IP range.
     pub address: String,
-    /// `dhcp_relay`: see [`DhcpRelay`].
+    /// DHCP relay of this [`LanStaticAddressing`], a [`DhcpRelay`].
     pub dhcp_relay: Option<DhcpRelay>,
-    /// `dhcp_server`: see [`DhcpServer`].
+    /// DHCP server of this [`LanStaticAddressing`], a [`DhcpServer`].
     pub dhcp_server: Option<DhcpServer>,
     /// A valid CIDR notation representing an IP range.
     pub secondary_address: Option<String>,
@@ -2105,16 +2105,16 @@ pub struct RouteBulkUpdateItem {
 /// The request body of Update Many Routes (`PUT /accounts/{account_id}/magic/routes`).
 #[::magic_api::wire(builder)]
 pub struct RouteBulkUpdateRequest {
-    /// `routes`: see [`RouteBulkUpdateItem`].
+    /// Routes of this [`RouteBulkUpdateRequest`], each a [`RouteBulkUpdateItem`].
     pub routes: Vec<RouteBulkUpdateItem>,
 }
 /// The result of Update Many Routes (`PUT /accounts/{account_id}/magic/routes`).
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct RouteBulkUpdateResponse {
-    /// `modified`.
+    /// Modified of this [`RouteBulkUpdateResponse`] (a flag).
     pub modified: Option<bool>,
-    /// `modified_routes`: see [`Route`].
+    /// Modified routes of this [`RouteBulkUpdateResponse`], each a [`Route`].
     pub modified_routes: Option<Vec<Route>>,
 }
 /// The reference's name for [`Route`].
@@ -2123,32 +2123,32 @@ pub type RouteCreateResponse = Route;
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct RouteDeleteResponse {
-    /// `deleted`.
+    /// Deleted of this [`RouteDeleteResponse`] (a flag).
     pub deleted: Option<bool>,
-    /// `deleted_route`: see [`Route`].
+    /// Deleted route of this [`RouteDeleteResponse`], a [`Route`].
     pub deleted_route: Option<Route>,
 }
 /// The result of Delete Many Routes (`DELETE /accounts/{account_id}/magic/routes`).
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct RouteEmptyResponse {
-    /// `deleted`.
+    /// Deleted of this [`RouteEmptyResponse`] (a flag).
     pub deleted: Option<bool>,
-    /// `deleted_routes`: see [`Route`].
+    /// Deleted routes of this [`RouteEmptyResponse`], each a [`Route`].
     pub deleted_routes: Option<Vec<Route>>,
 }
 /// The result of Route Details (`GET /accounts/{account_id}/magic/routes/{route_id}`).
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct RouteGetResponse {
-    /// `route`: see [`Route`].
+    /// Route of this [`RouteGetResponse`], a [`Route`].
     pub route: Option<Route>,
 }
 /// The result of List Routes (`GET /accounts/{account_id}/magic/routes`).
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct RouteListResponse {
-    /// `routes`: see [`Route`].
+    /// Routes of this [`RouteListResponse`], each a [`Route`].
     pub routes: Option<Vec<Route>>,
 }
 /// The request body of Create a Route (`POST /accounts/{account_id}/magic/routes`).
@@ -2171,9 +2171,9 @@ pub struct RouteRequest {
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct RouteUpdateResponse {
-    /// `modified`.
+    /// Modified of this [`RouteUpdateResponse`] (a flag).
     pub modified: Option<bool>,
-    /// `modified_route`: see [`Route`].
+    /// Modified route of this [`RouteUpdateResponse`], a [`Route`].
     pub modified_route: Option<Route>,
 }
 /// The `routed_subnets` of [`Lan`].
@@ -2183,7 +2183,7 @@ pub struct RoutedSubnet {
     pub next_hop: String,
     /// A valid CIDR notation representing an IP range.
     pub prefix: String,
-    /// `nat`: see [`Nat`].
+    /// NAT of this [`RoutedSubnet`], a [`Nat`].
     pub nat: Option<Nat>,
 }
 /// Used only for ECMP routes.
@@ -2202,7 +2202,7 @@ pub struct Site {
     pub id: Option<crate::SiteId>,
     /// Magic Connector identifier tag.
     pub connector_id: Option<crate::ConnectorId>,
-    /// `description`.
+    /// Description of this [`Site`].
     pub description: Option<String>,
     /// Site high availability mode. If set to true, the site can have two connectors and runs in high availability mode.
     pub ha_mode: Option<bool>,
@@ -2220,7 +2220,7 @@ pub struct SiteCreateRequest {
     pub name: String,
     /// Magic Connector identifier tag.
     pub connector_id: Option<crate::ConnectorId>,
-    /// `description`.
+    /// Description of this [`SiteCreateRequest`].
     pub description: Option<String>,
     /// Site high availability mode. If set to true, the site can have two connectors and runs in high availability mode.
     pub ha_mode: Option<bool>,
@@ -2242,7 +2242,7 @@ pub struct SiteLocation {
 pub struct SiteRequest {
     /// Magic Connector identifier tag.
     pub connector_id: Option<crate::ConnectorId>,
-    /// `description`.
+    /// Description of this [`SiteRequest`].
     pub description: Option<String>,
     /// Location of site in latitude and longitude.
     pub location: Option<SiteLocation>,
@@ -2338,7 +2338,7 @@ pub struct SnapshotGetResponse {
     pub t: ::magic_api::Number,
     /// Version
     pub v: String,
-    /// `bonds`: see [`SnapshotBond`].
+    /// Bonds of this [`SnapshotGetResponse`], each a [`SnapshotBond`].
     pub bonds: Option<Vec<SnapshotBond>>,
     /// Count of processors/cores
     pub cpu_count: Option<::magic_api::Number>,
@@ -2372,9 +2372,9 @@ pub struct SnapshotGetResponse {
     pub cpu_time_user_ms: Option<::magic_api::Number>,
     /// Number of network operations applied during state transition
     pub delta: Option<::magic_api::Number>,
-    /// `dhcp_leases`: see [`SnapshotDhcpLease`].
+    /// DHCP leases of this [`SnapshotGetResponse`], each a [`SnapshotDhcpLease`].
     pub dhcp_leases: Option<Vec<SnapshotDhcpLease>>,
-    /// `disks`: see [`SnapshotDisk`].
+    /// Disks of this [`SnapshotGetResponse`], each a [`SnapshotDisk`].
     pub disks: Option<Vec<SnapshotDisk>>,
     /// Simulated number of network operations applied during state transition
     pub epsilon: Option<::magic_api::Number>,
@@ -2382,7 +2382,7 @@ pub struct SnapshotGetResponse {
     pub ha_state: Option<String>,
     /// Numeric value associated with high availability state (0 = disabled, 1 = active, 2 = standby, 3 = stopped, 4 = fault)
     pub ha_value: Option<i64>,
-    /// `interfaces`: see [`SnapshotInterface`].
+    /// Interfaces of this [`SnapshotGetResponse`], each a [`SnapshotInterface`].
     pub interfaces: Option<Vec<SnapshotInterface>>,
     /// Percentage of time over a 10 second window that all tasks were stalled
     pub io_pressure_full_10s: Option<::magic_api::Number>,
@@ -2528,9 +2528,9 @@ pub struct SnapshotGetResponse {
     pub memory_z_swap_bytes: Option<::magic_api::Number>,
     /// Amount of anonymous memory stored in zswap, uncompressed
     pub memory_z_swapped_bytes: Option<::magic_api::Number>,
-    /// `mounts`: see [`SnapshotMount`].
+    /// Mounts of this [`SnapshotGetResponse`], each a [`SnapshotMount`].
     pub mounts: Option<Vec<SnapshotMount>>,
-    /// `netdevs`: see [`SnapshotNetdev`].
+    /// Netdevs of this [`SnapshotGetResponse`], each a [`SnapshotNetdev`].
     pub netdevs: Option<Vec<SnapshotNetdev>>,
     /// Platform identifier
     pub platform: Option<String>,
@@ -2664,9 +2664,9 @@ pub struct SnapshotGetResponse {
     pub snmp_udp_out_datagrams: Option<::magic_api::Number>,
     /// Boottime of the system (seconds since the Unix epoch)
     pub system_boot_time_s: Option<::magic_api::Number>,
-    /// `thermals`: see [`SnapshotThermal`].
+    /// Thermals of this [`SnapshotGetResponse`], each a [`SnapshotThermal`].
     pub thermals: Option<Vec<SnapshotThermal>>,
-    /// `tunnels`: see [`SnapshotTunnel`].
+    /// Tunnels of this [`SnapshotGetResponse`], each a [`SnapshotTunnel`].
     pub tunnels: Option<Vec<SnapshotTunnel>>,
     /// Sum of how much time each core has spent idle
     pub uptime_idle_ms: Option<::magic_api::Number>,
@@ -2681,7 +2681,7 @@ pub struct SnapshotInterface {
     pub name: String,
     /// UP/DOWN state of the network interface
     pub operstate: String,
-    /// `ip_addresses`: see [`SnapshotInterfaceIpAddress`].
+    /// IP addresses of this [`SnapshotInterface`], each a [`SnapshotInterfaceIpAddress`].
     pub ip_addresses: Option<Vec<SnapshotInterfaceIpAddress>>,
     /// Speed of the network interface (bits per second)
     pub speed: Option<::magic_api::Number>,
@@ -2708,20 +2708,20 @@ pub struct SnapshotItem {
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct SnapshotLatestListResponse {
-    /// `count`.
+    /// Count of this [`SnapshotLatestListResponse`].
     pub count: i64,
-    /// `items`: see [`SnapshotGetResponse`].
+    /// Items of this [`SnapshotLatestListResponse`], each a [`SnapshotGetResponse`].
     pub items: Vec<SnapshotGetResponse>,
 }
 /// The result of List Snapshots (`GET /accounts/{account_id}/magic/connectors/{connector_id}/telemetry/snapshots`).
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct SnapshotListResponse {
-    /// `count`.
+    /// Count of this [`SnapshotListResponse`].
     pub count: i64,
-    /// `items`: see [`SnapshotItem`].
+    /// Items of this [`SnapshotListResponse`], each a [`SnapshotItem`].
     pub items: Vec<SnapshotItem>,
-    /// `cursor`.
+    /// Cursor of this [`SnapshotListResponse`].
     pub cursor: Option<String>,
 }
 /// The `mounts` of [`SnapshotGetResponse`].
@@ -2870,9 +2870,9 @@ pub struct Wan {
     pub id: Option<crate::WanId>,
     /// Magic WAN health check rate for tunnels created on this link. The default value is `mid`.
     pub health_check_rate: Option<HealthCheckRate>,
-    /// `name`.
+    /// Name of this [`Wan`].
     pub name: Option<String>,
-    /// `physport`.
+    /// Physport of this [`Wan`].
     pub physport: Option<i64>,
     /// Priority of WAN for traffic loadbalancing.
     pub priority: Option<i64>,
@@ -2886,11 +2886,11 @@ pub struct Wan {
 /// The request body of Create a new Site WAN (`POST /accounts/{account_id}/magic/sites/{site_id}/wans`).
 #[::magic_api::wire(builder)]
 pub struct WanCreateRequest {
-    /// `physport`.
+    /// Physport of this [`WanCreateRequest`].
     pub physport: i64,
-    /// `name`.
+    /// Name of this [`WanCreateRequest`].
     pub name: Option<String>,
-    /// `priority`.
+    /// Priority of this [`WanCreateRequest`].
     pub priority: Option<i64>,
     /// (optional) if omitted, use DHCP. Submit secondary_address when site is in high availability mode.
     pub static_addressing: Option<WanStaticAddressing>,
@@ -2900,11 +2900,11 @@ pub struct WanCreateRequest {
 /// The request body of Update Site WAN (`PUT /accounts/{account_id}/magic/sites/{site_id}/wans/{wan_id}`).
 #[::magic_api::wire(builder)]
 pub struct WanRequest {
-    /// `name`.
+    /// Name of this [`WanRequest`].
     pub name: Option<String>,
-    /// `physport`.
+    /// Physport of this [`WanRequest`].
     pub physport: Option<i64>,
-    /// `priority`.
+    /// Priority of this [`WanRequest`].
     pub priority: Option<i64>,
     /// (optional) if omitted, use DHCP. Submit secondary_address when site is in high availability mode.
     pub static_addressing: Option<WanStaticAddressing>,

@@ -271,10 +271,8 @@ impl Store {
             );
             if let Some(map) = object.as_object_mut() {
                 map.insert(collection.id_field.clone(), Value::String(id));
-                for field in ["created_on", "modified_on"] {
-                    if map.contains_key(field) {
-                        map.insert(field.into(), Value::String(now.clone()));
-                    }
+                for field in &collection.stamps {
+                    map.insert(field.clone(), Value::String(now.clone()));
                 }
                 if let Some(first) = collection.lifecycle.first() {
                     map.insert("status".into(), Value::String(first.clone()));
@@ -313,13 +311,16 @@ impl Store {
         let (id_field, _, id, key) = self.item(c, request)?;
         let validate_only = request.validate_only();
         let patch = request.body.cloned().unwrap_or(Value::Null);
+        let Some(collection) = self.model.collections.get(c).cloned() else {
+            return Err(not_found(&id));
+        };
         let objects = self.objects_mut(c, key);
         let object = objects
             .iter_mut()
             .find(|o| id_of(o, &id_field) == Some(id.as_str()))
             .ok_or_else(|| not_found(&id))?;
         let mut updated = object.clone();
-        apply_update(&mut updated, &patch, &id_field);
+        apply_update(&mut updated, &patch, &collection);
         if !validate_only {
             *object = updated.clone();
         }
@@ -364,6 +365,7 @@ impl Store {
         let Some((collection, key)) = self.key(c, request) else {
             return Ok(Vec::new());
         };
+        let collection = collection.clone();
         let id_field = collection.id_field.clone();
         let items = body_items(request.body);
         // Every id must exist before anything changes.
@@ -396,7 +398,7 @@ impl Store {
                     self.remove(c, key.clone(), &id_field, &id)?;
                 }
             } else {
-                apply_update(&mut current, item, &id_field);
+                apply_update(&mut current, item, &collection);
                 if !validate_only {
                     let objects = self.objects_mut(c, key.clone());
                     if let Some(o) = objects
@@ -531,14 +533,15 @@ fn merge(object: &mut Value, patch: &Value) {
 }
 
 /// An update: the body's fields replace the object's, the id stays, `modified_on` moves.
-fn apply_update(object: &mut Value, patch: &Value, id_field: &str) {
+fn apply_update(object: &mut Value, patch: &Value, collection: &Collection) {
+    let id_field = collection.id_field.as_str();
     let id = object.get(id_field).cloned();
     merge(object, patch);
     if let Some(map) = object.as_object_mut() {
         if let Some(id) = id {
             map.insert(id_field.to_owned(), id);
         }
-        if map.contains_key("modified_on") {
+        if collection.stamps.iter().any(|s| s == "modified_on") {
             map.insert("modified_on".into(), Value::String(timestamp()));
         }
     }

@@ -57,6 +57,9 @@ pub(crate) struct Collection {
     pub(crate) documented: Value,
     /// The fields of its objects named after a parameter of its path (`site_id`).
     pub(crate) path_fields: Vec<String>,
+    /// `created_on` / `modified_on`, where its objects carry them: set on create, and
+    /// `modified_on` again on every update.
+    pub(crate) stamps: Vec<String>,
     /// The documented objects of its list, for `--seed-examples`.
     pub(crate) seed: Vec<Value>,
     /// The states an object moves through as it is read, when its `status` field is an enum
@@ -260,9 +263,19 @@ fn collection(ir: &Ir, path: &str) -> Option<Collection> {
                     _ => None,
                 })
                 .collect();
-            Some((keep_required(ir, op, &slot, object, id_field), path_fields))
+            // The API's own timestamps, kept by the store where the documented object has them.
+            let stamps: Vec<String> = ["created_on", "modified_on"]
+                .into_iter()
+                .filter(|f| object.get(*f).is_some())
+                .map(str::to_owned)
+                .collect();
+            Some((
+                keep_required(ir, op, &slot, object, id_field),
+                path_fields,
+                stamps,
+            ))
         });
-        let Some((documented, path_fields)) = documented else {
+        let Some((documented, path_fields, stamps)) = documented else {
             continue;
         };
         let seed = at_path
@@ -285,6 +298,7 @@ fn collection(ir: &Ir, path: &str) -> Option<Collection> {
             id_field: id_field.clone(),
             documented,
             path_fields,
+            stamps,
             seed,
             lifecycle,
         });

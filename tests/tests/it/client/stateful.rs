@@ -314,6 +314,10 @@ async fn nested_objects_go_with_their_parent() {
         let err = send(&client, Method::Get, &path, None).await.unwrap_err();
         assert_eq!(err.status(), Some(404), "{path}");
     }
+    // The 404s are answers to well-formed requests, not refusals of malformed ones.
+    let requests = mock.requests();
+    assert!(requests.iter().all(|r| r.well_formed()), "{requests:?}");
+    assert_eq!(requests.iter().filter(|r| r.rejection.is_some()).count(), 2);
     // Another account's collection is apart.
     let other = "/accounts/another-account/magic/sites";
     assert_eq!(
@@ -489,6 +493,8 @@ async fn typed_calls_round_trip_through_the_store() {
         .build();
     let created = gre.create(&account, &request).await.unwrap();
     assert_eq!((created.name.as_str(), created.mtu), ("gre-1", Some(1476)));
+    // The store keeps the API's timestamps.
+    assert!(created.created_on.is_some() && created.modified_on.is_some());
     let read = gre.get(&account, &created.id).await.unwrap();
     assert_eq!(read.gre_tunnel.map(|t| t.id), Some(created.id.clone()));
     let change = GreTunnelUpdateRequest::builder()
