@@ -312,7 +312,7 @@ fn object(
         let owner = cx.names.of(&def.id);
         let typed_id = cx.id_of_field(&def.id, &f.name);
         let mut attrs: Vec<syn::Attribute> =
-            super::docs::attribute(&field_doc(cx, &owner, f, typed_id))
+            super::docs::attribute(&field_doc(cx, owner, f, typed_id))
                 .into_iter()
                 .collect();
         if *id != f.name {
@@ -376,13 +376,17 @@ fn field_doc(cx: &Context<'_>, owner: &str, f: &Field, typed_id: Option<&str>) -
         } else {
             ""
         };
-        let a = |name: &str| {
+        let a = |name: &str, link: &str| {
             let vowel = name.starts_with(['A', 'E', 'I', 'O', 'U']);
-            format!(", {each}{} [`{name}`]", if vowel { "an" } else { "a" })
+            format!(
+                ", {each}{} [`{name}`]{link}",
+                if vowel { "an" } else { "a" }
+            )
         };
         let kind = match (typed_id, ref_id(&f.ty)) {
-            (Some(id), _) => a(id),
-            (None, Some(id)) => a(cx.names.of(id)),
+            // Id types live at the crate root, data types beside this one.
+            (Some(id), _) => a(id, &format!("(crate::{id})")),
+            (None, Some(id)) => a(cx.names.of(id), ""),
             (None, None) if matches!(f.ty, Ty::Boolean | Ty::True) => " (a flag)".to_owned(),
             (None, None) => String::new(),
         };

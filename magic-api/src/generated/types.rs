@@ -491,7 +491,7 @@ pub struct ConfigureCloudflaredTunnel {}
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct Connector {
-    /// ID of this [`Connector`], a [`ConnectorId`].
+    /// ID of this [`Connector`], a [`ConnectorId`](crate::ConnectorId).
     pub id: crate::ConnectorId,
     /// Activated of this [`Connector`] (a flag).
     pub activated: bool,
