@@ -2,7 +2,6 @@
 //! visible (keep-alive, `Content-Length` or chunked request bodies, `Expect: 100-continue`) and
 //! so that a fault can truncate a body or drop a connection mid-exchange.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::Value;
@@ -10,7 +9,6 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 use crate::record::Rejection;
-use crate::server::State;
 
 /// Request heads larger than this are refused.
 const HEAD_LIMIT: usize = 64 * 1024;
@@ -43,16 +41,16 @@ impl HttpRequest {
     }
 }
 
-enum ReadError {
+pub(crate) enum ReadError {
     /// The peer closed the connection (between or in the middle of requests).
     Closed,
     /// Not HTTP/1.x we can handle; answered with 400 and the connection is closed.
     Malformed(String),
 }
 
-struct Conn {
-    stream: TcpStream,
-    buf: Vec<u8>,
+pub(crate) struct Conn {
+    pub(crate) stream: TcpStream,
+    pub(crate) buf: Vec<u8>,
 }
 
 impl Conn {
@@ -96,7 +94,7 @@ impl Conn {
         Ok(self.buf.drain(..n).collect())
     }
 
-    async fn read_request(&mut self) -> Result<HttpRequest, ReadError> {
+    pub(crate) async fn read_request(&mut self) -> Result<HttpRequest, ReadError> {
         // Tolerate empty lines before a request (RFC 9112 §2.2).
         while self.buf.starts_with(b"\r\n") {
             self.buf.drain(..2);
@@ -289,33 +287,8 @@ impl Reply {
     }
 }
 
-/// Serves requests on one connection until the peer closes it or a reply ends it.
-pub(crate) async fn serve_connection(stream: TcpStream, state: Arc<State>) {
-    let mut conn = Conn {
-        stream,
-        buf: Vec::new(),
-    };
-    loop {
-        let (reply, keep_alive) = match conn.read_request().await {
-            Ok(request) => {
-                let keep_alive = request.keep_alive;
-                (state.handle(request), keep_alive)
-            }
-            Err(ReadError::Closed) => return,
-            Err(ReadError::Malformed(message)) => (state.malformed(message), false),
-        };
-        if let Some(delay) = reply.delay {
-            tokio::time::sleep(delay).await;
-        }
-        if !write_reply(&mut conn.stream, reply, keep_alive).await || !keep_alive {
-            let _ = conn.stream.shutdown().await;
-            return;
-        }
-    }
-}
-
 /// Returns whether the connection may serve another request.
-async fn write_reply(stream: &mut TcpStream, reply: Reply, keep_alive: bool) -> bool {
+pub(crate) async fn write_reply(stream: &mut TcpStream, reply: Reply, keep_alive: bool) -> bool {
     let mut head = format!("HTTP/1.1 {} {}\r\n", reply.status, reason(reply.status));
     for (name, value) in &reply.headers {
         head.push_str(&format!("{name}: {value}\r\n"));

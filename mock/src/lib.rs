@@ -71,6 +71,7 @@ mod script;
 mod server;
 pub mod spec;
 mod store;
+mod url;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -164,7 +165,7 @@ impl MockBuilder {
                 tokio::select! {
                     accepted = listener.accept() => match accepted {
                         Ok((stream, _)) => {
-                            connections.spawn(http::serve_connection(stream, task_state.clone()));
+                            connections.spawn(server::serve_connection(stream, task_state.clone()));
                         }
                         Err(_) => return,
                     },

@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::check::parse_query;
+use crate::url::parse_query;
 
 /// The `code` of each kind of rejection in the error envelope.
 pub mod code {

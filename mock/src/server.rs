@@ -1,5 +1,6 @@
-//! One request's way through the mock: checked against the IR ([`crate::check`]), answered by a
-//! script, the store or the documented example, recorded, and stamped with `cf-ray`.
+//! One request's way through the mock: read off its connection, checked against the IR
+//! ([`crate::check`]), answered by a script, the store or the documented example, recorded, and
+//! stamped with `cf-ray`.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -7,9 +8,10 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use codegen::ir::{Ir, Response};
 use serde_json::{Value, json};
+use tokio::io::AsyncWriteExt;
 
 use crate::check::{Checked, Checker};
-use crate::http::{HttpRequest, Reply, ReplyBody};
+use crate::http::{Conn, HttpRequest, ReadError, Reply, ReplyBody, write_reply};
 use crate::pcap::{PCAP_CHUNK, PCAP_CONTENT_TYPE, pcap_bytes};
 use crate::record::{Recorded, Rejection, code};
 use crate::script::{Fault, Overrides};
@@ -186,6 +188,31 @@ impl State {
                 ),
                 delay: None,
             },
+        }
+    }
+}
+
+/// Serves requests on one connection until the peer closes it or a reply ends it.
+pub(crate) async fn serve_connection(stream: tokio::net::TcpStream, state: Arc<State>) {
+    let mut conn = Conn {
+        stream,
+        buf: Vec::new(),
+    };
+    loop {
+        let (reply, keep_alive) = match conn.read_request().await {
+            Ok(request) => {
+                let keep_alive = request.keep_alive;
+                (state.handle(request), keep_alive)
+            }
+            Err(ReadError::Closed) => return,
+            Err(ReadError::Malformed(message)) => (state.malformed(message), false),
+        };
+        if let Some(delay) = reply.delay {
+            tokio::time::sleep(delay).await;
+        }
+        if !write_reply(&mut conn.stream, reply, keep_alive).await || !keep_alive {
+            let _ = conn.stream.shutdown().await;
+            return;
         }
     }
 }
