@@ -22,6 +22,8 @@ pub(crate) struct HttpRequest {
     pub(crate) headers: Vec<(String, String)>,
     pub(crate) body: Vec<u8>,
     pub(crate) keep_alive: bool,
+    /// An HTTP/1.0 request: answered without chunked framing or `100 Continue`.
+    pub(crate) http10: bool,
 }
 
 impl HttpRequest {
@@ -143,6 +145,7 @@ impl Conn {
             headers,
             body: Vec::new(),
             keep_alive: false,
+            http10,
         };
         let connection = request
             .header("connection")
@@ -191,6 +194,7 @@ impl Conn {
         }
         let expects_body = chunked || length.is_some_and(|n| n > 0);
         if expects_body
+            && !http10
             && request
                 .header("expect")
                 .is_some_and(|e| e.eq_ignore_ascii_case("100-continue"))
@@ -290,8 +294,13 @@ impl Reply {
 /// Returns whether the connection may serve another request.
 pub(crate) async fn write_reply(stream: &mut TcpStream, reply: Reply, keep_alive: bool) -> bool {
     let mut head = format!("HTTP/1.1 {} {}\r\n", reply.status, reason(reply.status));
+    // The framing is the mock's own: a scripted `content-length`, `transfer-encoding` or
+    // `connection` would contradict it.
+    let framing = ["content-length", "transfer-encoding", "connection"];
     for (name, value) in &reply.headers {
-        head.push_str(&format!("{name}: {value}\r\n"));
+        if !framing.iter().any(|f| name.eq_ignore_ascii_case(f)) {
+            head.push_str(&format!("{name}: {value}\r\n"));
+        }
     }
     if !keep_alive {
         head.push_str("connection: close\r\n");

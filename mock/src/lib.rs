@@ -167,7 +167,8 @@ impl MockBuilder {
                         Ok((stream, _)) => {
                             connections.spawn(server::serve_connection(stream, task_state.clone()));
                         }
-                        Err(_) => return,
+                        // Out of file handles, a connection reset before accept: wait, go on.
+                        Err(_) => tokio::time::sleep(std::time::Duration::from_millis(10)).await,
                     },
                     Some(_) = connections.join_next(), if !connections.is_empty() => {}
                 }
@@ -331,7 +332,14 @@ impl MockServer {
 
     fn resolve(&self, operation: Operation) -> usize {
         match operation {
-            Operation::Index(i) => i,
+            Operation::Index(i) => {
+                let count = self.state.ir.operations.len();
+                assert!(
+                    i < count,
+                    "operation index {i} out of range (the spec has {count})"
+                );
+                i
+            }
             Operation::Template(text) => {
                 let (method, path) = text.split_once(' ').unwrap_or(("", text.as_str()));
                 spec::find_operation(&self.state.ir, method, path.trim())

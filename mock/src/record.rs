@@ -56,7 +56,8 @@ pub struct Recorded {
     pub headers: Vec<(String, String)>,
     /// The body, de-chunked.
     pub body: Vec<u8>,
-    /// The status the mock answered.
+    /// The status the mock answered (0 when a [`Fault::Drop`](crate::Fault::Drop) closed the
+    /// connection instead).
     pub status: u16,
     /// Why the mock refused the request, if it did: a validation failure, or a 404 for an
     /// object it does not hold (see [`well_formed`](Self::well_formed)). Scripted faults are

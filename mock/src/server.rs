@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
 
 use codegen::ir::{Ir, Response};
 use serde_json::{Value, json};
@@ -45,11 +46,20 @@ impl State {
             base_path: &self.base_path,
         };
         let outcome = checker.evaluate(&request, &mut op, &mut params);
-        let reply = match outcome {
+        let (reply, delay) = match outcome {
             Ok(checked) => self.answer(&checked, &params),
-            Err(rejection) => Err(rejection),
+            Err(rejection) => (Err(rejection), None),
         };
-        self.finish(request, op, params, reply)
+        let http10 = request.http10;
+        let mut reply = self.finish(request, op, params, reply);
+        reply.delay = delay;
+        // HTTP/1.0 has no chunked framing: send the whole body with its length.
+        if http10 {
+            if let ReplyBody::Chunked(chunks) = &reply.body {
+                reply.body = ReplyBody::Full(chunks.concat());
+            }
+        }
+        reply
     }
 
     /// The answer to a request that is not HTTP the mock can read.
@@ -60,6 +70,7 @@ impl State {
             headers: Vec::new(),
             body: Vec::new(),
             keep_alive: false,
+            http10: false,
         };
         let rejection = Rejection::bad(code::MALFORMED, message);
         self.finish(request, None, Vec::new(), Err(rejection))
@@ -97,43 +108,44 @@ impl State {
         reply
     }
 
-    /// The answer to a valid request: a script, else the store's, else the documented one.
-    fn answer(&self, checked: &Checked, params: &[(String, String)]) -> Result<Reply, Rejection> {
+    /// The answer to a valid request: a script, else the store's, else the documented one; and
+    /// how long to wait before sending it (a [`Fault::Delay`], kept for a refusal too).
+    fn answer(
+        &self,
+        checked: &Checked,
+        params: &[(String, String)],
+    ) -> (Result<Reply, Rejection>, Option<Duration>) {
         let op = checked.op;
         let fault = lock(&self.overrides).get_mut(&op).and_then(Overrides::next);
-        let mut delay = None;
+        let scripted = |status: u16, headers: Vec<(String, String)>, body: ReplyBody| Reply {
+            status,
+            headers,
+            body,
+            delay: None,
+        };
         match fault {
-            Some(Fault::Respond(s)) => {
-                return Ok(Reply {
-                    status: s.status,
-                    headers: s.headers,
-                    body: ReplyBody::Full(s.body),
-                    delay: None,
-                });
-            }
-            Some(Fault::Drop) => {
-                return Ok(Reply {
-                    status: 200,
-                    headers: Vec::new(),
-                    body: ReplyBody::Dropped,
-                    delay: None,
-                });
-            }
-            Some(Fault::Delay(d)) => delay = Some(d),
+            Some(Fault::Respond(s)) => (
+                Ok(scripted(s.status, s.headers, ReplyBody::Full(s.body))),
+                None,
+            ),
+            // Nothing is sent; the log records status 0.
+            Some(Fault::Drop) => (Ok(scripted(0, Vec::new(), ReplyBody::Dropped)), None),
+            Some(Fault::Delay(d)) => (self.unscripted(checked, params), Some(d)),
             Some(Fault::Truncate) => {
-                let mut reply = self.unscripted(checked, params)?;
-                if let ReplyBody::Full(body) | ReplyBody::Truncated(body) = reply.body {
-                    reply.body = ReplyBody::Truncated(body);
-                } else if let ReplyBody::Chunked(chunks) = reply.body {
-                    reply.body = ReplyBody::Truncated(chunks.concat());
-                }
-                return Ok(reply);
+                let truncated = self.unscripted(checked, params).map(|mut reply| {
+                    reply.body = match reply.body {
+                        ReplyBody::Full(body) | ReplyBody::Truncated(body) => {
+                            ReplyBody::Truncated(body)
+                        }
+                        ReplyBody::Chunked(chunks) => ReplyBody::Truncated(chunks.concat()),
+                        ReplyBody::Dropped => ReplyBody::Dropped,
+                    };
+                    reply
+                });
+                (truncated, None)
             }
-            None => {}
+            None => (self.unscripted(checked, params), None),
         }
-        let mut reply = self.unscripted(checked, params)?;
-        reply.delay = delay;
-        Ok(reply)
     }
 
     /// The store's answer (stateful mode), or the documented one.

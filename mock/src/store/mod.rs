@@ -388,7 +388,10 @@ impl Store {
                 .find(|o| id_of(o, &id_field) == Some(id.as_str()))
                 .cloned()
                 .ok_or_else(|| not_found(&id))?;
-            targets.push((id, current, item));
+            // An id listed twice is one object: changed (or deleted) once.
+            if !targets.iter().any(|(seen, _, _)| *seen == id) {
+                targets.push((id, current, item));
+            }
         }
         let validate_only = request.validate_only();
         let mut out = Vec::with_capacity(targets.len());
@@ -511,11 +514,7 @@ fn body_items(body: Option<&Value>) -> Vec<Value> {
     match body {
         Some(Value::Array(items)) => items.clone(),
         Some(Value::Object(map)) if map.len() == 1 => match map.values().next() {
-            Some(Value::Array(items))
-                if items.iter().all(Value::is_object) && !items.is_empty() =>
-            {
-                items.clone()
-            }
+            Some(Value::Array(items)) if items.iter().all(Value::is_object) => items.clone(),
             _ => vec![Value::Object(map.clone())],
         },
         Some(v @ Value::Object(_)) => vec![v.clone()],
@@ -532,14 +531,18 @@ fn merge(object: &mut Value, patch: &Value) {
     }
 }
 
-/// An update: the body's fields replace the object's, the id stays, `modified_on` moves.
+/// An update: the body's fields replace the object's, `modified_on` moves, and what the store
+/// keeps (the id, the path fields, `created_on`) stays as it was.
 fn apply_update(object: &mut Value, patch: &Value, collection: &Collection) {
-    let id_field = collection.id_field.as_str();
-    let id = object.get(id_field).cloned();
+    let kept: Vec<(String, Value)> = std::iter::once(collection.id_field.as_str())
+        .chain(collection.path_fields.iter().map(String::as_str))
+        .chain(collection.stamps.iter().map(String::as_str))
+        .filter_map(|k| Some((k.to_owned(), object.get(k)?.clone())))
+        .collect();
     merge(object, patch);
     if let Some(map) = object.as_object_mut() {
-        if let Some(id) = id {
-            map.insert(id_field.to_owned(), id);
+        for (k, v) in kept {
+            map.insert(k, v);
         }
         if collection.stamps.iter().any(|s| s == "modified_on") {
             map.insert("modified_on".into(), Value::String(timestamp()));

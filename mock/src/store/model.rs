@@ -215,11 +215,14 @@ impl Model {
 /// The collection at `path`, if the documented answers show objects with ids there.
 fn collection(ir: &Ir, path: &str) -> Option<Collection> {
     let at_path: Vec<&Operation> = ir.operations.iter().filter(|o| o.path == path).collect();
+    // The template's segments: an operation's at `P`, else the leading ones of an operation
+    // below it.
+    let depth = path.matches('/').count();
     let segments = at_path.first().map(|o| o.segments.clone()).or_else(|| {
         ir.operations
             .iter()
-            .find(|o| o.path.starts_with(path) && o.path.len() > path.len())
-            .map(|o| o.segments[..o.segments.len() - 1].to_vec())
+            .find(|o| o.path.starts_with(path) && o.path.as_bytes().get(path.len()) == Some(&b'/'))
+            .and_then(|o| o.segments.get(..depth).map(<[Segment]>::to_vec))
     })?;
     let items: Vec<&Operation> = ir
         .operations

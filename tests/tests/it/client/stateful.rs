@@ -306,6 +306,16 @@ async fn nested_objects_go_with_their_parent() {
         ],
     );
     send(&client, Method::Get, &lan_path, None).await.unwrap();
+    // An update keeps the LAN on its site (path fields come from the path, not the body).
+    let mut rename = op(Method::Put, &format!("{lans}/{{lan_id}}"))
+        .and_then(|o| o.examples.request.clone())
+        .unwrap_or(json!({}));
+    rename["name"] = json!("renamed");
+    let updated = send(&client, Method::Put, &lan_path, Some(&rename))
+        .await
+        .unwrap();
+    assert_eq!(updated["name"], json!("renamed"), "{updated}");
+    assert_eq!(updated["site_id"], json!(site_id), "{updated}");
     let site_path = format!("/accounts/{ACCOUNT}/magic/sites/{site_id}");
     send(&client, Method::Delete, &site_path, None)
         .await
@@ -383,6 +393,19 @@ async fn routes_update_and_delete_in_bulk_and_unknown_ids_change_nothing() {
     assert_eq!(
         find_object(&listed, "id", &a).unwrap()["priority"],
         json!(7)
+    );
+
+    // An id listed twice is one route, changed once.
+    let twice = json!({"routes": [
+        {"id": a, "prefix": "192.0.2.0/24", "nexthop": "203.0.113.1", "priority": 9},
+        {"id": a, "prefix": "192.0.2.0/24", "nexthop": "203.0.113.1", "priority": 9},
+    ]});
+    let modified = send(&client, Method::Put, &path, Some(&twice))
+        .await
+        .unwrap();
+    assert_eq!(
+        modified["modified_routes"].as_array().map(Vec::len),
+        Some(1)
     );
 
     // The reference's bulk delete sends no body, so it names no routes and deletes none.
