@@ -2211,7 +2211,7 @@ pub struct Site {
     /// The name of the site.
     pub name: Option<String>,
     /// Magic Connector identifier tag. Used when high availability mode is on.
-    pub secondary_connector_id: Option<String>,
+    pub secondary_connector_id: Option<crate::ConnectorId>,
 }
 /// The request body of Create a new Site (`POST /accounts/{account_id}/magic/sites`).
 #[::magic_api::wire(builder)]
@@ -2227,7 +2227,7 @@ pub struct SiteCreateRequest {
     /// Location of site in latitude and longitude.
     pub location: Option<SiteLocation>,
     /// Magic Connector identifier tag. Used when high availability mode is on.
-    pub secondary_connector_id: Option<String>,
+    pub secondary_connector_id: Option<crate::ConnectorId>,
 }
 /// Location of site in latitude and longitude.
 #[::magic_api::wire(builder)]
@@ -2249,7 +2249,7 @@ pub struct SiteRequest {
     /// The name of the site.
     pub name: Option<String>,
     /// Magic Connector identifier tag. Used when high availability mode is on.
-    pub secondary_connector_id: Option<String>,
+    pub secondary_connector_id: Option<crate::ConnectorId>,
 }
 /// The `bonds` of [`SnapshotGetResponse`].
 #[::magic_api::wire]

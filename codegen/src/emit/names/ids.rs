@@ -91,6 +91,18 @@ pub fn id_named<'i>(ids: &'i IdTypes, name: &str) -> Option<&'i str> {
         .map(|(_, (n, _))| n.as_str())
 }
 
+/// The id type of a field named for a role an id plays: a qualifier, then an id parameter's
+/// name (`secondary_connector_id` holds a `ConnectorId`). The longest parameter name wins.
+fn id_qualified<'i>(ids: &'i IdTypes, name: &str) -> Option<&'i str> {
+    ids.iter()
+        .filter(|(k, _)| {
+            name.strip_suffix(k.as_str())
+                .is_some_and(|qualifier| qualifier.len() > 1 && qualifier.ends_with('_'))
+        })
+        .max_by_key(|(k, _)| k.len())
+        .map(|(_, (n, _))| n.as_str())
+}
+
 /// `(definition id, field name)` -> id type, for every string field that holds an id.
 pub fn id_fields(
     ir: &Ir,
@@ -101,7 +113,7 @@ pub fn id_fields(
     for def in ir.types.iter().chain(&ir.shapes) {
         if let TypeBody::Object { fields } = &def.body {
             for f in fields.iter().filter(|f| f.ty == Ty::String) {
-                if let Some(id) = id_named(ids, &f.name) {
+                if let Some(id) = id_named(ids, &f.name).or_else(|| id_qualified(ids, &f.name)) {
                     out.insert((def.id.clone(), f.name.clone()), id.to_string());
                 }
             }
