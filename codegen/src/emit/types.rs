@@ -276,7 +276,13 @@ pub(super) fn describe(def: &TypeDef, cx: &Context<'_>) -> String {
             .iter()
             .find(|f| f.name == *tag && !f.description.is_empty())
         {
-            return f.description.clone();
+            // Name the form first: the tag field's prose may describe every form at once.
+            return match &f.ty {
+                Ty::Literal { value } => {
+                    format!("The `{tag}: \"{value}\"` form. {}", f.description)
+                }
+                _ => f.description.clone(),
+            };
         }
     }
     cx.names.fallback_doc(&def.id)

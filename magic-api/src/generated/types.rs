@@ -18,7 +18,7 @@ pub struct AccountApp {
     #[serde(rename = "type")]
     pub kind: Option<String>,
 }
-/// The `AccountApp` of [`AppConfig`].
+/// One form of [`AppConfig`] (the reference's `AccountApp`).
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct AccountAppConfig {
@@ -35,7 +35,7 @@ pub struct AccountAppConfig {
     /// Identifier
     pub site_id: Option<crate::SiteId>,
 }
-/// The `AccountApp` of [`AppConfigCreateRequest`].
+/// One form of [`AppConfigCreateRequest`] (the reference's `AccountApp`).
 #[::magic_api::wire(builder)]
 pub struct AccountAppConfigRequest {
     /// Magic account app ID.
@@ -209,9 +209,9 @@ impl App {
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum AppConfig {
-    /// The `AccountApp` of [`AppConfig`].
+    /// One form of [`AppConfig`] (the reference's `AccountApp`).
     Account(AccountAppConfig),
-    /// The `ManagedApp` of [`AppConfig`].
+    /// One form of [`AppConfig`] (the reference's `ManagedApp`).
     Managed(ManagedAppConfig),
     /// An object no alternative claims, or one the claiming alternative cannot decode: kept as sent, never an error.
     Unknown(::magic_api::runtime::wire::Object),
@@ -276,9 +276,9 @@ impl AppConfig {
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum AppConfigCreateRequest {
-    /// The `AccountApp` of [`AppConfigCreateRequest`].
+    /// One form of [`AppConfigCreateRequest`] (the reference's `AccountApp`).
     Account(AccountAppConfigRequest),
-    /// The `ManagedApp` of [`AppConfigCreateRequest`].
+    /// One form of [`AppConfigCreateRequest`] (the reference's `ManagedApp`).
     Managed(ManagedAppConfigRequest),
     /// An object no alternative claims, or one the claiming alternative cannot decode: kept as sent, never an error.
     Unknown(::magic_api::runtime::wire::Object),
@@ -483,7 +483,7 @@ pub struct CfInterconnectUpdateResponse {
     /// Modified interconnect of this [`CfInterconnectUpdateResponse`], an [`Interconnect`].
     pub modified_interconnect: Option<Interconnect>,
 }
-/// Configured Cloudflared tunnel
+/// The `k: "ConfigureCloudflaredTunnel"` form. Configured Cloudflared tunnel
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct ConfigureCloudflaredTunnel {}
@@ -567,37 +567,37 @@ pub type ConnectorEditResponse = Connector;
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ConnectorEvent {
-    /// Initialized process
+    /// The `k: "Init"` form. Initialized process
     Init(Init),
-    /// Stopped process
+    /// The `k: "Leave"` form. Stopped process
     Leave(Leave),
-    /// Started attestation
+    /// The `k: "StartAttestation"` form. Started attestation
     StartAttestation(StartAttestation),
-    /// Finished attestation
+    /// The `k: "FinishAttestationSuccess"` form. Finished attestation
     FinishAttestationSuccess(FinishAttestationSuccess),
-    /// Failed attestation
+    /// The `k: "FinishAttestationFailure"` form. Failed attestation
     FinishAttestationFailure(FinishAttestationFailure),
-    /// Started crypt key rotation
+    /// The `k: "StartRotateCryptKey"` form. Started crypt key rotation
     StartRotateCryptKey(StartRotateCryptKey),
-    /// Finished crypt key rotation
+    /// The `k: "FinishRotateCryptKeySuccess"` form. Finished crypt key rotation
     FinishRotateCryptKeySuccess(FinishRotateCryptKeySuccess),
-    /// Failed crypt key rotation
+    /// The `k: "FinishRotateCryptKeyFailure"` form. Failed crypt key rotation
     FinishRotateCryptKeyFailure(FinishRotateCryptKeyFailure),
-    /// Started PKI rotation
+    /// The `k: "StartRotatePki"` form. Started PKI rotation
     StartRotatePki(StartRotatePki),
-    /// Finished PKI rotation
+    /// The `k: "FinishRotatePkiSuccess"` form. Finished PKI rotation
     FinishRotatePkiSuccess(FinishRotatePkiSuccess),
-    /// Failed PKI rotation
+    /// The `k: "FinishRotatePkiFailure"` form. Failed PKI rotation
     FinishRotatePkiFailure(FinishRotatePkiFailure),
-    /// Started upgrade
+    /// The `k: "StartUpgrade"` form. Started upgrade
     StartUpgrade(StartUpgrade),
-    /// Finished upgrade
+    /// The `k: "FinishUpgradeSuccess"` form. Finished upgrade
     FinishUpgradeSuccess(FinishUpgradeSuccess),
-    /// Failed upgrade
+    /// The `k: "FinishUpgradeFailure"` form. Failed upgrade
     FinishUpgradeFailure(FinishUpgradeFailure),
-    /// Reconciled
+    /// The `k: "Reconcile"` form. Reconciled
     Reconcile(Reconcile),
-    /// Configured Cloudflared tunnel
+    /// The `k: "ConfigureCloudflaredTunnel"` form. Configured Cloudflared tunnel
     ConfigureCloudflaredTunnel(ConfigureCloudflaredTunnel),
     /// A kind this version of the crate does not know, or a known kind whose fields do
     /// not decode as documented: kept whole (tag included), never an error.
@@ -1103,35 +1103,35 @@ pub struct EventListResponse {
     /// Cursor of this [`EventListResponse`].
     pub cursor: Option<String>,
 }
-/// Failed attestation
+/// The `k: "FinishAttestationFailure"` form. Failed attestation
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct FinishAttestationFailure {}
-/// Finished attestation
+/// The `k: "FinishAttestationSuccess"` form. Finished attestation
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct FinishAttestationSuccess {}
-/// Failed crypt key rotation
+/// The `k: "FinishRotateCryptKeyFailure"` form. Failed crypt key rotation
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct FinishRotateCryptKeyFailure {}
-/// Finished crypt key rotation
+/// The `k: "FinishRotateCryptKeySuccess"` form. Finished crypt key rotation
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct FinishRotateCryptKeySuccess {}
-/// Failed PKI rotation
+/// The `k: "FinishRotatePkiFailure"` form. Failed PKI rotation
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct FinishRotatePkiFailure {}
-/// Finished PKI rotation
+/// The `k: "FinishRotatePkiSuccess"` form. Finished PKI rotation
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct FinishRotatePkiSuccess {}
-/// Failed upgrade
+/// The `k: "FinishUpgradeFailure"` form. Failed upgrade
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct FinishUpgradeFailure {}
-/// Finished upgrade
+/// The `k: "FinishUpgradeSuccess"` form. Finished upgrade
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct FinishUpgradeSuccess {}
@@ -1320,7 +1320,7 @@ pub enum HealthCheckType {
     #[wire = "request"]
     Request,
 }
-/// Initialized process
+/// The `k: "Init"` form. Initialized process
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct Init {}
@@ -1565,7 +1565,7 @@ pub struct LanStaticAddressing {
     /// A valid CIDR notation representing an IP range.
     pub virtual_address: Option<String>,
 }
-/// Stopped process
+/// The `k: "Leave"` form. Stopped process
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct Leave {}
@@ -1595,7 +1595,7 @@ pub struct ManagedApp {
     #[serde(rename = "type")]
     pub kind: Option<String>,
 }
-/// The `ManagedApp` of [`AppConfig`].
+/// One form of [`AppConfig`] (the reference's `ManagedApp`).
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct ManagedAppConfig {
@@ -1612,7 +1612,7 @@ pub struct ManagedAppConfig {
     /// Identifier
     pub site_id: Option<crate::SiteId>,
 }
-/// The `ManagedApp` of [`AppConfigCreateRequest`].
+/// One form of [`AppConfigCreateRequest`] (the reference's `ManagedApp`).
 #[::magic_api::wire(builder)]
 pub struct ManagedAppConfigRequest {
     /// Managed app ID.
@@ -1679,9 +1679,9 @@ pub struct OwnershipValidateRequest {
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum Pcap {
-    /// The `PCAP` of [`Pcap`].
+    /// One form of [`Pcap`] (the reference's `PCAP`).
     Simple(PcapSimple),
-    /// The `MagicVisibilityPCAPsPCAPsResponseFull` of [`Pcap`].
+    /// One form of [`Pcap`] (the reference's `MagicVisibilityPCAPsPCAPsResponseFull`).
     Full(PcapFull),
     /// An object no alternative fits, or one the best fit cannot decode: kept as sent, never an error.
     Unknown(::magic_api::runtime::wire::Object),
@@ -1804,9 +1804,9 @@ impl Pcap {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum PcapCreateRequest {
-    /// The type of packet capture. `Simple` captures sampled packets, and `full` captures entire payloads and non-sampled packets.
+    /// The `type: "simple"` form. The type of packet capture. `Simple` captures sampled packets, and `full` captures entire payloads and non-sampled packets.
     Simple(PcapSimpleRequest),
-    /// The type of packet capture. `Simple` captures sampled packets, and `full` captures entire payloads and non-sampled packets.
+    /// The `type: "full"` form. The type of packet capture. `Simple` captures sampled packets, and `full` captures entire payloads and non-sampled packets.
     Full(PcapFullRequest),
     /// A kind this version of the crate does not know, or a known kind whose fields do
     /// not decode as documented: kept whole (tag included), never an error.
@@ -1920,7 +1920,7 @@ pub struct PcapFilter {
     /// The source port of the packet.
     pub source_port: Option<i64>,
 }
-/// The `MagicVisibilityPCAPsPCAPsResponseFull` of [`Pcap`].
+/// One form of [`Pcap`] (the reference's `MagicVisibilityPCAPsPCAPsResponseFull`).
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct PcapFull {
@@ -1952,7 +1952,7 @@ pub struct PcapFull {
     #[serde(rename = "type")]
     pub kind: Option<PcapType>,
 }
-/// The type of packet capture. `Simple` captures sampled packets, and `full` captures entire payloads and non-sampled packets.
+/// The `type: "full"` form. The type of packet capture. `Simple` captures sampled packets, and `full` captures entire payloads and non-sampled packets.
 #[::magic_api::wire(builder)]
 pub struct PcapFullRequest {
     /// The name of the data center used for the packet capture. This can be a specific colo (ord02) or a multi-colo name (ORD). This field only applies to `full` packet captures.
@@ -1975,7 +1975,7 @@ pub struct PcapFullRequest {
 pub type PcapGetResponse = Pcap;
 /// The reference's name for [`Pcap`].
 pub type PcapListResponse = Pcap;
-/// The `PCAP` of [`Pcap`].
+/// One form of [`Pcap`] (the reference's `PCAP`).
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct PcapSimple {
@@ -1997,7 +1997,7 @@ pub struct PcapSimple {
     #[serde(rename = "type")]
     pub kind: Option<PcapType>,
 }
-/// The type of packet capture. `Simple` captures sampled packets, and `full` captures entire payloads and non-sampled packets.
+/// The `type: "simple"` form. The type of packet capture. `Simple` captures sampled packets, and `full` captures entire payloads and non-sampled packets.
 #[::magic_api::wire(builder)]
 pub struct PcapSimpleRequest {
     /// The limit of packets contained in a packet capture.
@@ -2057,7 +2057,7 @@ pub struct PskMetadata {
     /// The date and time the tunnel was last modified.
     pub last_generated_on: Option<String>,
 }
-/// Reconciled
+/// The `k: "Reconcile"` form. Reconciled
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct Reconcile {}
@@ -2816,19 +2816,19 @@ pub struct SnapshotTunnel {
     /// Number of recent unhealthy pings for this tunnel
     pub recent_unhealthy_pings: Option<::magic_api::Number>,
 }
-/// Started attestation
+/// The `k: "StartAttestation"` form. Started attestation
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct StartAttestation {}
-/// Started crypt key rotation
+/// The `k: "StartRotateCryptKey"` form. Started crypt key rotation
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct StartRotateCryptKey {}
-/// Started PKI rotation
+/// The `k: "StartRotatePki"` form. Started PKI rotation
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct StartRotatePki {}
-/// Started upgrade
+/// The `k: "StartUpgrade"` form. Started upgrade
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct StartUpgrade {

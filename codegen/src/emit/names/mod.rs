@@ -418,7 +418,20 @@ impl<'a> Naming<'a> {
             };
             let text = match &first.parent {
                 Parent::Def(parent) => {
-                    format!("The `{}` of [`{}`].", first.field, self.names.of(parent))
+                    let is_union = self
+                        .ir
+                        .def(parent)
+                        .is_some_and(|d| matches!(d.body, crate::ir::TypeBody::Union { .. }));
+                    if is_union {
+                        // A union's alternative: say which union, and the reference's name.
+                        format!(
+                            "One form of [`{}`] (the reference's `{}`).",
+                            self.names.of(parent),
+                            first.field
+                        )
+                    } else {
+                        format!("The `{}` of [`{}`].", first.field, self.names.of(parent))
+                    }
                 }
                 Parent::Body(op) => format!("The request body of {}.", op_text(*op)),
                 Parent::Result { op, .. } => format!("The result of {}.", op_text(*op)),
