@@ -31,7 +31,7 @@
 ::magic_api::define_id!(RouteId, " Identifies a route (the `route_id` path parameter).");
 ::magic_api::define_id!(SiteId, " Identifies a site (the `site_id` path parameter).");
 ::magic_api::define_id!(WanId, " Identifies a WAN (the `wan_id` path parameter).");
-/// Optional parameters: `connectorid`.
+/// Optional parameters of the calls that carry these options (`connectorid`), set with the call's own methods before it is awaited: `.connectorid(…)`.
 #[derive(Debug, Clone, Default)]
 pub struct ConnectoridOptions {
     connectorid: Option<crate::ConnectorId>,
@@ -51,7 +51,7 @@ impl<R: ::magic_api::Receive> ::magic_api::Call<'_, R, ConnectoridOptions> {
         self
     }
 }
-/// Optional parameters: `cursor`, `k`, `limit`.
+/// Optional parameters of the calls that carry these options (`cursor`, `k`, `limit`), set with the call's own methods before it is awaited: `.cursor(…)`, `.k(…)`, `.limit(…)`.
 #[derive(Debug, Clone, Default)]
 pub struct CursorKLimitOptions {
     cursor: Option<String>,
@@ -89,7 +89,7 @@ impl<R: ::magic_api::Receive> ::magic_api::Call<'_, R, CursorKLimitOptions> {
         self
     }
 }
-/// Optional parameters: `cursor`, `limit`.
+/// Optional parameters of the calls that carry these options (`cursor`, `limit`), set with the call's own methods before it is awaited: `.cursor(…)`, `.limit(…)`.
 #[derive(Debug, Clone, Default)]
 pub struct CursorLimitOptions {
     cursor: Option<String>,
@@ -118,7 +118,7 @@ impl<R: ::magic_api::Receive> ::magic_api::Call<'_, R, CursorLimitOptions> {
         self
     }
 }
-/// Optional parameters: `x-magic-new-hc-target`.
+/// Optional parameters of the calls that carry these options (`x-magic-new-hc-target`), set with the call's own methods before it is awaited: `.object_targets(…)`.
 #[derive(Debug, Clone, Default)]
 pub struct ObjectTargetsOptions {
     object_targets: Option<bool>,
@@ -140,7 +140,7 @@ impl<R: ::magic_api::Receive> ::magic_api::Call<'_, R, ObjectTargetsOptions> {
         self
     }
 }
-/// Optional parameters: `x-magic-new-hc-target`, `validate_only`.
+/// Optional parameters of the calls that carry these options (`x-magic-new-hc-target`, `validate_only`), set with the call's own methods before it is awaited: `.object_targets(…)`, `.validate_only(…)`.
 #[derive(Debug, Clone, Default)]
 pub struct ObjectTargetsValidateOnlyOptions {
     object_targets: Option<bool>,
@@ -173,7 +173,7 @@ impl<
         self
     }
 }
-/// Optional parameters: `page`, `per_page`.
+/// Optional parameters of the calls that carry these options (`page`, `per_page`), set with the call's own methods before it is awaited: `.page(…)`, `.per_page(…)`.
 #[derive(Debug, Clone, Default)]
 pub struct PagePerPageOptions {
     page: Option<i64>,
@@ -202,7 +202,7 @@ impl<R: ::magic_api::Receive> ::magic_api::Call<'_, R, PagePerPageOptions> {
         self
     }
 }
-/// Optional parameters: `validate_only`.
+/// Optional parameters of the calls that carry these options (`validate_only`), set with the call's own methods before it is awaited: `.validate_only(…)`.
 #[derive(Debug, Clone, Default)]
 pub struct ValidateOnlyOptions {
     validate_only: Option<bool>,

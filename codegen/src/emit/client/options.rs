@@ -89,11 +89,18 @@ pub(super) fn option_type(
             }
         });
     }
+    // Said where a user lands from a call's return type: the setters are the call's methods.
     let text = format!(
-        " Optional parameters: {}.",
+        " Optional parameters of the calls that carry these options ({}), set with the call's \
+         own methods before it is awaited: {}.",
         params
             .iter()
             .map(|p| format!("`{}`", p.field.name))
+            .collect::<Vec<_>>()
+            .join(", "),
+        params
+            .iter()
+            .map(|p| format!("`.{}(…)`", setter(p)))
             .collect::<Vec<_>>()
             .join(", ")
     );
