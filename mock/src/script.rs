@@ -6,6 +6,8 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
+use crate::record::Rejection;
+
 /// A response a test scripts for one operation (sent with `Content-Length`; a `cf-ray`
 /// header is added unless the script has one).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,15 +40,7 @@ impl Scripted {
 
     /// `status` with a Cloudflare error envelope carrying one error.
     pub fn error(status: u16, code: i64, message: &str) -> Self {
-        Self::json(
-            status,
-            &json!({
-                "success": false,
-                "errors": [{"code": code, "message": message}],
-                "messages": [],
-                "result": null,
-            }),
-        )
+        Self::json(status, &Rejection::new(status, code, message).envelope())
     }
 
     /// `status` with an empty body and no content type.

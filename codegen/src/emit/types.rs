@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use super::names::{Names, camel, field_names, ref_id};
+use super::names::{Names, article, camel, field_names, phrase, ref_id};
 use super::unions::union;
 use crate::ir::{Discrimination, Field, Ir, Response, Ty, TypeBody, TypeDef};
 
@@ -376,19 +376,13 @@ fn object(
 /// that is named), never the bare name.
 fn field_doc(cx: &Context<'_>, owner: &str, f: &Field, typed_id: Option<&str>) -> String {
     let mut text = if f.description.is_empty() {
-        let words = field_words(&f.name);
+        let words = capitalized(&phrase(&f.name));
         let each = if matches!(f.ty, Ty::Array { .. }) {
             "each "
         } else {
             ""
         };
-        let a = |name: &str, link: &str| {
-            let vowel = name.starts_with(['A', 'E', 'I', 'O', 'U']);
-            format!(
-                ", {each}{} [`{name}`]{link}",
-                if vowel { "an" } else { "a" }
-            )
-        };
+        let a = |name: &str, link: &str| format!(", {each}{} [`{name}`]{link}", article(name));
         let kind = match (typed_id, ref_id(&f.ty)) {
             // Id types live at the crate root, data types beside this one.
             (Some(id), _) => a(id, &format!("(crate::{id})")),
@@ -406,37 +400,12 @@ fn field_doc(cx: &Context<'_>, owner: &str, f: &Field, typed_id: Option<&str>) -
     text
 }
 
-/// A wire name in words, acronyms in capitals: `cf_speaker_ip` -> "CF speaker IP".
-fn field_words(name: &str) -> String {
-    const ACRONYMS: &[&str] = &[
-        "acl", "asn", "bgp", "cf", "cidr", "dhcp", "dns", "gre", "ha", "hc", "id", "ike", "ip",
-        "ipsec", "ipv4", "ipv6", "lan", "mac", "mtu", "nat", "pcap", "psk", "ttl", "url", "vlan",
-        "wan",
-    ];
-    let words: Vec<String> = name
-        .split(['_', '-', '.'])
-        .filter(|w| !w.is_empty())
-        .map(|w| {
-            let lower = w.to_ascii_lowercase();
-            if ACRONYMS.contains(&lower.as_str()) {
-                lower.to_ascii_uppercase()
-            } else {
-                lower
-            }
-        })
-        .collect();
-    let mut text = words.join(" ");
-    if let Some(first) = text.get(..1) {
-        text = format!(
-            "{}{}",
-            first.to_ascii_uppercase(),
-            text.get(1..).unwrap_or("")
-        );
-    }
-    if text.is_empty() {
-        format!("`{name}`")
-    } else {
-        text
+/// `text` with its first letter in capitals ("CF speaker IP", "Tcp established").
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
     }
 }
 

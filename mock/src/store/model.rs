@@ -98,28 +98,6 @@ pub(crate) struct Slot {
     pub(crate) many: bool,
 }
 
-/// The path template of `segments`, as the reference writes it.
-fn template(segments: &[Segment]) -> String {
-    let mut out = String::new();
-    for s in segments {
-        out.push('/');
-        push_segment(&mut out, s);
-    }
-    out
-}
-
-fn push_segment(out: &mut String, s: &Segment) {
-    match s {
-        Segment::Literal { text } => out.push_str(text),
-        Segment::Param { name } => {
-            out.push('{');
-            out.push_str(name);
-            out.push('}');
-        }
-        Segment::Compound { parts } => parts.iter().for_each(|p| push_segment(out, p)),
-    }
-}
-
 /// The documented `result` of an operation.
 pub(crate) fn documented_result(op: &Operation) -> Option<&Value> {
     op.examples.response.as_ref()?.get("result")
@@ -182,12 +160,15 @@ impl Model {
                     Some(Segment::Literal { .. })
                 )
             {
-                paths.insert(template(&op.segments[..n - 1]));
+                // The template up to its last segment: `…/sites/{site_id}` -> `…/sites`.
+                if let Some((collection, _)) = op.path.rsplit_once('/') {
+                    paths.insert(collection.to_owned());
+                }
             }
             if op.method == Method::Get
                 && matches!(op.segments.last(), Some(Segment::Literal { .. }))
             {
-                paths.insert(template(&op.segments));
+                paths.insert(op.path.clone());
             }
         }
         let collections: Vec<Collection> = paths

@@ -494,17 +494,15 @@ fn walk_paths(
     }
 }
 
-/// Whether the operation's body is the fixed `{}` (no body argument).
+/// Whether the call sends the fixed `{}` and takes no body argument: a `POST` whose untyped
+/// body the reference documents only as `{}`.
 pub(super) fn sends_fixed_empty_body(op: &Operation) -> bool {
-    op.body.as_ref().is_some_and(|b| b.ty == Ty::Unknown) && sends_empty_object(op)
-}
-
-/// A `POST` whose untyped body is documented only as `{}`.
-fn sends_empty_object(op: &Operation) -> bool {
     op.method == Method::Post
+        && op.body.as_ref().is_some_and(|b| b.ty == Ty::Unknown)
         && op
             .examples
             .request
             .as_ref()
-            .is_some_and(|v| v.as_object().is_some_and(|m| m.is_empty()))
+            .and_then(|v| v.as_object())
+            .is_some_and(|m| m.is_empty())
 }

@@ -42,6 +42,47 @@ pub fn words(name: &str) -> Vec<String> {
     out
 }
 
+/// Words the reference's names spell as acronyms, in lowercase.
+const ACRONYMS: &[&str] = &[
+    "acl", "asn", "bgp", "cf", "cidr", "dhcp", "dns", "gre", "ha", "hc", "id", "ike", "ip",
+    "ipsec", "ipv4", "ipv6", "lan", "mac", "mtu", "nat", "pcap", "psk", "ttl", "url", "vlan",
+    "wan",
+];
+
+/// A name as words for prose, acronyms in capitals and the rest in lowercase: `cf_speaker_ip`
+/// -> "CF speaker IP", `gre_tunnel` -> "GRE tunnel".
+pub fn phrase(name: &str) -> String {
+    words(name)
+        .iter()
+        .map(|w| {
+            let lower = w.to_ascii_lowercase();
+            if ACRONYMS.contains(&lower.as_str()) {
+                lower.to_ascii_uppercase()
+            } else {
+                lower
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// `a` or `an` as the phrase is spoken: an acronym with no vowel after its first letter is
+/// spelled out, so its first letter's name counts ("an ACL"); other acronyms are read as words
+/// ("a LAN"), like every other word, by their first letter.
+pub fn article(phrase: &str) -> &'static str {
+    let first_word = phrase.split(' ').next().unwrap_or("");
+    let spelled = |w: &str| !w.chars().skip(1).any(|c| "AEIOU".contains(c));
+    let acronym = first_word.len() >= 2
+        && first_word.chars().all(|c| c.is_ascii_uppercase())
+        && spelled(first_word);
+    let vowel_sound = match first_word.chars().next() {
+        Some(c) if acronym => "AEFHILMNORSX".contains(c),
+        Some(c) => "aeiou".contains(c.to_ascii_lowercase()),
+        None => false,
+    };
+    if vowel_sound { "an" } else { "a" }
+}
+
 /// Whether the `s` at `at` pluralizes the uppercase run before it (`PCAPs`), i.e. it follows two
 /// or more capitals and is followed by a capital or the end.
 pub(super) fn is_acronym_plural(chars: &[char], at: usize) -> bool {

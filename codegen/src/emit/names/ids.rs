@@ -2,13 +2,14 @@
 //! and the fields that hold such an id, so a value read from one call passes to the next
 //! without conversion:
 //!
-//! - a field named like an id parameter (`site_id`, `lan_1.lan_id`, `connector_id`);
+//! - a field named like an id parameter (`site_id`, `lan_1.lan_id`, `connector_id`), or for a
+//!   role such an id plays (`secondary_connector_id`);
 //! - an object's own `id`, where the object is what an operation on `…/{x_id}` returns
 //!   (directly, or as the one object field of its result: `{ gre_tunnel: GreTunnel }`).
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::case::camel;
+use super::case::{article, camel, phrase};
 use crate::ir::{Ir, Method, ParamLocation, Response, Segment, Ty, TypeBody, TypeDef};
 
 /// Id parameter name -> (Rust type name, documentation).
@@ -16,24 +17,12 @@ pub type IdTypes = BTreeMap<String, (String, String)>;
 
 /// The identifier types: one per string path parameter, by name.
 pub fn id_types(ir: &Ir) -> IdTypes {
-    let acronyms = acronyms(ir);
     let mut out = BTreeMap::new();
     for op in &ir.operations {
         for p in op.params_in(ParamLocation::Path) {
             if p.field.ty == Ty::String {
                 let name = camel(&p.field.name);
-                let words: Vec<String> = p
-                    .field
-                    .name
-                    .trim_end_matches("_id")
-                    .split('_')
-                    .filter(|w| !w.is_empty())
-                    .map(|w| match acronyms.get(w) {
-                        Some(upper) => upper.clone(),
-                        None => w.to_string(),
-                    })
-                    .collect();
-                let what = words.join(" ");
+                let what = phrase(p.field.name.trim_end_matches("_id"));
                 let text = format!(
                     " Identifies {} {what} (the `{}` path parameter).",
                     article(&what),
@@ -44,42 +33,6 @@ pub fn id_types(ir: &Ir) -> IdTypes {
         }
     }
     out
-}
-
-/// Words the resource headings spell as acronyms (`GRE Tunnels`, `LANs`, `Cf Interconnects`),
-/// lowercase -> as an acronym (`GRE`, `LAN`, `CF`), so id docs read "a GRE tunnel".
-fn acronyms(ir: &Ir) -> BTreeMap<String, String> {
-    fn walk(r: &crate::ir::Resource, out: &mut BTreeMap<String, String>) {
-        for word in r.title.split_whitespace() {
-            let stem = word.strip_suffix('s').unwrap_or(word);
-            let letters = stem.chars().filter(|c| c.is_ascii_alphabetic()).count();
-            let caps = stem.chars().all(|c| c.is_ascii_uppercase());
-            if letters == stem.len() && (caps && letters >= 2 || letters == 2) {
-                out.insert(stem.to_ascii_lowercase(), stem.to_ascii_uppercase());
-            }
-        }
-        r.children.iter().for_each(|c| walk(c, out));
-    }
-    let mut out = BTreeMap::new();
-    ir.resources.iter().for_each(|r| walk(r, &mut out));
-    out
-}
-
-/// `a` or `an` as the phrase is spoken: an acronym with no vowel after its first letter is
-/// spelled out, so its first letter's name counts ("an ACL"); other acronyms are read as words
-/// ("a LAN"), like every other word, by their first letter.
-fn article(phrase: &str) -> &'static str {
-    let first_word = phrase.split(' ').next().unwrap_or("");
-    let spelled = |w: &str| !w.chars().skip(1).any(|c| "AEIOU".contains(c));
-    let acronym = first_word.len() >= 2
-        && first_word.chars().all(|c| c.is_ascii_uppercase())
-        && spelled(first_word);
-    let vowel_sound = match first_word.chars().next() {
-        Some(c) if acronym => "AEFHILMNORSX".contains(c),
-        Some(c) => "aeiou".contains(c.to_ascii_lowercase()),
-        None => false,
-    };
-    if vowel_sound { "an" } else { "a" }
 }
 
 /// The id type of a string field or parameter named like an id parameter (`connectorid` is a
