@@ -1,12 +1,14 @@
 //! Turns Cloudflare's Magic Transit API reference into the `magic-api` crate.
 //!
 //! The pipeline is visible in the modules: [`parse`] reads the documents, [`ir`] resolves and
-//! checks them into one intermediate representation, [`emit`] writes the Rust code, and
-//! [`report`] tells what changed in the public API between two generations.
+//! checks them into one intermediate representation, [`plan`] decides every name, type and
+//! signature of the generated code, [`emit`] prints the plan as Rust code and the API snapshot,
+//! and [`report`] tells what changed in the public API between two generations.
 
 pub mod emit;
 pub mod ir;
 pub mod parse;
+pub mod plan;
 pub mod report;
 
 use std::path::Path;

@@ -433,7 +433,7 @@ fn find_param<'a>(op: &'a Operation, location: ParamLocation, name: &str) -> Opt
 /// A type as the reference names it (`SiteCreateRequest`'s shape has no name: "its type").
 fn describe(defs: &Defs<'_>, ty: &Ty) -> String {
     match ty {
-        Ty::Ref { id } => match defs.0.get(id.as_str()).and_then(|d| d.name.as_deref()) {
+        Ty::Ref { id } => match defs.get(id).and_then(|d| d.name.as_deref()) {
             Some(name) => format!("`{name}`"),
             None => "its type".to_owned(),
         },
@@ -467,7 +467,7 @@ fn check_scalar_depth(defs: &Defs<'_>, ty: &Ty, text: &str, depth: usize) -> Res
         Ty::Literal { value } => ok(text == value, &format!("`{value}`")),
         Ty::Map { .. } | Ty::Array { .. } => Err("a scalar (this type cannot be sent here)".into()),
         Ty::Ref { id } => {
-            let Some(def) = defs.0.get(id.as_str()) else {
+            let Some(def) = defs.get(id) else {
                 return Err(format!("a value of the undefined type `{id}`"));
             };
             match &def.body {

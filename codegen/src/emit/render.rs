@@ -10,6 +10,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{HEADER, cases, client, docs, types};
+use crate::plan::Plan;
 
 /// The text of each generated Rust file.
 pub struct Files {
@@ -31,10 +32,10 @@ fn types_doc() -> TokenStream {
 }
 
 /// Renders every generated Rust file on two threads.
-pub fn files(cx: &types::Context<'_>) -> Result<Files, String> {
-    let entries = types::entries(cx);
-    let weights: Vec<usize> = entries.iter().map(|(_, e)| types::weight(e)).collect();
-    let client_weight = CLIENT_LINES_PER_OPERATION * cx.ir.operations.len();
+pub fn files(plan: &Plan<'_>) -> Result<Files, String> {
+    let entries = &plan.items;
+    let weights: Vec<usize> = entries.iter().map(|e| e.weight).collect();
+    let client_weight = CLIENT_LINES_PER_OPERATION * plan.ops.len();
     let half = (weights.iter().sum::<usize>() + client_weight) / 2;
     let mut split = 0;
     let mut acc = 0;
@@ -52,15 +53,15 @@ pub fn files(cx: &types::Context<'_>) -> Result<Files, String> {
                 #[rustfmt::skip]
                 pub mod types;
             };
-            let tail = types::render(cx, rest)?;
+            let tail = types::render(rest)?;
             Ok([
                 format_items(None, tail)?,
-                format_file(client::client_file(cx)?)?,
+                format_file(client::client_file(plan)?)?,
                 format_file(mod_file)?,
-                format_file(cases::examples_test(cx))?,
+                format_file(cases::examples_test(plan))?,
             ])
         });
-        let head = types::render(cx, first).and_then(|items| {
+        let head = types::render(first).and_then(|items| {
             format_items(Some(types_doc()), items).map(|text| format!("{HEADER}{text}"))
         });
         let second = second
@@ -78,8 +79,8 @@ pub fn files(cx: &types::Context<'_>) -> Result<Files, String> {
 }
 
 /// The data-types file alone, with its number of public types.
-pub fn types_file(cx: &types::Context<'_>) -> Result<(String, usize), String> {
-    let items = types::items(cx)?;
+pub fn types_file(plan: &Plan<'_>) -> Result<(String, usize), String> {
+    let items = types::render(&plan.items)?;
     let count = items.len();
     Ok((
         format!("{HEADER}{}", format_items(Some(types_doc()), items)?),

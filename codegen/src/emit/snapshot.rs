@@ -10,10 +10,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::names::field_names;
-use super::types::Context;
-use super::unions::alternative_idents;
-use crate::ir::{ParamLocation, Response, Ty, TypeBody};
+use crate::ir::ParamLocation;
+use crate::plan::{BodyPlan, ItemPlan, OpPlan, Plan, RustTy, Shape};
 
 /// What the snapshot's `@generated` key says (JSON has no comments for the usual header).
 pub const GENERATED_NOTE: &str = "by `cargo xtask regenerate`, do not edit";
@@ -42,6 +40,12 @@ pub struct OpEntry {
     /// The body's Rust type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
+    /// The option type of the call (`Call<…, ThisOptions>`), if it has optional parameters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub options: Option<String>,
+    /// The call's setters for optional parameters, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub setters: Vec<String>,
     /// What awaiting the call gives (`()` without a JSON body).
     pub result: String,
     /// Hash of the title and description.
@@ -75,6 +79,9 @@ pub struct TypeEntry {
     /// callers.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub non_exhaustive: bool,
+    /// Callers build it with `Type::builder()`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub builder: bool,
     /// Struct fields by wire name.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub fields: BTreeMap<String, FieldEntry>,
@@ -167,150 +174,110 @@ fn doc_hash(text: &str) -> String {
     format!("{hash:016x}")
 }
 
-/// A type as Rust spells it (names as decided, `Vec<…>`, `Option<…>`).
-fn ty_text(cx: &Context<'_>, ty: &Ty) -> String {
-    match ty {
-        Ty::String | Ty::Literal { .. } => "String".into(),
-        Ty::Integer => "i64".into(),
-        Ty::Number => "Number".into(),
-        Ty::Boolean | Ty::True => "bool".into(),
-        Ty::Unknown => "Value".into(),
-        Ty::Map { values } => format!("BTreeMap<String, {}>", ty_text(cx, values)),
-        Ty::Array { items } => format!("Vec<{}>", ty_text(cx, items)),
-        Ty::Ref { id } => cx.names.of(id).to_string(),
-    }
-}
-
-/// Builds the snapshot; `calls` gives each operation's call path, in IR order.
-pub fn snapshot(cx: &Context<'_>, calls: &[String]) -> Snapshot {
+/// The snapshot of a plan: a plain mapping of what the plan decided, nothing recomputed.
+pub fn snapshot(plan: &Plan<'_>) -> Snapshot {
     let mut out = Snapshot {
         generated: GENERATED_NOTE.to_string(),
         ..Snapshot::default()
     };
-    let titles = resource_titles(&cx.ir.resources);
-    for (i, op) in cx.ir.operations.iter().enumerate() {
-        let params = op
-            .params
-            .iter()
-            .map(|p| {
-                let location = match p.location {
-                    ParamLocation::Path => "path",
-                    ParamLocation::Query => "query",
-                    ParamLocation::Header => "header",
-                };
-                let entry = ParamEntry {
-                    location: location.into(),
-                    ty: ty_text(cx, &p.field.ty),
-                    required: p.field.required,
-                    doc: doc_hash(&p.field.description),
-                };
-                (p.field.name.clone(), entry)
-            })
-            .collect();
-        let result = match &op.response {
-            Response::Envelope { result, .. } | Response::Json { ty: result } => {
-                let t = ty_text(cx, result);
-                if op.method == crate::ir::Method::Delete {
-                    format!("Option<{t}>")
-                } else {
-                    t
-                }
-            }
-            Response::Binary { .. } => "Download".into(),
-            Response::None => "()".into(),
-        };
-        let entry = OpEntry {
-            resource: titles
-                .get(op.resource.as_str())
-                .cloned()
-                .unwrap_or_default(),
-            call: calls.get(i).cloned().unwrap_or_default(),
-            params,
-            // The call's body argument, as the caller writes it (none for a fixed `{}`).
-            body: op
-                .body
-                .as_ref()
-                .filter(|_| !super::client::sends_fixed_empty_body(op))
-                .map(|b| ty_text(cx, &b.ty)),
-            result,
-            doc: doc_hash(&format!("{}\n{}", op.title, op.description)),
-        };
-        out.operations
-            .insert(format!("{} {}", op.method.as_str(), op.path), entry);
+    for op in &plan.ops {
+        out.operations.insert(op.key.clone(), op_entry(plan, op));
     }
-    for (id, name) in &cx.names.types {
-        let Some(def) = cx.defs.get(id.as_str()) else {
-            continue;
-        };
-        let mut entry = TypeEntry {
-            reference: def.name.clone(),
-            doc: doc_hash(&def.description),
-            ..TypeEntry::default()
-        };
-        match &def.body {
-            TypeBody::Object { fields } => {
-                entry.kind = "struct".into();
-                entry.non_exhaustive = !cx.is_request(id);
-                let skip = cx.tag_field(id);
-                let kept: Vec<_> = fields
-                    .iter()
-                    .filter(|f| Some(f.name.as_str()) != skip)
-                    .collect();
-                let wire: Vec<&str> = kept.iter().map(|f| f.name.as_str()).collect();
-                for (f, rust) in kept.iter().zip(field_names(&wire)) {
-                    let mut ty = cx
-                        .id_of_field(id, &f.name)
-                        .map_or_else(|| ty_text(cx, &f.ty), str::to_string);
-                    if f.nullable {
-                        ty = format!("Nullable<{ty}>");
-                    }
-                    let field = FieldEntry {
-                        rust,
-                        ty,
-                        required: f.required,
-                        doc: doc_hash(&f.description),
-                    };
-                    entry.fields.insert(f.name.clone(), field);
-                }
-            }
-            TypeBody::Enum { values, .. } => {
-                entry.kind = "enum".into();
-                entry.non_exhaustive = true;
-                entry.values = values.clone();
-            }
-            TypeBody::Union { alternatives, .. } => {
-                entry.kind = "union".into();
-                entry.non_exhaustive = true;
-                let variants = alternative_idents(cx, alternatives);
-                for (v, a) in variants.iter().zip(alternatives) {
-                    entry.variants.insert(v.to_string(), ty_text(cx, &a.ty));
-                }
-            }
-            TypeBody::Alias { target } => {
-                entry.kind = "alias".into();
-                entry.target = Some(ty_text(cx, target));
-            }
-        }
-        out.types.insert(name.clone(), entry);
-    }
-    for (alias, target) in &cx.names.aliases {
-        let entry = TypeEntry {
-            kind: "alias".into(),
-            reference: Some(alias.clone()),
-            target: Some(cx.names.of(target).to_string()),
-            ..TypeEntry::default()
-        };
-        out.types.insert(alias.clone(), entry);
+    for item in &plan.items {
+        out.types.insert(item.rust.clone(), type_entry(item));
     }
     out
 }
 
-/// Resource id -> heading, through the whole tree.
-fn resource_titles(resources: &[crate::ir::Resource]) -> BTreeMap<&str, String> {
-    let mut out = BTreeMap::new();
-    for r in resources {
-        out.insert(r.id.as_str(), r.title.clone());
-        out.extend(resource_titles(&r.children));
+fn op_entry(plan: &Plan<'_>, op: &OpPlan) -> OpEntry {
+    let params = op
+        .params
+        .iter()
+        .map(|p| {
+            let location = match p.location {
+                ParamLocation::Path => "path",
+                ParamLocation::Query => "query",
+                ParamLocation::Header => "header",
+            };
+            let entry = ParamEntry {
+                location: location.into(),
+                ty: p.ty.text(),
+                required: p.required,
+                doc: doc_hash(&p.prose),
+            };
+            (p.wire.clone(), entry)
+        })
+        .collect();
+    // The call's body argument, as the caller writes it (none for a fixed `{}`).
+    let body = match &op.body {
+        BodyPlan::None | BodyPlan::FixedEmpty => None,
+        BodyPlan::Sent { ty: None, .. } => Some("impl Serialize".to_string()),
+        BodyPlan::Sent { ty: Some(t), .. } => Some(t.text()),
+    };
+    let options = op
+        .options
+        .as_deref()
+        .and_then(|name| plan.option_sets.iter().find(|s| s.rust == name));
+    OpEntry {
+        resource: op.resource.clone(),
+        call: op.call.clone(),
+        params,
+        body,
+        options: op.options.clone(),
+        setters: options
+            .map(|s| s.fields.iter().map(|f| f.setter.clone()).collect())
+            .unwrap_or_default(),
+        result: op.receive.text(),
+        doc: doc_hash(&format!("{}\n{}", op.title, op.description)),
     }
-    out
+}
+
+fn type_entry(item: &ItemPlan) -> TypeEntry {
+    let mut entry = TypeEntry {
+        reference: item.reference.clone(),
+        doc: item.prose.as_deref().map(doc_hash).unwrap_or_default(),
+        ..TypeEntry::default()
+    };
+    match &item.shape {
+        Shape::Struct(s) => {
+            entry.kind = "struct".into();
+            entry.non_exhaustive = s.non_exhaustive;
+            entry.builder = s.builder;
+            for f in &s.fields {
+                // The field's type without the `Option` an optional field adds.
+                let ty = match (&f.ty, f.required) {
+                    (RustTy::Option(inner), false) => inner.text(),
+                    (t, _) => t.text(),
+                };
+                let field = FieldEntry {
+                    rust: f.ident.clone(),
+                    ty,
+                    required: f.required,
+                    doc: doc_hash(&f.prose),
+                };
+                entry.fields.insert(f.wire.clone(), field);
+            }
+        }
+        Shape::Enum(e) => {
+            entry.kind = "enum".into();
+            entry.non_exhaustive = true;
+            entry.values = e.literals.iter().map(|l| l.wire.clone()).collect();
+        }
+        Shape::Union(u) => {
+            entry.kind = "union".into();
+            entry.non_exhaustive = true;
+            for v in &u.variants {
+                entry.variants.insert(v.ident.clone(), v.ty.text());
+            }
+        }
+        Shape::Alias(target) => {
+            entry.kind = "alias".into();
+            entry.target = Some(target.text());
+        }
+        Shape::ReferenceName(target) => {
+            entry.kind = "alias".into();
+            entry.target = Some(target.clone());
+        }
+    }
+    entry
 }

@@ -8,26 +8,13 @@ use super::checks::{analyze_unions, check_examples, drop_unreachable, set_pagina
 use super::lower::{Ctx, LowerError, Lowerer};
 use super::operations::{Draft, lower_operation, merge_page, rename_op};
 use super::resources::{self, ResourceInput};
-use super::{AuthHeader, AuthScheme, Ir, Operation};
+use super::{AuthHeader, AuthScheme, Ir, Operation, Stats};
 use crate::parse::Document;
 use crate::parse::curl::Curl;
 use crate::parse::error::{Source, SpecError, SpecErrors};
 use crate::parse::parsed::{self, Documents, OpTrees, TypeTree};
 use crate::parse::texpr::Span;
-use crate::parse::tree::{Node, TreeStats};
-
-/// Counts gathered while building, for the summary.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct Stats {
-    /// Signature counts checked and elisions resolved.
-    pub tree: TreeStats,
-    /// Bullets read.
-    pub bullets: usize,
-    /// Response examples validated.
-    pub response_examples: usize,
-    /// Request bodies validated.
-    pub request_examples: usize,
-}
+use crate::parse::tree::Node;
 
 /// Parses and checks all documents into one IR: the parse stage ([`crate::parse::parsed`]), then
 /// resources, domain types, operations, assembly, and the passes over the result.

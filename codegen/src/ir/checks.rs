@@ -4,10 +4,11 @@
 
 use std::collections::HashMap;
 
-use super::build::Stats;
+use super::Defs;
 use super::lower::rename_body;
 use super::operations::rename_op;
-use super::unions::{Defs, discriminate};
+use super::summary::Stats;
+use super::unions::discriminate;
 use super::validate::check_value;
 use super::walk::{body_types, operation_types, reachable};
 use super::{

@@ -12,6 +12,7 @@
 
 mod build;
 mod checks;
+mod form_paths;
 mod lower;
 mod operations;
 mod refine;
@@ -21,13 +22,14 @@ mod unions;
 mod validate;
 pub mod walk;
 
-pub use build::{Stats, build};
+pub use build::build;
 pub use checks::check_response;
 pub use refine::Refinements;
 pub use resources::placeholders as resources_placeholders;
-pub use summary::summary;
-pub use unions::Defs;
+pub use summary::{Stats, summary};
 pub use validate::{ValueError, check_value};
+
+use std::collections::HashMap;
 
 use serde::Serialize;
 
@@ -461,12 +463,30 @@ pub struct FormHeader {
     pub form: String,
     /// The call setter's name for operations without a body.
     pub method: String,
+    /// Per operation that declares the header: every field path from its body to the union
+    /// (resolved when the refinement is applied; empty without a body that holds the union).
+    #[serde(skip_deserializing, default, skip_serializing_if = "Vec::is_empty")]
+    pub paths: Vec<Vec<String>>,
 }
 
 impl Operation {
     /// Parameters of one location, in order.
     pub fn params_in(&self, location: ParamLocation) -> impl Iterator<Item = &Param> {
         self.params.iter().filter(move |p| p.location == location)
+    }
+
+    /// Whether the call sends a fixed `{}` and takes no body: a `POST` whose untyped body the
+    /// reference documents only as `{}` (`psk_generate`). Bulk updates (`PUT` on a collection,
+    /// also documented with `{}`) keep their body: the API needs the objects there.
+    pub fn sends_fixed_empty_body(&self) -> bool {
+        self.method == Method::Post
+            && self.body.as_ref().is_some_and(|b| b.ty == Ty::Unknown)
+            && self
+                .examples
+                .request
+                .as_ref()
+                .and_then(|v| v.as_object())
+                .is_some_and(|m| m.is_empty())
     }
 }
 
@@ -508,4 +528,68 @@ pub struct Resource {
     pub types: Vec<String>,
     /// Sub-resources.
     pub children: Vec<Resource>,
+}
+
+/// Looks definitions up by id.
+///
+/// Built once per use site from [`Ir::defs`] (or from the lists while the IR is being built);
+/// its map is private so that every lookup goes through a method that says what it finds.
+pub struct Defs<'a>(HashMap<&'a str, &'a TypeDef>);
+
+impl<'a> Defs<'a> {
+    /// Indexes definitions by id.
+    pub fn new(all: impl Iterator<Item = &'a TypeDef>) -> Self {
+        Defs(all.map(|d| (d.id.as_str(), d)).collect())
+    }
+
+    /// The definition with this id.
+    pub fn get(&self, id: &str) -> Option<&'a TypeDef> {
+        self.0.get(id).copied()
+    }
+
+    /// Every definition, in no particular order.
+    pub fn values(&self) -> impl Iterator<Item = &'a TypeDef> + '_ {
+        self.0.values().copied()
+    }
+
+    /// The body behind a type, following aliases.
+    pub fn body(&self, ty: &Ty) -> Option<&'a TypeBody> {
+        match ty {
+            Ty::Ref { id } => {
+                let def = self.0.get(id.as_str())?;
+                match &def.body {
+                    TypeBody::Alias { target } => self.body(target),
+                    body => Some(body),
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// The fields of an object type.
+    pub fn object_fields(&self, ty: &Ty) -> Option<&'a [Field]> {
+        match self.body(ty)? {
+            TypeBody::Object { fields } => Some(fields),
+            _ => None,
+        }
+    }
+
+    /// `string`, `number`, `boolean`, `object`, `array`, or `None` when a value of `ty` could
+    /// take more than one kind.
+    pub fn json_kind(&self, ty: &Ty) -> Option<&'static str> {
+        match ty {
+            Ty::String | Ty::Literal { .. } => Some("string"),
+            Ty::Number | Ty::Integer => Some("number"),
+            Ty::Boolean | Ty::True => Some("boolean"),
+            Ty::Map { .. } => Some("object"),
+            Ty::Array { .. } => Some("array"),
+            Ty::Unknown => None,
+            Ty::Ref { id } => match &self.0.get(id.as_str())?.body {
+                TypeBody::Object { .. } => Some("object"),
+                TypeBody::Enum { .. } => Some("string"),
+                TypeBody::Alias { target } => self.json_kind(target),
+                TypeBody::Union { .. } => None,
+            },
+        }
+    }
 }

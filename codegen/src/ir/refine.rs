@@ -15,8 +15,8 @@ use std::collections::{BTreeMap, HashSet};
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::unions::Defs;
-use super::{Discrimination, Field, Ir, Origin, Response, Ty, TypeBody, TypeDef};
+use super::Defs;
+use super::{Discrimination, Field, FormHeader, Ir, Origin, Response, Ty, TypeBody, TypeDef};
 
 /// The refinements' own copy of a name (so the set of used entries borrows the file, not the IR).
 fn key_of<'r>(refinements: &'r Refinements, name: &str) -> &'r str {
@@ -412,19 +412,42 @@ fn apply_pagination(ir: &mut Ir, refinements: &Refinements, problems: &mut Vec<S
 /// `[[form_headers]]`: recorded on the operations that declare the header.
 fn apply_form_headers(ir: &mut Ir, refinements: &Refinements, problems: &mut Vec<String>) {
     for fh in &refinements.form_headers {
+        // The union's type: the type of the field `Type.field` names.
+        let union_ty = fh.union.split_once('.').and_then(|(ty, field)| {
+            ir.types
+                .iter()
+                .chain(&ir.shapes)
+                .find_map(|d| match &d.body {
+                    TypeBody::Object { fields } if d.name.as_deref() == Some(ty) => fields
+                        .iter()
+                        .find(|f| f.name == field)
+                        .map(|f| f.ty.clone()),
+                    _ => None,
+                })
+        });
+        let union_known = union_ty.is_some();
+        let paths: Vec<Vec<Vec<String>>> = {
+            let defs = Defs::new(ir.types.iter().chain(&ir.shapes));
+            ir.operations
+                .iter()
+                .map(|op| match (&op.body, &union_ty) {
+                    (Some(body), Some(target)) => {
+                        super::form_paths::paths_to(&defs, &body.ty, target)
+                    }
+                    _ => Vec::new(),
+                })
+                .collect()
+        };
         let mut declared = false;
-        for op in &mut ir.operations {
+        for (op, paths) in ir.operations.iter_mut().zip(paths) {
             if op.params.iter().any(|p| p.field.name == fh.header) {
-                op.form_header = Some(fh.clone());
+                op.form_header = Some(FormHeader {
+                    paths,
+                    ..fh.clone()
+                });
                 declared = true;
             }
         }
-        let union_known = fh.union.split_once('.').is_some_and(|(ty, field)| {
-            ir.types.iter().chain(&ir.shapes).any(|d| {
-                d.name.as_deref() == Some(ty)
-                    && matches!(&d.body, TypeBody::Object { fields } if fields.iter().any(|f| f.name == field))
-            })
-        });
         if !declared {
             problems.push(stale(
                 &format!("[[form_headers]] `{}`", fh.header),
@@ -546,7 +569,7 @@ fn walk(defs: &Defs<'_>, ty: &Ty, value: &Value, out: &mut HashSet<(String, Stri
         (Ty::Array { items }, Value::Array(list)) => {
             list.iter().for_each(|v| walk(defs, items, v, out))
         }
-        (Ty::Ref { id }, _) => match defs.0.get(id.as_str()).map(|d| &d.body) {
+        (Ty::Ref { id }, _) => match defs.get(id).map(|d| &d.body) {
             Some(TypeBody::Object { fields }) => {
                 let Value::Object(map) = value else { return };
                 for f in fields {

@@ -3,7 +3,21 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use super::{Ir, Resource, Stats, TypeBody};
+use super::{Ir, Resource, TypeBody};
+use crate::parse::tree::TreeStats;
+
+/// Counts gathered while building, for the summary.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Stats {
+    /// Signature counts checked and elisions resolved.
+    pub tree: TreeStats,
+    /// Bullets read.
+    pub bullets: usize,
+    /// Response examples validated.
+    pub response_examples: usize,
+    /// Request bodies validated.
+    pub request_examples: usize,
+}
 
 /// Counts per resource, per type kind and per union strategy.
 pub fn summary(ir: &Ir, stats: &Stats) -> String {

@@ -13,60 +13,7 @@
 //!    on a tie, the one declaring fewer fields (the tighter fit).
 //! 5. **Ordered**: anything else; a decoder tries the alternatives in document order.
 
-use std::collections::HashMap;
-
-use super::{Alternative, Discrimination, Field, Ty, TypeBody, TypeDef};
-
-/// Looks definitions up by id.
-pub struct Defs<'a>(pub HashMap<&'a str, &'a TypeDef>);
-
-impl<'a> Defs<'a> {
-    /// Indexes definitions by id.
-    pub fn new(all: impl Iterator<Item = &'a TypeDef>) -> Self {
-        Defs(all.map(|d| (d.id.as_str(), d)).collect())
-    }
-
-    /// The body behind a type, following aliases.
-    pub fn body(&self, ty: &Ty) -> Option<&'a TypeBody> {
-        match ty {
-            Ty::Ref { id } => {
-                let def = self.0.get(id.as_str())?;
-                match &def.body {
-                    TypeBody::Alias { target } => self.body(target),
-                    body => Some(body),
-                }
-            }
-            _ => None,
-        }
-    }
-
-    /// The fields of an object type.
-    pub fn object_fields(&self, ty: &Ty) -> Option<&'a [Field]> {
-        match self.body(ty)? {
-            TypeBody::Object { fields } => Some(fields),
-            _ => None,
-        }
-    }
-
-    /// `string`, `number`, `boolean`, `object`, `array`, or `None` when a value of `ty` could
-    /// take more than one kind.
-    pub fn json_kind(&self, ty: &Ty) -> Option<&'static str> {
-        match ty {
-            Ty::String | Ty::Literal { .. } => Some("string"),
-            Ty::Number | Ty::Integer => Some("number"),
-            Ty::Boolean | Ty::True => Some("boolean"),
-            Ty::Map { .. } => Some("object"),
-            Ty::Array { .. } => Some("array"),
-            Ty::Unknown => None,
-            Ty::Ref { id } => match &self.0.get(id.as_str())?.body {
-                TypeBody::Object { .. } => Some("object"),
-                TypeBody::Enum { .. } => Some("string"),
-                TypeBody::Alias { target } => self.json_kind(target),
-                TypeBody::Union { .. } => None,
-            },
-        }
-    }
-}
+use super::{Alternative, Defs, Discrimination, Field, Ty};
 
 /// The discrimination of a union with these alternatives.
 pub fn discriminate(alternatives: &[Alternative], defs: &Defs<'_>) -> Discrimination {

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 
-use super::unions::Defs;
+use super::Defs;
 use super::{Ty, TypeBody};
 
 /// Why a value does not fit, and where (a JSON pointer).
@@ -80,7 +80,7 @@ fn check(defs: &Defs<'_>, ty: &Ty, value: &Value, pointer: &mut String) -> Resul
             Ok(())
         }
         (Ty::Ref { id }, _) => {
-            let Some(def) = defs.0.get(id.as_str()) else {
+            let Some(def) = defs.get(id) else {
                 return fail(pointer, format!("no definition `{id}`"));
             };
             check_body(defs, &def.body, value, pointer)

@@ -34,7 +34,7 @@
 /// Optional parameters of the calls that carry these options (`connectorid`), set with the call's own methods before it is awaited: `.connectorid(…)`.
 #[derive(Debug, Clone, Default)]
 pub struct ConnectoridOptions {
-    connectorid: Option<crate::ConnectorId>,
+    connectorid: Option<::magic_api::ConnectorId>,
 }
 impl ::magic_api::CallOptions for ConnectoridOptions {
     fn apply(&self, mut request: ::magic_api::RawRequest) -> ::magic_api::RawRequest {
@@ -46,7 +46,7 @@ impl ::magic_api::CallOptions for ConnectoridOptions {
 }
 impl<R: ::magic_api::Receive> ::magic_api::Call<'_, R, ConnectoridOptions> {
     /// Identifier
-    pub fn connectorid(mut self, value: impl Into<crate::ConnectorId>) -> Self {
+    pub fn connectorid(mut self, value: impl Into<::magic_api::ConnectorId>) -> Self {
         self.options_mut().connectorid = Some(value.into());
         self
     }
@@ -55,7 +55,7 @@ impl<R: ::magic_api::Receive> ::magic_api::Call<'_, R, ConnectoridOptions> {
 #[derive(Debug, Clone, Default)]
 pub struct CursorKLimitOptions {
     cursor: Option<String>,
-    k: Option<crate::types::EventKind>,
+    k: Option<::magic_api::types::EventKind>,
     limit: Option<i64>,
 }
 impl ::magic_api::CallOptions for CursorKLimitOptions {
@@ -79,7 +79,7 @@ impl<R: ::magic_api::Receive> ::magic_api::Call<'_, R, CursorKLimitOptions> {
         self
     }
     /// Filter by event kind
-    pub fn k(mut self, value: impl Into<crate::types::EventKind>) -> Self {
+    pub fn k(mut self, value: impl Into<::magic_api::types::EventKind>) -> Self {
         self.options_mut().k = Some(value.into());
         self
     }
@@ -223,20 +223,20 @@ impl<R: ::magic_api::Receive> ::magic_api::Call<'_, R, ValidateOnlyOptions> {
     }
 }
 ::magic_api::paged!(
-    Vec < crate ::types::Ownership > => crate ::types::Ownership,
-    ::magic_api::runtime::Paging::Numbered("page"), | page | (page, None)
-);
-::magic_api::paged!(
-    Vec < crate ::types::Pcap > => crate ::types::Pcap,
-    ::magic_api::runtime::Paging::Numbered("page"), | page | (page, None)
-);
-::magic_api::paged!(
-    crate ::types::EventListResponse => crate ::types::EventItem,
+    ::magic_api::types::EventListResponse => ::magic_api::types::EventItem,
     ::magic_api::runtime::Paging::Cursor("cursor"), | page | (page.items, page.cursor)
 );
 ::magic_api::paged!(
-    crate ::types::SnapshotListResponse => crate ::types::SnapshotItem,
+    ::magic_api::types::SnapshotListResponse => ::magic_api::types::SnapshotItem,
     ::magic_api::runtime::Paging::Cursor("cursor"), | page | (page.items, page.cursor)
+);
+::magic_api::paged!(
+    Vec < ::magic_api::types::Ownership > => ::magic_api::types::Ownership,
+    ::magic_api::runtime::Paging::Numbered("page"), | page | (page, None)
+);
+::magic_api::paged!(
+    Vec < ::magic_api::types::Pcap > => ::magic_api::types::Pcap,
+    ::magic_api::runtime::Paging::Numbered("page"), | page | (page, None)
 );
 impl ::magic_api::Client {
     /// Apps (`/accounts/{account_id}/magic/apps`).
@@ -282,10 +282,9 @@ impl ::magic_api::Client {
 }
 /// Apps: `/accounts/{account_id}/magic/apps`.
 pub mod apps {
-    use ::magic_api::{Call, Json};
+    use ::magic_api::{AccountAppId, AccountId, Call, Json};
     use ::magic_api::reqwest::Method;
-    use crate::{AccountAppId, AccountId};
-    use crate::types::{AccountApp, App, AppCreateRequest, AppRequest};
+    use ::magic_api::types::{AccountApp, App, AppCreateRequest, AppRequest};
     /// Operations on Apps (`/accounts/{account_id}/magic/apps`).
     #[derive(Debug, Clone, Copy)]
     pub struct AppsApi<'a> {
@@ -375,13 +374,12 @@ pub mod apps {
 }
 /// Cf Interconnects: `/accounts/{account_id}/magic/cf_interconnects`.
 pub mod cf_interconnects {
-    use ::magic_api::{Call, Json};
-    use ::magic_api::reqwest::Method;
-    use crate::{
-        AccountId, CfInterconnectId, ObjectTargetsOptions,
+    use ::magic_api::{
+        AccountId, Call, CfInterconnectId, Json, ObjectTargetsOptions,
         ObjectTargetsValidateOnlyOptions, ValidateOnlyOptions,
     };
-    use crate::types::{
+    use ::magic_api::reqwest::Method;
+    use ::magic_api::types::{
         CfInterconnectBulkUpdateResponse, CfInterconnectGetResponse,
         CfInterconnectListResponse, CfInterconnectUpdateRequest,
         CfInterconnectUpdateResponse,
@@ -468,13 +466,12 @@ pub mod cf_interconnects {
 }
 /// GRE Tunnels: `/accounts/{account_id}/magic/gre_tunnels`.
 pub mod gre_tunnels {
-    use ::magic_api::{Call, Json};
-    use ::magic_api::reqwest::Method;
-    use crate::{
-        AccountId, GreTunnelId, ObjectTargetsOptions, ObjectTargetsValidateOnlyOptions,
-        ValidateOnlyOptions,
+    use ::magic_api::{
+        AccountId, Call, GreTunnelId, Json, ObjectTargetsOptions,
+        ObjectTargetsValidateOnlyOptions, ValidateOnlyOptions,
     };
-    use crate::types::{
+    use ::magic_api::reqwest::Method;
+    use ::magic_api::types::{
         GreTunnel, GreTunnelBulkUpdateResponse, GreTunnelCreateRequest,
         GreTunnelDeleteResponse, GreTunnelGetResponse, GreTunnelListResponse,
         GreTunnelUpdateRequest, GreTunnelUpdateResponse,
@@ -601,13 +598,12 @@ pub mod gre_tunnels {
 }
 /// IPSEC Tunnels: `/accounts/{account_id}/magic/ipsec_tunnels`.
 pub mod ipsec_tunnels {
-    use ::magic_api::{Call, Json};
-    use ::magic_api::reqwest::Method;
-    use crate::{
-        AccountId, IpsecTunnelId, ObjectTargetsOptions, ObjectTargetsValidateOnlyOptions,
-        ValidateOnlyOptions,
+    use ::magic_api::{
+        AccountId, Call, IpsecTunnelId, Json, ObjectTargetsOptions,
+        ObjectTargetsValidateOnlyOptions, ValidateOnlyOptions,
     };
-    use crate::types::{
+    use ::magic_api::reqwest::Method;
+    use ::magic_api::types::{
         IpsecTunnel, IpsecTunnelBulkUpdateResponse, IpsecTunnelDeleteResponse,
         IpsecTunnelGetResponse, IpsecTunnelListResponse, IpsecTunnelPskGenerateResponse,
         IpsecTunnelRequest, IpsecTunnelUpdateResponse,
@@ -750,10 +746,9 @@ pub mod ipsec_tunnels {
 }
 /// Routes: `/accounts/{account_id}/magic/routes`.
 pub mod routes {
-    use ::magic_api::{Call, Json};
+    use ::magic_api::{AccountId, Call, Json, RouteId, ValidateOnlyOptions};
     use ::magic_api::reqwest::Method;
-    use crate::{AccountId, RouteId, ValidateOnlyOptions};
-    use crate::types::{
+    use ::magic_api::types::{
         Route, RouteBulkUpdateRequest, RouteBulkUpdateResponse, RouteDeleteResponse,
         RouteEmptyResponse, RouteGetResponse, RouteListResponse, RouteRequest,
         RouteUpdateResponse,
@@ -878,10 +873,11 @@ pub mod routes {
 }
 /// Sites: `/accounts/{account_id}/magic/sites`.
 pub mod sites {
-    use ::magic_api::{Call, Json};
+    use ::magic_api::{
+        AccountId, Call, ConnectoridOptions, Json, ObjectTargetsOptions, SiteId,
+    };
     use ::magic_api::reqwest::Method;
-    use crate::{AccountId, ConnectoridOptions, ObjectTargetsOptions, SiteId};
-    use crate::types::{Site, SiteCreateRequest, SiteRequest};
+    use ::magic_api::types::{Site, SiteCreateRequest, SiteRequest};
     /// Operations on Sites (`/accounts/{account_id}/magic/sites`).
     #[derive(Debug, Clone, Copy)]
     pub struct SitesApi<'a> {
@@ -1012,10 +1008,9 @@ pub mod sites {
     }
     /// App Configuration: `/accounts/{account_id}/magic/sites/{site_id}/app_configs`.
     pub mod app_configs {
-        use ::magic_api::{Call, Json};
+        use ::magic_api::{AccountId, AppConfigId, Call, Json, SiteId};
         use ::magic_api::reqwest::Method;
-        use crate::{AccountId, AppConfigId, SiteId};
-        use crate::types::{AppConfig, AppConfigCreateRequest, AppConfigRequest};
+        use ::magic_api::types::{AppConfig, AppConfigCreateRequest, AppConfigRequest};
         /// Operations on App Configuration (`/accounts/{account_id}/magic/sites/{site_id}/app_configs`).
         #[derive(Debug, Clone, Copy)]
         pub struct AppConfigsApi<'a> {
@@ -1113,10 +1108,9 @@ pub mod sites {
     }
     /// ACLs: `/accounts/{account_id}/magic/sites/{site_id}/acls`.
     pub mod acls {
-        use ::magic_api::{Call, Json};
+        use ::magic_api::{AccountId, AclId, Call, Json, SiteId};
         use ::magic_api::reqwest::Method;
-        use crate::{AccountId, AclId, SiteId};
-        use crate::types::{Acl, AclCreateRequest, AclRequest};
+        use ::magic_api::types::{Acl, AclCreateRequest, AclRequest};
         /// Operations on ACLs (`/accounts/{account_id}/magic/sites/{site_id}/acls`).
         #[derive(Debug, Clone, Copy)]
         pub struct AclsApi<'a> {
@@ -1230,10 +1224,9 @@ pub mod sites {
     }
     /// LANs: `/accounts/{account_id}/magic/sites/{site_id}/lans`.
     pub mod lans {
-        use ::magic_api::{Call, Json};
+        use ::magic_api::{AccountId, Call, Json, LanId, SiteId};
         use ::magic_api::reqwest::Method;
-        use crate::{AccountId, LanId, SiteId};
-        use crate::types::{Lan, LanCreateRequest, LanRequest};
+        use ::magic_api::types::{Lan, LanCreateRequest, LanRequest};
         /// Operations on LANs (`/accounts/{account_id}/magic/sites/{site_id}/lans`).
         #[derive(Debug, Clone, Copy)]
         pub struct LansApi<'a> {
@@ -1347,10 +1340,9 @@ pub mod sites {
     }
     /// WANs: `/accounts/{account_id}/magic/sites/{site_id}/wans`.
     pub mod wans {
-        use ::magic_api::{Call, Json};
+        use ::magic_api::{AccountId, Call, Json, SiteId, WanId};
         use ::magic_api::reqwest::Method;
-        use crate::{AccountId, SiteId, WanId};
-        use crate::types::{Wan, WanCreateRequest, WanRequest};
+        use ::magic_api::types::{Wan, WanCreateRequest, WanRequest};
         /// Operations on WANs (`/accounts/{account_id}/magic/sites/{site_id}/wans`).
         #[derive(Debug, Clone, Copy)]
         pub struct WansApi<'a> {
@@ -1465,10 +1457,9 @@ pub mod sites {
 }
 /// Connectors: `/accounts/{account_id}/magic/connectors`.
 pub mod connectors {
-    use ::magic_api::{Call, Json};
+    use ::magic_api::{AccountId, Call, ConnectorId, Json};
     use ::magic_api::reqwest::Method;
-    use crate::{AccountId, ConnectorId};
-    use crate::types::{Connector, ConnectorCreateRequest, ConnectorRequest};
+    use ::magic_api::types::{Connector, ConnectorCreateRequest, ConnectorRequest};
     /// Operations on Connectors (`/accounts/{account_id}/magic/connectors`).
     #[derive(Debug, Clone, Copy)]
     pub struct ConnectorsApi<'a> {
@@ -1587,10 +1578,13 @@ pub mod connectors {
     }
     /// Events: `/accounts/{account_id}/magic/connectors/{connector_id}/telemetry/events`.
     pub mod events {
-        use ::magic_api::{Call, Json, Number};
+        use ::magic_api::{
+            AccountId, Call, ConnectorId, CursorKLimitOptions, Json, Number,
+        };
         use ::magic_api::reqwest::Method;
-        use crate::{AccountId, ConnectorId, CursorKLimitOptions};
-        use crate::types::{EventGetResponse, EventLatestListResponse, EventListResponse};
+        use ::magic_api::types::{
+            EventGetResponse, EventLatestListResponse, EventListResponse,
+        };
         /// Operations on Events (`/accounts/{account_id}/magic/connectors/{connector_id}/telemetry/events`).
         #[derive(Debug, Clone, Copy)]
         pub struct EventsApi<'a> {
@@ -1604,8 +1598,8 @@ pub mod connectors {
                 &self,
                 account_id: &AccountId,
                 connector_id: &ConnectorId,
-                from: impl Into<::magic_api::Number>,
-                to: impl Into<::magic_api::Number>,
+                from: impl Into<Number>,
+                to: impl Into<Number>,
             ) -> Call<'a, Json<EventListResponse>, CursorKLimitOptions> {
                 Call::at(
                         self.client,
@@ -1657,10 +1651,11 @@ pub mod connectors {
     }
     /// Snapshots: `/accounts/{account_id}/magic/connectors/{connector_id}/telemetry/snapshots`.
     pub mod snapshots {
-        use ::magic_api::{Call, Json, Number};
+        use ::magic_api::{
+            AccountId, Call, ConnectorId, CursorLimitOptions, Json, Number,
+        };
         use ::magic_api::reqwest::Method;
-        use crate::{AccountId, ConnectorId, CursorLimitOptions};
-        use crate::types::{
+        use ::magic_api::types::{
             SnapshotGetResponse, SnapshotLatestListResponse, SnapshotListResponse,
         };
         /// Operations on Snapshots (`/accounts/{account_id}/magic/connectors/{connector_id}/telemetry/snapshots`).
@@ -1676,8 +1671,8 @@ pub mod connectors {
                 &self,
                 account_id: &AccountId,
                 connector_id: &ConnectorId,
-                from: impl Into<::magic_api::Number>,
-                to: impl Into<::magic_api::Number>,
+                from: impl Into<Number>,
+                to: impl Into<Number>,
             ) -> Call<'a, Json<SnapshotListResponse>, CursorLimitOptions> {
                 Call::at(
                         self.client,
@@ -1728,10 +1723,9 @@ pub mod connectors {
 }
 /// PCAPs: `/accounts/{account_id}/pcaps`.
 pub mod pcaps {
-    use ::magic_api::{Binary, Call, Empty, Json};
+    use ::magic_api::{AccountId, Binary, Call, Empty, Json, PagePerPageOptions, PcapId};
     use ::magic_api::reqwest::Method;
-    use crate::{AccountId, PagePerPageOptions, PcapId};
-    use crate::types::{Pcap, PcapCreateRequest};
+    use ::magic_api::types::{Pcap, PcapCreateRequest};
     /// Operations on PCAPs (`/accounts/{account_id}/pcaps`).
     #[derive(Debug, Clone, Copy)]
     pub struct PcapsApi<'a> {
@@ -1799,12 +1793,6 @@ pub mod pcaps {
                 &[account_id.into(), pcap_id.into()],
             )
         }
-        /// Ownership (`/accounts/{account_id}/pcaps/ownership`).
-        pub fn ownership(&self) -> ownership::OwnershipApi<'a> {
-            ownership::OwnershipApi {
-                client: self.client,
-            }
-        }
         /// Download Simple PCAP: `GET /accounts/{account_id}/pcaps/{pcap_id}/download`.
         ///
         /// Download PCAP information into a file. Response is a binary PCAP file.
@@ -1820,13 +1808,20 @@ pub mod pcaps {
                 &[account_id.into(), pcap_id.into()],
             )
         }
+        /// Ownership (`/accounts/{account_id}/pcaps/ownership`).
+        pub fn ownership(&self) -> ownership::OwnershipApi<'a> {
+            ownership::OwnershipApi {
+                client: self.client,
+            }
+        }
     }
     /// Ownership: `/accounts/{account_id}/pcaps/ownership`.
     pub mod ownership {
-        use ::magic_api::{Call, Empty, Json};
+        use ::magic_api::{AccountId, Call, Empty, Json, OwnershipId, PagePerPageOptions};
         use ::magic_api::reqwest::Method;
-        use crate::{AccountId, OwnershipId, PagePerPageOptions};
-        use crate::types::{Ownership, OwnershipCreateRequest, OwnershipValidateRequest};
+        use ::magic_api::types::{
+            Ownership, OwnershipCreateRequest, OwnershipValidateRequest,
+        };
         /// Operations on Ownership (`/accounts/{account_id}/pcaps/ownership`).
         #[derive(Debug, Clone, Copy)]
         pub struct OwnershipApi<'a> {

@@ -5,7 +5,7 @@
 #[non_exhaustive]
 pub struct AccountApp {
     /// Magic account app ID.
-    pub account_app_id: crate::AccountAppId,
+    pub account_app_id: ::magic_api::AccountAppId,
     /// FQDNs to associate with traffic decisions.
     pub hostnames: Option<Vec<String>>,
     /// IPv4 CIDRs to associate with traffic decisions. (IPv6 CIDRs are currently unsupported)
@@ -23,7 +23,7 @@ pub struct AccountApp {
 #[non_exhaustive]
 pub struct AccountAppConfig {
     /// Magic account app ID.
-    pub account_app_id: crate::AccountAppId,
+    pub account_app_id: ::magic_api::AccountAppId,
     /// Identifier
     pub id: Option<String>,
     /// Whether to breakout traffic to the app's endpoints directly. Null preserves default behavior.
@@ -33,13 +33,13 @@ pub struct AccountAppConfig {
     /// Priority of traffic. 0 is default, anything greater is prioritized. (Currently only 0 and 1 are supported)
     pub priority: Option<i64>,
     /// Identifier
-    pub site_id: Option<crate::SiteId>,
+    pub site_id: Option<::magic_api::SiteId>,
 }
 /// One form of [`AppConfigCreateRequest`] (the reference's `AccountApp`).
 #[::magic_api::wire(builder)]
 pub struct AccountAppConfigRequest {
     /// Magic account app ID.
-    pub account_app_id: crate::AccountAppId,
+    pub account_app_id: ::magic_api::AccountAppId,
     /// Whether to breakout traffic to the app's endpoints directly. Null preserves default behavior.
     pub breakout: Option<::magic_api::Nullable<bool>>,
     /// WAN interfaces to prefer over default WANs, highest-priority first. Can only be specified for breakout rules (breakout must be true).
@@ -52,7 +52,7 @@ pub struct AccountAppConfigRequest {
 #[non_exhaustive]
 pub struct Acl {
     /// Identifier
-    pub id: Option<crate::AclId>,
+    pub id: Option<::magic_api::AclId>,
     /// Description for the ACL.
     pub description: Option<String>,
     /// The desired forwarding action for this ACL policy. If set to "false", the policy will forward traffic to Cloudflare. If set to "true", the policy will forward traffic locally on the Magic Connector. If not included in request, will default to false.
@@ -72,7 +72,7 @@ pub struct Acl {
 #[::magic_api::wire(builder)]
 pub struct AclConfiguration {
     /// The identifier for the LAN you want to create an ACL policy with.
-    pub lan_id: crate::LanId,
+    pub lan_id: ::magic_api::LanId,
     /// The name of the LAN based on the provided lan_id.
     pub lan_name: Option<String>,
     /// Array of port ranges on the provided LAN that will be included in the ACL. If no ports or port rangess are provided, communication on any port on this LAN is allowed.
@@ -263,7 +263,7 @@ impl AppConfig {
         }
     }
     /// The `site_id` of whichever alternative this is.
-    pub fn site_id(&self) -> Option<&crate::SiteId> {
+    pub fn site_id(&self) -> Option<&::magic_api::SiteId> {
         match self {
             Self::Account(value) => value.site_id.as_ref(),
             Self::Managed(value) => value.site_id.as_ref(),
@@ -327,7 +327,7 @@ impl AppConfigCreateRequest {
 #[::magic_api::wire(builder)]
 pub struct AppConfigRequest {
     /// Magic account app ID.
-    pub account_app_id: Option<crate::AccountAppId>,
+    pub account_app_id: Option<::magic_api::AccountAppId>,
     /// Whether to breakout traffic to the app's endpoints directly. Null preserves default behavior.
     pub breakout: Option<::magic_api::Nullable<bool>>,
     /// Managed app ID.
@@ -492,7 +492,7 @@ pub struct ConfigureCloudflaredTunnel {}
 #[non_exhaustive]
 pub struct Connector {
     /// ID of this [`Connector`], a [`ConnectorId`](crate::ConnectorId).
-    pub id: crate::ConnectorId,
+    pub id: ::magic_api::ConnectorId,
     /// Activated of this [`Connector`] (a flag).
     pub activated: bool,
     /// Allowed days of the week for upgrades. Default is all days.
@@ -1146,7 +1146,7 @@ pub struct Gre {
 #[non_exhaustive]
 pub struct GreTunnel {
     /// Identifier
-    pub id: crate::GreTunnelId,
+    pub id: ::magic_api::GreTunnelId,
     /// The IP address assigned to the Cloudflare side of the GRE tunnel.
     pub cloudflare_gre_endpoint: String,
     /// The IP address assigned to the customer side of the GRE tunnel.
@@ -1329,7 +1329,7 @@ pub struct Init {}
 #[non_exhaustive]
 pub struct Interconnect {
     /// Identifier Constraint: `maxLength` 32.
-    pub id: Option<crate::CfInterconnectId>,
+    pub id: Option<::magic_api::CfInterconnectId>,
     /// True if automatic stateful return routing should be enabled for a tunnel, false otherwise.
     pub automatic_return_routing: Option<bool>,
     /// The name of the interconnect. The name cannot share a name with other tunnels.
@@ -1360,7 +1360,7 @@ pub struct Interconnect {
 #[non_exhaustive]
 pub struct IpsecTunnel {
     /// Identifier
-    pub id: crate::IpsecTunnelId,
+    pub id: ::magic_api::IpsecTunnelId,
     /// The IP address assigned to the Cloudflare side of the IPsec tunnel.
     pub cloudflare_endpoint: String,
     /// A 31-bit prefix (/31 in CIDR notation) supporting two hosts, one for each side of the tunnel. Select the subnet from the following private IP space: 10.0.0.0–10.255.255.255, 172.16.0.0–172.31.255.255, 192.168.0.0–192.168.255.255.
@@ -1433,7 +1433,7 @@ pub struct IpsecTunnelListResponse {
 #[non_exhaustive]
 pub struct IpsecTunnelPskGenerateResponse {
     /// Identifier
-    pub ipsec_tunnel_id: Option<crate::IpsecTunnelId>,
+    pub ipsec_tunnel_id: Option<::magic_api::IpsecTunnelId>,
     /// A randomly generated or provided string for use in the IPsec tunnel.
     pub psk: Option<String>,
     /// The PSK metadata that includes when the PSK was generated.
@@ -1481,7 +1481,7 @@ pub struct IpsecTunnelUpdateResponse {
 #[non_exhaustive]
 pub struct Lan {
     /// Identifier
-    pub id: Option<crate::LanId>,
+    pub id: Option<::magic_api::LanId>,
     /// Bond ID of this [`Lan`].
     pub bond_id: Option<::magic_api::Number>,
     /// mark true to use this LAN for HA probing. only works for site with HA turned on. only one LAN can be set as the ha_link.
@@ -1499,7 +1499,7 @@ pub struct Lan {
     /// Routed subnets of this [`Lan`], each a [`RoutedSubnet`].
     pub routed_subnets: Option<Vec<RoutedSubnet>>,
     /// Identifier
-    pub site_id: Option<crate::SiteId>,
+    pub site_id: Option<::magic_api::SiteId>,
     /// If the site is not configured in high availability mode, this configuration is optional (if omitted, use DHCP). However, if in high availability mode, static_address is required along with secondary and virtual address.
     pub static_addressing: Option<LanStaticAddressing>,
     /// VLAN ID. Use zero for untagged.
@@ -1610,7 +1610,7 @@ pub struct ManagedAppConfig {
     /// Priority of traffic. 0 is default, anything greater is prioritized. (Currently only 0 and 1 are supported)
     pub priority: Option<i64>,
     /// Identifier
-    pub site_id: Option<crate::SiteId>,
+    pub site_id: Option<::magic_api::SiteId>,
 }
 /// One form of [`AppConfigCreateRequest`] (the reference's `ManagedApp`).
 #[::magic_api::wire(builder)]
@@ -1744,7 +1744,7 @@ impl<'de> ::serde::Deserialize<'de> for Pcap {
 ::magic_api::union_from!(Pcap { Simple(PcapSimple), Full(PcapFull) });
 impl Pcap {
     /// The `id` of whichever alternative this is.
-    pub fn id(&self) -> Option<&crate::PcapId> {
+    pub fn id(&self) -> Option<&::magic_api::PcapId> {
         match self {
             Self::Simple(value) => value.id.as_ref(),
             Self::Full(value) => value.id.as_ref(),
@@ -1925,7 +1925,7 @@ pub struct PcapFilter {
 #[non_exhaustive]
 pub struct PcapFull {
     /// The ID for the packet capture.
-    pub id: Option<crate::PcapId>,
+    pub id: Option<::magic_api::PcapId>,
     /// The maximum number of bytes to capture. This field only applies to `full` packet captures.
     pub byte_limit: Option<i64>,
     /// The name of the data center used for the packet capture. This can be a specific colo (ord02) or a multi-colo name (ORD). This field only applies to `full` packet captures.
@@ -1980,7 +1980,7 @@ pub type PcapListResponse = Pcap;
 #[non_exhaustive]
 pub struct PcapSimple {
     /// The ID for the packet capture.
-    pub id: Option<crate::PcapId>,
+    pub id: Option<::magic_api::PcapId>,
     /// The packet capture filter. When this field is empty, all packets are captured.
     pub filter_v1: Option<PcapFilter>,
     /// The RFC 3339 offset timestamp from which to query backwards for packets. Must be within the last 24h. When this field is empty, defaults to time of request.
@@ -2066,7 +2066,7 @@ pub struct Reconcile {}
 #[non_exhaustive]
 pub struct Route {
     /// Identifier
-    pub id: crate::RouteId,
+    pub id: ::magic_api::RouteId,
     /// The next-hop IP Address for the static route.
     pub nexthop: String,
     /// IP Prefix in Classless Inter-Domain Routing format.
@@ -2199,9 +2199,9 @@ pub struct Scope {
 #[non_exhaustive]
 pub struct Site {
     /// Identifier
-    pub id: Option<crate::SiteId>,
+    pub id: Option<::magic_api::SiteId>,
     /// Magic Connector identifier tag.
-    pub connector_id: Option<crate::ConnectorId>,
+    pub connector_id: Option<::magic_api::ConnectorId>,
     /// Description of this [`Site`].
     pub description: Option<String>,
     /// Site high availability mode. If set to true, the site can have two connectors and runs in high availability mode.
@@ -2211,7 +2211,7 @@ pub struct Site {
     /// The name of the site.
     pub name: Option<String>,
     /// Magic Connector identifier tag. Used when high availability mode is on.
-    pub secondary_connector_id: Option<crate::ConnectorId>,
+    pub secondary_connector_id: Option<::magic_api::ConnectorId>,
 }
 /// The request body of Create a new Site (`POST /accounts/{account_id}/magic/sites`).
 #[::magic_api::wire(builder)]
@@ -2219,7 +2219,7 @@ pub struct SiteCreateRequest {
     /// The name of the site.
     pub name: String,
     /// Magic Connector identifier tag.
-    pub connector_id: Option<crate::ConnectorId>,
+    pub connector_id: Option<::magic_api::ConnectorId>,
     /// Description of this [`SiteCreateRequest`].
     pub description: Option<String>,
     /// Site high availability mode. If set to true, the site can have two connectors and runs in high availability mode.
@@ -2227,7 +2227,7 @@ pub struct SiteCreateRequest {
     /// Location of site in latitude and longitude.
     pub location: Option<SiteLocation>,
     /// Magic Connector identifier tag. Used when high availability mode is on.
-    pub secondary_connector_id: Option<crate::ConnectorId>,
+    pub secondary_connector_id: Option<::magic_api::ConnectorId>,
 }
 /// Location of site in latitude and longitude.
 #[::magic_api::wire(builder)]
@@ -2241,7 +2241,7 @@ pub struct SiteLocation {
 #[::magic_api::wire(builder)]
 pub struct SiteRequest {
     /// Magic Connector identifier tag.
-    pub connector_id: Option<crate::ConnectorId>,
+    pub connector_id: Option<::magic_api::ConnectorId>,
     /// Description of this [`SiteRequest`].
     pub description: Option<String>,
     /// Location of site in latitude and longitude.
@@ -2249,7 +2249,7 @@ pub struct SiteRequest {
     /// The name of the site.
     pub name: Option<String>,
     /// Magic Connector identifier tag. Used when high availability mode is on.
-    pub secondary_connector_id: Option<crate::ConnectorId>,
+    pub secondary_connector_id: Option<::magic_api::ConnectorId>,
 }
 /// The `bonds` of [`SnapshotGetResponse`].
 #[::magic_api::wire]
@@ -2867,7 +2867,7 @@ pub enum TunnelHealthCheckDirection {
 #[non_exhaustive]
 pub struct Wan {
     /// Identifier
-    pub id: Option<crate::WanId>,
+    pub id: Option<::magic_api::WanId>,
     /// Magic WAN health check rate for tunnels created on this link. The default value is `mid`.
     pub health_check_rate: Option<HealthCheckRate>,
     /// Name of this [`Wan`].
@@ -2877,7 +2877,7 @@ pub struct Wan {
     /// Priority of WAN for traffic loadbalancing.
     pub priority: Option<i64>,
     /// Identifier
-    pub site_id: Option<crate::SiteId>,
+    pub site_id: Option<::magic_api::SiteId>,
     /// (optional) if omitted, use DHCP. Submit secondary_address when site is in high availability mode.
     pub static_addressing: Option<WanStaticAddressing>,
     /// VLAN ID. Use zero for untagged.

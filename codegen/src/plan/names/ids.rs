@@ -10,7 +10,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use super::case::{article, camel, phrase};
-use crate::ir::{Ir, Method, ParamLocation, Response, Segment, Ty, TypeBody, TypeDef};
+use crate::ir::{Defs, Ir, Method, ParamLocation, Response, Segment, Ty, TypeBody};
 
 /// Id parameter name -> (Rust type name, documentation).
 pub type IdTypes = BTreeMap<String, (String, String)>;
@@ -57,11 +57,7 @@ fn id_qualified<'i>(ids: &'i IdTypes, name: &str) -> Option<&'i str> {
 }
 
 /// `(definition id, field name)` -> id type, for every string field that holds an id.
-pub fn id_fields(
-    ir: &Ir,
-    defs: &HashMap<&str, &TypeDef>,
-    ids: &IdTypes,
-) -> HashMap<(String, String), String> {
+pub fn id_fields(ir: &Ir, defs: &Defs<'_>, ids: &IdTypes) -> HashMap<(String, String), String> {
     let mut out = HashMap::new();
     for def in ir.types.iter().chain(&ir.shapes) {
         if let TypeBody::Object { fields } = &def.body {
@@ -92,9 +88,9 @@ pub fn id_fields(
 
 /// The objects that have the `id`: [`object_with_id`] of the result, or of each alternative when
 /// the result is a union (a PCAP is simple or full; both carry the PCAP's id).
-fn objects_with_id<'a>(ty: &'a Ty, defs: &HashMap<&str, &'a TypeDef>) -> Vec<&'a str> {
+fn objects_with_id<'a>(ty: &'a Ty, defs: &Defs<'a>) -> Vec<&'a str> {
     if let Ty::Ref { id } = ty {
-        if let Some(TypeBody::Union { alternatives, .. }) = defs.get(id.as_str()).map(|d| &d.body) {
+        if let Some(TypeBody::Union { alternatives, .. }) = defs.get(id).map(|d| &d.body) {
             return alternatives
                 .iter()
                 .filter_map(|a| object_with_id(&a.ty, defs))
@@ -105,9 +101,9 @@ fn objects_with_id<'a>(ty: &'a Ty, defs: &HashMap<&str, &'a TypeDef>) -> Vec<&'a
 }
 
 /// The object that has the `id`: the result itself, or the result's only object-typed field.
-fn object_with_id<'a>(ty: &'a Ty, defs: &HashMap<&str, &'a TypeDef>) -> Option<&'a str> {
+fn object_with_id<'a>(ty: &'a Ty, defs: &Defs<'a>) -> Option<&'a str> {
     let Ty::Ref { id } = ty else { return None };
-    let TypeBody::Object { fields } = &defs.get(id.as_str())?.body else {
+    let TypeBody::Object { fields } = &defs.get(id)?.body else {
         return None;
     };
     if fields.iter().any(|f| f.name == "id" && f.ty == Ty::String) {
@@ -121,7 +117,7 @@ fn object_with_id<'a>(ty: &'a Ty, defs: &HashMap<&str, &'a TypeDef>) -> Option<&
     match objects.as_slice() {
         [only] => {
             let Ty::Ref { id } = only else { return None };
-            let TypeBody::Object { fields } = &defs.get(id.as_str())?.body else {
+            let TypeBody::Object { fields } = &defs.get(id)?.body else {
                 return None;
             };
             fields

@@ -35,7 +35,7 @@ pub use ids::{IdTypes, id_fields, id_named, id_types};
 use ops::VERBS;
 pub use ops::{OpName, op_names};
 
-use crate::ir::{Ir, Origin, TypeBody, TypeDef};
+use crate::ir::{Defs, Ir, Origin, TypeBody, TypeDef};
 
 /// Names generated types never take.
 const RESERVED: &[&str] = &[
@@ -144,7 +144,7 @@ pub fn decide(
     renames: &BTreeMap<String, String>,
     ops: &[OpName],
 ) -> Result<Names, String> {
-    let defs: HashMap<&str, &TypeDef> = ir.defs().0;
+    let defs = ir.defs();
     let mut naming = Naming {
         ir,
         emitted: reachable(ir, &defs),
@@ -176,7 +176,7 @@ pub fn decide(
 /// The state of one naming run.
 struct Naming<'a> {
     ir: &'a Ir,
-    defs: HashMap<&'a str, &'a TypeDef>,
+    defs: Defs<'a>,
     /// Definitions the emitted code reaches.
     emitted: BTreeSet<&'a str>,
     uses: HashMap<String, Vec<Use>>,
@@ -339,7 +339,7 @@ impl<'a> Naming<'a> {
             if self.names.types.contains_key(id) || !pending.iter().any(|p| p.id == id) {
                 continue;
             }
-            let Some(def) = self.defs.get(id).copied() else {
+            let Some(def) = self.defs.get(id) else {
                 continue;
             };
             let uses = self.uses.get(id).cloned().unwrap_or_default();
@@ -544,12 +544,7 @@ fn shape_name(def: &TypeDef, uses: &[Use], names: &Names, ops: &[OpName]) -> Str
 
 /// The prefix for a colliding name: the camel words every parent's stem ends with
 /// (`GreTunnel`, `IpsecTunnel` -> `Tunnel`), else the first parent's stem.
-fn shared_stem(
-    uses: &[Use],
-    names: &Names,
-    ops: &[OpName],
-    defs: &HashMap<&str, &TypeDef>,
-) -> Option<String> {
+fn shared_stem(uses: &[Use], names: &Names, ops: &[OpName], defs: &Defs<'_>) -> Option<String> {
     // A parent not named yet (names are decided parents first, but a shape has many parents)
     // contributes its reference name; an unnamed one contributes nothing.
     let stems: Vec<Vec<String>> = uses
@@ -597,7 +592,7 @@ fn parent_stem(parent: &Parent, names: &Names, ops: &[OpName]) -> String {
 }
 
 /// `Type.field` key for a rename of an unnamed shape, from its first use.
-fn rename_key(u: &Use, defs: &HashMap<&str, &TypeDef>) -> Option<String> {
+fn rename_key(u: &Use, defs: &Defs<'_>) -> Option<String> {
     match &u.parent {
         Parent::Def(id) => defs
             .get(id.as_str())

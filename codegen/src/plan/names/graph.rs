@@ -5,7 +5,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use crate::ir::walk::{self, body_types, operation_types};
-use crate::ir::{Ir, Response, Ty, TypeBody, TypeDef};
+use crate::ir::{Defs, Ir, Response, Ty, TypeBody, TypeDef};
 
 /// Where a definition is used.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,15 +69,12 @@ pub(super) fn collect_uses(ir: &Ir) -> HashMap<String, Vec<Use>> {
 
 /// Definitions the crate emits: reachable from operation bodies, results and parameters (the
 /// envelope's own fields are the runtime's business), plus every domain type.
-pub(super) fn reachable<'a>(ir: &'a Ir, defs: &HashMap<&'a str, &'a TypeDef>) -> BTreeSet<&'a str> {
+pub(super) fn reachable<'a>(ir: &'a Ir, defs: &Defs<'a>) -> BTreeSet<&'a str> {
     // Every domain type, and everything operations reach.
     let domain: Vec<&TypeDef> = ir
         .types
         .iter()
-        .filter_map(|t| {
-            defs.get(t.same_shape_as.as_deref().unwrap_or(&t.id))
-                .copied()
-        })
+        .filter_map(|t| defs.get(t.same_shape_as.as_deref().unwrap_or(&t.id)))
         .collect();
     let mut roots: Vec<&Ty> = domain.iter().flat_map(|d| body_types(&d.body)).collect();
     roots.extend(
@@ -85,17 +82,14 @@ pub(super) fn reachable<'a>(ir: &'a Ir, defs: &HashMap<&'a str, &'a TypeDef>) ->
             .iter()
             .flat_map(|op| operation_types(op, false)),
     );
-    let mut seen = walk::reachable(roots, |id| defs.get(id).copied());
+    let mut seen = walk::reachable(roots, |id| defs.get(id));
     seen.extend(domain.iter().map(|d| d.id.as_str()));
     seen
 }
 
 /// Every definition reachable from `roots` (through fields, alternatives and aliases).
-pub fn reachable_from<'a>(
-    roots: Vec<&'a Ty>,
-    defs: &HashMap<&'a str, &'a TypeDef>,
-) -> BTreeSet<&'a str> {
-    walk::reachable(roots, |id| defs.get(id).copied())
+pub fn reachable_from<'a>(roots: Vec<&'a Ty>, defs: &Defs<'a>) -> BTreeSet<&'a str> {
+    walk::reachable(roots, |id| defs.get(id))
 }
 
 /// The request bodies' types, the roots of everything a request sends.
@@ -107,10 +101,7 @@ pub fn body_roots(ir: &Ir) -> Vec<&Ty> {
 }
 
 /// Definitions only request bodies reach (never a result, parameter or domain type).
-pub(super) fn request_only<'a>(
-    ir: &'a Ir,
-    defs: &HashMap<&'a str, &'a TypeDef>,
-) -> BTreeSet<&'a str> {
+pub(super) fn request_only<'a>(ir: &'a Ir, defs: &Defs<'a>) -> BTreeSet<&'a str> {
     let walk = |roots: Vec<&'a Ty>| reachable_from(roots, defs);
     let bodies = walk(body_roots(ir));
     let mut others: Vec<&Ty> = Vec::new();
@@ -135,14 +126,14 @@ pub(super) fn request_only<'a>(
 /// operations in order), so a child's name can use its parent's.
 pub(super) fn parent_first<'a>(
     ir: &'a Ir,
-    defs: &HashMap<&'a str, &'a TypeDef>,
+    defs: &Defs<'a>,
     emitted: &BTreeSet<&'a str>,
 ) -> Vec<&'a str> {
     let mut out = Vec::new();
     let mut seen = BTreeSet::new();
     fn visit<'a>(
         id: &'a str,
-        defs: &HashMap<&'a str, &'a TypeDef>,
+        defs: &Defs<'a>,
         emitted: &BTreeSet<&'a str>,
         seen: &mut BTreeSet<&'a str>,
         out: &mut Vec<&'a str>,

@@ -1,0 +1,89 @@
+//! The emit plan: every decision about the generated code, made once from the IR, before any
+//! code is printed.
+//!
+//! [`names`] decides what every type and operation is called; [`build`] then decides, per
+//! definition, its Rust name, fields (wire name, identifier, Rust type, typed id, doc, preset),
+//! variants, enum literals and traits, and per operation its handle, method, arguments, body,
+//! option set, what awaiting it gives and how it pages. The printers in [`crate::emit`] (data
+//! types, unions, client, paging, the test case table) only spell out what the plan holds, and
+//! the API snapshot (`magic-api/api.json`) is a serialization of it, so the snapshot the change
+//! report compares cannot disagree with the code.
+
+mod index;
+pub mod names;
+mod ops;
+mod ty;
+mod types;
+mod unions;
+
+pub use index::Index;
+pub use ops::{
+    ArgPlan, BodyPlan, HandlePlan, IdPlan, OpPlan, OptionFieldPlan, OptionSetPlan, ParamPlan,
+    PathValue, ReceivePlan, StreamPlan, StreamSplit,
+};
+pub use ty::RustTy;
+pub use types::{EnumPlan, FieldPlan, ItemPlan, LiteralPlan, Shape, StructPlan};
+pub use unions::{AccessorArm, AccessorPlan, KindPlan, UnionPlan, UnionStrategy, VariantPlan};
+
+use crate::ir::Ir;
+use names::Names;
+
+/// Everything the generated code is, decided.
+pub struct Plan<'a> {
+    /// The IR it was built from (printers read only operation templates and titles from it).
+    pub ir: &'a Ir,
+    /// The naming table (`cargo xtask names` prints it).
+    pub names: Names,
+    /// Every item of the data-types file, sorted by Rust name (the file's order).
+    pub items: Vec<ItemPlan>,
+    /// The typed identifiers, by Rust name.
+    pub ids: Vec<IdPlan>,
+    /// The resource handles, nested as the paths nest.
+    pub handles: Vec<HandlePlan>,
+    /// Every operation, in IR order.
+    pub ops: Vec<OpPlan>,
+    /// The option sets the operations' optional parameters make, by Rust name.
+    pub option_sets: Vec<OptionSetPlan>,
+    /// How each paged result type splits into items and the next page, by result type.
+    pub streams: Vec<StreamPlan>,
+}
+
+impl Plan<'_> {
+    /// The item with this Rust name.
+    pub fn item(&self, rust: &str) -> Option<&ItemPlan> {
+        self.items
+            .binary_search_by(|i| i.rust.as_str().cmp(rust))
+            .ok()
+            .and_then(|i| self.items.get(i))
+    }
+}
+
+/// Decides everything: names first, then items, identifiers, operations and handles.
+pub fn build(ir: &Ir) -> Result<Plan<'_>, String> {
+    let ops = names::op_names(ir)?;
+    let names = names::decide(ir, &ir.renames, &ops)?;
+    let (items, op_plans, ids, handles, option_sets, streams) = {
+        let index = Index::new(ir, &names);
+        let items = types::items(&index);
+        let ids = ops::ids(&index);
+        let built = ops::operations(&index)?;
+        (
+            items,
+            built.ops,
+            ids,
+            built.handles,
+            built.option_sets,
+            built.streams,
+        )
+    };
+    Ok(Plan {
+        ir,
+        names,
+        items,
+        ids,
+        handles,
+        ops: op_plans,
+        option_sets,
+        streams,
+    })
+}
