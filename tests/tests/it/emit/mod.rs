@@ -4,4 +4,5 @@ mod examples;
 mod fresh;
 mod golden;
 mod names;
+mod snapshot_agrees;
 mod types;
