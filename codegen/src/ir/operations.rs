@@ -102,8 +102,38 @@ pub(super) fn lower_operation<'t>(
         });
     }
 
+    let body = lower_body(lowerer, t, &section_of)?;
+    let response = lower_response(lowerer, t, &section_of)?;
+
+    let (examples, curl) = read_examples(op, &base)?;
+    let operation = Operation {
+        method: op.method,
+        path: op.path.to_string(),
+        segments,
+        title: op.title.to_string(),
+        description: op.description.to_string(),
+        resource: String::new(),
+        section: t.resource_title.clone(),
+        params,
+        body,
+        response,
+        auth: Vec::new(),
+        permissions: op.permissions.clone(),
+        examples,
+        form_header: None,
+    };
+    Ok((operation, curl))
+}
+
+/// The request body of an operation, if it documents one.
+fn lower_body<'t>(
+    lowerer: &mut Lowerer<'t>,
+    t: &'t OpTrees<'t>,
+    section_of: &dyn Fn(SectionKind) -> String,
+) -> Result<Option<Body>, LowerError> {
+    let op = t.op;
     let body_section = op.section(SectionKind::Body);
-    let body = match t.sections.get(&SectionKind::Body) {
+    Ok(match t.sections.get(&SectionKind::Body) {
         None => None,
         Some(nodes) => {
             let section = section_of(SectionKind::Body);
@@ -122,9 +152,17 @@ pub(super) fn lower_operation<'t>(
                     .unwrap_or_else(|| "application/json".to_string()),
             })
         }
-    };
+    })
+}
 
-    let response = match t.sections.get(&SectionKind::Returns) {
+/// What an operation answers: the envelope, plain JSON, a download, or nothing.
+fn lower_response<'t>(
+    lowerer: &mut Lowerer<'t>,
+    t: &'t OpTrees<'t>,
+    section_of: &dyn Fn(SectionKind) -> String,
+) -> Result<Response, LowerError> {
+    let op = t.op;
+    Ok(match t.sections.get(&SectionKind::Returns) {
         Some(nodes) => {
             let section = section_of(SectionKind::Returns);
             let ctx = Ctx::section(&section);
@@ -152,26 +190,7 @@ pub(super) fn lower_operation<'t>(
             note: op.description.to_string(),
         },
         None => Response::None,
-    };
-
-    let (examples, curl) = read_examples(op, &base)?;
-    let operation = Operation {
-        method: op.method,
-        path: op.path.to_string(),
-        segments,
-        title: op.title.to_string(),
-        description: op.description.to_string(),
-        resource: String::new(),
-        section: t.resource_title.clone(),
-        params,
-        body,
-        response,
-        auth: Vec::new(),
-        permissions: op.permissions.clone(),
-        examples,
-        form_header: None,
-    };
-    Ok((operation, curl))
+    })
 }
 
 /// Parses the curl command, its body and the JSON response example of an operation.

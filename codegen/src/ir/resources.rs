@@ -110,17 +110,17 @@ pub struct ResourceTree {
     pub ids: Vec<String>,
 }
 
-/// Builds the tree. Sections without operations (the document's root) get no resource. An error
-/// names the index of the input it is about.
-pub fn tree(inputs: Vec<ResourceInput>) -> Result<ResourceTree, (usize, String)> {
-    let has_ops: Vec<bool> = inputs.iter().map(|i| !i.op_paths.is_empty()).collect();
-    struct Flat {
-        index: usize,
-        prefix: Vec<Segment>,
-        module: String,
-        input: ResourceInput,
-        parent: Option<usize>,
-    }
+/// A section with operations, before the tree is assembled.
+struct Flat {
+    index: usize,
+    prefix: Vec<Segment>,
+    module: String,
+    input: ResourceInput,
+    parent: Option<usize>,
+}
+
+/// The sections with operations, each with its common literal path prefix and module name.
+fn flatten(inputs: Vec<ResourceInput>) -> Result<Vec<Flat>, (usize, String)> {
     let mut flat = Vec::new();
     for (index, input) in inputs.into_iter().enumerate() {
         let Some(first) = input.op_paths.first() else {
@@ -155,6 +155,37 @@ pub fn tree(inputs: Vec<ResourceInput>) -> Result<ResourceTree, (usize, String)>
             parent: None,
         });
     }
+    Ok(flat)
+}
+
+/// Resource `i` with its children, taken out of `flat`.
+fn assemble(
+    i: usize,
+    flat: &mut Vec<Option<Flat>>,
+    parents: &[Option<usize>],
+    ids: &[String],
+) -> Option<Resource> {
+    let f = flat[i].take()?;
+    let children = (0..parents.len())
+        .filter(|&c| parents[c] == Some(i))
+        .filter_map(|c| assemble(c, flat, parents, ids))
+        .collect();
+    Some(Resource {
+        id: ids[i].clone(),
+        module: f.module,
+        title: f.input.title,
+        path_prefix: render(&f.prefix),
+        operations: f.input.operations,
+        types: Vec::new(),
+        children,
+    })
+}
+
+/// Builds the tree. Sections without operations (the document's root) get no resource. An error
+/// names the index of the input it is about.
+pub fn tree(inputs: Vec<ResourceInput>) -> Result<ResourceTree, (usize, String)> {
+    let has_ops: Vec<bool> = inputs.iter().map(|i| !i.op_paths.is_empty()).collect();
+    let mut flat = flatten(inputs)?;
     for i in 0..flat.len() {
         let mut best: Option<usize> = None;
         for j in 0..flat.len() {
@@ -208,27 +239,6 @@ pub fn tree(inputs: Vec<ResourceInput>) -> Result<ResourceTree, (usize, String)>
             }
         })
         .collect();
-    fn assemble(
-        i: usize,
-        flat: &mut Vec<Option<Flat>>,
-        parents: &[Option<usize>],
-        ids: &[String],
-    ) -> Option<Resource> {
-        let f = flat[i].take()?;
-        let children = (0..parents.len())
-            .filter(|&c| parents[c] == Some(i))
-            .filter_map(|c| assemble(c, flat, parents, ids))
-            .collect();
-        Some(Resource {
-            id: ids[i].clone(),
-            module: f.module,
-            title: f.input.title,
-            path_prefix: render(&f.prefix),
-            operations: f.input.operations,
-            types: Vec::new(),
-            children,
-        })
-    }
     let parents: Vec<Option<usize>> = flat.iter().map(|f| f.parent).collect();
     let mut slots: Vec<Option<Flat>> = flat.into_iter().map(Some).collect();
     let roots = (0..parents.len())

@@ -12,15 +12,16 @@
 mod index;
 pub mod names;
 mod ops;
+mod options;
+mod paging;
 mod ty;
 mod types;
 mod unions;
 
 pub use index::Index;
-pub use ops::{
-    ArgPlan, BodyPlan, HandlePlan, IdPlan, OpPlan, OptionFieldPlan, OptionSetPlan, ParamPlan,
-    PathValue, ReceivePlan, StreamPlan, StreamSplit,
-};
+pub use ops::{ArgPlan, BodyPlan, HandlePlan, IdPlan, OpPlan, ParamPlan, PathValue, ReceivePlan};
+pub use options::{OptionFieldPlan, OptionSetPlan};
+pub use paging::{StreamPlan, StreamSplit};
 pub use ty::RustTy;
 pub use types::{EnumPlan, FieldPlan, ItemPlan, LiteralPlan, Shape, StructPlan};
 pub use unions::{AccessorArm, AccessorPlan, KindPlan, UnionPlan, UnionStrategy, VariantPlan};

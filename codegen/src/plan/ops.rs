@@ -13,10 +13,10 @@
 use std::collections::BTreeMap;
 
 use super::names::{camel, id_named, snake};
-use super::{Index, RustTy};
-use crate::ir::{
-    FormHeader, Method, Operation, Pagination, Param, ParamLocation, Resource, Response, Ty,
-};
+use super::options::option_set;
+use super::paging::stream;
+use super::{Index, OptionSetPlan, RustTy, StreamPlan};
+use crate::ir::{Method, Operation, Param, ParamLocation, Resource, Response, Ty};
 
 /// A typed identifier.
 #[derive(Debug, Clone)]
@@ -170,61 +170,6 @@ pub struct ParamPlan {
     pub prose: String,
 }
 
-/// A set of optional parameters with its setters.
-#[derive(Debug, Clone, PartialEq)]
-pub struct OptionSetPlan {
-    /// Its Rust name (`ValidateOnlyOptions`).
-    pub rust: String,
-    /// Its documentation.
-    pub doc: String,
-    /// One per parameter.
-    pub fields: Vec<OptionFieldPlan>,
-}
-
-/// One optional parameter.
-#[derive(Debug, Clone, PartialEq)]
-pub struct OptionFieldPlan {
-    /// The field and setter name.
-    pub setter: String,
-    /// The wire name.
-    pub wire: String,
-    /// Header (never overriding a header the body decided) or query.
-    pub location: ParamLocation,
-    /// The value's type.
-    pub ty: RustTy,
-    /// Whether the setter takes `impl Into<T>`.
-    pub into: bool,
-    /// The setter's documentation.
-    pub doc: String,
-}
-
-/// How a paged result splits into items and the next page.
-#[derive(Debug, Clone, PartialEq)]
-pub struct StreamPlan {
-    /// The result type.
-    pub result: RustTy,
-    /// The item type.
-    pub item: RustTy,
-    /// How it pages.
-    pub split: StreamSplit,
-}
-
-/// The paging of a result.
-#[derive(Debug, Clone, PartialEq)]
-pub enum StreamSplit {
-    /// A cursor field echoed back as the query parameter of that name.
-    Cursor {
-        /// The cursor field's wire name.
-        cursor: String,
-        /// The items field's identifier, and whether it is required.
-        items_field: (String, bool),
-        /// The cursor field's identifier, and whether it is required.
-        cursor_field: (String, bool),
-    },
-    /// Numbered pages: the page parameter; the result is the array of items.
-    Numbered(String),
-}
-
 /// The typed identifiers, in parameter-name order.
 pub(super) fn ids(ix: &Index<'_>) -> Vec<IdPlan> {
     ix.ids
@@ -338,7 +283,7 @@ fn resource_titles(resources: &[Resource]) -> BTreeMap<&str, String> {
 
 /// The identifier type of a string parameter named like an id parameter (`connectorid` is a
 /// `ConnectorId`).
-fn param_ty(ix: &Index<'_>, p: &Param) -> RustTy {
+pub(super) fn param_ty(ix: &Index<'_>, p: &Param) -> RustTy {
     match (&p.field.ty, id_named(&ix.ids, &p.field.name)) {
         (Ty::String, Some(id)) => RustTy::Id(id.to_string()),
         _ => ix.rust_ty(&p.field.ty),
@@ -474,126 +419,4 @@ fn body(ix: &Index<'_>, op: &Operation) -> BodyPlan {
         .filter(|fh| !fh.paths.is_empty())
         .map(|fh| (fh.header.clone(), fh.paths.clone()));
     BodyPlan::Sent { ty, form }
-}
-
-/// The option set for some optional parameters, with its setters.
-fn option_set(
-    ix: &Index<'_>,
-    form_header: Option<&FormHeader>,
-    params: &[&Param],
-) -> OptionSetPlan {
-    let header_of = |p: &Param| form_header.filter(|f| f.header == p.field.name);
-    let setter = |p: &Param| -> String {
-        header_of(p)
-            .map(|f| f.method.clone())
-            .unwrap_or_else(|| snake(&p.field.name))
-    };
-    let rust = format!(
-        "{}Options",
-        params.iter().map(|p| camel(&setter(p))).collect::<String>()
-    );
-    let fields = params
-        .iter()
-        .map(|p| {
-            let wire = &p.field.name;
-            let ty = param_ty(ix, p);
-            let doc = match header_of(p) {
-                Some(fh) => format!(
-                    "Sets `{}`: `true` asks for `{}` in its {} form.",
-                    fh.header, fh.union, fh.form
-                ),
-                None if p.field.description.is_empty() => format!(
-                    "Sets the `{wire}` {}.",
-                    if p.location == ParamLocation::Header {
-                        "header"
-                    } else {
-                        "query parameter"
-                    }
-                ),
-                None => p.field.description.clone(),
-            };
-            OptionFieldPlan {
-                setter: setter(p),
-                wire: wire.clone(),
-                location: p.location,
-                into: matches!(
-                    (&p.field.ty, &ty),
-                    (_, RustTy::Id(_)) | (Ty::String | Ty::Number | Ty::Ref { .. }, _)
-                ),
-                ty,
-                doc,
-            }
-        })
-        .collect::<Vec<_>>();
-    // Said where a user lands from a call's return type: the setters are the call's methods.
-    let doc = format!(
-        "Optional parameters of the calls that carry these options ({}), set with the call's own \
-         methods before it is awaited: {}.",
-        fields
-            .iter()
-            .map(|f| format!("`{}`", f.wire))
-            .collect::<Vec<_>>()
-            .join(", "),
-        fields
-            .iter()
-            .map(|f| format!("`.{}(…)`", f.setter))
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
-    OptionSetPlan { rust, doc, fields }
-}
-
-/// How a list operation's result pages, if it does and can be streamed.
-fn stream(ix: &Index<'_>, op: &Operation) -> Result<Option<StreamPlan>, String> {
-    let Response::Envelope {
-        result,
-        pagination: Some(p),
-        ..
-    } = &op.response
-    else {
-        return Ok(None);
-    };
-    Ok(match p {
-        Pagination::Cursor { items, cursor } => {
-            let Some(def) = super::names::ref_id(result).and_then(|id| ix.def(id)) else {
-                return Ok(None);
-            };
-            let Some(fields) = ix.defs.object_fields(result) else {
-                return Ok(None);
-            };
-            let planned = super::types::field_plans(ix, def, fields);
-            let pick = |name: &str| planned.iter().find(|f| f.wire == name);
-            let (Some(items_f), Some(cursor_f)) = (pick(items), pick(cursor)) else {
-                return Ok(None);
-            };
-            let Some(item) = fields
-                .iter()
-                .find(|f| f.name == *items)
-                .and_then(|f| match &f.ty {
-                    Ty::Array { items } => Some(ix.rust_ty(items)),
-                    _ => None,
-                })
-            else {
-                return Ok(None);
-            };
-            Some(StreamPlan {
-                result: ix.rust_ty(result),
-                item,
-                split: StreamSplit::Cursor {
-                    cursor: cursor.clone(),
-                    items_field: (items_f.ident.clone(), items_f.required),
-                    cursor_field: (cursor_f.ident.clone(), cursor_f.required),
-                },
-            })
-        }
-        Pagination::Pages { page: Some(page) } => match result {
-            Ty::Array { items } => Some(StreamPlan {
-                result: ix.rust_ty(result),
-                item: ix.rust_ty(items),
-                split: StreamSplit::Numbered(page.clone()),
-            }),
-            _ => None,
-        },
-        Pagination::Pages { page: None } => None,
-    })
 }

@@ -143,9 +143,15 @@ fn method_token(m: Method) -> TokenStream {
     }
 }
 
-fn operation(op: &OpPlan, imports: &mut Imports) -> TokenStream {
-    let method = ident(&op.method);
-    let http = method_token(op.http);
+/// A method's required arguments: their declarations, the path values in placeholder order, and
+/// the required query parameters.
+struct Arguments {
+    args: Vec<TokenStream>,
+    values: Vec<TokenStream>,
+    required_query: Vec<TokenStream>,
+}
+
+fn arguments(op: &OpPlan, imports: &mut Imports) -> Arguments {
     let mut args = Vec::new();
     let mut values = Vec::new();
     let mut required_query = Vec::new();
@@ -194,6 +200,21 @@ fn operation(op: &OpPlan, imports: &mut Imports) -> TokenStream {
             }
         }
     }
+    Arguments {
+        args,
+        values,
+        required_query,
+    }
+}
+
+fn operation(op: &OpPlan, imports: &mut Imports) -> TokenStream {
+    let method = ident(&op.method);
+    let http = method_token(op.http);
+    let Arguments {
+        mut args,
+        values,
+        required_query,
+    } = arguments(op, imports);
     let mut generics = TokenStream::new();
     let body = match &op.body {
         BodyPlan::None => TokenStream::new(),

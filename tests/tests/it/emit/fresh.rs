@@ -261,17 +261,27 @@ fn report_new_and_removed_operations() {
 }
 
 #[test]
-fn report_new_query_parameter_is_additive() {
+/// A new optional parameter is a new setter (additive), but while option sets are named after
+/// their parameters it also renames the call's option type (`Call<…, ColorOptions>` becomes
+/// `Call<…, ColorLimitOptions>`), which breaks code that names the call's type: the report says
+/// both, the rename as breaking.
+fn report_new_query_parameter_is_a_new_setter_and_renames_the_option_type() {
     let r = report_for(&[(
         "`color: optional string` Only widgets of this color.",
         "`color: optional string` Only widgets of this color. - `limit: optional number` How many.",
     )]);
     assert_changes(
         &r,
-        &[(
-            Class::Additive,
-            "`widgets().list`: new optional query parameter `limit`",
-        )],
+        &[
+            (
+                Class::Additive,
+                "`widgets().list`: new optional query parameter `limit`",
+            ),
+            (
+                Class::Breaking,
+                "`widgets().list`: the call's option type is `ColorLimitOptions` (was `ColorOptions`)",
+            ),
+        ],
     );
 }
 
