@@ -32,6 +32,7 @@ pub fn build(docs: &[Document], refinements: Option<&Document>) -> Result<(Ir, S
     let types_per_section = lower_domain_types(&documents, &trees.types, &plan, &mut lowerer)?;
     let lowered = lower_operations(&documents, &trees.ops, lowerer)?;
     let (mut ir, op_sources) = assemble(lowered, plan, &types_per_section);
+    super::roles::assign(&mut ir);
     drop_unreachable(&mut ir);
     analyze_unions(&mut ir);
     set_pagination(&mut ir);

@@ -17,6 +17,7 @@ mod lower;
 mod operations;
 mod refine;
 mod resources;
+mod roles;
 mod summary;
 mod unions;
 mod validate;
@@ -26,6 +27,7 @@ pub use build::build;
 pub use checks::check_response;
 pub use refine::Refinements;
 pub use resources::placeholders as resources_placeholders;
+pub use roles::Role;
 pub use summary::{Stats, summary};
 pub use validate::{ValueError, check_value};
 
@@ -427,6 +429,8 @@ pub struct Operation {
     pub description: String,
     /// The resource (dotted module path) the operation belongs to.
     pub resource: String,
+    /// What it does to its resource (see [`Role`]).
+    pub role: Role,
     /// The `#` heading it sits under.
     pub section: String,
     /// Path, header and query parameters (path ones in template order).

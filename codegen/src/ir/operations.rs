@@ -4,7 +4,7 @@
 
 use super::lower::{Ctx, LowerError, Lowerer, rename_ty};
 use super::resources::{self};
-use super::{Body, Examples, Field, Operation, Param, ParamLocation, Response, Ty};
+use super::{Body, Examples, Field, Operation, Param, ParamLocation, Response, Role, Ty};
 use crate::parse::curl::{Curl, parse_curl};
 use crate::parse::outline::{OpSection, SectionKind};
 use crate::parse::parsed::{OpTrees, op_path};
@@ -113,6 +113,8 @@ pub(super) fn lower_operation<'t>(
         title: op.title.to_string(),
         description: op.description.to_string(),
         resource: String::new(),
+        // Decided once the resource tree is known (`roles::assign`).
+        role: Role::Action { segment: None },
         section: t.resource_title.clone(),
         params,
         body,

@@ -341,7 +341,14 @@ fn operation(
     } else {
         let set = option_set(ix, op.form_header.as_ref(), &optional);
         let name = set.rust.clone();
-        option_sets.entry(name.clone()).or_insert(set);
+        match option_sets.get_mut(&name) {
+            None => {
+                option_sets.insert(name.clone(), set);
+            }
+            // Operations share a set by its parameters; where their prose differs, each setter
+            // says what every operation says of it, not only the first's words.
+            Some(existing) => existing.merge_docs(&set),
+        }
         Some(name)
     };
     let receive = match &op.response {

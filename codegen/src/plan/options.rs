@@ -17,6 +17,18 @@ pub struct OptionSetPlan {
     pub fields: Vec<OptionFieldPlan>,
 }
 
+impl OptionSetPlan {
+    /// Takes another operation's words for the same parameters: a setter whose prose differs
+    /// between the operations gets both, each once, in operation order.
+    pub(super) fn merge_docs(&mut self, other: &OptionSetPlan) {
+        for (mine, theirs) in self.fields.iter_mut().zip(&other.fields) {
+            if !mine.doc.contains(&theirs.doc) {
+                mine.doc = format!("{} {}", mine.doc, theirs.doc);
+            }
+        }
+    }
+}
+
 /// One optional parameter.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OptionFieldPlan {

@@ -9,10 +9,10 @@
 //!   answers.
 //! - The collection's **documented object** is that example object: a new object starts from
 //!   it, so every field the API always returns is present.
-//! - Each operation has a **role** from its method and where it sits: at `P`, `GET` lists,
-//!   `POST` creates, `PUT`/`PATCH` update in bulk, `DELETE` deletes in bulk; at `P/{param}`,
-//!   `GET` reads, `PUT`/`PATCH` update and `DELETE` deletes. Everything else (`…/download`,
-//!   `…/psk_generate`, telemetry) answers its documented example.
+//! - Each operation's **role** is the IR's (`codegen::ir::Role`, which also names the client's
+//!   methods), tied to the collection it addresses: at `P`, list, create, bulk update (`PUT` and
+//!   `PATCH`) and delete all; at `P/{param}`, get, update (`PUT` and `PATCH`) and delete.
+//!   Everything else (`…/download`, `…/psk_generate`, telemetry) answers its documented example.
 //! - Every operation whose path runs through `P/{param}` **requires** that object: an unknown
 //!   id, or a child of a deleted parent, is a 404.
 
@@ -391,25 +391,28 @@ fn status_enum(ir: &Ir, ty: &Ty, depth: usize) -> Option<Vec<String>> {
     }
 }
 
+/// The mock's role for an operation: the IR's role (which the client's method names read too),
+/// tied to the collection whose path the operation's path is, or is an item of.
 fn role(collections: &[Collection], op: &Operation) -> Role {
+    use codegen::ir::Role as R;
     for (i, c) in collections.iter().enumerate() {
-        if op.path == c.path {
-            return match op.method {
-                Method::Get => Role::List(i),
-                Method::Post => Role::Create(i),
-                Method::Put | Method::Patch => Role::BulkUpdate(i),
-                Method::Delete => Role::BulkDelete(i),
+        if op.role.on_collection() && op.path == c.path {
+            return match op.role {
+                R::List => Role::List(i),
+                R::Create => Role::Create(i),
+                R::BulkUpdate | R::BulkEdit => Role::BulkUpdate(i),
+                _ => Role::BulkDelete(i),
             };
         }
         let is_item = c.item_param.as_ref().is_some_and(|param| {
             op.path.strip_prefix(c.path.as_str()) == Some(&format!("/{{{param}}}"))
         });
-        if is_item {
-            return match op.method {
-                Method::Get => Role::Get(i),
-                Method::Put | Method::Patch => Role::Update(i),
-                Method::Delete => Role::Delete(i),
-                Method::Post => Role::Other,
+        if op.role.on_item() && is_item {
+            return match op.role {
+                R::Get => Role::Get(i),
+                R::Update | R::Edit => Role::Update(i),
+                R::Delete => Role::Delete(i),
+                _ => Role::Other,
             };
         }
     }

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::case::{camel, singular, snake};
 
-use crate::ir::{Ir, Operation, Resource, Segment};
+use crate::ir::{Ir, Operation, Resource, Role};
 
 /// The verbs the operation names use, longest first (stripped from `{Stem}{Verb}Response`).
 pub(super) const VERBS: &[&str] = &[
@@ -31,32 +31,29 @@ pub struct OpName {
     pub noun: String,
 }
 
-/// Operation names from path shape: relative to the resource prefix, an empty rest is the
-/// collection (`list`, `create`, `bulk_update`, `bulk_edit`, `delete_all`), a lone parameter is
-/// the item (`get`, `update`, `edit`, `delete`, `create_item`), and a trailing literal names an
-/// action (`psk_generate`, `stop`, `validate`, `download`).
+/// Operation names from their roles (the IR's `Role`): the collection's `list`, `create`,
+/// `bulk_update`, `bulk_edit`, `delete_all`, the item's `get`, `update`, `edit`, `delete`,
+/// `create_item`, and actions named by their path (`psk_generate`, `stop`, `validate`).
 pub fn op_names(ir: &Ir) -> Result<Vec<OpName>, String> {
-    let mut prefix_of: HashMap<usize, (&Resource, usize)> = HashMap::new();
-    fn walk<'a>(r: &'a Resource, out: &mut HashMap<usize, (&'a Resource, usize)>) {
-        let depth = r.path_prefix.matches('/').count();
+    let mut resource_of: HashMap<usize, &Resource> = HashMap::new();
+    fn walk<'a>(r: &'a Resource, out: &mut HashMap<usize, &'a Resource>) {
         for &op in &r.operations {
-            out.insert(op, (r, depth));
+            out.insert(op, r);
         }
         r.children.iter().for_each(|c| walk(c, out));
     }
-    ir.resources.iter().for_each(|r| walk(r, &mut prefix_of));
+    ir.resources.iter().for_each(|r| walk(r, &mut resource_of));
     let mut out = Vec::with_capacity(ir.operations.len());
     let mut seen: BTreeMap<(String, String), usize> = BTreeMap::new();
     for (i, op) in ir.operations.iter().enumerate() {
-        let Some((resource, depth)) = prefix_of.get(&i) else {
+        let Some(resource) = resource_of.get(&i) else {
             return Err(format!(
                 "{} {} belongs to no resource",
                 op.method.as_str(),
                 op.path
             ));
         };
-        let rest = op.segments.get(*depth..).unwrap_or(&[]);
-        let method = method_name(op, rest);
+        let method = method_name(op);
         let key = (resource.id.clone(), method.clone());
         if let Some(other) = seen.insert(key, i) {
             return Err(format!(
@@ -73,29 +70,25 @@ pub fn op_names(ir: &Ir) -> Result<Vec<OpName>, String> {
     Ok(out)
 }
 
-pub(super) fn method_name(op: &Operation, rest: &[Segment]) -> String {
-    use crate::ir::Method::*;
-    let is_param = |s: &Segment| !matches!(s, Segment::Literal { .. });
-    match rest {
-        [] => match op.method {
-            Get => "list",
-            Post => "create",
-            Put => "bulk_update",
-            Patch => "bulk_edit",
-            Delete => "delete_all",
+/// The method an operation is called by on its handle: its role's name, or for an action the
+/// snake-cased last literal segment (`psk_generate`), else `{method}_item`.
+pub(super) fn method_name(op: &Operation) -> String {
+    match &op.role {
+        Role::List => "list".into(),
+        Role::Create => "create".into(),
+        Role::BulkUpdate => "bulk_update".into(),
+        Role::BulkEdit => "bulk_edit".into(),
+        Role::DeleteAll => "delete_all".into(),
+        Role::Get => "get".into(),
+        Role::CreateItem => "create_item".into(),
+        Role::Update => "update".into(),
+        Role::Edit => "edit".into(),
+        Role::Delete => "delete".into(),
+        Role::Action {
+            segment: Some(text),
+        } => snake(text),
+        Role::Action { segment: None } => {
+            format!("{}_item", op.method.as_str().to_ascii_lowercase())
         }
-        .to_string(),
-        [p] if is_param(p) => match op.method {
-            Get => "get",
-            Post => "create_item",
-            Put => "update",
-            Patch => "edit",
-            Delete => "delete",
-        }
-        .to_string(),
-        _ => match rest.last() {
-            Some(Segment::Literal { text }) => snake(text),
-            _ => format!("{}_item", op.method.as_str().to_ascii_lowercase()),
-        },
     }
 }
