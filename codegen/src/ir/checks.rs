@@ -5,11 +5,11 @@
 use std::collections::HashMap;
 
 use super::Defs;
+use super::check_value;
 use super::lower::rename_body;
 use super::operations::rename_op;
 use super::summary::Stats;
 use super::unions::discriminate;
-use super::validate::check_value;
 use super::walk::{body_types, operation_types, reachable};
 use super::{
     AuthScheme, Ir, Operation, Pagination, ParamLocation, Response, Segment, Ty, TypeBody, TypeDef,

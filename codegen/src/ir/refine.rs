@@ -48,7 +48,7 @@ pub struct Refinements {
     pub pagination: Option<PageParams>,
     /// Headers that select the form of a union.
     #[serde(default)]
-    pub form_headers: Vec<super::FormHeader>,
+    pub form_headers: Vec<FormHeaderEntry>,
     /// Unions whose alternatives the prose tells apart by one field's value.
     #[serde(default)]
     pub union_tags: Vec<UnionTag>,
@@ -121,6 +121,21 @@ fn stale(entry: &str, expected: &str) -> String {
          entry at the new name or delete it (`cargo xtask diff <last-good-revision>` lists what \
          changed)"
     )
+}
+
+/// One `[[form_headers]]` entry as written (the paths to the union are resolved when it is
+/// applied, never written).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FormHeaderEntry {
+    /// The header's name.
+    pub header: String,
+    /// `Type.field`: the field whose union the header speaks about.
+    pub union: String,
+    /// `object` or `string`: the form the header's `true` selects.
+    pub form: String,
+    /// The call setter's name for operations without a body.
+    pub method: String,
 }
 
 /// Applies the refinements; returns the entries that matched nothing. What only the emitter can
@@ -212,7 +227,6 @@ fn apply_union_tags(ir: &mut Ir, refinements: &Refinements, problems: &mut Vec<S
             let allowed = {
                 let defs = Defs::new(ir.types.iter().chain(&ir.shapes));
                 let field = defs
-                    .0
                     .values()
                     .find(|d| d.name.as_deref() == Some(alternative.as_str()))
                     .and_then(|d| match &d.body {
@@ -442,8 +456,11 @@ fn apply_form_headers(ir: &mut Ir, refinements: &Refinements, problems: &mut Vec
         for (op, paths) in ir.operations.iter_mut().zip(paths) {
             if op.params.iter().any(|p| p.field.name == fh.header) {
                 op.form_header = Some(FormHeader {
+                    header: fh.header.clone(),
+                    union: fh.union.clone(),
+                    form: fh.form.clone(),
+                    method: fh.method.clone(),
                     paths,
-                    ..fh.clone()
                 });
                 declared = true;
             }

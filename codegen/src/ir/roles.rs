@@ -7,58 +7,7 @@
 //! (`GET` reads, `POST` creates at an id, `PUT` updates, `PATCH` edits, `DELETE` deletes), and
 //! anything longer is an action named by its last literal segment (`psk_generate`, `download`).
 
-use serde::Serialize;
-
-use super::{Ir, Method, Operation, Resource, Segment};
-
-/// What an operation does.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// `GET` on the collection.
-    List,
-    /// `POST` on the collection.
-    Create,
-    /// `PUT` on the collection: the objects the body lists.
-    BulkUpdate,
-    /// `PATCH` on the collection: the objects the body lists.
-    BulkEdit,
-    /// `DELETE` on the collection.
-    DeleteAll,
-    /// `GET` on one item.
-    Get,
-    /// `POST` on one item.
-    CreateItem,
-    /// `PUT` on one item.
-    Update,
-    /// `PATCH` on one item.
-    Edit,
-    /// `DELETE` on one item.
-    Delete,
-    /// Anything else: an action, named by the path's last literal segment when it ends in one.
-    Action {
-        /// That segment (`psk_generate`), if the path ends in a literal.
-        segment: Option<String>,
-    },
-}
-
-impl Role {
-    /// Whether the operation addresses the whole collection.
-    pub fn on_collection(&self) -> bool {
-        matches!(
-            self,
-            Role::List | Role::Create | Role::BulkUpdate | Role::BulkEdit | Role::DeleteAll
-        )
-    }
-
-    /// Whether the operation addresses one item of the collection.
-    pub fn on_item(&self) -> bool {
-        matches!(
-            self,
-            Role::Get | Role::CreateItem | Role::Update | Role::Edit | Role::Delete
-        )
-    }
-}
+use super::{Ir, Method, Operation, Resource, Role, Segment};
 
 /// The role of an operation whose path continues with `rest` after its resource's prefix.
 fn role_of(op: &Operation, rest: &[Segment]) -> Role {

@@ -7,8 +7,7 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 
-use super::Defs;
-use super::{Ty, TypeBody};
+use crate::{Defs, Ty, TypeBody};
 
 /// Why a value does not fit, and where (a JSON pointer).
 #[derive(Debug, Clone, PartialEq, Eq)]
