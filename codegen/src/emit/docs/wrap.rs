@@ -104,15 +104,31 @@ impl Layout {
                 self.push(part, true);
                 continue;
             }
-            self.flush();
             let finer = match level {
                 Break::Item | Break::Sentence => Some(Break::Word),
                 Break::Word => Some(Break::Inside),
                 Break::Inside | Break::Never => None,
             };
-            match finer {
-                Some(finer) if columns > self.width && part.len() > 1 => self.place(part, finer),
-                _ => self.push(part, false),
+            // A code span or link is split only if its parts then fit: a long path on a line of
+            // its own reads better than broken in two lines that are both too wide.
+            let split = finer.filter(|&finer| {
+                columns > self.width
+                    && part.len() > 1
+                    && (finer != Break::Inside || widest(part, finer) <= self.width)
+            });
+            match split {
+                Some(finer) => {
+                    // A sentence too long for a line starts one; a word too long for a line goes
+                    // on where the line is.
+                    if level <= Break::Sentence {
+                        self.flush();
+                    }
+                    self.place(part, finer);
+                }
+                None => {
+                    self.flush();
+                    self.push(part, false);
+                }
             }
         }
     }
@@ -135,6 +151,19 @@ impl Layout {
             self.columns = 0;
         }
     }
+}
+
+/// The columns of the widest part of `unit` split at its breaks of `level`.
+fn widest(unit: &[Piece<'_>], level: Break) -> usize {
+    let mut widest = 0;
+    let mut start = 0;
+    for i in 1..=unit.len() {
+        if i == unit.len() || unit[i].before <= level {
+            widest = widest.max(columns(&unit[start..i]));
+            start = i;
+        }
+    }
+    widest
 }
 
 /// The columns pieces take on one line, without the spaces before the first.
@@ -423,6 +452,16 @@ mod tests {
         assert_eq!(
             wrap("Read [the whole docs](https://e.x) now.", 30),
             ["Read", "[the whole docs](https://e.x)", "now."]
+        );
+        // Split, a span's parts would not fit either.
+        assert_eq!(
+            wrap("Get it: `GET /a/very/long/path`.", 12),
+            ["Get it:", "`GET /a/very/long/path`."]
+        );
+        // A word too long for a line goes on where the line is.
+        assert_eq!(
+            wrap("In the set `a b c d e f g h` here.", 14),
+            ["In the set `a", "b c d e f g h`", "here."]
         );
         // A lone backtick is text: the words after it break as usual.
         assert_eq!(wrap("A ` b c.", 4), ["A `", "b c."]);
