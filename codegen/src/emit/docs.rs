@@ -124,7 +124,15 @@ pub fn fill(formatted: &str) -> String {
         // The indentation is spaces, and `/// ` four columns.
         let width = WIDTH.saturating_sub(indent + 4).max(MIN_TEXT);
         let lead = &body[..indent + 3];
-        for (i, wrapped) in wrap::wrap(text.trim_end(), width).iter().enumerate() {
+        let text = text.trim_end();
+        if wrap::unchanged(text, width) {
+            out.push_str(lead);
+            out.push(' ');
+            out.push_str(text);
+            out.push_str(&line[body.len()..]);
+            continue;
+        }
+        for (i, wrapped) in wrap::wrap(text, width).iter().enumerate() {
             if i > 0 {
                 out.push('\n');
             }

@@ -35,6 +35,17 @@ struct Piece<'a> {
     before: Break,
 }
 
+/// Whether `text` stays one line as it is: it fits, and has no list marker that would start an
+/// item (the cheap test that spares most texts the work of [`wrap`]).
+pub fn unchanged(text: &str, width: usize) -> bool {
+    // Bytes are at least as many as columns.
+    text.len() <= width
+        && !text
+            .as_bytes()
+            .windows(3)
+            .any(|w| w[0] == b' ' && w[2] == b' ' && matches!(w[1], b'*' | b'-' | b'+'))
+}
+
 /// `text` (one line, trimmed) as lines of at most `width` columns each, where its words allow.
 pub fn wrap(text: &str, width: usize) -> Vec<String> {
     let mut pieces = pieces(text);
@@ -415,6 +426,19 @@ mod tests {
     #[test]
     fn short_text_is_one_line() {
         assert_eq!(wrap("Short. Text.", 96), ["Short. Text."]);
+        assert!(unchanged("Short. Text.", 12));
+        assert!(!unchanged("Short. Text.", 11));
+        assert!(!unchanged("Kinds: * A * B", 96));
+        // Conservative: `unchanged` may send a text to `wrap` that it leaves as it is, never
+        // the other way round.
+        for text in [
+            "Short. Text.",
+            "Short - text.",
+            "Kinds: `*` and `-`.",
+            "Kinds: * A",
+        ] {
+            assert!(!unchanged(text, 96) || wrap(text, 96) == [text], "{text}");
+        }
     }
 
     #[test]
