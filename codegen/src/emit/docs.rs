@@ -1,17 +1,20 @@
-//! Documentation text travels through the token pipeline as short placeholders and is put back
-//! after formatting.
+//! Documentation text travels through the token pipeline as short placeholders and is put back,
+//! wrapped to the line width, after formatting.
 //!
 //! Written as `#[doc = "…"]` tokens, every description would be escaped into a string literal,
 //! parsed back by `syn` and unescaped by `prettyplease`, which together cost more than all the
 //! rest of emission. `prettyplease` prints a one-line doc attribute as `/// ` plus its text, so a
-//! line that is exactly `/// ` plus a placeholder can be replaced by the text afterwards: the
-//! output is byte-identical, and every doc line the emitter writes is a placeholder, so nothing
-//! else can be mistaken for one.
+//! line that is exactly `/// ` plus a placeholder can be replaced by the text afterwards, and
+//! every doc line the emitter writes is a placeholder, so nothing else can be mistaken for one.
+//! Putting the text back is also where it is wrapped ([`wrap`]): only there is the indentation
+//! known that the width counts.
 
 use std::cell::RefCell;
 
 use proc_macro2::TokenStream;
 use quote::quote;
+
+mod wrap;
 
 thread_local! {
     /// Texts of the file being built on this thread, by placeholder number.
@@ -20,6 +23,13 @@ thread_local! {
 
 const OPEN: &str = "@doc";
 const CLOSE: &str = "@";
+
+/// The widest a doc line may be, in columns, its indentation and `/// ` included (the width the
+/// project's hand-written code keeps to).
+const WIDTH: usize = 100;
+
+/// The fewest columns of text a doc line is given, however deeply it is indented.
+const MIN_TEXT: usize = 40;
 
 /// Registers a text and returns its placeholder (`None` for empty text). Control characters
 /// (newlines included) become spaces, since a doc line is one line; Unicode bidirectional
@@ -60,6 +70,14 @@ pub fn attr(text: &str) -> TokenStream {
     }
 }
 
+/// An inner `#![doc]` attribute (the file's own documentation), as tokens: like [`attr`].
+pub fn inner_attr(text: &str) -> TokenStream {
+    match placeholder(text) {
+        Some(p) => quote!(#![doc = #p]),
+        None => TokenStream::new(),
+    }
+}
+
 /// The same attribute as a syntax tree, for items built without parsing.
 pub fn attribute(text: &str) -> Option<syn::Attribute> {
     let p = placeholder(text)?;
@@ -81,12 +99,14 @@ pub fn attribute(text: &str) -> Option<syn::Attribute> {
     })
 }
 
-/// Replaces the placeholders in formatted text with their documentation and forgets the texts
-/// (the next file starts numbering afresh).
+/// Replaces the placeholders in formatted text with their documentation, wrapped so that no line
+/// is wider than [`WIDTH`] where the text allows it, and forgets the texts (the next file starts
+/// numbering afresh).
 pub fn fill(formatted: &str) -> String {
     let texts = TEXTS.with(|t| std::mem::take(&mut *t.borrow_mut()));
-    let mut out =
-        String::with_capacity(formatted.len() + texts.iter().map(String::len).sum::<usize>());
+    let mut out = String::with_capacity(
+        formatted.len() + texts.iter().map(String::len).sum::<usize>() * 11 / 10,
+    );
     for line in formatted.split_inclusive('\n') {
         let body = line.trim_end_matches('\n');
         let indent = body.len() - body.trim_start().len();
@@ -97,16 +117,31 @@ pub fn fill(formatted: &str) -> String {
             .and_then(|rest| rest.strip_suffix(CLOSE))
             .and_then(|n| n.parse::<usize>().ok())
             .and_then(|n| texts.get(n));
-        match text {
-            Some(text) => {
-                out.push_str(&body[..indent + 3]);
-                out.push(' ');
-                out.push_str(text.trim_end());
-                if line.ends_with('\n') {
-                    out.push('\n');
-                }
+        let Some(text) = text else {
+            out.push_str(line);
+            continue;
+        };
+        // The indentation is spaces, and `/// ` four columns.
+        let width = WIDTH.saturating_sub(indent + 4).max(MIN_TEXT);
+        let lead = &body[..indent + 3];
+        let text = text.trim_end();
+        if wrap::unchanged(text, width) {
+            out.push_str(lead);
+            out.push(' ');
+            out.push_str(text);
+            out.push_str(&line[body.len()..]);
+            continue;
+        }
+        for (i, wrapped) in wrap::wrap(text, width).iter().enumerate() {
+            if i > 0 {
+                out.push('\n');
             }
-            None => out.push_str(line),
+            out.push_str(lead);
+            out.push(' ');
+            out.push_str(wrapped);
+        }
+        if line.ends_with('\n') {
+            out.push('\n');
         }
     }
     out
@@ -130,6 +165,29 @@ mod tests {
             text,
             "/// First line with \"quotes\" and \\ and `code`.\n/// Second\npub struct X;\n"
         );
+    }
+
+    #[test]
+    fn long_texts_are_wrapped_to_the_width_counting_indentation() {
+        // 47 columns: two and a space fill 99 of the file's 100 columns, but 103 in a field.
+        let sentence = "Every sentence here is exactly as long as this.";
+        let text = [sentence; 4].join(" ");
+        let tokens = {
+            let outer = inner_attr(&text);
+            let field = attr(&text);
+            quote!(#outer pub struct X { #field pub x: u8 })
+        };
+        let file: syn::File = syn::parse2(tokens).unwrap();
+        let out = fill(&prettyplease::unparse(&file));
+        let docs: Vec<&str> = out.lines().filter(|l| l.contains("//")).collect();
+        // Two sentences fit on a line of the file's doc, but only one in the indented field's.
+        assert_eq!(docs.len(), 2 + 4, "{out}");
+        for line in &docs {
+            assert!(line.chars().count() <= WIDTH, "{line}");
+            assert!(line.ends_with("this."), "{line}");
+        }
+        assert_eq!(docs[0], format!("//! {sentence} {sentence}"));
+        assert_eq!(docs[2], format!("    /// {sentence}"));
     }
 
     #[test]

@@ -1,10 +1,18 @@
-//! Rendering: tokens become formatted text (`syn` parses, `prettyplease` prints, doc text is put
-//! back). It is the expensive part of generation, so it is split evenly between two threads (the
-//! machine this targets has two cores): the first renders the first part of the name-sorted data
-//! types, the second the rest of them, the client, the module file and the test case table.
-//! Token streams are not `Send`, so each thread builds its own from the shared, read-only
-//! context; the formatted chunks are concatenated, which gives the same text as formatting the
-//! file at once (the staleness test holds the committed files to that).
+//! Rendering: tokens become formatted text (`syn` parses, `prettyplease` prints, items are
+//! spaced, doc text is put back). It is the expensive part of generation, so it is split evenly
+//! between two threads (the machine this targets has two cores): the first renders the first
+//! part of the name-sorted data types, the second the rest of them, the client, the module file
+//! and the test case table. Token streams are not `Send`, so each thread builds its own from the
+//! shared, read-only context; the formatted chunks are joined by the blank line that separates
+//! any two items, which gives the same text as formatting the file at once (a test below holds
+//! the two to that).
+//!
+//! `prettyplease` prints items back to back, where code written by hand leaves a blank line
+//! between them. It prints no blank lines of its own, so before printing, a marker macro call is
+//! put between every two items (of the file, of a module, of an `impl` or trait), where the
+//! printer puts it on a line of its own; afterwards each marker line becomes an empty line. The
+//! tree says exactly where items begin and end, which the printed text would say only to a
+//! parser.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -26,9 +34,10 @@ pub struct Files {
 
 /// The inner doc line of the types file.
 fn types_doc() -> TokenStream {
-    quote! {
-        #![doc = " Data types of the Magic Transit API: every object, enum and union the reference describes, decoded without losing unknown fields or values."]
-    }
+    docs::inner_attr(
+        "Data types of the Magic Transit API: every object, enum and union the reference \
+         describes, decoded without losing unknown fields or values.",
+    )
 }
 
 /// Renders every generated Rust file on two threads.
@@ -71,11 +80,21 @@ pub fn files(plan: &Plan<'_>) -> Result<Files, String> {
     });
     let [types_tail, client, module, cases] = second?;
     Ok(Files {
-        types: head? + &types_tail,
+        types: join(head?, &types_tail),
         client,
         module,
         cases,
     })
+}
+
+/// The two parts of the types file as one: the head ends after an item (or after the file's
+/// doc), the tail, unless empty, starts with one, and a blank line goes between the two.
+fn join(head: String, tail: &str) -> String {
+    if tail.is_empty() {
+        head
+    } else {
+        head + "\n" + tail
+    }
 }
 
 /// The data-types file alone, with its number of public types.
@@ -114,15 +133,215 @@ fn format_items(inner: Option<TokenStream>, items: Vec<types::Rendered>) -> Resu
     if !run.is_empty() {
         file.items.extend(parse(run)?.items);
     }
-    Ok(docs::fill(&prettyplease::unparse(&file)))
+    Ok(print(file))
 }
 
 /// Formats tokens as a file with the generated-code header.
 pub fn format_file(tokens: TokenStream) -> Result<String, String> {
     let file: syn::File =
         syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
-    Ok(format!(
-        "{HEADER}{}",
-        docs::fill(&prettyplease::unparse(&file))
-    ))
+    Ok(format!("{HEADER}{}", print(file)))
+}
+
+/// Prints a file: items spaced, doc text put back.
+fn print(mut file: syn::File) -> String {
+    let spacer = Spacer::new();
+    let leading = !file.attrs.is_empty();
+    spacer.space(&mut file.items, leading);
+    docs::fill(&spacer.blank(&prettyplease::unparse(&file)))
+}
+
+/// The name of the marker macro that stands for a blank line between items. Nothing the emitter
+/// writes calls a macro of that name, so no other line can be mistaken for a marker.
+const SPACER: &str = "__codegen_blank_line";
+
+/// Puts the blank-line markers between items, and turns them into blank lines once printed.
+struct Spacer {
+    mac: syn::Macro,
+}
+
+impl Spacer {
+    fn new() -> Self {
+        Spacer {
+            mac: syn::Macro {
+                path: syn::Path::from(proc_macro2::Ident::new(
+                    SPACER,
+                    proc_macro2::Span::call_site(),
+                )),
+                bang_token: Default::default(),
+                delimiter: syn::MacroDelimiter::Paren(Default::default()),
+                tokens: TokenStream::new(),
+            },
+        }
+    }
+
+    fn item(&self) -> syn::Item {
+        syn::Item::Macro(syn::ItemMacro {
+            attrs: Vec::new(),
+            ident: None,
+            mac: self.mac.clone(),
+            semi_token: Some(Default::default()),
+        })
+    }
+
+    /// Puts a marker between every two items, and at the start if `leading` (after a file's
+    /// inner attributes), except between two `use` declarations, which read as one group; then
+    /// does the same inside every module and `impl` or trait block among them.
+    fn space(&self, items: &mut Vec<syn::Item>, leading: bool) {
+        for item in items.iter_mut() {
+            match item {
+                syn::Item::Mod(m) => {
+                    if let Some((_, inner)) = &mut m.content {
+                        self.space(inner, false);
+                    }
+                }
+                syn::Item::Impl(i) => {
+                    let marker = || {
+                        syn::ImplItem::Macro(syn::ImplItemMacro {
+                            attrs: Vec::new(),
+                            mac: self.mac.clone(),
+                            semi_token: Some(Default::default()),
+                        })
+                    };
+                    i.items = interleave(std::mem::take(&mut i.items), false, marker, |_, _| true);
+                }
+                syn::Item::Trait(t) => {
+                    let marker = || {
+                        syn::TraitItem::Macro(syn::TraitItemMacro {
+                            attrs: Vec::new(),
+                            mac: self.mac.clone(),
+                            semi_token: Some(Default::default()),
+                        })
+                    };
+                    t.items = interleave(std::mem::take(&mut t.items), false, marker, |_, _| true);
+                }
+                _ => {}
+            }
+        }
+        let apart = |a: &syn::Item, b: &syn::Item| {
+            !matches!((a, b), (syn::Item::Use(_), syn::Item::Use(_)))
+        };
+        *items = interleave(std::mem::take(items), leading, || self.item(), apart);
+    }
+
+    /// Printed text with every marker line made an empty line.
+    fn blank(&self, printed: &str) -> String {
+        let mut out = String::with_capacity(printed.len());
+        for line in printed.split_inclusive('\n') {
+            let code = line.trim();
+            let marker = code.strip_prefix(SPACER).is_some_and(|rest| rest == "!();");
+            if marker {
+                out.push('\n');
+            } else {
+                out.push_str(line);
+            }
+        }
+        out
+    }
+}
+
+/// `items` with `marker()` between every two that are `apart`, and first if `leading` (and there
+/// are any).
+fn interleave<T>(
+    items: Vec<T>,
+    leading: bool,
+    marker: impl Fn() -> T,
+    apart: impl Fn(&T, &T) -> bool,
+) -> Vec<T> {
+    let mut out = Vec::with_capacity(items.len() * 2 + 1);
+    for item in items {
+        match out.last() {
+            Some(last) if apart(last, &item) => out.push(marker()),
+            None if leading => out.push(marker()),
+            _ => {}
+        }
+        out.push(item);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn items_are_separated_by_blank_lines_and_uses_grouped() {
+        let text = format_file(quote! {
+            #![doc = " The file."]
+            use a::b;
+            use c::d;
+            /// A.
+            #[derive(Debug)]
+            pub struct A;
+            impl A {
+                /// C.
+                const C: u8 = 1;
+                fn f() {
+                    let x = 1;
+                    let y = x;
+                }
+            }
+            pub mod m {
+                use x::y;
+                pub fn g() {}
+                pub trait T {
+                    fn h();
+                    fn i();
+                }
+            }
+        })
+        .unwrap();
+        let expected = "//! The file.
+
+use a::b;
+use c::d;
+
+/// A.
+#[derive(Debug)]
+pub struct A;
+
+impl A {
+    /// C.
+    const C: u8 = 1;
+
+    fn f() {
+        let x = 1;
+        let y = x;
+    }
+}
+
+pub mod m {
+    use x::y;
+
+    pub fn g() {}
+
+    pub trait T {
+        fn h();
+
+        fn i();
+    }
+}
+";
+        assert_eq!(text, format!("{HEADER}{expected}"));
+    }
+
+    #[test]
+    fn the_types_file_in_two_parts_is_the_file_printed_at_once() {
+        let spec = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec");
+        let (documents, refinements) = crate::read_spec_dir(&spec).unwrap();
+        let (ir, _) = crate::build_ir(&documents, refinements.as_ref()).unwrap();
+        let plan = crate::plan::build(&ir).unwrap();
+        let (whole, _) = types_file(&plan).unwrap();
+        assert_eq!(files(&plan).unwrap().types, whole);
+        // Wherever `files` splits the types (which depends on their weights), the parts join
+        // into the same file.
+        let entries = &plan.items;
+        for split in [0, 1, entries.len() / 2, entries.len() - 1, entries.len()] {
+            let (first, rest) = entries.split_at(split);
+            let head = types::render(first).unwrap();
+            let head = format!("{HEADER}{}", format_items(Some(types_doc()), head).unwrap());
+            let tail = format_items(None, types::render(rest).unwrap()).unwrap();
+            assert!(join(head, &tail) == whole, "split at {split}");
+        }
+    }
 }

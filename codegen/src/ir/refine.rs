@@ -406,7 +406,7 @@ fn apply_pagination(ir: &mut Ir, refinements: &Refinements, problems: &mut Vec<S
                         name: name.clone(),
                         ty: Ty::Integer,
                         required: false,
-                        description: format!("{what} Not declared by the reference; added by `spec/refinements.toml`."),
+                        description: what.to_string(),
                         constraints: Vec::new(),
                         nullable: false,
                     },
