@@ -5,373 +5,645 @@ use super::examples::Case;
 
 /// One case per documented response and request body.
 pub fn cases() -> Vec<Case> {
-    vec![
-        Case::response:: < Vec < ::magic_api::types::App > > ("GET",
-        "/accounts/{account_id}/magic/apps"), Case::response:: <
-        ::magic_api::types::AccountApp > ("POST", "/accounts/{account_id}/magic/apps"),
-        Case::request:: < ::magic_api::types::AppCreateRequest > ("POST",
-        "/accounts/{account_id}/magic/apps"), Case::response:: <
-        ::magic_api::types::AccountApp > ("PUT",
-        "/accounts/{account_id}/magic/apps/{account_app_id}"), Case::request:: <
-        ::magic_api::types::AppRequest > ("PUT",
-        "/accounts/{account_id}/magic/apps/{account_app_id}"), Case::response:: <
-        ::magic_api::types::AccountApp > ("PATCH",
-        "/accounts/{account_id}/magic/apps/{account_app_id}"), Case::request:: <
-        ::magic_api::types::AppRequest > ("PATCH",
-        "/accounts/{account_id}/magic/apps/{account_app_id}"), Case::response:: <
-        ::magic_api::types::AccountApp > ("DELETE",
-        "/accounts/{account_id}/magic/apps/{account_app_id}"), Case::response:: <
-        ::magic_api::types::CfInterconnectListResponse > ("GET",
-        "/accounts/{account_id}/magic/cf_interconnects"), Case::response:: <
-        ::magic_api::types::CfInterconnectGetResponse > ("GET",
-        "/accounts/{account_id}/magic/cf_interconnects/{cf_interconnect_id}"),
-        Case::response:: < ::magic_api::types::CfInterconnectUpdateResponse > ("PUT",
-        "/accounts/{account_id}/magic/cf_interconnects/{cf_interconnect_id}"),
-        Case::request:: < ::magic_api::types::CfInterconnectUpdateRequest > ("PUT",
-        "/accounts/{account_id}/magic/cf_interconnects/{cf_interconnect_id}"),
-        Case::response:: < ::magic_api::types::CfInterconnectBulkUpdateResponse > ("PUT",
-        "/accounts/{account_id}/magic/cf_interconnects"), Case::request:: <
-        ::serde_json::Value > ("PUT", "/accounts/{account_id}/magic/cf_interconnects"),
-        Case::response:: < ::magic_api::types::GreTunnelListResponse > ("GET",
-        "/accounts/{account_id}/magic/gre_tunnels"), Case::response:: <
-        ::magic_api::types::GreTunnelGetResponse > ("GET",
-        "/accounts/{account_id}/magic/gre_tunnels/{gre_tunnel_id}"), Case::response:: <
-        ::magic_api::types::GreTunnel > ("POST",
-        "/accounts/{account_id}/magic/gre_tunnels"), Case::request:: <
-        ::magic_api::types::GreTunnelCreateRequest > ("POST",
-        "/accounts/{account_id}/magic/gre_tunnels"), Case::response:: <
-        ::magic_api::types::GreTunnelUpdateResponse > ("PUT",
-        "/accounts/{account_id}/magic/gre_tunnels/{gre_tunnel_id}"), Case::request:: <
-        ::magic_api::types::GreTunnelUpdateRequest > ("PUT",
-        "/accounts/{account_id}/magic/gre_tunnels/{gre_tunnel_id}"), Case::response:: <
-        ::magic_api::types::GreTunnelDeleteResponse > ("DELETE",
-        "/accounts/{account_id}/magic/gre_tunnels/{gre_tunnel_id}"), Case::response:: <
-        ::magic_api::types::GreTunnelBulkUpdateResponse > ("PUT",
-        "/accounts/{account_id}/magic/gre_tunnels"), Case::request:: <
-        ::serde_json::Value > ("PUT", "/accounts/{account_id}/magic/gre_tunnels"),
-        Case::response:: < ::magic_api::types::IpsecTunnelListResponse > ("GET",
-        "/accounts/{account_id}/magic/ipsec_tunnels"), Case::response:: <
-        ::magic_api::types::IpsecTunnelGetResponse > ("GET",
-        "/accounts/{account_id}/magic/ipsec_tunnels/{ipsec_tunnel_id}"), Case::response::
-        < ::magic_api::types::IpsecTunnel > ("POST",
-        "/accounts/{account_id}/magic/ipsec_tunnels"), Case::request:: <
-        ::magic_api::types::IpsecTunnelRequest > ("POST",
-        "/accounts/{account_id}/magic/ipsec_tunnels"), Case::response:: <
-        ::magic_api::types::IpsecTunnelUpdateResponse > ("PUT",
-        "/accounts/{account_id}/magic/ipsec_tunnels/{ipsec_tunnel_id}"), Case::request::
-        < ::magic_api::types::IpsecTunnelRequest > ("PUT",
-        "/accounts/{account_id}/magic/ipsec_tunnels/{ipsec_tunnel_id}"), Case::response::
-        < ::magic_api::types::IpsecTunnelDeleteResponse > ("DELETE",
-        "/accounts/{account_id}/magic/ipsec_tunnels/{ipsec_tunnel_id}"), Case::response::
-        < ::magic_api::types::IpsecTunnelBulkUpdateResponse > ("PUT",
-        "/accounts/{account_id}/magic/ipsec_tunnels"), Case::request:: <
-        ::serde_json::Value > ("PUT", "/accounts/{account_id}/magic/ipsec_tunnels"),
-        Case::response:: < ::magic_api::types::IpsecTunnelPskGenerateResponse > ("POST",
-        "/accounts/{account_id}/magic/ipsec_tunnels/{ipsec_tunnel_id}/psk_generate"),
-        Case::request:: < ::serde_json::Value > ("POST",
-        "/accounts/{account_id}/magic/ipsec_tunnels/{ipsec_tunnel_id}/psk_generate"),
-        Case::response:: < ::magic_api::types::RouteListResponse > ("GET",
-        "/accounts/{account_id}/magic/routes"), Case::response:: <
-        ::magic_api::types::RouteGetResponse > ("GET",
-        "/accounts/{account_id}/magic/routes/{route_id}"), Case::response:: <
-        ::magic_api::types::Route > ("POST", "/accounts/{account_id}/magic/routes"),
-        Case::request:: < ::magic_api::types::RouteRequest > ("POST",
-        "/accounts/{account_id}/magic/routes"), Case::response:: <
-        ::magic_api::types::RouteUpdateResponse > ("PUT",
-        "/accounts/{account_id}/magic/routes/{route_id}"), Case::request:: <
-        ::magic_api::types::RouteRequest > ("PUT",
-        "/accounts/{account_id}/magic/routes/{route_id}"), Case::response:: <
-        ::magic_api::types::RouteDeleteResponse > ("DELETE",
-        "/accounts/{account_id}/magic/routes/{route_id}"), Case::response:: <
-        ::magic_api::types::RouteBulkUpdateResponse > ("PUT",
-        "/accounts/{account_id}/magic/routes"), Case::request:: <
-        ::magic_api::types::RouteBulkUpdateRequest > ("PUT",
-        "/accounts/{account_id}/magic/routes"), Case::response:: <
-        ::magic_api::types::RouteEmptyResponse > ("DELETE",
-        "/accounts/{account_id}/magic/routes"), Case::response:: < Vec <
-        ::magic_api::types::Site > > ("GET", "/accounts/{account_id}/magic/sites"),
-        Case::response:: < ::magic_api::types::Site > ("GET",
-        "/accounts/{account_id}/magic/sites/{site_id}"), Case::response:: <
-        ::magic_api::types::Site > ("POST", "/accounts/{account_id}/magic/sites"),
-        Case::request:: < ::magic_api::types::SiteCreateRequest > ("POST",
-        "/accounts/{account_id}/magic/sites"), Case::response:: <
-        ::magic_api::types::Site > ("PUT",
-        "/accounts/{account_id}/magic/sites/{site_id}"), Case::request:: <
-        ::magic_api::types::SiteRequest > ("PUT",
-        "/accounts/{account_id}/magic/sites/{site_id}"), Case::response:: <
-        ::magic_api::types::Site > ("PATCH",
-        "/accounts/{account_id}/magic/sites/{site_id}"), Case::request:: <
-        ::magic_api::types::SiteRequest > ("PATCH",
-        "/accounts/{account_id}/magic/sites/{site_id}"), Case::response:: <
-        ::magic_api::types::Site > ("DELETE",
-        "/accounts/{account_id}/magic/sites/{site_id}"), Case::response:: < Vec <
-        ::magic_api::types::AppConfig > > ("GET",
-        "/accounts/{account_id}/magic/sites/{site_id}/app_configs"), Case::response:: <
-        ::magic_api::types::AppConfig > ("POST",
-        "/accounts/{account_id}/magic/sites/{site_id}/app_configs"), Case::request:: <
-        ::magic_api::types::AppConfigCreateRequest > ("POST",
-        "/accounts/{account_id}/magic/sites/{site_id}/app_configs"), Case::response:: <
-        ::magic_api::types::AppConfig > ("PUT",
-        "/accounts/{account_id}/magic/sites/{site_id}/app_configs/{app_config_id}"),
-        Case::request:: < ::magic_api::types::AppConfigRequest > ("PUT",
-        "/accounts/{account_id}/magic/sites/{site_id}/app_configs/{app_config_id}"),
-        Case::response:: < ::magic_api::types::AppConfig > ("PATCH",
-        "/accounts/{account_id}/magic/sites/{site_id}/app_configs/{app_config_id}"),
-        Case::request:: < ::magic_api::types::AppConfigRequest > ("PATCH",
-        "/accounts/{account_id}/magic/sites/{site_id}/app_configs/{app_config_id}"),
-        Case::response:: < ::magic_api::types::AppConfig > ("DELETE",
-        "/accounts/{account_id}/magic/sites/{site_id}/app_configs/{app_config_id}"),
-        Case::response:: < Vec < ::magic_api::types::Acl > > ("GET",
-        "/accounts/{account_id}/magic/sites/{site_id}/acls"), Case::response:: <
-        ::magic_api::types::Acl > ("GET",
-        "/accounts/{account_id}/magic/sites/{site_id}/acls/{acl_id}"), Case::response:: <
-        ::magic_api::types::Acl > ("POST",
-        "/accounts/{account_id}/magic/sites/{site_id}/acls"), Case::request:: <
-        ::magic_api::types::AclCreateRequest > ("POST",
-        "/accounts/{account_id}/magic/sites/{site_id}/acls"), Case::response:: <
-        ::magic_api::types::Acl > ("PUT",
-        "/accounts/{account_id}/magic/sites/{site_id}/acls/{acl_id}"), Case::request:: <
-        ::magic_api::types::AclRequest > ("PUT",
-        "/accounts/{account_id}/magic/sites/{site_id}/acls/{acl_id}"), Case::response:: <
-        ::magic_api::types::Acl > ("PATCH",
-        "/accounts/{account_id}/magic/sites/{site_id}/acls/{acl_id}"), Case::request:: <
-        ::magic_api::types::AclRequest > ("PATCH",
-        "/accounts/{account_id}/magic/sites/{site_id}/acls/{acl_id}"), Case::response:: <
-        ::magic_api::types::Acl > ("DELETE",
-        "/accounts/{account_id}/magic/sites/{site_id}/acls/{acl_id}"), Case::response:: <
-        Vec < ::magic_api::types::Lan > > ("GET",
-        "/accounts/{account_id}/magic/sites/{site_id}/lans"), Case::response:: <
-        ::magic_api::types::Lan > ("GET",
-        "/accounts/{account_id}/magic/sites/{site_id}/lans/{lan_id}"), Case::response:: <
-        Vec < ::magic_api::types::Lan > > ("POST",
-        "/accounts/{account_id}/magic/sites/{site_id}/lans"), Case::request:: <
-        ::magic_api::types::LanCreateRequest > ("POST",
-        "/accounts/{account_id}/magic/sites/{site_id}/lans"), Case::response:: <
-        ::magic_api::types::Lan > ("PUT",
-        "/accounts/{account_id}/magic/sites/{site_id}/lans/{lan_id}"), Case::request:: <
-        ::magic_api::types::LanRequest > ("PUT",
-        "/accounts/{account_id}/magic/sites/{site_id}/lans/{lan_id}"), Case::response:: <
-        ::magic_api::types::Lan > ("PATCH",
-        "/accounts/{account_id}/magic/sites/{site_id}/lans/{lan_id}"), Case::request:: <
-        ::magic_api::types::LanRequest > ("PATCH",
-        "/accounts/{account_id}/magic/sites/{site_id}/lans/{lan_id}"), Case::response:: <
-        ::magic_api::types::Lan > ("DELETE",
-        "/accounts/{account_id}/magic/sites/{site_id}/lans/{lan_id}"), Case::response:: <
-        Vec < ::magic_api::types::Wan > > ("GET",
-        "/accounts/{account_id}/magic/sites/{site_id}/wans"), Case::response:: <
-        ::magic_api::types::Wan > ("GET",
-        "/accounts/{account_id}/magic/sites/{site_id}/wans/{wan_id}"), Case::response:: <
-        Vec < ::magic_api::types::Wan > > ("POST",
-        "/accounts/{account_id}/magic/sites/{site_id}/wans"), Case::request:: <
-        ::magic_api::types::WanCreateRequest > ("POST",
-        "/accounts/{account_id}/magic/sites/{site_id}/wans"), Case::response:: <
-        ::magic_api::types::Wan > ("PUT",
-        "/accounts/{account_id}/magic/sites/{site_id}/wans/{wan_id}"), Case::request:: <
-        ::magic_api::types::WanRequest > ("PUT",
-        "/accounts/{account_id}/magic/sites/{site_id}/wans/{wan_id}"), Case::response:: <
-        ::magic_api::types::Wan > ("PATCH",
-        "/accounts/{account_id}/magic/sites/{site_id}/wans/{wan_id}"), Case::request:: <
-        ::magic_api::types::WanRequest > ("PATCH",
-        "/accounts/{account_id}/magic/sites/{site_id}/wans/{wan_id}"), Case::response:: <
-        ::magic_api::types::Wan > ("DELETE",
-        "/accounts/{account_id}/magic/sites/{site_id}/wans/{wan_id}"), Case::response:: <
-        Vec < ::magic_api::types::Connector > > ("GET",
-        "/accounts/{account_id}/magic/connectors"), Case::response:: <
-        ::magic_api::types::Connector > ("GET",
-        "/accounts/{account_id}/magic/connectors/{connector_id}"), Case::response:: <
-        ::magic_api::types::Connector > ("POST",
-        "/accounts/{account_id}/magic/connectors"), Case::request:: <
-        ::magic_api::types::ConnectorCreateRequest > ("POST",
-        "/accounts/{account_id}/magic/connectors"), Case::response:: <
-        ::magic_api::types::Connector > ("PUT",
-        "/accounts/{account_id}/magic/connectors/{connector_id}"), Case::request:: <
-        ::magic_api::types::ConnectorRequest > ("PUT",
-        "/accounts/{account_id}/magic/connectors/{connector_id}"), Case::response:: <
-        ::magic_api::types::Connector > ("PATCH",
-        "/accounts/{account_id}/magic/connectors/{connector_id}"), Case::request:: <
-        ::magic_api::types::ConnectorRequest > ("PATCH",
-        "/accounts/{account_id}/magic/connectors/{connector_id}"), Case::response:: <
-        ::magic_api::types::Connector > ("DELETE",
-        "/accounts/{account_id}/magic/connectors/{connector_id}"), Case::response:: <
-        ::magic_api::types::EventListResponse > ("GET",
-        "/accounts/{account_id}/magic/connectors/{connector_id}/telemetry/events"),
-        Case::response:: < ::magic_api::types::EventGetResponse > ("GET",
-        "/accounts/{account_id}/magic/connectors/{connector_id}/telemetry/events/{event_t}.{event_n}"),
-        Case::response:: < ::magic_api::types::EventLatestListResponse > ("GET",
-        "/accounts/{account_id}/magic/connectors/{connector_id}/telemetry/events/latest"),
-        Case::response:: < ::magic_api::types::SnapshotListResponse > ("GET",
-        "/accounts/{account_id}/magic/connectors/{connector_id}/telemetry/snapshots"),
-        Case::response:: < ::magic_api::types::SnapshotGetResponse > ("GET",
-        "/accounts/{account_id}/magic/connectors/{connector_id}/telemetry/snapshots/{snapshot_t}"),
-        Case::response:: < ::magic_api::types::SnapshotLatestListResponse > ("GET",
-        "/accounts/{account_id}/magic/connectors/{connector_id}/telemetry/snapshots/latest"),
-        Case::response:: < Vec < ::magic_api::types::Pcap > > ("GET",
-        "/accounts/{account_id}/pcaps"), Case::response:: < ::magic_api::types::Pcap >
-        ("GET", "/accounts/{account_id}/pcaps/{pcap_id}"), Case::response:: <
-        ::magic_api::types::Pcap > ("POST", "/accounts/{account_id}/pcaps"),
-        Case::request:: < ::magic_api::types::PcapCreateRequest > ("POST",
-        "/accounts/{account_id}/pcaps"), Case::response:: < Vec <
-        ::magic_api::types::Ownership > > ("GET",
-        "/accounts/{account_id}/pcaps/ownership"), Case::response:: <
-        ::magic_api::types::Ownership > ("POST",
-        "/accounts/{account_id}/pcaps/ownership"), Case::request:: <
-        ::magic_api::types::OwnershipCreateRequest > ("POST",
-        "/accounts/{account_id}/pcaps/ownership"), Case::response:: <
-        ::magic_api::types::Ownership > ("POST",
-        "/accounts/{account_id}/pcaps/ownership/validate"), Case::request:: <
-        ::magic_api::types::OwnershipValidateRequest > ("POST",
-        "/accounts/{account_id}/pcaps/ownership/validate")
-    ]
+    Vec::from([
+        Case::response::<
+            Vec<::magic_api::types::App>,
+        >("GET", "/accounts/{account_id}/magic/apps"),
+        Case::response::<
+            ::magic_api::types::AccountApp,
+        >("POST", "/accounts/{account_id}/magic/apps"),
+        Case::request::<
+            ::magic_api::types::AppCreateRequest,
+        >("POST", "/accounts/{account_id}/magic/apps"),
+        Case::response::<
+            ::magic_api::types::AccountApp,
+        >("PUT", "/accounts/{account_id}/magic/apps/{account_app_id}"),
+        Case::request::<
+            ::magic_api::types::AppRequest,
+        >("PUT", "/accounts/{account_id}/magic/apps/{account_app_id}"),
+        Case::response::<
+            ::magic_api::types::AccountApp,
+        >("PATCH", "/accounts/{account_id}/magic/apps/{account_app_id}"),
+        Case::request::<
+            ::magic_api::types::AppRequest,
+        >("PATCH", "/accounts/{account_id}/magic/apps/{account_app_id}"),
+        Case::response::<
+            ::magic_api::types::AccountApp,
+        >("DELETE", "/accounts/{account_id}/magic/apps/{account_app_id}"),
+        Case::response::<
+            ::magic_api::types::CfInterconnectListResponse,
+        >("GET", "/accounts/{account_id}/magic/cf_interconnects"),
+        Case::response::<
+            ::magic_api::types::CfInterconnectGetResponse,
+        >("GET", "/accounts/{account_id}/magic/cf_interconnects/{cf_interconnect_id}"),
+        Case::response::<
+            ::magic_api::types::CfInterconnectUpdateResponse,
+        >("PUT", "/accounts/{account_id}/magic/cf_interconnects/{cf_interconnect_id}"),
+        Case::request::<
+            ::magic_api::types::CfInterconnectUpdateRequest,
+        >("PUT", "/accounts/{account_id}/magic/cf_interconnects/{cf_interconnect_id}"),
+        Case::response::<
+            ::magic_api::types::CfInterconnectBulkUpdateResponse,
+        >("PUT", "/accounts/{account_id}/magic/cf_interconnects"),
+        Case::request::<
+            ::serde_json::Value,
+        >("PUT", "/accounts/{account_id}/magic/cf_interconnects"),
+        Case::response::<
+            ::magic_api::types::GreTunnelListResponse,
+        >("GET", "/accounts/{account_id}/magic/gre_tunnels"),
+        Case::response::<
+            ::magic_api::types::GreTunnelGetResponse,
+        >("GET", "/accounts/{account_id}/magic/gre_tunnels/{gre_tunnel_id}"),
+        Case::response::<
+            ::magic_api::types::GreTunnel,
+        >("POST", "/accounts/{account_id}/magic/gre_tunnels"),
+        Case::request::<
+            ::magic_api::types::GreTunnelCreateRequest,
+        >("POST", "/accounts/{account_id}/magic/gre_tunnels"),
+        Case::response::<
+            ::magic_api::types::GreTunnelUpdateResponse,
+        >("PUT", "/accounts/{account_id}/magic/gre_tunnels/{gre_tunnel_id}"),
+        Case::request::<
+            ::magic_api::types::GreTunnelUpdateRequest,
+        >("PUT", "/accounts/{account_id}/magic/gre_tunnels/{gre_tunnel_id}"),
+        Case::response::<
+            ::magic_api::types::GreTunnelDeleteResponse,
+        >("DELETE", "/accounts/{account_id}/magic/gre_tunnels/{gre_tunnel_id}"),
+        Case::response::<
+            ::magic_api::types::GreTunnelBulkUpdateResponse,
+        >("PUT", "/accounts/{account_id}/magic/gre_tunnels"),
+        Case::request::<
+            ::serde_json::Value,
+        >("PUT", "/accounts/{account_id}/magic/gre_tunnels"),
+        Case::response::<
+            ::magic_api::types::IpsecTunnelListResponse,
+        >("GET", "/accounts/{account_id}/magic/ipsec_tunnels"),
+        Case::response::<
+            ::magic_api::types::IpsecTunnelGetResponse,
+        >("GET", "/accounts/{account_id}/magic/ipsec_tunnels/{ipsec_tunnel_id}"),
+        Case::response::<
+            ::magic_api::types::IpsecTunnel,
+        >("POST", "/accounts/{account_id}/magic/ipsec_tunnels"),
+        Case::request::<
+            ::magic_api::types::IpsecTunnelRequest,
+        >("POST", "/accounts/{account_id}/magic/ipsec_tunnels"),
+        Case::response::<
+            ::magic_api::types::IpsecTunnelUpdateResponse,
+        >("PUT", "/accounts/{account_id}/magic/ipsec_tunnels/{ipsec_tunnel_id}"),
+        Case::request::<
+            ::magic_api::types::IpsecTunnelRequest,
+        >("PUT", "/accounts/{account_id}/magic/ipsec_tunnels/{ipsec_tunnel_id}"),
+        Case::response::<
+            ::magic_api::types::IpsecTunnelDeleteResponse,
+        >("DELETE", "/accounts/{account_id}/magic/ipsec_tunnels/{ipsec_tunnel_id}"),
+        Case::response::<
+            ::magic_api::types::IpsecTunnelBulkUpdateResponse,
+        >("PUT", "/accounts/{account_id}/magic/ipsec_tunnels"),
+        Case::request::<
+            ::serde_json::Value,
+        >("PUT", "/accounts/{account_id}/magic/ipsec_tunnels"),
+        Case::response::<
+            ::magic_api::types::IpsecTunnelPskGenerateResponse,
+        >(
+            "POST",
+            "/accounts/{account_id}/magic/ipsec_tunnels/{ipsec_tunnel_id}/psk_generate",
+        ),
+        Case::request::<
+            ::serde_json::Value,
+        >(
+            "POST",
+            "/accounts/{account_id}/magic/ipsec_tunnels/{ipsec_tunnel_id}/psk_generate",
+        ),
+        Case::response::<
+            ::magic_api::types::RouteListResponse,
+        >("GET", "/accounts/{account_id}/magic/routes"),
+        Case::response::<
+            ::magic_api::types::RouteGetResponse,
+        >("GET", "/accounts/{account_id}/magic/routes/{route_id}"),
+        Case::response::<
+            ::magic_api::types::Route,
+        >("POST", "/accounts/{account_id}/magic/routes"),
+        Case::request::<
+            ::magic_api::types::RouteRequest,
+        >("POST", "/accounts/{account_id}/magic/routes"),
+        Case::response::<
+            ::magic_api::types::RouteUpdateResponse,
+        >("PUT", "/accounts/{account_id}/magic/routes/{route_id}"),
+        Case::request::<
+            ::magic_api::types::RouteRequest,
+        >("PUT", "/accounts/{account_id}/magic/routes/{route_id}"),
+        Case::response::<
+            ::magic_api::types::RouteDeleteResponse,
+        >("DELETE", "/accounts/{account_id}/magic/routes/{route_id}"),
+        Case::response::<
+            ::magic_api::types::RouteBulkUpdateResponse,
+        >("PUT", "/accounts/{account_id}/magic/routes"),
+        Case::request::<
+            ::magic_api::types::RouteBulkUpdateRequest,
+        >("PUT", "/accounts/{account_id}/magic/routes"),
+        Case::response::<
+            ::magic_api::types::RouteEmptyResponse,
+        >("DELETE", "/accounts/{account_id}/magic/routes"),
+        Case::response::<
+            Vec<::magic_api::types::Site>,
+        >("GET", "/accounts/{account_id}/magic/sites"),
+        Case::response::<
+            ::magic_api::types::Site,
+        >("GET", "/accounts/{account_id}/magic/sites/{site_id}"),
+        Case::response::<
+            ::magic_api::types::Site,
+        >("POST", "/accounts/{account_id}/magic/sites"),
+        Case::request::<
+            ::magic_api::types::SiteCreateRequest,
+        >("POST", "/accounts/{account_id}/magic/sites"),
+        Case::response::<
+            ::magic_api::types::Site,
+        >("PUT", "/accounts/{account_id}/magic/sites/{site_id}"),
+        Case::request::<
+            ::magic_api::types::SiteRequest,
+        >("PUT", "/accounts/{account_id}/magic/sites/{site_id}"),
+        Case::response::<
+            ::magic_api::types::Site,
+        >("PATCH", "/accounts/{account_id}/magic/sites/{site_id}"),
+        Case::request::<
+            ::magic_api::types::SiteRequest,
+        >("PATCH", "/accounts/{account_id}/magic/sites/{site_id}"),
+        Case::response::<
+            ::magic_api::types::Site,
+        >("DELETE", "/accounts/{account_id}/magic/sites/{site_id}"),
+        Case::response::<
+            Vec<::magic_api::types::AppConfig>,
+        >("GET", "/accounts/{account_id}/magic/sites/{site_id}/app_configs"),
+        Case::response::<
+            ::magic_api::types::AppConfig,
+        >("POST", "/accounts/{account_id}/magic/sites/{site_id}/app_configs"),
+        Case::request::<
+            ::magic_api::types::AppConfigCreateRequest,
+        >("POST", "/accounts/{account_id}/magic/sites/{site_id}/app_configs"),
+        Case::response::<
+            ::magic_api::types::AppConfig,
+        >(
+            "PUT",
+            "/accounts/{account_id}/magic/sites/{site_id}/app_configs/{app_config_id}",
+        ),
+        Case::request::<
+            ::magic_api::types::AppConfigRequest,
+        >(
+            "PUT",
+            "/accounts/{account_id}/magic/sites/{site_id}/app_configs/{app_config_id}",
+        ),
+        Case::response::<
+            ::magic_api::types::AppConfig,
+        >(
+            "PATCH",
+            "/accounts/{account_id}/magic/sites/{site_id}/app_configs/{app_config_id}",
+        ),
+        Case::request::<
+            ::magic_api::types::AppConfigRequest,
+        >(
+            "PATCH",
+            "/accounts/{account_id}/magic/sites/{site_id}/app_configs/{app_config_id}",
+        ),
+        Case::response::<
+            ::magic_api::types::AppConfig,
+        >(
+            "DELETE",
+            "/accounts/{account_id}/magic/sites/{site_id}/app_configs/{app_config_id}",
+        ),
+        Case::response::<
+            Vec<::magic_api::types::Acl>,
+        >("GET", "/accounts/{account_id}/magic/sites/{site_id}/acls"),
+        Case::response::<
+            ::magic_api::types::Acl,
+        >("GET", "/accounts/{account_id}/magic/sites/{site_id}/acls/{acl_id}"),
+        Case::response::<
+            ::magic_api::types::Acl,
+        >("POST", "/accounts/{account_id}/magic/sites/{site_id}/acls"),
+        Case::request::<
+            ::magic_api::types::AclCreateRequest,
+        >("POST", "/accounts/{account_id}/magic/sites/{site_id}/acls"),
+        Case::response::<
+            ::magic_api::types::Acl,
+        >("PUT", "/accounts/{account_id}/magic/sites/{site_id}/acls/{acl_id}"),
+        Case::request::<
+            ::magic_api::types::AclRequest,
+        >("PUT", "/accounts/{account_id}/magic/sites/{site_id}/acls/{acl_id}"),
+        Case::response::<
+            ::magic_api::types::Acl,
+        >("PATCH", "/accounts/{account_id}/magic/sites/{site_id}/acls/{acl_id}"),
+        Case::request::<
+            ::magic_api::types::AclRequest,
+        >("PATCH", "/accounts/{account_id}/magic/sites/{site_id}/acls/{acl_id}"),
+        Case::response::<
+            ::magic_api::types::Acl,
+        >("DELETE", "/accounts/{account_id}/magic/sites/{site_id}/acls/{acl_id}"),
+        Case::response::<
+            Vec<::magic_api::types::Lan>,
+        >("GET", "/accounts/{account_id}/magic/sites/{site_id}/lans"),
+        Case::response::<
+            ::magic_api::types::Lan,
+        >("GET", "/accounts/{account_id}/magic/sites/{site_id}/lans/{lan_id}"),
+        Case::response::<
+            Vec<::magic_api::types::Lan>,
+        >("POST", "/accounts/{account_id}/magic/sites/{site_id}/lans"),
+        Case::request::<
+            ::magic_api::types::LanCreateRequest,
+        >("POST", "/accounts/{account_id}/magic/sites/{site_id}/lans"),
+        Case::response::<
+            ::magic_api::types::Lan,
+        >("PUT", "/accounts/{account_id}/magic/sites/{site_id}/lans/{lan_id}"),
+        Case::request::<
+            ::magic_api::types::LanRequest,
+        >("PUT", "/accounts/{account_id}/magic/sites/{site_id}/lans/{lan_id}"),
+        Case::response::<
+            ::magic_api::types::Lan,
+        >("PATCH", "/accounts/{account_id}/magic/sites/{site_id}/lans/{lan_id}"),
+        Case::request::<
+            ::magic_api::types::LanRequest,
+        >("PATCH", "/accounts/{account_id}/magic/sites/{site_id}/lans/{lan_id}"),
+        Case::response::<
+            ::magic_api::types::Lan,
+        >("DELETE", "/accounts/{account_id}/magic/sites/{site_id}/lans/{lan_id}"),
+        Case::response::<
+            Vec<::magic_api::types::Wan>,
+        >("GET", "/accounts/{account_id}/magic/sites/{site_id}/wans"),
+        Case::response::<
+            ::magic_api::types::Wan,
+        >("GET", "/accounts/{account_id}/magic/sites/{site_id}/wans/{wan_id}"),
+        Case::response::<
+            Vec<::magic_api::types::Wan>,
+        >("POST", "/accounts/{account_id}/magic/sites/{site_id}/wans"),
+        Case::request::<
+            ::magic_api::types::WanCreateRequest,
+        >("POST", "/accounts/{account_id}/magic/sites/{site_id}/wans"),
+        Case::response::<
+            ::magic_api::types::Wan,
+        >("PUT", "/accounts/{account_id}/magic/sites/{site_id}/wans/{wan_id}"),
+        Case::request::<
+            ::magic_api::types::WanRequest,
+        >("PUT", "/accounts/{account_id}/magic/sites/{site_id}/wans/{wan_id}"),
+        Case::response::<
+            ::magic_api::types::Wan,
+        >("PATCH", "/accounts/{account_id}/magic/sites/{site_id}/wans/{wan_id}"),
+        Case::request::<
+            ::magic_api::types::WanRequest,
+        >("PATCH", "/accounts/{account_id}/magic/sites/{site_id}/wans/{wan_id}"),
+        Case::response::<
+            ::magic_api::types::Wan,
+        >("DELETE", "/accounts/{account_id}/magic/sites/{site_id}/wans/{wan_id}"),
+        Case::response::<
+            Vec<::magic_api::types::Connector>,
+        >("GET", "/accounts/{account_id}/magic/connectors"),
+        Case::response::<
+            ::magic_api::types::Connector,
+        >("GET", "/accounts/{account_id}/magic/connectors/{connector_id}"),
+        Case::response::<
+            ::magic_api::types::Connector,
+        >("POST", "/accounts/{account_id}/magic/connectors"),
+        Case::request::<
+            ::magic_api::types::ConnectorCreateRequest,
+        >("POST", "/accounts/{account_id}/magic/connectors"),
+        Case::response::<
+            ::magic_api::types::Connector,
+        >("PUT", "/accounts/{account_id}/magic/connectors/{connector_id}"),
+        Case::request::<
+            ::magic_api::types::ConnectorRequest,
+        >("PUT", "/accounts/{account_id}/magic/connectors/{connector_id}"),
+        Case::response::<
+            ::magic_api::types::Connector,
+        >("PATCH", "/accounts/{account_id}/magic/connectors/{connector_id}"),
+        Case::request::<
+            ::magic_api::types::ConnectorRequest,
+        >("PATCH", "/accounts/{account_id}/magic/connectors/{connector_id}"),
+        Case::response::<
+            ::magic_api::types::Connector,
+        >("DELETE", "/accounts/{account_id}/magic/connectors/{connector_id}"),
+        Case::response::<
+            ::magic_api::types::EventListResponse,
+        >(
+            "GET",
+            "/accounts/{account_id}/magic/connectors/{connector_id}/telemetry/events",
+        ),
+        Case::response::<
+            ::magic_api::types::EventGetResponse,
+        >(
+            "GET",
+            "/accounts/{account_id}/magic/connectors/{connector_id}/telemetry/events/{event_t}.{event_n}",
+        ),
+        Case::response::<
+            ::magic_api::types::EventLatestListResponse,
+        >(
+            "GET",
+            "/accounts/{account_id}/magic/connectors/{connector_id}/telemetry/events/latest",
+        ),
+        Case::response::<
+            ::magic_api::types::SnapshotListResponse,
+        >(
+            "GET",
+            "/accounts/{account_id}/magic/connectors/{connector_id}/telemetry/snapshots",
+        ),
+        Case::response::<
+            ::magic_api::types::SnapshotGetResponse,
+        >(
+            "GET",
+            "/accounts/{account_id}/magic/connectors/{connector_id}/telemetry/snapshots/{snapshot_t}",
+        ),
+        Case::response::<
+            ::magic_api::types::SnapshotLatestListResponse,
+        >(
+            "GET",
+            "/accounts/{account_id}/magic/connectors/{connector_id}/telemetry/snapshots/latest",
+        ),
+        Case::response::<
+            Vec<::magic_api::types::Pcap>,
+        >("GET", "/accounts/{account_id}/pcaps"),
+        Case::response::<
+            ::magic_api::types::Pcap,
+        >("GET", "/accounts/{account_id}/pcaps/{pcap_id}"),
+        Case::response::<
+            ::magic_api::types::Pcap,
+        >("POST", "/accounts/{account_id}/pcaps"),
+        Case::request::<
+            ::magic_api::types::PcapCreateRequest,
+        >("POST", "/accounts/{account_id}/pcaps"),
+        Case::response::<
+            Vec<::magic_api::types::Ownership>,
+        >("GET", "/accounts/{account_id}/pcaps/ownership"),
+        Case::response::<
+            ::magic_api::types::Ownership,
+        >("POST", "/accounts/{account_id}/pcaps/ownership"),
+        Case::request::<
+            ::magic_api::types::OwnershipCreateRequest,
+        >("POST", "/accounts/{account_id}/pcaps/ownership"),
+        Case::response::<
+            ::magic_api::types::Ownership,
+        >("POST", "/accounts/{account_id}/pcaps/ownership/validate"),
+        Case::request::<
+            ::magic_api::types::OwnershipValidateRequest,
+        >("POST", "/accounts/{account_id}/pcaps/ownership/validate"),
+    ])
 }
 
 /// One case per operation with a JSON result: what awaiting its call decodes.
 pub fn results() -> Vec<Case> {
-    vec![
-        Case::response:: < Vec < ::magic_api::types::App > > ("GET",
-        "/accounts/{account_id}/magic/apps"), Case::response:: <
-        ::magic_api::types::AccountApp > ("POST", "/accounts/{account_id}/magic/apps"),
-        Case::response:: < ::magic_api::types::AccountApp > ("PUT",
-        "/accounts/{account_id}/magic/apps/{account_app_id}"), Case::response:: <
-        ::magic_api::types::AccountApp > ("PATCH",
-        "/accounts/{account_id}/magic/apps/{account_app_id}"), Case::response:: < Option
-        < ::magic_api::types::AccountApp > > ("DELETE",
-        "/accounts/{account_id}/magic/apps/{account_app_id}"), Case::response:: <
-        ::magic_api::types::CfInterconnectListResponse > ("GET",
-        "/accounts/{account_id}/magic/cf_interconnects"), Case::response:: <
-        ::magic_api::types::CfInterconnectGetResponse > ("GET",
-        "/accounts/{account_id}/magic/cf_interconnects/{cf_interconnect_id}"),
-        Case::response:: < ::magic_api::types::CfInterconnectUpdateResponse > ("PUT",
-        "/accounts/{account_id}/magic/cf_interconnects/{cf_interconnect_id}"),
-        Case::response:: < ::magic_api::types::CfInterconnectBulkUpdateResponse > ("PUT",
-        "/accounts/{account_id}/magic/cf_interconnects"), Case::response:: <
-        ::magic_api::types::GreTunnelListResponse > ("GET",
-        "/accounts/{account_id}/magic/gre_tunnels"), Case::response:: <
-        ::magic_api::types::GreTunnelGetResponse > ("GET",
-        "/accounts/{account_id}/magic/gre_tunnels/{gre_tunnel_id}"), Case::response:: <
-        ::magic_api::types::GreTunnel > ("POST",
-        "/accounts/{account_id}/magic/gre_tunnels"), Case::response:: <
-        ::magic_api::types::GreTunnelUpdateResponse > ("PUT",
-        "/accounts/{account_id}/magic/gre_tunnels/{gre_tunnel_id}"), Case::response:: <
-        Option < ::magic_api::types::GreTunnelDeleteResponse > > ("DELETE",
-        "/accounts/{account_id}/magic/gre_tunnels/{gre_tunnel_id}"), Case::response:: <
-        ::magic_api::types::GreTunnelBulkUpdateResponse > ("PUT",
-        "/accounts/{account_id}/magic/gre_tunnels"), Case::response:: <
-        ::magic_api::types::IpsecTunnelListResponse > ("GET",
-        "/accounts/{account_id}/magic/ipsec_tunnels"), Case::response:: <
-        ::magic_api::types::IpsecTunnelGetResponse > ("GET",
-        "/accounts/{account_id}/magic/ipsec_tunnels/{ipsec_tunnel_id}"), Case::response::
-        < ::magic_api::types::IpsecTunnel > ("POST",
-        "/accounts/{account_id}/magic/ipsec_tunnels"), Case::response:: <
-        ::magic_api::types::IpsecTunnelUpdateResponse > ("PUT",
-        "/accounts/{account_id}/magic/ipsec_tunnels/{ipsec_tunnel_id}"), Case::response::
-        < Option < ::magic_api::types::IpsecTunnelDeleteResponse > > ("DELETE",
-        "/accounts/{account_id}/magic/ipsec_tunnels/{ipsec_tunnel_id}"), Case::response::
-        < ::magic_api::types::IpsecTunnelBulkUpdateResponse > ("PUT",
-        "/accounts/{account_id}/magic/ipsec_tunnels"), Case::response:: <
-        ::magic_api::types::IpsecTunnelPskGenerateResponse > ("POST",
-        "/accounts/{account_id}/magic/ipsec_tunnels/{ipsec_tunnel_id}/psk_generate"),
-        Case::response:: < ::magic_api::types::RouteListResponse > ("GET",
-        "/accounts/{account_id}/magic/routes"), Case::response:: <
-        ::magic_api::types::RouteGetResponse > ("GET",
-        "/accounts/{account_id}/magic/routes/{route_id}"), Case::response:: <
-        ::magic_api::types::Route > ("POST", "/accounts/{account_id}/magic/routes"),
-        Case::response:: < ::magic_api::types::RouteUpdateResponse > ("PUT",
-        "/accounts/{account_id}/magic/routes/{route_id}"), Case::response:: < Option <
-        ::magic_api::types::RouteDeleteResponse > > ("DELETE",
-        "/accounts/{account_id}/magic/routes/{route_id}"), Case::response:: <
-        ::magic_api::types::RouteBulkUpdateResponse > ("PUT",
-        "/accounts/{account_id}/magic/routes"), Case::response:: < Option <
-        ::magic_api::types::RouteEmptyResponse > > ("DELETE",
-        "/accounts/{account_id}/magic/routes"), Case::response:: < Vec <
-        ::magic_api::types::Site > > ("GET", "/accounts/{account_id}/magic/sites"),
-        Case::response:: < ::magic_api::types::Site > ("GET",
-        "/accounts/{account_id}/magic/sites/{site_id}"), Case::response:: <
-        ::magic_api::types::Site > ("POST", "/accounts/{account_id}/magic/sites"),
-        Case::response:: < ::magic_api::types::Site > ("PUT",
-        "/accounts/{account_id}/magic/sites/{site_id}"), Case::response:: <
-        ::magic_api::types::Site > ("PATCH",
-        "/accounts/{account_id}/magic/sites/{site_id}"), Case::response:: < Option <
-        ::magic_api::types::Site > > ("DELETE",
-        "/accounts/{account_id}/magic/sites/{site_id}"), Case::response:: < Vec <
-        ::magic_api::types::AppConfig > > ("GET",
-        "/accounts/{account_id}/magic/sites/{site_id}/app_configs"), Case::response:: <
-        ::magic_api::types::AppConfig > ("POST",
-        "/accounts/{account_id}/magic/sites/{site_id}/app_configs"), Case::response:: <
-        ::magic_api::types::AppConfig > ("PUT",
-        "/accounts/{account_id}/magic/sites/{site_id}/app_configs/{app_config_id}"),
-        Case::response:: < ::magic_api::types::AppConfig > ("PATCH",
-        "/accounts/{account_id}/magic/sites/{site_id}/app_configs/{app_config_id}"),
-        Case::response:: < Option < ::magic_api::types::AppConfig > > ("DELETE",
-        "/accounts/{account_id}/magic/sites/{site_id}/app_configs/{app_config_id}"),
-        Case::response:: < Vec < ::magic_api::types::Acl > > ("GET",
-        "/accounts/{account_id}/magic/sites/{site_id}/acls"), Case::response:: <
-        ::magic_api::types::Acl > ("GET",
-        "/accounts/{account_id}/magic/sites/{site_id}/acls/{acl_id}"), Case::response:: <
-        ::magic_api::types::Acl > ("POST",
-        "/accounts/{account_id}/magic/sites/{site_id}/acls"), Case::response:: <
-        ::magic_api::types::Acl > ("PUT",
-        "/accounts/{account_id}/magic/sites/{site_id}/acls/{acl_id}"), Case::response:: <
-        ::magic_api::types::Acl > ("PATCH",
-        "/accounts/{account_id}/magic/sites/{site_id}/acls/{acl_id}"), Case::response:: <
-        Option < ::magic_api::types::Acl > > ("DELETE",
-        "/accounts/{account_id}/magic/sites/{site_id}/acls/{acl_id}"), Case::response:: <
-        Vec < ::magic_api::types::Lan > > ("GET",
-        "/accounts/{account_id}/magic/sites/{site_id}/lans"), Case::response:: <
-        ::magic_api::types::Lan > ("GET",
-        "/accounts/{account_id}/magic/sites/{site_id}/lans/{lan_id}"), Case::response:: <
-        Vec < ::magic_api::types::Lan > > ("POST",
-        "/accounts/{account_id}/magic/sites/{site_id}/lans"), Case::response:: <
-        ::magic_api::types::Lan > ("PUT",
-        "/accounts/{account_id}/magic/sites/{site_id}/lans/{lan_id}"), Case::response:: <
-        ::magic_api::types::Lan > ("PATCH",
-        "/accounts/{account_id}/magic/sites/{site_id}/lans/{lan_id}"), Case::response:: <
-        Option < ::magic_api::types::Lan > > ("DELETE",
-        "/accounts/{account_id}/magic/sites/{site_id}/lans/{lan_id}"), Case::response:: <
-        Vec < ::magic_api::types::Wan > > ("GET",
-        "/accounts/{account_id}/magic/sites/{site_id}/wans"), Case::response:: <
-        ::magic_api::types::Wan > ("GET",
-        "/accounts/{account_id}/magic/sites/{site_id}/wans/{wan_id}"), Case::response:: <
-        Vec < ::magic_api::types::Wan > > ("POST",
-        "/accounts/{account_id}/magic/sites/{site_id}/wans"), Case::response:: <
-        ::magic_api::types::Wan > ("PUT",
-        "/accounts/{account_id}/magic/sites/{site_id}/wans/{wan_id}"), Case::response:: <
-        ::magic_api::types::Wan > ("PATCH",
-        "/accounts/{account_id}/magic/sites/{site_id}/wans/{wan_id}"), Case::response:: <
-        Option < ::magic_api::types::Wan > > ("DELETE",
-        "/accounts/{account_id}/magic/sites/{site_id}/wans/{wan_id}"), Case::response:: <
-        Vec < ::magic_api::types::Connector > > ("GET",
-        "/accounts/{account_id}/magic/connectors"), Case::response:: <
-        ::magic_api::types::Connector > ("GET",
-        "/accounts/{account_id}/magic/connectors/{connector_id}"), Case::response:: <
-        ::magic_api::types::Connector > ("POST",
-        "/accounts/{account_id}/magic/connectors"), Case::response:: <
-        ::magic_api::types::Connector > ("PUT",
-        "/accounts/{account_id}/magic/connectors/{connector_id}"), Case::response:: <
-        ::magic_api::types::Connector > ("PATCH",
-        "/accounts/{account_id}/magic/connectors/{connector_id}"), Case::response:: <
-        Option < ::magic_api::types::Connector > > ("DELETE",
-        "/accounts/{account_id}/magic/connectors/{connector_id}"), Case::response:: <
-        ::magic_api::types::EventListResponse > ("GET",
-        "/accounts/{account_id}/magic/connectors/{connector_id}/telemetry/events"),
-        Case::response:: < ::magic_api::types::EventGetResponse > ("GET",
-        "/accounts/{account_id}/magic/connectors/{connector_id}/telemetry/events/{event_t}.{event_n}"),
-        Case::response:: < ::magic_api::types::EventLatestListResponse > ("GET",
-        "/accounts/{account_id}/magic/connectors/{connector_id}/telemetry/events/latest"),
-        Case::response:: < ::magic_api::types::SnapshotListResponse > ("GET",
-        "/accounts/{account_id}/magic/connectors/{connector_id}/telemetry/snapshots"),
-        Case::response:: < ::magic_api::types::SnapshotGetResponse > ("GET",
-        "/accounts/{account_id}/magic/connectors/{connector_id}/telemetry/snapshots/{snapshot_t}"),
-        Case::response:: < ::magic_api::types::SnapshotLatestListResponse > ("GET",
-        "/accounts/{account_id}/magic/connectors/{connector_id}/telemetry/snapshots/latest"),
-        Case::response:: < Vec < ::magic_api::types::Pcap > > ("GET",
-        "/accounts/{account_id}/pcaps"), Case::response:: < ::magic_api::types::Pcap >
-        ("GET", "/accounts/{account_id}/pcaps/{pcap_id}"), Case::response:: <
-        ::magic_api::types::Pcap > ("POST", "/accounts/{account_id}/pcaps"),
-        Case::response:: < Vec < ::magic_api::types::Ownership > > ("GET",
-        "/accounts/{account_id}/pcaps/ownership"), Case::response:: <
-        ::magic_api::types::Ownership > ("POST",
-        "/accounts/{account_id}/pcaps/ownership"), Case::response:: <
-        ::magic_api::types::Ownership > ("POST",
-        "/accounts/{account_id}/pcaps/ownership/validate")
-    ]
+    Vec::from([
+        Case::response::<
+            Vec<::magic_api::types::App>,
+        >("GET", "/accounts/{account_id}/magic/apps"),
+        Case::response::<
+            ::magic_api::types::AccountApp,
+        >("POST", "/accounts/{account_id}/magic/apps"),
+        Case::response::<
+            ::magic_api::types::AccountApp,
+        >("PUT", "/accounts/{account_id}/magic/apps/{account_app_id}"),
+        Case::response::<
+            ::magic_api::types::AccountApp,
+        >("PATCH", "/accounts/{account_id}/magic/apps/{account_app_id}"),
+        Case::response::<
+            Option<::magic_api::types::AccountApp>,
+        >("DELETE", "/accounts/{account_id}/magic/apps/{account_app_id}"),
+        Case::response::<
+            ::magic_api::types::CfInterconnectListResponse,
+        >("GET", "/accounts/{account_id}/magic/cf_interconnects"),
+        Case::response::<
+            ::magic_api::types::CfInterconnectGetResponse,
+        >("GET", "/accounts/{account_id}/magic/cf_interconnects/{cf_interconnect_id}"),
+        Case::response::<
+            ::magic_api::types::CfInterconnectUpdateResponse,
+        >("PUT", "/accounts/{account_id}/magic/cf_interconnects/{cf_interconnect_id}"),
+        Case::response::<
+            ::magic_api::types::CfInterconnectBulkUpdateResponse,
+        >("PUT", "/accounts/{account_id}/magic/cf_interconnects"),
+        Case::response::<
+            ::magic_api::types::GreTunnelListResponse,
+        >("GET", "/accounts/{account_id}/magic/gre_tunnels"),
+        Case::response::<
+            ::magic_api::types::GreTunnelGetResponse,
+        >("GET", "/accounts/{account_id}/magic/gre_tunnels/{gre_tunnel_id}"),
+        Case::response::<
+            ::magic_api::types::GreTunnel,
+        >("POST", "/accounts/{account_id}/magic/gre_tunnels"),
+        Case::response::<
+            ::magic_api::types::GreTunnelUpdateResponse,
+        >("PUT", "/accounts/{account_id}/magic/gre_tunnels/{gre_tunnel_id}"),
+        Case::response::<
+            Option<::magic_api::types::GreTunnelDeleteResponse>,
+        >("DELETE", "/accounts/{account_id}/magic/gre_tunnels/{gre_tunnel_id}"),
+        Case::response::<
+            ::magic_api::types::GreTunnelBulkUpdateResponse,
+        >("PUT", "/accounts/{account_id}/magic/gre_tunnels"),
+        Case::response::<
+            ::magic_api::types::IpsecTunnelListResponse,
+        >("GET", "/accounts/{account_id}/magic/ipsec_tunnels"),
+        Case::response::<
+            ::magic_api::types::IpsecTunnelGetResponse,
+        >("GET", "/accounts/{account_id}/magic/ipsec_tunnels/{ipsec_tunnel_id}"),
+        Case::response::<
+            ::magic_api::types::IpsecTunnel,
+        >("POST", "/accounts/{account_id}/magic/ipsec_tunnels"),
+        Case::response::<
+            ::magic_api::types::IpsecTunnelUpdateResponse,
+        >("PUT", "/accounts/{account_id}/magic/ipsec_tunnels/{ipsec_tunnel_id}"),
+        Case::response::<
+            Option<::magic_api::types::IpsecTunnelDeleteResponse>,
+        >("DELETE", "/accounts/{account_id}/magic/ipsec_tunnels/{ipsec_tunnel_id}"),
+        Case::response::<
+            ::magic_api::types::IpsecTunnelBulkUpdateResponse,
+        >("PUT", "/accounts/{account_id}/magic/ipsec_tunnels"),
+        Case::response::<
+            ::magic_api::types::IpsecTunnelPskGenerateResponse,
+        >(
+            "POST",
+            "/accounts/{account_id}/magic/ipsec_tunnels/{ipsec_tunnel_id}/psk_generate",
+        ),
+        Case::response::<
+            ::magic_api::types::RouteListResponse,
+        >("GET", "/accounts/{account_id}/magic/routes"),
+        Case::response::<
+            ::magic_api::types::RouteGetResponse,
+        >("GET", "/accounts/{account_id}/magic/routes/{route_id}"),
+        Case::response::<
+            ::magic_api::types::Route,
+        >("POST", "/accounts/{account_id}/magic/routes"),
+        Case::response::<
+            ::magic_api::types::RouteUpdateResponse,
+        >("PUT", "/accounts/{account_id}/magic/routes/{route_id}"),
+        Case::response::<
+            Option<::magic_api::types::RouteDeleteResponse>,
+        >("DELETE", "/accounts/{account_id}/magic/routes/{route_id}"),
+        Case::response::<
+            ::magic_api::types::RouteBulkUpdateResponse,
+        >("PUT", "/accounts/{account_id}/magic/routes"),
+        Case::response::<
+            Option<::magic_api::types::RouteEmptyResponse>,
+        >("DELETE", "/accounts/{account_id}/magic/routes"),
+        Case::response::<
+            Vec<::magic_api::types::Site>,
+        >("GET", "/accounts/{account_id}/magic/sites"),
+        Case::response::<
+            ::magic_api::types::Site,
+        >("GET", "/accounts/{account_id}/magic/sites/{site_id}"),
+        Case::response::<
+            ::magic_api::types::Site,
+        >("POST", "/accounts/{account_id}/magic/sites"),
+        Case::response::<
+            ::magic_api::types::Site,
+        >("PUT", "/accounts/{account_id}/magic/sites/{site_id}"),
+        Case::response::<
+            ::magic_api::types::Site,
+        >("PATCH", "/accounts/{account_id}/magic/sites/{site_id}"),
+        Case::response::<
+            Option<::magic_api::types::Site>,
+        >("DELETE", "/accounts/{account_id}/magic/sites/{site_id}"),
+        Case::response::<
+            Vec<::magic_api::types::AppConfig>,
+        >("GET", "/accounts/{account_id}/magic/sites/{site_id}/app_configs"),
+        Case::response::<
+            ::magic_api::types::AppConfig,
+        >("POST", "/accounts/{account_id}/magic/sites/{site_id}/app_configs"),
+        Case::response::<
+            ::magic_api::types::AppConfig,
+        >(
+            "PUT",
+            "/accounts/{account_id}/magic/sites/{site_id}/app_configs/{app_config_id}",
+        ),
+        Case::response::<
+            ::magic_api::types::AppConfig,
+        >(
+            "PATCH",
+            "/accounts/{account_id}/magic/sites/{site_id}/app_configs/{app_config_id}",
+        ),
+        Case::response::<
+            Option<::magic_api::types::AppConfig>,
+        >(
+            "DELETE",
+            "/accounts/{account_id}/magic/sites/{site_id}/app_configs/{app_config_id}",
+        ),
+        Case::response::<
+            Vec<::magic_api::types::Acl>,
+        >("GET", "/accounts/{account_id}/magic/sites/{site_id}/acls"),
+        Case::response::<
+            ::magic_api::types::Acl,
+        >("GET", "/accounts/{account_id}/magic/sites/{site_id}/acls/{acl_id}"),
+        Case::response::<
+            ::magic_api::types::Acl,
+        >("POST", "/accounts/{account_id}/magic/sites/{site_id}/acls"),
+        Case::response::<
+            ::magic_api::types::Acl,
+        >("PUT", "/accounts/{account_id}/magic/sites/{site_id}/acls/{acl_id}"),
+        Case::response::<
+            ::magic_api::types::Acl,
+        >("PATCH", "/accounts/{account_id}/magic/sites/{site_id}/acls/{acl_id}"),
+        Case::response::<
+            Option<::magic_api::types::Acl>,
+        >("DELETE", "/accounts/{account_id}/magic/sites/{site_id}/acls/{acl_id}"),
+        Case::response::<
+            Vec<::magic_api::types::Lan>,
+        >("GET", "/accounts/{account_id}/magic/sites/{site_id}/lans"),
+        Case::response::<
+            ::magic_api::types::Lan,
+        >("GET", "/accounts/{account_id}/magic/sites/{site_id}/lans/{lan_id}"),
+        Case::response::<
+            Vec<::magic_api::types::Lan>,
+        >("POST", "/accounts/{account_id}/magic/sites/{site_id}/lans"),
+        Case::response::<
+            ::magic_api::types::Lan,
+        >("PUT", "/accounts/{account_id}/magic/sites/{site_id}/lans/{lan_id}"),
+        Case::response::<
+            ::magic_api::types::Lan,
+        >("PATCH", "/accounts/{account_id}/magic/sites/{site_id}/lans/{lan_id}"),
+        Case::response::<
+            Option<::magic_api::types::Lan>,
+        >("DELETE", "/accounts/{account_id}/magic/sites/{site_id}/lans/{lan_id}"),
+        Case::response::<
+            Vec<::magic_api::types::Wan>,
+        >("GET", "/accounts/{account_id}/magic/sites/{site_id}/wans"),
+        Case::response::<
+            ::magic_api::types::Wan,
+        >("GET", "/accounts/{account_id}/magic/sites/{site_id}/wans/{wan_id}"),
+        Case::response::<
+            Vec<::magic_api::types::Wan>,
+        >("POST", "/accounts/{account_id}/magic/sites/{site_id}/wans"),
+        Case::response::<
+            ::magic_api::types::Wan,
+        >("PUT", "/accounts/{account_id}/magic/sites/{site_id}/wans/{wan_id}"),
+        Case::response::<
+            ::magic_api::types::Wan,
+        >("PATCH", "/accounts/{account_id}/magic/sites/{site_id}/wans/{wan_id}"),
+        Case::response::<
+            Option<::magic_api::types::Wan>,
+        >("DELETE", "/accounts/{account_id}/magic/sites/{site_id}/wans/{wan_id}"),
+        Case::response::<
+            Vec<::magic_api::types::Connector>,
+        >("GET", "/accounts/{account_id}/magic/connectors"),
+        Case::response::<
+            ::magic_api::types::Connector,
+        >("GET", "/accounts/{account_id}/magic/connectors/{connector_id}"),
+        Case::response::<
+            ::magic_api::types::Connector,
+        >("POST", "/accounts/{account_id}/magic/connectors"),
+        Case::response::<
+            ::magic_api::types::Connector,
+        >("PUT", "/accounts/{account_id}/magic/connectors/{connector_id}"),
+        Case::response::<
+            ::magic_api::types::Connector,
+        >("PATCH", "/accounts/{account_id}/magic/connectors/{connector_id}"),
+        Case::response::<
+            Option<::magic_api::types::Connector>,
+        >("DELETE", "/accounts/{account_id}/magic/connectors/{connector_id}"),
+        Case::response::<
+            ::magic_api::types::EventListResponse,
+        >(
+            "GET",
+            "/accounts/{account_id}/magic/connectors/{connector_id}/telemetry/events",
+        ),
+        Case::response::<
+            ::magic_api::types::EventGetResponse,
+        >(
+            "GET",
+            "/accounts/{account_id}/magic/connectors/{connector_id}/telemetry/events/{event_t}.{event_n}",
+        ),
+        Case::response::<
+            ::magic_api::types::EventLatestListResponse,
+        >(
+            "GET",
+            "/accounts/{account_id}/magic/connectors/{connector_id}/telemetry/events/latest",
+        ),
+        Case::response::<
+            ::magic_api::types::SnapshotListResponse,
+        >(
+            "GET",
+            "/accounts/{account_id}/magic/connectors/{connector_id}/telemetry/snapshots",
+        ),
+        Case::response::<
+            ::magic_api::types::SnapshotGetResponse,
+        >(
+            "GET",
+            "/accounts/{account_id}/magic/connectors/{connector_id}/telemetry/snapshots/{snapshot_t}",
+        ),
+        Case::response::<
+            ::magic_api::types::SnapshotLatestListResponse,
+        >(
+            "GET",
+            "/accounts/{account_id}/magic/connectors/{connector_id}/telemetry/snapshots/latest",
+        ),
+        Case::response::<
+            Vec<::magic_api::types::Pcap>,
+        >("GET", "/accounts/{account_id}/pcaps"),
+        Case::response::<
+            ::magic_api::types::Pcap,
+        >("GET", "/accounts/{account_id}/pcaps/{pcap_id}"),
+        Case::response::<
+            ::magic_api::types::Pcap,
+        >("POST", "/accounts/{account_id}/pcaps"),
+        Case::response::<
+            Vec<::magic_api::types::Ownership>,
+        >("GET", "/accounts/{account_id}/pcaps/ownership"),
+        Case::response::<
+            ::magic_api::types::Ownership,
+        >("POST", "/accounts/{account_id}/pcaps/ownership"),
+        Case::response::<
+            ::magic_api::types::Ownership,
+        >("POST", "/accounts/{account_id}/pcaps/ownership/validate"),
+    ])
 }

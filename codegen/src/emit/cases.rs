@@ -39,11 +39,11 @@ pub fn examples_test(plan: &Plan<'_>) -> TokenStream {
         use super::examples::Case;
         /// One case per documented response and request body.
         pub fn cases() -> Vec<Case> {
-            vec![#(#entries),*]
+            Vec::from([#(#entries),*])
         }
         /// One case per operation with a JSON result: what awaiting its call decodes.
         pub fn results() -> Vec<Case> {
-            vec![#(#results),*]
+            Vec::from([#(#results),*])
         }
     }
 }

@@ -271,25 +271,53 @@ impl<R: ::magic_api::Receive> ::magic_api::Call<'_, R, ValidateOnlyOptions> {
     }
 }
 
-::magic_api::paged!(
-    ::magic_api::types::EventListResponse => ::magic_api::types::EventItem,
-    ::magic_api::runtime::Paging::Cursor("cursor"), | page | (page.items, page.cursor)
-);
+impl ::magic_api::runtime::Paged for ::magic_api::types::EventListResponse {
+    type Item = ::magic_api::types::EventItem;
 
-::magic_api::paged!(
-    ::magic_api::types::SnapshotListResponse => ::magic_api::types::SnapshotItem,
-    ::magic_api::runtime::Paging::Cursor("cursor"), | page | (page.items, page.cursor)
-);
+    const PAGING: ::magic_api::runtime::Paging = ::magic_api::runtime::Paging::Cursor(
+        "cursor",
+    );
 
-::magic_api::paged!(
-    Vec < ::magic_api::types::Ownership > => ::magic_api::types::Ownership,
-    ::magic_api::runtime::Paging::Numbered("page"), | page | (page, None)
-);
+    fn split(self) -> (Vec<Self::Item>, Option<String>) {
+        (self.items, self.cursor)
+    }
+}
 
-::magic_api::paged!(
-    Vec < ::magic_api::types::Pcap > => ::magic_api::types::Pcap,
-    ::magic_api::runtime::Paging::Numbered("page"), | page | (page, None)
-);
+impl ::magic_api::runtime::Paged for ::magic_api::types::SnapshotListResponse {
+    type Item = ::magic_api::types::SnapshotItem;
+
+    const PAGING: ::magic_api::runtime::Paging = ::magic_api::runtime::Paging::Cursor(
+        "cursor",
+    );
+
+    fn split(self) -> (Vec<Self::Item>, Option<String>) {
+        (self.items, self.cursor)
+    }
+}
+
+impl ::magic_api::runtime::Paged for Vec<::magic_api::types::Ownership> {
+    type Item = ::magic_api::types::Ownership;
+
+    const PAGING: ::magic_api::runtime::Paging = ::magic_api::runtime::Paging::Numbered(
+        "page",
+    );
+
+    fn split(self) -> (Vec<Self::Item>, Option<String>) {
+        (self, None)
+    }
+}
+
+impl ::magic_api::runtime::Paged for Vec<::magic_api::types::Pcap> {
+    type Item = ::magic_api::types::Pcap;
+
+    const PAGING: ::magic_api::runtime::Paging = ::magic_api::runtime::Paging::Numbered(
+        "page",
+    );
+
+    fn split(self) -> (Vec<Self::Item>, Option<String>) {
+        (self, None)
+    }
+}
 
 impl ::magic_api::Client {
     /// Apps (`/accounts/{account_id}/magic/apps`).

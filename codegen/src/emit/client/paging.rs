@@ -21,14 +21,14 @@ pub(super) fn paged(stream: &StreamPlan) -> TokenStream {
             let items = ident(items);
             let cursor_f = ident(cursor_f);
             let items_expr = if *items_required {
-                quote!(page.#items)
+                quote!(self.#items)
             } else {
-                quote!(page.#items.unwrap_or_default())
+                quote!(self.#items.unwrap_or_default())
             };
             let cursor_expr = if *cursor_required {
-                quote!(Some(page.#cursor_f))
+                quote!(Some(self.#cursor_f))
             } else {
-                quote!(page.#cursor_f)
+                quote!(self.#cursor_f)
             };
             (
                 quote!(::magic_api::runtime::Paging::Cursor(#cursor)),
@@ -37,10 +37,18 @@ pub(super) fn paged(stream: &StreamPlan) -> TokenStream {
         }
         StreamSplit::Numbered(page) => (
             quote!(::magic_api::runtime::Paging::Numbered(#page)),
-            quote!((page, None)),
+            quote!((self, None)),
         ),
     };
+    // Written out rather than through a macro: `prettyplease` formats an impl, but prints a
+    // macro's arguments as loose tokens (`Vec < Pcap >`).
     quote! {
-        ::magic_api::paged!(#result_ty => #item_ty, #paging, |page| #split);
+        impl ::magic_api::runtime::Paged for #result_ty {
+            type Item = #item_ty;
+            const PAGING: ::magic_api::runtime::Paging = #paging;
+            fn split(self) -> (Vec<Self::Item>, Option<String>) {
+                #split
+            }
+        }
     }
 }
