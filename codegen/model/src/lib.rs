@@ -18,6 +18,7 @@
 
 mod method;
 mod role;
+pub mod store;
 mod validate;
 
 pub use method::Method;
@@ -48,6 +49,9 @@ pub struct Ir {
     /// applies them and reports a key that names nothing.
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub renames: std::collections::BTreeMap<String, String>,
+    /// What the stateful mock knows about the API's data (see [`store`]).
+    #[serde(default)]
+    pub store: store::Model,
 }
 
 impl Ir {
@@ -148,6 +152,7 @@ pub struct TypeDef {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub same_shape_as: Option<String>,
     /// Every place the definition is used (section paths with field paths), sorted.
+    #[serde(default)]
     pub used_at: Vec<String>,
 }
 
@@ -366,6 +371,7 @@ pub enum Response {
     /// A binary file.
     Binary {
         /// What the description says about it.
+        #[serde(default)]
         note: String,
     },
     /// Nothing documented.
@@ -396,6 +402,7 @@ pub enum Pagination {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Examples {
     /// The curl command, line continuations joined.
+    #[serde(default)]
     pub curl: String,
     /// The body sent with `-d`, parsed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -417,6 +424,7 @@ pub struct Operation {
     /// Heading title.
     pub title: String,
     /// The prose after the path.
+    #[serde(default)]
     pub description: String,
     /// The resource (dotted module path) the operation belongs to.
     pub resource: String,
@@ -500,6 +508,7 @@ pub struct AuthScheme {
     /// The scheme's title (`API Token`).
     pub name: String,
     /// Its description.
+    #[serde(default)]
     pub description: String,
     /// The headers it sends, all required.
     pub headers: Vec<AuthHeader>,

@@ -9,6 +9,7 @@ mod cases;
 mod client;
 mod docs;
 pub mod files;
+pub mod mock;
 mod render;
 pub mod snapshot;
 mod spell;
@@ -125,6 +126,10 @@ pub fn generate_from(plan: &Plan<'_>) -> Result<Output, String> {
         GeneratedFile {
             path: "tests/generated/cases.rs".to_string(),
             contents: text.cases,
+        },
+        GeneratedFile {
+            path: mock::MOCK_MODEL_PATH.to_string(),
+            contents: mock::mock_model(plan.ir)?,
         },
     ];
     Ok(Output {

@@ -120,27 +120,32 @@ impl Snapshot {
         let mut text = String::new();
         write_value(&value, 0, &mut text);
         text.push('\n');
-        // Bidirectional controls can only sit inside strings here; escaped, they cannot make
-        // the file read differently from what it says.
-        let bidi = |c: char| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}');
-        if !text.contains(bidi) {
-            return text;
-        }
-        let mut escaped = String::with_capacity(text.len());
-        for c in text.chars() {
-            if bidi(c) {
-                escaped.push_str(&format!("\\u{:04x}", u32::from(c)));
-            } else {
-                escaped.push(c);
-            }
-        }
-        escaped
+        escape_bidi(text)
     }
 
     /// Reads a committed snapshot.
     pub fn from_json(text: &str) -> Result<Snapshot, String> {
         serde_json::from_str(text).map_err(|e| format!("the API snapshot does not parse: {e}"))
     }
+}
+
+/// JSON text with every Unicode bidirectional control escaped (`\u202e`). They can only sit
+/// inside strings, so the value is the same; escaped, they cannot make the file read
+/// differently from what it says.
+pub(super) fn escape_bidi(text: String) -> String {
+    let bidi = |c: char| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}');
+    if !text.contains(bidi) {
+        return text;
+    }
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        if bidi(c) {
+            escaped.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            escaped.push(c);
+        }
+    }
+    escaped
 }
 
 /// Indents objects nested less than four deep; deeper values are written compactly.

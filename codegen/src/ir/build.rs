@@ -44,6 +44,8 @@ pub fn build(docs: &[Document], refinements: Option<&Document>) -> Result<(Ir, S
     if !errors.is_empty() {
         return Err(SpecErrors(errors));
     }
+    // Last: the mock's model reads the refined types (tag enums, integers).
+    ir.store = super::mock_model::model(&ir);
     Ok((ir, stats))
 }
 
@@ -337,6 +339,7 @@ fn assemble<'a>(
         resources: roots,
         auth: lowered.auth,
         renames: Default::default(),
+        store: Default::default(),
     };
     (ir, op_sources)
 }

@@ -14,6 +14,7 @@ mod build;
 mod checks;
 mod form_paths;
 mod lower;
+mod mock_model;
 mod operations;
 mod refine;
 mod resources;

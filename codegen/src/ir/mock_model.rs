@@ -1,0 +1,300 @@
+//! The stateful mock's model, decided here once from the IR (the data types and what they mean
+//! are in `magic_api_model::store`): collections, each operation's effect on them, and the
+//! objects each operation's path names.
+
+use std::collections::BTreeSet;
+
+use serde_json::Value;
+
+use super::{Ir, Method, Operation, Response, Segment, Ty, TypeBody};
+use magic_api_model::store::{
+    Collection, Effect, Model, Parent, Slot, documented_result, find_slot, objects_at,
+};
+
+/// Derives collections, effects and parents from the IR.
+pub(super) fn model(ir: &Ir) -> Model {
+    // Candidate collection paths, sorted so the model never depends on operation order.
+    let mut paths: BTreeSet<String> = BTreeSet::new();
+    for op in &ir.operations {
+        let n = op.segments.len();
+        if matches!(op.segments.last(), Some(Segment::Param { .. }))
+            && matches!(
+                op.segments.get(n.wrapping_sub(2)),
+                Some(Segment::Literal { .. })
+            )
+        {
+            // The template up to its last segment: `…/sites/{site_id}` -> `…/sites`.
+            if let Some((collection, _)) = op.path.rsplit_once('/') {
+                paths.insert(collection.to_owned());
+            }
+        }
+        if op.method == Method::Get && matches!(op.segments.last(), Some(Segment::Literal { .. })) {
+            paths.insert(op.path.clone());
+        }
+    }
+    let collections: Vec<Collection> = paths
+        .iter()
+        .filter_map(|path| collection(ir, path))
+        .collect();
+    let effects = ir
+        .operations
+        .iter()
+        .map(|op| effect(&collections, op))
+        .collect();
+    let parents = ir
+        .operations
+        .iter()
+        .map(|op| parents_of(&collections, op))
+        .collect();
+    Model {
+        collections,
+        effects,
+        parents,
+    }
+}
+
+/// The collection at `path`, if the documented answers show objects with ids there.
+fn collection(ir: &Ir, path: &str) -> Option<Collection> {
+    let at_path: Vec<&Operation> = ir.operations.iter().filter(|o| o.path == path).collect();
+    // The template's segments: an operation's at `P`, else the leading ones of an operation
+    // below it.
+    let depth = path.matches('/').count();
+    let segments = at_path.first().map(|o| o.segments.clone()).or_else(|| {
+        ir.operations
+            .iter()
+            .find(|o| o.path.starts_with(path) && o.path.as_bytes().get(path.len()) == Some(&b'/'))
+            .and_then(|o| o.segments.get(..depth).map(<[Segment]>::to_vec))
+    })?;
+    let items: Vec<&Operation> = ir
+        .operations
+        .iter()
+        .filter(|o| {
+            o.segments.len() == segments.len() + 1
+                && o.path.starts_with(path)
+                && o.path.as_bytes().get(path.len()) == Some(&b'/')
+                && matches!(o.segments.last(), Some(Segment::Param { .. }))
+        })
+        .collect();
+    let item_param = items.iter().find_map(|o| match o.segments.last() {
+        Some(Segment::Param { name }) => Some(name.clone()),
+        _ => None,
+    });
+    // The documented object: a read's answer first, then a list's, then any other answer.
+    let ordered: Vec<&Operation> = items
+        .iter()
+        .filter(|o| o.method == Method::Get)
+        .chain(at_path.iter().filter(|o| o.method == Method::Get))
+        .chain(items.iter().filter(|o| o.method != Method::Get))
+        .chain(at_path.iter().filter(|o| o.method != Method::Get))
+        .copied()
+        .collect();
+    let id_fields: Vec<String> = item_param
+        .iter()
+        .cloned()
+        .chain(std::iter::once("id".to_owned()))
+        .collect();
+    for id_field in &id_fields {
+        let documented = ordered.iter().find_map(|op| {
+            let result = documented_result(op)?;
+            let slot = find_slot(result, id_field)?;
+            let object = objects_at(result, &slot).into_iter().next()?;
+            // Fields named after the path's parameters (a LAN's `site_id`) are kept and
+            // always filled from the request's path.
+            let path_fields: Vec<String> = segments
+                .iter()
+                .filter_map(|s| match s {
+                    Segment::Param { name } if object.get(name).is_some() => Some(name.clone()),
+                    _ => None,
+                })
+                .collect();
+            // The API's own timestamps, kept by the store where the documented object has them.
+            let stamps: Vec<String> = ["created_on", "modified_on"]
+                .into_iter()
+                .filter(|f| object.get(*f).is_some())
+                .map(str::to_owned)
+                .collect();
+            Some((
+                keep_required(ir, op, &slot, object, id_field),
+                path_fields,
+                stamps,
+            ))
+        });
+        let Some((documented, path_fields, stamps)) = documented else {
+            continue;
+        };
+        let seed = at_path
+            .iter()
+            .filter(|o| o.method == Method::Get)
+            .find_map(|op| {
+                let result = documented_result(op)?;
+                let slot = find_slot(result, id_field)?;
+                Some(objects_at(result, &slot))
+            })
+            .unwrap_or_default();
+        let lifecycle = ordered
+            .iter()
+            .find_map(|op| status_values(ir, op))
+            .unwrap_or_default();
+        return Some(Collection {
+            path: path.to_owned(),
+            segments,
+            item_param,
+            id_field: id_field.clone(),
+            documented,
+            path_fields,
+            stamps,
+            seed,
+            lifecycle,
+        });
+    }
+    None
+}
+
+/// The documented object with only the fields its type requires (and its id): a new object
+/// has what every answer must carry, plus what its creator sent, and nothing the example
+/// happened to show.
+fn keep_required(ir: &Ir, op: &Operation, slot: &Slot, object: Value, id_field: &str) -> Value {
+    let Response::Envelope { result, .. } = &op.response else {
+        return object;
+    };
+    let mut ty = result.clone();
+    if let Some(field) = &slot.field {
+        let found = object_fields(ir, &ty, &object, 0)
+            .and_then(|fields| fields.into_iter().find(|f| &f.name == field));
+        let Some(f) = found else {
+            return object;
+        };
+        ty = f.ty;
+    }
+    if slot.many {
+        let Ty::Array { items } = ty else {
+            return object;
+        };
+        ty = *items;
+    }
+    let Some(fields) = object_fields(ir, &ty, &object, 0) else {
+        return object;
+    };
+    let Value::Object(map) = object else {
+        return object;
+    };
+    let kept = map
+        .into_iter()
+        .filter(|(k, _)| k == id_field || fields.iter().any(|f| f.required && &f.name == k))
+        .collect();
+    Value::Object(kept)
+}
+
+/// The fields of the object type `ty` describes; for a union, of the first alternative whose
+/// required fields `value` all has.
+fn object_fields(ir: &Ir, ty: &Ty, value: &Value, depth: usize) -> Option<Vec<super::Field>> {
+    if depth > 8 {
+        return None;
+    }
+    let Ty::Ref { id } = ty else {
+        return None;
+    };
+    match &ir.def(id)?.body {
+        TypeBody::Object { fields } => Some(fields.clone()),
+        TypeBody::Alias { target } => object_fields(ir, target, value, depth + 1),
+        TypeBody::Union { alternatives, .. } => alternatives.iter().find_map(|a| {
+            let fields = object_fields(ir, &a.ty, value, depth + 1)?;
+            fields
+                .iter()
+                .all(|f| !f.required || value.get(&f.name).is_some())
+                .then_some(fields)
+        }),
+        TypeBody::Enum { .. } => None,
+    }
+}
+
+/// `pending`, `running`, `success`, when the operation's result has a `status` enum with all
+/// three (directly or in every alternative of a union).
+fn status_values(ir: &Ir, op: &Operation) -> Option<Vec<String>> {
+    let Response::Envelope { result, .. } = &op.response else {
+        return None;
+    };
+    let wanted = ["pending", "running", "success"];
+    let values = status_enum(ir, result, 0)?;
+    wanted
+        .iter()
+        .all(|w| values.iter().any(|v| v == w))
+        .then(|| wanted.iter().map(|w| (*w).to_owned()).collect())
+}
+
+fn status_enum(ir: &Ir, ty: &Ty, depth: usize) -> Option<Vec<String>> {
+    if depth > 8 {
+        return None;
+    }
+    let Ty::Ref { id } = ty else {
+        return match ty {
+            Ty::Array { items } => status_enum(ir, items, depth + 1),
+            _ => None,
+        };
+    };
+    match &ir.def(id)?.body {
+        TypeBody::Object { fields } => {
+            let status = fields.iter().find(|f| f.name == "status")?;
+            match &status.ty {
+                Ty::Ref { id } => match &ir.def(id)?.body {
+                    TypeBody::Enum { values, .. } => Some(values.clone()),
+                    _ => None,
+                },
+                _ => None,
+            }
+        }
+        TypeBody::Union { alternatives, .. } => alternatives
+            .iter()
+            .find_map(|a| status_enum(ir, &a.ty, depth + 1)),
+        TypeBody::Alias { target } => status_enum(ir, target, depth + 1),
+        TypeBody::Enum { .. } => None,
+    }
+}
+
+/// What an operation does to the data: the IR's role (which the client's method names read too),
+/// tied to the collection whose path the operation's path is, or is an item of.
+fn effect(collections: &[Collection], op: &Operation) -> Effect {
+    use super::Role as R;
+    for (i, c) in collections.iter().enumerate() {
+        if op.role.on_collection() && op.path == c.path {
+            return match op.role {
+                R::List => Effect::List(i),
+                R::Create => Effect::Create(i),
+                R::BulkUpdate | R::BulkEdit => Effect::BulkUpdate(i),
+                _ => Effect::BulkDelete(i),
+            };
+        }
+        let is_item = c.item_param.as_ref().is_some_and(|param| {
+            op.path.strip_prefix(c.path.as_str()) == Some(&format!("/{{{param}}}"))
+        });
+        if op.role.on_item() && is_item {
+            return match op.role {
+                R::Get => Effect::Get(i),
+                R::Update | R::Edit => Effect::Update(i),
+                R::Delete => Effect::Delete(i),
+                _ => Effect::Other,
+            };
+        }
+    }
+    Effect::Other
+}
+
+fn parents_of(collections: &[Collection], op: &Operation) -> Vec<Parent> {
+    let mut out: Vec<Parent> = collections
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| {
+            let param = c.item_param.as_ref()?;
+            let prefix = format!("{}/{{{param}}}", c.path);
+            let names = op.path == prefix
+                || (op.path.starts_with(&prefix)
+                    && op.path.as_bytes().get(prefix.len()) == Some(&b'/'));
+            names.then(|| Parent {
+                collection: i,
+                param: param.clone(),
+            })
+        })
+        .collect();
+    out.sort_by_key(|p| collections[p.collection].segments.len());
+    out
+}
