@@ -4,30 +4,21 @@
 //! sent by awaiting it. Before that, optional inputs can be set: [`Call::timeout`] for any call,
 //! and setters the generated code adds for the optional parameters an operation documents (they
 //! exist only on the calls of operations that accept them, so a parameter an operation does not
-//! know cannot be set). Dropping the call, or the future, cancels it.
+//! know cannot be set). Dropping the call, or the future, cancels it. Streaming a list across
+//! its pages is in [`paging`](crate::paging).
 
-use std::future::{Future, IntoFuture};
+use std::future::IntoFuture;
 use std::marker::PhantomData;
-use std::pin::Pin;
 use std::time::Duration;
 
-use futures_core::Stream;
 use reqwest::Method;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use magic_api_runtime::{
-    ApiResponse, Client, Download, Error, PathValue, RawRequest, cursor_stream, fill_path,
-    page_stream,
+    ApiResponse, BoxFuture, Client, Download, Error, PathValue, RawRequest, fill_path,
 };
-
-/// A boxed, sendable future borrowing the client.
-pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
-
-/// A boxed, sendable stream borrowing the client (boxed so it is `Unpin`: read it with
-/// [`StreamExt::next`](futures_util::StreamExt::next), re-exported as `magic_api::StreamExt`).
-pub type BoxStream<'a, T> = Pin<Box<dyn Stream<Item = T> + Send + 'a>>;
 
 /// How a call's response is received.
 pub trait Receive {
@@ -90,9 +81,9 @@ impl CallOptions for () {
 /// A request to one operation, sent by awaiting it.
 #[must_use = "a call does nothing until it is awaited"]
 pub struct Call<'a, R, O = ()> {
-    client: &'a Client,
-    request: Result<RawRequest, Error>,
-    options: O,
+    pub(crate) client: &'a Client,
+    pub(crate) request: Result<RawRequest, Error>,
+    pub(crate) options: O,
     receive: PhantomData<fn() -> R>,
 }
 
@@ -246,40 +237,9 @@ fn with_body(
 }
 
 /// The error for a request refused before anything was sent.
-fn invalid_request(reason: impl Into<String>) -> Error {
+pub(crate) fn invalid_request(reason: impl Into<String>) -> Error {
     Error::InvalidRequest {
         reason: reason.into(),
-    }
-}
-
-/// A list result that can be streamed across pages: generated code implements it for each list
-/// operation's result, and [`Call::stream`] (generic, so compiled only where it is used) pages.
-pub trait Paged: DeserializeOwned + Serialize + Send + 'static {
-    /// One item of the list.
-    type Item: Send + 'static;
-    /// How further pages are asked for.
-    const PAGING: Paging;
-    /// The page's items and, for cursor paging, the next cursor.
-    fn split(self) -> (Vec<Self::Item>, Option<String>);
-}
-
-/// How a list operation pages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Paging {
-    /// A cursor from each page, sent back in this query parameter.
-    Cursor(&'static str),
-    /// Page numbers in this query parameter, until `result_info` says there is no more.
-    Numbered(&'static str),
-}
-
-impl<'a, T: Paged, O: CallOptions + 'a> Call<'a, Json<T>, O> {
-    /// Every item of the list, fetching further pages as the stream is read (and only then).
-    /// Page numbering starts at the page set on the call, if any.
-    pub fn stream(self) -> BoxStream<'a, Result<T::Item, Error>> {
-        match T::PAGING {
-            Paging::Cursor(cursor) => self.cursor_pages(cursor, T::split),
-            Paging::Numbered(page) => self.numbered_pages(page, |t: T| t.split().0),
-        }
     }
 }
 
@@ -330,253 +290,6 @@ where
             .await
             .map(ApiResponse::into_result)
     }
-
-    /// Pages by cursor: `split` takes a page's result apart into its items and the next cursor;
-    /// each further page repeats the request with the cursor set.
-    #[doc(hidden)]
-    pub fn cursor_pages<I, F>(
-        self,
-        cursor: &'static str,
-        split: F,
-    ) -> BoxStream<'a, Result<I, Error>>
-    where
-        T: Serialize,
-        I: Send + 'a,
-        F: Fn(T) -> (Vec<I>, Option<String>) + Send + Sync + 'a,
-    {
-        let client = self.client;
-        let mut first = Some(self.request.map(|r| self.options.apply(r)));
-        let split = std::sync::Arc::new(split);
-        // A server that ignores the cursor sends the same page again: recognised by its
-        // fingerprint, it ends the stream instead of repeating its items.
-        let last = std::sync::Arc::new(std::sync::Mutex::new(None::<u64>));
-        Box::pin(cursor_stream(move |next: Option<String>| {
-            let request = repeat(&mut first, |r| match &next {
-                Some(c) => r.clone().set_query(cursor, c.clone()),
-                None => r.clone(),
-            });
-            let split = split.clone();
-            let last = last.clone();
-            async move {
-                let page = client.send_json::<T>(request?).await?;
-                if repeats(&last, &page.result) {
-                    return Ok((Vec::new(), None));
-                }
-                Ok(split(page.result))
-            }
-        }))
-    }
-
-    /// Pages by number: each page repeats the request with `page` set (from the page the caller
-    /// chose, else 1) until the envelope's `result_info` says there is no more.
-    #[doc(hidden)]
-    pub fn numbered_pages<I, F>(
-        self,
-        page: &'static str,
-        items: F,
-    ) -> BoxStream<'a, Result<I, Error>>
-    where
-        T: Serialize,
-        I: Send + 'a,
-        F: Fn(T) -> Vec<I> + Send + Sync + 'a,
-    {
-        let client = self.client;
-        let first = self.request.map(|r| self.options.apply(r));
-        let start: u64 = first
-            .as_ref()
-            .ok()
-            .and_then(|r| r.query_pairs().iter().find(|(n, _)| *n == page))
-            .and_then(|(_, v)| v.parse().ok())
-            .unwrap_or(1);
-        let mut first = Some(first);
-        let items = std::sync::Arc::new(items);
-        // A server that ignores `page` and does not report it sends the same page again:
-        // that page is recognised by its fingerprint and ends the stream instead of repeating.
-        let last = std::sync::Arc::new(std::sync::Mutex::new(None::<u64>));
-        Box::pin(page_stream(move |n: u32| {
-            let number = start.saturating_add(u64::from(n)).saturating_sub(1);
-            let request = repeat(&mut first, |r| {
-                r.clone().set_query(page, number.to_string())
-            });
-            let items = items.clone();
-            let last = last.clone();
-            async move {
-                let response = client.send_json::<T>(request?).await?;
-                let repeated = repeats(&last, &response.result);
-                // `page_stream` counts from 1; the server counts from the caller's first page,
-                // so its page number and total are shifted to match.
-                let skipped = start.saturating_sub(1);
-                let info = response.result_info.map(|mut info| {
-                    info.page = info.page.map(|p| p.saturating_sub(skipped));
-                    if let (Some(total), Some(per_page)) = (info.total_count, info.per_page) {
-                        info.total_count =
-                            Some(total.saturating_sub(skipped.saturating_mul(per_page)));
-                    }
-                    info
-                });
-                if repeated {
-                    return Ok((Vec::new(), info));
-                }
-                Ok((items(response.result), info))
-            }
-        }))
-    }
-}
-
-/// Whether `page` is the same as the page before it (and remembers it for the next).
-fn repeats<T: Serialize>(last: &std::sync::Mutex<Option<u64>>, page: &T) -> bool {
-    let print = fingerprint(page);
-    match last.lock() {
-        Ok(mut last) => last.replace(print) == Some(print),
-        Err(_) => false,
-    }
-}
-
-/// A hash of a page's content, to recognise a page sent twice.
-fn fingerprint<T: Serialize>(page: &T) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    match serde_json::to_vec(page) {
-        Ok(bytes) => bytes.hash(&mut hasher),
-        Err(_) => return 0,
-    }
-    hasher.finish()
-}
-
-/// The next page's request from the first one; an error building the first request is handed
-/// out once (the stream stops after an error).
-fn repeat(
-    first: &mut Option<Result<RawRequest, Error>>,
-    next: impl FnOnce(&RawRequest) -> RawRequest,
-) -> Result<RawRequest, Error> {
-    match first {
-        Some(Ok(request)) => Ok(next(request)),
-        Some(Err(_)) => match first.take() {
-            Some(Err(e)) => Err(e),
-            _ => Err(invalid_request("the request could not be built")),
-        },
-        None => Err(invalid_request("the request could not be built")),
-    }
-}
-
-/// [`Paged`] for a paged result: its item type, how it pages, and how a page splits into its
-/// items and the next cursor (one line of generated code per paged result).
-#[doc(hidden)]
-#[macro_export]
-macro_rules! paged {
-    ($ty:ty => $item:ty, $paging:expr, |$page:ident| $split:expr) => {
-        impl $crate::runtime::Paged for $ty {
-            type Item = $item;
-            const PAGING: $crate::runtime::Paging = $paging;
-            fn split(self) -> (Vec<$item>, Option<String>) {
-                let $page = self;
-                $split
-            }
-        }
-    };
-}
-
-/// `From` each listed alternative's type for a union (one line of generated code per union).
-#[doc(hidden)]
-#[macro_export]
-macro_rules! union_from {
-    ($union:ident { $($variant:ident($ty:ty)),* $(,)? }) => {
-        $(
-            impl From<$ty> for $union {
-                fn from(value: $ty) -> Self {
-                    Self::$variant(value)
-                }
-            }
-        )*
-    };
-}
-
-/// Defines a typed identifier: a string newtype, so that a site id can never be passed where a
-/// LAN id belongs.
-#[doc(hidden)]
-#[macro_export]
-macro_rules! define_id {
-    ($name:ident, $doc:literal) => {
-        #[doc = $doc]
-        #[derive(
-            Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize,
-        )]
-        #[serde(transparent)]
-        pub struct $name(String);
-
-        impl $name {
-            /// Wraps an identifier as the API spells it.
-            pub fn new(id: impl Into<String>) -> Self {
-                Self(id.into())
-            }
-
-            /// The identifier as the API spells it.
-            pub fn as_str(&self) -> &str {
-                &self.0
-            }
-        }
-
-        impl From<&str> for $name {
-            fn from(id: &str) -> Self {
-                Self(id.to_string())
-            }
-        }
-
-        impl From<String> for $name {
-            fn from(id: String) -> Self {
-                Self(id)
-            }
-        }
-
-        impl AsRef<str> for $name {
-            fn as_ref(&self) -> &str {
-                &self.0
-            }
-        }
-
-        impl ::std::ops::Deref for $name {
-            type Target = str;
-            fn deref(&self) -> &str {
-                &self.0
-            }
-        }
-
-        impl PartialEq<str> for $name {
-            fn eq(&self, other: &str) -> bool {
-                self.0 == other
-            }
-        }
-
-        impl PartialEq<&str> for $name {
-            fn eq(&self, other: &&str) -> bool {
-                self.0 == *other
-            }
-        }
-
-        impl<'a> From<&'a $name> for $name {
-            fn from(id: &'a $name) -> Self {
-                id.clone()
-            }
-        }
-
-        impl ::std::fmt::Display for $name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(&self.0)
-            }
-        }
-
-        impl<'a> From<&'a $name> for $crate::runtime::PathValue<'a> {
-            fn from(id: &'a $name) -> Self {
-                $crate::runtime::PathValue::Str(&id.0)
-            }
-        }
-
-        impl ::std::fmt::Debug for $name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                write!(f, "{}({:?})", stringify!($name), self.0)
-            }
-        }
-    };
 }
 
 #[cfg(test)]

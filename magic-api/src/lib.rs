@@ -47,14 +47,16 @@ extern crate self as magic_api;
 mod generated;
 mod call;
 mod client;
+mod ids;
+mod paging;
+mod unions;
 
 /// The hand-written runtime the generated code calls: the `magic-api-runtime` crate (client,
 /// credentials, retries, errors, envelope, paths, pagination, downloads, numbers, wire helpers)
 /// and the typed call every operation returns.
 pub mod runtime {
-    pub use crate::call::{
-        Binary, BoxFuture, BoxStream, Call, CallOptions, Empty, Json, Paged, Paging, Receive,
-    };
+    pub use crate::call::{Binary, Call, CallOptions, Empty, Json, Receive};
+    pub use crate::paging::{BoxStream, Paged, Paging};
     pub use magic_api_runtime::*;
 }
 

@@ -187,13 +187,26 @@ impl Error {
 }
 
 impl fmt::Display for Error {
+    /// The description, then the `cf-ray` of every error that carries one, written here once so
+    /// that no variant can forget the identifier support asks for.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.describe(f)?;
+        match self.ray_id() {
+            Some(ray) => write!(f, " (cf-ray {ray})"),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Error {
+    /// What went wrong, without the `cf-ray` suffix that [`Display`](fmt::Display) adds.
+    fn describe(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Api {
                 status,
                 errors,
                 messages,
-                ray_id,
+                ..
             } => {
                 write!(f, "Cloudflare API error (HTTP {status})")?;
                 let shown = if errors.is_empty() { messages } else { errors };
@@ -201,59 +214,34 @@ impl fmt::Display for Error {
                     f.write_str(if i == 0 { ": " } else { "; " })?;
                     write!(f, "[{}] {}", m.code, m.message)?;
                 }
-                if let Some(ray) = ray_id {
-                    write!(f, " (cf-ray {ray})")?;
-                }
                 Ok(())
             }
             Error::UnexpectedBody {
                 status,
                 content_type,
                 excerpt,
-                ray_id,
                 reason,
-            } => {
-                write!(
-                    f,
-                    "unexpected response body (HTTP {status}, content-type {}): {reason}; body begins {excerpt:?}",
-                    content_type.as_deref().unwrap_or("none")
-                )?;
-                if let Some(ray) = ray_id {
-                    write!(f, " (cf-ray {ray})")?;
-                }
-                Ok(())
-            }
+                ..
+            } => write!(
+                f,
+                "unexpected response body (HTTP {status}, content-type {}): {reason}; body begins {excerpt:?}",
+                content_type.as_deref().unwrap_or("none")
+            ),
             Error::Decode {
                 status,
                 path,
                 reason,
-                ray_id,
                 body,
-            } => {
-                write!(
-                    f,
-                    "response (HTTP {status}, {} bytes) did not decode at `{path}`: {reason}",
-                    body.len()
-                )?;
-                if let Some(ray) = ray_id {
-                    write!(f, " (cf-ray {ray})")?;
-                }
-                Ok(())
-            }
-            Error::BodyTooLarge {
-                status,
-                limit,
-                ray_id,
-            } => {
-                write!(
-                    f,
-                    "response body (HTTP {status}) exceeds the {limit}-byte limit"
-                )?;
-                if let Some(ray) = ray_id {
-                    write!(f, " (cf-ray {ray})")?;
-                }
-                Ok(())
-            }
+                ..
+            } => write!(
+                f,
+                "response (HTTP {status}, {} bytes) did not decode at `{path}`: {reason}",
+                body.len()
+            ),
+            Error::BodyTooLarge { status, limit, .. } => write!(
+                f,
+                "response body (HTTP {status}) exceeds the {limit}-byte limit"
+            ),
             Error::Redirected { status, host } => write!(
                 f,
                 "the answer (HTTP {status}) came from a redirect to {}, not from the API; \
@@ -263,18 +251,12 @@ impl fmt::Display for Error {
             Error::UnexpectedContentType {
                 status,
                 content_type,
-                ray_id,
-            } => {
-                write!(
-                    f,
-                    "expected binary data but got content-type {} (HTTP {status})",
-                    content_type.as_deref().unwrap_or("none")
-                )?;
-                if let Some(ray) = ray_id {
-                    write!(f, " (cf-ray {ray})")?;
-                }
-                Ok(())
-            }
+                ..
+            } => write!(
+                f,
+                "expected binary data but got content-type {} (HTTP {status})",
+                content_type.as_deref().unwrap_or("none")
+            ),
             Error::Timeout { after } => write!(f, "request timed out after {after:?}"),
             Error::Transport(e) => {
                 let what = if e.is_connect() {
@@ -398,6 +380,51 @@ mod tests {
         assert_eq!(e.status(), Some(400));
         assert_eq!(e.ray_id(), Some("8a1b2c3d4e5f6789-SJC"));
         assert_eq!(e.api_errors()[0].code, 1004);
+    }
+
+    #[test]
+    fn every_error_with_a_ray_ends_with_it_once() {
+        let ray = || Some("8a1b2c3d4e5f6789-SJC".to_owned());
+        let with_ray = [
+            Error::UnexpectedBody {
+                status: 502,
+                content_type: Some("text/html".into()),
+                excerpt: "<html>".into(),
+                ray_id: ray(),
+                reason: "expected value".into(),
+            },
+            Error::Decode {
+                status: 200,
+                path: "result.id".into(),
+                reason: "invalid type".into(),
+                ray_id: ray(),
+                body: bytes::Bytes::from_static(b"{}"),
+            },
+            Error::BodyTooLarge {
+                status: 200,
+                limit: 10,
+                ray_id: ray(),
+            },
+            Error::UnexpectedContentType {
+                status: 200,
+                content_type: None,
+                ray_id: ray(),
+            },
+        ];
+        for e in with_ray {
+            let text = e.to_string();
+            assert!(text.ends_with(" (cf-ray 8a1b2c3d4e5f6789-SJC)"), "{text}");
+            assert_eq!(text.matches("cf-ray").count(), 1, "{text}");
+        }
+        let without = Error::BodyTooLarge {
+            status: 200,
+            limit: 10,
+            ray_id: None,
+        };
+        assert_eq!(
+            without.to_string(),
+            "response body (HTTP 200) exceeds the 10-byte limit"
+        );
     }
 
     #[test]

@@ -104,11 +104,6 @@ pub fn best_fit(object: &Object, alternatives: &[(&[&str], &[&str])]) -> Option<
     best.map(|(index, _, _)| index)
 }
 
-/// The error for a union value of a JSON kind no alternative accepts.
-pub fn no_alternative<E: serde::de::Error>(union: &str) -> E {
-    E::custom(format!("no alternative of `{union}` fits the value"))
-}
-
 /// A map key, borrowed from the input when it can be (the common case for `serde_json`), so that
 /// matching a struct's field names allocates nothing.
 #[derive(Debug)]

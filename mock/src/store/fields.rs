@@ -1,0 +1,124 @@
+//! What the store writes into objects: the fields a body brings, the fields the path implies,
+//! and the ones only the server sets (ids, timestamps).
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use codegen::ir::Segment;
+use serde_json::Value;
+
+use super::Key;
+use super::model::Collection;
+
+/// The objects a body carries: a JSON list, an object whose single field is a list of objects
+/// (`{"routes": [...]}`), or one object.
+pub(super) fn body_items(body: Option<&Value>) -> Vec<Value> {
+    match body {
+        Some(Value::Array(items)) => items.clone(),
+        Some(Value::Object(map)) if map.len() == 1 => match map.values().next() {
+            Some(Value::Array(items)) if items.iter().all(Value::is_object) => items.clone(),
+            _ => vec![Value::Object(map.clone())],
+        },
+        Some(v @ Value::Object(_)) => vec![v.clone()],
+        _ => Vec::new(),
+    }
+}
+
+/// Top-level fields of `patch` replace those of `object`.
+pub(super) fn merge(object: &mut Value, patch: &Value) {
+    if let (Some(target), Some(source)) = (object.as_object_mut(), patch.as_object()) {
+        for (k, v) in source {
+            target.insert(k.clone(), v.clone());
+        }
+    }
+}
+
+/// An update: the body's fields replace the object's, `modified_on` moves, and what the store
+/// keeps (the id, the path fields, `created_on`) stays as it was.
+pub(super) fn apply_update(object: &mut Value, patch: &Value, collection: &Collection) {
+    let kept: Vec<(String, Value)> = std::iter::once(collection.id_field.as_str())
+        .chain(collection.path_fields.iter().map(String::as_str))
+        .chain(collection.stamps.iter().map(String::as_str))
+        .filter_map(|k| Some((k.to_owned(), object.get(k)?.clone())))
+        .collect();
+    merge(object, patch);
+    if let Some(map) = object.as_object_mut() {
+        for (k, v) in kept {
+            map.insert(k, v);
+        }
+        if collection.stamps.iter().any(|s| s == "modified_on") {
+            map.insert("modified_on".into(), Value::String(timestamp()));
+        }
+    }
+}
+
+/// Fields named after the collection's path parameters (`site_id` on a LAN) take the
+/// request's values.
+pub(super) fn with_path_fields(mut object: Value, collection: &Collection, key: &Key) -> Value {
+    if let Some(map) = object.as_object_mut() {
+        for (segment, value) in collection.segments.iter().zip(key) {
+            if let Segment::Param { name } = segment {
+                if collection.path_fields.contains(name) {
+                    map.insert(name.clone(), Value::String(value.clone()));
+                }
+            }
+        }
+    }
+    object
+}
+
+/// A new id in the documented id's format: a UUID where the example is one, else 32 hex
+/// digits as Cloudflare's ids are.
+pub(super) fn new_id(documented: Option<&str>, n: u64) -> String {
+    // splitmix64 of the counter and the time: unique within a run, unpredictable across runs.
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64);
+    let mut x = n.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ nanos;
+    let mut next = || {
+        x = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = x;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    };
+    let hex = format!("{:016x}{:016x}", next(), next());
+    let is_uuid =
+        documented.is_some_and(|d| d.len() == 36 && d.bytes().filter(|b| *b == b'-').count() == 4);
+    if is_uuid {
+        format!(
+            "{}-{}-{}-{}-{}",
+            &hex[..8],
+            &hex[8..12],
+            &hex[12..16],
+            &hex[16..20],
+            &hex[20..32]
+        )
+    } else {
+        hex
+    }
+}
+
+/// Now, as RFC 3339 UTC with seconds (`2026-12-03T05:30:00Z`).
+pub(super) fn timestamp() -> String {
+    let secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let days = (secs / 86_400) as i64;
+    let rem = secs % 86_400;
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
