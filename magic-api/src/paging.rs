@@ -179,20 +179,3 @@ fn repeat(
         None => Err(invalid_request("the request could not be built")),
     }
 }
-
-/// [`Paged`] for a paged result: its item type, how it pages, and how a page splits into its
-/// items and the next cursor (one line of generated code per paged result).
-#[doc(hidden)]
-#[macro_export]
-macro_rules! paged {
-    ($ty:ty => $item:ty, $paging:expr, |$page:ident| $split:expr) => {
-        impl $crate::runtime::Paged for $ty {
-            type Item = $item;
-            const PAGING: $crate::runtime::Paging = $paging;
-            fn split(self) -> (Vec<$item>, Option<String>) {
-                let $page = self;
-                $split
-            }
-        }
-    };
-}
