@@ -196,77 +196,21 @@ fn jitter() -> u64 {
     RandomState::new().hash_one((n, now))
 }
 
-/// Parses `Retry-After`: delay-seconds or an HTTP-date (IMF-fixdate, RFC 850 or asctime,
-/// as RFC 9110 requires recipients to accept). A date in the past means "now".
+/// Parses `Retry-After`: delay-seconds or an HTTP-date. A date in the past means "now".
+///
+/// The date is read by the `httpdate` crate (one well-kept parser instead of a hand-written
+/// calendar): IMF-fixdate, RFC 850 (a two-digit year below 70 is 20xx) and asctime, the three
+/// forms RFC 9110 requires recipients to accept. It takes years 1970–9999 only and checks the
+/// weekday against the date, so an inconsistent or out-of-range date counts as no
+/// `Retry-After` at all (the backoff applies) rather than as "retry now".
 pub(crate) fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     let value = value.trim();
     if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
         // Absurdly large values saturate and are then rejected by `max_retry_after`.
         return Some(Duration::from_secs(value.parse().unwrap_or(u64::MAX)));
     }
-    let at = parse_http_date(value)?;
+    let at = httpdate::parse_http_date(value).ok()?;
     Some(at.duration_since(now).unwrap_or(Duration::ZERO))
-}
-
-/// Parses an HTTP-date. Every field is range-checked before any arithmetic (years 1–9999, as
-/// the formats write them with four digits), so no header value can overflow the computation.
-fn parse_http_date(s: &str) -> Option<SystemTime> {
-    let parts: Vec<&str> = s.split_ascii_whitespace().collect();
-    let (day, month, year, time): (i64, u8, i64, &str) = match parts.as_slice() {
-        // IMF-fixdate: Sun, 06 Nov 1994 08:49:37 GMT
-        [_, d, m, y, t, "GMT"] => (d.parse().ok()?, month(m)?, y.parse().ok()?, *t),
-        // RFC 850: Sunday, 06-Nov-94 08:49:37 GMT
-        [_, dmy, t, "GMT"] => {
-            let mut it = dmy.split('-');
-            let d = it.next()?.parse().ok()?;
-            let m = month(it.next()?)?;
-            let y: i64 = it.next()?.parse().ok()?;
-            // RFC 9110: a two-digit year more than 50 years in the future is in the past.
-            let y = match y {
-                0..=69 => 2000 + y,
-                70..=99 => 1900 + y,
-                _ => y,
-            };
-            (d, m, y, *t)
-        }
-        // asctime: Sun Nov  6 08:49:37 1994
-        [_, m, d, t, y] => (d.parse().ok()?, month(m)?, y.parse().ok()?, *t),
-        _ => return None,
-    };
-    let mut hms = time.split(':').map(|p| p.parse::<i64>().ok());
-    let (h, mi, se) = (hms.next()??, hms.next()??, hms.next()??);
-    let in_range = (1..=9999).contains(&year)
-        && (1..=31).contains(&day)
-        && (0..=23).contains(&h)
-        && (0..=59).contains(&mi)
-        && (0..=60).contains(&se);
-    if hms.next().is_some() || !in_range {
-        return None;
-    }
-    let secs = days_from_civil(year, i64::from(month), day) * 86_400 + h * 3600 + mi * 60 + se;
-    let secs = u64::try_from(secs).ok()?;
-    UNIX_EPOCH.checked_add(Duration::from_secs(secs))
-}
-
-fn month(name: &str) -> Option<u8> {
-    const NAMES: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    NAMES
-        .iter()
-        .position(|n| *n == name)
-        .and_then(|i| u8::try_from(i + 1).ok())
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 #[cfg(test)]
@@ -419,6 +363,9 @@ mod tests {
             "Sun Nov  6 08:49:37 9223372036854775807",
             "Sun, 06 Nov 0 08:49:37 GMT",
             "Sun, 06 Nov 10000 08:49:37 GMT",
+            // A weekday that does not match the date, and a date before 1970.
+            "Mon, 06 Nov 1994 08:49:37 GMT",
+            "Wed, 31 Dec 1969 23:59:59 GMT",
         ] {
             assert_eq!(parse_retry_after(bad, now), None, "{bad:?}");
         }

@@ -98,27 +98,14 @@ pub(super) fn new_id(documented: Option<&str>, n: u64) -> String {
     }
 }
 
-/// Now, as RFC 3339 UTC with seconds (`2026-12-03T05:30:00Z`).
+/// Now, as RFC 3339 UTC with whole seconds (`2026-12-03T05:30:00Z`), the form of the API's
+/// `created_on` / `modified_on`.
+///
+/// Formatted by `humantime` rather than a calendar of our own: RFC 3339 is not an HTTP-date, so
+/// the `httpdate` crate the client uses would need its output rearranged by hand, while
+/// `humantime` (no dependencies, and only the mock compiles it) writes exactly this form. A clock
+/// set before 1970 gives the epoch instead of a panic.
 pub(super) fn timestamp() -> String {
-    let secs = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let days = (secs / 86_400) as i64;
-    let rem = secs % 86_400;
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
+    let now = SystemTime::now().max(UNIX_EPOCH);
+    humantime::format_rfc3339_seconds(now).to_string()
 }
