@@ -3,7 +3,9 @@
 
 use std::collections::HashMap;
 
-use codegen::ir::{Defs, Ir, Operation, Param, ParamLocation, Segment, Ty, TypeBody, check_value};
+use magic_api_model::{
+    Defs, Ir, Operation, Param, ParamLocation, Segment, Ty, TypeBody, check_value,
+};
 use serde_json::Value;
 
 use crate::http::HttpRequest;

@@ -78,7 +78,7 @@ use std::net::SocketAddr;
 use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex};
 
-use codegen::Ir;
+use magic_api_model::Ir;
 use tokio::net::TcpListener;
 use tokio::task::{JoinHandle, JoinSet};
 

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
-use codegen::ir::{Ir, Response};
+use magic_api_model::{Ir, Response};
 use serde_json::{Value, json};
 use tokio::io::AsyncWriteExt;
 

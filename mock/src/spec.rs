@@ -1,56 +1,36 @@
-//! The API the mock serves: the workspace's `spec/` documents, compiled into the binary and
-//! parsed into the same IR the client is generated from. When Cloudflare changes the reference
-//! and `cargo xtask regenerate` runs, the mock changes with it; nothing about Magic Transit is
-//! written in this crate.
+//! The API the mock serves: the IR `cargo xtask regenerate` writes into this crate
+//! (`src/generated/ir.json`) from the workspace's `spec/`, the same IR the client is generated
+//! from. When Cloudflare changes the reference and the generated files are regenerated, the
+//! mock changes with it; nothing about Magic Transit is written in this crate, and neither the
+//! generator nor the documents are needed at run time.
 
 use std::sync::{Arc, OnceLock};
 
-use codegen::{Document, Ir, SpecErrors};
+use magic_api_model::Ir;
 
-/// Every document of `spec/`, by the name `codegen::read_spec_dir` gives it. A test checks this
-/// list against the directory, so a document added there cannot be missed here.
-pub const DOCUMENTS: &[(&str, &str)] = &[
-    (
-        "magic-transit.md",
-        include_str!("../../spec/magic-transit.md"),
-    ),
-    (
-        "pages/cf-interconnects-bulk-update.txt",
-        include_str!("../../spec/pages/cf-interconnects-bulk-update.txt"),
-    ),
-];
+/// The compiled-in IR, as generated.
+const IR_JSON: &str = include_str!("generated/ir.json");
 
-/// `spec/refinements.toml`, the reviewed facts the reference leaves out.
-pub const REFINEMENTS: &str = include_str!("../../spec/refinements.toml");
-
-/// Parses the compiled-in documents into the IR.
-pub fn build() -> Result<Ir, SpecErrors> {
-    let docs: Vec<Document> = DOCUMENTS
-        .iter()
-        .map(|(name, text)| Document {
-            name: (*name).to_owned(),
-            text: (*text).to_owned(),
-        })
-        .collect();
-    let refinements = Document {
-        name: codegen::REFINEMENTS.to_owned(),
-        text: REFINEMENTS.to_owned(),
-    };
-    codegen::build_ir(&docs, Some(&refinements)).map(|(ir, _)| ir)
+/// Reads the compiled-in IR.
+pub fn build() -> Result<Ir, String> {
+    serde_json::from_str(IR_JSON).map_err(|e| {
+        format!("the compiled-in IR (src/generated/ir.json) does not read: {e}; run `cargo xtask regenerate`")
+    })
 }
 
-/// The IR of the compiled-in spec, parsed once per process. `'static` so that parameter names
+/// The IR of the compiled-in spec, read once per process. `'static` so that parameter names
 /// can be handed to APIs that take `&'static str`.
 ///
 /// # Panics
 ///
-/// If the compiled-in spec does not parse. `cargo xtask regenerate` refuses such a spec, and
-/// this crate's tests parse it, so a build of this crate never carries one.
+/// If the compiled-in IR does not read. `cargo xtask regenerate` writes it from the same types
+/// this crate reads it with, and this crate's tests read it, so a build of this crate never
+/// carries one that does not.
 pub fn spec_ir() -> &'static Arc<Ir> {
     static IR: OnceLock<Arc<Ir>> = OnceLock::new();
     IR.get_or_init(|| match build() {
         Ok(ir) => Arc::new(ir),
-        Err(e) => panic!("the compiled-in spec does not parse:\n{e}"),
+        Err(e) => panic!("{e}"),
     })
 }
 

@@ -1,10 +1,10 @@
 //! How the store's answers are laid out: the documented envelope, with the objects placed
 //! where the documented `result` holds them.
 
-use codegen::ir::{Operation, Response};
+use magic_api_model::{Operation, Response};
 use serde_json::{Map, Value, json};
 
-use super::model::{Collection, Slot, documented_result, find_slot};
+use magic_api_model::store::{Collection, Slot, documented_result, find_slot};
 
 /// The answer's `result`: the objects placed where the documented answer holds them, next to
 /// its other documented fields (`modified: true`).

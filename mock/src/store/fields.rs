@@ -3,11 +3,11 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use codegen::ir::Segment;
+use magic_api_model::Segment;
 use serde_json::Value;
 
 use super::Key;
-use super::model::Collection;
+use magic_api_model::store::Collection;
 
 /// The objects a body carries: a JSON list, an object whose single field is a list of objects
 /// (`{"routes": [...]}`), or one object.

@@ -1,13 +1,13 @@
 //! Lists answered a page at a time: the store's own collections by page number, and other
 //! cursor-paged lists through their documented items.
 
-use codegen::ir::{Operation, Pagination, Response};
+use magic_api_model::{Operation, Pagination, Response};
 use serde_json::{Value, json};
 
 use super::envelope::{envelope, place};
-use super::model::documented_result;
 use super::{Answer, Request, Store};
 use crate::record::Rejection;
+use magic_api_model::store::documented_result;
 
 impl Store {
     pub(super) fn list(&mut self, op: &Operation, c: usize, request: &Request<'_>) -> Value {

@@ -1,7 +1,7 @@
 //! The stateful mock's data: the objects of every collection, keyed by the collection's
 //! concrete path (so each account, and each site's LANs, are apart), and what each operation
-//! does to them. What a collection is and which operation does what is derived from the IR in
-//! [`model`]; what the operations do is in [`crud`] (single objects and bulk changes) and
+//! does to them. What a collection is and which operation does what was decided by the
+//! generator (`magic_api_model::store`, carried by the IR); what the operations do is in [`crud`] (single objects and bulk changes) and
 //! [`lists`] (lists, a page at a time); what the store fills into objects in [`fields`]; how
 //! its answers are laid out in [`envelope`].
 
@@ -9,17 +9,16 @@ mod crud;
 mod envelope;
 mod fields;
 mod lists;
-pub(crate) mod model;
 
 use std::collections::{HashMap, HashSet};
 
-use codegen::ir::{Ir, Segment};
+use magic_api_model::{Ir, Segment};
 use serde_json::Value;
 
 use crate::record::Rejection;
 use envelope::{envelope, place};
 use fields::with_path_fields;
-use model::{Collection, Model, Role};
+use magic_api_model::store::{Collection, Effect, Model};
 
 /// What the store answers: a JSON envelope, or "answer as documented".
 pub(crate) enum Answer {
@@ -80,7 +79,7 @@ impl Store {
     /// An empty store (or one that seeds itself with the documented examples).
     pub(crate) fn new(ir: &Ir, seed_examples: bool) -> Store {
         Store {
-            model: Model::new(ir),
+            model: ir.store.clone(),
             objects: HashMap::new(),
             seed_examples,
             seeded: HashSet::new(),
@@ -108,16 +107,16 @@ impl Store {
             return Ok(Answer::Documented);
         };
         self.check_parents(op, request)?;
-        let role = self.model.roles.get(op).copied().unwrap_or(Role::Other);
+        let role = self.model.effects.get(op).copied().unwrap_or(Effect::Other);
         let result = match role {
-            Role::Other => return self.other(operation, request),
-            Role::List(c) => return Ok(Answer::Json(self.list(operation, c, request))),
-            Role::Create(c) => self.create(c, request)?,
-            Role::Get(c) => vec![self.read(c, request)?],
-            Role::Update(c) => vec![self.update(c, request)?],
-            Role::Delete(c) => vec![self.delete(c, request)?],
-            Role::BulkUpdate(c) => self.bulk(c, request, false)?,
-            Role::BulkDelete(c) => self.bulk(c, request, true)?,
+            Effect::Other => return self.other(operation, request),
+            Effect::List(c) => return Ok(Answer::Json(self.list(operation, c, request))),
+            Effect::Create(c) => self.create(c, request)?,
+            Effect::Get(c) => vec![self.read(c, request)?],
+            Effect::Update(c) => vec![self.update(c, request)?],
+            Effect::Delete(c) => vec![self.delete(c, request)?],
+            Effect::BulkUpdate(c) => self.bulk(c, request, false)?,
+            Effect::BulkDelete(c) => self.bulk(c, request, true)?,
         };
         let collection = role_collection(role).and_then(|c| self.model.collections.get(c));
         Ok(Answer::Json(envelope(
@@ -238,16 +237,16 @@ impl Store {
     }
 }
 
-fn role_collection(role: Role) -> Option<usize> {
+fn role_collection(role: Effect) -> Option<usize> {
     match role {
-        Role::List(c)
-        | Role::Create(c)
-        | Role::BulkUpdate(c)
-        | Role::BulkDelete(c)
-        | Role::Get(c)
-        | Role::Update(c)
-        | Role::Delete(c) => Some(c),
-        Role::Other => None,
+        Effect::List(c)
+        | Effect::Create(c)
+        | Effect::BulkUpdate(c)
+        | Effect::BulkDelete(c)
+        | Effect::Get(c)
+        | Effect::Update(c)
+        | Effect::Delete(c) => Some(c),
+        Effect::Other => None,
     }
 }
 
