@@ -192,151 +192,173 @@ pub fn reference_outline<'a>(
     source: Source<'a>,
     tokens: &[Located<Token<'a>>],
 ) -> Result<Outline<'a>, SpecError> {
-    let mut resources: Vec<ResourceSection<'a>> = Vec::new();
-    let mut cursor = Cursor::Nowhere;
+    let mut builder = ReferenceBuilder {
+        source,
+        resources: Vec::new(),
+        cursor: Cursor::Nowhere,
+    };
     for tok in tokens {
         let at = tok.offset;
-        // Section paths are only spelled out for errors: building one per token is most of the
-        // outline's cost otherwise.
-        let here = |resources: &Vec<ResourceSection<'_>>| section_path(resources);
         match &tok.token {
-            Token::Heading { level: 1, text } => {
-                resources.push(ResourceSection {
-                    title: text,
-                    offset: at,
-                    operations: Vec::new(),
-                    types: Vec::new(),
-                });
-                cursor = Cursor::Nowhere;
-            }
-            Token::Heading { level: 2, text } => {
-                let Some(res) = resources.last_mut() else {
-                    return Err(source.error("", at, "`##` heading before any `#` resource"));
-                };
-                if *text == "Domain Types" {
-                    cursor = Cursor::DomainTypes;
-                } else {
-                    let op = parse_op_heading(text).ok_or_else(|| {
-                        source.error(
-                            res.title,
-                            at,
-                            "`##` heading is neither `Domain Types` nor `Title **method** `path` description`",
-                        )
-                    })?;
-                    res.operations.push(OpSection {
-                        title: Cow::Borrowed(op.0),
-                        method: op.1,
-                        path: Cow::Borrowed(op.2),
-                        description: Cow::Borrowed(op.3),
-                        offset: at,
-                        sections: Vec::new(),
-                        curl: None,
-                        response_example: None,
-                        schemes: Vec::new(),
-                        permissions: Vec::new(),
-                    });
-                    cursor = Cursor::Op;
-                }
-            }
-            Token::Heading { level: 3, text } => {
-                let res = resources.last_mut();
-                match (&cursor, res) {
-                    (Cursor::DomainTypes | Cursor::TypeSection, Some(res)) => {
-                        res.types.push(TypeSection {
-                            heading: text,
-                            offset: at,
-                            bullets: Vec::new(),
-                        });
-                        cursor = Cursor::TypeSection;
-                    }
-                    (
-                        Cursor::Op | Cursor::OpSection | Cursor::Example | Cursor::Response,
-                        Some(res),
-                    ) => {
-                        if *text == "Example" && !res.operations.is_empty() {
-                            cursor = Cursor::Example;
-                            continue;
-                        }
-                        open_section(source, res, text, at)?;
-                        cursor = Cursor::OpSection;
-                    }
-                    _ => {
-                        return Err(source.error(
-                            &here(&resources),
-                            at,
-                            "`###` heading outside an operation or `Domain Types`",
-                        ));
-                    }
-                }
-            }
-            Token::Heading { level: 4, text } => match cursor {
-                Cursor::Example if *text == "Response" => cursor = Cursor::Response,
-                _ => {
-                    return Err(source.error(
-                        &here(&resources),
-                        at,
-                        format!("unexpected `#### {text}`"),
-                    ));
-                }
-            },
-            Token::Heading { .. } => {
-                return Err(source.error(&here(&resources), at, "heading level out of range"));
-            }
-            Token::Bullet { span, description } => {
-                let bullet = Bullet {
-                    span,
-                    parsed: parse_span(span),
-                    description: Cow::Borrowed(description),
-                    constraints: Vec::new(),
-                    offset: at,
-                };
-                let target = match (&cursor, resources.last_mut()) {
-                    (Cursor::TypeSection, Some(res)) => {
-                        res.types.last_mut().map(|t| &mut t.bullets)
-                    }
-                    (Cursor::OpSection, Some(res)) => res
-                        .operations
-                        .last_mut()
-                        .and_then(|o| o.sections.last_mut())
-                        .map(|s| &mut s.bullets),
-                    _ => None,
-                };
-                match target {
-                    Some(list) => list.push(bullet),
-                    None => {
-                        return Err(source.error(
-                            &here(&resources),
-                            at,
-                            "bullet outside a section",
-                        ));
-                    }
-                }
-            }
-            Token::Fence { lang, body } => {
-                let op = resources.last_mut().and_then(|r| r.operations.last_mut());
-                let block = Block {
-                    text: Cow::Borrowed(*body),
-                    offset: at,
-                };
-                match (&cursor, op, *lang) {
-                    (Cursor::Example, Some(op), "http") if op.curl.is_none() => {
-                        op.curl = Some(block)
-                    }
-                    (Cursor::Response, Some(op), "json") if op.response_example.is_none() => {
-                        op.response_example = Some(block)
-                    }
-                    _ => {
-                        return Err(source.error(
-                            &here(&resources),
-                            at,
-                            format!("unexpected ```{lang} block"),
-                        ));
-                    }
-                }
-            }
+            Token::Heading { level: 1, text } => builder.resource(text, at),
+            Token::Heading { level: 2, text } => builder.operation_or_types(text, at)?,
+            Token::Heading { level: 3, text } => builder.subsection(text, at)?,
+            Token::Heading { level: 4, text } => builder.response_heading(text, at)?,
+            Token::Heading { .. } => return Err(builder.error(at, "heading level out of range")),
+            Token::Bullet { span, description } => builder.bullet(span, description, at)?,
+            Token::Fence { lang, body } => builder.fence(lang, body, at)?,
         }
     }
-    Ok(Outline { source, resources })
+    Ok(Outline {
+        source,
+        resources: builder.resources,
+    })
+}
+
+/// The reference's outline as its tokens are read: what has been built and where the next
+/// bullet or block goes. One method per kind of token, so each rule reads on its own.
+struct ReferenceBuilder<'a> {
+    source: Source<'a>,
+    resources: Vec<ResourceSection<'a>>,
+    cursor: Cursor,
+}
+
+impl<'a> ReferenceBuilder<'a> {
+    /// An error at `at` in the current section. Section paths are only spelled out for errors:
+    /// building one per token is most of the outline's cost otherwise.
+    fn error(&self, at: usize, message: impl Into<String>) -> SpecError {
+        self.source
+            .error(&section_path(&self.resources), at, message)
+    }
+
+    /// `# Title`: a new resource.
+    fn resource(&mut self, title: &'a str, at: usize) {
+        self.resources.push(ResourceSection {
+            title,
+            offset: at,
+            operations: Vec::new(),
+            types: Vec::new(),
+        });
+        self.cursor = Cursor::Nowhere;
+    }
+
+    /// `## Domain Types`, or `## Title **method** `path` description`: an operation.
+    fn operation_or_types(&mut self, text: &'a str, at: usize) -> Result<(), SpecError> {
+        let source = self.source;
+        let Some(res) = self.resources.last_mut() else {
+            return Err(source.error("", at, "`##` heading before any `#` resource"));
+        };
+        if text == "Domain Types" {
+            self.cursor = Cursor::DomainTypes;
+            return Ok(());
+        }
+        let op = parse_op_heading(text).ok_or_else(|| {
+            source.error(
+                res.title,
+                at,
+                "`##` heading is neither `Domain Types` nor `Title **method** `path` description`",
+            )
+        })?;
+        res.operations.push(OpSection {
+            title: Cow::Borrowed(op.0),
+            method: op.1,
+            path: Cow::Borrowed(op.2),
+            description: Cow::Borrowed(op.3),
+            offset: at,
+            sections: Vec::new(),
+            curl: None,
+            response_example: None,
+            schemes: Vec::new(),
+            permissions: Vec::new(),
+        });
+        self.cursor = Cursor::Op;
+        Ok(())
+    }
+
+    /// `###`: a domain type, an operation's `Example`, or one of its bullet-list sections.
+    fn subsection(&mut self, text: &'a str, at: usize) -> Result<(), SpecError> {
+        let source = self.source;
+        match (&self.cursor, self.resources.last_mut()) {
+            (Cursor::DomainTypes | Cursor::TypeSection, Some(res)) => {
+                res.types.push(TypeSection {
+                    heading: text,
+                    offset: at,
+                    bullets: Vec::new(),
+                });
+                self.cursor = Cursor::TypeSection;
+            }
+            (Cursor::Op | Cursor::OpSection | Cursor::Example | Cursor::Response, Some(res)) => {
+                if text == "Example" && !res.operations.is_empty() {
+                    self.cursor = Cursor::Example;
+                } else {
+                    open_section(source, res, text, at)?;
+                    self.cursor = Cursor::OpSection;
+                }
+            }
+            _ => {
+                return Err(self.error(at, "`###` heading outside an operation or `Domain Types`"));
+            }
+        }
+        Ok(())
+    }
+
+    /// `#### Response`, which only an operation's `Example` has.
+    fn response_heading(&mut self, text: &str, at: usize) -> Result<(), SpecError> {
+        match self.cursor {
+            Cursor::Example if text == "Response" => {
+                self.cursor = Cursor::Response;
+                Ok(())
+            }
+            _ => Err(self.error(at, format!("unexpected `#### {text}`"))),
+        }
+    }
+
+    /// A bullet, in a domain type or an operation's section.
+    fn bullet(&mut self, span: &'a str, description: &'a str, at: usize) -> Result<(), SpecError> {
+        let bullet = Bullet {
+            span,
+            parsed: parse_span(span),
+            description: Cow::Borrowed(description),
+            constraints: Vec::new(),
+            offset: at,
+        };
+        let target = match (&self.cursor, self.resources.last_mut()) {
+            (Cursor::TypeSection, Some(res)) => res.types.last_mut().map(|t| &mut t.bullets),
+            (Cursor::OpSection, Some(res)) => res
+                .operations
+                .last_mut()
+                .and_then(|o| o.sections.last_mut())
+                .map(|s| &mut s.bullets),
+            _ => None,
+        };
+        match target {
+            Some(list) => {
+                list.push(bullet);
+                Ok(())
+            }
+            None => Err(self.error(at, "bullet outside a section")),
+        }
+    }
+
+    /// A code block: the operation's curl example, then its JSON response.
+    fn fence(&mut self, lang: &str, body: &'a str, at: usize) -> Result<(), SpecError> {
+        let op = self
+            .resources
+            .last_mut()
+            .and_then(|r| r.operations.last_mut());
+        let block = Block {
+            text: Cow::Borrowed(body),
+            offset: at,
+        };
+        match (&self.cursor, op, lang) {
+            (Cursor::Example, Some(op), "http") if op.curl.is_none() => op.curl = Some(block),
+            (Cursor::Response, Some(op), "json") if op.response_example.is_none() => {
+                op.response_example = Some(block)
+            }
+            _ => return Err(self.error(at, format!("unexpected ```{lang} block"))),
+        }
+        Ok(())
+    }
 }
 
 /// Opens the bullet-list section a `###` heading names in the current operation. Checks come

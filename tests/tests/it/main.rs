@@ -8,7 +8,8 @@
 //! - [`runtime`]: the hand-written runtime against a scripted loopback server;
 //! - [`readme`]: the README's commands and example.
 //!
-//! The support code (the mock, the scripted server, the example cases) is compiled once, here.
+//! The support code (the scripted server, the client set-up, the example cases) is compiled
+//! once, here; the mock is the workspace crate `magic-api-mock`.
 //! The compile-fail suite (`client_compile_fail.rs`, trybuild) and the compiled golden fixtures
 //! (`golden_compile.rs`) are binaries of their own.
 
@@ -18,6 +19,8 @@ mod examples;
 use magic_api_mock as mock;
 #[path = "../../support/server.rs"]
 mod server;
+#[path = "../../support/setup.rs"]
+mod setup;
 #[path = "../../support/wire_gen.rs"]
 mod wire_gen;
 

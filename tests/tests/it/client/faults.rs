@@ -7,6 +7,7 @@
 
 use crate::mock;
 use crate::server;
+use crate::setup;
 
 use std::time::{Duration, Instant};
 
@@ -14,7 +15,7 @@ use magic_api::types::{
     ConnectorEvent, EventKind, GreTunnelCreateRequest, HealthCheckRate, HealthCheckTarget,
     TunnelHealthCheckDirection,
 };
-use magic_api::{AccountId, Client, ConnectorId, Credentials, Error, GreTunnelId, RetryPolicy};
+use magic_api::{AccountId, Client, ConnectorId, Error, GreTunnelId, RetryPolicy};
 use mock::{MockServer, Scripted};
 use serde_json::{Value, json};
 
@@ -43,22 +44,10 @@ fn fast_retries() -> RetryPolicy {
         .max_retry_after(Duration::from_secs(2))
 }
 
-fn client_for(base_url: String, retry: RetryPolicy) -> Client {
-    Client::builder(Credentials::api_token("test-token"))
-        .base_url(base_url)
-        .retry_policy(retry)
-        .timeout(Duration::from_secs(5))
-        .build()
-        .expect("client")
-}
-
+/// A stateless mock and a client for it that retries with millisecond backoffs.
 async fn start() -> (MockServer, Client) {
-    let mock = MockServer::builder()
-        .stateless()
-        .start()
-        .await
-        .expect("mock on loopback");
-    let client = client_for(mock.base_url(), fast_retries());
+    let mock = setup::stateless_mock().await;
+    let client = setup::retrying_client(mock.base_url(), fast_retries());
     (mock, client)
 }
 
@@ -227,7 +216,7 @@ async fn per_call_timeout_overrides_the_client_timeout() {
     })
     .await;
     // Client timeout 5 s; the call's own is 150 ms. Retries off to time one attempt.
-    let client = client_for(slow.url(), RetryPolicy::none());
+    let client = setup::client(slow.url());
     let started = Instant::now();
     let err = client
         .gre_tunnels()
@@ -248,7 +237,7 @@ async fn per_call_timeout_overrides_the_client_timeout() {
     assert!(slow.requests()[0].path().ends_with("/magic/gre_tunnels"));
 
     // A timed-out write is not resent (it may have been processed), even with retries on.
-    let client = client_for(slow.url(), fast_retries());
+    let client = setup::retrying_client(slow.url(), fast_retries());
     let err = client
         .gre_tunnels()
         .create(&account(), &gre_body())
@@ -684,7 +673,7 @@ fn one_pcap_page(list: usize, result_info: Value) -> Scripted {
 #[tokio::test]
 async fn scripted_429s_are_retried_until_the_create_lands_once() {
     let mock = MockServer::start().await;
-    let client = client_for(mock.base_url(), fast_retries());
+    let client = setup::retrying_client(mock.base_url(), fast_retries());
     mock.fail_next("POST /magic/gre_tunnels", 2, mock::Fault::rate_limited(0));
     let tunnel = client
         .gre_tunnels()
@@ -706,7 +695,7 @@ async fn scripted_429s_are_retried_until_the_create_lands_once() {
 #[tokio::test]
 async fn a_dropped_connection_is_retried_for_a_read_and_not_for_a_write() {
     let mock = MockServer::start().await;
-    let client = client_for(mock.base_url(), fast_retries());
+    let client = setup::retrying_client(mock.base_url(), fast_retries());
     mock.fail_next("GET /magic/gre_tunnels", 1, mock::Fault::Drop);
     client
         .gre_tunnels()
@@ -738,7 +727,7 @@ async fn a_dropped_connection_is_retried_for_a_read_and_not_for_a_write() {
 #[tokio::test]
 async fn a_truncated_body_is_an_error_and_a_slow_one_a_timeout() {
     let mock = MockServer::start().await;
-    let client = client_for(mock.base_url(), RetryPolicy::none());
+    let client = setup::client(mock.base_url());
     mock.fail_next("GET /magic/gre_tunnels", 1, mock::Fault::Truncate);
     let err = client.gre_tunnels().list(&account()).await.unwrap_err();
     assert!(

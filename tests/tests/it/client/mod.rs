@@ -1,7 +1,7 @@
-//! The generated client over real HTTP, against the IR-driven mock.
+//! The generated client over real HTTP, against the IR-driven mock. The mock's own behaviour
+//! (routing, refusals, the store) is tested with it, in `mock/tests/`.
 
 mod faults;
-mod mock_server;
 mod ops;
 mod security;
 mod stateful;

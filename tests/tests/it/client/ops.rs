@@ -9,11 +9,11 @@
 //! pagination through `stream()`.
 
 use crate::mock;
+use crate::setup::start;
 
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeSet;
 use std::pin::pin;
-use std::time::Duration;
 
 use codegen::ir::{Operation, ParamLocation, Response};
 use futures_util::StreamExt;
@@ -22,9 +22,8 @@ use magic_api::types::{
     IpsecTunnelRequest, MagicHealthCheckTarget, Pcap, TunnelHealthCheck,
 };
 use magic_api::{
-    AccountAppId, AccountId, AclId, AppConfigId, CfInterconnectId, Client, ConnectorId,
-    Credentials, Error, GreTunnelId, IpsecTunnelId, LanId, OwnershipId, PcapId, RetryPolicy,
-    RouteId, SiteId, WanId,
+    AccountAppId, AccountId, AclId, AppConfigId, CfInterconnectId, ConnectorId, Error, GreTunnelId,
+    IpsecTunnelId, LanId, OwnershipId, PcapId, RouteId, SiteId, WanId,
 };
 use mock::{MockServer, Recorded, Scripted, pcap_bytes};
 use serde::Serialize;
@@ -88,21 +87,6 @@ fn path_value(name: &str) -> String {
 
 fn id<T: From<String>>(name: &str) -> T {
     T::from(path_value(name))
-}
-
-async fn start() -> (MockServer, Client) {
-    let mock = MockServer::builder()
-        .stateless()
-        .start()
-        .await
-        .expect("mock on loopback");
-    let client = Client::builder(Credentials::api_token("test-token"))
-        .base_url(mock.base_url())
-        .retry_policy(RetryPolicy::none())
-        .timeout(Duration::from_secs(5))
-        .build()
-        .expect("client");
-    (mock, client)
 }
 
 /// Checks each call's request and answer and remembers which operations were covered.

@@ -4,6 +4,7 @@
 
 use crate::mock;
 use crate::server;
+use crate::setup::{self, start};
 
 use std::pin::pin;
 use std::time::Duration;
@@ -11,32 +12,12 @@ use std::time::Duration;
 use futures_util::StreamExt;
 use magic_api::types::LanRequest;
 use magic_api::{
-    AccountAppId, AccountId, Client, ConnectorId, Credentials, Error, LanId, PcapId, RetryPolicy,
-    SiteId,
+    AccountAppId, AccountId, Client, ConnectorId, Credentials, Error, LanId, PcapId, SiteId,
 };
-use mock::{MockServer, Scripted};
+use mock::Scripted;
 use serde_json::json;
 
 use mock::op_index;
-
-fn client_for(base_url: String, credentials: Credentials) -> Client {
-    Client::builder(credentials)
-        .base_url(base_url)
-        .retry_policy(RetryPolicy::none())
-        .timeout(Duration::from_secs(5))
-        .build()
-        .expect("client")
-}
-
-async fn start() -> (MockServer, Client) {
-    let mock = MockServer::builder()
-        .stateless()
-        .start()
-        .await
-        .expect("mock on loopback");
-    let client = client_for(mock.base_url(), Credentials::api_token("t"));
-    (mock, client)
-}
 
 /// Identifiers that would change the path if they were pasted into it, with their encoding.
 const HOSTILE: &[(&str, &str)] = &[
@@ -191,12 +172,8 @@ fn assert_error_hidden(what: &str, err: &Error) {
 
 #[tokio::test]
 async fn credentials_never_appear_in_debug_or_display() {
-    let mock = MockServer::builder()
-        .stateless()
-        .start()
-        .await
-        .expect("mock on loopback");
-    let client = client_for(mock.base_url(), Credentials::api_token(TOKEN));
+    let mock = setup::stateless_mock().await;
+    let client = setup::client_with(mock.base_url(), Credentials::api_token(TOKEN));
     let a = AccountId::from("acc");
     let list = op_index("GET", "/magic/gre_tunnels");
 
@@ -277,7 +254,7 @@ async fn credentials_never_appear_in_debug_or_display() {
 
     let slow =
         server::Server::start(|_, _| server::Reply::ok("{}").delayed(Duration::from_secs(3))).await;
-    let slow_client = client_for(slow.url(), Credentials::api_token(TOKEN));
+    let slow_client = setup::client_with(slow.url(), Credentials::api_token(TOKEN));
     errors.push(
         slow_client
             .gre_tunnels()
@@ -292,7 +269,7 @@ async fn credentials_never_appear_in_debug_or_display() {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         listener.local_addr().unwrap().port()
     };
-    let unreachable = client_for(
+    let unreachable = setup::client_with(
         format!("http://127.0.0.1:{closed}"),
         Credentials::api_key("me@example.com", KEY),
     );

@@ -3,9 +3,10 @@
 //! route update scripted: the program must get through all of them.
 
 use crate::mock;
+use crate::setup;
 
-use magic_api::{AccountId, Client, Credentials};
-use mock::{MockServer, Scripted, op_index};
+use magic_api::{AccountId, Credentials, RetryPolicy};
+use mock::{Scripted, op_index};
 
 #[allow(dead_code)] // the program's `main` reads the environment; the test calls `run`
 #[path = "../../../examples/tasks.rs"]
@@ -13,15 +14,13 @@ mod program;
 
 #[tokio::test]
 async fn the_eight_tasks_run_against_the_mock() {
-    let mock = MockServer::builder()
-        .stateless()
-        .start()
-        .await
-        .expect("mock on loopback");
-    let client = Client::builder(Credentials::api_key("ops@example.com", "key-123"))
-        .base_url(mock.base_url())
-        .build()
-        .expect("client");
+    let mock = setup::stateless_mock().await;
+    // The client's own retry rules: the program must get past the scripted 429 with them.
+    let client = setup::client_for(
+        mock.base_url(),
+        Credentials::api_key("ops@example.com", "key-123"),
+        RetryPolicy::default(),
+    );
     let ipsec_create = op_index("POST", "/magic/ipsec_tunnels");
     let route_update = op_index("PUT", "/magic/routes/{route_id}");
     mock.override_once(

@@ -2,6 +2,7 @@
 //! plus what the client actually puts on the wire.
 
 use crate::server;
+use crate::setup;
 
 use std::time::Duration;
 
@@ -10,15 +11,6 @@ use magic_api::{ApiMessage, Client, Credentials, Error, RawRequest, RetryPolicy}
 use serde::Deserialize;
 use serde_json::Value;
 use server::{Reply, Server};
-
-fn client(server: &Server) -> Client {
-    Client::builder(Credentials::api_token("test-token"))
-        .base_url(server.url())
-        .retry_policy(RetryPolicy::none())
-        .timeout(Duration::from_secs(5))
-        .build()
-        .expect("client")
-}
 
 fn get(path: &str) -> RawRequest {
     RawRequest::new(Method::GET, path)
@@ -38,7 +30,7 @@ async fn success_false_with_200_is_an_api_error_with_details_and_ray_id() {
         .header("cf-ray", "8f0e1d2c3b4a5968-AMS")
     })
     .await;
-    let err = client(&server)
+    let err = setup::client(server.url())
         .send_json::<Value>(get("/x"))
         .await
         .unwrap_err();
@@ -81,7 +73,7 @@ async fn non_2xx_envelope_is_an_api_error() {
         Reply::json(404, r#"{"success":false,"errors":[{"code":7003,"message":"Could not route"}],"messages":[]}"#)
     })
     .await;
-    let err = client(&server)
+    let err = setup::client(server.url())
         .send_json::<Value>(get("/missing"))
         .await
         .unwrap_err();
@@ -96,7 +88,7 @@ async fn unknown_message_fields_round_trip_via_extra() {
         r#"{{"success":true,"errors":[],"messages":[{message}],"result":{{}},"result_info":{{"page":1,"cursor":"c1"}}}}"#
     );
     let server = Server::start(move |_, _| Reply::json(200, body.clone())).await;
-    let resp = client(&server)
+    let resp = setup::client(server.url())
         .send_json::<Value>(get("/x"))
         .await
         .expect("ok");
@@ -117,7 +109,7 @@ async fn unknown_message_fields_round_trip_via_extra() {
 async fn truncated_json_is_unexpected_body_with_excerpt() {
     let server =
         Server::start(|_, _| Reply::json(200, r#"{"success":true,"result":{"id":"abc","na"#)).await;
-    let err = client(&server)
+    let err = setup::client(server.url())
         .send_json::<Value>(get("/x"))
         .await
         .unwrap_err();
@@ -152,7 +144,7 @@ async fn html_502_from_a_proxy_is_a_clear_unexpected_body() {
             .header("cf-ray", "ray-502")
     })
     .await;
-    let err = client(&server)
+    let err = setup::client(server.url())
         .send_json::<Value>(get("/x"))
         .await
         .unwrap_err();
@@ -185,7 +177,7 @@ async fn result_of_the_wrong_type_is_a_decode_error_keeping_the_exact_body() {
     }
     const BODY: &str = "{\"success\":true,  \"result\":[{\"id\":\"a\"},{\"id\":7}],\"errors\":[]}";
     let server = Server::start(|_, _| Reply::json(200, BODY)).await;
-    let err = client(&server)
+    let err = setup::client(server.url())
         .send_json::<Vec<Site>>(get("/sites"))
         .await
         .unwrap_err();
@@ -222,7 +214,7 @@ async fn typed_result_and_absent_errors_decode() {
         )
     })
     .await;
-    let resp = client(&server)
+    let resp = setup::client(server.url())
         .send_json::<Vec<Site>>(get("/sites"))
         .await
         .expect("ok");
@@ -251,7 +243,7 @@ async fn send_empty_accepts_any_2xx_but_not_success_false() {
         ),
     })
     .await;
-    let c = client(&server);
+    let c = setup::client(server.url());
     let del = || RawRequest::new(Method::DELETE, "/x");
     c.send_empty(del()).await.expect("204");
     c.send_empty(del()).await.expect("envelope");
@@ -271,14 +263,20 @@ async fn request_parts_reach_the_server() {
         .header("x-custom", "yes")
         .json_body(&serde_json::json!({"site": {"name": "HQ"}}))
         .expect("body");
-    client(&server).send_json::<Value>(req).await.expect("ok");
+    setup::client(server.url())
+        .send_json::<Value>(req)
+        .await
+        .expect("ok");
     let r = &server.requests()[0];
     assert_eq!(r.method, "PATCH");
     assert_eq!(r.path(), "/accounts/acc/magic/sites");
     assert_eq!(r.query("name"), Some("a+b%26c%3Dd"));
     assert_eq!(r.query("page"), Some("2"));
     assert_eq!(r.header("x-custom"), Some("yes"));
-    assert_eq!(r.header("authorization"), Some("Bearer test-token"));
+    assert_eq!(
+        r.header("authorization"),
+        Some(format!("Bearer {}", setup::TOKEN).as_str())
+    );
     assert_eq!(r.header("content-type"), Some("application/json"));
     assert_eq!(r.header("accept"), Some("application/json"));
     assert!(
@@ -313,17 +311,20 @@ async fn api_key_credentials_and_custom_user_agent_are_sent() {
 async fn extra_headers_cannot_replace_credentials() {
     let server = Server::start(|_, _| Reply::ok("{}")).await;
     let req = get("/x").header("Authorization", "Bearer other");
-    client(&server).send_json::<Value>(req).await.expect("ok");
+    setup::client(server.url())
+        .send_json::<Value>(req)
+        .await
+        .expect("ok");
     assert_eq!(
         server.requests()[0].header("authorization"),
-        Some("Bearer test-token")
+        Some(format!("Bearer {}", setup::TOKEN).as_str())
     );
 }
 
 #[tokio::test]
 async fn malformed_raw_requests_are_refused_before_sending() {
     let server = Server::start(|_, _| Reply::ok("{}")).await;
-    let c = client(&server);
+    let c = setup::client(server.url());
     for path in [
         "/a/../b",
         "/a/./b",
@@ -424,6 +425,6 @@ async fn bodies_over_the_limit_are_refused() {
         );
     }
     assert_eq!(Client::DEFAULT_MAX_BODY_SIZE, 64 * 1024 * 1024);
-    let roomy = client(&server);
+    let roomy = setup::client(server.url());
     assert!(roomy.send_json::<Value>(get("/big")).await.is_ok());
 }

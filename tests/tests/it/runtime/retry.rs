@@ -2,6 +2,7 @@
 //! failures are retried for which methods, `Retry-After` handling, and the time bounds.
 
 use crate::server;
+use crate::setup;
 
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -21,17 +22,9 @@ fn fast_policy() -> RetryPolicy {
         .max_elapsed(Duration::from_secs(10))
 }
 
-fn client_with(server: &Server, policy: RetryPolicy) -> Client {
-    Client::builder(Credentials::api_token("test-token"))
-        .base_url(server.url())
-        .retry_policy(policy)
-        .timeout(Duration::from_secs(5))
-        .build()
-        .expect("client")
-}
-
+/// A client for `server` that retries with [`fast_policy`].
 fn client(server: &Server) -> Client {
-    client_with(server, fast_policy())
+    setup::retrying_client(server.url(), fast_policy())
 }
 
 fn get() -> RawRequest {
@@ -294,7 +287,7 @@ async fn total_retry_time_is_bounded_by_max_elapsed() {
         .max_retries(50)
         .max_elapsed(Duration::from_millis(1500));
     let started = Instant::now();
-    let err = client_with(&server, policy)
+    let err = setup::retrying_client(server.url(), policy)
         .send_json::<Value>(get())
         .await
         .unwrap_err();
@@ -325,7 +318,7 @@ async fn exhausted_retries_return_the_last_error() {
         )
     })
     .await;
-    let err = client_with(&server, fast_policy().max_retries(2))
+    let err = setup::retrying_client(server.url(), fast_policy().max_retries(2))
         .send_json::<Value>(get())
         .await
         .unwrap_err();
@@ -336,7 +329,7 @@ async fn exhausted_retries_return_the_last_error() {
 #[tokio::test]
 async fn retry_policy_none_sends_once() {
     let server = Server::start(|_, _| Reply::status(503)).await;
-    let err = client_with(&server, RetryPolicy::none())
+    let err = setup::retrying_client(server.url(), RetryPolicy::none())
         .send_json::<Value>(get())
         .await
         .unwrap_err();
@@ -381,7 +374,7 @@ async fn a_request_that_cannot_be_built_is_not_retried() {
         .build()
         .expect("encodable");
     let started = Instant::now();
-    let err = client_with(&server, RetryPolicy::default())
+    let err = setup::retrying_client(server.url(), RetryPolicy::default())
         .send_json::<Value>(RawRequest::new(Method::POST, path))
         .await
         .unwrap_err();
@@ -403,7 +396,7 @@ async fn a_call_takes_its_own_headers_query_and_retry_policy() {
         _ => Reply::ok("{\"gre_tunnels\":[]}").header("x-ratelimit-remaining", "99"),
     })
     .await;
-    let client = client_with(&server, fast_policy());
+    let client = setup::retrying_client(server.url(), fast_policy());
     let account = AccountId::from("acc");
     // With no retries for this call, the first 503 is the answer.
     let err = client

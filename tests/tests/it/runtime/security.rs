@@ -3,6 +3,7 @@
 //! redirects to another host.
 
 use crate::server;
+use crate::setup;
 
 use std::time::Duration;
 
@@ -13,15 +14,6 @@ use server::{Reply, Server};
 
 const TOKEN: &str = "tok-SECRET-0123456789abcdef";
 const KEY: &str = "key-SECRET-fedcba9876543210";
-
-fn client(server: &Server, credentials: Credentials) -> Client {
-    Client::builder(credentials)
-        .base_url(server.url())
-        .retry_policy(RetryPolicy::none())
-        .timeout(Duration::from_secs(5))
-        .build()
-        .expect("client")
-}
 
 fn account_path(id: &str) -> Result<String, Error> {
     PathBuilder::new()
@@ -35,7 +27,7 @@ fn account_path(id: &str) -> Result<String, Error> {
 #[tokio::test]
 async fn hostile_ids_reach_the_server_percent_encoded_in_one_segment() {
     let server = Server::start(|_, _| Reply::ok("{}")).await;
-    let c = client(&server, Credentials::api_token(TOKEN));
+    let c = setup::client_with(server.url(), Credentials::api_token(TOKEN));
     let cases = [
         ("../x", "/accounts/..%2Fx/magic/sites"),
         ("a/b", "/accounts/a%2Fb/magic/sites"),
@@ -69,7 +61,7 @@ async fn dot_segment_ids_are_refused_without_any_request() {
         );
     }
     // Even a hand-written raw path cannot smuggle one through.
-    let c = client(&server, Credentials::api_token(TOKEN));
+    let c = setup::client_with(server.url(), Credentials::api_token(TOKEN));
     let err = c
         .send_json::<Value>(RawRequest::new(Method::GET, "/accounts/%2E%2E/magic/sites"))
         .await
@@ -81,7 +73,7 @@ async fn dot_segment_ids_are_refused_without_any_request() {
 #[tokio::test]
 async fn integer_params_and_multi_part_segments_are_exact() {
     let server = Server::start(|_, _| Reply::ok("{}")).await;
-    let c = client(&server, Credentials::api_token(TOKEN));
+    let c = setup::client_with(server.url(), Credentials::api_token(TOKEN));
     let (t, n) = (1_700_000_000_123_456_789u64, 42u64);
     let path = PathBuilder::new()
         .segment("events")
@@ -117,11 +109,11 @@ async fn secrets_never_appear_in_debug_or_display() {
         rendered.push(format!("{cred:?}"));
         let builder = Client::builder(cred.clone()).base_url(server.url());
         rendered.push(format!("{builder:?}"));
-        let c = client(&server, cred);
+        let c = setup::client_with(server.url(), cred);
         rendered.push(format!("{c:?}"));
         assert!(format!("{c:?}").contains("<redacted>"));
     }
-    let c = client(&server, Credentials::api_token(TOKEN));
+    let c = setup::client_with(server.url(), Credentials::api_token(TOKEN));
     let mut errors = vec![
         c.send_json::<Value>(RawRequest::new(Method::GET, "/a"))
             .await
@@ -178,7 +170,7 @@ async fn redirect_check(credentials: Credentials) {
             .with_body("text/html", "moved")
     })
     .await;
-    let c = client(&origin, credentials);
+    let c = setup::client_with(origin.url(), credentials);
     let result = c
         .send_json::<Value>(RawRequest::new(Method::GET, "/x"))
         .await;
@@ -209,7 +201,7 @@ async fn redirect_to_another_port_does_not_carry_an_api_key() {
 async fn token_is_still_sent_to_the_api_host() {
     // The redaction is for diagnostics only: the configured host gets the real value.
     let server = Server::start(|_, _| Reply::ok("{}")).await;
-    let c = client(&server, Credentials::api_token(TOKEN));
+    let c = setup::client_with(server.url(), Credentials::api_token(TOKEN));
     c.send_json::<Value>(RawRequest::new(Method::GET, "/x"))
         .await
         .expect("ok");

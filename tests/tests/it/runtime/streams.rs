@@ -1,6 +1,7 @@
 //! Streaming downloads and the pagination helpers, against a loopback server.
 
 use crate::server;
+use crate::setup;
 
 use std::pin::pin;
 use std::sync::Arc;
@@ -9,20 +10,9 @@ use std::time::Duration;
 
 use futures_util::StreamExt;
 use magic_api::reqwest::Method;
-use magic_api::{
-    Client, Credentials, Error, RawRequest, ResultInfo, RetryPolicy, cursor_stream, page_stream,
-};
+use magic_api::{Client, Error, RawRequest, ResultInfo, cursor_stream, page_stream};
 use serde_json::Value;
 use server::{Reply, Server};
-
-fn client(server: &Server) -> Client {
-    Client::builder(Credentials::api_token("test-token"))
-        .base_url(server.url())
-        .retry_policy(RetryPolicy::none())
-        .timeout(Duration::from_secs(5))
-        .build()
-        .expect("client")
-}
 
 /// Deterministic non-text bytes, split into unequal chunks.
 fn capture() -> (Vec<u8>, Vec<Vec<u8>>) {
@@ -50,7 +40,7 @@ fn download_req() -> RawRequest {
 async fn download_streams_a_multi_chunk_binary_body() {
     let (data, chunks) = capture();
     let server = Server::start(move |_, _| pcap_server_reply(chunks.clone())).await;
-    let download = client(&server)
+    let download = setup::client(server.url())
         .send_download(download_req())
         .await
         .expect("download");
@@ -81,7 +71,7 @@ async fn download_write_to_file_writes_identical_bytes() {
     let dir = std::env::temp_dir().join(format!("magic-api-test-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("tmp dir");
     let path = dir.join("capture.pcap");
-    let written = client(&server)
+    let written = setup::client(server.url())
         .send_download(download_req())
         .await
         .expect("download")
@@ -99,7 +89,7 @@ async fn download_with_octet_stream_and_content_length_works() {
         Reply::status(200).with_body("application/octet-stream", vec![0u8, 1, 2, 255])
     })
     .await;
-    let download = client(&server)
+    let download = setup::client(server.url())
         .send_download(download_req())
         .await
         .expect("download");
@@ -123,7 +113,7 @@ async fn download_answered_with_json_is_an_error() {
         ),
     })
     .await;
-    let c = client(&server);
+    let c = setup::client(server.url());
     let err = c.send_download(download_req()).await.unwrap_err();
     assert!(
         matches!(&err, Error::UnexpectedContentType { status: 200, content_type: Some(ct), .. } if ct == "application/json"),
@@ -157,7 +147,7 @@ async fn cursor_stream_walks_three_pages() {
         )
     })
     .await;
-    let c = client(&server);
+    let c = setup::client(server.url());
     let stream = cursor_stream(|cursor| fetch_cursor_page(&c, cursor));
     let items: Vec<u32> = stream.map(|r| r.expect("item")).collect().await;
     assert_eq!(items, [1, 2, 3, 4, 5]);
@@ -222,7 +212,7 @@ fn fetch_page(
 #[tokio::test]
 async fn page_stream_follows_result_info() {
     let server = Server::start(numbered_pages(5, 2)).await;
-    let c = client(&server);
+    let c = setup::client(server.url());
     let items: Vec<u64> = page_stream(|page| fetch_page(&c, page))
         .map(|r| r.expect("item"))
         .collect()
@@ -238,7 +228,7 @@ async fn page_stream_follows_result_info() {
 #[tokio::test]
 async fn page_stream_is_lazy() {
     let server = Server::start(numbered_pages(100, 2)).await;
-    let c = client(&server);
+    let c = setup::client(server.url());
     let first: Vec<u64> = page_stream(|page| fetch_page(&c, page))
         .take(3)
         .map(|r| r.expect("item"))
@@ -255,7 +245,7 @@ async fn pagination_stops_after_the_first_error() {
         _ => Reply::json(400, r#"{"success":false,"errors":[{"code":9,"message":"bad page"}]}"#),
     })
     .await;
-    let c = client(&server);
+    let c = setup::client(server.url());
     let calls = Arc::new(AtomicUsize::new(0));
     let counter = calls.clone();
     let mut stream = pin!(page_stream(move |page| {
@@ -293,7 +283,7 @@ async fn a_cut_download_never_damages_an_existing_file() {
     #[cfg(unix)]
     std::os::unix::fs::symlink(&path, &link).expect("symlink");
     for target in [&path, &link] {
-        let result = client(&server)
+        let result = setup::client(server.url())
             .send_download(download_req())
             .await
             .expect("headers arrive")
@@ -314,7 +304,7 @@ async fn a_cut_download_never_damages_an_existing_file() {
     // A complete download through the link replaces the target and keeps the link.
     let (data, chunks) = capture();
     let server = Server::start(move |_, _| pcap_server_reply(chunks.clone())).await;
-    client(&server)
+    setup::client(server.url())
         .send_download(download_req())
         .await
         .expect("download")
@@ -348,7 +338,7 @@ async fn cursor_stream_stops_on_a_cursor_cycle() {
         )
     })
     .await;
-    let c = client(&server);
+    let c = setup::client(server.url());
     let stream = cursor_stream(|cursor| fetch_cursor_page(&c, cursor));
     let items: Vec<u32> = tokio::time::timeout(
         Duration::from_secs(5),
@@ -370,7 +360,7 @@ async fn page_stream_yields_no_duplicates_when_the_server_ignores_page() {
         )
     })
     .await;
-    let c = client(&server);
+    let c = setup::client(server.url());
     let items: Vec<u64> = page_stream(|page| fetch_page(&c, page))
         .map(|r| r.expect("item"))
         .collect()

@@ -5,12 +5,13 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use magic_api::{AccountId, Client, Credentials, RetryPolicy, SiteId};
+use magic_api::{AccountId, Credentials, RetryPolicy, SiteId};
 use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};
 use tracing::{Event, Metadata, Subscriber};
 
 use crate::server::{Reply, Server};
+use crate::setup;
 
 /// Records every event's message and fields as text.
 #[derive(Clone, Default)]
@@ -56,11 +57,11 @@ async fn attempts_and_retries_are_traced_without_ids_or_secrets() {
         _ => Reply::ok(r#"{"id":"site-secret-id"}"#),
     })
     .await;
-    let client = Client::builder(Credentials::api_token("tok-SECRET"))
-        .base_url(server.url())
-        .retry_policy(RetryPolicy::default().initial_backoff(Duration::from_millis(1)))
-        .build()
-        .expect("client");
+    let client = setup::client_for(
+        server.url(),
+        Credentials::api_token("tok-SECRET"),
+        RetryPolicy::default().initial_backoff(Duration::from_millis(1)),
+    );
     client
         .sites()
         .get(

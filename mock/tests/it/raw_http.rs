@@ -1,0 +1,129 @@
+//! What only a raw HTTP client can send: chunked request bodies, wrong content types, broken
+//! JSON, methods a path lacks, paths outside the base path, garbage, and keep-alive.
+
+use codegen::ir::ParamLocation;
+use magic_api_mock::code;
+
+use crate::support::{
+    assert_rejection_envelope, find_op, is_json, ops, raw_http, sample_path, start,
+};
+
+#[tokio::test]
+async fn raw_http_edge_cases() {
+    let mock = start().await;
+    let base = mock.base_path().to_owned();
+    let (index, op) = find_op(|op| {
+        is_json(op)
+            && op
+                .body
+                .as_ref()
+                .is_some_and(|b| b.content_type == "application/json")
+            && op.examples.request.is_some()
+            && op
+                .params_in(ParamLocation::Query)
+                .all(|p| !p.field.required)
+    });
+    let path = format!("{base}{}", sample_path(op).0);
+    let body = op.examples.request.as_ref().unwrap().to_string();
+    let m = op.method.as_str();
+    let auth = "Authorization: Bearer t\r\n";
+
+    // A chunked request body is de-chunked and accepted.
+    let (a, b) = body.split_at(body.len() / 2);
+    let chunked = format!(
+        "{m} {path} HTTP/1.1\r\nHost: x\r\n{auth}\
+         Content-Type: application/json; charset=utf-8\r\n\
+         Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n\
+         {:x}\r\n{a}\r\n{:x}\r\n{b}\r\n0\r\n\r\n",
+        a.len(),
+        b.len()
+    );
+    let reply = raw_http(mock.addr(), chunked.as_bytes()).await;
+    assert_eq!(
+        reply.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&reply.body)
+    );
+    let rec = mock.last_request().unwrap();
+    assert_eq!(
+        (rec.operation, rec.body),
+        (Some(index), body.clone().into_bytes())
+    );
+
+    // Wrong content type, broken JSON.
+    for (content_type, payload, code) in [
+        ("text/plain", body.as_str(), code::CONTENT_TYPE),
+        ("application/json", "{\"unterminated\": ", code::BODY_JSON),
+    ] {
+        let req = format!(
+            "{m} {path} HTTP/1.1\r\nHost: x\r\n{auth}Content-Type: {content_type}\r\n\
+             Content-Length: {}\r\nConnection: close\r\n\r\n{payload}",
+            payload.len()
+        );
+        let reply = raw_http(mock.addr(), req.as_bytes()).await;
+        assert_eq!(reply.status, 400);
+        assert_rejection_envelope(&reply, code);
+    }
+
+    // 405 carries Allow; outside the base path is 404; garbage is 400.
+    let delete_less = ops()
+        .iter()
+        .find(|o| {
+            !ops()
+                .iter()
+                .any(|p| p.path == o.path && p.method.as_str() == "DELETE")
+        })
+        .unwrap();
+    let req = format!(
+        "DELETE {base}{} HTTP/1.1\r\nHost: x\r\n{auth}Connection: close\r\n\r\n",
+        sample_path(delete_less).0
+    );
+    let reply = raw_http(mock.addr(), req.as_bytes()).await;
+    assert_eq!(reply.status, 405);
+    assert!(
+        reply
+            .header("allow")
+            .is_some_and(|a| a.contains(delete_less.method.as_str()))
+    );
+    assert_rejection_envelope(&reply, code::METHOD);
+
+    let req = format!(
+        "GET {} HTTP/1.1\r\nHost: x\r\n{auth}Connection: close\r\n\r\n",
+        sample_path(delete_less).0
+    );
+    let reply = raw_http(mock.addr(), req.as_bytes()).await;
+    assert_eq!(reply.status, 404, "routes live under {base}");
+    assert_rejection_envelope(&reply, code::NO_ROUTE);
+
+    for garbage in [
+        &b"NOT HTTP\r\n\r\n"[..],
+        b"GET / HTTP/2.0\r\n\r\n",
+        b"GET * HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        b"GET / HTTP/1.1\r\nContent-Length: x\r\n\r\n",
+    ] {
+        let reply = raw_http(mock.addr(), garbage).await;
+        assert_eq!(reply.status, 400, "{}", String::from_utf8_lossy(garbage));
+        assert_rejection_envelope(&reply, code::MALFORMED);
+    }
+
+    // Keep-alive: two requests on one connection, answered in order.
+    let get = find_op(|o| {
+        is_json(o)
+            && o.method.as_str() == "GET"
+            && o.params.iter().all(|p| p.location == ParamLocation::Path)
+    })
+    .1;
+    let one = format!(
+        "GET {base}{} HTTP/1.1\r\nHost: x\r\n{auth}\r\n",
+        sample_path(get).0
+    );
+    let two = format!("GET {base}/nope HTTP/1.1\r\nHost: x\r\n{auth}Connection: close\r\n\r\n");
+    let reply = raw_http(mock.addr(), format!("{one}{two}").as_bytes()).await;
+    assert_eq!(reply.status, 200);
+    let text = String::from_utf8_lossy(&reply.body);
+    assert!(
+        text.contains("HTTP/1.1 404 "),
+        "second response follows the first: {text}"
+    );
+}
