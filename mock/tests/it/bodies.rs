@@ -2,9 +2,9 @@
 //! outside a closed enum, the wrong JSON kind) is refused with its pointer; a missing body and
 //! an unexpected one are refused.
 
-use codegen::ir::{Operation, ParamLocation, Ty, TypeBody, check_value};
 use magic_api::RawRequest;
 use magic_api_mock::{code, spec_ir as ir};
+use magic_api_model::{Operation, ParamLocation, Ty, TypeBody, check_value};
 use serde_json::{Value, json};
 
 use crate::support::{

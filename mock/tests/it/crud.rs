@@ -4,10 +4,10 @@
 //! stateful tests (`store`) share: raw calls on concrete paths and creating an object with its
 //! parents.
 
-use codegen::ir::{Ir, Method, Operation, Ty, TypeBody};
 use magic_api::reqwest::Method as HttpMethod;
 use magic_api::{Client, Error, RawRequest, StreamExt};
 use magic_api_mock::{self as mock, MockServer};
+use magic_api_model::{Ir, Method, Operation, Ty, TypeBody};
 use serde_json::{Value, json};
 
 pub const ACCOUNT: &str = "acc-stateful-test";

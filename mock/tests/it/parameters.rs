@@ -1,9 +1,9 @@
 //! Query and header parameters: unknown keys, values that do not parse as their type, repeated
 //! and missing required ones are refused; declared ones (prose-only included) are accepted.
 
-use codegen::ir::{ParamLocation, Ty, TypeBody};
 use magic_api::RawRequest;
 use magic_api_mock::code;
+use magic_api_model::{ParamLocation, Ty, TypeBody};
 use serde_json::Value;
 
 use crate::support::{

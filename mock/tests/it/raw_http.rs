@@ -1,8 +1,8 @@
 //! What only a raw HTTP client can send: chunked request bodies, wrong content types, broken
 //! JSON, methods a path lacks, paths outside the base path, garbage, and keep-alive.
 
-use codegen::ir::ParamLocation;
 use magic_api_mock::code;
+use magic_api_model::ParamLocation;
 
 use crate::support::{
     assert_rejection_envelope, find_op, is_json, ops, raw_http, sample_path, start,

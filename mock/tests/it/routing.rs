@@ -2,10 +2,10 @@
 //! parameters; routing prefers literal segments to parameters and compounds, checks numeric
 //! path parameters by kind, and refuses unknown paths and methods.
 
-use codegen::ir::{ParamLocation, Segment, Ty};
 use magic_api::reqwest::Method;
 use magic_api::{PathBuilder, RawRequest};
 use magic_api_mock::code;
+use magic_api_model::{ParamLocation, Segment, Ty};
 use serde_json::Value;
 
 use crate::support::{

@@ -3,9 +3,9 @@
 
 use std::time::Duration;
 
-use codegen::ir::ParamLocation;
 use magic_api::{Client, Credentials, RetryPolicy};
 use magic_api_mock::{Scripted, code};
+use magic_api_model::ParamLocation;
 use serde_json::{Value, json};
 
 use crate::support::{build, client, documented_result, expect_rejection, find_op, is_json, start};

@@ -1,10 +1,10 @@
 //! Authentication is required (both schemes, no empty secrets, no unknown scheme) and hostile
 //! identifiers stay in one path segment; what can never be sent never reaches the mock.
 
-use codegen::ir::{ParamLocation, Segment, Ty};
 use magic_api::reqwest::Method;
 use magic_api::{Credentials, Error, RawRequest};
 use magic_api_mock::code;
+use magic_api_model::{ParamLocation, Segment, Ty};
 use serde_json::Value;
 
 use crate::support::{

@@ -3,10 +3,10 @@
 //! their states, a seeded mock starts with the documented objects and pages with
 //! `result_info`, and refusals look like Cloudflare's.
 
-use codegen::ir::Method;
 use magic_api::reqwest::Method as HttpMethod;
 use magic_api::{Client, RawRequest};
 use magic_api_mock::{self as mock, MockServer};
+use magic_api_model::Method;
 use serde_json::{Value, json};
 
 use crate::crud::{

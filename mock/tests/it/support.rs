@@ -8,12 +8,12 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use codegen::ir::{Defs, Operation, ParamLocation, Response, Segment, Ty, TypeBody};
 use magic_api::reqwest::Method;
 use magic_api::{
     ApiResponse, Client, Credentials, Error, PathBuilder, RawRequest, RetryPolicy, StreamExt,
 };
 use magic_api_mock::{self as mock, MockServer, Rejection, spec_ir as ir};
+use magic_api_model::{Defs, Operation, ParamLocation, Response, Segment, Ty, TypeBody};
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
