@@ -16,6 +16,7 @@
 //! reuses one binary across checkouts that share a target directory.
 
 mod build_times;
+mod downstream;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -53,6 +54,7 @@ fn main() -> ExitCode {
         Some("ir") => ir(&root, flags.contains(&"--json")),
         Some("regenerate") => regenerate(&root, flags.contains(&"--check")),
         Some("names") => names(&root),
+        Some("downstream") => downstream::run(&root),
         Some("build-times") => {
             build_times::Options::parse(&flags).and_then(|o| build_times::run(&root, &o))
         }
@@ -60,7 +62,7 @@ fn main() -> ExitCode {
             diff_command(&root, flags[0], flags.get(1).copied().unwrap_or("spec"))
         }
         _ => Err(
-            "usage: cargo xtask <ir [--json] | regenerate [--check] | names | diff <old> [<new>] | \
+            "usage: cargo xtask <ir [--json] | regenerate [--check] | names | downstream | diff <old> [<new>] | \
              build-times [--runs N] [--cold-runs N] [--against <rev>]>\n  \
              <old>, <new>: a spec directory or a git revision"
                 .to_string(),

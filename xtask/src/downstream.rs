@@ -1,0 +1,128 @@
+//! `cargo xtask downstream`: the published crates as a user gets them. Packages the five
+//! publishable crates (`cargo package`, verification included: each builds on its own from its
+//! tarball), then builds a crate outside this workspace that depends on them by version, with
+//! `[patch.crates-io]` pointing at the unpacked packages in `target/package`. Its two programs
+//! are the README's client example and its mock example, copied from README.md; the mock
+//! example is also run.
+
+use std::path::Path;
+use std::process::Command;
+
+/// The publishable crates, in dependency order.
+pub const PUBLISHED: [&str; 5] = [
+    "magic-api-model",
+    "magic-api-runtime",
+    "magic-api-macros",
+    "magic-api",
+    "magic-api-mock",
+];
+
+/// Runs the check.
+pub fn run(root: &Path) -> Result<(), String> {
+    let version = package_version(&root.join("magic-api/Cargo.toml"))?;
+    let version = version.as_str();
+    let mut package = Command::new(env!("CARGO"));
+    package.current_dir(root).arg("package");
+    for name in PUBLISHED {
+        package.args(["-p", name]);
+    }
+    status(&mut package, "cargo package")?;
+
+    let readme =
+        std::fs::read_to_string(root.join("README.md")).map_err(|e| format!("README.md: {e}"))?;
+    let blocks = rust_blocks(&readme);
+    let client = blocks
+        .iter()
+        .find(|b| b.contains("Client::from_env()"))
+        .ok_or("README.md has no client example (a rust block calling Client::from_env())")?;
+    let mock = blocks
+        .iter()
+        .find(|b| b.contains("MockServer::start()"))
+        .ok_or("README.md has no mock example (a rust block calling MockServer::start())")?;
+
+    let dir = root.join("target/downstream");
+    let packages = root.join("target/package");
+    let patch: String = PUBLISHED
+        .iter()
+        .map(|name| {
+            let path = packages.join(format!("{name}-{version}"));
+            format!("{name} = {{ path = {:?} }}\n", path.display().to_string())
+        })
+        .collect();
+    let manifest = format!(
+        "[package]\nname = \"downstream\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
+         # Not a member of the magic-api workspace.\n[workspace]\n\n\
+         [dependencies]\nmagic-api = \"{version}\"\nmagic-api-mock = \"{version}\"\n\
+         tokio = {{ version = \"1\", features = [\"rt\", \"macros\"] }}\nfutures-util = \"0.3\"\n\n\
+         [patch.crates-io]\n{patch}"
+    );
+    write(&dir.join("Cargo.toml"), &manifest)?;
+    write(&dir.join("src/bin/client.rs"), client)?;
+    write(&dir.join("src/bin/mock.rs"), mock)?;
+    write(
+        &dir.join("src/lib.rs"),
+        "//! The README's examples, as a user builds them.\n",
+    )?;
+
+    let cargo = |args: &[&str]| {
+        let mut c = Command::new(env!("CARGO"));
+        c.current_dir(&dir)
+            .args(args)
+            .env("CARGO_TARGET_DIR", dir.join("target"))
+            .env("RUSTFLAGS", "-D warnings");
+        c
+    };
+    status(&mut cargo(&["build", "--bins"]), "cargo build (downstream)")?;
+    status(
+        &mut cargo(&["run", "--bin", "mock"]),
+        "the README's mock example",
+    )?;
+    println!("downstream: the packaged crates build outside the workspace; the mock example ran");
+    Ok(())
+}
+
+/// The bodies of the ```` ```rust ```` blocks of a Markdown text, in order.
+fn rust_blocks(markdown: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current: Option<String> = None;
+    for line in markdown.lines() {
+        match &mut current {
+            None if line.starts_with("```rust") => current = Some(String::new()),
+            Some(_) if line.starts_with("```") => out.extend(current.take()),
+            Some(block) => {
+                block.push_str(line);
+                block.push('\n');
+            }
+            None => {}
+        }
+    }
+    out
+}
+
+/// The `version` of a manifest's `[package]` (its first `version = "…"` line).
+fn package_version(manifest: &Path) -> Result<String, String> {
+    let text =
+        std::fs::read_to_string(manifest).map_err(|e| format!("{}: {e}", manifest.display()))?;
+    text.lines()
+        .find_map(|l| l.strip_prefix("version = \"")?.strip_suffix('"'))
+        .map(str::to_owned)
+        .ok_or_else(|| format!("{}: no `version = \"…\"` line", manifest.display()))
+}
+
+fn write(path: &Path, text: &str) -> Result<(), String> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+    }
+    std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn status(command: &mut Command, what: &str) -> Result<(), String> {
+    let status = command
+        .status()
+        .map_err(|e| format!("{what} does not start: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{what} failed ({status})"))
+    }
+}
