@@ -222,6 +222,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .build()?;
     // The bare client needs a TLS provider to build (magic-api hands its own to reqwest).
     #[cfg(feature = "rustls")]
+    // (ring's provider is deprecated from rustls 0.23.48 on: see the runtime's `with_tls`.)
+    #[allow(deprecated)]
     let _ = rustls::crypto::ring::default_provider().install_default();
     let bare = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())

@@ -79,4 +79,11 @@ pub use magic_api_macros::{wire, wire_enum};
 
 /// Re-exported so callers of [`RawRequest::new`] and [`ClientBuilder::http_client`] use the
 /// exact `reqwest` version this crate was built against.
+///
+/// This crate enables reqwest's rustls support without a crypto provider (its own client is
+/// handed one, ring, preconfigured), so a `reqwest::Client` you build yourself needs a
+/// provider: `reqwest::Client::new()` and `reqwest::ClientBuilder::build()` panic unless one
+/// is installed for the process (for example `rustls::crypto::ring::default_provider()
+/// .install_default()`, with `rustls` and its `ring` feature in your dependencies) or your own
+/// reqwest features bring one (`rustls` for aws-lc-rs, or `native-tls`).
 pub use reqwest;

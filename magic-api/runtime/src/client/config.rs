@@ -144,6 +144,12 @@ impl ClientBuilder {
 fn with_tls(builder: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, ConfigError> {
     let mut roots = rustls::RootCertStore::empty();
     roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    // rustls 0.23.48 deprecates the ring provider for lacking post-quantum key exchange, which
+    // only its aws-lc-rs provider has, and that builds a large C library (with cmake) into
+    // every user's program. ring is the choice documented for the `rustls` feature; a user who
+    // wants post-quantum key exchange passes a client of their own to `http_client`. The
+    // provider has no replacement in rustls' ring module, hence the allowance.
+    #[allow(deprecated)]
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let config = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()

@@ -225,6 +225,8 @@ async fn a_followed_redirect_is_refused_with_a_users_http_client() {
     })
     .await;
     // A caller's own reqwest brings a TLS provider; here, install one as such a caller would.
+    // (ring's provider is deprecated from rustls 0.23.48 on: see the runtime's `with_tls`.)
+    #[allow(deprecated)]
     let _ = rustls::crypto::ring::default_provider().install_default();
     let c = Client::builder(Credentials::api_key("ops@example.com", KEY))
         .base_url(origin.url())
