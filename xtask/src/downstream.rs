@@ -3,7 +3,13 @@
 //! tarball), then builds a crate outside this workspace that depends on them by version, with
 //! `[patch.crates-io]` pointing at the unpacked packages in `target/package`. Its two programs
 //! are the README's client example and its mock example, copied from README.md; the mock
-//! example is also run.
+//! example is also run. Resolved without a lockfile, that crate builds against the newest
+//! compatible versions of everything, with warnings denied.
+//!
+//! Then the other end of the claimed ranges: the packaged crates, as a workspace of their own in
+//! `target/minimal-versions`, resolved with `-Z direct-minimal-versions` (through
+//! `RUSTC_BOOTSTRAP=1`: the flag is unstable) so each direct dependency is the lowest version
+//! its manifest allows, must build.
 
 use std::path::Path;
 use std::process::Command;
