@@ -84,6 +84,61 @@ pub fn run(root: &Path) -> Result<(), String> {
         "the README's mock example",
     )?;
     println!("downstream: the packaged crates build outside the workspace; the mock example ran");
+    minimal_versions(root, &packages, version)?;
+    println!("downstream: the packaged crates build with the lowest versions they claim");
+    Ok(())
+}
+
+/// Builds the packaged crates with every direct dependency at the lowest version allowed.
+fn minimal_versions(root: &Path, packages: &Path, version: &str) -> Result<(), String> {
+    let dir = root.join("target/minimal-versions");
+    let mut members = Vec::new();
+    let mut patch = String::new();
+    for name in PUBLISHED {
+        let unpacked = format!("{name}-{version}");
+        copy_dir(&packages.join(&unpacked), &dir.join(&unpacked))?;
+        members.push(format!("{unpacked:?}"));
+        patch.push_str(&format!("{name} = {{ path = {unpacked:?} }}\n"));
+    }
+    let manifest = format!(
+        "[workspace]\nresolver = \"3\"\nmembers = [{}]\n\n[patch.crates-io]\n{patch}",
+        members.join(", ")
+    );
+    write(&dir.join("Cargo.toml"), &manifest)?;
+    let _ = std::fs::remove_file(dir.join("Cargo.lock"));
+    let cargo = |args: &[&str]| {
+        let mut c = Command::new(env!("CARGO"));
+        c.current_dir(&dir)
+            .args(args)
+            .env("CARGO_TARGET_DIR", dir.join("target"))
+            .env("RUSTC_BOOTSTRAP", "1");
+        c
+    };
+    status(
+        &mut cargo(&["update", "-Z", "direct-minimal-versions"]),
+        "cargo update -Z direct-minimal-versions",
+    )?;
+    status(
+        &mut cargo(&["build", "--workspace"]),
+        "cargo build (minimal versions)",
+    )
+}
+
+/// Copies a directory tree (files and folders only; packaged crates hold nothing else).
+fn copy_dir(from: &Path, to: &Path) -> Result<(), String> {
+    let _ = std::fs::remove_dir_all(to);
+    std::fs::create_dir_all(to).map_err(|e| format!("{}: {e}", to.display()))?;
+    let entries = std::fs::read_dir(from).map_err(|e| format!("{}: {e}", from.display()))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| format!("{}: {e}", from.display()))?;
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), &target)
+                .map_err(|e| format!("{}: {e}", entry.path().display()))?;
+        }
+    }
     Ok(())
 }
 
