@@ -5,6 +5,7 @@
 //! byte-identical files: every collection that feeds the output is ordered (IR order or sorted
 //! by name).
 
+mod calls;
 mod cases;
 mod client;
 mod docs;
@@ -122,6 +123,10 @@ pub fn generate_from(plan: &Plan<'_>) -> Result<Output, String> {
         GeneratedFile {
             path: format!("{GENERATED_DIR}/types.rs"),
             contents: text.types,
+        },
+        GeneratedFile {
+            path: "tests/generated/calls.rs".to_string(),
+            contents: render::format_file(calls::calls_file(plan))?,
         },
         GeneratedFile {
             path: "tests/generated/cases.rs".to_string(),

@@ -25,6 +25,9 @@ mod setup;
 mod wire_gen;
 
 #[rustfmt::skip]
+#[path = "../../generated/calls.rs"]
+mod calls;
+#[rustfmt::skip]
 #[path = "../../generated/cases.rs"]
 mod cases;
 

@@ -8,6 +8,7 @@
 //! bytes for the download). Also: `validate_only`, the health-check form header, and lazy
 //! pagination through `stream()`.
 
+use crate::calls;
 use crate::mock;
 use crate::setup::start;
 
@@ -22,8 +23,7 @@ use magic_api::types::{
     IpsecTunnelRequest, MagicHealthCheckTarget, Pcap, TunnelHealthCheck,
 };
 use magic_api::{
-    AccountAppId, AccountId, AclId, AppConfigId, CfInterconnectId, ConnectorId, Error, GreTunnelId,
-    IpsecTunnelId, LanId, OwnershipId, PcapId, RouteId, SiteId, WanId,
+    AccountId, CfInterconnectId, ConnectorId, Error, GreTunnelId, IpsecTunnelId, PcapId, RouteId,
 };
 use mock::{MockServer, Recorded, Scripted, pcap_bytes};
 use serde::Serialize;
@@ -74,13 +74,16 @@ const SNAPSHOT_T: i64 = 1_700_000_100;
 const FROM: i64 = 1_699_990_000;
 const TO: i64 = 1_700_010_000;
 
-/// The value this file passes for each path parameter, to check what the mock decoded.
+/// The value this file passes for each path and required query parameter, to check what the
+/// mock decoded.
 fn path_value(name: &str) -> String {
     match name {
         "account_id" => ACCOUNT.into(),
         "event_t" => EVENT_T.to_string(),
         "event_n" => EVENT_N.to_string(),
         "snapshot_t" => SNAPSHOT_T.to_string(),
+        "from" => FROM.to_string(),
+        "to" => TO.to_string(),
         other => format!("{}-id", other.trim_end_matches("_id")),
     }
 }
@@ -137,8 +140,12 @@ impl Harness {
             .filter(|p| p.field.required)
             .map(|p| p.field.name.clone())
             .collect();
-        let sent: Vec<String> = rec.query_pairs().into_iter().map(|(k, _)| k).collect();
-        assert_eq!(sent, required, "{what}: query");
+        let sent: Vec<(String, String)> = rec.query_pairs();
+        let expected: Vec<(String, String)> = required
+            .iter()
+            .map(|name| (name.clone(), path_value(name)))
+            .collect();
+        assert_eq!(sent, expected, "{what}: query");
         assert_eq!(rec.header("x-magic-new-hc-target"), None, "{what}");
         self.seen.borrow_mut().insert(index);
         rec
@@ -170,6 +177,46 @@ impl Harness {
 // ---------------------------------------------------------------------------------------
 // Every operation
 
+/// The generated driver asks for arguments by name and hands back each result.
+impl calls::Calls for Harness {
+    fn id<T: From<String>>(&self, param: &str) -> T {
+        id(param)
+    }
+
+    fn number(&self, param: &str) -> i64 {
+        path_value(param)
+            .parse()
+            .unwrap_or_else(|_| panic!("no number for `{param}`"))
+    }
+
+    fn body<T: DeserializeOwned>(&self, key: &str) -> T {
+        example_body(op_index(key))
+    }
+
+    fn result<T: Serialize + std::fmt::Debug>(&self, key: &str, result: Result<T, Error>) {
+        self.check(op_index(key), result);
+    }
+
+    async fn download(&self, key: &str, result: Result<magic_api::Download, Error>) {
+        let o = op_index(key);
+        let mut download = match result {
+            Ok(d) => d,
+            Err(e) => panic!("{key}: {e}"),
+        };
+        assert_eq!(download.content_type(), Some(mock::PCAP_CONTENT_TYPE));
+        let mut bytes = Vec::new();
+        while let Some(chunk) = download.next().await {
+            bytes.extend_from_slice(&chunk.expect("chunk"));
+        }
+        assert_eq!(bytes, pcap_bytes());
+        assert!(matches!(op(o).response, Response::Binary { .. }));
+        self.sent(o);
+    }
+}
+
+/// Every operation once, through the driver generated from the plan (`tests/generated/calls.rs`),
+/// each checked by the harness: routed, accepted, its parameters and body as passed, its
+/// result re-encoding to the documented one.
 #[tokio::test]
 async fn every_operation_through_the_generated_client() {
     let (mock, client) = start().await;
@@ -178,291 +225,7 @@ async fn every_operation_through_the_generated_client() {
         seen: RefCell::new(BTreeSet::new()),
         requests: Cell::new(0),
     };
-    let c = &client;
-    let a = &AccountId::from(ACCOUNT);
-
-    // Apps
-    let app: AccountAppId = id("account_app_id");
-    let o = op_index("GET /magic/apps");
-    h.check(o, c.apps().list(a).await);
-    let o = op_index("POST /magic/apps");
-    h.check(o, c.apps().create(a, &example_body(o)).await);
-    let o = op_index("PUT /magic/apps/{account_app_id}");
-    h.check(o, c.apps().update(a, &app, &example_body(o)).await);
-    let o = op_index("PATCH /magic/apps/{account_app_id}");
-    h.check(o, c.apps().edit(a, &app, &example_body(o)).await);
-    let o = op_index("DELETE /magic/apps/{account_app_id}");
-    h.check(o, c.apps().delete(a, &app).await);
-
-    // CF interconnects
-    let ci: CfInterconnectId = id("cf_interconnect_id");
-    let o = op_index("GET /magic/cf_interconnects");
-    h.check(o, c.cf_interconnects().list(a).await);
-    let o = op_index("GET /magic/cf_interconnects/{cf_interconnect_id}");
-    h.check(o, c.cf_interconnects().get(a, &ci).await);
-    let o = op_index("PUT /magic/cf_interconnects/{cf_interconnect_id}");
-    h.check(
-        o,
-        c.cf_interconnects().update(a, &ci, &example_body(o)).await,
-    );
-    let o = op_index("PUT /magic/cf_interconnects");
-    let body: Value = example_body(o);
-    h.check(o, c.cf_interconnects().bulk_update(a, &body).await);
-
-    // GRE tunnels
-    let gre: GreTunnelId = id("gre_tunnel_id");
-    let o = op_index("GET /magic/gre_tunnels");
-    h.check(o, c.gre_tunnels().list(a).await);
-    let o = op_index("GET /magic/gre_tunnels/{gre_tunnel_id}");
-    h.check(o, c.gre_tunnels().get(a, &gre).await);
-    let o = op_index("POST /magic/gre_tunnels");
-    h.check(o, c.gre_tunnels().create(a, &example_body(o)).await);
-    let o = op_index("PUT /magic/gre_tunnels/{gre_tunnel_id}");
-    h.check(o, c.gre_tunnels().update(a, &gre, &example_body(o)).await);
-    let o = op_index("DELETE /magic/gre_tunnels/{gre_tunnel_id}");
-    h.check(o, c.gre_tunnels().delete(a, &gre).await);
-    let o = op_index("PUT /magic/gre_tunnels");
-    let body: Value = example_body(o);
-    h.check(o, c.gre_tunnels().bulk_update(a, &body).await);
-
-    // IPsec tunnels
-    let ipsec: IpsecTunnelId = id("ipsec_tunnel_id");
-    let o = op_index("GET /magic/ipsec_tunnels");
-    h.check(o, c.ipsec_tunnels().list(a).await);
-    let o = op_index("GET /magic/ipsec_tunnels/{ipsec_tunnel_id}");
-    h.check(o, c.ipsec_tunnels().get(a, &ipsec).await);
-    let o = op_index("POST /magic/ipsec_tunnels");
-    h.check(o, c.ipsec_tunnels().create(a, &example_body(o)).await);
-    let o = op_index("PUT /magic/ipsec_tunnels/{ipsec_tunnel_id}");
-    h.check(
-        o,
-        c.ipsec_tunnels().update(a, &ipsec, &example_body(o)).await,
-    );
-    let o = op_index("DELETE /magic/ipsec_tunnels/{ipsec_tunnel_id}");
-    h.check(o, c.ipsec_tunnels().delete(a, &ipsec).await);
-    let o = op_index("PUT /magic/ipsec_tunnels");
-    let body: Value = example_body(o);
-    h.check(o, c.ipsec_tunnels().bulk_update(a, &body).await);
-    // No body argument: the method sends the documented `{}` itself.
-    let o = op_index("POST /magic/ipsec_tunnels/{ipsec_tunnel_id}/psk_generate");
-    h.check(o, c.ipsec_tunnels().psk_generate(a, &ipsec).await);
-
-    // Routes
-    let route: RouteId = id("route_id");
-    let o = op_index("GET /magic/routes");
-    h.check(o, c.routes().list(a).await);
-    let o = op_index("GET /magic/routes/{route_id}");
-    h.check(o, c.routes().get(a, &route).await);
-    let o = op_index("POST /magic/routes");
-    h.check(o, c.routes().create(a, &example_body(o)).await);
-    let o = op_index("PUT /magic/routes/{route_id}");
-    h.check(o, c.routes().update(a, &route, &example_body(o)).await);
-    let o = op_index("DELETE /magic/routes/{route_id}");
-    h.check(o, c.routes().delete(a, &route).await);
-    let o = op_index("PUT /magic/routes");
-    h.check(o, c.routes().bulk_update(a, &example_body(o)).await);
-    let o = op_index("DELETE /magic/routes");
-    h.check(o, c.routes().delete_all(a).await);
-
-    // Sites and their app configs, ACLs, LANs and WANs
-    let site: SiteId = id("site_id");
-    let o = op_index("GET /magic/sites");
-    h.check(o, c.sites().list(a).await);
-    let o = op_index("GET /magic/sites/{site_id}");
-    h.check(o, c.sites().get(a, &site).await);
-    let o = op_index("POST /magic/sites");
-    h.check(o, c.sites().create(a, &example_body(o)).await);
-    let o = op_index("PUT /magic/sites/{site_id}");
-    h.check(o, c.sites().update(a, &site, &example_body(o)).await);
-    let o = op_index("PATCH /magic/sites/{site_id}");
-    h.check(o, c.sites().edit(a, &site, &example_body(o)).await);
-    let o = op_index("DELETE /magic/sites/{site_id}");
-    h.check(o, c.sites().delete(a, &site).await);
-
-    let cfg: AppConfigId = id("app_config_id");
-    let o = op_index("GET /magic/sites/{site_id}/app_configs");
-    h.check(o, c.sites().app_configs().list(a, &site).await);
-    let o = op_index("POST /magic/sites/{site_id}/app_configs");
-    h.check(
-        o,
-        c.sites()
-            .app_configs()
-            .create(a, &site, &example_body(o))
-            .await,
-    );
-    let o = op_index("PUT /magic/sites/{site_id}/app_configs/{app_config_id}");
-    let body = example_body(o);
-    h.check(
-        o,
-        c.sites().app_configs().update(a, &site, &cfg, &body).await,
-    );
-    let o = op_index("PATCH /magic/sites/{site_id}/app_configs/{app_config_id}");
-    let body = example_body(o);
-    h.check(o, c.sites().app_configs().edit(a, &site, &cfg, &body).await);
-    let o = op_index("DELETE /magic/sites/{site_id}/app_configs/{app_config_id}");
-    h.check(o, c.sites().app_configs().delete(a, &site, &cfg).await);
-
-    let acl: AclId = id("acl_id");
-    let o = op_index("GET /magic/sites/{site_id}/acls");
-    h.check(o, c.sites().acls().list(a, &site).await);
-    let o = op_index("GET /magic/sites/{site_id}/acls/{acl_id}");
-    h.check(o, c.sites().acls().get(a, &site, &acl).await);
-    let o = op_index("POST /magic/sites/{site_id}/acls");
-    h.check(o, c.sites().acls().create(a, &site, &example_body(o)).await);
-    let o = op_index("PUT /magic/sites/{site_id}/acls/{acl_id}");
-    h.check(
-        o,
-        c.sites()
-            .acls()
-            .update(a, &site, &acl, &example_body(o))
-            .await,
-    );
-    let o = op_index("PATCH /magic/sites/{site_id}/acls/{acl_id}");
-    h.check(
-        o,
-        c.sites()
-            .acls()
-            .edit(a, &site, &acl, &example_body(o))
-            .await,
-    );
-    let o = op_index("DELETE /magic/sites/{site_id}/acls/{acl_id}");
-    h.check(o, c.sites().acls().delete(a, &site, &acl).await);
-
-    let lan: LanId = id("lan_id");
-    let o = op_index("GET /magic/sites/{site_id}/lans");
-    h.check(o, c.sites().lans().list(a, &site).await);
-    let o = op_index("GET /magic/sites/{site_id}/lans/{lan_id}");
-    h.check(o, c.sites().lans().get(a, &site, &lan).await);
-    let o = op_index("POST /magic/sites/{site_id}/lans");
-    h.check(o, c.sites().lans().create(a, &site, &example_body(o)).await);
-    let o = op_index("PUT /magic/sites/{site_id}/lans/{lan_id}");
-    h.check(
-        o,
-        c.sites()
-            .lans()
-            .update(a, &site, &lan, &example_body(o))
-            .await,
-    );
-    let o = op_index("PATCH /magic/sites/{site_id}/lans/{lan_id}");
-    h.check(
-        o,
-        c.sites()
-            .lans()
-            .edit(a, &site, &lan, &example_body(o))
-            .await,
-    );
-    let o = op_index("DELETE /magic/sites/{site_id}/lans/{lan_id}");
-    h.check(o, c.sites().lans().delete(a, &site, &lan).await);
-
-    let wan: WanId = id("wan_id");
-    let o = op_index("GET /magic/sites/{site_id}/wans");
-    h.check(o, c.sites().wans().list(a, &site).await);
-    let o = op_index("GET /magic/sites/{site_id}/wans/{wan_id}");
-    h.check(o, c.sites().wans().get(a, &site, &wan).await);
-    let o = op_index("POST /magic/sites/{site_id}/wans");
-    h.check(o, c.sites().wans().create(a, &site, &example_body(o)).await);
-    let o = op_index("PUT /magic/sites/{site_id}/wans/{wan_id}");
-    h.check(
-        o,
-        c.sites()
-            .wans()
-            .update(a, &site, &wan, &example_body(o))
-            .await,
-    );
-    let o = op_index("PATCH /magic/sites/{site_id}/wans/{wan_id}");
-    h.check(
-        o,
-        c.sites()
-            .wans()
-            .edit(a, &site, &wan, &example_body(o))
-            .await,
-    );
-    let o = op_index("DELETE /magic/sites/{site_id}/wans/{wan_id}");
-    h.check(o, c.sites().wans().delete(a, &site, &wan).await);
-
-    // Connectors, their events and snapshots
-    let conn: ConnectorId = id("connector_id");
-    let o = op_index("GET /magic/connectors");
-    h.check(o, c.connectors().list(a).await);
-    let o = op_index("GET /magic/connectors/{connector_id}");
-    h.check(o, c.connectors().get(a, &conn).await);
-    let o = op_index("POST /magic/connectors");
-    h.check(o, c.connectors().create(a, &example_body(o)).await);
-    let o = op_index("PUT /magic/connectors/{connector_id}");
-    h.check(o, c.connectors().update(a, &conn, &example_body(o)).await);
-    let o = op_index("PATCH /magic/connectors/{connector_id}");
-    h.check(o, c.connectors().edit(a, &conn, &example_body(o)).await);
-    let o = op_index("DELETE /magic/connectors/{connector_id}");
-    h.check(o, c.connectors().delete(a, &conn).await);
-
-    let o = op_index("GET /magic/connectors/{connector_id}/telemetry/events");
-    h.check(o, c.connectors().events().list(a, &conn, FROM, TO).await);
-    let rec = mock_last(&h);
-    assert_eq!(
-        rec.query_pairs(),
-        [
-            ("from".into(), FROM.to_string()),
-            ("to".into(), TO.to_string())
-        ]
-    );
-    let o = op_index("GET /magic/connectors/{connector_id}/telemetry/events/{event_t}.{event_n}");
-    h.check(
-        o,
-        c.connectors()
-            .events()
-            .get(a, &conn, EVENT_T, EVENT_N)
-            .await,
-    );
-    assert!(
-        mock_last(&h)
-            .path()
-            .ends_with(&format!("/telemetry/events/{EVENT_T}.{EVENT_N}"))
-    );
-    let o = op_index("GET /magic/connectors/{connector_id}/telemetry/events/latest");
-    h.check(o, c.connectors().events().latest(a, &conn).await);
-    let o = op_index("GET /magic/connectors/{connector_id}/telemetry/snapshots");
-    h.check(o, c.connectors().snapshots().list(a, &conn, FROM, TO).await);
-    let o = op_index("GET /magic/connectors/{connector_id}/telemetry/snapshots/{snapshot_t}");
-    h.check(
-        o,
-        c.connectors().snapshots().get(a, &conn, SNAPSHOT_T).await,
-    );
-    let o = op_index("GET /magic/connectors/{connector_id}/telemetry/snapshots/latest");
-    h.check(o, c.connectors().snapshots().latest(a, &conn).await);
-
-    // PCAPs and bucket ownership
-    let pcap: PcapId = id("pcap_id");
-    let own: OwnershipId = id("ownership_id");
-    let o = op_index("GET /pcaps");
-    h.check(o, c.pcaps().list(a).await);
-    let o = op_index("GET /pcaps/{pcap_id}");
-    h.check(o, c.pcaps().get(a, &pcap).await);
-    let o = op_index("POST /pcaps");
-    h.check(o, c.pcaps().create(a, &example_body(o)).await);
-    let o = op_index("PUT /pcaps/{pcap_id}/stop");
-    h.check(o, c.pcaps().stop(a, &pcap).await);
-    let o = op_index("GET /pcaps/ownership");
-    h.check(o, c.pcaps().ownership().list(a).await);
-    let o = op_index("POST /pcaps/ownership");
-    h.check(o, c.pcaps().ownership().create(a, &example_body(o)).await);
-    let o = op_index("DELETE /pcaps/ownership/{ownership_id}");
-    h.check(o, c.pcaps().ownership().delete(a, &own).await);
-    let o = op_index("POST /pcaps/ownership/validate");
-    h.check(o, c.pcaps().ownership().validate(a, &example_body(o)).await);
-
-    let o = op_index("GET /pcaps/{pcap_id}/download");
-    let mut download = match c.pcaps().download(a, &pcap).await {
-        Ok(d) => d,
-        Err(e) => panic!("download: {e}"),
-    };
-    assert_eq!(download.content_type(), Some(mock::PCAP_CONTENT_TYPE));
-    let mut bytes = Vec::new();
-    while let Some(chunk) = download.next().await {
-        bytes.extend_from_slice(&chunk.expect("chunk"));
-    }
-    assert_eq!(bytes, pcap_bytes());
-    assert!(matches!(op(o).response, Response::Binary { .. }));
-    h.sent(o);
+    calls::call_every_operation(&client, &h).await;
 
     // Every operation, each exactly once.
     let seen = h.seen.borrow();
@@ -474,10 +237,6 @@ async fn every_operation_through_the_generated_client() {
     assert!(missing.is_empty(), "not called: {missing:?}");
     assert_eq!(seen.len(), 79);
     assert_eq!(h.mock.count(), 79);
-}
-
-fn mock_last(h: &Harness) -> Recorded {
-    h.mock.last_request().expect("a request")
 }
 
 #[tokio::test]
