@@ -12,7 +12,7 @@
 
 mod build;
 mod checks;
-mod form_paths;
+mod form_headers;
 mod lower;
 mod mock_model;
 mod operations;

@@ -16,7 +16,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::Defs;
-use super::{Discrimination, Field, FormHeader, Ir, Origin, Response, Ty, TypeBody, TypeDef};
+use super::{Discrimination, Field, Ir, Origin, Response, Ty, TypeBody, TypeDef};
 
 /// The refinements' own copy of a name (so the set of used entries borrows the file, not the IR).
 fn key_of<'r>(refinements: &'r Refinements, name: &str) -> &'r str {
@@ -48,7 +48,7 @@ pub struct Refinements {
     pub pagination: Option<PageParams>,
     /// Headers that select the form of a union.
     #[serde(default)]
-    pub form_headers: Vec<FormHeaderEntry>,
+    pub form_headers: Vec<super::form_headers::FormHeaderEntry>,
     /// Unions whose alternatives the prose tells apart by one field's value.
     #[serde(default)]
     pub union_tags: Vec<UnionTag>,
@@ -115,27 +115,12 @@ impl Refinements {
 }
 
 /// The message for an entry that stopped matching: which entry, what it expected, what to do.
-fn stale(entry: &str, expected: &str) -> String {
+pub(super) fn stale(entry: &str, expected: &str) -> String {
     format!(
         "{entry}: {expected}. The reference may have renamed or removed what it names: point the \
          entry at the new name or delete it (`cargo xtask diff <last-good-revision>` lists what \
          changed)"
     )
-}
-
-/// One `[[form_headers]]` entry as written (the paths to the union are resolved when it is
-/// applied, never written).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FormHeaderEntry {
-    /// The header's name.
-    pub header: String,
-    /// `Type.field`: the field whose union the header speaks about.
-    pub union: String,
-    /// `object` or `string`: the form the header's `true` selects.
-    pub form: String,
-    /// The call setter's name for operations without a body.
-    pub method: String,
 }
 
 /// Applies the refinements; returns the entries that matched nothing. What only the emitter can
@@ -148,7 +133,7 @@ pub fn apply(ir: &mut Ir, refinements: &Refinements) -> Vec<String> {
     apply_same_concept(ir, refinements, &mut problems);
     apply_tag_enums(ir, refinements, &mut problems);
     apply_pagination(ir, refinements, &mut problems);
-    apply_form_headers(ir, refinements, &mut problems);
+    super::form_headers::apply(ir, &refinements.form_headers, &mut problems);
     apply_fields(ir, refinements, &mut problems);
     problems
 }
@@ -418,69 +403,6 @@ fn apply_pagination(ir: &mut Ir, refinements: &Refinements, problems: &mut Vec<S
             problems.push(stale(
                 "[pagination]",
                 "expected a list operation whose envelope declares `result_info`",
-            ));
-        }
-    }
-}
-
-/// `[[form_headers]]`: recorded on the operations that declare the header.
-fn apply_form_headers(ir: &mut Ir, refinements: &Refinements, problems: &mut Vec<String>) {
-    for fh in &refinements.form_headers {
-        // The union's type: the type of the field `Type.field` names.
-        let union_ty = fh.union.split_once('.').and_then(|(ty, field)| {
-            ir.types
-                .iter()
-                .chain(&ir.shapes)
-                .find_map(|d| match &d.body {
-                    TypeBody::Object { fields } if d.name.as_deref() == Some(ty) => fields
-                        .iter()
-                        .find(|f| f.name == field)
-                        .map(|f| f.ty.clone()),
-                    _ => None,
-                })
-        });
-        let union_known = union_ty.is_some();
-        let paths: Vec<Vec<Vec<String>>> = {
-            let defs = Defs::new(ir.types.iter().chain(&ir.shapes));
-            ir.operations
-                .iter()
-                .map(|op| match (&op.body, &union_ty) {
-                    (Some(body), Some(target)) => {
-                        super::form_paths::paths_to(&defs, &body.ty, target)
-                    }
-                    _ => Vec::new(),
-                })
-                .collect()
-        };
-        let mut declared = false;
-        for (op, paths) in ir.operations.iter_mut().zip(paths) {
-            if op.params.iter().any(|p| p.field.name == fh.header) {
-                op.form_header = Some(FormHeader {
-                    header: fh.header.clone(),
-                    union: fh.union.clone(),
-                    form: fh.form.clone(),
-                    method: fh.method.clone(),
-                    paths,
-                });
-                declared = true;
-            }
-        }
-        if !declared {
-            problems.push(stale(
-                &format!("[[form_headers]] `{}`", fh.header),
-                "expected an operation that declares this header",
-            ));
-        }
-        if !union_known {
-            problems.push(stale(
-                &format!("[[form_headers]] union `{}`", fh.union),
-                "expected `Type.field`, a field of a named type",
-            ));
-        }
-        if fh.form != "object" && fh.form != "string" {
-            problems.push(format!(
-                "form_headers: form `{}` must be `object` or `string`",
-                fh.form
             ));
         }
     }
