@@ -5,7 +5,7 @@
 
 use serde::Deserialize;
 
-use super::refine::stale;
+use super::stale::stale;
 use super::{Defs, FormHeader, Ir, Ty, TypeBody};
 
 /// One `[[form_headers]]` entry as written (the paths to the union are resolved when it is

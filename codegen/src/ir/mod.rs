@@ -19,6 +19,7 @@ mod operations;
 mod refine;
 mod resources;
 mod roles;
+mod stale;
 mod summary;
 mod unions;
 pub mod walk;

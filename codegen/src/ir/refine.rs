@@ -16,6 +16,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::Defs;
+use super::stale::stale;
 use super::{Discrimination, Field, Ir, Origin, Response, Ty, TypeBody, TypeDef};
 
 /// The refinements' own copy of a name (so the set of used entries borrows the file, not the IR).
@@ -112,15 +113,6 @@ impl Refinements {
     pub fn parse(text: &str) -> Result<Refinements, String> {
         toml::from_str(text).map_err(|e| e.to_string())
     }
-}
-
-/// The message for an entry that stopped matching: which entry, what it expected, what to do.
-pub(super) fn stale(entry: &str, expected: &str) -> String {
-    format!(
-        "{entry}: {expected}. The reference may have renamed or removed what it names: point the \
-         entry at the new name or delete it (`cargo xtask diff <last-good-revision>` lists what \
-         changed)"
-    )
 }
 
 /// Applies the refinements; returns the entries that matched nothing. What only the emitter can

@@ -5,8 +5,10 @@
 use std::collections::{BTreeSet, HashMap};
 
 use super::RustTy;
-use super::names::{IdTypes, Names, body_roots, id_fields, id_types, reachable_from, ref_id};
-use crate::ir::{Defs, Discrimination, Ir, Ty, TypeBody, TypeDef};
+use super::names::{
+    IdTypes, Names, body_roots, id_fields, id_named, id_types, reachable_from, ref_id,
+};
+use crate::ir::{Defs, Discrimination, Ir, Param, Ty, TypeBody, TypeDef};
 
 /// Everything the plan's builders look up in the IR.
 pub struct Index<'a> {
@@ -83,6 +85,15 @@ impl<'a> Index<'a> {
     /// The Rust name of a definition.
     pub fn name<'s>(&'s self, id: &'s str) -> &'s str {
         self.names.of(id)
+    }
+
+    /// The type a parameter is taken as: the identifier type of a string parameter named like
+    /// an id parameter (`connectorid` is a `ConnectorId`), else its own.
+    pub fn param_ty(&self, p: &Param) -> RustTy {
+        match (&p.field.ty, id_named(&self.ids, &p.field.name)) {
+            (Ty::String, Some(id)) => RustTy::Id(id.to_string()),
+            _ => self.rust_ty(&p.field.ty),
+        }
     }
 
     /// The Rust type of an IR type.

@@ -9,6 +9,7 @@
 //! the API snapshot (`magic-api/api.json`) is a serialization of it, so the snapshot the change
 //! report compares cannot disagree with the code.
 
+mod fields;
 mod index;
 pub mod names;
 mod ops;
@@ -18,12 +19,13 @@ mod ty;
 mod types;
 mod unions;
 
+pub use fields::FieldPlan;
 pub use index::Index;
 pub use ops::{ArgPlan, BodyPlan, HandlePlan, IdPlan, OpPlan, ParamPlan, PathValue, ReceivePlan};
 pub use options::{OptionFieldPlan, OptionSetPlan};
 pub use paging::{StreamPlan, StreamSplit};
 pub use ty::RustTy;
-pub use types::{EnumPlan, FieldPlan, ItemPlan, LiteralPlan, Shape, StructPlan};
+pub use types::{EnumPlan, ItemPlan, LiteralPlan, Shape, StructPlan};
 pub use unions::{AccessorArm, AccessorPlan, KindPlan, UnionPlan, UnionStrategy, VariantPlan};
 
 use crate::ir::Ir;

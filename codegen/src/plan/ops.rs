@@ -12,7 +12,7 @@
 
 use std::collections::BTreeMap;
 
-use super::names::{camel, id_named, snake};
+use super::names::{camel, snake};
 use super::options::option_set;
 use super::paging::stream;
 use super::{Index, OptionSetPlan, RustTy, StreamPlan};
@@ -281,15 +281,6 @@ fn resource_titles(resources: &[Resource]) -> BTreeMap<&str, String> {
     out
 }
 
-/// The identifier type of a string parameter named like an id parameter (`connectorid` is a
-/// `ConnectorId`).
-pub(super) fn param_ty(ix: &Index<'_>, p: &Param) -> RustTy {
-    match (&p.field.ty, id_named(&ix.ids, &p.field.name)) {
-        (Ty::String, Some(id)) => RustTy::Id(id.to_string()),
-        _ => ix.rust_ty(&p.field.ty),
-    }
-}
-
 fn operation(
     ix: &Index<'_>,
     index: usize,
@@ -310,7 +301,7 @@ fn operation(
         };
         args.push(ArgPlan::Path {
             ident: snake(&name),
-            ty: param_ty(ix, p),
+            ty: ix.param_ty(p),
             pass,
         });
     }
@@ -324,7 +315,7 @@ fn operation(
                 args.push(ArgPlan::Query {
                     ident: snake(&p.field.name),
                     wire: p.field.name.clone(),
-                    ty: param_ty(ix, p),
+                    ty: ix.param_ty(p),
                 });
             }
             ParamLocation::Header
@@ -370,7 +361,7 @@ fn operation(
         .map(|p| ParamPlan {
             wire: p.field.name.clone(),
             location: p.location,
-            ty: param_ty(ix, p),
+            ty: ix.param_ty(p),
             required: p.field.required,
             prose: p.field.description.clone(),
         })

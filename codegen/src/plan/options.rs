@@ -2,7 +2,6 @@
 //! with that set, with a setter per parameter on the call.
 
 use super::names::{camel, snake};
-use super::ops::param_ty;
 use super::{Index, RustTy};
 use crate::ir::{FormHeader, Param, ParamLocation, Ty};
 
@@ -66,7 +65,7 @@ pub(super) fn option_set(
         .iter()
         .map(|p| {
             let wire = &p.field.name;
-            let ty = param_ty(ix, p);
+            let ty = ix.param_ty(p);
             let doc = match header_of(p) {
                 Some(fh) => format!(
                     "Sets `{}`: `true` asks for `{}` in its {} form.",

@@ -49,7 +49,7 @@ pub(super) fn stream(ix: &Index<'_>, op: &Operation) -> Result<Option<StreamPlan
             let Some(fields) = ix.defs.object_fields(result) else {
                 return Ok(None);
             };
-            let planned = super::types::field_plans(ix, def, fields);
+            let planned = super::fields::field_plans(ix, def, fields);
             let pick = |name: &str| planned.iter().find(|f| f.wire == name);
             let (Some(items_f), Some(cursor_f)) = (pick(items), pick(cursor)) else {
                 return Ok(None);

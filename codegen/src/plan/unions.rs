@@ -3,9 +3,9 @@
 
 use std::collections::BTreeSet;
 
+use super::fields::{FieldPlan, describe, field_plans, literal_idents};
 use super::names::{camel, ref_id, words};
-use super::types::{describe, field_plans, literal_idents};
-use super::{FieldPlan, Index, RustTy};
+use super::{Index, RustTy};
 use crate::ir::{Alternative, Discrimination, Origin, Ty, TypeBody};
 
 /// A union.

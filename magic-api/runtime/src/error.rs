@@ -3,7 +3,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use super::envelope::ApiMessage;
+use super::message::ApiMessage;
 
 /// Everything that can go wrong when calling the API.
 ///
