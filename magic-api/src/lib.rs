@@ -67,7 +67,7 @@ pub use client::{Client, ClientBuilder};
 pub use runtime::{
     ApiMessage, ApiMessageSource, ApiResponse, Binary, Call, CallOptions, ConfigError, Credentials,
     Download, Empty, Error, Json, Nullable, Number, PathBuilder, RawRequest, Receive, ResultInfo,
-    RetryPolicy, cursor_stream, page_stream,
+    RetryPolicy, Secret, cursor_stream, page_stream,
 };
 
 /// `next()` and friends for the streams list calls return.

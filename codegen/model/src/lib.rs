@@ -221,6 +221,11 @@ pub struct Field {
     /// `null` and a value are then three different requests.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub nullable: bool,
+    /// True for a secret (a pre-shared key, a licence key), decided by `spec/refinements.toml`'s
+    /// `[secrets]` with its evidence: the client never prints its value (`Secret<T>`), though it
+    /// still sends and reads it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub secret: bool,
 }
 
 /// A constraint on a value.

@@ -74,6 +74,10 @@ pub fn names_used(
             types.insert(n.clone());
         }
         RustTy::Map(v) | RustTy::Vec(v) | RustTy::Option(v) => names_used(v, root, types),
+        RustTy::Secret(v) => {
+            root.insert("Secret".into());
+            names_used(v, root, types);
+        }
         RustTy::Nullable(v) => {
             root.insert("Nullable".into());
             names_used(v, root, types);
@@ -118,6 +122,13 @@ pub fn ty(t: &RustTy, place: Place) -> TokenStream {
         RustTy::Option(v) => {
             let v = ty(v, place);
             quote!(Option<#v>)
+        }
+        RustTy::Secret(v) => {
+            let v = ty(v, place);
+            match place {
+                Place::Imported => quote!(Secret<#v>),
+                Place::Types | Place::Crate => quote!(::magic_api::Secret<#v>),
+            }
         }
         RustTy::Nullable(v) => {
             let v = ty(v, place);

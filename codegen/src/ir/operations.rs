@@ -97,6 +97,7 @@ pub(super) fn lower_operation<'t>(
                 description: format!("Offered in the operation's description as `?{name}=true`."),
                 constraints: Vec::new(),
                 nullable: false,
+                secret: false,
             },
             from_prose: true,
         });

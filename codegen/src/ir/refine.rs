@@ -37,6 +37,9 @@ pub struct Refinements {
     /// When an explicit `null` means something of its own.
     #[serde(default)]
     pub nullable: NullablePhrases,
+    /// Fields and parameters whose values are secrets: name -> the evidence.
+    #[serde(default)]
+    pub secrets: BTreeMap<String, String>,
     /// Named enums of a union's tag values.
     #[serde(default)]
     pub tag_enums: Vec<TagEnum>,
@@ -386,6 +389,7 @@ fn apply_pagination(ir: &mut Ir, refinements: &Refinements, problems: &mut Vec<S
                         description: what.to_string(),
                         constraints: Vec::new(),
                         nullable: false,
+                        secret: false,
                     },
                     from_prose: true,
                 });
@@ -406,7 +410,14 @@ fn apply_fields(ir: &mut Ir, refinements: &Refinements, problems: &mut Vec<Strin
     let fractional = fractional_fields(ir);
     let mut used_integers: HashSet<&str> = HashSet::new();
     let mut used_phrases: HashSet<&str> = HashSet::new();
+    let mut used_secrets: HashSet<&str> = HashSet::new();
     let mut refine_field = |f: &mut Field, owner: &str, problems: &mut Vec<String>| {
+        if let Some((name, _evidence)) = refinements.secrets.get_key_value(&f.name) {
+            if f.ty == Ty::String {
+                f.secret = true;
+                used_secrets.insert(name.as_str());
+            }
+        }
         if let Some(evidence) = refinements.integers.get(&f.name) {
             if refine_ty(&mut f.ty) {
                 used_integers.insert(key_of(refinements, &f.name));
@@ -449,6 +460,14 @@ fn apply_fields(ir: &mut Ir, refinements: &Refinements, problems: &mut Vec<Strin
             problems.push(stale(
                 &format!("[integers] `{name}`"),
                 "expected a field or parameter of that name typed `number`",
+            ));
+        }
+    }
+    for name in refinements.secrets.keys() {
+        if !used_secrets.contains(name.as_str()) {
+            problems.push(stale(
+                &format!("[secrets] `{name}`"),
+                "expected a field or parameter of that name typed `string`",
             ));
         }
     }

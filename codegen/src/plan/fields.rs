@@ -79,6 +79,11 @@ pub(super) fn field_plans(ix: &Index<'_>, def: &TypeDef, fields: &[Field]) -> Ve
                 Some(id) => RustTy::Id(id.clone()),
                 None => ix.rust_ty(&f.ty),
             };
+            let inner = if f.secret {
+                RustTy::Secret(Box::new(inner))
+            } else {
+                inner
+            };
             let ty = match (f.required, f.nullable) {
                 (true, _) => inner,
                 (false, true) => RustTy::Option(Box::new(RustTy::Nullable(Box::new(inner)))),
@@ -129,6 +134,12 @@ fn field_doc(ix: &Index<'_>, owner: &str, f: &Field, typed_id: Option<&str>) -> 
     };
     for c in &f.constraints {
         text.push_str(&format!(" Constraint: `{}` {}.", c.keyword, c.value));
+    }
+    if f.secret {
+        text.push_str(
+            " A secret: it prints as `Secret(<redacted>)` wherever the crate prints; \
+             `.expose()` reads it.",
+        );
     }
     text
 }

@@ -29,6 +29,8 @@ pub enum RustTy {
     Option(Box<RustTy>),
     /// The runtime's `Nullable<T>`: a field whose `null` means something.
     Nullable(Box<RustTy>),
+    /// The runtime's `Secret<T>`: a value the crate never prints.
+    Secret(Box<RustTy>),
 }
 
 impl RustTy {
@@ -44,7 +46,11 @@ impl RustTy {
     pub fn data(&self) -> Option<&str> {
         match self {
             RustTy::Data(name) => Some(name),
-            RustTy::Map(t) | RustTy::Vec(t) | RustTy::Option(t) | RustTy::Nullable(t) => t.data(),
+            RustTy::Map(t)
+            | RustTy::Vec(t)
+            | RustTy::Option(t)
+            | RustTy::Nullable(t)
+            | RustTy::Secret(t) => t.data(),
             _ => None,
         }
     }
@@ -69,6 +75,7 @@ impl fmt::Display for RustTy {
             RustTy::Data(n) | RustTy::Id(n) => f.write_str(n),
             RustTy::Option(t) => write!(f, "Option<{t}>"),
             RustTy::Nullable(t) => write!(f, "Nullable<{t}>"),
+            RustTy::Secret(t) => write!(f, "Secret<{t}>"),
         }
     }
 }

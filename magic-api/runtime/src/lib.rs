@@ -23,6 +23,7 @@ mod pagination;
 mod path;
 mod request;
 mod retry;
+mod secret;
 pub mod wire;
 
 pub use client::{BoxFuture, Client, ClientBuilder};
@@ -36,4 +37,5 @@ pub use pagination::{cursor_stream, page_stream};
 pub use path::{PathBuilder, PathValue, fill_path};
 pub use request::RawRequest;
 pub use retry::RetryPolicy;
+pub use secret::Secret;
 pub use wire::Nullable;

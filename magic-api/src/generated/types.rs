@@ -630,7 +630,8 @@ pub struct Connector {
     /// Last seen version of this [`Connector`].
     pub last_seen_version: Option<String>,
     /// License key of this [`Connector`].
-    pub license_key: Option<String>,
+    /// A secret: it prints as `Secret(<redacted>)` wherever the crate prints; `.expose()` reads it.
+    pub license_key: Option<::magic_api::Secret<String>>,
 }
 
 /// The request body of Add a connector to your account
@@ -1672,7 +1673,8 @@ pub struct IpsecTunnelPskGenerateResponse {
     /// Identifier
     pub ipsec_tunnel_id: Option<::magic_api::IpsecTunnelId>,
     /// A randomly generated or provided string for use in the IPsec tunnel.
-    pub psk: Option<String>,
+    /// A secret: it prints as `Secret(<redacted>)` wherever the crate prints; `.expose()` reads it.
+    pub psk: Option<::magic_api::Secret<String>>,
     /// The PSK metadata that includes when the PSK was generated.
     pub psk_metadata: Option<PskMetadata>,
 }
@@ -1708,7 +1710,8 @@ pub struct IpsecTunnelRequest {
     /// 2606:54c1:7:0:a9fe:12d2:1:200/127
     pub interface_address6: Option<String>,
     /// A randomly generated or provided string for use in the IPsec tunnel.
-    pub psk: Option<String>,
+    /// A secret: it prints as `Secret(<redacted>)` wherever the crate prints; `.expose()` reads it.
+    pub psk: Option<::magic_api::Secret<String>>,
     /// If `true`, then IPsec replay protection will be supported in the Cloudflare-to-customer
     /// direction.
     pub replay_protection: Option<bool>,

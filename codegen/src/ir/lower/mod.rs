@@ -535,6 +535,7 @@ fn export_field(field: &LField<'_>, id: &impl Fn(usize) -> String) -> Field {
             })
             .collect(),
         nullable: false,
+        secret: false,
     }
 }
 

@@ -62,6 +62,7 @@ const RESERVED: &[&str] = &[
     "Receive",
     "ResultInfo",
     "RetryPolicy",
+    "Secret",
     "Result",
     "Option",
     "Vec",

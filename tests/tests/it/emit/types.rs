@@ -337,3 +337,35 @@ fn a_pcap_reads_its_status_and_id_whatever_its_form() {
     let unknown: Pcap = serde_json::from_value(json!({"zz": 1})).unwrap();
     assert_eq!(unknown.status(), None);
 }
+
+/// A secret the reference names (`[secrets]`) never reaches `Debug`, in a decoded answer or a
+/// built request, while it is still decoded, sent and readable.
+#[test]
+fn secrets_never_print_but_stay_readable() {
+    let result = result_of("POST", "/psk_generate");
+    let answer: IpsecTunnelPskGenerateResponse = round_trips(&result);
+    let psk = answer.psk.as_ref().expect("the example has a psk");
+    let value = psk.expose().clone();
+    assert!(!value.is_empty());
+    assert!(!format!("{answer:?}").contains(&value), "{answer:?}");
+    assert!(format!("{answer:?}").contains("Secret(<redacted>)"));
+
+    let request = IpsecTunnelRequest::builder()
+        .cloudflare_endpoint("203.0.113.1")
+        .interface_address("192.0.2.0/31")
+        .name("IPsec_1")
+        .psk("my-pre-shared-key")
+        .build();
+    assert!(!format!("{request:?}").contains("my-pre-shared-key"));
+    let sent = serde_json::to_value(&request).expect("encodes");
+    assert_eq!(sent["psk"], "my-pre-shared-key");
+
+    let mut documented = result_of("GET", "/connectors/{connector_id}");
+    documented["license_key"] = json!("LK-123");
+    let connector: Connector = decode(&documented);
+    assert!(!format!("{connector:?}").contains("LK-123"));
+    assert_eq!(
+        connector.license_key.as_ref().map(|k| k.expose().as_str()),
+        Some("LK-123")
+    );
+}
