@@ -118,9 +118,10 @@ fn minimal_versions(root: &Path, packages: &Path, version: &str) -> Result<(), S
         &mut cargo(&["update", "-Z", "direct-minimal-versions"]),
         "cargo update -Z direct-minimal-versions",
     )?;
+    // Every feature too: each crate must declare what its optional parts use.
     status(
-        &mut cargo(&["build", "--workspace"]),
-        "cargo build (minimal versions)",
+        &mut cargo(&["build", "--workspace", "--all-features"]),
+        "cargo build (minimal versions, all features)",
     )
 }
 
