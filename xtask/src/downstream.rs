@@ -27,6 +27,9 @@ pub const PUBLISHED: [&str; 5] = [
 pub fn run(root: &Path) -> Result<(), String> {
     let version = package_version(&root.join("magic-api/Cargo.toml"))?;
     let version = version.as_str();
+    // A fresh start: packages of an earlier run under the same version would otherwise be
+    // reused by the verification builds and by the patches below.
+    let _ = std::fs::remove_dir_all(root.join("target/package"));
     let mut package = Command::new(env!("CARGO"));
     package.current_dir(root).arg("package");
     for name in PUBLISHED {
