@@ -1,7 +1,7 @@
 //! `cargo xtask downstream`: the published crates as a user gets them. Packages the five
 //! publishable crates (`cargo package`, verification included: each builds on its own from its
 //! tarball), then builds a crate outside this workspace that depends on them by version, with
-//! `[patch.crates-io]` pointing at the unpacked packages in `target/package`. Its two programs
+//! `[patch.crates-io]` pointing at the unpacked packages (in `target/package-verify/package`). Its two programs
 //! are the README's client example and its mock example, copied from README.md; the mock
 //! example is also run. Resolved without a lockfile, that crate builds against the newest
 //! compatible versions of everything, with warnings denied.
@@ -27,11 +27,18 @@ pub const PUBLISHED: [&str; 5] = [
 pub fn run(root: &Path) -> Result<(), String> {
     let version = package_version(&root.join("magic-api/Cargo.toml"))?;
     let version = version.as_str();
-    // A fresh start: packages of an earlier run under the same version would otherwise be
-    // reused by the verification builds and by the patches below.
-    let _ = std::fs::remove_dir_all(root.join("target/package"));
+    // A fresh start: Cargo would otherwise reuse an earlier run's packages of the same version.
+    forget_extracted(version);
+    // Verified in a target directory of its own: Cargo treats registry packages as immutable,
+    // so artifacts built from an earlier run's packages of the same version would be reused.
+    let verify_target = root.join("target/package-verify");
+    let _ = std::fs::remove_dir_all(&verify_target);
     let mut package = Command::new(env!("CARGO"));
-    package.current_dir(root).arg("package");
+    package
+        .current_dir(root)
+        .arg("package")
+        .arg("--target-dir")
+        .arg(&verify_target);
     for name in PUBLISHED {
         package.args(["-p", name]);
     }
@@ -50,7 +57,7 @@ pub fn run(root: &Path) -> Result<(), String> {
         .ok_or("README.md has no mock example (a rust block calling MockServer::start())")?;
 
     let dir = root.join("target/downstream");
-    let packages = root.join("target/package");
+    let packages = verify_target.join("package");
     let patch: String = PUBLISHED
         .iter()
         .map(|name| {
@@ -90,6 +97,31 @@ pub fn run(root: &Path) -> Result<(), String> {
     minimal_versions(root, &packages, version)?;
     println!("downstream: the packaged crates build with the lowest versions they claim");
     Ok(())
+}
+
+/// Removes Cargo's extracted copies of this version of the published crates. `cargo package`
+/// verifies a crate against its siblings through a temporary registry standing in for
+/// crates.io, and Cargo extracts those sibling packages into its registry cache under their
+/// name and version, where an earlier run's copy would be used instead of this run's. (The
+/// version is not on crates.io; were it, this only costs a download.)
+fn forget_extracted(version: &str) {
+    let home = std::env::var_os("CARGO_HOME")
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cargo")));
+    let Some(home) = home else { return };
+    for kind in ["src", "cache"] {
+        let Ok(registries) = std::fs::read_dir(home.join("registry").join(kind)) else {
+            continue;
+        };
+        for registry in registries.flatten() {
+            for name in PUBLISHED {
+                let dir = registry.path().join(format!("{name}-{version}"));
+                let _ = std::fs::remove_dir_all(&dir);
+                let _ =
+                    std::fs::remove_file(registry.path().join(format!("{name}-{version}.crate")));
+            }
+        }
+    }
 }
 
 /// Builds the packaged crates with every direct dependency at the lowest version allowed.
