@@ -69,9 +69,11 @@ macro_rules! define_id {
             }
         }
 
+        /// The id as the API spells it; width, fill and alignment apply (`{:<34}` lines up a
+        /// table).
         impl ::std::fmt::Display for $name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(&self.0)
+                f.pad(&self.0)
             }
         }
 

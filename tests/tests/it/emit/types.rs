@@ -369,3 +369,13 @@ fn secrets_never_print_but_stay_readable() {
         Some("LK-123")
     );
 }
+
+/// Ids print as the API spells them, padded and aligned like any string.
+#[test]
+fn ids_honour_width_and_alignment() {
+    let site = magic_api::SiteId::from("abc");
+    assert_eq!(format!("{site}"), "abc");
+    assert_eq!(format!("[{site:<6}]"), "[abc   ]");
+    assert_eq!(format!("[{site:>6}]"), "[   abc]");
+    assert_eq!(format!("[{site:^7}]"), "[  abc  ]");
+}
