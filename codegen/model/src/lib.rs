@@ -152,7 +152,7 @@ pub struct TypeDef {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub same_shape_as: Option<String>,
     /// Every place the definition is used (section paths with field paths), sorted.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub used_at: Vec<String>,
 }
 
@@ -376,7 +376,7 @@ pub enum Response {
     /// A binary file.
     Binary {
         /// What the description says about it.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "String::is_empty")]
         note: String,
     },
     /// Nothing documented.
@@ -407,7 +407,7 @@ pub enum Pagination {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Examples {
     /// The curl command, line continuations joined.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub curl: String,
     /// The body sent with `-d`, parsed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -429,7 +429,7 @@ pub struct Operation {
     /// Heading title.
     pub title: String,
     /// The prose after the path.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
     /// The resource (dotted module path) the operation belongs to.
     pub resource: String,
@@ -513,7 +513,7 @@ pub struct AuthScheme {
     /// The scheme's title (`API Token`).
     pub name: String,
     /// Its description.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
     /// The headers it sends, all required.
     pub headers: Vec<AuthHeader>,

@@ -3,56 +3,70 @@
 //! into the mock crate (`mock/src/generated/ir.json`) so the mock needs neither this generator
 //! nor the documents at run time.
 //!
-//! Prose and provenance the mock never reads (descriptions, titles of resources, where shapes
-//! are used, curl commands) are left out; the data types default them when reading. One value
-//! per line: a change of the reference reads as a short diff.
+//! Prose and provenance the mock never reads (descriptions, where shapes are used, curl
+//! commands) are left out; the data types default them when reading. One value per line: a
+//! change of the reference reads as a short diff.
 
-use serde_json::Value;
+use serde::Serialize;
 
 use super::snapshot::{GENERATED_NOTE, escape_bidi};
-use crate::ir::Ir;
+use crate::ir::{Field, Ir, Response, TypeBody, TypeDef};
 
 /// Where the mock's copy lives, relative to the workspace root.
 pub const MOCK_MODEL_PATH: &str = "mock/src/generated/ir.json";
 
-/// Keys whose values the mock never reads.
-const UNREAD: &[&str] = &["description", "used_at", "note"];
+/// The file: the note first (JSON has no comments), then the IR's own keys.
+#[derive(Serialize)]
+struct MockFile<'a> {
+    #[serde(rename = "@generated")]
+    generated: &'a str,
+    #[serde(flatten)]
+    ir: &'a Ir,
+}
 
 /// The mock's copy of the IR.
 pub fn mock_model(ir: &Ir) -> Result<String, String> {
-    let mut value =
-        serde_json::to_value(ir).map_err(|e| format!("the IR does not serialize: {e}"))?;
-    strip(&mut value);
-    // JSON has no comments: the note is the first key (maps are sorted, and `@` sorts first).
-    if let Value::Object(map) = &mut value {
-        map.insert("@generated".into(), GENERATED_NOTE.into());
-    }
-    let mut text = serde_json::to_string_pretty(&value)
+    let mut ir = ir.clone();
+    strip(&mut ir);
+    let file = MockFile {
+        generated: GENERATED_NOTE,
+        ir: &ir,
+    };
+    let mut text = serde_json::to_string_pretty(&file)
         .map_err(|e| format!("the mock's IR does not serialize: {e}"))?;
     text.push('\n');
     Ok(escape_bidi(text))
 }
 
-/// Keys whose values hold the API's own data (documented examples, the objects the store starts
-/// from): kept exactly, whatever keys that data has (an example's `description` is the API's).
-const DATA: &[&str] = &["examples", "store"];
-
-fn strip(value: &mut Value) {
-    match value {
-        Value::Object(map) => {
-            map.retain(|k, _| !UNREAD.contains(&k.as_str()));
-            for (k, v) in map.iter_mut() {
-                match v {
-                    // The curl command is the only prose beside an operation's examples.
-                    Value::Object(examples) if k == "examples" => {
-                        examples.remove("curl");
-                    }
-                    _ if DATA.contains(&k.as_str()) => {}
-                    _ => strip(v),
-                }
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(strip),
-        _ => {}
+/// Clears what the mock never reads. Documented examples and the store's objects are the API's
+/// own data and stay whole.
+fn strip(ir: &mut Ir) {
+    for def in ir.types.iter_mut().chain(ir.shapes.iter_mut()) {
+        strip_def(def);
     }
+    for op in &mut ir.operations {
+        op.description.clear();
+        op.examples.curl.clear();
+        op.params.iter_mut().for_each(|p| strip_field(&mut p.field));
+        match &mut op.response {
+            Response::Envelope { fields, .. } => fields.iter_mut().for_each(strip_field),
+            Response::Binary { note } => note.clear(),
+            Response::Json { .. } | Response::None => {}
+        }
+    }
+    for scheme in &mut ir.auth {
+        scheme.description.clear();
+    }
+}
+
+fn strip_def(def: &mut TypeDef) {
+    def.description.clear();
+    def.used_at.clear();
+    if let TypeBody::Object { fields } = &mut def.body {
+        fields.iter_mut().for_each(strip_field);
+    }
+}
+
+fn strip_field(field: &mut Field) {
+    field.description.clear();
 }

@@ -105,12 +105,28 @@ pub fn generate(ir: &Ir) -> Result<Output, String> {
 
 /// Generates every file from a plan.
 pub fn generate_from(plan: &Plan<'_>) -> Result<Output, String> {
-    let text = render::files(plan)?;
-    let snapshot = snapshot::snapshot(plan);
+    // The files outside the crate (the snapshot, the tests' call driver, the mock's IR) are
+    // made on a thread of their own beside the crate's rendering, which keeps two busy too.
+    let (text, beside) = std::thread::scope(|scope| {
+        let beside = scope.spawn(|| -> Result<_, String> {
+            let snapshot = snapshot::snapshot(plan);
+            let json = snapshot.to_json();
+            let calls = render::format_file(calls::calls_file(plan))?;
+            let mock = mock::mock_model(plan.ir)?;
+            Ok((snapshot, json, calls, mock))
+        });
+        let text = render::files(plan);
+        let beside = beside
+            .join()
+            .unwrap_or_else(|_| Err("the emitter thread panicked".to_string()));
+        (text, beside)
+    });
+    let text = text?;
+    let (snapshot, snapshot_json, calls, mock_ir) = beside?;
     let files = vec![
         GeneratedFile {
             path: SNAPSHOT_PATH.to_string(),
-            contents: snapshot.to_json(),
+            contents: snapshot_json,
         },
         GeneratedFile {
             path: format!("{GENERATED_DIR}/client.rs"),
@@ -126,7 +142,7 @@ pub fn generate_from(plan: &Plan<'_>) -> Result<Output, String> {
         },
         GeneratedFile {
             path: "tests/generated/calls.rs".to_string(),
-            contents: render::format_file(calls::calls_file(plan))?,
+            contents: calls,
         },
         GeneratedFile {
             path: "tests/generated/cases.rs".to_string(),
@@ -134,7 +150,7 @@ pub fn generate_from(plan: &Plan<'_>) -> Result<Output, String> {
         },
         GeneratedFile {
             path: mock::MOCK_MODEL_PATH.to_string(),
-            contents: mock::mock_model(plan.ir)?,
+            contents: mock_ir,
         },
     ];
     Ok(Output {

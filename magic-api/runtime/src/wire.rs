@@ -208,25 +208,24 @@ pub fn unknown<'de, A: de::MapAccess<'de>>(
 }
 
 /// The hash generated decoders match field names on (8 bytes at a time: a 20-byte name costs a
-/// few instructions). `#[wire]` computes the same function at compile time.
+/// few instructions). A `const fn`: `#[wire]` writes each field name's hash as a constant of
+/// this very function, so the hash has one definition that decoders and names always share.
 #[inline]
-pub fn key_hash(bytes: &[u8]) -> u64 {
+pub const fn key_hash(bytes: &[u8]) -> u64 {
     let mut hash = (bytes.len() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    let mut chunks = bytes.chunks_exact(8);
-    for chunk in &mut chunks {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        hash = (hash ^ u64::from_le_bytes(word))
+    let mut start = 0;
+    while start < bytes.len() {
+        // The next up-to-8 bytes, little-endian, zero-padded.
+        let mut word = 0u64;
+        let mut i = 0;
+        while i < 8 && start + i < bytes.len() {
+            word |= (bytes[start + i] as u64) << (8 * i);
+            i += 1;
+        }
+        hash = (hash ^ word)
             .wrapping_mul(0x0000_0100_0000_01B3)
             .rotate_left(29);
-    }
-    let rest = chunks.remainder();
-    if !rest.is_empty() {
-        let mut word = [0u8; 8];
-        word[..rest.len()].copy_from_slice(rest);
-        hash = (hash ^ u64::from_le_bytes(word))
-            .wrapping_mul(0x0000_0100_0000_01B3)
-            .rotate_left(29);
+        start += 8;
     }
     hash
 }

@@ -1,0 +1,183 @@
+//! `Deserialize` for a `#[wire]` struct, by hand instead of a derive with `#[serde(flatten)]`:
+//! fields are read straight from the input (no intermediate buffer, so numbers keep their text
+//! and errors their path), unknown fields and `null`s go to `extra`.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use syn::{Ident, Type};
+
+use crate::field::{Presence, WireField};
+use crate::types::{generic_arg, is_named, mentions};
+
+/// How a value is read: by its own `Deserialize`, or leniently as a whole number.
+pub(crate) enum Decode {
+    /// By the value type's own `Deserialize`.
+    Plain,
+    /// `i64`, through `wire::Int`.
+    Int,
+    /// `Vec<i64>`, through `wire::IntList`.
+    IntList,
+}
+
+impl Decode {
+    /// How a value of type `ty` is read; `None` for integers nested deeper than one `Vec` (the
+    /// emitter never writes them, and reading them strictly would break the integer policy
+    /// silently).
+    pub(crate) fn of(ty: &Type) -> Option<Decode> {
+        if is_named(ty, "i64") {
+            return Some(Decode::Int);
+        }
+        if generic_arg(ty, "Vec").is_some_and(|item| is_named(item, "i64")) {
+            return Some(Decode::IntList);
+        }
+        if mentions(ty, &|word| word == "i64") {
+            return None;
+        }
+        Some(Decode::Plain)
+    }
+
+    /// An expression reading the next map value as `Option<T>` (`None` for `null`).
+    fn next_optional(&self, ty: &Type) -> TokenStream {
+        match self {
+            Decode::Plain => quote!(map.next_value::<Option<#ty>>()?),
+            Decode::Int => {
+                quote!(
+                    map.next_value::<Option<::magic_api::runtime::wire::Int>>()?
+                        .map(|v| v.0)
+                )
+            }
+            Decode::IntList => {
+                quote!(
+                    map.next_value::<Option<::magic_api::runtime::wire::IntList>>()?
+                        .map(|v| v.0)
+                )
+            }
+        }
+    }
+
+    /// An expression reading the next map value as `T`.
+    fn next_required(&self, ty: &Type) -> TokenStream {
+        match self {
+            Decode::Plain => quote!(::magic_api::runtime::wire::next::<__A, #ty>(&mut map)?),
+            Decode::Int => quote!(
+                ::magic_api::runtime::wire::next::<__A, ::magic_api::runtime::wire::Int>(&mut map)?
+                    .0
+            ),
+            Decode::IntList => {
+                quote!(
+                    ::magic_api::runtime::wire::next::<__A, ::magic_api::runtime::wire::IntList>(
+                        &mut map
+                    )?
+                    .0
+                )
+            }
+        }
+    }
+}
+
+/// The `Deserialize` impl of the struct `name` with `fields` and the unknown-field map `extra`.
+pub(crate) fn deserialize_impl(name: &Ident, fields: &[WireField], extra: &Ident) -> TokenStream {
+    let vars: Vec<Ident> = (0..fields.len())
+        .map(|i| format_ident!("__field{}", i))
+        .collect();
+    let slots = fields.iter().zip(&vars).map(|(f, v)| {
+        let ty = match f.presence {
+            Presence::Required => &f.ty,
+            Presence::Optional | Presence::Nullable => {
+                generic_arg(&f.ty, "Option").unwrap_or(&f.ty)
+            }
+        };
+        quote!(let mut #v: Option<#ty> = None;)
+    });
+    let (keys, dispatch) = dispatch(fields, &vars, extra);
+    let inits = fields.iter().zip(&vars).map(|(f, v)| {
+        let ident = &f.ident;
+        let wire = &f.wire;
+        match f.presence {
+            Presence::Required => quote! {
+                #ident: match #v {
+                    Some(value) => value,
+                    None => return Err(<__A::Error as ::serde::de::Error>::missing_field(#wire)),
+                }
+            },
+            _ => quote!(#ident: #v),
+        }
+    });
+    let expecting = format!("an object `{name}`");
+    quote! {
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                struct __WireFields;
+                impl<'de> ::serde::de::Visitor<'de> for __WireFields {
+                    type Value = #name;
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(#expecting)
+                    }
+                    fn visit_map<__A: ::serde::de::MapAccess<'de>>(self, mut map: __A) -> Result<#name, __A::Error> {
+                        #keys
+                        #(#slots)*
+                        let mut #extra = ::magic_api::runtime::wire::Object::new();
+                        while let Some(key) = map.next_key::<::magic_api::runtime::wire::Key<'de>>()? {
+                            #dispatch
+                        }
+                        Ok(#name { #(#inits,)* #extra })
+                    }
+                }
+                deserializer.deserialize_map(__WireFields)
+            }
+        }
+    }
+}
+
+/// What a key read from the input does: the constants holding each field name's hash, and the
+/// `match` that stores the value in the field's slot `vars[i]` (or in `extra`).
+///
+/// Field names are told apart by a hash of the key and one comparison, instead of comparing the
+/// key with every name of its length (snapshots have 200 fields). The hashes are constants the
+/// compiler evaluates with the runtime's own `const fn key_hash`, so there is one definition of
+/// the hash; two names that happen to share a hash still decode right, since each arm also
+/// compares the name.
+fn dispatch(fields: &[WireField], vars: &[Ident], extra: &Ident) -> (TokenStream, TokenStream) {
+    let hashes: Vec<Ident> = (0..fields.len())
+        .map(|i| format_ident!("__KEY{}", i))
+        .collect();
+    let wires: Vec<&str> = fields.iter().map(|f| f.wire.as_str()).collect();
+    let reads = fields.iter().zip(vars).map(|(f, v)| read(f, v, extra));
+    let keys = quote! {
+        #( const #hashes: u64 = ::magic_api::runtime::wire::key_hash(#wires.as_bytes()); )*
+    };
+    let dispatch = quote! {
+        let name = key.as_str();
+        match ::magic_api::runtime::wire::key_hash(name.as_bytes()) {
+            #( #hashes if name == #wires => { #reads } )*
+            _ => ::magic_api::runtime::wire::unknown(&mut map, key, &mut #extra)?,
+        }
+    };
+    (keys, dispatch)
+}
+
+/// Statements reading the next map value into the field's slot `var`.
+fn read(f: &WireField, var: &Ident, extra: &Ident) -> TokenStream {
+    match f.presence {
+        Presence::Required => {
+            let next = f.decode.next_required(&f.value_ty);
+            quote!(#var = Some(#next);)
+        }
+        Presence::Optional => {
+            let next = f.decode.next_optional(&f.value_ty);
+            quote! {
+                #var = #next;
+                ::magic_api::runtime::wire::note_null(&#var, key, &mut #extra);
+            }
+        }
+        Presence::Nullable => {
+            let next = f.decode.next_optional(&f.value_ty);
+            quote! {
+                #var = Some(match #next {
+                    Some(value) => ::magic_api::runtime::wire::Nullable::Value(value),
+                    None => ::magic_api::runtime::wire::Nullable::Null,
+                });
+            }
+        }
+    }
+}

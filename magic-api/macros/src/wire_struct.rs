@@ -1,0 +1,62 @@
+//! `#[wire]` on a struct: reads its arguments and fields, appends `extra`, and puts together the
+//! derives, the serde impls and (with `builder`) the builder.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use syn::{Fields, Generics, ItemStruct};
+
+use crate::attrs::WireArgs;
+use crate::builder::builder_impl;
+use crate::decode::deserialize_impl;
+use crate::encode::serialize_impl;
+use crate::field::{self, Presence};
+
+/// The expansion of `#[wire(args)] input`.
+pub(crate) fn expand(args: TokenStream, input: TokenStream) -> syn::Result<TokenStream> {
+    let args = WireArgs::parse(args)?;
+    let mut item: ItemStruct = syn::parse2(input)?;
+    no_generics(&item.generics, "`wire` structs take no generic parameters")?;
+    let Fields::Named(named) = &mut item.fields else {
+        return Err(syn::Error::new_spanned(
+            &item.ident,
+            "`wire` needs a struct with named fields",
+        ));
+    };
+    let fields = field::read_all(named, args.builder)?;
+    // `extra`, unless a field has that name: then `extra_fields`, and so on.
+    let mut extra_name = String::from("extra");
+    while fields.iter().any(|f| f.ident == extra_name) {
+        extra_name.push_str("_fields");
+    }
+    let extra = format_ident!("{}", extra_name);
+    named.named.push(syn::parse_quote! {
+        /// Fields the server sent that this version of the crate does not know, and `null`s it
+        /// sent for optional fields, kept so that re-encoding loses nothing.
+        pub #extra: ::magic_api::runtime::wire::Object
+    });
+    let name = &item.ident;
+    let all_optional = fields.iter().all(|f| f.presence != Presence::Required);
+    let default = all_optional.then(|| quote!(Default,));
+    let builder = args
+        .builder
+        .then(|| builder_impl(&item.vis, name, &fields, &extra));
+    let deserialize = deserialize_impl(name, &fields, &extra);
+    let serialize = serialize_impl(name, &fields, &extra);
+    Ok(quote! {
+        #[derive(Debug, Clone, PartialEq, #default)]
+        #item
+        #builder
+        #deserialize
+        #serialize
+    })
+}
+
+/// An error at the generics, if there are any: the impls the macros write name the type
+/// without parameters.
+pub(crate) fn no_generics(generics: &Generics, message: &str) -> syn::Result<()> {
+    match &generics.where_clause {
+        _ if !generics.params.is_empty() => Err(syn::Error::new_spanned(generics, message)),
+        Some(clause) => Err(syn::Error::new_spanned(clause, message)),
+        None => Ok(()),
+    }
+}
