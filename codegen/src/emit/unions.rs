@@ -94,6 +94,13 @@ fn union_enum(item: &ItemPlan, plan: &UnionPlan) -> TokenStream {
         .map(|v| ty(&v.ty, Place::Types))
         .collect();
     let alt_docs: Vec<TokenStream> = plan.variants.iter().map(|v| doc(&v.doc)).collect();
+    let object_union = ObjectUnion {
+        name: &name,
+        type_doc: &d,
+        alt_docs: &alt_docs,
+        variants: &variants,
+        tys: &tys,
+    };
     match &plan.strategy {
         UnionStrategy::JsonKind | UnionStrategy::Ordered => quote! {
             #d
@@ -142,14 +149,7 @@ fn union_enum(item: &ItemPlan, plan: &UnionPlan) -> TokenStream {
                 } )*
                 Ok(Self::Unknown(object))
             };
-            let parts = ObjectUnion {
-                name: &name,
-                type_doc: &d,
-                alt_docs: &alt_docs,
-                variants: &variants,
-                tys: &tys,
-            };
-            parts.print(
+            object_union.print(
                 "An object no alternative claims, or one the claiming alternative cannot decode: kept as sent, never an error.",
                 decide,
             )
@@ -163,14 +163,7 @@ fn union_enum(item: &ItemPlan, plan: &UnionPlan) -> TokenStream {
                     _ => Self::Unknown(object),
                 })
             };
-            let parts = ObjectUnion {
-                name: &name,
-                type_doc: &d,
-                alt_docs: &alt_docs,
-                variants: &variants,
-                tys: &tys,
-            };
-            parts.print(
+            object_union.print(
                 "An object no alternative fits, or one the best fit cannot decode: kept as sent, never an error.",
                 decide,
             )
