@@ -8,10 +8,10 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::ext::IdentExt;
-use syn::{Ident, Visibility};
+use syn::{Ident, Type, Visibility};
 
 use crate::field::{Presence, WireField};
-use crate::types::mentions;
+use crate::types::{generic_arg, mentions};
 
 /// The builder of the struct `name` with `fields` and the unknown-field map `extra`.
 pub(crate) fn builder_impl(
@@ -201,34 +201,48 @@ impl<'a> Plan<'a> {
                 let g = &g.ident;
                 quote!(#g: self.#g)
             });
+            let (arg, value) = setter_value(ty);
             return quote! {
                 #doc
-                pub fn #setter(self, value: impl Into<#ty>) -> #builder<#(#out),*> {
-                    #builder { #ident: value.into(), #(#moves,)* #extra: self.#extra }
+                pub fn #setter(self, value: #arg) -> #builder<#(#out),*> {
+                    #builder { #ident: #value, #(#moves,)* #extra: self.#extra }
                 }
             };
         }
-        let (value_ty, value) = match f.presence {
-            Presence::Required => (quote!(#ty), quote!(value.into())),
+        let (arg, value) = match f.presence {
+            Presence::Required => setter_value(ty),
             Presence::Nullable => {
                 let v = &f.value_ty;
                 (
-                    quote!(::magic_api::runtime::wire::Nullable<#v>),
+                    quote!(impl Into<::magic_api::runtime::wire::Nullable<#v>>),
                     quote!(Some(value.into())),
                 )
             }
             Presence::Optional => {
-                let v = &f.value_ty;
-                (quote!(#v), quote!(Some(value.into())))
+                let (arg, value) = setter_value(&f.value_ty);
+                (arg, quote!(Some(#value)))
             }
         };
         quote! {
             #doc
-            pub fn #setter(mut self, value: impl Into<#value_ty>) -> Self {
+            pub fn #setter(mut self, value: #arg) -> Self {
                 self.#ident = #value;
                 self
             }
         }
+    }
+}
+
+/// What a setter of a value of type `ty` takes, and how it makes the value: anything that
+/// converts (`impl Into<T>`); for a list, any iterable of items that convert, so `["a", "b"]`,
+/// `vec!["a"]` and an iterator of ids all set a `Vec<String>` or `Vec<SiteId>`.
+fn setter_value(ty: &Type) -> (TokenStream, TokenStream) {
+    match generic_arg(ty, "Vec") {
+        Some(item) => (
+            quote!(impl IntoIterator<Item = impl Into<#item>>),
+            quote!(value.into_iter().map(Into::into).collect::<#ty>()),
+        ),
+        None => (quote!(impl Into<#ty>), quote!(value.into())),
     }
 }
 

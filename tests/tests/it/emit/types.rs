@@ -379,3 +379,23 @@ fn ids_honour_width_and_alignment() {
     assert_eq!(format!("[{site:>6}]"), "[   abc]");
     assert_eq!(format!("[{site:^7}]"), "[  abc  ]");
 }
+
+/// List setters take any iterable of items that convert: arrays and vectors of `&str`, or
+/// owned strings from an iterator.
+#[test]
+fn list_setters_take_any_iterable() {
+    let from_array = DhcpServer::builder()
+        .dns_servers(["1.1.1.1", "8.8.8.8"])
+        .build();
+    let from_vec = DhcpServer::builder()
+        .dns_servers(vec!["1.1.1.1", "8.8.8.8"])
+        .build();
+    let owned = ["1.1.1.1", "8.8.8.8"].map(String::from);
+    let from_iter = DhcpServer::builder()
+        .dns_servers(owned.iter().cloned())
+        .build();
+    let expected = Some(vec!["1.1.1.1".to_string(), "8.8.8.8".to_string()]);
+    assert_eq!(from_array.dns_servers, expected);
+    assert_eq!(from_vec.dns_servers, expected);
+    assert_eq!(from_iter.dns_servers, expected);
+}
