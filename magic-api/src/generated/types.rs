@@ -28,7 +28,7 @@ pub struct AccountAppConfig {
     /// Magic account app ID.
     pub account_app_id: ::magic_api::AccountAppId,
     /// Identifier
-    pub id: Option<String>,
+    pub id: Option<::magic_api::AppConfigId>,
     /// Whether to breakout traffic to the app's endpoints directly.
     /// Null preserves default behavior.
     pub breakout: Option<::magic_api::Nullable<bool>>,
@@ -292,7 +292,7 @@ impl<'de> ::serde::Deserialize<'de> for AppConfig {
 
 impl AppConfig {
     /// The `id` of whichever alternative this is.
-    pub fn id(&self) -> Option<&String> {
+    pub fn id(&self) -> Option<&::magic_api::AppConfigId> {
         match self {
             Self::Account(value) => value.id.as_ref(),
             Self::Managed(value) => value.id.as_ref(),
@@ -1885,7 +1885,7 @@ pub struct ManagedAppConfig {
     /// Managed app ID.
     pub managed_app_id: String,
     /// Identifier
-    pub id: Option<String>,
+    pub id: Option<::magic_api::AppConfigId>,
     /// Whether to breakout traffic to the app's endpoints directly.
     /// Null preserves default behavior.
     pub breakout: Option<::magic_api::Nullable<bool>>,
@@ -1927,7 +1927,7 @@ pub struct Nat {
 #[non_exhaustive]
 pub struct Ownership {
     /// The bucket ID associated with the packet captures API.
-    pub id: String,
+    pub id: ::magic_api::OwnershipId,
     /// The full URI for the bucket. This field only applies to `full` packet captures.
     pub destination_conf: String,
     /// The ownership challenge filename stored in the bucket.
@@ -2436,7 +2436,7 @@ pub struct Route {
 #[::magic_api::wire(builder)]
 pub struct RouteBulkUpdateItem {
     /// Identifier
-    pub id: String,
+    pub id: ::magic_api::RouteId,
     /// The next-hop IP Address for the static route.
     pub nexthop: String,
     /// IP Prefix in Classless Inter-Domain Routing format.

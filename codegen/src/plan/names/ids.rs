@@ -10,7 +10,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use super::case::{article, camel, phrase};
-use crate::ir::{Defs, Ir, Method, ParamLocation, Response, Segment, Ty, TypeBody};
+use crate::ir::{Defs, Ir, Method, ParamLocation, Response, Role, Segment, Ty, TypeBody};
 
 /// Id parameter name -> (Rust type name, documentation).
 pub type IdTypes = BTreeMap<String, (String, String)>;
@@ -68,6 +68,30 @@ pub fn id_fields(ir: &Ir, defs: &Defs<'_>, ids: &IdTypes) -> HashMap<(String, St
             }
         }
     }
+    // The objects of a collection whose items a path parameter names (`…/routes/{route_id}`):
+    // the items its list returns, and the items a bulk update sends, hold that id as `id`.
+    for (resource, param) in item_params(ir) {
+        let Some((id_type, _)) = ids.get(&param) else {
+            continue;
+        };
+        for op in ir.operations.iter().filter(|o| o.resource == resource) {
+            let items: Vec<&str> = match (&op.role, &op.response, &op.body) {
+                (
+                    Role::List,
+                    Response::Envelope {
+                        result: Ty::Array { items },
+                        ..
+                    },
+                    _,
+                ) => objects_with_id(items, defs),
+                (Role::BulkUpdate | Role::BulkEdit, _, Some(body)) => bulk_items(&body.ty, defs),
+                _ => Vec::new(),
+            };
+            for owner in items {
+                out.insert((owner.to_string(), "id".to_string()), id_type.clone());
+            }
+        }
+    }
     // An object's own `id`: what a GET on `…/{x_id}` returns.
     for op in ir.operations.iter().filter(|o| o.method == Method::Get) {
         let Some(Segment::Param { name }) = op.segments.last() else {
@@ -84,6 +108,39 @@ pub fn id_fields(ir: &Ir, defs: &Defs<'_>, ids: &IdTypes) -> HashMap<(String, St
         }
     }
     out
+}
+
+/// Per resource whose operations address single items (`get`, `update`, `edit`, `delete`): the
+/// path parameter naming an item.
+fn item_params(ir: &Ir) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for op in ir.operations.iter().filter(|o| o.role.on_item()) {
+        if let Some(Segment::Param { name }) = op.segments.last() {
+            if !out.iter().any(|(r, _)| *r == op.resource) {
+                out.push((op.resource.clone(), name.clone()));
+            }
+        }
+    }
+    out
+}
+
+/// The objects a bulk body lists: the body's one array-of-objects field's items (`routes[]`),
+/// each with a string `id`.
+fn bulk_items<'a>(body: &'a Ty, defs: &Defs<'a>) -> Vec<&'a str> {
+    let Some(fields) = defs.object_fields(body) else {
+        return Vec::new();
+    };
+    let lists: Vec<&Ty> = fields
+        .iter()
+        .filter_map(|f| match &f.ty {
+            Ty::Array { items } if matches!(items.as_ref(), Ty::Ref { .. }) => Some(items.as_ref()),
+            _ => None,
+        })
+        .collect();
+    match lists.as_slice() {
+        [only] => objects_with_id(only, defs),
+        _ => Vec::new(),
+    }
 }
 
 /// The objects that have the `id`: [`object_with_id`] of the result, or of each alternative when

@@ -23,7 +23,8 @@ use magic_api::types::{
     IpsecTunnelRequest, MagicHealthCheckTarget, Pcap, TunnelHealthCheck,
 };
 use magic_api::{
-    AccountId, CfInterconnectId, ConnectorId, Error, GreTunnelId, IpsecTunnelId, PcapId, RouteId,
+    AccountId, CfInterconnectId, ConnectorId, Error, GreTunnelId, IpsecTunnelId, OwnershipId,
+    PcapId, RouteId,
 };
 use mock::{MockServer, Recorded, Scripted, pcap_bytes};
 use serde::Serialize;
@@ -728,7 +729,7 @@ async fn ownership_stream_stops_after_the_last_page() {
     mock.override_once(list, page(2, &["o3"]));
     let a = AccountId::from(ACCOUNT);
     let all: Vec<_> = client.pcaps().ownership().list(&a).stream().collect().await;
-    let ids: Vec<String> = all.into_iter().map(|o| o.expect("ownership").id).collect();
-    assert_eq!(ids, ["o1", "o2", "o3"]);
+    let ids: Vec<OwnershipId> = all.into_iter().map(|o| o.expect("ownership").id).collect();
+    assert_eq!(ids, ["o1", "o2", "o3"].map(OwnershipId::from));
     assert_eq!(mock.count(), 2);
 }

@@ -244,20 +244,42 @@ fn report_new_event_kind_is_additive() {
 const DELETE_WIDGET: &str = " ## Delete Widget **delete** `/accounts/{account_id}/widgets/{widget_id}` Deletes a widget. ### Path Parameters - `account_id: string` Identifier - `widget_id: string` Identifier ### Example ```http curl https://api.cloudflare.com/client/v4/accounts/$ACCOUNT_ID/widgets/$WIDGET_ID \\ -X DELETE \\ -H \"Authorization: Bearer $CLOUDFLARE_API_TOKEN\" ``` ## Domain Types";
 
 #[test]
+/// A new operation is additive; a first operation on `…/widgets/{widget_id}` also gives the
+/// widgets an id type, so the listed widgets' `id` becomes a `WidgetId`, which the report calls
+/// breaking (it is: code reading `id` as a `String` stops compiling).
 fn report_new_and_removed_operations() {
     let r = report_for(&[(" ## Domain Types", DELETE_WIDGET)]);
-    assert_changes(&r, &[(Class::Additive, "new operation `widgets().delete`")]);
+    assert_changes(
+        &r,
+        &[
+            (Class::Additive, "new operation `widgets().delete`"),
+            (
+                Class::Breaking,
+                "`Widget`: field `id` is `WidgetId` (was `String`)",
+            ),
+        ],
+    );
     // The reverse: the operation disappears.
     let with = base().replace(" ## Domain Types", DELETE_WIDGET);
     let r = diff(&snapshot_of(&with), &snapshot_of(&base()));
     assert_changes(
         &r,
-        &[(
-            Class::Breaking,
-            "operation `widgets().delete` (`DELETE /accounts/{account_id}/widgets/{widget_id}`) removed",
-        )],
+        &[
+            (
+                Class::Breaking,
+                "operation `widgets().delete` (`DELETE /accounts/{account_id}/widgets/{widget_id}`) removed",
+            ),
+            (
+                Class::Breaking,
+                "`Widget`: field `id` is `String` (was `WidgetId`)",
+            ),
+        ],
     );
-    assert!(r.changes[0].removal);
+    assert!(
+        r.changes
+            .iter()
+            .any(|c| c.removal && c.text.contains("widgets().delete"))
+    );
 }
 
 #[test]
