@@ -234,13 +234,14 @@ impl<'a> Plan<'a> {
 }
 
 /// What a setter of a value of type `ty` takes, and how it makes the value: anything that
-/// converts (`impl Into<T>`); for a list, any iterable of items that convert, so `["a", "b"]`,
-/// `vec!["a"]` and an iterator of ids all set a `Vec<String>` or `Vec<SiteId>`.
+/// converts (`impl Into<T>`); for a list, any iterable of items that convert (the runtime's
+/// `IntoList`), so `["a", "b"]`, `vec!["a"]` and an iterator of ids all set a `Vec<String>` or
+/// `Vec<SiteId>`.
 fn setter_value(ty: &Type) -> (TokenStream, TokenStream) {
     match generic_arg(ty, "Vec") {
         Some(item) => (
-            quote!(impl IntoIterator<Item = impl Into<#item>>),
-            quote!(value.into_iter().map(Into::into).collect::<#ty>()),
+            quote!(impl ::magic_api::runtime::builder::IntoList<#item>),
+            quote!(::magic_api::runtime::builder::IntoList::into_list(value)),
         ),
         None => (quote!(impl Into<#ty>), quote!(value.into())),
     }

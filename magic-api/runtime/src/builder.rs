@@ -19,3 +19,21 @@ impl<T> Required<T> for T {
         self
     }
 }
+
+/// What a builder's list setter takes: any iterable whose items convert into the list's (an
+/// array or `Vec` of `&str` for a `Vec<String>`, an iterator of ids). One trait with a blanket
+/// impl, so each setter has one generic parameter and its body is one call, compiled here.
+pub trait IntoList<T> {
+    /// The list.
+    fn into_list(self) -> Vec<T>;
+}
+
+impl<T, I> IntoList<T> for I
+where
+    I: IntoIterator,
+    I::Item: Into<T>,
+{
+    fn into_list(self) -> Vec<T> {
+        self.into_iter().map(Into::into).collect()
+    }
+}
