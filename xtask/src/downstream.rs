@@ -1,4 +1,4 @@
-//! `cargo xtask downstream`: the published crates as a user gets them. Packages the five
+//! `cargo xtask downstream`: the published crates as a user gets them. Packages the six
 //! publishable crates (`cargo package`, verification included: each builds on its own from its
 //! tarball), then builds a crate outside this workspace that depends on them by version, with
 //! `[patch.crates-io]` pointing at the unpacked packages (in `target/package-verify/package`). Its two programs
@@ -15,7 +15,8 @@ use std::path::Path;
 use std::process::Command;
 
 /// The publishable crates, in dependency order.
-pub const PUBLISHED: [&str; 5] = [
+pub const PUBLISHED: [&str; 6] = [
+    "magic-api-key-hash",
     "magic-api-model",
     "magic-api-runtime",
     "magic-api-macros",

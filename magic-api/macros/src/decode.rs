@@ -134,18 +134,17 @@ pub(crate) fn deserialize_impl(name: &Ident, fields: &[WireField], extra: &Ident
 ///
 /// Field names are told apart by a hash of the key and one comparison, instead of comparing the
 /// key with every name of its length (snapshots have 200 fields). The hashes are constants the
-/// compiler evaluates with the runtime's own `const fn key_hash`, so there is one definition of
-/// the hash; two names that happen to share a hash still decode right, since each arm also
+/// macro writes as literals with `magic-api-key-hash`, the function the runtime hashes keys with,
+/// so there is one definition of the hash; two names that happen to share a hash still decode right, since each arm also
 /// compares the name.
 fn dispatch(fields: &[WireField], vars: &[Ident], extra: &Ident) -> (TokenStream, TokenStream) {
-    let hashes: Vec<Ident> = (0..fields.len())
-        .map(|i| format_ident!("__KEY{}", i))
-        .collect();
     let wires: Vec<&str> = fields.iter().map(|f| f.wire.as_str()).collect();
     let reads = fields.iter().zip(vars).map(|(f, v)| read(f, v, extra));
-    let keys = quote! {
-        #( const #hashes: u64 = ::magic_api::runtime::wire::key_hash(#wires.as_bytes()); )*
-    };
+    let hashes: Vec<u64> = wires
+        .iter()
+        .map(|w| magic_api_key_hash::key_hash(w.as_bytes()))
+        .collect();
+    let keys = TokenStream::new();
     let dispatch = quote! {
         let name = key.as_str();
         match ::magic_api::runtime::wire::key_hash(name.as_bytes()) {

@@ -207,28 +207,8 @@ pub fn unknown<'de, A: de::MapAccess<'de>>(
     Ok(())
 }
 
-/// The hash generated decoders match field names on (8 bytes at a time: a 20-byte name costs a
-/// few instructions). A `const fn`: `#[wire]` writes each field name's hash as a constant of
-/// this very function, so the hash has one definition that decoders and names always share.
-#[inline]
-pub const fn key_hash(bytes: &[u8]) -> u64 {
-    let mut hash = (bytes.len() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    let mut start = 0;
-    while start < bytes.len() {
-        // The next up-to-8 bytes, little-endian, zero-padded.
-        let mut word = 0u64;
-        let mut i = 0;
-        while i < 8 && start + i < bytes.len() {
-            word |= (bytes[start + i] as u64) << (8 * i);
-            i += 1;
-        }
-        hash = (hash ^ word)
-            .wrapping_mul(0x0000_0100_0000_01B3)
-            .rotate_left(29);
-        start += 8;
-    }
-    hash
-}
+/// The hash generated decoders match field names on (see `magic-api-key-hash`).
+pub use magic_api_key_hash::key_hash;
 
 /// An integer field's value: a reviewed entry of `spec/refinements.toml` says the field holds
 /// whole numbers, so any spelling of one is accepted (`1476`, `1476.0`, `1.476e3`), and a real
