@@ -89,7 +89,7 @@ pub(crate) fn deserialize_impl(name: &Ident, fields: &[WireField], extra: &Ident
         };
         quote!(let mut #v: Option<#ty> = None;)
     });
-    let (keys, dispatch) = dispatch(fields, &vars, extra);
+    let dispatch = dispatch(fields, &vars, extra);
     let inits = fields.iter().zip(&vars).map(|(f, v)| {
         let ident = &f.ident;
         let wire = &f.wire;
@@ -114,7 +114,6 @@ pub(crate) fn deserialize_impl(name: &Ident, fields: &[WireField], extra: &Ident
                         f.write_str(#expecting)
                     }
                     fn visit_map<__A: ::serde::de::MapAccess<'de>>(self, mut map: __A) -> Result<#name, __A::Error> {
-                        #keys
                         #(#slots)*
                         let mut #extra = ::magic_api::runtime::wire::Object::new();
                         while let Some(key) = map.next_key::<::magic_api::runtime::wire::Key<'de>>()? {
@@ -129,30 +128,28 @@ pub(crate) fn deserialize_impl(name: &Ident, fields: &[WireField], extra: &Ident
     }
 }
 
-/// What a key read from the input does: the constants holding each field name's hash, and the
-/// `match` that stores the value in the field's slot `vars[i]` (or in `extra`).
+/// What a key read from the input does: the `match` that stores the value in the field's slot
+/// `vars[i]` (or in `extra`).
 ///
 /// Field names are told apart by a hash of the key and one comparison, instead of comparing the
-/// key with every name of its length (snapshots have 200 fields). The hashes are constants the
-/// macro writes as literals with `magic-api-key-hash`, the function the runtime hashes keys with,
-/// so there is one definition of the hash; two names that happen to share a hash still decode right, since each arm also
-/// compares the name.
-fn dispatch(fields: &[WireField], vars: &[Ident], extra: &Ident) -> (TokenStream, TokenStream) {
+/// key with every name of its length (snapshots have 200 fields). The macro writes each name's
+/// hash as a literal with `magic-api-key-hash`, the function the runtime hashes keys with, so
+/// there is one definition of the hash; two names that happen to share a hash still decode
+/// right, since each arm also compares the name.
+fn dispatch(fields: &[WireField], vars: &[Ident], extra: &Ident) -> TokenStream {
     let wires: Vec<&str> = fields.iter().map(|f| f.wire.as_str()).collect();
     let reads = fields.iter().zip(vars).map(|(f, v)| read(f, v, extra));
     let hashes: Vec<u64> = wires
         .iter()
         .map(|w| magic_api_key_hash::key_hash(w.as_bytes()))
         .collect();
-    let keys = TokenStream::new();
-    let dispatch = quote! {
+    quote! {
         let name = key.as_str();
         match ::magic_api::runtime::wire::key_hash(name.as_bytes()) {
             #( #hashes if name == #wires => { #reads } )*
             _ => ::magic_api::runtime::wire::unknown(&mut map, key, &mut #extra)?,
         }
-    };
-    (keys, dispatch)
+    }
 }
 
 /// Statements reading the next map value into the field's slot `var`.
