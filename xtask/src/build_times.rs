@@ -3,8 +3,10 @@
 //! asserted: this machine is noisy, so compare ratios measured in one run).
 //!
 //! - the `magic-api` crate rebuilt after touching the generated code, dev and release;
-//! - a small downstream binary calling five operations (`xtask/bench-app`), release rebuild after
-//!   touching its `main.rs`;
+//! - a downstream program written like a user's (`xtask/bench-app`: a list, a create with a body
+//!   from a builder, a stream, a get and a download to a file), its release rebuild after
+//!   touching its `main.rs` and the size of its stripped release binary (what the generic code
+//!   a user's program instantiates costs it);
 //! - a cold dev build of the crate with all its dependencies;
 //! - the crate's LLVM IR lines (release), its dependency count (`cargo tree`), and the
 //!   `cargo build --timings` split of the release rebuild into front end and code generation.
@@ -70,6 +72,7 @@ struct Figures {
     downstream: Vec<Duration>,
     cold: Vec<Duration>,
     llvm_ir_lines: Option<usize>,
+    app_bytes: Option<u64>,
     dependencies: Option<usize>,
     front_end: Option<f64>,
     codegen: Option<f64>,
@@ -133,6 +136,9 @@ pub fn run(root: &Path, options: &Options) -> Result<(), String> {
     }
     for (c, f) in checkouts.iter().zip(&mut figures) {
         f.llvm_ir_lines = llvm_ir_lines(c).ok();
+        f.app_bytes = stripped_app_size(c)
+            .map_err(|e| eprintln!("stripped size ({}): {e}", c.label))
+            .ok();
         f.dependencies = dependency_count(c).ok();
         if let Ok((front, code)) = timings_split(c) {
             f.front_end = Some(front);
@@ -254,6 +260,33 @@ fn llvm_ir_lines(c: &Checkout) -> Result<usize, String> {
     Ok(lines)
 }
 
+/// Bytes of the downstream program's release binary, stripped of symbols: relinked with rustc's
+/// own `-C strip=symbols` (no external `strip` tool), which recompiles only the program itself.
+/// Measured after the timed rebuilds, whose builds it would otherwise disturb.
+fn stripped_app_size(c: &Checkout) -> Result<u64, String> {
+    let app = c.root.join("xtask/bench-app");
+    cargo(
+        c,
+        &app,
+        &[
+            "rustc",
+            "--release",
+            "--bin",
+            "bench-app",
+            "--",
+            "-C",
+            "strip=symbols",
+        ],
+    )?;
+    let binary = c
+        .target
+        .join("release")
+        .join(format!("bench-app{}", std::env::consts::EXE_SUFFIX));
+    std::fs::metadata(&binary)
+        .map(|m| m.len())
+        .map_err(|e| format!("{}: {e}", binary.display()))
+}
+
 /// Distinct packages in the crate's normal dependency tree.
 fn dependency_count(c: &Checkout) -> Result<usize, String> {
     let out = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
@@ -358,7 +391,7 @@ fn print_table(checkouts: &[Checkout], figures: &[Figures], options: &Options) {
             &f.dev
         }),
         ("same, release", |f| &f.release),
-        ("five-operation binary, release rebuild", |f| &f.downstream),
+        ("downstream program, release rebuild", |f| &f.downstream),
         ("cold dev build of the crate with dependencies", |f| &f.cold),
     ];
     for (label, pick) in timed {
@@ -379,19 +412,29 @@ fn print_table(checkouts: &[Checkout], figures: &[Figures], options: &Options) {
             cells.get(1).map(show).unwrap_or_default()
         );
     }
-    let counts: [(&str, CountFigure); 4] = [
-        ("LLVM IR lines of the crate (release)", |f| {
-            f.llvm_ir_lines.map(|n| n as f64)
-        }),
-        ("packages in the dependency tree", |f| {
-            f.dependencies.map(|n| n as f64)
-        }),
-        ("release rebuild: front end (s)", |f| f.front_end),
-        ("release rebuild: code generation (s)", |f| f.codegen),
+    // Each count with the decimals it is read to.
+    let counts: [(&str, CountFigure, usize); 5] = [
+        (
+            "downstream program, stripped binary (MB)",
+            |f| f.app_bytes.map(|n| n as f64 / 1e6),
+            3,
+        ),
+        (
+            "LLVM IR lines of the crate (release)",
+            |f| f.llvm_ir_lines.map(|n| n as f64),
+            0,
+        ),
+        (
+            "packages in the dependency tree",
+            |f| f.dependencies.map(|n| n as f64),
+            0,
+        ),
+        ("release rebuild: front end (s)", |f| f.front_end, 2),
+        ("release rebuild: code generation (s)", |f| f.codegen, 2),
     ];
-    for (label, pick) in counts {
+    for (label, pick, decimals) in counts {
         let cells: Vec<Option<f64>> = figures.iter().map(pick).collect();
-        let show = |c: &Option<f64>| c.map_or("-".to_string(), |v| format!("{v:.2}"));
+        let show = |c: &Option<f64>| c.map_or("-".to_string(), |v| format!("{v:.decimals$}"));
         let ratio = match (
             cells.first().copied().flatten(),
             cells.get(1).copied().flatten(),
