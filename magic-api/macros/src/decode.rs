@@ -39,16 +39,18 @@ impl Decode {
     /// An expression reading the next map value as `Option<T>` (`None` for `null`).
     fn next_optional(&self, ty: &Type) -> TokenStream {
         match self {
-            Decode::Plain => quote!(map.next_value::<Option<#ty>>()?),
+            Decode::Plain => {
+                quote!(::magic_api::runtime::wire::next::<__A, Option<#ty>>(map)?)
+            }
             Decode::Int => {
                 quote!(
-                    map.next_value::<Option<::magic_api::runtime::wire::Int>>()?
+                    ::magic_api::runtime::wire::next::<__A, Option<::magic_api::runtime::wire::Int>>(map)?
                         .map(|v| v.0)
                 )
             }
             Decode::IntList => {
                 quote!(
-                    map.next_value::<Option<::magic_api::runtime::wire::IntList>>()?
+                    ::magic_api::runtime::wire::next::<__A, Option<::magic_api::runtime::wire::IntList>>(map)?
                         .map(|v| v.0)
                 )
             }
@@ -58,15 +60,15 @@ impl Decode {
     /// An expression reading the next map value as `T`.
     fn next_required(&self, ty: &Type) -> TokenStream {
         match self {
-            Decode::Plain => quote!(::magic_api::runtime::wire::next::<__A, #ty>(&mut map)?),
+            Decode::Plain => quote!(::magic_api::runtime::wire::next::<__A, #ty>(map)?),
             Decode::Int => quote!(
-                ::magic_api::runtime::wire::next::<__A, ::magic_api::runtime::wire::Int>(&mut map)?
+                ::magic_api::runtime::wire::next::<__A, ::magic_api::runtime::wire::Int>(map)?
                     .0
             ),
             Decode::IntList => {
                 quote!(
                     ::magic_api::runtime::wire::next::<__A, ::magic_api::runtime::wire::IntList>(
-                        &mut map
+                        map
                     )?
                     .0
                 )
@@ -76,37 +78,54 @@ impl Decode {
 }
 
 /// The `Deserialize` impl of the struct `name` with `fields` and the unknown-field map `extra`.
+///
+/// The values read so far live in a slots struct that one out-of-line function per key fills
+/// through a reference: kept in memory, they are not loop-carried SSA values in one giant loop
+/// (a struct of 170 fields would otherwise give the optimiser a quadratic number of phi inputs).
 pub(crate) fn deserialize_impl(name: &Ident, fields: &[WireField], extra: &Ident) -> TokenStream {
     let vars: Vec<Ident> = (0..fields.len())
         .map(|i| format_ident!("__field{}", i))
         .collect();
-    let slots = fields.iter().zip(&vars).map(|(f, v)| {
-        let ty = match f.presence {
+    let slot_tys: Vec<&Type> = fields
+        .iter()
+        .map(|f| match f.presence {
             Presence::Required => &f.ty,
             Presence::Optional | Presence::Nullable => {
                 generic_arg(&f.ty, "Option").unwrap_or(&f.ty)
             }
-        };
-        quote!(let mut #v: Option<#ty> = None;)
-    });
+        })
+        .collect();
     let dispatch = dispatch(fields, &vars, extra);
     let inits = fields.iter().zip(&vars).map(|(f, v)| {
         let ident = &f.ident;
         let wire = &f.wire;
         match f.presence {
             Presence::Required => quote! {
-                #ident: match #v {
+                #ident: match slots.#v {
                     Some(value) => value,
                     None => return Err(<__A::Error as ::serde::de::Error>::missing_field(#wire)),
                 }
             },
-            _ => quote!(#ident: #v),
+            _ => quote!(#ident: slots.#v),
         }
     });
     let expecting = format!("an object `{name}`");
     quote! {
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                struct __WireSlots {
+                    #(#vars: Option<#slot_tys>,)*
+                    #extra: ::magic_api::runtime::wire::Object,
+                }
+                #[inline(never)]
+                fn __wire_field<'de, __A: ::serde::de::MapAccess<'de>>(
+                    slots: &mut __WireSlots,
+                    key: ::magic_api::runtime::wire::Key<'de>,
+                    map: &mut __A,
+                ) -> Result<(), __A::Error> {
+                    #dispatch
+                    Ok(())
+                }
                 struct __WireFields;
                 impl<'de> ::serde::de::Visitor<'de> for __WireFields {
                     type Value = #name;
@@ -114,12 +133,14 @@ pub(crate) fn deserialize_impl(name: &Ident, fields: &[WireField], extra: &Ident
                         f.write_str(#expecting)
                     }
                     fn visit_map<__A: ::serde::de::MapAccess<'de>>(self, mut map: __A) -> Result<#name, __A::Error> {
-                        #(#slots)*
-                        let mut #extra = ::magic_api::runtime::wire::Object::new();
+                        let mut slots = __WireSlots {
+                            #(#vars: None,)*
+                            #extra: ::magic_api::runtime::wire::Object::new(),
+                        };
                         while let Some(key) = map.next_key::<::magic_api::runtime::wire::Key<'de>>()? {
-                            #dispatch
+                            __wire_field(&mut slots, key, &mut map)?;
                         }
-                        Ok(#name { #(#inits,)* #extra })
+                        Ok(#name { #(#inits,)* #extra: slots.#extra })
                     }
                 }
                 deserializer.deserialize_map(__WireFields)
@@ -147,7 +168,7 @@ fn dispatch(fields: &[WireField], vars: &[Ident], extra: &Ident) -> TokenStream 
         let name = key.as_str();
         match ::magic_api::runtime::wire::key_hash(name.as_bytes()) {
             #( #hashes if name == #wires => { #reads } )*
-            _ => ::magic_api::runtime::wire::unknown(&mut map, key, &mut #extra)?,
+            _ => ::magic_api::runtime::wire::unknown(map, key, &mut slots.#extra)?,
         }
     }
 }
@@ -157,19 +178,19 @@ fn read(f: &WireField, var: &Ident, extra: &Ident) -> TokenStream {
     match f.presence {
         Presence::Required => {
             let next = f.decode.next_required(&f.value_ty);
-            quote!(#var = Some(#next);)
+            quote!(slots.#var = Some(#next);)
         }
         Presence::Optional => {
             let next = f.decode.next_optional(&f.value_ty);
             quote! {
-                #var = #next;
-                ::magic_api::runtime::wire::note_null(&#var, key, &mut #extra);
+                slots.#var = #next;
+                ::magic_api::runtime::wire::note_null(&slots.#var, key, &mut slots.#extra);
             }
         }
         Presence::Nullable => {
             let next = f.decode.next_optional(&f.value_ty);
             quote! {
-                #var = Some(match #next {
+                slots.#var = Some(match #next {
                     Some(value) => ::magic_api::runtime::wire::Nullable::Value(value),
                     None => ::magic_api::runtime::wire::Nullable::Null,
                 });

@@ -11,6 +11,7 @@ use futures_core::Stream;
 use futures_util::StreamExt;
 use tokio::io::AsyncWriteExt;
 
+use super::client::BoxFuture;
 use super::envelope::ResponseMeta;
 use super::error::Error;
 
@@ -68,8 +69,15 @@ impl Download {
     /// only once the whole body has arrived: a download cut off midway leaves an existing file
     /// exactly as it was (and no partial file behind). When `path` is a symbolic link, the file
     /// it points to is replaced and the link is kept.
-    pub async fn write_to_file(mut self, path: impl AsRef<Path>) -> Result<u64, Error> {
-        let path = path.as_ref();
+    ///
+    /// Only the conversion of `path` is generic: the writing is one boxed future compiled here,
+    /// not a state machine compiled again in every program that saves a download.
+    pub fn write_to_file(self, path: impl AsRef<Path>) -> BoxFuture<'static, Result<u64, Error>> {
+        Box::pin(self.write_to(path.as_ref().to_path_buf()))
+    }
+
+    async fn write_to(mut self, path: std::path::PathBuf) -> Result<u64, Error> {
+        let path = path.as_path();
         // Follow a symbolic link to the file it names, so that the link survives.
         let target = match tokio::fs::canonicalize(path).await {
             Ok(resolved) => resolved,

@@ -85,17 +85,6 @@ struct Envelope<'a> {
     result_info: Option<ResultInfo>,
 }
 
-/// The envelope with `result` typed, for the common case decoded in a single pass.
-#[derive(Deserialize)]
-struct TypedEnvelope<T> {
-    success: bool,
-    #[serde(default, deserialize_with = "super::message::lenient_messages")]
-    messages: Vec<ApiMessage>,
-    result: T,
-    #[serde(default)]
-    result_info: Option<ResultInfo>,
-}
-
 /// A pagination figure: pagination metadata must never fail a page, so a value that is not a
 /// whole non-negative number reads as absent.
 fn count<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
@@ -160,95 +149,116 @@ impl ResponseMeta {
     }
 }
 
-/// Decodes a complete response body for [`Client::send_json`](super::Client::send_json).
+/// A successful JSON response whose envelope has been read and checked (`success: true`, a 2xx
+/// status), with its `result` not yet decoded: what [`Client::fetch_json`](super::Client::fetch_json)
+/// hands back, so that everything up to the result's type is compiled once, in this crate, and
+/// only [`decode`](Self::decode) is instantiated for each result type.
+#[derive(Debug)]
+pub struct JsonReply {
+    meta: ResponseMeta,
+    body: Bytes,
+    /// The `result` as sent (a slice of `body`), `null` when the envelope has none.
+    result: Bytes,
+    result_info: Option<ResultInfo>,
+    messages: Vec<ApiMessage>,
+}
+
+impl JsonReply {
+    /// Reads and checks the envelope of a complete response body.
+    pub(crate) fn new(meta: ResponseMeta, body: Bytes) -> Result<JsonReply, Error> {
+        let envelope: Envelope<'_> = match serde_json::from_slice(&body) {
+            Ok(e) => e,
+            Err(e) => return Err(not_an_envelope(&meta, &body, &e)),
+        };
+        let Some(success) = envelope.success else {
+            return Err(
+                meta.unexpected_body(&body, "JSON without the API envelope's `success` field")
+            );
+        };
+        if !success || !meta.is_success() {
+            return Err(meta.api_error(envelope.errors, envelope.messages));
+        }
+        // An absent `result` decodes like `null`, so operations typed `Option<_>`/`()` work.
+        let result = match envelope.result {
+            Some(raw) => body.slice_ref(raw.get().as_bytes()),
+            None => Bytes::from_static(b"null"),
+        };
+        let (result_info, messages) = (envelope.result_info, envelope.messages);
+        Ok(JsonReply {
+            meta,
+            body,
+            result,
+            result_info,
+            messages,
+        })
+    }
+
+    /// Decodes the `result` as `T`: the one part of a JSON call that depends on its type, read
+    /// in a single pass straight from the body's bytes. A failure is [`Error::Decode`] with the
+    /// path of the value that did not fit (found from the error's position, by code that knows
+    /// no type).
+    pub fn decode<T: DeserializeOwned>(self) -> Result<ApiResponse<T>, Error> {
+        match T::deserialize(&mut serde_json::Deserializer::from_slice(&self.result)) {
+            Ok(result) => Ok(self.into_response(result)),
+            Err(e) => Err(self.decode_error(&e)),
+        }
+    }
+
+    /// The `result` as raw JSON, whatever its shape (`null` when the envelope has none).
+    pub fn value(self) -> Result<ApiResponse<Value>, Error> {
+        self.decode()
+    }
+
+    /// The pagination details of the envelope, if it has them.
+    pub fn result_info(&self) -> Option<&ResultInfo> {
+        self.result_info.as_ref()
+    }
+
+    /// A hash of the `result` as sent, to recognise a page a server sends twice.
+    pub fn fingerprint(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        self.result.hash(&mut hasher);
+        hasher.finish()
+    }
+
+    fn into_response<T>(self, result: T) -> ApiResponse<T> {
+        ApiResponse {
+            result,
+            status: self.meta.status,
+            headers: self.meta.headers,
+            result_info: self.result_info,
+            messages: self.messages,
+        }
+    }
+
+    /// The error for a `result` that does not decode: the path is where the decoder stopped.
+    #[inline(never)]
+    fn decode_error(self, e: &serde_json::Error) -> Error {
+        let mut path = String::from("result");
+        path.push_str(&super::locate::path_at(&self.result, e.line(), e.column()));
+        let reason = if &self.result[..] == b"null" {
+            format!("the result is null ({e})")
+        } else {
+            e.to_string()
+        };
+        Error::Decode {
+            status: self.meta.status,
+            path,
+            reason,
+            ray_id: self.meta.ray_id,
+            body: self.body,
+        }
+    }
+}
+
+/// Decodes a complete response body as `T` (the envelope, then the result).
+#[cfg(test)]
 pub(crate) fn decode_json<T: DeserializeOwned>(
     meta: ResponseMeta,
     body: &Bytes,
 ) -> Result<ApiResponse<T>, Error> {
-    // Fast path: a 2xx whose whole envelope decodes with `success: true` is exactly the
-    // case the two-step decode below would accept, so decode it in one pass. Anything
-    // else (API errors, absent `result`, type mismatches) falls through to the two-step
-    // decode, which checks `success` before looking at `result` and explains failures.
-    if meta.is_success() {
-        if let Ok(TypedEnvelope {
-            success: true,
-            messages,
-            result,
-            result_info,
-        }) = serde_json::from_slice::<TypedEnvelope<T>>(body)
-        {
-            return Ok(ApiResponse {
-                result,
-                status: meta.status,
-                headers: meta.headers,
-                result_info,
-                messages,
-            });
-        }
-    }
-    let envelope: Envelope<'_> = match serde_json::from_slice(body) {
-        Ok(e) => e,
-        Err(e) => return Err(not_an_envelope(&meta, body, &e)),
-    };
-    let Some(success) = envelope.success else {
-        return Err(meta.unexpected_body(body, "JSON without the API envelope's `success` field"));
-    };
-    if !success || !meta.is_success() {
-        return Err(meta.api_error(envelope.errors, envelope.messages));
-    }
-    // An absent `result` decodes like `null`, so operations typed `Option<_>`/`()` work.
-    let raw = envelope.result.map_or("null", RawValue::get);
-    match serde_json::from_str::<T>(raw) {
-        Ok(result) => Ok(ApiResponse {
-            result,
-            status: meta.status,
-            headers: meta.headers,
-            result_info: envelope.result_info,
-            messages: envelope.messages,
-        }),
-        Err(_) => Err(decode_error::<T>(&meta, body, raw)),
-    }
-}
-
-/// The error for a `result` that does not decode as `T`: decoded once more, slowly, to learn
-/// the path of the failure (only failures pay for that).
-fn decode_error<T: DeserializeOwned>(meta: &ResponseMeta, body: &Bytes, raw: &str) -> Error {
-    let mut path = String::from("result");
-    let mut deserializer = serde_json::Deserializer::from_str(raw);
-    let reason = match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
-        Ok(_) => "the result decodes only on its own: the envelope around it did not".to_owned(),
-        Err(e) => {
-            for segment in e.path() {
-                match segment {
-                    serde_path_to_error::Segment::Seq { index } => {
-                        path.push_str(&format!("[{index}]"))
-                    }
-                    serde_path_to_error::Segment::Map { key } => {
-                        path.push('.');
-                        path.push_str(key);
-                    }
-                    serde_path_to_error::Segment::Enum { variant } => {
-                        path.push('.');
-                        path.push_str(variant);
-                    }
-                    serde_path_to_error::Segment::Unknown => path.push_str(".?"),
-                }
-            }
-            let reason = e.into_inner().to_string();
-            if raw == "null" {
-                format!("the result is null ({reason})")
-            } else {
-                reason
-            }
-        }
-    };
-    Error::Decode {
-        status: meta.status,
-        path,
-        reason,
-        ray_id: meta.ray_id.clone(),
-        body: body.clone(),
-    }
+    JsonReply::new(meta, body.clone())?.decode()
 }
 
 /// Checks a (2xx or not) body for [`Client::send_empty`](super::Client::send_empty):

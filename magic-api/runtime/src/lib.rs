@@ -4,7 +4,9 @@
 //!
 //! Generated code only ever builds a [`RawRequest`] (with the path assembled by
 //! [`PathBuilder`] so that identifiers can never change the path) and hands it to one of
-//! [`Client::send_json`], [`Client::send_empty`] or [`Client::send_download`]. Everything
+//! [`Client::fetch_json`] (then [`JsonReply::decode`]), [`Client::send_empty`] or
+//! [`Client::send_download`]: none of them generic but the decode of the result itself, so a
+//! program that awaits a call compiles only that. Everything
 //! that must behave identically across the ~100 operations lives here: authentication,
 //! retries, timeouts, decoding of the `{success, errors, messages, result}` envelope,
 //! and error reporting that never leaks secrets.
@@ -17,6 +19,7 @@ mod credentials;
 mod download;
 mod envelope;
 mod error;
+mod locate;
 mod message;
 mod number;
 mod pagination;
@@ -29,7 +32,7 @@ pub mod wire;
 pub use client::{BoxFuture, Client, ClientBuilder};
 pub use credentials::Credentials;
 pub use download::Download;
-pub use envelope::{ApiResponse, ResultInfo};
+pub use envelope::{ApiResponse, JsonReply, ResultInfo};
 pub use error::{ConfigError, Error};
 pub use message::{ApiMessage, ApiMessageSource};
 pub use number::{Number, NumberError};

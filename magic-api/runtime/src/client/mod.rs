@@ -10,14 +10,13 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use bytes::Bytes;
 use reqwest::header::{HeaderName, HeaderValue};
 use serde::de::DeserializeOwned;
 use tokio::time::Instant;
 
 use super::credentials::Credentials;
 use super::download::{Download, is_textual};
-use super::envelope::{ApiResponse, ResponseMeta, check_empty, decode_json};
+use super::envelope::{ApiResponse, JsonReply, ResponseMeta, check_empty};
 use super::error::{ConfigError, Error};
 use super::request::RawRequest;
 use super::retry::RetryPolicy;
@@ -111,18 +110,18 @@ impl Client {
         &self,
         req: RawRequest,
     ) -> Result<ApiResponse<T>, Error> {
-        let (meta, body) = self.fetch_bytes(req).await?;
-        decode_json(meta, &body)
+        self.fetch_json(req).await?.decode()
     }
 
-    /// The request and its whole 2xx body. Boxed so that the retry loop and reqwest's
-    /// response future are compiled once, in this crate, instead of in every crate that
-    /// instantiates [`send_json`](Self::send_json) (one allocation per call, next to an HTTP
-    /// round trip).
-    fn fetch_bytes(&self, req: RawRequest) -> BoxFuture<'_, Result<(ResponseMeta, Bytes), Error>> {
+    /// Sends `req` and reads the envelope, leaving its `result` to [`JsonReply::decode`]: what
+    /// [`send_json`](Self::send_json) does before decoding. Not generic and boxed, so the retry
+    /// loop, reqwest's response future and the envelope's decoding are compiled once, in this
+    /// crate, instead of in every crate that awaits a call (one allocation per call, next to an
+    /// HTTP round trip).
+    pub fn fetch_json(&self, req: RawRequest) -> BoxFuture<'_, Result<JsonReply, Error>> {
         Box::pin(async move {
             let (meta, body) = self.execute(&req, false).await?;
-            Ok((meta, body.into_bytes().await?))
+            JsonReply::new(meta, body.into_bytes().await?)
         })
     }
 
