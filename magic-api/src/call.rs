@@ -7,8 +7,10 @@
 //! know cannot be set). Dropping the call, or the future, cancels it. Streaming a list across
 //! its pages is in [`paging`](crate::paging).
 
-use std::future::IntoFuture;
+use std::future::{Future, IntoFuture};
 use std::marker::PhantomData;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use reqwest::Method;
@@ -17,15 +19,24 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use magic_api_runtime::{
-    ApiResponse, BoxFuture, Client, Download, Error, PathValue, RawRequest, fill_path,
+    ApiResponse, BoxFuture, Client, Download, Error, JsonReply, PathValue, RawRequest, fill_path,
 };
 
-/// How a call's response is received.
+/// How a call's response is received: a request sent by a function that knows no result type
+/// (compiled once, in this crate or the runtime), then [`finish`](Self::finish), the one step that
+/// depends on the result's type. Awaiting a call compiles no more than that in the caller's crate.
 pub trait Receive {
     /// What awaiting the call gives.
     type Output: Send;
-    /// Sends the request and decodes the response.
-    fn receive(client: &Client, request: RawRequest) -> BoxFuture<'_, Result<Self::Output, Error>>;
+    /// What the request gives before the result's type is applied.
+    type Reply: Send;
+    /// Sends the request (or reports the error that stops it).
+    fn fetch(
+        client: &Client,
+        request: Result<RawRequest, Error>,
+    ) -> BoxFuture<'_, Result<Self::Reply, Error>>;
+    /// Turns the reply into the output.
+    fn finish(reply: Self::Reply) -> Result<Self::Output, Error>;
 }
 
 /// The JSON envelope's `result`, decoded as `T`.
@@ -34,13 +45,51 @@ pub struct Json<T>(PhantomData<fn() -> T>);
 
 impl<T: DeserializeOwned + Send + 'static> Receive for Json<T> {
     type Output = T;
-    fn receive(client: &Client, request: RawRequest) -> BoxFuture<'_, Result<T, Error>> {
-        Box::pin(async move {
-            client
-                .send_json::<T>(request)
-                .await
-                .map(ApiResponse::into_result)
-        })
+    type Reply = JsonReply;
+    fn fetch(
+        client: &Client,
+        request: Result<RawRequest, Error>,
+    ) -> BoxFuture<'_, Result<JsonReply, Error>> {
+        fetch_json(client, request)
+    }
+    fn finish(reply: JsonReply) -> Result<T, Error> {
+        reply.decode().map(ApiResponse::into_result)
+    }
+}
+
+/// The whole response, its `result` decoded as `T` (what [`Call::send_full`] receives).
+#[derive(Debug)]
+pub struct Full<T>(PhantomData<fn() -> T>);
+
+impl<T: DeserializeOwned + Send + 'static> Receive for Full<T> {
+    type Output = ApiResponse<T>;
+    type Reply = JsonReply;
+    fn fetch(
+        client: &Client,
+        request: Result<RawRequest, Error>,
+    ) -> BoxFuture<'_, Result<JsonReply, Error>> {
+        fetch_json(client, request)
+    }
+    fn finish(reply: JsonReply) -> Result<ApiResponse<T>, Error> {
+        reply.decode()
+    }
+}
+
+/// The `result` as raw JSON, whatever its shape (what [`Call::send_value`] receives).
+#[derive(Debug)]
+pub struct RawJson;
+
+impl Receive for RawJson {
+    type Output = Value;
+    type Reply = JsonReply;
+    fn fetch(
+        client: &Client,
+        request: Result<RawRequest, Error>,
+    ) -> BoxFuture<'_, Result<JsonReply, Error>> {
+        fetch_json(client, request)
+    }
+    fn finish(reply: JsonReply) -> Result<Value, Error> {
+        reply.value().map(ApiResponse::into_result)
     }
 }
 
@@ -50,8 +99,18 @@ pub struct Empty;
 
 impl Receive for Empty {
     type Output = ();
-    fn receive(client: &Client, request: RawRequest) -> BoxFuture<'_, Result<(), Error>> {
-        Box::pin(client.send_empty(request))
+    type Reply = ();
+    fn fetch(
+        client: &Client,
+        request: Result<RawRequest, Error>,
+    ) -> BoxFuture<'_, Result<(), Error>> {
+        match request {
+            Ok(request) => client.send_empty(request),
+            Err(e) => Box::pin(std::future::ready(Err(e))),
+        }
+    }
+    fn finish(reply: ()) -> Result<(), Error> {
+        Ok(reply)
     }
 }
 
@@ -61,8 +120,52 @@ pub struct Binary;
 
 impl Receive for Binary {
     type Output = Download;
-    fn receive(client: &Client, request: RawRequest) -> BoxFuture<'_, Result<Download, Error>> {
-        Box::pin(client.send_download(request))
+    type Reply = Download;
+    fn fetch(
+        client: &Client,
+        request: Result<RawRequest, Error>,
+    ) -> BoxFuture<'_, Result<Download, Error>> {
+        match request {
+            Ok(request) => client.send_download(request),
+            Err(e) => Box::pin(std::future::ready(Err(e))),
+        }
+    }
+    fn finish(reply: Download) -> Result<Download, Error> {
+        Ok(reply)
+    }
+}
+
+/// Sends a JSON call, or reports the error that stopped it being built.
+pub(crate) fn fetch_json(
+    client: &Client,
+    request: Result<RawRequest, Error>,
+) -> BoxFuture<'_, Result<JsonReply, Error>> {
+    match request {
+        Ok(request) => client.fetch_json(request),
+        Err(e) => Box::pin(std::future::ready(Err(e))),
+    }
+}
+
+/// What awaiting a [`Call`] gives: the boxed request, then [`Receive::finish`]. The only code a
+/// call compiles in the crate that awaits it is this poll, the same small function for every
+/// call with the same result.
+#[must_use = "futures do nothing unless awaited"]
+pub struct CallFuture<'a, R: Receive> {
+    fetch: BoxFuture<'a, Result<R::Reply, Error>>,
+    receive: PhantomData<fn() -> R>,
+}
+
+impl<R: Receive> Future for CallFuture<'_, R> {
+    type Output = Result<R::Output, Error>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        self.fetch.as_mut().poll(cx).map(|reply| reply.and_then(R::finish))
+    }
+}
+
+impl<R: Receive> std::fmt::Debug for CallFuture<'_, R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CallFuture").finish_non_exhaustive()
     }
 }
 
@@ -156,27 +259,7 @@ impl<'a, R: Receive, O: CallOptions> Call<'a, R, O> {
         header: &'static str,
         paths: &[&[&str]],
     ) -> Self {
-        let json = match serde_json::to_vec(body) {
-            Ok(json) => json,
-            Err(e) => {
-                self.request = Err(invalid_request(format!(
-                    "request body did not serialize: {e}"
-                )));
-                return self;
-            }
-        };
-        // The form is read from a parsed copy; the body is sent as serialized, so numbers keep
-        // their exact text.
-        let form = serde_json::from_slice::<Value>(&json)
-            .ok()
-            .and_then(|value| paths.iter().find_map(|p| form_at(&value, p)));
-        self.request = self
-            .request
-            .map(|r| r.json_bytes(json))
-            .map(|r| match form {
-                Some(object) => r.header(header, if object { "true" } else { "false" }),
-                None => r,
-            });
+        self.request = with_form_header(self.request, serde_json::to_vec(body), header, paths);
         self
     }
 
@@ -209,10 +292,24 @@ impl<'a, R: Receive, O: CallOptions> Call<'a, R, O> {
         self.request.as_ref().map(|r| self.options.apply(r.clone()))
     }
 
-    /// Sends the call.
-    pub async fn send(self) -> Result<R::Output, Error> {
-        let request = self.options.apply(self.request?);
-        R::receive(self.client, request).await
+    /// Sends the call (what awaiting it does).
+    pub fn send(self) -> CallFuture<'a, R> {
+        self.send_as::<R>()
+    }
+
+    /// Sends the call, receiving its response as `S`.
+    fn send_as<S: Receive>(self) -> CallFuture<'a, S> {
+        let (client, request) = self.prepared();
+        CallFuture {
+            fetch: S::fetch(client, request),
+            receive: PhantomData,
+        }
+    }
+
+    /// The client and the request with the optional parameters applied.
+    pub(crate) fn prepared(self) -> (&'a Client, Result<RawRequest, Error>) {
+        let options = self.options;
+        (self.client, self.request.map(|r| options.apply(r)))
     }
 }
 
@@ -226,6 +323,27 @@ fn request_at(
     values: &[PathValue<'_>],
 ) -> Result<RawRequest, Error> {
     request_for(method, fill_path(template, values)).map(|r| r.template(template))
+}
+
+/// The body and the header that says which form a union in it takes (see
+/// [`Call::body_with_form_header`]); not generic, so only the body's serialization is compiled
+/// for each body type.
+fn with_form_header(
+    request: Result<RawRequest, Error>,
+    body: Result<Vec<u8>, serde_json::Error>,
+    header: &'static str,
+    paths: &[&[&str]],
+) -> Result<RawRequest, Error> {
+    let json = body.map_err(|e| invalid_request(format!("request body did not serialize: {e}")))?;
+    // The form is read from a parsed copy; the body is sent as serialized, so numbers keep
+    // their exact text.
+    let form = serde_json::from_slice::<Value>(&json)
+        .ok()
+        .and_then(|value| paths.iter().find_map(|p| form_at(&value, p)));
+    request.map(|r| r.json_bytes(json)).map(|r| match form {
+        Some(object) => r.header(header, if object { "true" } else { "false" }),
+        None => r,
+    })
 }
 
 fn with_body(
@@ -261,10 +379,10 @@ where
     O: CallOptions + 'a,
 {
     type Output = Result<R::Output, Error>;
-    type IntoFuture = BoxFuture<'a, Result<R::Output, Error>>;
+    type IntoFuture = CallFuture<'a, R>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -275,20 +393,15 @@ where
 {
     /// Sends the call and returns the whole response: the result with `result_info`, the API's
     /// `messages`, and the HTTP status and headers.
-    pub async fn send_full(self) -> Result<ApiResponse<T>, Error> {
-        let request = self.options.apply(self.request?);
-        self.client.send_json::<T>(request).await
+    pub fn send_full(self) -> CallFuture<'a, Full<T>> {
+        self.send_as()
     }
 
     /// Sends the call and returns its `result` as raw JSON, whatever its shape (`null` when the
     /// envelope has none): the same request, retries and API errors as awaiting the call, for
     /// code that must keep working whatever the server sends.
-    pub async fn send_value(self) -> Result<Value, Error> {
-        let request = self.options.apply(self.request?);
-        self.client
-            .send_json::<Value>(request)
-            .await
-            .map(ApiResponse::into_result)
+    pub fn send_value(self) -> CallFuture<'a, RawJson> {
+        self.send_as()
     }
 }
 

@@ -2,23 +2,24 @@
 //! each list result, and the streams [`Call::stream`] returns for the two ways the API pages
 //! (a cursor, or page numbers with `result_info`).
 
+use std::collections::HashSet;
 use std::pin::Pin;
+use std::task::{Context, Poll};
 
 use futures_core::Stream;
-use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use magic_api_runtime::{Error, RawRequest, cursor_stream, page_stream};
+use magic_api_runtime::{BoxFuture, Client, Error, JsonReply, RawRequest, ResultInfo, has_more};
 
-use crate::call::{Call, CallOptions, Json, invalid_request};
+use crate::call::{Call, CallOptions, Json, fetch_json, invalid_request};
 
 /// A boxed, sendable stream borrowing the client (boxed so it is `Unpin`: read it with
 /// [`StreamExt::next`](futures_util::StreamExt::next), re-exported as `magic_api::StreamExt`).
 pub type BoxStream<'a, T> = Pin<Box<dyn Stream<Item = T> + Send + 'a>>;
 
 /// A list result that can be streamed across pages: generated code implements it for each list
-/// operation's result, and [`Call::stream`] (generic, so compiled only where it is used) pages.
-pub trait Paged: DeserializeOwned + Serialize + Send + 'static {
+/// operation's result, and [`Call::stream`] pages.
+pub trait Paged: DeserializeOwned + Send + 'static {
     /// One item of the list.
     type Item: Send + 'static;
     /// How further pages are asked for.
@@ -39,143 +40,215 @@ pub enum Paging {
 impl<'a, T: Paged, O: CallOptions + 'a> Call<'a, Json<T>, O> {
     /// Every item of the list, fetching further pages as the stream is read (and only then).
     /// Page numbering starts at the page set on the call, if any.
+    ///
+    /// Which page comes next, and when the listing ends, is decided by a pager that knows no
+    /// item type (compiled once, in this crate); only decoding a page and handing out its items
+    /// are compiled for each list.
     pub fn stream(self) -> BoxStream<'a, Result<T::Item, Error>> {
-        match T::PAGING {
-            Paging::Cursor(cursor) => self.cursor_pages(cursor, T::split),
-            Paging::Numbered(page) => self.numbered_pages(page, |t: T| t.split().0),
+        let (client, first) = self.prepared();
+        Box::pin(Items::<T> {
+            pager: Pager::new(client, first, T::PAGING),
+            pending: None,
+            items: Vec::new().into_iter(),
+        })
+    }
+}
+
+/// The items of the pages a [`Pager`] fetches.
+struct Items<'a, T: Paged> {
+    pager: Pager<'a>,
+    pending: Option<BoxFuture<'a, Result<JsonReply, Error>>>,
+    items: std::vec::IntoIter<T::Item>,
+}
+
+// Nothing of it is ever pinned in place: the pending request is boxed and the items are moved out.
+impl<T: Paged> Unpin for Items<'_, T> {}
+
+impl<T: Paged> Stream for Items<'_, T> {
+    type Item = Result<T::Item, Error>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        loop {
+            if let Some(item) = this.items.next() {
+                return Poll::Ready(Some(Ok(item)));
+            }
+            let pending = match &mut this.pending {
+                Some(pending) => pending,
+                None => match this.pager.request() {
+                    Some(next) => this.pending.insert(next),
+                    None => return Poll::Ready(None),
+                },
+            };
+            let Poll::Ready(reply) = pending.as_mut().poll(cx) else {
+                return Poll::Pending;
+            };
+            this.pending = None;
+            let page = reply.and_then(|reply| {
+                let seen = this.pager.seen(&reply);
+                reply.decode::<T>().map(|page| (seen, page.result.split()))
+            });
+            match page {
+                Ok((seen, (items, cursor))) => {
+                    if this.pager.accept(seen, items.len(), cursor) {
+                        this.items = items.into_iter();
+                    }
+                }
+                Err(e) => {
+                    this.pager.stop();
+                    return Poll::Ready(Some(Err(e)));
+                }
+            }
         }
     }
 }
 
-impl<'a, T, O> Call<'a, Json<T>, O>
-where
-    T: DeserializeOwned + Send + 'static,
-    O: CallOptions,
-{
-    /// Pages by cursor: `split` takes a page's result apart into its items and the next cursor;
-    /// each further page repeats the request with the cursor set.
-    #[doc(hidden)]
-    pub fn cursor_pages<I, F>(
-        self,
-        cursor: &'static str,
-        split: F,
-    ) -> BoxStream<'a, Result<I, Error>>
-    where
-        T: Serialize,
-        I: Send + 'a,
-        F: Fn(T) -> (Vec<I>, Option<String>) + Send + Sync + 'a,
-    {
-        let client = self.client;
-        let mut first = Some(self.request.map(|r| self.options.apply(r)));
-        let split = std::sync::Arc::new(split);
-        // A server that ignores the cursor sends the same page again: recognised by its
-        // fingerprint, it ends the stream instead of repeating its items.
-        let last = std::sync::Arc::new(std::sync::Mutex::new(None::<u64>));
-        Box::pin(cursor_stream(move |next: Option<String>| {
-            let request = repeat(&mut first, |r| match &next {
-                Some(c) => r.clone().set_query(cursor, c.clone()),
-                None => r.clone(),
-            });
-            let split = split.clone();
-            let last = last.clone();
-            async move {
-                let page = client.send_json::<T>(request?).await?;
-                if repeats(&last, &page.result) {
-                    return Ok((Vec::new(), None));
-                }
-                Ok(split(page.result))
+/// What a page said about the listing, read before its items are decoded.
+struct Seen {
+    /// The same content as the page before it.
+    repeated: bool,
+    /// Its `result_info`, shifted to count from the caller's first page.
+    info: Option<ResultInfo>,
+}
+
+/// How far a listing has got.
+enum Next {
+    /// The first page, or the page after this cursor.
+    Cursor(Option<String>),
+    /// This page, counted from 1 at the caller's first page.
+    Page(u32),
+    Done,
+}
+
+/// Decides which page to ask for next and when the listing ends, for either way of paging:
+/// a cursor stops when it is absent, empty or comes back a second time; page numbers go on
+/// while `result_info` says there is more. Either stops at an empty page, after an error, and
+/// at a page with the same content as the one before it (a server that ignores the cursor or
+/// the page number). Not generic, so it is compiled once, here.
+struct Pager<'a> {
+    client: &'a Client,
+    first: Option<Result<RawRequest, Error>>,
+    paging: Paging,
+    /// The caller's first page number (pages are asked for from there).
+    start: u64,
+    next: Next,
+    cursors: HashSet<String>,
+    last: Option<u64>,
+}
+
+impl<'a> Pager<'a> {
+    fn new(client: &'a Client, first: Result<RawRequest, Error>, paging: Paging) -> Self {
+        let (start, next) = match paging {
+            Paging::Cursor(_) => (1, Next::Cursor(None)),
+            Paging::Numbered(page) => {
+                let start = first
+                    .as_ref()
+                    .ok()
+                    .and_then(|r| r.query_pairs().iter().find(|(n, _)| *n == page))
+                    .and_then(|(_, v)| v.parse().ok())
+                    .unwrap_or(1);
+                (start, Next::Page(1))
             }
-        }))
+        };
+        Pager {
+            client,
+            first: Some(first),
+            paging,
+            start,
+            next,
+            cursors: HashSet::new(),
+            last: None,
+        }
     }
 
-    /// Pages by number: each page repeats the request with `page` set (from the page the caller
-    /// chose, else 1) until the envelope's `result_info` says there is no more.
-    #[doc(hidden)]
-    pub fn numbered_pages<I, F>(
-        self,
-        page: &'static str,
-        items: F,
-    ) -> BoxStream<'a, Result<I, Error>>
-    where
-        T: Serialize,
-        I: Send + 'a,
-        F: Fn(T) -> Vec<I> + Send + Sync + 'a,
-    {
-        let client = self.client;
-        let first = self.request.map(|r| self.options.apply(r));
-        let start: u64 = first
-            .as_ref()
-            .ok()
-            .and_then(|r| r.query_pairs().iter().find(|(n, _)| *n == page))
-            .and_then(|(_, v)| v.parse().ok())
-            .unwrap_or(1);
-        let mut first = Some(first);
-        let items = std::sync::Arc::new(items);
-        // A server that ignores `page` and does not report it sends the same page again:
-        // that page is recognised by its fingerprint and ends the stream instead of repeating.
-        let last = std::sync::Arc::new(std::sync::Mutex::new(None::<u64>));
-        Box::pin(page_stream(move |n: u32| {
-            let number = start.saturating_add(u64::from(n)).saturating_sub(1);
-            let request = repeat(&mut first, |r| {
-                r.clone().set_query(page, number.to_string())
-            });
-            let items = items.clone();
-            let last = last.clone();
-            async move {
-                let response = client.send_json::<T>(request?).await?;
-                let repeated = repeats(&last, &response.result);
-                // `page_stream` counts from 1; the server counts from the caller's first page,
-                // so its page number and total are shifted to match.
-                let skipped = start.saturating_sub(1);
-                let info = response.result_info.map(|mut info| {
-                    info.page = info.page.map(|p| p.saturating_sub(skipped));
-                    if let (Some(total), Some(per_page)) = (info.total_count, info.per_page) {
-                        info.total_count =
-                            Some(total.saturating_sub(skipped.saturating_mul(per_page)));
+    /// The next page's request, sent; `None` once the listing has ended. An error building the
+    /// first request is handed out once.
+    fn request(&mut self) -> Option<BoxFuture<'a, Result<JsonReply, Error>>> {
+        let request = match (&self.next, self.paging) {
+            (Next::Done, _) => return None,
+            (Next::Cursor(cursor), Paging::Cursor(name)) => {
+                let cursor = cursor.clone();
+                self.repeat(|r| match cursor {
+                    Some(c) => r.clone().set_query(name, c),
+                    None => r.clone(),
+                })
+            }
+            (Next::Page(n), Paging::Numbered(name)) => {
+                let number = self.start.saturating_add(u64::from(*n)).saturating_sub(1);
+                self.repeat(|r| r.clone().set_query(name, number.to_string()))
+            }
+            _ => Err(invalid_request("the listing's paging changed")),
+        };
+        if request.is_err() {
+            self.stop();
+        }
+        Some(fetch_json(self.client, request))
+    }
+
+    /// The next page's request from the first one.
+    fn repeat(&mut self, next: impl FnOnce(&RawRequest) -> RawRequest) -> Result<RawRequest, Error> {
+        match &self.first {
+            Some(Ok(request)) => Ok(next(request)),
+            Some(Err(_)) => match self.first.take() {
+                Some(Err(e)) => Err(e),
+                _ => Err(invalid_request("the request could not be built")),
+            },
+            None => Err(invalid_request("the request could not be built")),
+        }
+    }
+
+    /// What a page's envelope says, before its items are decoded.
+    fn seen(&mut self, reply: &JsonReply) -> Seen {
+        let print = reply.fingerprint();
+        let repeated = self.last.replace(print) == Some(print);
+        // The server counts from the caller's first page; the listing counts from 1.
+        let skipped = self.start.saturating_sub(1);
+        let info = reply.result_info().cloned().map(|mut info| {
+            info.page = info.page.map(|p| p.saturating_sub(skipped));
+            if let (Some(total), Some(per_page)) = (info.total_count, info.per_page) {
+                info.total_count = Some(total.saturating_sub(skipped.saturating_mul(per_page)));
+            }
+            info
+        });
+        Seen { repeated, info }
+    }
+
+    /// Takes a page of `len` items (and, for cursor paging, the next cursor) and decides what
+    /// comes next; `false` when its items are not to be handed out.
+    fn accept(&mut self, seen: Seen, len: usize, cursor: Option<String>) -> bool {
+        let next = std::mem::replace(&mut self.next, Next::Done);
+        if seen.repeated || len == 0 {
+            return false;
+        }
+        match next {
+            Next::Cursor(previous) => {
+                if let Some(c) = previous {
+                    self.cursors.insert(c);
+                }
+                if let Some(c) = cursor.filter(|c| !c.is_empty() && !self.cursors.contains(c)) {
+                    self.next = Next::Cursor(Some(c));
+                }
+                true
+            }
+            Next::Page(n) => {
+                let info = seen.info.as_ref();
+                // A page number other than the one asked for: the server ignores `page`.
+                if info.is_some_and(|i| i.page.is_some_and(|p| p != u64::from(n))) {
+                    return false;
+                }
+                if has_more(n, len, info) {
+                    if let Some(after) = n.checked_add(1) {
+                        self.next = Next::Page(after);
                     }
-                    info
-                });
-                if repeated {
-                    return Ok((Vec::new(), info));
                 }
-                Ok((items(response.result), info))
+                true
             }
-        }))
+            Next::Done => false,
+        }
     }
-}
 
-/// Whether `page` is the same as the page before it (and remembers it for the next).
-fn repeats<T: Serialize>(last: &std::sync::Mutex<Option<u64>>, page: &T) -> bool {
-    let print = fingerprint(page);
-    match last.lock() {
-        Ok(mut last) => last.replace(print) == Some(print),
-        Err(_) => false,
-    }
-}
-
-/// A hash of a page's content, to recognise a page sent twice.
-fn fingerprint<T: Serialize>(page: &T) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    match serde_json::to_vec(page) {
-        Ok(bytes) => bytes.hash(&mut hasher),
-        Err(_) => return 0,
-    }
-    hasher.finish()
-}
-
-/// The next page's request from the first one; an error building the first request is handed
-/// out once (the stream stops after an error).
-fn repeat(
-    first: &mut Option<Result<RawRequest, Error>>,
-    next: impl FnOnce(&RawRequest) -> RawRequest,
-) -> Result<RawRequest, Error> {
-    match first {
-        Some(Ok(request)) => Ok(next(request)),
-        Some(Err(_)) => match first.take() {
-            Some(Err(e)) => Err(e),
-            _ => Err(invalid_request("the request could not be built")),
-        },
-        None => Err(invalid_request("the request could not be built")),
+    /// Ends the listing (after an error).
+    fn stop(&mut self) {
+        self.next = Next::Done;
     }
 }

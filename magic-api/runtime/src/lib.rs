@@ -36,7 +36,7 @@ pub use envelope::{ApiResponse, JsonReply, ResultInfo};
 pub use error::{ConfigError, Error};
 pub use message::{ApiMessage, ApiMessageSource};
 pub use number::{Number, NumberError};
-pub use pagination::{cursor_stream, page_stream};
+pub use pagination::{cursor_stream, has_more, page_stream};
 pub use path::{PathBuilder, PathValue, fill_path};
 pub use request::RawRequest;
 pub use retry::RetryPolicy;

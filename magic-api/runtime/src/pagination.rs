@@ -119,7 +119,10 @@ where
     })
 }
 
-fn has_more(page: u32, len: usize, info: Option<&ResultInfo>) -> bool {
+/// Whether a numbered listing goes on after `page`, which held `len` items and came with `info`
+/// (the rule [`page_stream`] follows, also used by `magic_api`'s streams).
+#[doc(hidden)]
+pub fn has_more(page: u32, len: usize, info: Option<&ResultInfo>) -> bool {
     let Some(info) = info else {
         return false;
     };

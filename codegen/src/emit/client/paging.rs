@@ -1,6 +1,6 @@
 //! Prints paging: how a list operation's result splits into items and the next page, as an
 //! implementation of the runtime's `Paged` trait (one per result type), which gives its call
-//! `stream()` (a generic runtime method, compiled only where a caller streams).
+//! `stream()` (paged by a pager compiled once; only decoding a page is compiled per list).
 
 use proc_macro2::TokenStream;
 use quote::quote;
