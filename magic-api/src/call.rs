@@ -159,7 +159,10 @@ impl<R: Receive> Future for CallFuture<'_, R> {
     type Output = Result<R::Output, Error>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        self.fetch.as_mut().poll(cx).map(|reply| reply.and_then(R::finish))
+        self.fetch
+            .as_mut()
+            .poll(cx)
+            .map(|reply| reply.and_then(R::finish))
     }
 }
 

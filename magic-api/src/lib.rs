@@ -55,7 +55,9 @@ mod unions;
 /// credentials, retries, errors, envelope, paths, pagination, downloads, numbers, wire helpers)
 /// and the typed call every operation returns.
 pub mod runtime {
-    pub use crate::call::{Binary, Call, CallFuture, CallOptions, Empty, Full, Json, RawJson, Receive};
+    pub use crate::call::{
+        Binary, Call, CallFuture, CallOptions, Empty, Full, Json, RawJson, Receive,
+    };
     pub use crate::paging::{BoxStream, Paged, Paging};
     pub use magic_api_runtime::*;
 }

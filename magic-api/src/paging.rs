@@ -186,7 +186,10 @@ impl<'a> Pager<'a> {
     }
 
     /// The next page's request from the first one.
-    fn repeat(&mut self, next: impl FnOnce(&RawRequest) -> RawRequest) -> Result<RawRequest, Error> {
+    fn repeat(
+        &mut self,
+        next: impl FnOnce(&RawRequest) -> RawRequest,
+    ) -> Result<RawRequest, Error> {
         match &self.first {
             Some(Ok(request)) => Ok(next(request)),
             Some(Err(_)) => match self.first.take() {

@@ -50,8 +50,11 @@ impl Decode {
             }
             Decode::IntList => {
                 quote!(
-                    ::magic_api::runtime::wire::next::<__A, Option<::magic_api::runtime::wire::IntList>>(map)?
-                        .map(|v| v.0)
+                    ::magic_api::runtime::wire::next::<
+                        __A,
+                        Option<::magic_api::runtime::wire::IntList>,
+                    >(map)?
+                    .map(|v| v.0)
                 )
             }
         }
@@ -62,8 +65,7 @@ impl Decode {
         match self {
             Decode::Plain => quote!(::magic_api::runtime::wire::next::<__A, #ty>(map)?),
             Decode::Int => quote!(
-                ::magic_api::runtime::wire::next::<__A, ::magic_api::runtime::wire::Int>(map)?
-                    .0
+                ::magic_api::runtime::wire::next::<__A, ::magic_api::runtime::wire::Int>(map)?.0
             ),
             Decode::IntList => {
                 quote!(
