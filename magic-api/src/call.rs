@@ -330,7 +330,7 @@ fn request_at(
 
 /// The body and the header that says which form a union in it takes (see
 /// [`Call::body_with_form_header`]); not generic, so only the body's serialization is compiled
-/// for each body type.
+/// for each body type, and the form is read by the runtime.
 fn with_form_header(
     request: Result<RawRequest, Error>,
     body: Result<Vec<u8>, serde_json::Error>,
@@ -338,15 +338,7 @@ fn with_form_header(
     paths: &[&[&str]],
 ) -> Result<RawRequest, Error> {
     let json = body.map_err(|e| invalid_request(format!("request body did not serialize: {e}")))?;
-    // The form is read from a parsed copy; the body is sent as serialized, so numbers keep
-    // their exact text.
-    let form = serde_json::from_slice::<Value>(&json)
-        .ok()
-        .and_then(|value| paths.iter().find_map(|p| form_at(&value, p)));
-    request.map(|r| r.json_bytes(json)).map(|r| match form {
-        Some(object) => r.header(header, if object { "true" } else { "false" }),
-        None => r,
-    })
+    request.map(|r| r.json_bytes_with_form_header(json, header, paths))
 }
 
 fn with_body(
@@ -361,18 +353,6 @@ fn with_body(
 pub(crate) fn invalid_request(reason: impl Into<String>) -> Error {
     Error::InvalidRequest {
         reason: reason.into(),
-    }
-}
-
-/// Whether the value at `path` (descending into every array element) is an object (`true`) or a
-/// string (`false`).
-fn form_at(value: &Value, path: &[&str]) -> Option<bool> {
-    match (value, path.split_first()) {
-        (Value::Array(items), _) => items.iter().find_map(|v| form_at(v, path)),
-        (Value::Object(map), Some((first, rest))) => map.get(*first).and_then(|v| form_at(v, rest)),
-        (Value::Object(_), None) => Some(true),
-        (Value::String(_), None) => Some(false),
-        _ => None,
     }
 }
 
@@ -405,26 +385,5 @@ where
     /// code that must keep working whatever the server sends.
     pub fn send_value(self) -> CallFuture<'a, RawJson> {
         self.send_as()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn form_is_found_through_arrays() {
-        let body = json!({"tunnels": [{"health_check": {"target": {"saved": "x"}}}]});
-        assert_eq!(
-            form_at(&body, &["tunnels", "health_check", "target"]),
-            Some(true)
-        );
-        let body = json!({"health_check": {"target": "1.2.3.4"}});
-        assert_eq!(form_at(&body, &["health_check", "target"]), Some(false));
-        assert_eq!(
-            form_at(&json!({"name": "x"}), &["health_check", "target"]),
-            None
-        );
     }
 }

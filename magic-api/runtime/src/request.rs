@@ -114,6 +114,28 @@ impl RawRequest {
         self
     }
 
+    /// Sets a body that is already JSON text and a boolean header that says which form a union
+    /// in it takes: `true` when the value at any of `paths` (descending into every array) is an
+    /// object, `false` when it is a string, unset when the body holds none, so the header can
+    /// never disagree with the body. The form is read from a parsed copy; the body is sent as
+    /// given, so numbers keep their exact text. Here, not in the generated code's crate, so the
+    /// parse is compiled once.
+    pub fn json_bytes_with_form_header(
+        self,
+        json: Vec<u8>,
+        header: &'static str,
+        paths: &[&[&str]],
+    ) -> Self {
+        let form = serde_json::from_slice::<serde_json::Value>(&json)
+            .ok()
+            .and_then(|value| paths.iter().find_map(|p| form_at(&value, p)));
+        let request = self.json_bytes(json);
+        match form {
+            Some(object) => request.header(header, if object { "true" } else { "false" }),
+            None => request,
+        }
+    }
+
     /// Overrides the client's per-attempt timeout for this request only.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
@@ -146,5 +168,39 @@ impl RawRequest {
     /// The JSON body, if one was set.
     pub fn body(&self) -> Option<&[u8]> {
         self.body.as_deref()
+    }
+}
+
+/// Whether the value at `path` (descending into every array element) is an object (`true`) or a
+/// string (`false`).
+fn form_at(value: &serde_json::Value, path: &[&str]) -> Option<bool> {
+    use serde_json::Value;
+    match (value, path.split_first()) {
+        (Value::Array(items), _) => items.iter().find_map(|v| form_at(v, path)),
+        (Value::Object(map), Some((first, rest))) => map.get(*first).and_then(|v| form_at(v, rest)),
+        (Value::Object(_), None) => Some(true),
+        (Value::String(_), None) => Some(false),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn form_is_found_through_arrays() {
+        let body = json!({"tunnels": [{"health_check": {"target": {"saved": "x"}}}]});
+        assert_eq!(
+            form_at(&body, &["tunnels", "health_check", "target"]),
+            Some(true)
+        );
+        let body = json!({"health_check": {"target": "1.2.3.4"}});
+        assert_eq!(form_at(&body, &["health_check", "target"]), Some(false));
+        assert_eq!(
+            form_at(&json!({"name": "x"}), &["health_check", "target"]),
+            None
+        );
     }
 }
