@@ -249,17 +249,28 @@ fn llvm_ir_lines(c: &Checkout) -> Result<usize, String> {
         ],
     )?;
     let deps = ir_dir.join("release/deps");
-    let mut lines = 0;
+    // The newest file: an older one (an earlier build of other code) would be counted otherwise.
+    let mut newest: Option<(SystemTime, PathBuf)> = None;
     for entry in std::fs::read_dir(&deps)
         .map_err(|e| e.to_string())?
         .flatten()
     {
         let name = entry.file_name().to_string_lossy().into_owned();
         if name.starts_with("magic_api-") && name.ends_with(".ll") {
-            let text = std::fs::read_to_string(entry.path()).map_err(|e| e.to_string())?;
-            lines = lines.max(text.lines().count());
+            let modified = entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .map_err(|e| e.to_string())?;
+            if newest.as_ref().is_none_or(|(t, _)| modified > *t) {
+                newest = Some((modified, entry.path()));
+            }
         }
     }
+    let (_, path) = newest.ok_or("no LLVM IR was written")?;
+    let lines = std::fs::read_to_string(path)
+        .map_err(|e| e.to_string())?
+        .lines()
+        .count();
     Ok(lines)
 }
 
