@@ -126,7 +126,7 @@ fn union_enum(item: &ItemPlan, plan: &UnionPlan) -> TokenStream {
             impl<'de> ::serde::Deserialize<'de> for #name {
                 fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                     let object = ::magic_api::runtime::wire::object(deserializer)?;
-                    let tag = object.get(#field).and_then(|v| v.as_str()).map(str::to_owned);
+                    let tag = object.get(#field).and_then(|v| v.as_str()).map(::std::borrow::Cow::into_owned);
                     Ok(match tag.as_deref() {
                         #( Some(#values) => ::magic_api::runtime::wire::chosen_tagged(object, #field, Self::#variants, Self::Unknown), )*
                         _ => Self::Unknown(object),
@@ -225,7 +225,7 @@ fn kind_method(item: &ItemPlan, plan: &UnionPlan, kind: &KindPlan, field: &str) 
             pub fn kind(&self) -> #kind_name {
                 match self {
                     #( Self::#variants(_) => #kind_name::#kind_variants, )*
-                    Self::Unknown(object) => #kind_name::from(object.get(#field).and_then(|v| v.as_str()).unwrap_or_default()),
+                    Self::Unknown(object) => #kind_name::from(object.get(#field).and_then(|v| v.as_str()).as_deref().unwrap_or_default()),
                 }
             }
         }

@@ -106,7 +106,7 @@ pub(crate) fn builder_impl(
             pub fn #extra(
                 mut self,
                 key: impl Into<String>,
-                value: impl Into<::magic_api::runtime::wire::Value>,
+                value: impl Into<::magic_api::runtime::wire::RawJson>,
             ) -> Self {
                 self.#extra.insert(key.into(), value.into());
                 self

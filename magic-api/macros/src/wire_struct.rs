@@ -48,6 +48,11 @@ pub(crate) fn expand(args: TokenStream, input: TokenStream) -> syn::Result<Token
         #builder
         #deserialize
         #serialize
+        impl ::magic_api::runtime::wire::Extra for #name {
+            fn extra_mut(&mut self) -> &mut ::magic_api::runtime::wire::Object {
+                &mut self.#extra
+            }
+        }
     })
 }
 

@@ -732,7 +732,10 @@ impl<'de> ::serde::Deserialize<'de> for ConnectorEvent {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         let object = ::magic_api::runtime::wire::object(deserializer)?;
-        let tag = object.get("k").and_then(|v| v.as_str()).map(str::to_owned);
+        let tag = object
+            .get("k")
+            .and_then(|v| v.as_str())
+            .map(::std::borrow::Cow::into_owned);
         Ok(
             match tag.as_deref() {
                 Some("Init") => {
@@ -1034,7 +1037,11 @@ impl ConnectorEvent {
             Self::ConfigureCloudflaredTunnel(_) => EventKind::ConfigureCloudflaredTunnel,
             Self::Unknown(object) => {
                 EventKind::from(
-                    object.get("k").and_then(|v| v.as_str()).unwrap_or_default(),
+                    object
+                        .get("k")
+                        .and_then(|v| v.as_str())
+                        .as_deref()
+                        .unwrap_or_default(),
                 )
             }
         }
@@ -2131,7 +2138,10 @@ impl<'de> ::serde::Deserialize<'de> for PcapCreateRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         let object = ::magic_api::runtime::wire::object(deserializer)?;
-        let tag = object.get("type").and_then(|v| v.as_str()).map(str::to_owned);
+        let tag = object
+            .get("type")
+            .and_then(|v| v.as_str())
+            .map(::std::borrow::Cow::into_owned);
         Ok(
             match tag.as_deref() {
                 Some("simple") => {

@@ -172,7 +172,7 @@ fn unknown_fields_are_kept_and_re_encoded() {
     let got: GreTunnelGetResponse = round_trips(&v);
     assert_eq!(got.extra["also_new"], json!(true));
     assert_eq!(
-        got.gre_tunnel.unwrap().extra["brand_new_field"]["nested"][2],
+        got.gre_tunnel.unwrap().extra["brand_new_field"].to_value()["nested"][2],
         json!(3)
     );
 }
