@@ -1,0 +1,396 @@
+//! Each operation's example, decided from the plan's facts: the call path, its typed ids and
+//! numbers (from the reference's examples), the body built with its builder from the
+//! reference's request example, the option setters worth showing, and what is done with the
+//! result (a field read, a stream consumed, a file written), by what awaiting the call gives.
+
+use serde_json::Value as Json;
+
+use super::super::names::{singular, snake};
+use super::super::{
+    ArgPlan, BodyPlan, OpPlan, OptionSetPlan, PathValue, ReceivePlan, RustTy, Shape, StreamPlan,
+};
+use super::values::{ExampleValue, SetterValue, Types};
+use crate::ir::{Operation, Response, Role};
+
+/// One operation's example.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExamplePlan {
+    /// Values the reference gives no example for: parameters of the example's (hidden)
+    /// function, with their types.
+    pub inputs: Vec<(String, RustTy)>,
+    /// The bindings before the call (ids, the body), in order.
+    pub bindings: Vec<(String, ExampleValue)>,
+    /// A comment above the body's binding.
+    pub body_note: Option<String>,
+    /// The method's arguments, in order.
+    pub args: Vec<ExampleArg>,
+    /// Option setters on the call.
+    pub setters: Vec<SetterValue>,
+    /// What is done with the result.
+    pub outcome: Outcome,
+}
+
+/// One argument.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExampleArg {
+    /// A binding, borrowed (`&site_id`, `&body`).
+    Borrow(String),
+    /// A value passed as it is.
+    Value(ExampleValue),
+}
+
+/// What an example does with what awaiting its call gives.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// Nothing comes back: the call is awaited.
+    Done,
+    /// The result, bound to `name`, then read.
+    Json {
+        /// The binding.
+        name: String,
+        /// The read.
+        read: Read,
+    },
+    /// A DELETE's result, present unless the API confirmed with `null`.
+    Deleted {
+        /// The binding.
+        name: String,
+        /// The read.
+        read: Read,
+    },
+    /// The list streamed across its pages.
+    Stream {
+        /// The stream's binding.
+        stream: String,
+        /// Each item's binding.
+        item: String,
+        /// The read of an item.
+        read: Read,
+    },
+    /// A download written to a file.
+    Download {
+        /// The file's name.
+        file: String,
+    },
+}
+
+/// A read of a value, printed in one line (or one loop around one).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Read {
+    /// A field: `{}` where the value displays, `{:?}` otherwise.
+    Field {
+        /// The field's identifier.
+        field: String,
+        /// Whether it prints with `{}`.
+        display: bool,
+    },
+    /// A union's reader of a field every form has (`pcap.id()`).
+    Accessor {
+        /// The reader.
+        method: String,
+    },
+    /// Each item of a list: the value itself, or one of its fields (and whether that field is
+    /// required).
+    Each {
+        /// The list field, if the list is a field.
+        field: Option<(String, bool)>,
+        /// Each item's binding.
+        item: String,
+        /// The read of an item.
+        read: Box<Read>,
+    },
+    /// The one object a value wraps (`{ gre_tunnel: GreTunnel }`).
+    Within {
+        /// The field.
+        field: String,
+        /// Whether it is required (else read only when present, bound to `name`).
+        required: bool,
+        /// Its binding when optional.
+        name: String,
+        /// The read of it.
+        read: Box<Read>,
+    },
+    /// The whole value, `{:?}`.
+    Debug,
+}
+
+/// What the example of one operation is built from.
+pub(super) struct Input<'p> {
+    pub op: &'p OpPlan,
+    pub ir: &'p Operation,
+    /// The module of the handle the operation is a method of.
+    pub module: &'p str,
+    pub options: Option<&'p OptionSetPlan>,
+    pub stream: Option<&'p StreamPlan>,
+}
+
+/// The reference's documented result of an operation (the envelope's `result`).
+fn documented_result(op: &Operation) -> Option<&Json> {
+    let response = op.examples.response.as_ref()?;
+    match &op.response {
+        Response::Envelope { .. } => response.get("result"),
+        _ => Some(response),
+    }
+}
+
+/// Plans one operation's example.
+pub(super) fn example(types: &Types<'_>, input: &Input<'_>) -> ExamplePlan {
+    let op = input.op;
+    let result = documented_result(input.ir);
+    let mut plan = ExamplePlan {
+        inputs: Vec::new(),
+        bindings: Vec::new(),
+        body_note: None,
+        args: Vec::new(),
+        setters: Vec::new(),
+        outcome: Outcome::Done,
+    };
+    for arg in &op.args {
+        let (ident, ty, borrowed) = match arg {
+            ArgPlan::Path { ident, ty, pass } => (ident, ty, *pass == PathValue::Borrowed),
+            ArgPlan::Query { ident, ty, .. } => (ident, ty, false),
+        };
+        match ty {
+            RustTy::Id(id) => {
+                let value = ExampleValue::Id {
+                    ty: id.clone(),
+                    value: types.id_value(id),
+                };
+                if borrowed {
+                    plan.bindings.push((ident.clone(), value));
+                    plan.args.push(ExampleArg::Borrow(ident.clone()));
+                } else {
+                    plan.args.push(ExampleArg::Value(value));
+                }
+            }
+            _ => match documented_number(ident, ty, result) {
+                Some(n) => plan.args.push(ExampleArg::Value(ExampleValue::Int(n))),
+                None => {
+                    plan.inputs.push((ident.clone(), ty.clone()));
+                    let value = ExampleValue::Input(ident.clone());
+                    plan.args.push(if borrowed {
+                        plan.bindings.push((ident.clone(), value));
+                        ExampleArg::Borrow(ident.clone())
+                    } else {
+                        ExampleArg::Value(value)
+                    });
+                }
+            },
+        }
+    }
+    body(types, input, &mut plan);
+    if let Some(set) = input.options {
+        plan.setters = option_setters(types, set);
+    }
+    plan.outcome = outcome(types, input);
+    plan
+}
+
+/// A number argument's documented value: the field it is named after (`event_t` is the
+/// event's `t`) in the operation's documented result.
+fn documented_number(ident: &str, ty: &RustTy, result: Option<&Json>) -> Option<i64> {
+    if !matches!(ty, RustTy::I64 | RustTy::Number) {
+        return None;
+    }
+    let field = ident.rsplit('_').next().unwrap_or(ident);
+    result?.get(field)?.as_i64()
+}
+
+fn body(types: &Types<'_>, input: &Input<'_>, plan: &mut ExamplePlan) {
+    let BodyPlan::Sent { ty, .. } = &input.op.body else {
+        return;
+    };
+    let documented = input.ir.examples.request.as_ref();
+    let value = match ty {
+        Some(t) => documented
+            .and_then(|json| types.value(t, json, true))
+            .or_else(|| types.value(t, &Json::Object(Default::default()), true)),
+        None => {
+            let json = documented
+                .cloned()
+                .unwrap_or_else(|| Json::Object(Default::default()));
+            plan.body_note = Some(format!(
+                "The reference documents this body only as `{json}`; any `Serialize` value is \
+                 sent as its JSON."
+            ));
+            Some(ExampleValue::Json(json))
+        }
+    };
+    if let Some(value) = value {
+        plan.bindings.push(("body".into(), value));
+        plan.args.push(ExampleArg::Borrow("body".into()));
+    }
+}
+
+/// The option setters an example shows: those that narrow what comes back by a value the
+/// examples give (an id, a kind), not flags that change what the call does.
+fn option_setters(types: &Types<'_>, set: &OptionSetPlan) -> Vec<SetterValue> {
+    set.fields
+        .iter()
+        .filter_map(|f| {
+            let value = match &f.ty {
+                RustTy::Id(id) => ExampleValue::Str(types.id_value(id)),
+                RustTy::Data(name) => match types.item(name).map(|i| &i.shape) {
+                    Some(Shape::Enum(e)) => ExampleValue::Enum {
+                        ty: name.clone(),
+                        variant: e.literals.first()?.ident.clone(),
+                    },
+                    _ => return None,
+                },
+                _ => return None,
+            };
+            Some(SetterValue {
+                setter: f.setter.clone(),
+                value,
+                note: None,
+            })
+        })
+        .collect()
+}
+
+fn outcome(types: &Types<'_>, input: &Input<'_>) -> Outcome {
+    let (result, awaited) = match &input.op.receive {
+        ReceivePlan::Empty => return Outcome::Done,
+        ReceivePlan::Binary => {
+            return Outcome::Download {
+                file: download_file(input),
+            };
+        }
+        ReceivePlan::Json { result, awaited } => (result, awaited),
+    };
+    if let Some(stream) = input.stream {
+        return Outcome::Stream {
+            stream: snake(input.module),
+            item: binding_of(&stream.item),
+            read: headline(types, &stream.item, 0),
+        };
+    }
+    let read = headline(types, result, 0);
+    if matches!(awaited, RustTy::Option(_)) {
+        return Outcome::Deleted {
+            name: "deleted".into(),
+            read,
+        };
+    }
+    Outcome::Json {
+        name: result_name(input, result),
+        read,
+    }
+}
+
+/// The result's binding: a list's items in the plural; else what the call did.
+fn result_name(input: &Input<'_>, result: &RustTy) -> String {
+    if let RustTy::Vec(item) = result {
+        let one = binding_of(item);
+        return if one.ends_with('s') {
+            one
+        } else {
+            format!("{one}s")
+        };
+    }
+    match &input.ir.role {
+        Role::Create | Role::CreateItem => "created".into(),
+        Role::Update | Role::Edit | Role::BulkUpdate | Role::BulkEdit => "updated".into(),
+        Role::Delete | Role::DeleteAll => "deleted".into(),
+        Role::Get => singular(input.module),
+        Role::List => snake(input.module),
+        Role::Action { .. } => snake(&input.op.method),
+    }
+}
+
+/// A value's binding: its type's name in snake case.
+fn binding_of(ty: &RustTy) -> String {
+    match ty.data() {
+        Some(name) => snake(name),
+        None => "item".into(),
+    }
+}
+
+/// The file a download is written to: named after the resource, with the kind of file the
+/// reference says it is as the extension when it names one (`a binary PCAP file`).
+fn download_file(input: &Input<'_>) -> String {
+    let one = singular(input.module);
+    let note = match &input.ir.response {
+        Response::Binary { note } => note.to_ascii_lowercase(),
+        _ => String::new(),
+    };
+    let ext = if note.contains(&format!("{} file", one.replace('_', " "))) {
+        one.clone()
+    } else {
+        "bin".into()
+    };
+    format!("{one}.{ext}")
+}
+
+/// The one line that says most about a value: its own id, its name, the items it lists, the
+/// object it wraps; else its first field that prints, else the value itself.
+fn headline(types: &Types<'_>, ty: &RustTy, depth: usize) -> Read {
+    if depth > 4 {
+        return Read::Debug;
+    }
+    if let RustTy::Vec(item) = ty {
+        return Read::Each {
+            field: None,
+            item: binding_of(item),
+            read: Box::new(headline(types, item, depth + 1)),
+        };
+    }
+    if let Some((_, u)) = types.union(ty) {
+        return ["id", "name"]
+            .iter()
+            .find_map(|want| u.accessors.iter().find(|a| a.wire == *want))
+            .map_or(Read::Debug, |a| Read::Accessor {
+                method: a.method.clone(),
+            });
+    }
+    let Some((_, s)) = types.structure(ty) else {
+        return Read::Debug;
+    };
+    let field = |f: &super::super::FieldPlan| Read::Field {
+        field: f.ident.clone(),
+        display: f.required && types.displays(&f.ty),
+    };
+    if let Some(f) = s
+        .fields
+        .iter()
+        .find(|f| f.wire == "id" && f.typed_id.is_some())
+        .or_else(|| s.fields.iter().find(|f| f.wire == "name"))
+    {
+        return field(f);
+    }
+    let lists: Vec<_> = s
+        .fields
+        .iter()
+        .filter(|f| matches!(f.ty.inner(), RustTy::Vec(t) if t.data().is_some()))
+        .collect();
+    let objects: Vec<_> = s
+        .fields
+        .iter()
+        .filter(|f| types.structure(f.ty.inner()).is_some() || types.union(f.ty.inner()).is_some())
+        .collect();
+    match (lists.as_slice(), objects.as_slice()) {
+        ([list], _) => {
+            if let RustTy::Vec(item) = list.ty.inner() {
+                return Read::Each {
+                    field: Some((list.ident.clone(), list.required)),
+                    item: binding_of(item),
+                    read: Box::new(headline(types, item, depth + 1)),
+                };
+            }
+        }
+        ([], [object]) => {
+            return Read::Within {
+                field: object.ident.clone(),
+                required: object.required,
+                name: binding_of(object.ty.inner()),
+                read: Box::new(headline(types, object.ty.inner(), depth + 1)),
+            };
+        }
+        _ => {}
+    }
+    s.fields
+        .iter()
+        .find(|f| f.required && types.displays(&f.ty))
+        .or_else(|| s.fields.first())
+        .map_or(Read::Debug, field)
+}
