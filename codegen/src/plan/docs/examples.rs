@@ -110,6 +110,15 @@ pub enum Read {
         /// The read of it.
         read: Box<Read>,
     },
+    /// A tagged union's kind (`event.e.kind()`).
+    Kind,
+    /// A secret, read with `expose()` (it never prints).
+    Secret {
+        /// The field.
+        field: String,
+        /// Whether it is required.
+        required: bool,
+    },
     /// The whole value, `{:?}`.
     Debug,
 }
@@ -165,14 +174,13 @@ pub(super) fn example(types: &Types<'_>, input: &Input<'_>) -> ExamplePlan {
             }
             _ => match documented_number(ident, ty, result) {
                 Some(n) => plan.args.push(ExampleArg::Value(ExampleValue::Int(n))),
+                // The example's caller gives it, under the parameter's name.
                 None => {
                     plan.inputs.push((ident.clone(), ty.clone()));
-                    let value = ExampleValue::Input(ident.clone());
                     plan.args.push(if borrowed {
-                        plan.bindings.push((ident.clone(), value));
                         ExampleArg::Borrow(ident.clone())
                     } else {
-                        ExampleArg::Value(value)
+                        ExampleArg::Value(ExampleValue::Input(ident.clone()))
                     });
                 }
             },
@@ -258,14 +266,15 @@ fn outcome(types: &Types<'_>, input: &Input<'_>) -> Outcome {
         }
         ReceivePlan::Json { result, awaited } => (result, awaited),
     };
+    let one = singular(input.module);
     if let Some(stream) = input.stream {
         return Outcome::Stream {
-            stream: snake(input.module),
-            item: binding_of(&stream.item),
-            read: headline(types, &stream.item, 0),
+            stream: plural(&one),
+            read: headline(types, &stream.item, &one, 0),
+            item: one,
         };
     }
-    let read = headline(types, result, 0);
+    let read = headline(types, result, &one, 0);
     if matches!(awaited, RustTy::Option(_)) {
         return Outcome::Deleted {
             name: "deleted".into(),
@@ -278,15 +287,11 @@ fn outcome(types: &Types<'_>, input: &Input<'_>) -> Outcome {
     }
 }
 
-/// The result's binding: a list's items in the plural; else what the call did.
+/// The result's binding: a list's items in the plural; else what the call did (`created`,
+/// `validated`), or for a read the resource (`site`).
 fn result_name(input: &Input<'_>, result: &RustTy) -> String {
-    if let RustTy::Vec(item) = result {
-        let one = binding_of(item);
-        return if one.ends_with('s') {
-            one
-        } else {
-            format!("{one}s")
-        };
+    if let RustTy::Vec(_) = result {
+        return plural(&singular(input.module));
     }
     match &input.ir.role {
         Role::Create | Role::CreateItem => "created".into(),
@@ -294,7 +299,23 @@ fn result_name(input: &Input<'_>, result: &RustTy) -> String {
         Role::Delete | Role::DeleteAll => "deleted".into(),
         Role::Get => singular(input.module),
         Role::List => snake(input.module),
-        Role::Action { .. } => snake(&input.op.method),
+        Role::Action { .. } => {
+            let verb = input.op.method.rsplit('_').next().unwrap_or(&input.op.method);
+            if verb.ends_with('e') {
+                format!("{verb}d")
+            } else {
+                format!("{verb}ed")
+            }
+        }
+    }
+}
+
+/// A word in the plural (`pcap` -> `pcaps`, `ownership` -> `ownerships`).
+fn plural(one: &str) -> String {
+    if one.ends_with('s') {
+        format!("{one}es")
+    } else {
+        format!("{one}s")
     }
 }
 
@@ -303,6 +324,16 @@ fn binding_of(ty: &RustTy) -> String {
     match ty.data() {
         Some(name) => snake(name),
         None => "item".into(),
+    }
+}
+
+/// Each item's binding in a list field: the field's name in the singular, or the resource's
+/// when the field is only called `items`.
+fn item_binding(field: &str, one: &str) -> String {
+    if field == "items" {
+        one.to_string()
+    } else {
+        singular(field)
     }
 }
 
@@ -322,26 +353,30 @@ fn download_file(input: &Input<'_>) -> String {
     format!("{one}.{ext}")
 }
 
-/// The one line that says most about a value: its own id, its name, the items it lists, the
-/// object it wraps; else its first field that prints, else the value itself.
-fn headline(types: &Types<'_>, ty: &RustTy, depth: usize) -> Read {
+/// The one line that says most about a value: its own id, its name, a secret it carries, the
+/// items it lists, the object it wraps, a union's kind; else its first field that prints (an
+/// enum first: a kind or a state says more than a count), else the value itself. `one` is the
+/// resource's item in words (`event`), for items of a field only called `items`.
+fn headline(types: &Types<'_>, ty: &RustTy, one: &str, depth: usize) -> Read {
     if depth > 4 {
         return Read::Debug;
     }
     if let RustTy::Vec(item) = ty {
         return Read::Each {
             field: None,
-            item: binding_of(item),
-            read: Box::new(headline(types, item, depth + 1)),
+            item: one.to_string(),
+            read: Box::new(headline(types, item, one, depth + 1)),
         };
     }
     if let Some((_, u)) = types.union(ty) {
         return ["id", "name"]
             .iter()
             .find_map(|want| u.accessors.iter().find(|a| a.wire == *want))
-            .map_or(Read::Debug, |a| Read::Accessor {
+            .map(|a| Read::Accessor {
                 method: a.method.clone(),
-            });
+            })
+            .or_else(|| u.kind.as_ref().map(|_| Read::Kind))
+            .unwrap_or(Read::Debug);
     }
     let Some((_, s)) = types.structure(ty) else {
         return Read::Debug;
@@ -358,6 +393,12 @@ fn headline(types: &Types<'_>, ty: &RustTy, depth: usize) -> Read {
     {
         return field(f);
     }
+    if let Some(f) = s.fields.iter().find(|f| matches!(f.ty.inner(), RustTy::Secret(_))) {
+        return Read::Secret {
+            field: f.ident.clone(),
+            required: f.required,
+        };
+    }
     let lists: Vec<_> = s
         .fields
         .iter()
@@ -373,8 +414,8 @@ fn headline(types: &Types<'_>, ty: &RustTy, depth: usize) -> Read {
             if let RustTy::Vec(item) = list.ty.inner() {
                 return Read::Each {
                     field: Some((list.ident.clone(), list.required)),
-                    item: binding_of(item),
-                    read: Box::new(headline(types, item, depth + 1)),
+                    item: item_binding(&list.ident, one),
+                    read: Box::new(headline(types, item, one, depth + 1)),
                 };
             }
         }
@@ -383,14 +424,17 @@ fn headline(types: &Types<'_>, ty: &RustTy, depth: usize) -> Read {
                 field: object.ident.clone(),
                 required: object.required,
                 name: binding_of(object.ty.inner()),
-                read: Box::new(headline(types, object.ty.inner(), depth + 1)),
+                read: Box::new(headline(types, object.ty.inner(), one, depth + 1)),
             };
         }
         _ => {}
     }
+    let prints = |f: &&super::super::FieldPlan| f.required && types.displays(&f.ty);
     s.fields
         .iter()
-        .find(|f| f.required && types.displays(&f.ty))
+        .filter(prints)
+        .find(|f| matches!(f.ty, RustTy::Data(_)))
+        .or_else(|| s.fields.iter().find(prints))
         .or_else(|| s.fields.first())
         .map_or(Read::Debug, field)
 }

@@ -85,6 +85,7 @@ pub(super) fn plan(parts: &Parts<'_>, items: &mut [ItemPlan]) -> Result<DocsPlan
     for h in parts.handles {
         handle_docs(h, "", "client", &mut places, &mut handles);
     }
+    // Ids from the documented answers first (objects the API made), then from the requests.
     let mut types = Types::new(items);
     for (op, ir) in parts.ops.iter().zip(&parts.ir.operations) {
         if let (ReceivePlan::Json { result, .. }, Some(json)) = (&op.receive, &ir.examples.response)
@@ -95,6 +96,8 @@ pub(super) fn plan(parts: &Parts<'_>, items: &mut [ItemPlan]) -> Result<DocsPlan
             };
             types.learn_ids(result, json, 0);
         }
+    }
+    for (op, ir) in parts.ops.iter().zip(&parts.ir.operations) {
         if let (super::BodyPlan::Sent { ty: Some(t), .. }, Some(json)) =
             (&op.body, &ir.examples.request)
         {

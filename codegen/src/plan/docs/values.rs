@@ -165,6 +165,9 @@ impl<'a> Types<'a> {
                             continue;
                         };
                         match (&f.typed_id, value) {
+                            // A value that is only its field's name (`"lan_id": "lan_id"`) is
+                            // the reference's stand-in, not an example of the id.
+                            (Some(_), Json::String(text)) if *text == f.wire => {}
                             (Some(id), Json::String(text)) => {
                                 self.ids.entry(id.clone()).or_insert_with(|| text.clone());
                             }
@@ -173,7 +176,7 @@ impl<'a> Types<'a> {
                     }
                 } else if let Some((_, u)) = self.union(ty) {
                     if let Some(v) = pick_variant(self, u, json).and_then(|i| u.variants.get(i)) {
-                        self.learn_ids(&v.ty.clone(), json, depth + 1);
+                        self.learn_ids(&v.ty, json, depth + 1);
                     }
                 }
             }
@@ -270,7 +273,10 @@ impl<'a> Types<'a> {
                 None => continue,
             };
             let note = f.nullable.then(|| {
-                format!("`Nullable::Null` sends an explicit `null` for `{}`.", f.wire)
+                format!(
+                    "`{}` also takes `Nullable::Null`, which sends an explicit `null`.",
+                    f.ident
+                )
             });
             out.push(SetterValue {
                 setter: setter_name(&f.ident),
