@@ -243,7 +243,12 @@ mod tests {
     fn paragraphs_are_apart_and_verbatim_lines_stay_as_written() {
         let tokens = {
             let prose = attr("First paragraph.\n\nSecond one.");
-            let code = verbatim(&["```".into(), "let x = [1,  2];".into(), String::new(), "    y();".into()]);
+            let code = verbatim(&[
+                "```".into(),
+                "let x = [1,  2];".into(),
+                String::new(),
+                "    y();".into(),
+            ]);
             quote!(#prose #code pub struct X;)
         };
         let file: syn::File = syn::parse2(tokens).unwrap();

@@ -160,10 +160,14 @@ fn read_lines(read: &Read, subject: &str, indent: &str) -> Vec<String> {
     match read {
         Read::Field { field, display } => {
             let format = if *display { "{}" } else { "{:?}" };
-            vec![format!("{indent}println!(\"{format}\", {subject}.{field});")]
+            vec![format!(
+                "{indent}println!(\"{format}\", {subject}.{field});"
+            )]
         }
         Read::Accessor { method } => {
-            vec![format!("{indent}println!(\"{{:?}}\", {subject}.{method}());")]
+            vec![format!(
+                "{indent}println!(\"{{:?}}\", {subject}.{method}());"
+            )]
         }
         Read::Debug => vec![format!("{indent}println!(\"{{:?}}\", {subject});")],
         Read::Kind => vec![format!("{indent}println!(\"{{}}\", {subject}.kind());")],
@@ -203,7 +207,9 @@ fn read_lines(read: &Read, subject: &str, indent: &str) -> Vec<String> {
         Read::Within {
             field, name, read, ..
         } => {
-            let mut out = vec![format!("{indent}if let Some({name}) = &{subject}.{field} {{")];
+            let mut out = vec![format!(
+                "{indent}if let Some({name}) = &{subject}.{field} {{"
+            )];
             out.extend(read_lines(read, name, &format!("{indent}    ")));
             out.push(format!("{indent}}}"));
             out

@@ -248,7 +248,12 @@ fn aliases(aliases: &[String]) -> TokenStream {
 /// and its search aliases.
 fn op_docs(op: &OpPlan, docs: Option<&OpDocs>) -> TokenStream {
     let Some(docs) = docs else {
-        return doc(&format!("{}: `{} {}`.", op.title, op.http.as_str(), op.template));
+        return doc(&format!(
+            "{}: `{} {}`.",
+            op.title,
+            op.http.as_str(),
+            op.template
+        ));
     };
     let mut prose = vec![docs.summary.clone()];
     prose.extend(docs.description.clone());

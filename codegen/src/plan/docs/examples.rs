@@ -300,7 +300,12 @@ fn result_name(input: &Input<'_>, result: &RustTy) -> String {
         Role::Get => singular(input.module),
         Role::List => snake(input.module),
         Role::Action { .. } => {
-            let verb = input.op.method.rsplit('_').next().unwrap_or(&input.op.method);
+            let verb = input
+                .op
+                .method
+                .rsplit('_')
+                .next()
+                .unwrap_or(&input.op.method);
             if verb.ends_with('e') {
                 format!("{verb}d")
             } else {
@@ -393,7 +398,11 @@ fn headline(types: &Types<'_>, ty: &RustTy, one: &str, depth: usize) -> Read {
     {
         return field(f);
     }
-    if let Some(f) = s.fields.iter().find(|f| matches!(f.ty.inner(), RustTy::Secret(_))) {
+    if let Some(f) = s
+        .fields
+        .iter()
+        .find(|f| matches!(f.ty.inner(), RustTy::Secret(_)))
+    {
         return Read::Secret {
             field: f.ident.clone(),
             required: f.required,

@@ -66,7 +66,11 @@ pub(super) fn apply(items: &mut [ItemPlan], parts: &Parts<'_>, docs: &[OpDocs]) 
             let text = format!("{} {noun}, {how}.", capital(article(&noun)));
             (text, Said::Nothing)
         } else if !sent.is_empty() {
-            let text = format!("What {} {}.", join(&sent), verb(sent.len(), "sends", "send"));
+            let text = format!(
+                "What {} {}.",
+                join(&sent),
+                verb(sent.len(), "sends", "send")
+            );
             (text, Said::Sent)
         } else if !returned.is_empty() {
             let text = format!(
@@ -191,12 +195,14 @@ fn identified(item: &ItemPlan) -> Option<String> {
             .iter()
             .find(|f| f.wire == "id")
             .and_then(|f| f.typed_id.clone()),
-        Shape::Union(u) => u.accessors.iter().find(|a| a.wire == "id").and_then(|a| {
-            match &a.ty {
+        Shape::Union(u) => u
+            .accessors
+            .iter()
+            .find(|a| a.wire == "id")
+            .and_then(|a| match &a.ty {
                 RustTy::Id(id) => Some(id.clone()),
                 _ => None,
-            }
-        }),
+            }),
         _ => None,
     }?;
     Some(phrase(id.strip_suffix("Id").unwrap_or(&id)))
@@ -204,8 +210,8 @@ fn identified(item: &ItemPlan) -> Option<String> {
 
 /// A union's alternative or a tagged form, which its own documentation already places.
 fn is_form(item: &ItemPlan) -> bool {
-    item.doc.starts_with("One form of ") || item.doc.starts_with("The `")
-        && item.doc.contains("` form.")
+    item.doc.starts_with("One form of ")
+        || item.doc.starts_with("The `") && item.doc.contains("` form.")
 }
 
 /// A field the Rust name renames (`kind` for the API's `type`) names its wire key.

@@ -190,7 +190,13 @@ impl<'a> Types<'a> {
         self.value_at(ty, json, exact, 0)
     }
 
-    fn value_at(&self, ty: &RustTy, json: &Json, exact: bool, depth: usize) -> Option<ExampleValue> {
+    fn value_at(
+        &self,
+        ty: &RustTy,
+        json: &Json,
+        exact: bool,
+        depth: usize,
+    ) -> Option<ExampleValue> {
         if depth > MAX_DEPTH {
             return None;
         }
@@ -378,17 +384,15 @@ pub(super) fn pick_variant(types: &Types<'_>, u: &UnionPlan, json: &Json) -> Opt
                 let size = declared.get(i).map_or(0, Vec::len);
                 (known, std::cmp::Reverse(size), std::cmp::Reverse(i))
             }),
-        UnionStrategy::JsonKind | UnionStrategy::Ordered => u.variants.iter().position(|v| {
-            match json {
+        UnionStrategy::JsonKind | UnionStrategy::Ordered => {
+            u.variants.iter().position(|v| match json {
                 Json::String(_) => matches!(v.ty, RustTy::String | RustTy::Id(_)),
                 Json::Number(_) => matches!(v.ty, RustTy::I64 | RustTy::Number),
                 Json::Bool(_) => v.ty == RustTy::Bool,
                 Json::Array(_) => matches!(v.ty, RustTy::Vec(_)),
-                Json::Object(_) => {
-                    types.structure(&v.ty).is_some() || types.union(&v.ty).is_some()
-                }
+                Json::Object(_) => types.structure(&v.ty).is_some() || types.union(&v.ty).is_some(),
                 Json::Null => false,
-            }
-        }),
+            })
+        }
     }
 }
