@@ -106,6 +106,8 @@ macro_rules! define_id {
             }
         }
 
+        // How generated code fills a path with the id: plumbing, not on the id's page.
+        #[doc(hidden)]
         impl<'a> From<&'a $name> for $crate::runtime::PathValue<'a> {
             fn from(id: &'a $name) -> Self {
                 $crate::runtime::PathValue::Str(&id.0)

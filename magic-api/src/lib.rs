@@ -57,10 +57,12 @@ mod ids;
 mod paging;
 mod unions;
 
-/// The hand-written runtime the generated code calls: the `magic-api-runtime` crate (client,
-/// credentials, retries, errors, envelope, paths, pagination, downloads, numbers, wire helpers)
-/// and the typed call every operation returns, with the parts of it a program rarely names
-/// (how a call receives its answer, option sets as a trait, paging).
+/// The hand-written runtime the generated code calls.
+///
+/// The `magic-api-runtime` crate (client, credentials, retries, errors, envelope, paths,
+/// pagination, downloads, numbers, wire helpers) and the typed call every operation returns,
+/// with the parts of it a program rarely names (how a call receives its answer, option sets as
+/// a trait, paging).
 pub mod runtime {
     pub use crate::call::{Binary, Call, CallOptions, Empty, Json, Receive};
     pub use crate::paging::{BoxStream, Paged, Paging};

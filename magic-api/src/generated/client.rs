@@ -47,8 +47,9 @@
 ::magic_api::define_id!(WanId, " Identifies a WAN (the `wan_id` path parameter).");
 
 pub mod options {
-    //! The optional parameters of the operations: one set per combination of parameters, shared by
-    //! the operations that take it.
+    //! The optional parameters of the operations, one set per combination of parameters.
+    //!
+    //! A set is shared by the operations that take it.
     //! Each parameter is a setter on the call an operation returns (`.validate_only(true)`), set
     //! before the call is awaited; a call has exactly the setters its operation documents.
     /// Optional parameters of the calls that carry these options (`connectorid`), set with the
@@ -408,7 +409,7 @@ pub mod apps {
 
     /// Operations on Apps (`/accounts/{account_id}/magic/apps`), one method each: reached as
     /// `client.apps()`.
-    #[doc(alias("apps"))]
+    #[doc(alias("apps", "app"))]
     #[derive(Debug, Clone, Copy)]
     pub struct AppsApi<'a> {
         pub(crate) client: &'a ::magic_api::Client,
@@ -433,7 +434,7 @@ pub mod apps {
         /// # Ok(())
         /// # }
         /// ```
-        #[doc(alias("List Apps", "apps list"))]
+        #[doc(alias("List Apps", "apps list", "list app", "app list"))]
         pub fn list(&self, account_id: &AccountId) -> Call<'a, Json<Vec<App>>, ()> {
             Call::at(
                 self.client,
@@ -464,7 +465,15 @@ pub mod apps {
         /// # Ok(())
         /// # }
         /// ```
-        #[doc(alias("Create a new App", "create apps", "apps create"))]
+        #[doc(
+            alias(
+                "Create a new App",
+                "create apps",
+                "apps create",
+                "create app",
+                "app create"
+            )
+        )]
         #[inline]
         pub fn create(
             &self,
@@ -502,7 +511,15 @@ pub mod apps {
         /// # Ok(())
         /// # }
         /// ```
-        #[doc(alias("Update an App", "update apps", "apps update"))]
+        #[doc(
+            alias(
+                "Update an App",
+                "update apps",
+                "apps update",
+                "update app",
+                "app update"
+            )
+        )]
         #[inline]
         pub fn update(
             &self,
@@ -541,7 +558,7 @@ pub mod apps {
         /// # Ok(())
         /// # }
         /// ```
-        #[doc(alias("Update an App", "edit apps", "apps edit"))]
+        #[doc(alias("Update an App", "edit apps", "apps edit", "edit app", "app edit"))]
         #[inline]
         pub fn edit(
             &self,
@@ -580,7 +597,15 @@ pub mod apps {
         /// # Ok(())
         /// # }
         /// ```
-        #[doc(alias("Delete Account App", "delete apps", "apps delete"))]
+        #[doc(
+            alias(
+                "Delete Account App",
+                "delete apps",
+                "apps delete",
+                "delete app",
+                "app delete"
+            )
+        )]
         pub fn delete(
             &self,
             account_id: &AccountId,
@@ -612,7 +637,7 @@ pub mod cf_interconnects {
 
     /// Operations on CF interconnects (`/accounts/{account_id}/magic/cf_interconnects`), one method
     /// each: reached as `client.cf_interconnects()`.
-    #[doc(alias("cf interconnects"))]
+    #[doc(alias("cf interconnects", "cf interconnect", "cf"))]
     #[derive(Debug, Clone, Copy)]
     pub struct CfInterconnectsApi<'a> {
         pub(crate) client: &'a ::magic_api::Client,
@@ -641,7 +666,15 @@ pub mod cf_interconnects {
         /// # }
         /// ```
         #[doc(
-            alias("List interconnects", "list cf interconnects", "cf interconnects list")
+            alias(
+                "List interconnects",
+                "list cf interconnects",
+                "cf interconnects list",
+                "list cf interconnect",
+                "cf interconnect list",
+                "list cf",
+                "cf list"
+            )
         )]
         pub fn list(
             &self,
@@ -685,7 +718,11 @@ pub mod cf_interconnects {
             alias(
                 "List interconnect Details",
                 "get cf interconnects",
-                "cf interconnects get"
+                "cf interconnects get",
+                "get cf interconnect",
+                "cf interconnect get",
+                "get cf",
+                "cf get"
             )
         )]
         pub fn get(
@@ -741,7 +778,11 @@ pub mod cf_interconnects {
             alias(
                 "Update interconnect",
                 "update cf interconnects",
-                "cf interconnects update"
+                "cf interconnects update",
+                "update cf interconnect",
+                "cf interconnect update",
+                "update cf",
+                "cf update"
             )
         )]
         #[inline]
@@ -795,7 +836,11 @@ pub mod cf_interconnects {
             alias(
                 "Update multiple interconnects",
                 "bulk update cf interconnects",
-                "cf interconnects bulk update"
+                "cf interconnects bulk update",
+                "bulk update cf interconnect",
+                "cf interconnect bulk update",
+                "bulk update cf",
+                "cf bulk update"
             )
         )]
         #[inline]
@@ -835,7 +880,7 @@ pub mod gre_tunnels {
 
     /// Operations on GRE tunnels (`/accounts/{account_id}/magic/gre_tunnels`), one method each:
     /// reached as `client.gre_tunnels()`.
-    #[doc(alias("gre tunnels"))]
+    #[doc(alias("gre tunnels", "gre tunnel", "gre"))]
     #[derive(Debug, Clone, Copy)]
     pub struct GreTunnelsApi<'a> {
         pub(crate) client: &'a ::magic_api::Client,
@@ -863,7 +908,16 @@ pub mod gre_tunnels {
         /// # Ok(())
         /// # }
         /// ```
-        #[doc(alias("List GRE tunnels", "gre tunnels list"))]
+        #[doc(
+            alias(
+                "List GRE tunnels",
+                "gre tunnels list",
+                "list gre tunnel",
+                "gre tunnel list",
+                "list gre",
+                "gre list"
+            )
+        )]
         pub fn list(
             &self,
             account_id: &AccountId,
@@ -898,7 +952,17 @@ pub mod gre_tunnels {
         /// # Ok(())
         /// # }
         /// ```
-        #[doc(alias("List GRE Tunnel Details", "get gre tunnels", "gre tunnels get"))]
+        #[doc(
+            alias(
+                "List GRE Tunnel Details",
+                "get gre tunnels",
+                "gre tunnels get",
+                "get gre tunnel",
+                "gre tunnel get",
+                "get gre",
+                "gre get"
+            )
+        )]
         pub fn get(
             &self,
             account_id: &AccountId,
@@ -943,7 +1007,17 @@ pub mod gre_tunnels {
         /// # Ok(())
         /// # }
         /// ```
-        #[doc(alias("Create a GRE tunnel", "create gre tunnels", "gre tunnels create"))]
+        #[doc(
+            alias(
+                "Create a GRE tunnel",
+                "create gre tunnels",
+                "gre tunnels create",
+                "create gre tunnel",
+                "gre tunnel create",
+                "create gre",
+                "gre create"
+            )
+        )]
         #[inline]
         pub fn create(
             &self,
@@ -1000,7 +1074,16 @@ pub mod gre_tunnels {
         /// # Ok(())
         /// # }
         /// ```
-        #[doc(alias("Update GRE Tunnel", "update gre tunnels", "gre tunnels update"))]
+        #[doc(
+            alias(
+                "Update GRE Tunnel",
+                "update gre tunnels",
+                "gre tunnels update",
+                "gre tunnel update",
+                "update gre",
+                "gre update"
+            )
+        )]
         #[inline]
         pub fn update(
             &self,
@@ -1051,7 +1134,16 @@ pub mod gre_tunnels {
         /// # Ok(())
         /// # }
         /// ```
-        #[doc(alias("Delete GRE Tunnel", "delete gre tunnels", "gre tunnels delete"))]
+        #[doc(
+            alias(
+                "Delete GRE Tunnel",
+                "delete gre tunnels",
+                "gre tunnels delete",
+                "gre tunnel delete",
+                "delete gre",
+                "gre delete"
+            )
+        )]
         pub fn delete(
             &self,
             account_id: &AccountId,
@@ -1100,7 +1192,11 @@ pub mod gre_tunnels {
             alias(
                 "Update multiple GRE tunnels",
                 "bulk update gre tunnels",
-                "gre tunnels bulk update"
+                "gre tunnels bulk update",
+                "bulk update gre tunnel",
+                "gre tunnel bulk update",
+                "bulk update gre",
+                "gre bulk update"
             )
         )]
         #[inline]
@@ -1140,7 +1236,7 @@ pub mod ipsec_tunnels {
 
     /// Operations on IPsec tunnels (`/accounts/{account_id}/magic/ipsec_tunnels`), one method each:
     /// reached as `client.ipsec_tunnels()`.
-    #[doc(alias("ipsec tunnels"))]
+    #[doc(alias("ipsec tunnels", "ipsec tunnel", "ipsec"))]
     #[derive(Debug, Clone, Copy)]
     pub struct IpsecTunnelsApi<'a> {
         pub(crate) client: &'a ::magic_api::Client,
@@ -1168,7 +1264,16 @@ pub mod ipsec_tunnels {
         /// # Ok(())
         /// # }
         /// ```
-        #[doc(alias("List IPsec tunnels", "ipsec tunnels list"))]
+        #[doc(
+            alias(
+                "List IPsec tunnels",
+                "ipsec tunnels list",
+                "list ipsec tunnel",
+                "ipsec tunnel list",
+                "list ipsec",
+                "ipsec list"
+            )
+        )]
         pub fn list(
             &self,
             account_id: &AccountId,
@@ -1208,7 +1313,15 @@ pub mod ipsec_tunnels {
         /// # }
         /// ```
         #[doc(
-            alias("List IPsec tunnel details", "get ipsec tunnels", "ipsec tunnels get")
+            alias(
+                "List IPsec tunnel details",
+                "get ipsec tunnels",
+                "ipsec tunnels get",
+                "get ipsec tunnel",
+                "ipsec tunnel get",
+                "get ipsec",
+                "ipsec get"
+            )
         )]
         pub fn get(
             &self,
@@ -1259,7 +1372,11 @@ pub mod ipsec_tunnels {
             alias(
                 "Create an IPsec tunnel",
                 "create ipsec tunnels",
-                "ipsec tunnels create"
+                "ipsec tunnels create",
+                "create ipsec tunnel",
+                "ipsec tunnel create",
+                "create ipsec",
+                "ipsec create"
             )
         )]
         #[inline]
@@ -1320,7 +1437,14 @@ pub mod ipsec_tunnels {
         /// # }
         /// ```
         #[doc(
-            alias("Update IPsec Tunnel", "update ipsec tunnels", "ipsec tunnels update")
+            alias(
+                "Update IPsec Tunnel",
+                "update ipsec tunnels",
+                "ipsec tunnels update",
+                "ipsec tunnel update",
+                "update ipsec",
+                "ipsec update"
+            )
         )]
         #[inline]
         pub fn update(
@@ -1374,7 +1498,14 @@ pub mod ipsec_tunnels {
         /// # }
         /// ```
         #[doc(
-            alias("Delete IPsec Tunnel", "delete ipsec tunnels", "ipsec tunnels delete")
+            alias(
+                "Delete IPsec Tunnel",
+                "delete ipsec tunnels",
+                "ipsec tunnels delete",
+                "ipsec tunnel delete",
+                "delete ipsec",
+                "ipsec delete"
+            )
         )]
         pub fn delete(
             &self,
@@ -1424,7 +1555,11 @@ pub mod ipsec_tunnels {
             alias(
                 "Update multiple IPsec tunnels",
                 "bulk update ipsec tunnels",
-                "ipsec tunnels bulk update"
+                "ipsec tunnels bulk update",
+                "bulk update ipsec tunnel",
+                "ipsec tunnel bulk update",
+                "bulk update ipsec",
+                "ipsec bulk update"
             )
         )]
         #[inline]
@@ -1481,7 +1616,11 @@ pub mod ipsec_tunnels {
             alias(
                 "Generate Pre Shared Key (PSK) for IPsec tunnels",
                 "psk generate ipsec tunnels",
-                "ipsec tunnels psk generate"
+                "ipsec tunnels psk generate",
+                "psk generate ipsec tunnel",
+                "ipsec tunnel psk generate",
+                "psk generate ipsec",
+                "ipsec psk generate"
             )
         )]
         pub fn psk_generate(
@@ -1514,7 +1653,7 @@ pub mod routes {
 
     /// Operations on Routes (`/accounts/{account_id}/magic/routes`), one method each: reached as
     /// `client.routes()`.
-    #[doc(alias("routes"))]
+    #[doc(alias("routes", "route"))]
     #[derive(Debug, Clone, Copy)]
     pub struct RoutesApi<'a> {
         pub(crate) client: &'a ::magic_api::Client,
@@ -1539,7 +1678,7 @@ pub mod routes {
         /// # Ok(())
         /// # }
         /// ```
-        #[doc(alias("List Routes", "routes list"))]
+        #[doc(alias("List Routes", "routes list", "list route", "route list"))]
         pub fn list(
             &self,
             account_id: &AccountId,
@@ -1571,7 +1710,9 @@ pub mod routes {
         /// # Ok(())
         /// # }
         /// ```
-        #[doc(alias("Route Details", "get routes", "routes get"))]
+        #[doc(
+            alias("Route Details", "get routes", "routes get", "get route", "route get")
+        )]
         pub fn get(
             &self,
             account_id: &AccountId,
@@ -1613,7 +1754,15 @@ pub mod routes {
         /// # Ok(())
         /// # }
         /// ```
-        #[doc(alias("Create a Route", "create routes", "routes create"))]
+        #[doc(
+            alias(
+                "Create a Route",
+                "create routes",
+                "routes create",
+                "create route",
+                "route create"
+            )
+        )]
         #[inline]
         pub fn create(
             &self,
@@ -1660,7 +1809,7 @@ pub mod routes {
         /// # Ok(())
         /// # }
         /// ```
-        #[doc(alias("Update Route", "update routes", "routes update"))]
+        #[doc(alias("Update Route", "update routes", "routes update", "route update"))]
         #[inline]
         pub fn update(
             &self,
@@ -1697,7 +1846,7 @@ pub mod routes {
         /// # Ok(())
         /// # }
         /// ```
-        #[doc(alias("Delete Route", "delete routes", "routes delete"))]
+        #[doc(alias("Delete Route", "delete routes", "routes delete", "route delete"))]
         pub fn delete(
             &self,
             account_id: &AccountId,
@@ -1745,7 +1894,15 @@ pub mod routes {
         /// # Ok(())
         /// # }
         /// ```
-        #[doc(alias("Update Many Routes", "bulk update routes", "routes bulk update"))]
+        #[doc(
+            alias(
+                "Update Many Routes",
+                "bulk update routes",
+                "routes bulk update",
+                "bulk update route",
+                "route bulk update"
+            )
+        )]
         #[inline]
         pub fn bulk_update(
             &self,
@@ -1780,7 +1937,15 @@ pub mod routes {
         /// # Ok(())
         /// # }
         /// ```
-        #[doc(alias("Delete Many Routes", "delete all routes", "routes delete all"))]
+        #[doc(
+            alias(
+                "Delete Many Routes",
+                "delete all routes",
+                "routes delete all",
+                "delete all route",
+                "route delete all"
+            )
+        )]
         pub fn delete_all(
             &self,
             account_id: &AccountId,
@@ -1805,7 +1970,7 @@ pub mod sites {
 
     /// Operations on Sites (`/accounts/{account_id}/magic/sites`), one method each: reached as
     /// `client.sites()`.
-    #[doc(alias("sites"))]
+    #[doc(alias("sites", "site"))]
     #[derive(Debug, Clone, Copy)]
     pub struct SitesApi<'a> {
         pub(crate) client: &'a ::magic_api::Client,
@@ -1839,7 +2004,7 @@ pub mod sites {
         /// # Ok(())
         /// # }
         /// ```
-        #[doc(alias("List Sites", "sites list"))]
+        #[doc(alias("List Sites", "sites list", "list site", "site list"))]
         pub fn list(
             &self,
             account_id: &AccountId,
@@ -1872,7 +2037,7 @@ pub mod sites {
         /// # Ok(())
         /// # }
         /// ```
-        #[doc(alias("Site Details", "get sites", "sites get"))]
+        #[doc(alias("Site Details", "get sites", "sites get", "get site", "site get"))]
         pub fn get(
             &self,
             account_id: &AccountId,
@@ -1909,7 +2074,15 @@ pub mod sites {
         /// # Ok(())
         /// # }
         /// ```
-        #[doc(alias("Create a new Site", "create sites", "sites create"))]
+        #[doc(
+            alias(
+                "Create a new Site",
+                "create sites",
+                "sites create",
+                "create site",
+                "site create"
+            )
+        )]
         #[inline]
         pub fn create(
             &self,
@@ -1948,7 +2121,7 @@ pub mod sites {
         /// # Ok(())
         /// # }
         /// ```
-        #[doc(alias("Update Site", "update sites", "sites update"))]
+        #[doc(alias("Update Site", "update sites", "sites update", "site update"))]
         #[inline]
         pub fn update(
             &self,
@@ -1988,7 +2161,7 @@ pub mod sites {
         /// # Ok(())
         /// # }
         /// ```
-        #[doc(alias("Patch Site", "edit sites", "sites edit"))]
+        #[doc(alias("Patch Site", "edit sites", "sites edit", "edit site", "site edit"))]
         #[inline]
         pub fn edit(
             &self,
@@ -2023,7 +2196,7 @@ pub mod sites {
         /// # Ok(())
         /// # }
         /// ```
-        #[doc(alias("Delete Site", "delete sites", "sites delete"))]
+        #[doc(alias("Delete Site", "delete sites", "sites delete", "site delete"))]
         pub fn delete(
             &self,
             account_id: &AccountId,
@@ -2077,7 +2250,7 @@ pub mod sites {
         /// Operations on App configuration
         /// (`/accounts/{account_id}/magic/sites/{site_id}/app_configs`), one method each: reached
         /// as `client.sites().app_configs()`.
-        #[doc(alias("app configs", "App configuration"))]
+        #[doc(alias("app configs", "app config", "app"))]
         #[derive(Debug, Clone, Copy)]
         pub struct AppConfigsApi<'a> {
             pub(crate) client: &'a ::magic_api::Client,
@@ -2107,7 +2280,16 @@ pub mod sites {
             /// # Ok(())
             /// # }
             /// ```
-            #[doc(alias("List App Configs", "app configs list"))]
+            #[doc(
+                alias(
+                    "List App Configs",
+                    "app configs list",
+                    "list app config",
+                    "app config list",
+                    "list app",
+                    "app list"
+                )
+            )]
             pub fn list(
                 &self,
                 account_id: &AccountId,
@@ -2155,7 +2337,11 @@ pub mod sites {
                 alias(
                     "Create a new App Config",
                     "create app configs",
-                    "app configs create"
+                    "app configs create",
+                    "create app config",
+                    "app config create",
+                    "create app",
+                    "app create"
                 )
             )]
             #[inline]
@@ -2205,7 +2391,15 @@ pub mod sites {
             /// # }
             /// ```
             #[doc(
-                alias("Update an App Config", "update app configs", "app configs update")
+                alias(
+                    "Update an App Config",
+                    "update app configs",
+                    "app configs update",
+                    "update app config",
+                    "app config update",
+                    "update app",
+                    "app update"
+                )
             )]
             #[inline]
             pub fn update(
@@ -2254,7 +2448,17 @@ pub mod sites {
             /// # Ok(())
             /// # }
             /// ```
-            #[doc(alias("Update an App Config", "edit app configs", "app configs edit"))]
+            #[doc(
+                alias(
+                    "Update an App Config",
+                    "edit app configs",
+                    "app configs edit",
+                    "edit app config",
+                    "app config edit",
+                    "edit app",
+                    "app edit"
+                )
+            )]
             #[inline]
             pub fn edit(
                 &self,
@@ -2298,7 +2502,14 @@ pub mod sites {
             /// # }
             /// ```
             #[doc(
-                alias("Delete App Config", "delete app configs", "app configs delete")
+                alias(
+                    "Delete App Config",
+                    "delete app configs",
+                    "app configs delete",
+                    "app config delete",
+                    "delete app",
+                    "app delete"
+                )
             )]
             pub fn delete(
                 &self,
@@ -2325,7 +2536,7 @@ pub mod sites {
 
         /// Operations on ACLs (`/accounts/{account_id}/magic/sites/{site_id}/acls`), one method
         /// each: reached as `client.sites().acls()`.
-        #[doc(alias("acls"))]
+        #[doc(alias("acls", "acl"))]
         #[derive(Debug, Clone, Copy)]
         pub struct AclsApi<'a> {
             pub(crate) client: &'a ::magic_api::Client,
@@ -2351,7 +2562,9 @@ pub mod sites {
             /// # Ok(())
             /// # }
             /// ```
-            #[doc(alias("List Site ACLs", "list acls", "acls list"))]
+            #[doc(
+                alias("List Site ACLs", "list acls", "acls list", "list acl", "acl list")
+            )]
             pub fn list(
                 &self,
                 account_id: &AccountId,
@@ -2383,7 +2596,9 @@ pub mod sites {
             /// # Ok(())
             /// # }
             /// ```
-            #[doc(alias("Site ACL Details", "get acls", "acls get"))]
+            #[doc(
+                alias("Site ACL Details", "get acls", "acls get", "get acl", "acl get")
+            )]
             pub fn get(
                 &self,
                 account_id: &AccountId,
@@ -2422,7 +2637,15 @@ pub mod sites {
             /// # Ok(())
             /// # }
             /// ```
-            #[doc(alias("Create a new Site ACL", "create acls", "acls create"))]
+            #[doc(
+                alias(
+                    "Create a new Site ACL",
+                    "create acls",
+                    "acls create",
+                    "create acl",
+                    "acl create"
+                )
+            )]
             #[inline]
             pub fn create(
                 &self,
@@ -2466,7 +2689,15 @@ pub mod sites {
             /// # Ok(())
             /// # }
             /// ```
-            #[doc(alias("Update Site ACL", "update acls", "acls update"))]
+            #[doc(
+                alias(
+                    "Update Site ACL",
+                    "update acls",
+                    "acls update",
+                    "update acl",
+                    "acl update"
+                )
+            )]
             #[inline]
             pub fn update(
                 &self,
@@ -2511,7 +2742,9 @@ pub mod sites {
             /// # Ok(())
             /// # }
             /// ```
-            #[doc(alias("Patch Site ACL", "edit acls", "acls edit"))]
+            #[doc(
+                alias("Patch Site ACL", "edit acls", "acls edit", "edit acl", "acl edit")
+            )]
             #[inline]
             pub fn edit(
                 &self,
@@ -2554,7 +2787,15 @@ pub mod sites {
             /// # Ok(())
             /// # }
             /// ```
-            #[doc(alias("Delete Site ACL", "delete acls", "acls delete"))]
+            #[doc(
+                alias(
+                    "Delete Site ACL",
+                    "delete acls",
+                    "acls delete",
+                    "delete acl",
+                    "acl delete"
+                )
+            )]
             pub fn delete(
                 &self,
                 account_id: &AccountId,
@@ -2580,7 +2821,7 @@ pub mod sites {
 
         /// Operations on LANs (`/accounts/{account_id}/magic/sites/{site_id}/lans`), one method
         /// each: reached as `client.sites().lans()`.
-        #[doc(alias("lans"))]
+        #[doc(alias("lans", "lan"))]
         #[derive(Debug, Clone, Copy)]
         pub struct LansApi<'a> {
             pub(crate) client: &'a ::magic_api::Client,
@@ -2606,7 +2847,9 @@ pub mod sites {
             /// # Ok(())
             /// # }
             /// ```
-            #[doc(alias("List Site LANs", "list lans", "lans list"))]
+            #[doc(
+                alias("List Site LANs", "list lans", "lans list", "list lan", "lan list")
+            )]
             pub fn list(
                 &self,
                 account_id: &AccountId,
@@ -2638,7 +2881,9 @@ pub mod sites {
             /// # Ok(())
             /// # }
             /// ```
-            #[doc(alias("Site LAN Details", "get lans", "lans get"))]
+            #[doc(
+                alias("Site LAN Details", "get lans", "lans get", "get lan", "lan get")
+            )]
             pub fn get(
                 &self,
                 account_id: &AccountId,
@@ -2680,7 +2925,15 @@ pub mod sites {
             /// # Ok(())
             /// # }
             /// ```
-            #[doc(alias("Create a new Site LAN", "create lans", "lans create"))]
+            #[doc(
+                alias(
+                    "Create a new Site LAN",
+                    "create lans",
+                    "lans create",
+                    "create lan",
+                    "lan create"
+                )
+            )]
             #[inline]
             pub fn create(
                 &self,
@@ -2725,7 +2978,15 @@ pub mod sites {
             /// # Ok(())
             /// # }
             /// ```
-            #[doc(alias("Update Site LAN", "update lans", "lans update"))]
+            #[doc(
+                alias(
+                    "Update Site LAN",
+                    "update lans",
+                    "lans update",
+                    "update lan",
+                    "lan update"
+                )
+            )]
             #[inline]
             pub fn update(
                 &self,
@@ -2771,7 +3032,9 @@ pub mod sites {
             /// # Ok(())
             /// # }
             /// ```
-            #[doc(alias("Patch Site LAN", "edit lans", "lans edit"))]
+            #[doc(
+                alias("Patch Site LAN", "edit lans", "lans edit", "edit lan", "lan edit")
+            )]
             #[inline]
             pub fn edit(
                 &self,
@@ -2814,7 +3077,15 @@ pub mod sites {
             /// # Ok(())
             /// # }
             /// ```
-            #[doc(alias("Delete Site LAN", "delete lans", "lans delete"))]
+            #[doc(
+                alias(
+                    "Delete Site LAN",
+                    "delete lans",
+                    "lans delete",
+                    "delete lan",
+                    "lan delete"
+                )
+            )]
             pub fn delete(
                 &self,
                 account_id: &AccountId,
@@ -2840,7 +3111,7 @@ pub mod sites {
 
         /// Operations on WANs (`/accounts/{account_id}/magic/sites/{site_id}/wans`), one method
         /// each: reached as `client.sites().wans()`.
-        #[doc(alias("wans"))]
+        #[doc(alias("wans", "wan"))]
         #[derive(Debug, Clone, Copy)]
         pub struct WansApi<'a> {
             pub(crate) client: &'a ::magic_api::Client,
@@ -2866,7 +3137,9 @@ pub mod sites {
             /// # Ok(())
             /// # }
             /// ```
-            #[doc(alias("List Site WANs", "list wans", "wans list"))]
+            #[doc(
+                alias("List Site WANs", "list wans", "wans list", "list wan", "wan list")
+            )]
             pub fn list(
                 &self,
                 account_id: &AccountId,
@@ -2898,7 +3171,9 @@ pub mod sites {
             /// # Ok(())
             /// # }
             /// ```
-            #[doc(alias("Site WAN Details", "get wans", "wans get"))]
+            #[doc(
+                alias("Site WAN Details", "get wans", "wans get", "get wan", "wan get")
+            )]
             pub fn get(
                 &self,
                 account_id: &AccountId,
@@ -2934,7 +3209,15 @@ pub mod sites {
             /// # Ok(())
             /// # }
             /// ```
-            #[doc(alias("Create a new Site WAN", "create wans", "wans create"))]
+            #[doc(
+                alias(
+                    "Create a new Site WAN",
+                    "create wans",
+                    "wans create",
+                    "create wan",
+                    "wan create"
+                )
+            )]
             #[inline]
             pub fn create(
                 &self,
@@ -2975,7 +3258,15 @@ pub mod sites {
             /// # Ok(())
             /// # }
             /// ```
-            #[doc(alias("Update Site WAN", "update wans", "wans update"))]
+            #[doc(
+                alias(
+                    "Update Site WAN",
+                    "update wans",
+                    "wans update",
+                    "update wan",
+                    "wan update"
+                )
+            )]
             #[inline]
             pub fn update(
                 &self,
@@ -3017,7 +3308,9 @@ pub mod sites {
             /// # Ok(())
             /// # }
             /// ```
-            #[doc(alias("Patch Site WAN", "edit wans", "wans edit"))]
+            #[doc(
+                alias("Patch Site WAN", "edit wans", "wans edit", "edit wan", "wan edit")
+            )]
             #[inline]
             pub fn edit(
                 &self,
@@ -3060,7 +3353,15 @@ pub mod sites {
             /// # Ok(())
             /// # }
             /// ```
-            #[doc(alias("Delete Site WAN", "delete wans", "wans delete"))]
+            #[doc(
+                alias(
+                    "Delete Site WAN",
+                    "delete wans",
+                    "wans delete",
+                    "delete wan",
+                    "wan delete"
+                )
+            )]
             pub fn delete(
                 &self,
                 account_id: &AccountId,
@@ -3087,7 +3388,7 @@ pub mod connectors {
 
     /// Operations on Connectors (`/accounts/{account_id}/magic/connectors`), one method each:
     /// reached as `client.connectors()`.
-    #[doc(alias("connectors"))]
+    #[doc(alias("connectors", "connector"))]
     #[derive(Debug, Clone, Copy)]
     pub struct ConnectorsApi<'a> {
         pub(crate) client: &'a ::magic_api::Client,
@@ -3110,7 +3411,14 @@ pub mod connectors {
         /// # Ok(())
         /// # }
         /// ```
-        #[doc(alias("List Connectors", "connectors list"))]
+        #[doc(
+            alias(
+                "List Connectors",
+                "connectors list",
+                "list connector",
+                "connector list"
+            )
+        )]
         pub fn list(
             &self,
             account_id: &AccountId,
@@ -3138,7 +3446,15 @@ pub mod connectors {
         /// # Ok(())
         /// # }
         /// ```
-        #[doc(alias("Fetch Connector", "get connectors", "connectors get"))]
+        #[doc(
+            alias(
+                "Fetch Connector",
+                "get connectors",
+                "connectors get",
+                "get connector",
+                "connector get"
+            )
+        )]
         pub fn get(
             &self,
             account_id: &AccountId,
@@ -3174,7 +3490,9 @@ pub mod connectors {
             alias(
                 "Add a connector to your account",
                 "create connectors",
-                "connectors create"
+                "connectors create",
+                "create connector",
+                "connector create"
             )
         )]
         #[inline]
@@ -3217,7 +3535,9 @@ pub mod connectors {
             alias(
                 "Replace Connector or Re-provision License Key",
                 "update connectors",
-                "connectors update"
+                "connectors update",
+                "update connector",
+                "connector update"
             )
         )]
         #[inline]
@@ -3258,7 +3578,9 @@ pub mod connectors {
             alias(
                 "Edit Connector to update specific properties or Re-provision License Key",
                 "edit connectors",
-                "connectors edit"
+                "connectors edit",
+                "edit connector",
+                "connector edit"
             )
         )]
         #[inline]
@@ -3302,7 +3624,9 @@ pub mod connectors {
             alias(
                 "Remove a connector from your account",
                 "delete connectors",
-                "connectors delete"
+                "connectors delete",
+                "delete connector",
+                "connector delete"
             )
         )]
         pub fn delete(
@@ -3347,7 +3671,7 @@ pub mod connectors {
         /// Operations on Events
         /// (`/accounts/{account_id}/magic/connectors/{connector_id}/telemetry/events`), one method
         /// each: reached as `client.connectors().events()`.
-        #[doc(alias("events"))]
+        #[doc(alias("events", "event"))]
         #[derive(Debug, Clone, Copy)]
         pub struct EventsApi<'a> {
             pub(crate) client: &'a ::magic_api::Client,
@@ -3383,7 +3707,7 @@ pub mod connectors {
             /// # Ok(())
             /// # }
             /// ```
-            #[doc(alias("List Events", "events list"))]
+            #[doc(alias("List Events", "events list", "list event", "event list"))]
             pub fn list(
                 &self,
                 account_id: &AccountId,
@@ -3421,7 +3745,7 @@ pub mod connectors {
             /// # Ok(())
             /// # }
             /// ```
-            #[doc(alias("Get Event", "get events", "events get"))]
+            #[doc(alias("Get Event", "get events", "events get", "event get"))]
             pub fn get(
                 &self,
                 account_id: &AccountId,
@@ -3464,7 +3788,15 @@ pub mod connectors {
             /// # Ok(())
             /// # }
             /// ```
-            #[doc(alias("Get latest Events", "latest events", "events latest"))]
+            #[doc(
+                alias(
+                    "Get latest Events",
+                    "latest events",
+                    "events latest",
+                    "latest event",
+                    "event latest"
+                )
+            )]
             pub fn latest(
                 &self,
                 account_id: &AccountId,
@@ -3494,7 +3826,7 @@ pub mod connectors {
         /// Operations on Snapshots
         /// (`/accounts/{account_id}/magic/connectors/{connector_id}/telemetry/snapshots`), one
         /// method each: reached as `client.connectors().snapshots()`.
-        #[doc(alias("snapshots"))]
+        #[doc(alias("snapshots", "snapshot"))]
         #[derive(Debug, Clone, Copy)]
         pub struct SnapshotsApi<'a> {
             pub(crate) client: &'a ::magic_api::Client,
@@ -3527,7 +3859,14 @@ pub mod connectors {
             /// # Ok(())
             /// # }
             /// ```
-            #[doc(alias("List Snapshots", "snapshots list"))]
+            #[doc(
+                alias(
+                    "List Snapshots",
+                    "snapshots list",
+                    "list snapshot",
+                    "snapshot list"
+                )
+            )]
             pub fn list(
                 &self,
                 account_id: &AccountId,
@@ -3565,7 +3904,9 @@ pub mod connectors {
             /// # Ok(())
             /// # }
             /// ```
-            #[doc(alias("Get Snapshot", "get snapshots", "snapshots get"))]
+            #[doc(
+                alias("Get Snapshot", "get snapshots", "snapshots get", "snapshot get")
+            )]
             pub fn get(
                 &self,
                 account_id: &AccountId,
@@ -3606,7 +3947,15 @@ pub mod connectors {
             /// # Ok(())
             /// # }
             /// ```
-            #[doc(alias("Get latest Snapshots", "latest snapshots", "snapshots latest"))]
+            #[doc(
+                alias(
+                    "Get latest Snapshots",
+                    "latest snapshots",
+                    "snapshots latest",
+                    "latest snapshot",
+                    "snapshot latest"
+                )
+            )]
             pub fn latest(
                 &self,
                 account_id: &AccountId,
@@ -3633,7 +3982,7 @@ pub mod pcaps {
 
     /// Operations on PCAPs (`/accounts/{account_id}/pcaps`), one method each: reached as
     /// `client.pcaps()`.
-    #[doc(alias("pcaps"))]
+    #[doc(alias("pcaps", "pcap"))]
     #[derive(Debug, Clone, Copy)]
     pub struct PcapsApi<'a> {
         pub(crate) client: &'a ::magic_api::Client,
@@ -3662,7 +4011,15 @@ pub mod pcaps {
         /// # Ok(())
         /// # }
         /// ```
-        #[doc(alias("List packet capture requests", "list pcaps", "pcaps list"))]
+        #[doc(
+            alias(
+                "List packet capture requests",
+                "list pcaps",
+                "pcaps list",
+                "list pcap",
+                "pcap list"
+            )
+        )]
         pub fn list(
             &self,
             account_id: &AccountId,
@@ -3692,7 +4049,9 @@ pub mod pcaps {
         /// # Ok(())
         /// # }
         /// ```
-        #[doc(alias("Get PCAP request", "get pcaps", "pcaps get"))]
+        #[doc(
+            alias("Get PCAP request", "get pcaps", "pcaps get", "get pcap", "pcap get")
+        )]
         pub fn get(
             &self,
             account_id: &AccountId,
@@ -3730,7 +4089,15 @@ pub mod pcaps {
         /// # Ok(())
         /// # }
         /// ```
-        #[doc(alias("Create PCAP request", "create pcaps", "pcaps create"))]
+        #[doc(
+            alias(
+                "Create PCAP request",
+                "create pcaps",
+                "pcaps create",
+                "create pcap",
+                "pcap create"
+            )
+        )]
         #[inline]
         pub fn create(
             &self,
@@ -3760,7 +4127,9 @@ pub mod pcaps {
         /// # Ok(())
         /// # }
         /// ```
-        #[doc(alias("Stop full PCAP", "stop pcaps", "pcaps stop"))]
+        #[doc(
+            alias("Stop full PCAP", "stop pcaps", "pcaps stop", "stop pcap", "pcap stop")
+        )]
         pub fn stop(
             &self,
             account_id: &AccountId,
@@ -3792,7 +4161,15 @@ pub mod pcaps {
         /// # Ok(())
         /// # }
         /// ```
-        #[doc(alias("Download Simple PCAP", "download pcaps", "pcaps download"))]
+        #[doc(
+            alias(
+                "Download Simple PCAP",
+                "download pcaps",
+                "pcaps download",
+                "download pcap",
+                "pcap download"
+            )
+        )]
         pub fn download(
             &self,
             account_id: &AccountId,

@@ -100,7 +100,8 @@ pub struct Acl {
     pub unidirectional: Option<bool>,
 }
 
-/// The `lan_1` of [`Acl`].
+/// An ACL configuration: the `lan_1` and `lan_2` of [`Acl`], [`AclCreateRequest`] and
+/// [`AclRequest`].
 ///
 /// Part of what [`sites().acls().list`](crate::sites::acls::AclsApi::list),
 /// [`sites().acls().get`](crate::sites::acls::AclsApi::get),
@@ -529,7 +530,8 @@ pub struct AppRequest {
 /// The reference's name for [`AccountApp`].
 pub type AppUpdateResponse = AccountApp;
 
-/// The `bgp` of [`GreTunnel`].
+/// A BGP: the `bgp` of [`GreTunnel`], [`GreTunnelCreateRequest`], [`IpsecTunnel`] and
+/// [`IpsecTunnelRequest`].
 ///
 /// Part of what [`gre_tunnels().create`](crate::gre_tunnels::GreTunnelsApi::create) and
 /// [`ipsec_tunnels().create`](crate::ipsec_tunnels::IpsecTunnelsApi::create) return.
@@ -563,7 +565,7 @@ pub struct Bgp {
     pub md5_key: Option<String>,
 }
 
-/// The `bgp_status` of [`GreTunnel`].
+/// A BGP status: the `bgp_status` of [`GreTunnel`] and [`IpsecTunnel`].
 ///
 /// Part of what [`gre_tunnels().create`](crate::gre_tunnels::GreTunnelsApi::create) and
 /// [`ipsec_tunnels().create`](crate::ipsec_tunnels::IpsecTunnelsApi::create) return.
@@ -588,7 +590,7 @@ pub struct BgpStatus {
     pub customer_speaker_port: Option<i64>,
 }
 
-/// The `state` of [`BgpStatus`].
+/// A BGP status state: the `state` of [`BgpStatus`].
 #[::magic_api::wire_enum]
 pub enum BgpStatusState {
     /// `"BGP_DOWN"`
@@ -746,7 +748,7 @@ pub type ConnectorCreateResponse = Connector;
 /// The reference's name for [`Connector`].
 pub type ConnectorDeleteResponse = Connector;
 
-/// The `device` of [`Connector`].
+/// A connector device: the `device` of [`Connector`].
 ///
 /// Part of what [`connectors().list`](crate::connectors::ConnectorsApi::list),
 /// [`connectors().get`](crate::connectors::ConnectorsApi::get),
@@ -782,7 +784,7 @@ pub struct ConnectorDeviceRequest {
 /// The reference's name for [`Connector`].
 pub type ConnectorEditResponse = Connector;
 
-/// The `e` of [`EventGetResponse`].
+/// A connector event: the `e` of [`EventGetResponse`].
 ///
 /// Part of what [`connectors().events().get`](crate::connectors::events::EventsApi::get) returns.
 #[derive(Debug, Clone, PartialEq)]
@@ -1224,7 +1226,8 @@ pub struct ConnectorRequest {
 /// The reference's name for [`Connector`].
 pub type ConnectorUpdateResponse = Connector;
 
-/// The `custom_remote_identities` of [`IpsecTunnel`].
+/// A custom remote identity: the `custom_remote_identities` of [`IpsecTunnel`] and
+/// [`IpsecTunnelRequest`].
 ///
 /// Part of what [`ipsec_tunnels().create`](crate::ipsec_tunnels::IpsecTunnelsApi::create) returns.
 ///
@@ -1245,7 +1248,7 @@ pub struct CustomRemoteIdentity {
     pub fqdn_id: Option<String>,
 }
 
-/// The `dhcp_relay` of [`LanStaticAddressing`].
+/// A DHCP relay: the `dhcp_relay` of [`LanStaticAddressing`].
 ///
 /// Build one with [`DhcpRelay::builder`]: a setter per field, and `build()` compiles once every
 /// required field is set.
@@ -1255,7 +1258,7 @@ pub struct DhcpRelay {
     pub server_addresses: Option<Vec<String>>,
 }
 
-/// The `dhcp_server` of [`LanStaticAddressing`].
+/// A DHCP server: the `dhcp_server` of [`LanStaticAddressing`].
 ///
 /// Build one with [`DhcpServer::builder`]: a setter per field, and `build()` compiles once every
 /// required field is set.
@@ -1292,7 +1295,7 @@ pub struct EventGetResponse {
     pub v: Option<String>,
 }
 
-/// The `items` of [`EventListResponse`].
+/// An event item: the `items` of [`EventListResponse`].
 ///
 /// Streamed item by item by
 /// [`connectors().events().list`](crate::connectors::events::EventsApi::list) (`.stream()` on the
@@ -1617,7 +1620,7 @@ pub struct GreTunnelUpdateResponse {
     pub modified_gre_tunnel: Option<GreTunnel>,
 }
 
-/// The `health_check` of [`Interconnect`].
+/// A health check: the `health_check` of [`CfInterconnectUpdateRequest`] and [`Interconnect`].
 ///
 /// Part of what [`cf_interconnects().update`](crate::cf_interconnects::CfInterconnectsApi::update)
 /// sends.
@@ -2134,7 +2137,7 @@ pub struct ManagedAppConfigRequest {
     pub priority: Option<i64>,
 }
 
-/// The `nat` of [`Lan`].
+/// A NAT: the `nat` of [`Lan`], [`LanCreateRequest`], [`LanRequest`] and [`RoutedSubnet`].
 ///
 /// Part of what [`sites().lans().list`](crate::sites::lans::LansApi::list),
 /// [`sites().lans().get`](crate::sites::lans::LansApi::get),
@@ -2824,7 +2827,7 @@ pub struct RouteUpdateResponse {
     pub modified_route: Option<Route>,
 }
 
-/// The `routed_subnets` of [`Lan`].
+/// A routed subnet: the `routed_subnets` of [`Lan`], [`LanCreateRequest`] and [`LanRequest`].
 ///
 /// Part of what [`sites().lans().list`](crate::sites::lans::LansApi::list),
 /// [`sites().lans().get`](crate::sites::lans::LansApi::get),
@@ -2957,7 +2960,7 @@ pub struct SiteRequest {
     pub secondary_connector_id: Option<::magic_api::ConnectorId>,
 }
 
-/// The `bonds` of [`SnapshotGetResponse`].
+/// A snapshot bond: the `bonds` of [`SnapshotGetResponse`].
 ///
 /// Part of what [`connectors().snapshots().get`](crate::connectors::snapshots::SnapshotsApi::get)
 /// returns.
@@ -2970,7 +2973,7 @@ pub struct SnapshotBond {
     pub status: String,
 }
 
-/// The `dhcp_leases` of [`SnapshotGetResponse`].
+/// A snapshot DHCP lease: the `dhcp_leases` of [`SnapshotGetResponse`].
 ///
 /// Part of what [`connectors().snapshots().get`](crate::connectors::snapshots::SnapshotsApi::get)
 /// returns.
@@ -2991,7 +2994,7 @@ pub struct SnapshotDhcpLease {
     pub mac_address: String,
 }
 
-/// The `disks` of [`SnapshotGetResponse`].
+/// A snapshot disk: the `disks` of [`SnapshotGetResponse`].
 ///
 /// Part of what [`connectors().snapshots().get`](crate::connectors::snapshots::SnapshotsApi::get)
 /// returns.
@@ -3403,7 +3406,7 @@ pub struct SnapshotGetResponse {
     pub uptime_total_ms: Option<::magic_api::Number>,
 }
 
-/// The `interfaces` of [`SnapshotGetResponse`].
+/// A snapshot interface: the `interfaces` of [`SnapshotGetResponse`].
 ///
 /// Part of what [`connectors().snapshots().get`](crate::connectors::snapshots::SnapshotsApi::get)
 /// returns.
@@ -3420,7 +3423,7 @@ pub struct SnapshotInterface {
     pub speed: Option<::magic_api::Number>,
 }
 
-/// The `ip_addresses` of [`SnapshotInterface`].
+/// A snapshot interface IP address: the `ip_addresses` of [`SnapshotInterface`].
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct SnapshotInterfaceIpAddress {
@@ -3430,7 +3433,7 @@ pub struct SnapshotInterfaceIpAddress {
     pub ip_address: String,
 }
 
-/// The `items` of [`SnapshotListResponse`].
+/// A snapshot item: the `items` of [`SnapshotListResponse`].
 ///
 /// Streamed item by item by
 /// [`connectors().snapshots().list`](crate::connectors::snapshots::SnapshotsApi::list) (`.stream()`
@@ -3471,7 +3474,7 @@ pub struct SnapshotListResponse {
     pub cursor: Option<String>,
 }
 
-/// The `mounts` of [`SnapshotGetResponse`].
+/// A snapshot mount: the `mounts` of [`SnapshotGetResponse`].
 ///
 /// Part of what [`connectors().snapshots().get`](crate::connectors::snapshots::SnapshotsApi::get)
 /// returns.
@@ -3496,7 +3499,7 @@ pub struct SnapshotMount {
     pub total_bytes: Option<::magic_api::Number>,
 }
 
-/// The `netdevs` of [`SnapshotGetResponse`].
+/// A snapshot netdev: the `netdevs` of [`SnapshotGetResponse`].
 ///
 /// Part of what [`connectors().snapshots().get`](crate::connectors::snapshots::SnapshotsApi::get)
 /// returns.
@@ -3539,7 +3542,7 @@ pub struct SnapshotNetdev {
     pub sent_packets: ::magic_api::Number,
 }
 
-/// The `thermals` of [`SnapshotGetResponse`].
+/// A snapshot thermal: the `thermals` of [`SnapshotGetResponse`].
 ///
 /// Part of what [`connectors().snapshots().get`](crate::connectors::snapshots::SnapshotsApi::get)
 /// returns.
@@ -3556,7 +3559,7 @@ pub struct SnapshotThermal {
     pub max_celcius: Option<::magic_api::Number>,
 }
 
-/// The `tunnels` of [`SnapshotGetResponse`].
+/// A snapshot tunnel: the `tunnels` of [`SnapshotGetResponse`].
 ///
 /// Part of what [`connectors().snapshots().get`](crate::connectors::snapshots::SnapshotsApi::get)
 /// returns.
@@ -3606,7 +3609,8 @@ pub struct StartUpgrade {
 /// A valid IPv4 address.
 pub type Subnet = String;
 
-/// The `health_check` of [`GreTunnel`].
+/// A tunnel health check: the `health_check` of [`GreTunnel`], [`GreTunnelCreateRequest`],
+/// [`GreTunnelUpdateRequest`], [`IpsecTunnel`] and 1 more.
 ///
 /// Part of what [`gre_tunnels().create`](crate::gre_tunnels::GreTunnelsApi::create) and
 /// [`ipsec_tunnels().create`](crate::ipsec_tunnels::IpsecTunnelsApi::create) return.

@@ -34,9 +34,9 @@ pub fn client_file(plan: &Plan<'_>) -> Result<TokenStream, String> {
     });
     let option_items = plan.option_sets.iter().map(options::option_set);
     let options_doc = super::docs::inner_attr(
-        "The optional parameters of the operations: one set per combination of parameters, \
-         shared by the operations that take it. Each parameter is a setter on the call an \
-         operation returns (`.validate_only(true)`), set before the call is awaited; a call \
+        "The optional parameters of the operations, one set per combination of parameters.\n\n\
+         A set is shared by the operations that take it. Each parameter is a setter on the call \
+         an operation returns (`.validate_only(true)`), set before the call is awaited; a call \
          has exactly the setters its operation documents.",
     );
     let stream_items = plan.streams.iter().map(paging::paged);

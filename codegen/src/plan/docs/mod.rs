@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 pub use examples::{ExampleArg, ExamplePlan, Outcome, Read};
 pub use values::{ExampleValue, SetterValue};
 
-use super::names::{heading_phrase, phrase, snake};
+use super::names::{heading_phrase, phrase, singular, snake};
 use super::{HandlePlan, ItemPlan, OpPlan, OptionSetPlan, ReceivePlan, Shape, StreamPlan};
 use crate::ir::{Ir, Response};
 use examples::Input;
@@ -168,11 +168,7 @@ fn handle_docs(
         }
     }
     let label = heading_phrase(&h.title);
-    let words = phrase(&h.module).to_lowercase();
-    let mut aliases = vec![words.clone()];
-    if label.to_lowercase() != words {
-        aliases.push(label.clone());
-    }
+    let aliases = nouns(&h.module);
     out.insert(
         h.path_prefix.clone(),
         HandleDocs {
@@ -215,19 +211,31 @@ fn options_sentence(set: &OptionSetPlan) -> String {
     )
 }
 
+/// The words a search may name a resource by: its module in words, in the plural and the
+/// singular, and the first word of several (`gre tunnels`, `gre tunnel`, `gre`).
+fn nouns(module: &str) -> Vec<String> {
+    let plural = phrase(module).to_lowercase();
+    let one = phrase(&singular(module)).to_lowercase();
+    let mut out = vec![plural.clone(), one];
+    if let Some((first, _)) = plural.split_once(' ') {
+        out.push(first.to_string());
+    }
+    out.dedup();
+    out
+}
+
 /// What a search for the operation may be typed as: the reference's title, and the method's
-/// verb with the resource either way round (`create gre tunnels`, `gre tunnels create`).
+/// verb with each name of the resource, either way round (`create gre`, `gre tunnel create`).
+/// rustdoc ranks an alias first when the whole query is that alias; a query of several words
+/// otherwise matches only by its last word.
 fn aliases(op: &OpPlan, module: &str) -> Vec<String> {
     let verb = op.method.replace('_', " ");
-    let resource = phrase(module).to_lowercase();
-    usable_aliases(
-        vec![
-            op.title.clone(),
-            format!("{verb} {resource}"),
-            format!("{resource} {verb}"),
-        ],
-        &op.method,
-    )
+    let mut candidates = vec![op.title.clone()];
+    for noun in nouns(module) {
+        candidates.push(format!("{verb} {noun}"));
+        candidates.push(format!("{noun} {verb}"));
+    }
+    usable_aliases(candidates, &op.method)
 }
 
 /// The aliases rustdoc accepts, each once: trimmed, without quotes or whitespace other than

@@ -36,6 +36,7 @@ struct Uses {
 pub(super) fn apply(items: &mut [ItemPlan], parts: &Parts<'_>, docs: &[OpDocs]) {
     let uses = uses(items, parts);
     let held_by = field_prose(items);
+    let holders = holders(items);
     let calls = |ops: &[usize]| -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         for &i in ops {
@@ -81,6 +82,8 @@ pub(super) fn apply(items: &mut [ItemPlan], parts: &Parts<'_>, docs: &[OpDocs]) 
             (text, Said::Returned)
         } else if let Some(prose) = held_by.get(&item.rust) {
             (prose.clone(), Said::Nothing)
+        } else if let Some(text) = holders.get(&item.rust).map(|h| held(&item.rust, h)) {
+            (text, Said::Nothing)
         } else {
             (item.doc.clone(), Said::Nothing)
         };
@@ -184,6 +187,56 @@ fn field_prose(items: &[ItemPlan]) -> BTreeMap<String, String> {
         }
     }
     out
+}
+
+/// Per data type, the fields that hold it: (field's wire name, the type it is a field of), in
+/// the types' order.
+fn holders(items: &[ItemPlan]) -> BTreeMap<String, Vec<(String, String)>> {
+    let mut out: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+    for item in items {
+        let Shape::Struct(s) = &item.shape else {
+            continue;
+        };
+        for f in &s.fields {
+            if let Some(name) = f.ty.data() {
+                out.entry(name.to_string())
+                    .or_default()
+                    .push((f.wire.clone(), item.rust.clone()));
+            }
+        }
+    }
+    out
+}
+
+/// A type the reference does not describe: its name in words, and the fields that hold it
+/// ("A BGP status: the `bgp_status` of [`GreTunnel`].").
+fn held(name: &str, holders: &[(String, String)]) -> String {
+    /// More owners than this are summed up ("and 3 more").
+    const SHOWN: usize = 4;
+    let mut fields: Vec<String> = Vec::new();
+    let mut owners: Vec<String> = Vec::new();
+    for (field, owner) in holders {
+        let field = format!("`{field}`");
+        if !fields.contains(&field) {
+            fields.push(field);
+        }
+        let owner = format!("[`{owner}`]");
+        if !owners.contains(&owner) {
+            owners.push(owner);
+        }
+    }
+    let more = owners.len().saturating_sub(SHOWN);
+    owners.truncate(SHOWN);
+    if more > 0 {
+        owners.push(format!("{more} more"));
+    }
+    let words = phrase(name);
+    format!(
+        "{} {words}: the {} of {}.",
+        capital(article(&words)),
+        join(&fields),
+        join(&owners)
+    )
 }
 
 /// What a type is, when it holds its own typed id (`GreTunnel` holds a `GreTunnelId` as `id`):
