@@ -27,13 +27,18 @@ enum Text {
     Prose(Vec<String>),
     /// Lines kept exactly as they are (a code example), never wrapped.
     Verbatim(Vec<String>),
+    /// Search aliases: put back as `#[doc(alias(…))]` attributes rather than doc lines, as
+    /// many as fit on each line (formatted as tokens, each alias would take a line of its own).
+    Aliases(Vec<String>),
 }
 
 impl Text {
     /// Its size in bytes, for reserving the output.
     fn len(&self) -> usize {
         match self {
-            Text::Prose(lines) | Text::Verbatim(lines) => lines.iter().map(String::len).sum(),
+            Text::Prose(lines) | Text::Verbatim(lines) | Text::Aliases(lines) => {
+                lines.iter().map(|l| l.len() + 4).sum()
+            }
         }
     }
 }
@@ -87,6 +92,38 @@ fn doc_safe(text: &str) -> String {
         }
     }
     out
+}
+
+/// `#[doc(alias(…))]` attributes for search aliases, as few lines as the width allows once
+/// formatted (none for no aliases). The aliases must be ones rustdoc accepts (no quotes).
+pub fn aliases(aliases: &[String]) -> TokenStream {
+    if aliases.is_empty() {
+        return TokenStream::new();
+    }
+    let p = register(Text::Aliases(aliases.to_vec()));
+    quote!(#[doc = #p])
+}
+
+/// `#[doc(alias(…))]` lines of at most `width` columns (an alias wider than that alone).
+fn alias_lines(aliases: &[String], width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut current: Vec<String> = Vec::new();
+    let line = |items: &[String]| format!("#[doc(alias({}))]", items.join(", "));
+    for alias in aliases {
+        let quoted = format!("{alias:?}");
+        let mut with = current.clone();
+        with.push(quoted.clone());
+        if !current.is_empty() && line(&with).chars().count() > width {
+            lines.push(line(&current));
+            current = vec![quoted];
+        } else {
+            current = with;
+        }
+    }
+    if !current.is_empty() {
+        lines.push(line(&current));
+    }
+    lines
 }
 
 /// A `#[doc]` attribute for lines kept as they are, one doc line each (a code example); none
@@ -160,11 +197,25 @@ pub fn fill(formatted: &str) -> String {
             out.push_str(line);
             continue;
         };
+        if let Text::Aliases(aliases) = text {
+            let width = WIDTH.saturating_sub(indent).max(MIN_TEXT);
+            let lines = alias_lines(aliases, width);
+            for (i, l) in lines.iter().enumerate() {
+                if i > 0 {
+                    out.push('\n');
+                }
+                out.push_str(&body[..indent]);
+                out.push_str(l);
+            }
+            out.push_str(&line[body.len()..]);
+            continue;
+        }
         // The indentation is spaces, and `/// ` four columns.
         let width = WIDTH.saturating_sub(indent + 4).max(MIN_TEXT);
         let lead = &body[..indent + 3];
         let lines: Vec<String> = match text {
             Text::Verbatim(lines) => lines.clone(),
+            Text::Aliases(_) => Vec::new(),
             Text::Prose(paragraphs) => {
                 let mut lines = Vec::new();
                 for (i, p) in paragraphs.iter().enumerate() {
@@ -257,6 +308,25 @@ mod tests {
             text,
             "/// First paragraph.\n///\n/// Second one.\n/// ```\n/// let x = [1,  2];\n///\n///     y();\npub struct X;\n"
         );
+    }
+
+    #[test]
+    fn aliases_come_back_as_attributes_packed_to_the_width() {
+        let words: Vec<String> = (0..12).map(|i| format!("alias number {i}")).collect();
+        let tokens = {
+            let a = aliases(&words);
+            quote!(impl X { #a pub fn f() {} })
+        };
+        let file: syn::File = syn::parse2(tokens).unwrap();
+        let text = fill(&prettyplease::unparse(&file));
+        let lines: Vec<&str> = text.lines().filter(|l| l.contains("alias(")).collect();
+        assert!(lines.len() > 1 && lines.len() < words.len(), "{text}");
+        for l in &lines {
+            assert!(l.starts_with("    #[doc(alias(\"") && l.ends_with("))]"), "{l}");
+            assert!(l.chars().count() <= WIDTH, "{l}");
+        }
+        let joined = lines.join(" ");
+        assert!(words.iter().all(|w| joined.contains(&format!("\"{w}\""))));
     }
 
     #[test]

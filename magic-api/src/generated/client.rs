@@ -465,15 +465,7 @@ pub mod apps {
         /// # Ok(())
         /// # }
         /// ```
-        #[doc(
-            alias(
-                "Create a new App",
-                "create apps",
-                "apps create",
-                "create app",
-                "app create"
-            )
-        )]
+        #[doc(alias("Create a new App", "create apps", "apps create", "create app", "app create"))]
         #[inline]
         pub fn create(
             &self,
@@ -511,15 +503,7 @@ pub mod apps {
         /// # Ok(())
         /// # }
         /// ```
-        #[doc(
-            alias(
-                "Update an App",
-                "update apps",
-                "apps update",
-                "update app",
-                "app update"
-            )
-        )]
+        #[doc(alias("Update an App", "update apps", "apps update", "update app", "app update"))]
         #[inline]
         pub fn update(
             &self,
@@ -597,15 +581,8 @@ pub mod apps {
         /// # Ok(())
         /// # }
         /// ```
-        #[doc(
-            alias(
-                "Delete Account App",
-                "delete apps",
-                "apps delete",
-                "delete app",
-                "app delete"
-            )
-        )]
+        #[doc(alias("Delete Account App", "delete apps", "apps delete", "delete app"))]
+        #[doc(alias("app delete"))]
         pub fn delete(
             &self,
             account_id: &AccountId,
@@ -665,17 +642,8 @@ pub mod cf_interconnects {
         /// # Ok(())
         /// # }
         /// ```
-        #[doc(
-            alias(
-                "List interconnects",
-                "list cf interconnects",
-                "cf interconnects list",
-                "list cf interconnect",
-                "cf interconnect list",
-                "list cf",
-                "cf list"
-            )
-        )]
+        #[doc(alias("List interconnects", "list cf interconnects", "cf interconnects list"))]
+        #[doc(alias("list cf interconnect", "cf interconnect list", "list cf", "cf list"))]
         pub fn list(
             &self,
             account_id: &AccountId,
@@ -714,17 +682,8 @@ pub mod cf_interconnects {
         /// # Ok(())
         /// # }
         /// ```
-        #[doc(
-            alias(
-                "List interconnect Details",
-                "get cf interconnects",
-                "cf interconnects get",
-                "get cf interconnect",
-                "cf interconnect get",
-                "get cf",
-                "cf get"
-            )
-        )]
+        #[doc(alias("List interconnect Details", "get cf interconnects", "cf interconnects get"))]
+        #[doc(alias("get cf interconnect", "cf interconnect get", "get cf", "cf get"))]
         pub fn get(
             &self,
             account_id: &AccountId,
@@ -774,17 +733,8 @@ pub mod cf_interconnects {
         /// # Ok(())
         /// # }
         /// ```
-        #[doc(
-            alias(
-                "Update interconnect",
-                "update cf interconnects",
-                "cf interconnects update",
-                "update cf interconnect",
-                "cf interconnect update",
-                "update cf",
-                "cf update"
-            )
-        )]
+        #[doc(alias("Update interconnect", "update cf interconnects", "cf interconnects update"))]
+        #[doc(alias("update cf interconnect", "cf interconnect update", "update cf", "cf update"))]
         #[inline]
         pub fn update(
             &self,
@@ -832,17 +782,9 @@ pub mod cf_interconnects {
         /// # Ok(())
         /// # }
         /// ```
-        #[doc(
-            alias(
-                "Update multiple interconnects",
-                "bulk update cf interconnects",
-                "cf interconnects bulk update",
-                "bulk update cf interconnect",
-                "cf interconnect bulk update",
-                "bulk update cf",
-                "cf bulk update"
-            )
-        )]
+        #[doc(alias("Update multiple interconnects", "bulk update cf interconnects"))]
+        #[doc(alias("cf interconnects bulk update", "bulk update cf interconnect"))]
+        #[doc(alias("cf interconnect bulk update", "bulk update cf", "cf bulk update"))]
         #[inline]
         pub fn bulk_update<B: ::serde::Serialize + ?Sized>(
             &self,
@@ -908,16 +850,8 @@ pub mod gre_tunnels {
         /// # Ok(())
         /// # }
         /// ```
-        #[doc(
-            alias(
-                "List GRE tunnels",
-                "gre tunnels list",
-                "list gre tunnel",
-                "gre tunnel list",
-                "list gre",
-                "gre list"
-            )
-        )]
+        #[doc(alias("List GRE tunnels", "gre tunnels list", "list gre tunnel", "gre tunnel list"))]
+        #[doc(alias("list gre", "gre list"))]
         pub fn list(
             &self,
             account_id: &AccountId,
@@ -952,17 +886,8 @@ pub mod gre_tunnels {
         /// # Ok(())
         /// # }
         /// ```
-        #[doc(
-            alias(
-                "List GRE Tunnel Details",
-                "get gre tunnels",
-                "gre tunnels get",
-                "get gre tunnel",
-                "gre tunnel get",
-                "get gre",
-                "gre get"
-            )
-        )]
+        #[doc(alias("List GRE Tunnel Details", "get gre tunnels", "gre tunnels get"))]
+        #[doc(alias("get gre tunnel", "gre tunnel get", "get gre", "gre get"))]
         pub fn get(
             &self,
             account_id: &AccountId,
@@ -1007,17 +932,8 @@ pub mod gre_tunnels {
         /// # Ok(())
         /// # }
         /// ```
-        #[doc(
-            alias(
-                "Create a GRE tunnel",
-                "create gre tunnels",
-                "gre tunnels create",
-                "create gre tunnel",
-                "gre tunnel create",
-                "create gre",
-                "gre create"
-            )
-        )]
+        #[doc(alias("Create a GRE tunnel", "create gre tunnels", "gre tunnels create"))]
+        #[doc(alias("create gre tunnel", "gre tunnel create", "create gre", "gre create"))]
         #[inline]
         pub fn create(
             &self,
@@ -1074,16 +990,8 @@ pub mod gre_tunnels {
         /// # Ok(())
         /// # }
         /// ```
-        #[doc(
-            alias(
-                "Update GRE Tunnel",
-                "update gre tunnels",
-                "gre tunnels update",
-                "gre tunnel update",
-                "update gre",
-                "gre update"
-            )
-        )]
+        #[doc(alias("Update GRE Tunnel", "update gre tunnels", "gre tunnels update"))]
+        #[doc(alias("gre tunnel update", "update gre", "gre update"))]
         #[inline]
         pub fn update(
             &self,
@@ -1134,16 +1042,8 @@ pub mod gre_tunnels {
         /// # Ok(())
         /// # }
         /// ```
-        #[doc(
-            alias(
-                "Delete GRE Tunnel",
-                "delete gre tunnels",
-                "gre tunnels delete",
-                "gre tunnel delete",
-                "delete gre",
-                "gre delete"
-            )
-        )]
+        #[doc(alias("Delete GRE Tunnel", "delete gre tunnels", "gre tunnels delete"))]
+        #[doc(alias("gre tunnel delete", "delete gre", "gre delete"))]
         pub fn delete(
             &self,
             account_id: &AccountId,
@@ -1188,17 +1088,9 @@ pub mod gre_tunnels {
         /// # Ok(())
         /// # }
         /// ```
-        #[doc(
-            alias(
-                "Update multiple GRE tunnels",
-                "bulk update gre tunnels",
-                "gre tunnels bulk update",
-                "bulk update gre tunnel",
-                "gre tunnel bulk update",
-                "bulk update gre",
-                "gre bulk update"
-            )
-        )]
+        #[doc(alias("Update multiple GRE tunnels", "bulk update gre tunnels"))]
+        #[doc(alias("gre tunnels bulk update", "bulk update gre tunnel", "gre tunnel bulk update"))]
+        #[doc(alias("bulk update gre", "gre bulk update"))]
         #[inline]
         pub fn bulk_update<B: ::serde::Serialize + ?Sized>(
             &self,
@@ -1264,16 +1156,8 @@ pub mod ipsec_tunnels {
         /// # Ok(())
         /// # }
         /// ```
-        #[doc(
-            alias(
-                "List IPsec tunnels",
-                "ipsec tunnels list",
-                "list ipsec tunnel",
-                "ipsec tunnel list",
-                "list ipsec",
-                "ipsec list"
-            )
-        )]
+        #[doc(alias("List IPsec tunnels", "ipsec tunnels list", "list ipsec tunnel"))]
+        #[doc(alias("ipsec tunnel list", "list ipsec", "ipsec list"))]
         pub fn list(
             &self,
             account_id: &AccountId,
@@ -1312,17 +1196,8 @@ pub mod ipsec_tunnels {
         /// # Ok(())
         /// # }
         /// ```
-        #[doc(
-            alias(
-                "List IPsec tunnel details",
-                "get ipsec tunnels",
-                "ipsec tunnels get",
-                "get ipsec tunnel",
-                "ipsec tunnel get",
-                "get ipsec",
-                "ipsec get"
-            )
-        )]
+        #[doc(alias("List IPsec tunnel details", "get ipsec tunnels", "ipsec tunnels get"))]
+        #[doc(alias("get ipsec tunnel", "ipsec tunnel get", "get ipsec", "ipsec get"))]
         pub fn get(
             &self,
             account_id: &AccountId,
@@ -1368,17 +1243,8 @@ pub mod ipsec_tunnels {
         /// # Ok(())
         /// # }
         /// ```
-        #[doc(
-            alias(
-                "Create an IPsec tunnel",
-                "create ipsec tunnels",
-                "ipsec tunnels create",
-                "create ipsec tunnel",
-                "ipsec tunnel create",
-                "create ipsec",
-                "ipsec create"
-            )
-        )]
+        #[doc(alias("Create an IPsec tunnel", "create ipsec tunnels", "ipsec tunnels create"))]
+        #[doc(alias("create ipsec tunnel", "ipsec tunnel create", "create ipsec", "ipsec create"))]
         #[inline]
         pub fn create(
             &self,
@@ -1436,16 +1302,8 @@ pub mod ipsec_tunnels {
         /// # Ok(())
         /// # }
         /// ```
-        #[doc(
-            alias(
-                "Update IPsec Tunnel",
-                "update ipsec tunnels",
-                "ipsec tunnels update",
-                "ipsec tunnel update",
-                "update ipsec",
-                "ipsec update"
-            )
-        )]
+        #[doc(alias("Update IPsec Tunnel", "update ipsec tunnels", "ipsec tunnels update"))]
+        #[doc(alias("ipsec tunnel update", "update ipsec", "ipsec update"))]
         #[inline]
         pub fn update(
             &self,
@@ -1497,16 +1355,8 @@ pub mod ipsec_tunnels {
         /// # Ok(())
         /// # }
         /// ```
-        #[doc(
-            alias(
-                "Delete IPsec Tunnel",
-                "delete ipsec tunnels",
-                "ipsec tunnels delete",
-                "ipsec tunnel delete",
-                "delete ipsec",
-                "ipsec delete"
-            )
-        )]
+        #[doc(alias("Delete IPsec Tunnel", "delete ipsec tunnels", "ipsec tunnels delete"))]
+        #[doc(alias("ipsec tunnel delete", "delete ipsec", "ipsec delete"))]
         pub fn delete(
             &self,
             account_id: &AccountId,
@@ -1551,17 +1401,9 @@ pub mod ipsec_tunnels {
         /// # Ok(())
         /// # }
         /// ```
-        #[doc(
-            alias(
-                "Update multiple IPsec tunnels",
-                "bulk update ipsec tunnels",
-                "ipsec tunnels bulk update",
-                "bulk update ipsec tunnel",
-                "ipsec tunnel bulk update",
-                "bulk update ipsec",
-                "ipsec bulk update"
-            )
-        )]
+        #[doc(alias("Update multiple IPsec tunnels", "bulk update ipsec tunnels"))]
+        #[doc(alias("ipsec tunnels bulk update", "bulk update ipsec tunnel"))]
+        #[doc(alias("ipsec tunnel bulk update", "bulk update ipsec", "ipsec bulk update"))]
         #[inline]
         pub fn bulk_update<B: ::serde::Serialize + ?Sized>(
             &self,
@@ -1612,17 +1454,10 @@ pub mod ipsec_tunnels {
         /// # Ok(())
         /// # }
         /// ```
-        #[doc(
-            alias(
-                "Generate Pre Shared Key (PSK) for IPsec tunnels",
-                "psk generate ipsec tunnels",
-                "ipsec tunnels psk generate",
-                "psk generate ipsec tunnel",
-                "ipsec tunnel psk generate",
-                "psk generate ipsec",
-                "ipsec psk generate"
-            )
-        )]
+        #[doc(alias("Generate Pre Shared Key (PSK) for IPsec tunnels"))]
+        #[doc(alias("psk generate ipsec tunnels", "ipsec tunnels psk generate"))]
+        #[doc(alias("psk generate ipsec tunnel", "ipsec tunnel psk generate"))]
+        #[doc(alias("psk generate ipsec", "ipsec psk generate"))]
         pub fn psk_generate(
             &self,
             account_id: &AccountId,
@@ -1710,9 +1545,7 @@ pub mod routes {
         /// # Ok(())
         /// # }
         /// ```
-        #[doc(
-            alias("Route Details", "get routes", "routes get", "get route", "route get")
-        )]
+        #[doc(alias("Route Details", "get routes", "routes get", "get route", "route get"))]
         pub fn get(
             &self,
             account_id: &AccountId,
@@ -1754,15 +1587,8 @@ pub mod routes {
         /// # Ok(())
         /// # }
         /// ```
-        #[doc(
-            alias(
-                "Create a Route",
-                "create routes",
-                "routes create",
-                "create route",
-                "route create"
-            )
-        )]
+        #[doc(alias("Create a Route", "create routes", "routes create", "create route"))]
+        #[doc(alias("route create"))]
         #[inline]
         pub fn create(
             &self,
@@ -1894,15 +1720,8 @@ pub mod routes {
         /// # Ok(())
         /// # }
         /// ```
-        #[doc(
-            alias(
-                "Update Many Routes",
-                "bulk update routes",
-                "routes bulk update",
-                "bulk update route",
-                "route bulk update"
-            )
-        )]
+        #[doc(alias("Update Many Routes", "bulk update routes", "routes bulk update"))]
+        #[doc(alias("bulk update route", "route bulk update"))]
         #[inline]
         pub fn bulk_update(
             &self,
@@ -1937,15 +1756,8 @@ pub mod routes {
         /// # Ok(())
         /// # }
         /// ```
-        #[doc(
-            alias(
-                "Delete Many Routes",
-                "delete all routes",
-                "routes delete all",
-                "delete all route",
-                "route delete all"
-            )
-        )]
+        #[doc(alias("Delete Many Routes", "delete all routes", "routes delete all"))]
+        #[doc(alias("delete all route", "route delete all"))]
         pub fn delete_all(
             &self,
             account_id: &AccountId,
@@ -2074,15 +1886,8 @@ pub mod sites {
         /// # Ok(())
         /// # }
         /// ```
-        #[doc(
-            alias(
-                "Create a new Site",
-                "create sites",
-                "sites create",
-                "create site",
-                "site create"
-            )
-        )]
+        #[doc(alias("Create a new Site", "create sites", "sites create", "create site"))]
+        #[doc(alias("site create"))]
         #[inline]
         pub fn create(
             &self,
@@ -2280,16 +2085,8 @@ pub mod sites {
             /// # Ok(())
             /// # }
             /// ```
-            #[doc(
-                alias(
-                    "List App Configs",
-                    "app configs list",
-                    "list app config",
-                    "app config list",
-                    "list app",
-                    "app list"
-                )
-            )]
+            #[doc(alias("List App Configs", "app configs list", "list app config"))]
+            #[doc(alias("app config list", "list app", "app list"))]
             pub fn list(
                 &self,
                 account_id: &AccountId,
@@ -2333,17 +2130,8 @@ pub mod sites {
             /// # Ok(())
             /// # }
             /// ```
-            #[doc(
-                alias(
-                    "Create a new App Config",
-                    "create app configs",
-                    "app configs create",
-                    "create app config",
-                    "app config create",
-                    "create app",
-                    "app create"
-                )
-            )]
+            #[doc(alias("Create a new App Config", "create app configs", "app configs create"))]
+            #[doc(alias("create app config", "app config create", "create app", "app create"))]
             #[inline]
             pub fn create(
                 &self,
@@ -2390,17 +2178,8 @@ pub mod sites {
             /// # Ok(())
             /// # }
             /// ```
-            #[doc(
-                alias(
-                    "Update an App Config",
-                    "update app configs",
-                    "app configs update",
-                    "update app config",
-                    "app config update",
-                    "update app",
-                    "app update"
-                )
-            )]
+            #[doc(alias("Update an App Config", "update app configs", "app configs update"))]
+            #[doc(alias("update app config", "app config update", "update app", "app update"))]
             #[inline]
             pub fn update(
                 &self,
@@ -2448,17 +2227,8 @@ pub mod sites {
             /// # Ok(())
             /// # }
             /// ```
-            #[doc(
-                alias(
-                    "Update an App Config",
-                    "edit app configs",
-                    "app configs edit",
-                    "edit app config",
-                    "app config edit",
-                    "edit app",
-                    "app edit"
-                )
-            )]
+            #[doc(alias("Update an App Config", "edit app configs", "app configs edit"))]
+            #[doc(alias("edit app config", "app config edit", "edit app", "app edit"))]
             #[inline]
             pub fn edit(
                 &self,
@@ -2501,16 +2271,8 @@ pub mod sites {
             /// # Ok(())
             /// # }
             /// ```
-            #[doc(
-                alias(
-                    "Delete App Config",
-                    "delete app configs",
-                    "app configs delete",
-                    "app config delete",
-                    "delete app",
-                    "app delete"
-                )
-            )]
+            #[doc(alias("Delete App Config", "delete app configs", "app configs delete"))]
+            #[doc(alias("app config delete", "delete app", "app delete"))]
             pub fn delete(
                 &self,
                 account_id: &AccountId,
@@ -2562,9 +2324,7 @@ pub mod sites {
             /// # Ok(())
             /// # }
             /// ```
-            #[doc(
-                alias("List Site ACLs", "list acls", "acls list", "list acl", "acl list")
-            )]
+            #[doc(alias("List Site ACLs", "list acls", "acls list", "list acl", "acl list"))]
             pub fn list(
                 &self,
                 account_id: &AccountId,
@@ -2596,9 +2356,7 @@ pub mod sites {
             /// # Ok(())
             /// # }
             /// ```
-            #[doc(
-                alias("Site ACL Details", "get acls", "acls get", "get acl", "acl get")
-            )]
+            #[doc(alias("Site ACL Details", "get acls", "acls get", "get acl", "acl get"))]
             pub fn get(
                 &self,
                 account_id: &AccountId,
@@ -2637,15 +2395,8 @@ pub mod sites {
             /// # Ok(())
             /// # }
             /// ```
-            #[doc(
-                alias(
-                    "Create a new Site ACL",
-                    "create acls",
-                    "acls create",
-                    "create acl",
-                    "acl create"
-                )
-            )]
+            #[doc(alias("Create a new Site ACL", "create acls", "acls create", "create acl"))]
+            #[doc(alias("acl create"))]
             #[inline]
             pub fn create(
                 &self,
@@ -2689,15 +2440,8 @@ pub mod sites {
             /// # Ok(())
             /// # }
             /// ```
-            #[doc(
-                alias(
-                    "Update Site ACL",
-                    "update acls",
-                    "acls update",
-                    "update acl",
-                    "acl update"
-                )
-            )]
+            #[doc(alias("Update Site ACL", "update acls", "acls update", "update acl"))]
+            #[doc(alias("acl update"))]
             #[inline]
             pub fn update(
                 &self,
@@ -2742,9 +2486,7 @@ pub mod sites {
             /// # Ok(())
             /// # }
             /// ```
-            #[doc(
-                alias("Patch Site ACL", "edit acls", "acls edit", "edit acl", "acl edit")
-            )]
+            #[doc(alias("Patch Site ACL", "edit acls", "acls edit", "edit acl", "acl edit"))]
             #[inline]
             pub fn edit(
                 &self,
@@ -2787,15 +2529,8 @@ pub mod sites {
             /// # Ok(())
             /// # }
             /// ```
-            #[doc(
-                alias(
-                    "Delete Site ACL",
-                    "delete acls",
-                    "acls delete",
-                    "delete acl",
-                    "acl delete"
-                )
-            )]
+            #[doc(alias("Delete Site ACL", "delete acls", "acls delete", "delete acl"))]
+            #[doc(alias("acl delete"))]
             pub fn delete(
                 &self,
                 account_id: &AccountId,
@@ -2847,9 +2582,7 @@ pub mod sites {
             /// # Ok(())
             /// # }
             /// ```
-            #[doc(
-                alias("List Site LANs", "list lans", "lans list", "list lan", "lan list")
-            )]
+            #[doc(alias("List Site LANs", "list lans", "lans list", "list lan", "lan list"))]
             pub fn list(
                 &self,
                 account_id: &AccountId,
@@ -2881,9 +2614,7 @@ pub mod sites {
             /// # Ok(())
             /// # }
             /// ```
-            #[doc(
-                alias("Site LAN Details", "get lans", "lans get", "get lan", "lan get")
-            )]
+            #[doc(alias("Site LAN Details", "get lans", "lans get", "get lan", "lan get"))]
             pub fn get(
                 &self,
                 account_id: &AccountId,
@@ -2925,15 +2656,8 @@ pub mod sites {
             /// # Ok(())
             /// # }
             /// ```
-            #[doc(
-                alias(
-                    "Create a new Site LAN",
-                    "create lans",
-                    "lans create",
-                    "create lan",
-                    "lan create"
-                )
-            )]
+            #[doc(alias("Create a new Site LAN", "create lans", "lans create", "create lan"))]
+            #[doc(alias("lan create"))]
             #[inline]
             pub fn create(
                 &self,
@@ -2978,15 +2702,8 @@ pub mod sites {
             /// # Ok(())
             /// # }
             /// ```
-            #[doc(
-                alias(
-                    "Update Site LAN",
-                    "update lans",
-                    "lans update",
-                    "update lan",
-                    "lan update"
-                )
-            )]
+            #[doc(alias("Update Site LAN", "update lans", "lans update", "update lan"))]
+            #[doc(alias("lan update"))]
             #[inline]
             pub fn update(
                 &self,
@@ -3032,9 +2749,7 @@ pub mod sites {
             /// # Ok(())
             /// # }
             /// ```
-            #[doc(
-                alias("Patch Site LAN", "edit lans", "lans edit", "edit lan", "lan edit")
-            )]
+            #[doc(alias("Patch Site LAN", "edit lans", "lans edit", "edit lan", "lan edit"))]
             #[inline]
             pub fn edit(
                 &self,
@@ -3077,15 +2792,8 @@ pub mod sites {
             /// # Ok(())
             /// # }
             /// ```
-            #[doc(
-                alias(
-                    "Delete Site LAN",
-                    "delete lans",
-                    "lans delete",
-                    "delete lan",
-                    "lan delete"
-                )
-            )]
+            #[doc(alias("Delete Site LAN", "delete lans", "lans delete", "delete lan"))]
+            #[doc(alias("lan delete"))]
             pub fn delete(
                 &self,
                 account_id: &AccountId,
@@ -3137,9 +2845,7 @@ pub mod sites {
             /// # Ok(())
             /// # }
             /// ```
-            #[doc(
-                alias("List Site WANs", "list wans", "wans list", "list wan", "wan list")
-            )]
+            #[doc(alias("List Site WANs", "list wans", "wans list", "list wan", "wan list"))]
             pub fn list(
                 &self,
                 account_id: &AccountId,
@@ -3171,9 +2877,7 @@ pub mod sites {
             /// # Ok(())
             /// # }
             /// ```
-            #[doc(
-                alias("Site WAN Details", "get wans", "wans get", "get wan", "wan get")
-            )]
+            #[doc(alias("Site WAN Details", "get wans", "wans get", "get wan", "wan get"))]
             pub fn get(
                 &self,
                 account_id: &AccountId,
@@ -3209,15 +2913,8 @@ pub mod sites {
             /// # Ok(())
             /// # }
             /// ```
-            #[doc(
-                alias(
-                    "Create a new Site WAN",
-                    "create wans",
-                    "wans create",
-                    "create wan",
-                    "wan create"
-                )
-            )]
+            #[doc(alias("Create a new Site WAN", "create wans", "wans create", "create wan"))]
+            #[doc(alias("wan create"))]
             #[inline]
             pub fn create(
                 &self,
@@ -3258,15 +2955,8 @@ pub mod sites {
             /// # Ok(())
             /// # }
             /// ```
-            #[doc(
-                alias(
-                    "Update Site WAN",
-                    "update wans",
-                    "wans update",
-                    "update wan",
-                    "wan update"
-                )
-            )]
+            #[doc(alias("Update Site WAN", "update wans", "wans update", "update wan"))]
+            #[doc(alias("wan update"))]
             #[inline]
             pub fn update(
                 &self,
@@ -3308,9 +2998,7 @@ pub mod sites {
             /// # Ok(())
             /// # }
             /// ```
-            #[doc(
-                alias("Patch Site WAN", "edit wans", "wans edit", "edit wan", "wan edit")
-            )]
+            #[doc(alias("Patch Site WAN", "edit wans", "wans edit", "edit wan", "wan edit"))]
             #[inline]
             pub fn edit(
                 &self,
@@ -3353,15 +3041,8 @@ pub mod sites {
             /// # Ok(())
             /// # }
             /// ```
-            #[doc(
-                alias(
-                    "Delete Site WAN",
-                    "delete wans",
-                    "wans delete",
-                    "delete wan",
-                    "wan delete"
-                )
-            )]
+            #[doc(alias("Delete Site WAN", "delete wans", "wans delete", "delete wan"))]
+            #[doc(alias("wan delete"))]
             pub fn delete(
                 &self,
                 account_id: &AccountId,
@@ -3411,14 +3092,7 @@ pub mod connectors {
         /// # Ok(())
         /// # }
         /// ```
-        #[doc(
-            alias(
-                "List Connectors",
-                "connectors list",
-                "list connector",
-                "connector list"
-            )
-        )]
+        #[doc(alias("List Connectors", "connectors list", "list connector", "connector list"))]
         pub fn list(
             &self,
             account_id: &AccountId,
@@ -3446,15 +3120,8 @@ pub mod connectors {
         /// # Ok(())
         /// # }
         /// ```
-        #[doc(
-            alias(
-                "Fetch Connector",
-                "get connectors",
-                "connectors get",
-                "get connector",
-                "connector get"
-            )
-        )]
+        #[doc(alias("Fetch Connector", "get connectors", "connectors get", "get connector"))]
+        #[doc(alias("connector get"))]
         pub fn get(
             &self,
             account_id: &AccountId,
@@ -3486,15 +3153,8 @@ pub mod connectors {
         /// # Ok(())
         /// # }
         /// ```
-        #[doc(
-            alias(
-                "Add a connector to your account",
-                "create connectors",
-                "connectors create",
-                "create connector",
-                "connector create"
-            )
-        )]
+        #[doc(alias("Add a connector to your account", "create connectors", "connectors create"))]
+        #[doc(alias("create connector", "connector create"))]
         #[inline]
         pub fn create(
             &self,
@@ -3531,15 +3191,8 @@ pub mod connectors {
         /// # Ok(())
         /// # }
         /// ```
-        #[doc(
-            alias(
-                "Replace Connector or Re-provision License Key",
-                "update connectors",
-                "connectors update",
-                "update connector",
-                "connector update"
-            )
-        )]
+        #[doc(alias("Replace Connector or Re-provision License Key", "update connectors"))]
+        #[doc(alias("connectors update", "update connector", "connector update"))]
         #[inline]
         pub fn update(
             &self,
@@ -3574,15 +3227,8 @@ pub mod connectors {
         /// # Ok(())
         /// # }
         /// ```
-        #[doc(
-            alias(
-                "Edit Connector to update specific properties or Re-provision License Key",
-                "edit connectors",
-                "connectors edit",
-                "edit connector",
-                "connector edit"
-            )
-        )]
+        #[doc(alias("Edit Connector to update specific properties or Re-provision License Key"))]
+        #[doc(alias("edit connectors", "connectors edit", "edit connector", "connector edit"))]
         #[inline]
         pub fn edit(
             &self,
@@ -3620,15 +3266,8 @@ pub mod connectors {
         /// # Ok(())
         /// # }
         /// ```
-        #[doc(
-            alias(
-                "Remove a connector from your account",
-                "delete connectors",
-                "connectors delete",
-                "delete connector",
-                "connector delete"
-            )
-        )]
+        #[doc(alias("Remove a connector from your account", "delete connectors"))]
+        #[doc(alias("connectors delete", "delete connector", "connector delete"))]
         pub fn delete(
             &self,
             account_id: &AccountId,
@@ -3788,15 +3427,8 @@ pub mod connectors {
             /// # Ok(())
             /// # }
             /// ```
-            #[doc(
-                alias(
-                    "Get latest Events",
-                    "latest events",
-                    "events latest",
-                    "latest event",
-                    "event latest"
-                )
-            )]
+            #[doc(alias("Get latest Events", "latest events", "events latest", "latest event"))]
+            #[doc(alias("event latest"))]
             pub fn latest(
                 &self,
                 account_id: &AccountId,
@@ -3859,14 +3491,7 @@ pub mod connectors {
             /// # Ok(())
             /// # }
             /// ```
-            #[doc(
-                alias(
-                    "List Snapshots",
-                    "snapshots list",
-                    "list snapshot",
-                    "snapshot list"
-                )
-            )]
+            #[doc(alias("List Snapshots", "snapshots list", "list snapshot", "snapshot list"))]
             pub fn list(
                 &self,
                 account_id: &AccountId,
@@ -3904,9 +3529,7 @@ pub mod connectors {
             /// # Ok(())
             /// # }
             /// ```
-            #[doc(
-                alias("Get Snapshot", "get snapshots", "snapshots get", "snapshot get")
-            )]
+            #[doc(alias("Get Snapshot", "get snapshots", "snapshots get", "snapshot get"))]
             pub fn get(
                 &self,
                 account_id: &AccountId,
@@ -3947,15 +3570,8 @@ pub mod connectors {
             /// # Ok(())
             /// # }
             /// ```
-            #[doc(
-                alias(
-                    "Get latest Snapshots",
-                    "latest snapshots",
-                    "snapshots latest",
-                    "latest snapshot",
-                    "snapshot latest"
-                )
-            )]
+            #[doc(alias("Get latest Snapshots", "latest snapshots", "snapshots latest"))]
+            #[doc(alias("latest snapshot", "snapshot latest"))]
             pub fn latest(
                 &self,
                 account_id: &AccountId,
@@ -4011,15 +3627,8 @@ pub mod pcaps {
         /// # Ok(())
         /// # }
         /// ```
-        #[doc(
-            alias(
-                "List packet capture requests",
-                "list pcaps",
-                "pcaps list",
-                "list pcap",
-                "pcap list"
-            )
-        )]
+        #[doc(alias("List packet capture requests", "list pcaps", "pcaps list", "list pcap"))]
+        #[doc(alias("pcap list"))]
         pub fn list(
             &self,
             account_id: &AccountId,
@@ -4049,9 +3658,7 @@ pub mod pcaps {
         /// # Ok(())
         /// # }
         /// ```
-        #[doc(
-            alias("Get PCAP request", "get pcaps", "pcaps get", "get pcap", "pcap get")
-        )]
+        #[doc(alias("Get PCAP request", "get pcaps", "pcaps get", "get pcap", "pcap get"))]
         pub fn get(
             &self,
             account_id: &AccountId,
@@ -4089,15 +3696,8 @@ pub mod pcaps {
         /// # Ok(())
         /// # }
         /// ```
-        #[doc(
-            alias(
-                "Create PCAP request",
-                "create pcaps",
-                "pcaps create",
-                "create pcap",
-                "pcap create"
-            )
-        )]
+        #[doc(alias("Create PCAP request", "create pcaps", "pcaps create", "create pcap"))]
+        #[doc(alias("pcap create"))]
         #[inline]
         pub fn create(
             &self,
@@ -4127,9 +3727,7 @@ pub mod pcaps {
         /// # Ok(())
         /// # }
         /// ```
-        #[doc(
-            alias("Stop full PCAP", "stop pcaps", "pcaps stop", "stop pcap", "pcap stop")
-        )]
+        #[doc(alias("Stop full PCAP", "stop pcaps", "pcaps stop", "stop pcap", "pcap stop"))]
         pub fn stop(
             &self,
             account_id: &AccountId,
@@ -4161,15 +3759,8 @@ pub mod pcaps {
         /// # Ok(())
         /// # }
         /// ```
-        #[doc(
-            alias(
-                "Download Simple PCAP",
-                "download pcaps",
-                "pcaps download",
-                "download pcap",
-                "pcap download"
-            )
-        )]
+        #[doc(alias("Download Simple PCAP", "download pcaps", "pcaps download", "download pcap"))]
+        #[doc(alias("pcap download"))]
         pub fn download(
             &self,
             account_id: &AccountId,
@@ -4232,9 +3823,7 @@ pub mod pcaps {
             /// # Ok(())
             /// # }
             /// ```
-            #[doc(
-                alias("List PCAPs Bucket Ownership", "list ownership", "ownership list")
-            )]
+            #[doc(alias("List PCAPs Bucket Ownership", "list ownership", "ownership list"))]
             pub fn list(
                 &self,
                 account_id: &AccountId,
@@ -4267,13 +3856,8 @@ pub mod pcaps {
             /// # Ok(())
             /// # }
             /// ```
-            #[doc(
-                alias(
-                    "Add buckets for full packet captures",
-                    "create ownership",
-                    "ownership create"
-                )
-            )]
+            #[doc(alias("Add buckets for full packet captures", "create ownership"))]
+            #[doc(alias("ownership create"))]
             #[inline]
             pub fn create(
                 &self,
@@ -4306,13 +3890,8 @@ pub mod pcaps {
             /// # Ok(())
             /// # }
             /// ```
-            #[doc(
-                alias(
-                    "Delete buckets for full packet captures",
-                    "delete ownership",
-                    "ownership delete"
-                )
-            )]
+            #[doc(alias("Delete buckets for full packet captures", "delete ownership"))]
+            #[doc(alias("ownership delete"))]
             pub fn delete(
                 &self,
                 account_id: &AccountId,
@@ -4348,13 +3927,8 @@ pub mod pcaps {
             /// # Ok(())
             /// # }
             /// ```
-            #[doc(
-                alias(
-                    "Validate buckets for full packet captures",
-                    "validate ownership",
-                    "ownership validate"
-                )
-            )]
+            #[doc(alias("Validate buckets for full packet captures", "validate ownership"))]
+            #[doc(alias("ownership validate"))]
             #[inline]
             pub fn validate(
                 &self,

@@ -236,12 +236,9 @@ fn arguments(op: &OpPlan, imports: &mut Imports) -> Arguments {
     }
 }
 
-/// The `#[doc(alias)]` attribute for search aliases (none for none).
+/// The `#[doc(alias)]` attributes for search aliases (none for none).
 fn aliases(aliases: &[String]) -> TokenStream {
-    if aliases.is_empty() {
-        return TokenStream::new();
-    }
-    quote!(#[doc(alias(#(#aliases),*))])
+    super::docs::aliases(aliases)
 }
 
 /// An operation's documentation: the summary line, the description, the setters, the example;
