@@ -322,7 +322,10 @@ mod tests {
         let lines: Vec<&str> = text.lines().filter(|l| l.contains("alias(")).collect();
         assert!(lines.len() > 1 && lines.len() < words.len(), "{text}");
         for l in &lines {
-            assert!(l.starts_with("    #[doc(alias(\"") && l.ends_with("))]"), "{l}");
+            assert!(
+                l.starts_with("    #[doc(alias(\"") && l.ends_with("))]"),
+                "{l}"
+            );
             assert!(l.chars().count() <= WIDTH, "{l}");
         }
         let joined = lines.join(" ");

@@ -65,7 +65,8 @@ pub(crate) fn builder_impl(
         let ty = &f.ty;
         quote!(#p: ::magic_api::runtime::builder::Required<#ty>)
     });
-    let builder_doc = format!("Builds a [`{name}`] by field name: see [`{name}::builder`].");
+    let builder_doc =
+        format!("The builder of [`{name}`], field by field: see [`{name}::builder`].");
     let params_doc = "Each type parameter tracks one required field: a marker while unset, the \
                       field's type once set.";
     let marker_docs = markers.iter().map(|m| {
