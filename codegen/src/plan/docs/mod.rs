@@ -268,6 +268,9 @@ mod tests {
         assert_eq!(heading_phrase("App Configuration"), "App configuration");
         assert_eq!(heading_phrase("GRE Tunnels"), "GRE tunnels");
         assert_eq!(phrase("ipsec_tunnel_id"), "IPsec tunnel ID");
+        assert_eq!(super::super::names::article("union tag"), "a");
+        assert_eq!(super::super::names::article("IPsec tunnel"), "an");
+        assert_eq!(super::super::names::article("ACL configuration"), "an");
     }
 
     #[test]

@@ -105,9 +105,14 @@ pub fn article(phrase: &str) -> &'static str {
     let acronym = first_word.len() >= 2
         && first_word.chars().all(|c| c.is_ascii_uppercase())
         && spelled(first_word);
+    // A word that starts with a vowel letter but the sound of "you" or "w" takes "a".
+    let lower = first_word.to_ascii_lowercase();
+    let glide = ["uni", "use", "usu", "uti", "eu", "one"]
+        .iter()
+        .any(|p| lower.starts_with(p));
     let vowel_sound = match first_word.chars().next() {
         Some(c) if acronym => "AEFHILMNORSX".contains(c),
-        Some(c) => "aeiou".contains(c.to_ascii_lowercase()),
+        Some(c) => "aeiou".contains(c.to_ascii_lowercase()) && !glide,
         None => false,
     };
     if vowel_sound { "an" } else { "a" }
