@@ -3327,7 +3327,11 @@ pub mod connectors {
             /// # Example
             ///
             /// ```no_run
-            /// # async fn example(client: &magic_api::Client, from: i64, to: i64) -> Result<(), magic_api::Error> {
+            /// # async fn example(
+            /// #     client: &magic_api::Client,
+            /// #     from: i64,
+            /// #     to: i64,
+            /// # ) -> Result<(), magic_api::Error> {
             /// use magic_api::types::EventKind;
             /// use magic_api::{AccountId, ConnectorId, StreamExt};
             ///
@@ -3474,7 +3478,11 @@ pub mod connectors {
             /// # Example
             ///
             /// ```no_run
-            /// # async fn example(client: &magic_api::Client, from: i64, to: i64) -> Result<(), magic_api::Error> {
+            /// # async fn example(
+            /// #     client: &magic_api::Client,
+            /// #     from: i64,
+            /// #     to: i64,
+            /// # ) -> Result<(), magic_api::Error> {
             /// use magic_api::{AccountId, ConnectorId, StreamExt};
             ///
             /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");

@@ -39,12 +39,20 @@ pub(super) fn lines(call: &str, ex: &ExamplePlan) -> Vec<String> {
         .iter()
         .map(|(name, ty)| format!(", {name}: {}", input_ty(ty)))
         .collect();
-    let mut out = vec![
-        "```no_run".to_string(),
-        format!(
-            "# async fn example(client: &magic_api::Client{inputs}) -> Result<(), magic_api::Error> {{"
-        ),
-    ];
+    let mut out = vec!["```no_run".to_string()];
+    let head = format!(
+        "# async fn example(client: &magic_api::Client{inputs}) -> Result<(), magic_api::Error> {{"
+    );
+    if head.len() <= INLINE + 16 {
+        out.push(head);
+    } else {
+        out.push("# async fn example(".into());
+        out.push("#     client: &magic_api::Client,".into());
+        for (name, ty) in &ex.inputs {
+            out.push(format!("#     {name}: {},", input_ty(ty)));
+        }
+        out.push("# ) -> Result<(), magic_api::Error> {".into());
+    }
     let names = |set: &BTreeSet<String>| set.iter().cloned().collect::<Vec<_>>().join(", ");
     match uses.types.len() {
         0 => {}
