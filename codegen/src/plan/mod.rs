@@ -4,7 +4,9 @@
 //! [`names`] decides what every type and operation is called; [`build`] then decides, per
 //! definition, its Rust name, fields (wire name, identifier, Rust type, typed id, doc, preset),
 //! variants, enum literals and traits, and per operation its handle, method, arguments, body,
-//! option set, what awaiting it gives and how it pages. The printers in [`crate::emit`] (data
+//! option set, what awaiting it gives and how it pages; last, [`docs`] decides what the
+//! documentation says from all of that (each operation's example, aliases and summary, each
+//! type's summary and the calls that use it). The printers in [`crate::emit`] (data
 //! types, unions, client, paging, the test case table) only spell out what the plan holds, and
 //! the API snapshot (`magic-api/api.json`) is a serialization of it, so the snapshot the change
 //! report compares cannot disagree with the code.
@@ -93,7 +95,7 @@ pub fn build(ir: &Ir) -> Result<Plan<'_>, String> {
             streams: &streams,
         },
         &mut items,
-    )?;
+    );
     Ok(Plan {
         ir,
         names,

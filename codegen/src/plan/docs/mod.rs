@@ -79,7 +79,7 @@ struct Place {
 
 /// Decides the documentation, and rewrites the data types' and fields' documentation (the
 /// `items` the types file prints) to say what each type is and which calls use it.
-pub(super) fn plan(parts: &Parts<'_>, items: &mut [ItemPlan]) -> Result<DocsPlan, String> {
+pub(super) fn plan(parts: &Parts<'_>, items: &mut [ItemPlan]) -> DocsPlan {
     let mut places = vec![Place::default(); parts.ops.len()];
     let mut handles = BTreeMap::new();
     for h in parts.handles {
@@ -137,11 +137,11 @@ pub(super) fn plan(parts: &Parts<'_>, items: &mut [ItemPlan]) -> Result<DocsPlan
         .map(|i| format!("{}Builder", i.rust))
         .collect();
     summaries::apply(items, parts, &ops);
-    Ok(DocsPlan {
+    DocsPlan {
         ops,
         handles,
         builders,
-    })
+    }
 }
 
 /// Records each operation's place and each handle's documentation, through the tree.

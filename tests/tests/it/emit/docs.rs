@@ -39,7 +39,12 @@ fn docs(attrs: &[syn::Attribute]) -> (String, Vec<String>) {
                     ..
                 }) = &nv.value
                 {
-                    lines.push(s.value().strip_prefix(' ').map(str::to_string).unwrap_or_else(|| s.value()));
+                    lines.push(
+                        s.value()
+                            .strip_prefix(' ')
+                            .map(str::to_string)
+                            .unwrap_or_else(|| s.value()),
+                    );
                 }
             }
             Meta::List(list) => {
@@ -69,7 +74,11 @@ fn methods(items: &[Item], out: &mut Vec<Method>) {
                 }) {
                     let (doc, aliases) = docs(&f.attrs);
                     // The summary says `METHOD /path` (its lines joined as Markdown joins them).
-                    let summary = doc.split("\n\n").next().unwrap_or_default().replace('\n', " ");
+                    let summary = doc
+                        .split("\n\n")
+                        .next()
+                        .unwrap_or_default()
+                        .replace('\n', " ");
                     let is_operation = ["GET", "POST", "PUT", "PATCH", "DELETE"]
                         .iter()
                         .any(|m| summary.contains(&format!("`{m} /")));
@@ -114,7 +123,11 @@ fn every_operation_method_has_an_example_and_search_aliases() {
             .map(|(_, rest)| rest)
             .unwrap_or_else(|| panic!("`{}` has no `# Example` section:\n{}", m.name, m.doc));
         assert!(example.contains("```no_run\n"), "{}: {example}", m.name);
-        assert!(example.contains("# async fn example("), "{}: {example}", m.name);
+        assert!(
+            example.contains("# async fn example("),
+            "{}: {example}",
+            m.name
+        );
         assert!(
             example.contains(&format!(".{}(", m.name)),
             "`{}`'s example calls it:\n{example}",
@@ -183,7 +196,11 @@ fn option_sets_live_in_their_module_not_at_the_root() {
             })
             .collect()
     };
-    assert_eq!(named(&file.items), Vec::<String>::new(), "option sets at the root");
+    assert_eq!(
+        named(&file.items),
+        Vec::<String>::new(),
+        "option sets at the root"
+    );
     let options = file
         .items
         .iter()
@@ -192,5 +209,8 @@ fn option_sets_live_in_their_module_not_at_the_root() {
             _ => None,
         })
         .expect("a `pub mod options`");
-    assert!(named(options).len() >= 5, "the option sets are in `options`");
+    assert!(
+        named(options).len() >= 5,
+        "the option sets are in `options`"
+    );
 }
