@@ -8,6 +8,10 @@
 macro_rules! define_id {
     ($name:ident, $doc:literal) => {
         #[doc = $doc]
+        ///
+        /// A string as the API spells it, typed so that it can only be passed where this kind of
+        /// id belongs. Read it with [`as_str`](Self::as_str) (or `AsRef<str>`, `Borrow<str>`,
+        /// `Display`); it compares with `&str` and `String`, and is made with `from`.
         #[derive(
             Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize,
         )]
@@ -44,9 +48,10 @@ macro_rules! define_id {
             }
         }
 
-        impl ::std::ops::Deref for $name {
-            type Target = str;
-            fn deref(&self) -> &str {
+        // No `Deref<Target = str>`: it would list every `str` method on the id's page, and an
+        // id is passed along, not edited. `as_str()` is the one way in.
+        impl ::std::borrow::Borrow<str> for $name {
+            fn borrow(&self) -> &str {
                 &self.0
             }
         }
@@ -60,6 +65,30 @@ macro_rules! define_id {
         impl PartialEq<&str> for $name {
             fn eq(&self, other: &&str) -> bool {
                 self.0 == *other
+            }
+        }
+
+        impl PartialEq<String> for $name {
+            fn eq(&self, other: &String) -> bool {
+                self.0 == *other
+            }
+        }
+
+        impl PartialEq<$name> for str {
+            fn eq(&self, other: &$name) -> bool {
+                self == other.0
+            }
+        }
+
+        impl PartialEq<$name> for &str {
+            fn eq(&self, other: &$name) -> bool {
+                *self == other.0
+            }
+        }
+
+        impl PartialEq<$name> for String {
+            fn eq(&self, other: &$name) -> bool {
+                *self == other.0
             }
         }
 
@@ -77,6 +106,8 @@ macro_rules! define_id {
             }
         }
 
+        // How generated code fills a path with the id: plumbing, not on the id's page.
+        #[doc(hidden)]
         impl<'a> From<&'a $name> for $crate::runtime::PathValue<'a> {
             fn from(id: &'a $name) -> Self {
                 $crate::runtime::PathValue::Str(&id.0)

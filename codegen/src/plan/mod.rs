@@ -4,11 +4,14 @@
 //! [`names`] decides what every type and operation is called; [`build`] then decides, per
 //! definition, its Rust name, fields (wire name, identifier, Rust type, typed id, doc, preset),
 //! variants, enum literals and traits, and per operation its handle, method, arguments, body,
-//! option set, what awaiting it gives and how it pages. The printers in [`crate::emit`] (data
+//! option set, what awaiting it gives and how it pages; last, [`docs`] decides what the
+//! documentation says from all of that (each operation's example, aliases and summary, each
+//! type's summary and the calls that use it). The printers in [`crate::emit`] (data
 //! types, unions, client, paging, the test case table) only spell out what the plan holds, and
 //! the API snapshot (`magic-api/api.json`) is a serialization of it, so the snapshot the change
 //! report compares cannot disagree with the code.
 
+pub mod docs;
 mod fields;
 mod index;
 pub mod names;
@@ -19,6 +22,7 @@ mod ty;
 mod types;
 mod unions;
 
+pub use docs::DocsPlan;
 pub use fields::FieldPlan;
 pub use index::Index;
 pub use ops::{ArgPlan, BodyPlan, HandlePlan, IdPlan, OpPlan, ParamPlan, PathValue, ReceivePlan};
@@ -49,6 +53,8 @@ pub struct Plan<'a> {
     pub option_sets: Vec<OptionSetPlan>,
     /// How each paged result type splits into items and the next page, by result type.
     pub streams: Vec<StreamPlan>,
+    /// What the documentation says beyond each item's own text: examples, summaries, aliases.
+    pub docs: DocsPlan,
 }
 
 impl Plan<'_> {
@@ -65,7 +71,7 @@ impl Plan<'_> {
 pub fn build(ir: &Ir) -> Result<Plan<'_>, String> {
     let ops = names::op_names(ir)?;
     let names = names::decide(ir, &ir.renames, &ops)?;
-    let (items, op_plans, ids, handles, option_sets, streams) = {
+    let (mut items, op_plans, ids, handles, option_sets, streams) = {
         let index = Index::new(ir, &names);
         let items = types::items(&index);
         let ids = ops::ids(&index);
@@ -79,6 +85,17 @@ pub fn build(ir: &Ir) -> Result<Plan<'_>, String> {
             built.streams,
         )
     };
+    // Last: the documentation reads every other decision (and rewrites the items' docs).
+    let docs = docs::plan(
+        &docs::Parts {
+            ir,
+            ops: &op_plans,
+            handles: &handles,
+            option_sets: &option_sets,
+            streams: &streams,
+        },
+        &mut items,
+    );
     Ok(Plan {
         ir,
         names,
@@ -88,5 +105,6 @@ pub fn build(ir: &Ir) -> Result<Plan<'_>, String> {
         ops: op_plans,
         option_sets,
         streams,
+        docs,
     })
 }

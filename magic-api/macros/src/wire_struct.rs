@@ -29,10 +29,21 @@ pub(crate) fn expand(args: TokenStream, input: TokenStream) -> syn::Result<Token
         extra_name.push_str("_fields");
     }
     let extra = format_ident!("{}", extra_name);
-    named.named.push(syn::parse_quote! {
-        /// Fields the server sent that this version of the crate does not know, and `null`s it
-        /// sent for optional fields, kept so that re-encoding loses nothing.
-        pub #extra: ::magic_api::runtime::wire::Object
+    // A request type's map also carries what the caller adds; a type the API only sends holds
+    // what the server sent.
+    named.named.push(if args.builder {
+        syn::parse_quote! {
+            /// Fields the reference does not describe: sent as they are (the builder's `extra`
+            /// adds one), and kept from a decoded value (unknown fields, `null`s of optional
+            /// fields) so that re-encoding loses nothing.
+            pub #extra: ::magic_api::runtime::wire::Object
+        }
+    } else {
+        syn::parse_quote! {
+            /// Fields the server sent that this version of the crate does not know, and `null`s it
+            /// sent for optional fields, kept so that re-encoding loses nothing.
+            pub #extra: ::magic_api::runtime::wire::Object
+        }
     });
     let name = &item.ident;
     let all_optional = fields.iter().all(|f| f.presence != Presence::Required);

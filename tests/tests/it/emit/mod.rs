@@ -1,5 +1,6 @@
 //! The generated files and what they promise.
 
+mod docs;
 mod exact;
 mod examples;
 mod fresh;
