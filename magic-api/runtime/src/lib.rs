@@ -31,7 +31,7 @@ pub use client::{BoxFuture, Client, ClientBuilder};
 pub use credentials::Credentials;
 pub use download::Download;
 pub use envelope::{ApiResponse, ResultInfo};
-pub use error::{ConfigError, Error};
+pub use error::{ConfigError, Error, ResponseBody};
 pub use message::{ApiMessage, ApiMessageSource};
 pub use number::{Number, NumberError};
 pub use pagination::{cursor_stream, page_stream};
