@@ -13,6 +13,7 @@
 mod build;
 mod checks;
 mod form_headers;
+mod partial_items;
 mod lower;
 mod mock_model;
 mod operations;

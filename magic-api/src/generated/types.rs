@@ -2734,11 +2734,11 @@ pub struct RouteBulkUpdateItem {
     /// Identifier
     pub id: ::magic_api::RouteId,
     /// The next-hop IP Address for the static route.
-    pub nexthop: String,
+    pub nexthop: Option<String>,
     /// IP Prefix in Classless Inter-Domain Routing format.
-    pub prefix: String,
+    pub prefix: Option<String>,
     /// Priority of the static route.
-    pub priority: i64,
+    pub priority: Option<i64>,
     /// An optional human provided description of the static route.
     pub description: Option<String>,
     /// Used only for ECMP routes.

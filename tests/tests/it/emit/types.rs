@@ -400,15 +400,19 @@ fn list_setters_take_any_iterable() {
     assert_eq!(from_iter.dns_servers, expected);
 }
 
-/// A route read from the API updates in bulk with its own id: bulk items hold the id type.
+/// A route read from the API updates in bulk with its own id: bulk items hold the id type,
+/// and (`[[partial_items]]`: "Only fields for a route that need to be changed need be
+/// provided") carry only what changes.
 #[test]
-fn a_bulk_item_takes_the_id_a_route_has() {
+fn a_bulk_item_takes_the_id_a_route_has_and_only_what_changes() {
     let route: Route = decode(&result_of("POST", "/magic/routes"));
     let item = RouteBulkUpdateItem::builder()
         .id(route.id.clone())
-        .nexthop("203.0.113.1")
-        .prefix("192.0.2.0/24")
         .priority(100)
         .build();
     assert_eq!(item.id, route.id);
+    assert_eq!(
+        serde_json::to_value(&item).unwrap(),
+        json!({"id": route.id.as_str(), "priority": 100})
+    );
 }
