@@ -121,3 +121,45 @@ macro_rules! define_id {
         }
     };
 }
+
+/// Defines an enum of id kinds: the id a union's forms each hold under their own name and type
+/// (`AppId::Account(AccountAppId)`, `AppId::Managed(ManagedAppId)`), which a union reader such
+/// as `App::id()` returns. Read the text with `as_str()` or `Display`; match it for the typed id.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! define_id_choice {
+    ($name:ident, $doc:literal, $($variant:ident($id:ident)),+) => {
+        #[doc = $doc]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum $name {
+            $(
+                #[doc = concat!(" A [`", stringify!($id), "`].")]
+                $variant($id),
+            )+
+        }
+
+        impl $name {
+            /// The id as the API spells it, whichever kind it is.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $(Self::$variant(id) => id.as_str(),)+
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.pad(self.as_str())
+            }
+        }
+
+        $(
+            impl From<$id> for $name {
+                fn from(id: $id) -> Self {
+                    Self::$variant(id)
+                }
+            }
+        )+
+    };
+}

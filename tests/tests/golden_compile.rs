@@ -58,7 +58,10 @@ fn plain_object_keeps_unknown_fields_and_omits_absent_optionals() {
     assert_eq!(full.name.as_deref(), Some("edge"));
     assert_eq!(full.enabled, Some(true));
     assert_eq!(full.count, number(3));
-    assert_eq!(full.extra.get("colour").map(|v| v.to_value()), Some(json!("red")));
+    assert_eq!(
+        full.extra.get("colour").map(|v| v.to_value()),
+        Some(json!("red"))
+    );
     assert_eq!(full.extra.len(), 1);
 
     let minimal: PlainObject = round_trip(json!({ "id": "a1", "count": 0 }));
@@ -132,7 +135,10 @@ fn named_reference_is_typed_by_the_later_definition() {
     }));
     let location: &SiteLocation = value.location.as_ref().unwrap();
     assert_eq!(location.lat.as_deref(), Some("37.6"));
-    assert_eq!(location.extra.get("alt").map(|v| v.to_value()), Some(json!("12")));
+    assert_eq!(
+        location.extra.get("alt").map(|v| v.to_value()),
+        Some(json!("12"))
+    );
 }
 
 #[test]
@@ -252,7 +258,9 @@ fn union_best_fit_picks_the_larger_alternative_only_when_its_keys_are_present() 
     // Keys neither alternative declares do not push towards the larger one.
     let odd: UnionBestFit = round_trip(json!({ "id": "p1", "zzz": 1 }));
     match &odd {
-        UnionBestFit::Simple(v) => assert_eq!(v.extra.get("zzz").map(|v| v.to_value()), Some(json!(1))),
+        UnionBestFit::Simple(v) => {
+            assert_eq!(v.extra.get("zzz").map(|v| v.to_value()), Some(json!(1)))
+        }
         other => panic!("expected Simple, got {other:?}"),
     }
     let no_id: UnionBestFit = round_trip(json!({ "status": "running" }));
@@ -333,7 +341,10 @@ fn keyword_collisions_get_distinct_names() {
     assert_eq!(value.match_, Some(true));
     assert_eq!(value.extra.as_deref(), Some("e"));
     assert_eq!(value.extra_fields.len(), 1);
-    assert_eq!(value.extra_fields.get("other").map(|v| v.to_value()), Some(json!(1)));
+    assert_eq!(
+        value.extra_fields.get("other").map(|v| v.to_value()),
+        Some(json!(1))
+    );
 }
 
 #[test]

@@ -17,7 +17,47 @@ pub(super) fn union(item: &ItemPlan, plan: &UnionPlan) -> TokenStream {
     }
     out.extend(from_variants(item, plan));
     out.extend(accessors(item, plan));
+    out.extend(id_accessor(item, plan));
     out
+}
+
+/// The reader of the id every form holds under its own name (`app.id()`), returning the plan's
+/// enum of the id kinds.
+fn id_accessor(item: &ItemPlan, plan: &UnionPlan) -> TokenStream {
+    let Some((accessor, _)) = plan.id_accessor.as_deref() else {
+        return TokenStream::new();
+    };
+    let name = ident(&item.rust);
+    let method = ident(&accessor.method);
+    let choice = ident(&accessor.choice);
+    let arms = accessor
+        .arms
+        .iter()
+        .zip(variant_idents(plan))
+        .map(|((field, required), v)| {
+            let field = ident(field);
+            if *required {
+                quote!(Self::#v(value) => Some(::magic_api::#choice::#v(value.#field.clone())),)
+            } else {
+                quote!(Self::#v(value) => value.#field.clone().map(::magic_api::#choice::#v),)
+            }
+        });
+    let text = doc(&format!(
+        "The id of whichever form this is, as its own id type (`None` for a form this version \
+         does not know): a [`{0}`](::magic_api::{0}).",
+        accessor.choice
+    ));
+    quote! {
+        impl #name {
+            #text
+            pub fn #method(&self) -> Option<::magic_api::#choice> {
+                match self {
+                    #(#arms)*
+                    Self::Unknown(_) => None,
+                }
+            }
+        }
+    }
 }
 
 fn variant_idents(plan: &UnionPlan) -> Vec<Ident> {

@@ -13,10 +13,10 @@
 mod build;
 mod checks;
 mod form_headers;
-mod partial_items;
 mod lower;
 mod mock_model;
 mod operations;
+mod partial_items;
 mod refine;
 mod resources;
 mod roles;

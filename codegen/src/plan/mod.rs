@@ -13,6 +13,7 @@
 
 pub mod docs;
 mod fields;
+mod id_choices;
 mod index;
 pub mod names;
 mod ops;
@@ -24,6 +25,7 @@ mod unions;
 
 pub use docs::DocsPlan;
 pub use fields::FieldPlan;
+pub use id_choices::{IdAccessorPlan, IdChoicePlan};
 pub use index::Index;
 pub use ops::{ArgPlan, BodyPlan, HandlePlan, IdPlan, OpPlan, ParamPlan, PathValue, ReceivePlan};
 pub use options::{OptionFieldPlan, OptionSetPlan};
@@ -45,6 +47,8 @@ pub struct Plan<'a> {
     pub items: Vec<ItemPlan>,
     /// The typed identifiers, by Rust name.
     pub ids: Vec<IdPlan>,
+    /// The enums of id kinds that union readers return (`AppId`), by Rust name.
+    pub id_choices: Vec<IdChoicePlan>,
     /// The resource handles, nested as the paths nest.
     pub handles: Vec<HandlePlan>,
     /// Every operation, in IR order.
@@ -96,11 +100,13 @@ pub fn build(ir: &Ir) -> Result<Plan<'_>, String> {
         },
         &mut items,
     );
+    let id_choices = id_choices::collect(&mut items, &ids);
     Ok(Plan {
         ir,
         names,
         items,
         ids,
+        id_choices,
         handles,
         ops: op_plans,
         option_sets,

@@ -121,7 +121,7 @@ fn definition(ix: &Index<'_>, def: &TypeDef, name: &str) -> ItemPlan {
             alternatives,
             discrimination,
         } => (
-            Shape::Union(unions::union(ix, alternatives, discrimination)),
+            Shape::Union(unions::union(ix, name, alternatives, discrimination)),
             20 + 6 * alternatives.len(),
         ),
         TypeBody::Alias { target } => (Shape::Alias(ix.rust_ty(target)), 2),

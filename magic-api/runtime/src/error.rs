@@ -485,7 +485,10 @@ mod tests {
         for text in [format!("{e:?}"), format!("{e:#?}"), e.to_string()] {
             assert!(!text.contains("s3cr3t"), "{text}");
         }
-        assert!(format!("{e:?}").contains("ResponseBody(<31 bytes>)"), "{e:?}");
+        assert!(
+            format!("{e:?}").contains("ResponseBody(<31 bytes>)"),
+            "{e:?}"
+        );
         assert!(e.body().is_some_and(|b| b.ends_with(b"\"s3cr3t-psk\"}}")));
     }
 

@@ -426,11 +426,7 @@ mod tests {
             Some,
         );
         assert_eq!(kept, Some(obj(json!({"k": "StartUpgrade", "t": 1}))));
-        let decoded = chosen::<Needs, _>(
-            obj(json!({"url": "u"})),
-            |n| Some(n.url),
-            |_| None,
-        );
+        let decoded = chosen::<Needs, _>(obj(json!({"url": "u"})), |n| Some(n.url), |_| None);
         assert_eq!(decoded.as_deref(), Some("u"));
     }
 

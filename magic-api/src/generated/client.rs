@@ -35,6 +35,10 @@
 ::magic_api::define_id!(LanId, " Identifies a LAN (the `lan_id` path parameter).");
 
 ::magic_api::define_id!(
+    ManagedAppId, " Identifies a managed app (its `managed_app_id`)."
+);
+
+::magic_api::define_id!(
     OwnershipId, " Identifies an ownership (the `ownership_id` path parameter)."
 );
 
@@ -45,6 +49,12 @@
 ::magic_api::define_id!(SiteId, " Identifies a site (the `site_id` path parameter).");
 
 ::magic_api::define_id!(WanId, " Identifies a WAN (the `wan_id` path parameter).");
+
+::magic_api::define_id_choice!(
+    AppId,
+    " The id of an app, whichever kind it is: each kind's own id type, so it passes to the calls that take that kind.",
+    Account(AccountAppId), Managed(ManagedAppId)
+);
 
 pub mod options {
     //! The optional parameters of the operations, one set per combination of parameters.

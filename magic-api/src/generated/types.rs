@@ -300,6 +300,22 @@ impl App {
     }
 }
 
+impl App {
+    /// The id of whichever form this is, as its own id type (`None` for a form this version does
+    /// not know): a [`AppId`](::magic_api::AppId).
+    pub fn id(&self) -> Option<::magic_api::AppId> {
+        match self {
+            Self::Account(value) => {
+                Some(::magic_api::AppId::Account(value.account_app_id.clone()))
+            }
+            Self::Managed(value) => {
+                Some(::magic_api::AppId::Managed(value.managed_app_id.clone()))
+            }
+            Self::Unknown(_) => None,
+        }
+    }
+}
+
 /// Traffic decision configuration for an app.
 ///
 /// Returned by [`sites().app_configs().list`](crate::sites::app_configs::AppConfigsApi::list),
@@ -381,6 +397,22 @@ impl AppConfig {
     }
 }
 
+impl AppConfig {
+    /// The id of whichever form this is, as its own id type (`None` for a form this version does
+    /// not know): a [`AppId`](::magic_api::AppId).
+    pub fn app_id(&self) -> Option<::magic_api::AppId> {
+        match self {
+            Self::Account(value) => {
+                Some(::magic_api::AppId::Account(value.account_app_id.clone()))
+            }
+            Self::Managed(value) => {
+                Some(::magic_api::AppId::Managed(value.managed_app_id.clone()))
+            }
+            Self::Unknown(_) => None,
+        }
+    }
+}
+
 /// What [`sites().app_configs().create`](crate::sites::app_configs::AppConfigsApi::create) sends.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
@@ -439,6 +471,22 @@ impl AppConfigCreateRequest {
     }
 }
 
+impl AppConfigCreateRequest {
+    /// The id of whichever form this is, as its own id type (`None` for a form this version does
+    /// not know): a [`AppId`](::magic_api::AppId).
+    pub fn app_id(&self) -> Option<::magic_api::AppId> {
+        match self {
+            Self::Account(value) => {
+                Some(::magic_api::AppId::Account(value.account_app_id.clone()))
+            }
+            Self::Managed(value) => {
+                Some(::magic_api::AppId::Managed(value.managed_app_id.clone()))
+            }
+            Self::Unknown(_) => None,
+        }
+    }
+}
+
 /// What [`sites().app_configs().update`](crate::sites::app_configs::AppConfigsApi::update) and
 /// [`sites().app_configs().edit`](crate::sites::app_configs::AppConfigsApi::edit) send.
 ///
@@ -452,7 +500,7 @@ pub struct AppConfigRequest {
     /// Null preserves default behavior.
     pub breakout: Option<::magic_api::Nullable<bool>>,
     /// Managed app ID.
-    pub managed_app_id: Option<String>,
+    pub managed_app_id: Option<::magic_api::ManagedAppId>,
     /// WAN interfaces to prefer over default WANs, highest-priority first.
     /// Can only be specified for breakout rules (breakout must be true).
     pub preferred_wans: Option<Vec<String>>,
@@ -2090,7 +2138,7 @@ pub struct MagicHealthCheckTarget {
 #[non_exhaustive]
 pub struct ManagedApp {
     /// Managed app ID.
-    pub managed_app_id: String,
+    pub managed_app_id: ::magic_api::ManagedAppId,
     /// FQDNs to associate with traffic decisions.
     pub hostnames: Option<Vec<String>>,
     /// IPv4 CIDRs to associate with traffic decisions. (IPv6 CIDRs are currently unsupported)
@@ -2109,7 +2157,7 @@ pub struct ManagedApp {
 #[non_exhaustive]
 pub struct ManagedAppConfig {
     /// Managed app ID.
-    pub managed_app_id: String,
+    pub managed_app_id: ::magic_api::ManagedAppId,
     /// Identifier
     pub id: Option<::magic_api::AppConfigId>,
     /// Whether to breakout traffic to the app's endpoints directly.
@@ -2132,7 +2180,7 @@ pub struct ManagedAppConfig {
 #[::magic_api::wire(builder)]
 pub struct ManagedAppConfigRequest {
     /// Managed app ID.
-    pub managed_app_id: String,
+    pub managed_app_id: ::magic_api::ManagedAppId,
     /// Whether to breakout traffic to the app's endpoints directly.
     /// Null preserves default behavior.
     pub breakout: Option<::magic_api::Nullable<bool>>,

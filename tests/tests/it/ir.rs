@@ -572,7 +572,10 @@ fn refinements_that_match_nothing_are_errors() {
     let errors = codegen::build_ir(&docs, Some(&stale)).unwrap_err();
     let err = errors.to_string();
     assert!(err.contains("furlongs"), "{err}");
-    assert!(err.contains("[[partial_items]] phrase `need be furlongs`"), "{err}");
+    assert!(
+        err.contains("[[partial_items]] phrase `need be furlongs`"),
+        "{err}"
+    );
     assert!(err.contains("tagged by the field `zz`"), "{err}");
     // Each stale entry is named, located at its line, and says what it expected and what to do.
     let entry = errors

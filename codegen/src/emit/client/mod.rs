@@ -32,6 +32,16 @@ pub fn client_file(plan: &Plan<'_>) -> Result<TokenStream, String> {
         let text = &id.doc;
         quote!(::magic_api::define_id!(#n, #text);)
     });
+    let choice_items = plan.id_choices.iter().map(|c| {
+        let n = ident(&c.rust);
+        let text = &c.doc;
+        let variants = c.variants.iter().map(|(v, id)| {
+            let v = ident(v);
+            let id = ident(id);
+            quote!(#v(#id))
+        });
+        quote!(::magic_api::define_id_choice!(#n, #text, #(#variants),*);)
+    });
     let option_items = plan.option_sets.iter().map(options::option_set);
     let options_doc = super::docs::inner_attr(
         "The optional parameters of the operations, one set per combination of parameters.\n\n\
@@ -43,6 +53,7 @@ pub fn client_file(plan: &Plan<'_>) -> Result<TokenStream, String> {
     Ok(quote! {
         #![doc = " The client: one handle per resource, one method per operation, typed identifiers."]
         #(#id_items)*
+        #(#choice_items)*
         pub mod options {
             #options_doc
             #(#option_items)*

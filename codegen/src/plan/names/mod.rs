@@ -34,7 +34,7 @@ pub use case::{
 };
 use graph::{Parent, Use, collect_uses, parent_first, reachable, request_only};
 pub use graph::{body_roots, reachable_from, ref_id};
-pub use ids::{IdTypes, id_fields, id_named, id_types};
+pub use ids::{IdTypes, id_fields, id_named, id_types, shared_id_words};
 use ops::VERBS;
 pub use ops::{OpName, op_names};
 use shapes::{concept_name, is_answer_name, parent_stem, rename_key, shape_name, shared_stem};

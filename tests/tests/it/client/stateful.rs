@@ -116,10 +116,19 @@ async fn a_partial_bulk_update_changes_only_what_it_sends() {
     let body = RouteBulkUpdateRequest::builder().routes([change]).build();
     let modified = routes.bulk_update(&account, &body).await.unwrap();
     assert_eq!(modified.modified_routes.map(|r| r.len()), Some(1));
-    let listed = routes.list(&account).await.unwrap().routes.unwrap_or_default();
+    let listed = routes
+        .list(&account)
+        .await
+        .unwrap()
+        .routes
+        .unwrap_or_default();
     let after = listed.iter().find(|r| r.id == route.id).expect("the route");
     assert_eq!(
-        (after.priority, after.prefix.as_str(), after.nexthop.as_str()),
+        (
+            after.priority,
+            after.prefix.as_str(),
+            after.nexthop.as_str()
+        ),
         (200, "192.0.2.0/24", "203.0.113.1")
     );
 }

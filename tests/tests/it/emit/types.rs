@@ -416,3 +416,29 @@ fn a_bulk_item_takes_the_id_a_route_has_and_only_what_changes() {
         json!({"id": route.id.as_str(), "priority": 100})
     );
 }
+
+/// An app's id reads the same way for both forms, typed by its kind (`App::id()` gives an
+/// `AppId`), and an app config says which app it configures the same way (`app_id()`).
+#[test]
+fn every_app_form_has_a_typed_id() {
+    use magic_api::{AccountAppId, AppId, ManagedAppId};
+    let account: App = decode(&json!({"account_app_id": "a1", "name": "mine"}));
+    let managed: App = decode(&json!({"managed_app_id": "cloudflare", "name": "theirs"}));
+    assert_eq!(account.id(), Some(AppId::Account(AccountAppId::from("a1"))));
+    assert_eq!(
+        managed.id(),
+        Some(AppId::Managed(ManagedAppId::from("cloudflare")))
+    );
+    assert_eq!(format!("[{:<6}]", managed.id().unwrap()), "[cloudflare]");
+    assert_eq!(
+        account.id().map(|id| id.as_str().to_owned()).as_deref(),
+        Some("a1")
+    );
+    let unknown: App = decode(&json!({"name": "neither"}));
+    assert_eq!(unknown.id(), None);
+    let config: AppConfig = decode(&json!({"id": "c1", "managed_app_id": "cloudflare"}));
+    assert_eq!(
+        config.app_id(),
+        Some(AppId::Managed(ManagedAppId::from("cloudflare")))
+    );
+}
