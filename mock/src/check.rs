@@ -109,9 +109,14 @@ impl Checker<'_> {
         }
 
         // Every operation whose template matches, with its specificity.
+        let defs = self.ir.defs();
         let mut candidates: Vec<(Vec<u8>, Routed)> = Vec::new();
         for (op, operation) in self.ir.operations.iter().enumerate() {
-            if let Some((score, params)) = match_template(&operation.segments, &raw) {
+            let fits = |name: &str, value: &str| {
+                find_param(operation, ParamLocation::Path, name)
+                    .is_none_or(|p| check_scalar(&defs, &p.field.ty, value).is_ok())
+            };
+            if let Some((score, params)) = match_template(&operation.segments, &raw, &fits) {
                 candidates.push((score, Routed { op, params }));
             }
         }
@@ -187,9 +192,13 @@ impl Checker<'_> {
     }
 }
 
+/// Whether a decoded value fits the type of the path parameter it would be.
+type Fits<'f> = dyn Fn(&str, &str) -> bool + 'f;
+
 /// Matches the raw (still encoded) segments against a template. Returns the specificity
-/// (per segment: 2 literal, 1 compound, 0 parameter) and the decoded parameters.
-fn match_template(template: &[Segment], raw: &[&str]) -> Option<(Vec<u8>, Pairs)> {
+/// (per segment: 2 literal, 1 compound, 0 parameter) and the decoded parameters. `fits` guides
+/// how a compound segment is split (see [`split_compound`]).
+fn match_template(template: &[Segment], raw: &[&str], fits: &Fits<'_>) -> Option<(Vec<u8>, Pairs)> {
     if template.len() != raw.len() {
         return None;
     }
@@ -212,7 +221,10 @@ fn match_template(template: &[Segment], raw: &[&str]) -> Option<(Vec<u8>, Pairs)
                 score.push(0);
             }
             Segment::Compound { parts } => {
-                params.extend(split_compound(parts, raw)?);
+                // The first split whose pieces fit their types; else the first split at all,
+                // whose misfit piece the parameter check then names.
+                let typed = split_compound(parts, raw, fits);
+                params.extend(typed.or_else(|| split_compound(parts, raw, &|_, _| true))?);
                 score.push(1);
             }
         }
@@ -223,13 +235,14 @@ fn match_template(template: &[Segment], raw: &[&str]) -> Option<(Vec<u8>, Pairs)
 /// Splits one raw segment along a compound template's literal parts. A parameter followed by a
 /// literal ends at one of that literal's occurrences, tried from the last one back (a timestamp
 /// `1700000000.25` followed by `.` and a sequence number keeps its own dot); the first split
-/// that matches the whole template wins. Pieces are decoded after splitting and must be
+/// that matches the whole template, with every piece fitting its type, wins (`1.5.2.5` is
+/// `1.5` and `2.5` when both are numbers). Pieces are decoded after splitting and must be
 /// non-empty.
-fn split_compound(parts: &[Segment], raw: &str) -> Option<Pairs> {
+fn split_compound(parts: &[Segment], raw: &str, fits: &Fits<'_>) -> Option<Pairs> {
     match parts.split_first() {
         None => raw.is_empty().then(Vec::new),
         Some((Segment::Literal { text }, rest)) => {
-            split_compound(rest, raw.strip_prefix(text.as_str())?)
+            split_compound(rest, raw.strip_prefix(text.as_str())?, fits)
         }
         Some((Segment::Param { name }, rest)) => {
             let ends: Vec<usize> = match rest.first() {
@@ -245,11 +258,11 @@ fn split_compound(parts: &[Segment], raw: &str) -> Option<Pairs> {
             };
             ends.into_iter().find_map(|end| {
                 let value = percent_decode(raw.get(..end)?, false).ok()?;
-                if value.is_empty() {
+                if value.is_empty() || !fits(name, &value) {
                     return None;
                 }
                 let mut out = vec![(name.clone(), value)];
-                out.extend(split_compound(rest, raw.get(end..)?)?);
+                out.extend(split_compound(rest, raw.get(end..)?, fits)?);
                 Some(out)
             })
         }
