@@ -64,6 +64,7 @@
 //! is written, so a test sees it as soon as its call returns.
 
 mod check;
+mod control;
 mod http;
 mod pcap;
 mod record;
@@ -77,16 +78,21 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use magic_api_model::Ir;
 use tokio::net::TcpListener;
-use tokio::task::{JoinHandle, JoinSet};
+use tokio::task::JoinHandle;
 
 pub use pcap::{PCAP_CHUNK, PCAP_CONTENT_TYPE, pcap_bytes};
-pub use record::{Recorded, Rejection, code};
+pub use record::{
+    DEFAULT_LOG_LIMIT, LOG_BYTE_LIMIT, RECORDED_BODY_LIMIT, Recorded, Rejection, body_digest, code,
+};
 pub use script::{Fault, Scripted};
 pub use spec::{op_index, spec_ir};
 
+use http::Limits;
+use record::Log;
 use server::{State, lock, url_path};
 use store::Store;
 
@@ -105,12 +111,19 @@ pub enum Mode {
     Stateless,
 }
 
+/// How long a connection may wait for a request head, and a body may take, by default.
+pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(30);
+/// The largest request body accepted by default, in bytes.
+pub const DEFAULT_BODY_LIMIT: usize = 8 * 1024 * 1024;
+
 /// Options for a mock; [`MockServer::builder`].
 #[derive(Debug, Clone)]
 pub struct MockBuilder {
     ir: Option<Arc<Ir>>,
     mode: Mode,
     port: u16,
+    log_limit: usize,
+    limits: Limits,
 }
 
 impl MockBuilder {
@@ -140,6 +153,31 @@ impl MockBuilder {
         self
     }
 
+    /// How many requests the log keeps, the newest (default [`DEFAULT_LOG_LIMIT`]; 0 keeps
+    /// none). It also never holds more than [`LOG_BYTE_LIMIT`] bytes of records, and keeps the
+    /// bodies of at most [`RECORDED_BODY_LIMIT`] bytes whole (larger ones by length and
+    /// digest), so a long run's memory stays bounded. [`MockServer::count`] still counts every
+    /// request.
+    pub fn log_limit(mut self, requests: usize) -> Self {
+        self.log_limit = requests;
+        self
+    }
+
+    /// How long a connection may wait for a complete request head (an idle keep-alive
+    /// connection, a head trickling in) and a request body may take before the mock closes the
+    /// connection (default [`DEFAULT_IDLE_TIMEOUT`]).
+    pub fn idle_timeout(mut self, timeout: Duration) -> Self {
+        self.limits.idle_timeout = timeout;
+        self
+    }
+
+    /// The largest request body, in bytes (default [`DEFAULT_BODY_LIMIT`]); larger ones are
+    /// refused with 413 ([`code::BODY_TOO_LARGE`]).
+    pub fn body_limit(mut self, bytes: usize) -> Self {
+        self.limits.body_limit = bytes;
+        self
+    }
+
     /// Binds `127.0.0.1:<port>` and starts serving on the current Tokio runtime.
     pub async fn start(self) -> std::io::Result<MockServer> {
         let ir = self.ir.unwrap_or_else(|| spec_ir().clone());
@@ -152,28 +190,13 @@ impl MockBuilder {
         let state = Arc::new(State {
             base_path: url_path(&ir.base_url),
             ir,
-            log: Mutex::new(Vec::new()),
+            log: Mutex::new(Log::new(self.log_limit)),
             overrides: Mutex::new(HashMap::new()),
             store,
             counter: AtomicU64::new(0),
+            limits: self.limits,
         });
-        let task_state = state.clone();
-        let task = tokio::spawn(async move {
-            // Dropping the set (when this task is aborted) aborts every connection.
-            let mut connections = JoinSet::new();
-            loop {
-                tokio::select! {
-                    accepted = listener.accept() => match accepted {
-                        Ok((stream, _)) => {
-                            connections.spawn(server::serve_connection(stream, task_state.clone()));
-                        }
-                        // Out of file handles, a connection reset before accept: wait, go on.
-                        Err(_) => tokio::time::sleep(std::time::Duration::from_millis(10)).await,
-                    },
-                    Some(_) = connections.join_next(), if !connections.is_empty() => {}
-                }
-            }
-        });
+        let task = tokio::spawn(http::serve(listener, state.clone()));
         Ok(MockServer {
             addr,
             state,
@@ -212,6 +235,11 @@ impl MockServer {
                 seed_examples: false,
             },
             port: 0,
+            log_limit: DEFAULT_LOG_LIMIT,
+            limits: Limits {
+                idle_timeout: DEFAULT_IDLE_TIMEOUT,
+                body_limit: DEFAULT_BODY_LIMIT,
+            },
         }
     }
 
@@ -267,9 +295,11 @@ impl MockServer {
         })
     }
 
-    /// Every request so far, in arrival order.
+    /// The requests the log holds, in arrival order: every one since the last
+    /// [`clear_requests`](Self::clear_requests), unless more arrived than
+    /// [`MockBuilder::log_limit`] keeps (then the newest).
     pub fn requests(&self) -> Vec<Recorded> {
-        lock(&self.state.log).clone()
+        lock(&self.state.log).records().cloned().collect()
     }
 
     /// The most recent request.
@@ -277,12 +307,13 @@ impl MockServer {
         lock(&self.state.log).last().cloned()
     }
 
-    /// How many requests arrived so far.
+    /// How many requests arrived since the last [`clear_requests`](Self::clear_requests),
+    /// including any the log no longer holds.
     pub fn count(&self) -> usize {
-        lock(&self.state.log).len()
+        lock(&self.state.log).arrived()
     }
 
-    /// Forgets the recorded requests.
+    /// Forgets the recorded requests, and restarts [`count`](Self::count).
     pub fn clear_requests(&self) {
         lock(&self.state.log).clear();
     }

@@ -1,6 +1,7 @@
-//! One request's way through the mock: read off its connection, checked against the IR
-//! ([`crate::check`]), answered by a script, the store or the documented example, recorded, and
-//! stamped with `cf-ray`.
+//! One request's way through the mock, once the HTTP layer ([`crate::http`]) has read it:
+//! checked against the IR ([`crate::check`]), answered by a script, the store or the documented
+//! example, recorded, and stamped with `cf-ray`. Requests for the control endpoint
+//! ([`crate::control`]) are answered before any of that and never recorded.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -9,12 +10,11 @@ use std::time::Duration;
 
 use magic_api_model::{Ir, Response};
 use serde_json::{Value, json};
-use tokio::io::AsyncWriteExt;
 
 use crate::check::{Checked, Checker};
-use crate::http::{Conn, HttpRequest, ReadError, Reply, ReplyBody, write_reply};
+use crate::http::{HttpRequest, Limits, Reply, ReplyBody};
 use crate::pcap::{PCAP_CHUNK, PCAP_CONTENT_TYPE, pcap_bytes};
-use crate::record::{Recorded, Rejection, code};
+use crate::record::{Log, RECORDED_BODY_LIMIT, Recorded, Rejection, body_digest};
 use crate::script::{Fault, Overrides};
 use crate::store::{self, Answer, Store};
 
@@ -23,11 +23,13 @@ pub(crate) struct State {
     pub(crate) ir: Arc<Ir>,
     /// Path of `ir.base_url`, without a trailing slash (`/client/v4`).
     pub(crate) base_path: String,
-    pub(crate) log: Mutex<Vec<Recorded>>,
+    pub(crate) log: Mutex<Log>,
     pub(crate) overrides: Mutex<HashMap<usize, Overrides>>,
     /// The data, when the mock is stateful.
     pub(crate) store: Option<Mutex<Store>>,
     pub(crate) counter: AtomicU64,
+    /// Deadlines and sizes of the HTTP layer.
+    pub(crate) limits: Limits,
 }
 
 /// Locks, recovering the data if another thread panicked while holding it (a test's panic must
@@ -39,6 +41,9 @@ pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 impl State {
     /// Checks and answers one request, and records it.
     pub(crate) fn handle(&self, request: HttpRequest) -> Reply {
+        if let Some(reply) = crate::control::handle(self, &request) {
+            return reply;
+        }
         let mut params = Vec::new();
         let mut op = None;
         let checker = Checker {
@@ -50,29 +55,14 @@ impl State {
             Ok(checked) => self.answer(&checked, &params),
             Err(rejection) => (Err(rejection), None),
         };
-        let http10 = request.http10;
         let mut reply = self.finish(request, op, params, reply);
         reply.delay = delay;
-        // HTTP/1.0 has no chunked framing: send the whole body with its length.
-        if http10 {
-            if let ReplyBody::Chunked(chunks) = &reply.body {
-                reply.body = ReplyBody::Full(chunks.concat());
-            }
-        }
         reply
     }
 
-    /// The answer to a request that is not HTTP the mock can read.
-    pub(crate) fn malformed(&self, message: String) -> Reply {
-        let request = HttpRequest {
-            method: String::new(),
-            target: String::new(),
-            headers: Vec::new(),
-            body: Vec::new(),
-            keep_alive: false,
-            http10: false,
-        };
-        let rejection = Rejection::bad(code::MALFORMED, message);
+    /// The answer to a request the HTTP layer could not read whole (a body too large or too
+    /// slow), recorded like any other.
+    pub(crate) fn refuse(&self, request: HttpRequest, rejection: Rejection) -> Reply {
         self.finish(request, None, Vec::new(), Err(rejection))
     }
 
@@ -95,13 +85,20 @@ impl State {
                 format!("{:016x}-MCK", 0x6d6f_636b_0000_0000 | n),
             ));
         }
+        let kept = request.body.len() <= RECORDED_BODY_LIMIT;
         lock(&self.log).push(Recorded {
             method: request.method,
             target: request.target,
             operation: op,
             path_params,
             headers: request.headers,
-            body: request.body,
+            body: if kept {
+                request.body.to_vec()
+            } else {
+                Vec::new()
+            },
+            body_len: request.body.len(),
+            body_digest: body_digest(&request.body),
             status: reply.status,
             rejection,
         });
@@ -122,6 +119,7 @@ impl State {
             headers,
             body,
             delay: None,
+            close: false,
         };
         match fault {
             Some(Fault::Respond(s)) => (
@@ -199,32 +197,8 @@ impl State {
                         .collect(),
                 ),
                 delay: None,
+                close: false,
             },
-        }
-    }
-}
-
-/// Serves requests on one connection until the peer closes it or a reply ends it.
-pub(crate) async fn serve_connection(stream: tokio::net::TcpStream, state: Arc<State>) {
-    let mut conn = Conn {
-        stream,
-        buf: Vec::new(),
-    };
-    loop {
-        let (reply, keep_alive) = match conn.read_request().await {
-            Ok(request) => {
-                let keep_alive = request.keep_alive;
-                (state.handle(request), keep_alive)
-            }
-            Err(ReadError::Closed) => return,
-            Err(ReadError::Malformed(message)) => (state.malformed(message), false),
-        };
-        if let Some(delay) = reply.delay {
-            tokio::time::sleep(delay).await;
-        }
-        if !write_reply(&mut conn.stream, reply, keep_alive).await || !keep_alive {
-            let _ = conn.stream.shutdown().await;
-            return;
         }
     }
 }
