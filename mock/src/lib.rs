@@ -88,7 +88,7 @@ pub use pcap::{PCAP_CHUNK, PCAP_CONTENT_TYPE, pcap_bytes};
 pub use record::{
     DEFAULT_LOG_LIMIT, LOG_BYTE_LIMIT, RECORDED_BODY_LIMIT, Recorded, Rejection, body_digest, code,
 };
-pub use script::{Fault, Scripted};
+pub use script::{Fault, FaultScript, Scripted};
 pub use spec::{op_index, spec_ir};
 
 use http::Limits;
@@ -295,6 +295,20 @@ impl MockServer {
         })
     }
 
+    /// Puts `objects` into the collection (or the cursor-paged list, such as telemetry events)
+    /// at the concrete `path`, as given: `"/accounts/<id>/magic/apps"`, with or without the
+    /// base path. No id is generated (a managed app carries `managed_app_id`, which no create
+    /// request makes), fields named after the path's parameters take its values, and an
+    /// object under another (a site's LAN) is reachable once that one exists. Returns the
+    /// objects as stored; an error for a stateless mock or a path that is neither.
+    pub fn seed(
+        &self,
+        path: &str,
+        objects: Vec<serde_json::Value>,
+    ) -> Result<Vec<serde_json::Value>, String> {
+        self.state.seed(path, objects)
+    }
+
     /// The requests the log holds, in arrival order: every one since the last
     /// [`clear_requests`](Self::clear_requests), unless more arrived than
     /// [`MockBuilder::log_limit`] keeps (then the newest).
@@ -330,9 +344,7 @@ impl MockServer {
     /// If no operation matches: a misspelt template should fail the test that wrote it.
     pub fn fail_next(&self, operation: impl Into<Operation>, times: usize, fault: Fault) {
         let op = self.resolve(operation.into());
-        let mut overrides = lock(&self.state.overrides);
-        let entry = overrides.entry(op).or_default();
-        entry.once.extend(std::iter::repeat_n(fault, times));
+        self.state.fail_next(op, times, fault);
     }
 
     /// From now on, every valid request for `operation` meets `fault` (once the one-shot
@@ -343,7 +355,7 @@ impl MockServer {
     /// As [`fail_next`](Self::fail_next).
     pub fn always(&self, operation: impl Into<Operation>, fault: impl Into<Fault>) {
         let op = self.resolve(operation.into());
-        lock(&self.state.overrides).entry(op).or_default().sticky = Some(fault.into());
+        self.state.always(op, fault.into());
     }
 
     /// Answers the next valid request for `op` with `response` (one-shot; queued).
@@ -361,22 +373,17 @@ impl MockServer {
         lock(&self.state.overrides).clear();
     }
 
+    /// Applies a fault written as text ([`FaultScript`]: `"POST /magic/sites=429x2"`), as the
+    /// binary's `--fail` does; an error says what does not parse or which operation is unknown.
+    pub fn script(&self, text: &str) -> Result<(), String> {
+        let script: FaultScript = text.parse()?;
+        self.state.script(&script)
+    }
+
     fn resolve(&self, operation: Operation) -> usize {
-        match operation {
-            Operation::Index(i) => {
-                let count = self.state.ir.operations.len();
-                assert!(
-                    i < count,
-                    "operation index {i} out of range (the spec has {count})"
-                );
-                i
-            }
-            Operation::Template(text) => {
-                let (method, path) = text.split_once(' ').unwrap_or(("", text.as_str()));
-                spec::find_operation(&self.state.ir, method, path.trim())
-                    .unwrap_or_else(|| panic!("no operation `{text}` in the mock's spec"))
-            }
-        }
+        self.state
+            .resolve(&operation)
+            .unwrap_or_else(|e| panic!("{e}"))
     }
 }
 

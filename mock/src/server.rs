@@ -15,8 +15,9 @@ use crate::check::{Checked, Checker};
 use crate::http::{HttpRequest, Limits, Reply, ReplyBody};
 use crate::pcap::{PCAP_CHUNK, PCAP_CONTENT_TYPE, pcap_bytes};
 use crate::record::{Log, RECORDED_BODY_LIMIT, Recorded, Rejection, body_digest};
-use crate::script::{Fault, Overrides};
+use crate::script::{Fault, FaultScript, Overrides};
 use crate::store::{self, Answer, Store};
+use crate::{Operation, spec};
 
 /// Everything a running mock shares between its connections.
 pub(crate) struct State {
@@ -58,6 +59,59 @@ impl State {
         let mut reply = self.finish(request, op, params, reply);
         reply.delay = delay;
         reply
+    }
+
+    /// [`MockServer::seed`](crate::MockServer::seed).
+    pub(crate) fn seed(&self, path: &str, objects: Vec<Value>) -> Result<Vec<Value>, String> {
+        let Some(store) = &self.store else {
+            return Err("a stateless mock keeps no objects".into());
+        };
+        let path = path.split(['?', '#']).next().unwrap_or("");
+        let path = path.strip_prefix(self.base_path.as_str()).unwrap_or(path);
+        lock(store).seed(&self.ir, path, objects)
+    }
+
+    /// The operation a script names.
+    pub(crate) fn resolve(&self, operation: &Operation) -> Result<usize, String> {
+        match operation {
+            Operation::Index(i) => {
+                let count = self.ir.operations.len();
+                if *i < count {
+                    Ok(*i)
+                } else {
+                    Err(format!(
+                        "operation index {i} out of range (the spec has {count})"
+                    ))
+                }
+            }
+            Operation::Template(text) => {
+                let (method, path) = text.split_once(' ').unwrap_or(("", text.as_str()));
+                spec::find_operation(&self.ir, method, path.trim())
+                    .ok_or_else(|| format!("no operation `{text}` in the mock's spec"))
+            }
+        }
+    }
+
+    /// The next `times` valid requests for `op` meet `fault`.
+    pub(crate) fn fail_next(&self, op: usize, times: usize, fault: Fault) {
+        let mut overrides = lock(&self.overrides);
+        let entry = overrides.entry(op).or_default();
+        entry.once.extend(std::iter::repeat_n(fault, times));
+    }
+
+    /// Every valid request for `op` meets `fault` once the one-shot scripts are used up.
+    pub(crate) fn always(&self, op: usize, fault: Fault) {
+        lock(&self.overrides).entry(op).or_default().sticky = Some(fault);
+    }
+
+    /// Applies a parsed [`FaultScript`].
+    pub(crate) fn script(&self, script: &FaultScript) -> Result<(), String> {
+        let op = self.resolve(&Operation::Template(script.operation.clone()))?;
+        match script.times {
+            Some(n) => self.fail_next(op, n, script.fault.clone()),
+            None => self.always(op, script.fault.clone()),
+        }
+        Ok(())
     }
 
     /// The answer to a request the HTTP layer could not read whole (a body too large or too
