@@ -84,6 +84,7 @@ use magic_api_model::Ir;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
+pub use control::CONTROL_PATH;
 pub use pcap::{PCAP_CHUNK, PCAP_CONTENT_TYPE, pcap_bytes};
 pub use record::{
     DEFAULT_LOG_LIMIT, LOG_BYTE_LIMIT, RECORDED_BODY_LIMIT, Recorded, Rejection, body_digest, code,
