@@ -132,7 +132,8 @@ fn selected(item: &Value, filters: &[Filter], request: &Request<'_>) -> bool {
             Test::Equal => match value {
                 Value::String(s) => s == wanted,
                 Value::Number(_) => compare(value, wanted) == Some(Ordering::Equal),
-                other => other.to_string() == wanted,
+                Value::Bool(b) => wanted == if *b { "true" } else { "false" },
+                _ => false,
             },
             Test::AtLeast => compare(value, wanted).is_some_and(Ordering::is_ge),
             Test::AtMost => compare(value, wanted).is_some_and(Ordering::is_le),

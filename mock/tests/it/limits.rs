@@ -97,7 +97,7 @@ async fn oversize_and_slow_bodies_are_refused() {
     let mut stream = tokio::net::TcpStream::connect(mock.addr()).await.unwrap();
     let head = format!(
         "POST {base}{SITES} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer t\r\n\
-         Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{{\"name\":"
+         Content-Type: application/json\r\nContent-Length: 100\r\n\r\n[1, 2, "
     );
     stream.write_all(head.as_bytes()).await.unwrap();
     let mut reply = Vec::new();

@@ -147,7 +147,7 @@ async fn any_collection_can_be_seeded() {
     let stored = mock
         .seed(&format!("/client/v4{apps}"), vec![managed.clone()])
         .expect("apps seed");
-    assert_eq!(stored, [managed.clone()], "stored as given");
+    assert_eq!(stored, std::slice::from_ref(&managed), "stored as given");
     let listed = send(&client, Method::Get, &apps, None).await.unwrap();
     assert_eq!(listed, json!([managed]), "{listed}");
 
