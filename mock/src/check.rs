@@ -35,6 +35,8 @@ pub(crate) struct Checked {
 /// Checks requests against one IR.
 pub(crate) struct Checker<'a> {
     pub(crate) ir: &'a Ir,
+    /// The IR's definitions by id.
+    pub(crate) defs: &'a Defs<'a>,
     /// Path of the IR's base URL, without a trailing slash (`/client/v4`).
     pub(crate) base_path: &'a str,
 }
@@ -69,13 +71,13 @@ impl Checker<'_> {
             self.ir.operations.get(routed.op).ok_or_else(|| {
                 Rejection::new(404, code::NO_ROUTE, "operation index out of range")
             })?;
-        let defs = self.ir.defs();
+        let defs = self.defs;
 
         self.check_auth(op, request)?;
-        check_path_params(&defs, op, &routed.params)?;
-        check_headers(&defs, op, request)?;
-        check_query(&defs, op, query)?;
-        let body = check_body(&defs, op, request)?;
+        check_path_params(defs, op, &routed.params)?;
+        check_headers(defs, op, request)?;
+        check_query(defs, op, query)?;
+        let body = check_body(defs, op, request)?;
         Ok(Checked {
             op: routed.op,
             query: match query {
@@ -98,23 +100,27 @@ impl Checker<'_> {
             Some(rest) if rest.starts_with('/') => rest,
             _ => return Err(no_route()),
         };
-        let raw: Vec<&str> = rest[1..].split('/').collect();
-        for (i, segment) in raw.iter().enumerate() {
-            if let Err(why) = percent_decode(segment, false) {
-                return Err(Rejection::bad(
-                    code::MALFORMED,
-                    format!("path segment {} `{segment}`: {why}", i + 1),
-                ));
+        // Each segment raw (a compound splits before decoding) and decoded, once.
+        let mut raw: Vec<(&str, String)> = Vec::new();
+        for (i, segment) in rest[1..].split('/').enumerate() {
+            match percent_decode(segment, false) {
+                Ok(decoded) => raw.push((segment, decoded)),
+                Err(why) => {
+                    return Err(Rejection::bad(
+                        code::MALFORMED,
+                        format!("path segment {} `{segment}`: {why}", i + 1),
+                    ));
+                }
             }
         }
 
         // Every operation whose template matches, with its specificity.
-        let defs = self.ir.defs();
+        let defs = self.defs;
         let mut candidates: Vec<(Vec<u8>, Routed)> = Vec::new();
         for (op, operation) in self.ir.operations.iter().enumerate() {
             let fits = |name: &str, value: &str| {
                 find_param(operation, ParamLocation::Path, name)
-                    .is_none_or(|p| check_scalar(&defs, &p.field.ty, value).is_ok())
+                    .is_none_or(|p| check_scalar(defs, &p.field.ty, value).is_ok())
             };
             if let Some((score, params)) = match_template(&operation.segments, &raw, &fits) {
                 candidates.push((score, Routed { op, params }));
@@ -198,26 +204,35 @@ type Fits<'f> = dyn Fn(&str, &str) -> bool + 'f;
 /// Matches the raw (still encoded) segments against a template. Returns the specificity
 /// (per segment: 2 literal, 1 compound, 0 parameter) and the decoded parameters. `fits` guides
 /// how a compound segment is split (see [`split_compound`]).
-fn match_template(template: &[Segment], raw: &[&str], fits: &Fits<'_>) -> Option<(Vec<u8>, Pairs)> {
-    if template.len() != raw.len() {
+fn match_template(
+    template: &[Segment],
+    segments: &[(&str, String)],
+    fits: &Fits<'_>,
+) -> Option<(Vec<u8>, Pairs)> {
+    if template.len() != segments.len() {
         return None;
     }
-    let mut score = Vec::with_capacity(raw.len());
+    // Literals first: most templates fail on one, before anything is allocated.
+    let literals_match = template
+        .iter()
+        .zip(segments)
+        .all(|(t, (_, decoded))| match t {
+            Segment::Literal { text } => text == decoded,
+            _ => true,
+        });
+    if !literals_match {
+        return None;
+    }
+    let mut score = Vec::with_capacity(segments.len());
     let mut params = Vec::new();
-    for (segment, raw) in template.iter().zip(raw) {
+    for (segment, (raw, decoded)) in template.iter().zip(segments) {
         match segment {
-            Segment::Literal { text } => {
-                if percent_decode(raw, false).ok()? != *text {
-                    return None;
-                }
-                score.push(2);
-            }
+            Segment::Literal { .. } => score.push(2),
             Segment::Param { name } => {
-                let value = percent_decode(raw, false).ok()?;
-                if value.is_empty() {
+                if decoded.is_empty() {
                     return None;
                 }
-                params.push((name.clone(), value));
+                params.push((name.clone(), decoded.clone()));
                 score.push(0);
             }
             Segment::Compound { parts } => {

@@ -189,6 +189,7 @@ impl MockBuilder {
             Mode::Stateless => None,
         };
         let state = Arc::new(State {
+            shared_defs: Arc::ptr_eq(&ir, spec_ir()),
             base_path: url_path(&ir.base_url),
             ir,
             log: Mutex::new(Log::new(self.log_limit)),

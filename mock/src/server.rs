@@ -31,6 +31,8 @@ pub(crate) struct State {
     pub(crate) counter: AtomicU64,
     /// Deadlines and sizes of the HTTP layer.
     pub(crate) limits: Limits,
+    /// `ir` is the compiled-in spec, whose definitions are indexed once per process.
+    pub(crate) shared_defs: bool,
 }
 
 /// Locks, recovering the data if another thread panicked while holding it (a test's panic must
@@ -47,8 +49,17 @@ impl State {
         }
         let mut params = Vec::new();
         let mut op = None;
+        // The compiled-in spec's index is built once per process; another IR's per request.
+        let owned;
+        let defs = if self.shared_defs {
+            spec::spec_defs()
+        } else {
+            owned = self.ir.defs();
+            &owned
+        };
         let checker = Checker {
             ir: &self.ir,
+            defs,
             base_path: &self.base_path,
         };
         let outcome = checker.evaluate(&request, &mut op, &mut params);
