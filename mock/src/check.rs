@@ -453,7 +453,7 @@ fn check_body(
         rejection.pointer = Some(e.pointer.clone());
         rejection
     })?;
-    Ok(Some(value))
+    Ok(Some(crate::exact::exact_body(&request.body, value)))
 }
 
 fn find_param<'a>(op: &'a Operation, location: ParamLocation, name: &str) -> Option<&'a Param> {

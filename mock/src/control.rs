@@ -9,7 +9,7 @@
 //! | `DELETE /__mock/requests` | clears the log ([`MockServer::clear_requests`](crate::MockServer::clear_requests)) |
 //! | `POST /__mock/faults` | scripts faults: the body is one [`FaultScript`] per line (`POST /magic/sites=429x2`); all or none are applied |
 //! | `DELETE /__mock/faults` | drops every script ([`MockServer::clear_overrides`](crate::MockServer::clear_overrides)) |
-//! | `POST /__mock/objects` | seeds objects: `{"path": "/accounts/…/magic/apps", "objects": [...]}` ([`MockServer::seed`](crate::MockServer::seed)) |
+//! | `POST /__mock/objects` | seeds objects: `{"path": "/accounts/…/magic/apps", "objects": [...]}` or a list of them ([`MockServer::seed_json`](crate::MockServer::seed_json)); answers `{"stored": n}` |
 //!
 //! Answers are plain JSON; a mistake is a 400 (404 for an unknown control path) with
 //! `{"error": "…"}`.
@@ -123,18 +123,8 @@ fn faults(state: &State, body: &[u8]) -> Result<Value, String> {
     Ok(json!({ "scripted": scripts.len() }))
 }
 
-/// `{"path": …, "objects": [...]}`.
+/// `{"path": …, "objects": [...]}`, or a list of them.
 fn objects(state: &State, body: &[u8]) -> Result<Value, String> {
-    let value: Value =
-        serde_json::from_slice(body).map_err(|e| format!("the body is not JSON: {e}"))?;
-    let path = value
-        .get("path")
-        .and_then(Value::as_str)
-        .ok_or("expected `path`, a string")?;
-    let objects = match value.get("objects") {
-        Some(Value::Array(objects)) => objects.clone(),
-        _ => return Err("expected `objects`, a list of objects".into()),
-    };
-    let stored = state.seed(path, objects)?;
-    Ok(json!({ "objects": stored }))
+    let stored = state.seed_document(body)?;
+    Ok(json!({ "stored": stored }))
 }

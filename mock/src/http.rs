@@ -31,6 +31,7 @@ use serde_json::Value;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinSet;
 
+use crate::exact::Exact;
 use crate::record::{Rejection, code};
 use crate::server::State;
 
@@ -102,10 +103,13 @@ pub(crate) struct Reply {
 
 impl Reply {
     pub(crate) fn json(status: u16, value: &Value) -> Reply {
+        // Numbers the store holds exactly are written as they were sent.
+        let body =
+            serde_json::to_vec(&Exact(value)).unwrap_or_else(|_| value.to_string().into_bytes());
         Reply {
             status,
             headers: vec![("content-type".into(), "application/json".into())],
-            body: ReplyBody::Full(value.to_string().into_bytes()),
+            body: ReplyBody::Full(body),
             delay: None,
             close: false,
         }

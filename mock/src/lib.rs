@@ -65,6 +65,7 @@
 
 mod check;
 mod control;
+mod exact;
 mod http;
 mod pcap;
 mod record;
@@ -309,6 +310,14 @@ impl MockServer {
         objects: Vec<serde_json::Value>,
     ) -> Result<Vec<serde_json::Value>, String> {
         self.state.seed(path, objects)
+    }
+
+    /// [`seed`](Self::seed) from JSON text: one `{"path": "…", "objects": [...]}` or a list of
+    /// them (the binary's `--objects` file, the control endpoint's `POST /__mock/objects`).
+    /// Numbers are kept exactly as written. Returns how many objects were stored; on an error,
+    /// the entries before the faulty one are stored.
+    pub fn seed_json(&self, text: &str) -> Result<usize, String> {
+        self.state.seed_document(text.as_bytes())
     }
 
     /// The requests the log holds, in arrival order: every one since the last

@@ -6,7 +6,6 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use magic_api_mock::{MOCK_TOKEN, MockBuilder, MockServer};
-use serde_json::Value;
 
 const USAGE: &str = "usage: magic-api-mock [--port N] [--seed-examples | --stateless] [--fail SCRIPT]...\n\
     \x20                     [--objects FILE] [--log-limit N] [--idle-timeout SECS] [--body-limit BYTES]\n\
@@ -16,8 +15,8 @@ const USAGE: &str = "usage: magic-api-mock [--port N] [--seed-examples | --state
     \n  --fail SCRIPT       script a fault, `METHOD /template=FAULT[xN]`: FAULT is a status from\
     \n                      400 to 599, `drop`, `truncate` or `delay:<N>ms`; `xN` for the next N\
     \n                      requests only, else every one (repeatable)\
-    \n  --objects FILE      seed objects: a JSON list of {\"path\": \"/accounts/…/magic/apps\",\
-    \n                      \"objects\": [...]}\
+    \n  --objects FILE      seed objects: {\"path\": \"/accounts/…/magic/apps\", \"objects\": [...]},\
+    \n                      or a list of those (repeatable)\
     \n  --log-limit N       requests the log keeps, the newest (default 10000; 0 keeps none)\
     \n  --idle-timeout SECS close a connection whose request head or body does not arrive in time\
     \n                      (default 30)\
@@ -94,24 +93,8 @@ fn prepare(mock: &MockServer, faults: &[String], objects: &[String]) -> Result<(
     }
     for file in objects {
         let text = std::fs::read_to_string(file).map_err(|e| format!("--objects `{file}`: {e}"))?;
-        let value: Value =
-            serde_json::from_str(&text).map_err(|e| format!("--objects `{file}`: {e}"))?;
-        let Value::Array(entries) = value else {
-            return Err(format!("--objects `{file}`: expected a JSON list"));
-        };
-        for entry in entries {
-            let path = entry.get("path").and_then(Value::as_str).unwrap_or("");
-            let list = match entry.get("objects") {
-                Some(Value::Array(list)) => list.clone(),
-                _ => {
-                    return Err(format!(
-                        "--objects `{file}`: `{path}` has no `objects` list"
-                    ));
-                }
-            };
-            mock.seed(path, list)
-                .map_err(|e| format!("--objects `{file}`: {e}"))?;
-        }
+        mock.seed_json(&text)
+            .map_err(|e| format!("--objects `{file}`: {e}"))?;
     }
     Ok(())
 }

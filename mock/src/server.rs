@@ -82,6 +82,30 @@ impl State {
         lock(store).seed(&self.ir, path, objects)
     }
 
+    /// [`MockServer::seed_json`](crate::MockServer::seed_json), on the document's bytes.
+    pub(crate) fn seed_document(&self, bytes: &[u8]) -> Result<usize, String> {
+        let plain: Value =
+            serde_json::from_slice(bytes).map_err(|e| format!("the objects are not JSON: {e}"))?;
+        let document = crate::exact::exact_body(bytes, plain);
+        let entries = match document {
+            Value::Array(entries) => entries,
+            entry => vec![entry],
+        };
+        let mut stored = 0;
+        for entry in entries {
+            let path = entry
+                .get("path")
+                .and_then(Value::as_str)
+                .ok_or("every entry needs `path`, a string")?;
+            let objects = match entry.get("objects") {
+                Some(Value::Array(objects)) => objects.clone(),
+                _ => return Err(format!("`{path}`: expected `objects`, a list of objects")),
+            };
+            stored += self.seed(path, objects)?.len();
+        }
+        Ok(stored)
+    }
+
     /// The operation a script names.
     pub(crate) fn resolve(&self, operation: &Operation) -> Result<usize, String> {
         match operation {

@@ -131,9 +131,8 @@ fn selected(item: &Value, filters: &[Filter], request: &Request<'_>) -> bool {
         match f.test {
             Test::Equal => match value {
                 Value::String(s) => s == wanted,
-                Value::Number(_) => compare(value, wanted) == Some(Ordering::Equal),
                 Value::Bool(b) => wanted == if *b { "true" } else { "false" },
-                _ => false,
+                _ => compare(value, wanted) == Some(Ordering::Equal),
             },
             Test::AtLeast => compare(value, wanted).is_some_and(Ordering::is_ge),
             Test::AtMost => compare(value, wanted).is_some_and(Ordering::is_le),
@@ -141,9 +140,9 @@ fn selected(item: &Value, filters: &[Filter], request: &Request<'_>) -> bool {
     })
 }
 
-/// A number field against a query value, by value.
+/// A number field (held either way, see [`crate::exact`]) against a query value, by value.
 fn compare(value: &Value, wanted: &str) -> Option<Ordering> {
-    let have = value.as_f64()?;
+    let have = crate::exact::as_f64(value)?;
     let want = wanted.parse::<f64>().ok()?;
     have.partial_cmp(&want)
 }

@@ -178,3 +178,61 @@ async fn any_collection_can_be_seeded() {
     let stateless = MockServer::builder().stateless().start().await.unwrap();
     assert!(stateless.seed(&apps, vec![json!({})]).is_err());
 }
+
+/// Numbers come back exactly as they were sent, however they are written: in the answer to a
+/// create, in later reads, and in seeded telemetry.
+#[tokio::test]
+async fn numbers_are_kept_exactly_as_sent() {
+    let mock = MockServer::start().await;
+    let base = mock.base_path().to_owned();
+    let routes = format!("{base}/accounts/{ACCOUNT}/magic/routes");
+    let body = r#"{"nexthop": "203.0.113.1", "prefix": "192.0.2.0/24", "priority": 1.50e0, "weight": 18446744073709551617, "description": "n"}"#;
+    let request = format!(
+        "POST {routes} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer t\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let reply = crate::support::raw_http(mock.addr(), request.as_bytes()).await;
+    assert_eq!(
+        reply.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&reply.body)
+    );
+    let created = String::from_utf8_lossy(&reply.body).into_owned();
+    assert!(created.contains("\"priority\":1.50e0"), "{created}");
+    assert!(
+        created.contains("\"weight\":18446744073709551617"),
+        "{created}"
+    );
+
+    let get = format!(
+        "GET {routes} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer t\r\nConnection: close\r\n\r\n"
+    );
+    let listed = crate::support::raw_http(mock.addr(), get.as_bytes()).await;
+    let listed = String::from_utf8_lossy(&listed.body).into_owned();
+    assert!(listed.contains("\"priority\":1.50e0"), "{listed}");
+    // The answer is JSON a client reads (the numbers' values as any JSON reader sees them).
+    let value: Value = serde_json::from_str(&listed).unwrap();
+    assert_eq!(
+        value["result"]["routes"][0]["priority"],
+        json!(1.5),
+        "{value}"
+    );
+
+    // Seeded telemetry, filtered by value, answered as written.
+    let client = mock.client();
+    let (_, connector) = create(&client, "/accounts/{account_id}/magic/connectors").await;
+    let events = format!("/accounts/{ACCOUNT}/magic/connectors/{connector}/telemetry/events");
+    let document = format!(
+        r#"{{"path": "{events}", "objects": [{{"a": 1, "k": "Init", "n": 0, "t": 1700000000.123456789}}]}}"#
+    );
+    assert_eq!(mock.seed_json(&document), Ok(1));
+    let get = format!(
+        "GET {base}{events}?from=1700000000.1&to=1700000000.2 HTTP/1.1\r\nHost: x\r\n\
+         Authorization: Bearer t\r\nConnection: close\r\n\r\n"
+    );
+    let reply = crate::support::raw_http(mock.addr(), get.as_bytes()).await;
+    let text = String::from_utf8_lossy(&reply.body).into_owned();
+    assert!(text.contains("\"t\":1700000000.123456789"), "{text}");
+}
