@@ -30,8 +30,12 @@
 //!   unknown id is a 404 with an error envelope; bulk updates and deletes change every listed
 //!   object or none; `?validate_only=true` answers without persisting; deleting an object
 //!   deletes what hangs under it (a site's LANs); PCAPs go `pending` → `running` → `success`
-//!   as they are polled; page-numbered lists page with `result_info` and telemetry lists by
-//!   cursor. How this is read from the IR is written in `store::model`.
+//!   as they are polled; an action on an object (`…/psk_generate`) answers about it and
+//!   changes it (its `psk_metadata`); page-numbered lists page with `result_info`, telemetry
+//!   lists by cursor, filtered by their parameters (`from`, `to`, `k`). Objects no request can
+//!   create (a managed app) are put in with [`MockServer::seed`]. How this is read from the IR
+//!   is written in `magic_api_model::store`. Only writes keep state: reading an account or
+//!   object the mock does not hold costs nothing.
 //! - **Seeded** ([`MockBuilder::seed_examples`]): stateful, and each collection starts with
 //!   the objects of its documented list example.
 //! - **Stateless** ([`MockBuilder::stateless`]): every valid request gets its operation's
@@ -39,29 +43,56 @@
 //!
 //! # What every request goes through, in this order
 //!
+//! 0. **HTTP**, by hyper's HTTP/1 server: keep-alive, pipelining, chunked bodies,
+//!    `Expect: 100-continue`, HTTP/1.0 peers (answered without chunked framing). A connection
+//!    must send a complete request head within the idle timeout of its last exchange
+//!    ([`MockBuilder::idle_timeout`], default 30 s; this also closes idle keep-alive
+//!    connections and heads trickling in), and the body too; heads are at most 64 KiB (431),
+//!    bodies at most [`MockBuilder::body_limit`] (8 MiB: 413, [`code::BODY_TOO_LARGE`]; a
+//!    body that stops arriving: 408, [`code::BODY_TIMEOUT`]). What is not HTTP/1.x gets
+//!    hyper's bare 400 and is not recorded. Requests under [`CONTROL_PATH`] go to the control
+//!    endpoint instead (see below).
 //! 1. **Routing.** The request-target must start with the base URL's path (`/client/v4`); the
 //!    rest is matched against every operation's template, literal segments after
 //!    percent-decoding, compound segments (`{event_t}.{event_n}`) split on their literal parts
-//!    before decoding. The most specific template wins (literal > compound > parameter), so
-//!    `…/events/latest` never reaches `…/events/{event_t}.{event_n}`. No match: 404
-//!    ([`code::NO_ROUTE`]); a template without the method: 405 with `Allow`
-//!    ([`code::METHOD`]); a malformed request: 400 ([`code::MALFORMED`]).
+//!    before decoding, where the pieces fit their types. The most specific template wins
+//!    (literal > compound > parameter), so `…/events/latest` never reaches
+//!    `…/events/{event_t}.{event_n}`. No match: 404 ([`code::NO_ROUTE`]); a template without
+//!    the method: 405 with `Allow` ([`code::METHOD`]); a malformed target: 400
+//!    ([`code::MALFORMED`]).
 //! 2. **Authentication**: one accepted scheme must have all its headers, non-empty, with its
 //!    prefix where it has one (`Authorization: Bearer <token>`). Else 401 ([`code::AUTH`]).
-//! 3. **Path, header and query parameters** must parse as their types (an `integer` is an exact
-//!    decimal integer; enums take their values, open enums any string); unknown query keys,
-//!    repeated scalar keys and missing required ones are refused. 400.
+//! 3. **Path, header and query parameters** must parse as their types (a `number` is any JSON
+//!    number, an `integer` an exact decimal integer; enums take their values, open enums any
+//!    string); unknown query keys, repeated scalar keys and missing required ones are refused.
+//!    400.
 //! 4. **Body**: present when the operation takes one, with its content type, valid JSON that
 //!    fits the body type (required fields, types, enum values, no unknown keys). 400, with
-//!    `errors[0].source.pointer` naming the value at fault ([`code::BODY_SCHEMA`]).
+//!    `errors[0].source.pointer` naming the value at fault ([`code::BODY_SCHEMA`]) and a
+//!    message naming the value found (for a union, why each alternative refused it).
 //! 5. **Answer**: a [`Fault`] the test scripted, else the store's answer (stateful), else the
 //!    documented one. Binary answers (PCAP downloads) are a small valid pcap file
 //!    ([`pcap_bytes`]) sent chunked as `application/vnd.tcpdump.pcap`.
 //!
+//! The checks are the reference's, never stricter: where the client's refinements narrow a
+//! type (an `[integers]` number, a `[[union_tags]]` tag), the mock checks what the reference
+//! allows, as the server does. Numbers in bodies are kept exactly as sent (`1.50`,
+//! `18446744073709551617`) and come back so in answers.
+//!
 //! Every refusal is a Cloudflare-style envelope
 //! `{"success":false,"errors":[{"code":N,"message":"…"}],"messages":[],"result":null}`; every
 //! answer carries a `cf-ray` header; every request is recorded ([`Recorded`]) before its answer
-//! is written, so a test sees it as soon as its call returns.
+//! is written, so a test sees it as soon as its call returns. The log keeps the newest
+//! [`MockBuilder::log_limit`] requests (10,000 by default, and never more than
+//! [`LOG_BYTE_LIMIT`] bytes), and bodies over [`RECORDED_BODY_LIMIT`] bytes by length and
+//! [`body_digest`] only, so a long run's memory stays bounded.
+//!
+//! # As a process
+//!
+//! The `magic-api-mock` binary serves the same on a multi-threaded runtime, with faults from
+//! its command line (`--fail 'POST /magic/sites=429x2'`, see [`FaultScript`]) and a control
+//! endpoint under [`CONTROL_PATH`] for what the library's methods do (the request log,
+//! faults, seeded objects); the crate's README lists both.
 
 mod check;
 mod control;
