@@ -250,9 +250,13 @@ fn apply_union_tags(ir: &mut Ir, refinements: &Refinements, problems: &mut Vec<S
                         }
                         if let TypeBody::Object { fields } = &mut def.body {
                             for f in fields.iter_mut().filter(|f| f.name == entry.tag) {
-                                f.ty = Ty::Literal {
+                                let literal = Ty::Literal {
                                     value: value.clone(),
                                 };
+                                // The reference allows every value in every alternative: a
+                                // server still takes them (`Field::reference_ty`).
+                                let reference = std::mem::replace(&mut f.ty, literal);
+                                f.reference_ty.get_or_insert(reference);
                             }
                         }
                     }
@@ -396,6 +400,7 @@ fn apply_pagination(ir: &mut Ir, refinements: &Refinements, problems: &mut Vec<S
                         constraints: Vec::new(),
                         nullable: false,
                         secret: false,
+                        reference_ty: None,
                     },
                     from_prose: true,
                 });
@@ -425,7 +430,12 @@ fn apply_fields(ir: &mut Ir, refinements: &Refinements, problems: &mut Vec<Strin
             }
         }
         if let Some(evidence) = refinements.integers.get(&f.name) {
+            let reference = f.ty.clone();
             if refine_ty(&mut f.ty) {
+                // The reference says `number`: a server takes any number there.
+                if f.ty != reference {
+                    f.reference_ty.get_or_insert(reference);
+                }
                 used_integers.insert(key_of(refinements, &f.name));
                 if fractional.contains(&(owner.to_string(), f.name.clone())) {
                     problems.push(format!(
