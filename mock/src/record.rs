@@ -47,7 +47,12 @@ pub mod code {
 }
 
 /// A request as the mock received it, and what it did with it.
-#[derive(Debug, Clone)]
+///
+/// Its `Debug` never prints a secret: credential headers (`authorization`, `x-auth-key`,
+/// `x-auth-user-service-key`, `cookie`) show as `<redacted>` and the body as its length and
+/// digest, since a body can carry a PSK or a licence key and test failures print records. The
+/// fields themselves hold everything as sent.
+#[derive(Clone)]
 pub struct Recorded {
     /// `GET`, `POST`, ... as sent.
     pub method: String,
@@ -75,6 +80,47 @@ pub struct Recorded {
     /// object it does not hold (see [`well_formed`](Self::well_formed)). Scripted faults are
     /// answers, not refusals: `None`.
     pub rejection: Option<Rejection>,
+}
+
+/// Headers whose values are credentials, never printed.
+const CREDENTIAL_HEADERS: [&str; 4] = [
+    "authorization",
+    "x-auth-key",
+    "x-auth-user-service-key",
+    "cookie",
+];
+
+impl std::fmt::Debug for Recorded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(name, value)| {
+                let shown = if CREDENTIAL_HEADERS
+                    .iter()
+                    .any(|c| name.eq_ignore_ascii_case(c))
+                {
+                    "<redacted>"
+                } else {
+                    value.as_str()
+                };
+                (name.as_str(), shown)
+            })
+            .collect();
+        f.debug_struct("Recorded")
+            .field("method", &self.method)
+            .field("target", &self.target)
+            .field("operation", &self.operation)
+            .field("path_params", &self.path_params)
+            .field("headers", &headers)
+            .field(
+                "body",
+                &format_args!("<{} bytes, {}>", self.body_len, self.body_digest),
+            )
+            .field("status", &self.status)
+            .field("rejection", &self.rejection)
+            .finish()
+    }
 }
 
 impl Recorded {
