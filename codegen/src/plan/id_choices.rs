@@ -11,7 +11,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::fields::field_plans;
-use super::names::{camel, ref_id, shared_id_words, words};
+use super::names::{article, camel, ref_id, shared_id_words, words};
 use super::{IdPlan, Index, ItemPlan, RustTy, Shape, UnionStrategy, VariantPlan};
 use crate::ir::{Alternative, TypeBody};
 
@@ -80,11 +80,7 @@ pub(super) fn id_accessor(
     let doc = format!(
         " The id of {} {what}, whichever kind it is: each kind's own id type, so it passes \
          to the calls that take that kind.",
-        if what.starts_with(['a', 'e', 'i', 'o', 'u']) {
-            "an"
-        } else {
-            "a"
-        }
+        article(&what)
     );
     let choice = IdChoicePlan {
         rust: rust.clone(),

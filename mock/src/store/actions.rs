@@ -7,7 +7,7 @@ use magic_api_model::store::documented_result;
 use serde_json::Value;
 
 use super::fields::{fresh_secret, timestamp};
-use super::{Request, Store, id_of, not_found};
+use super::{Request, Store};
 use crate::record::Rejection;
 
 impl Store {
@@ -20,12 +20,7 @@ impl Store {
         request: &Request<'_>,
     ) -> Result<Value, Rejection> {
         let (id_field, _, id, key) = self.item(c, request)?;
-        let mut object = self
-            .view(c, &key)
-            .iter()
-            .find(|o| id_of(o, &id_field) == Some(id.as_str()))
-            .cloned()
-            .ok_or_else(|| not_found(&id))?;
+        let mut object = self.find_object(c, &key, &id_field, &id)?;
         let mut result = documented_result(operation).cloned().unwrap_or(Value::Null);
         let secrets = self.secrets.get(op).cloned().unwrap_or_default();
         let now = timestamp();

@@ -51,12 +51,7 @@ impl Store {
     /// The object the path names, moved one step along its lifecycle.
     pub(super) fn read(&mut self, c: usize, request: &Request<'_>) -> Result<Value, Rejection> {
         let (id_field, lifecycle, id, key) = self.item(c, request)?;
-        let mut object = self
-            .view(c, &key)
-            .iter()
-            .find(|o| id_of(o, &id_field) == Some(id.as_str()))
-            .cloned()
-            .ok_or_else(|| not_found(&id))?;
+        let mut object = self.find_object(c, &key, &id_field, &id)?;
         let next = object
             .get("status")
             .and_then(Value::as_str)
@@ -74,12 +69,7 @@ impl Store {
         let Some(collection) = self.model.collections.get(c).cloned() else {
             return Err(not_found(&id));
         };
-        let mut updated = self
-            .view(c, &key)
-            .iter()
-            .find(|o| id_of(o, &id_field) == Some(id.as_str()))
-            .cloned()
-            .ok_or_else(|| not_found(&id))?;
+        let mut updated = self.find_object(c, &key, &id_field, &id)?;
         let patch = request.body.cloned().unwrap_or(Value::Null);
         apply_update(&mut updated, &patch, &collection);
         if !request.validate_only() {
@@ -90,12 +80,7 @@ impl Store {
 
     pub(super) fn delete(&mut self, c: usize, request: &Request<'_>) -> Result<Value, Rejection> {
         let (id_field, _, id, key) = self.item(c, request)?;
-        let found = self
-            .view(c, &key)
-            .iter()
-            .find(|o| id_of(o, &id_field) == Some(id.as_str()))
-            .cloned()
-            .ok_or_else(|| not_found(&id))?;
+        let found = self.find_object(c, &key, &id_field, &id)?;
         if request.validate_only() {
             return Ok(found);
         }

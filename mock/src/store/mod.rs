@@ -218,6 +218,22 @@ impl Store {
 
     /// The objects at `key` as they stand, for reading: the ones held, else the ones seeding
     /// would start it with, else none. Keeps nothing.
+    /// A copy of the object with id `id` in the view of collection `c` at `key`, or the 404 for
+    /// an id the mock does not hold.
+    fn find_object(
+        &self,
+        c: usize,
+        key: &Key,
+        id_field: &str,
+        id: &str,
+    ) -> Result<Value, Rejection> {
+        self.view(c, key)
+            .iter()
+            .find(|o| id_of(o, id_field) == Some(id))
+            .cloned()
+            .ok_or_else(|| not_found(id))
+    }
+
     fn view(&self, c: usize, key: &Key) -> Cow<'_, [Value]> {
         match self.objects.get(&(c, key.clone())) {
             Some(objects) => Cow::Borrowed(objects.as_slice()),

@@ -37,6 +37,7 @@ pub fn id_types(ir: &Ir) -> IdTypes {
     // The field that tells a union's alternative apart, where it is an id (`account_app_id` vs
     // `managed_app_id`): a managed app has no path of its own, but its id is what app configs
     // name, so it gets a type too.
+    let defs = Defs::new(ir.types.iter().chain(&ir.shapes));
     for def in ir.types.iter().chain(&ir.shapes) {
         let TypeBody::Union {
             alternatives,
@@ -48,7 +49,6 @@ pub fn id_types(ir: &Ir) -> IdTypes {
         if shared_id_words(fields).is_none() {
             continue;
         }
-        let defs = Defs::new(ir.types.iter().chain(&ir.shapes));
         for (alternative, field) in alternatives.iter().zip(fields) {
             let is_string = defs
                 .object_fields(&alternative.ty)
