@@ -54,6 +54,7 @@ mod generated;
 mod call;
 mod client;
 mod ids;
+mod option_sets;
 mod paging;
 mod unions;
 
