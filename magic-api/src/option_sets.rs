@@ -10,14 +10,26 @@
 /// parameter, how the set applies to a request ([`CallOptions`](crate::CallOptions)), and a
 /// setter per parameter on the operation's [`Call`](crate::Call).
 ///
-/// `define_options!(Name, "doc"; field: Type, query "wire" into "setter doc"; …)`: each
+/// `define_options!(Name, "doc"; field: Type, query "wire" into "setter doc"; …)`, or
+/// `define_options!(Name, call "sites().get")` for an operation without any: each
 /// parameter is sent in the `query` or a `header` (a header the body already set, a form header,
 /// is never overridden), and its setter takes `impl Into<Type>` (`into`) or `Type` (`plain`).
 /// Values are sent as their `Display` text.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! define_options {
-    ($name:ident, $doc:literal
+    // No optional parameter (yet): the documentation is the same for every such operation.
+    ($name:ident, call $call:literal) => {
+        $crate::define_options!(
+            $name,
+            concat!(
+                " The optional parameters of `", $call, "`: none yet. The call has a type of \
+                its own so that one the API adds later is a new setter, not a change of the \
+                call's type."
+            )
+        );
+    };
+    ($name:ident, $doc:expr
         $(; $field:ident: $ty:ty, $location:ident $wire:literal $pass:ident $field_doc:literal)*
         $(;)?
     ) => {

@@ -15,9 +15,12 @@ use crate::ir::{FormHeader, Param, ParamLocation, Ty};
 /// A set of optional parameters with its setters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OptionSetPlan {
-    /// Its Rust name (`ValidateOnlyOptions`).
+    /// Its Rust name (`SitesListOptions`).
     pub rust: String,
-    /// Its documentation.
+    /// The operation's call (`sites().list`).
+    pub call: String,
+    /// Its documentation (for a set without parameters, what `define_options!` says of every
+    /// such set, with the call's name).
     pub doc: String,
     /// One per parameter.
     pub fields: Vec<OptionFieldPlan>,
@@ -119,5 +122,10 @@ pub(super) fn option_set(
                 .join(", ")
         )
     };
-    OptionSetPlan { rust, doc, fields }
+    OptionSetPlan {
+        rust,
+        call: call.to_string(),
+        doc,
+        fields,
+    }
 }

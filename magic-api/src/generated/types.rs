@@ -166,7 +166,7 @@ pub struct AclCreateRequest {
 ///
 /// Build one with [`AclRequest::builder`]: a setter per field, and `build()` compiles once every
 /// required field is set.
-#[::magic_api::wire(builder)]
+#[::magic_api::wire(builder, default)]
 pub struct AclRequest {
     /// Description for the ACL.
     pub description: Option<String>,
@@ -444,7 +444,7 @@ impl AppConfigCreateRequest {
 ///
 /// Build one with [`AppConfigRequest::builder`]: a setter per field, and `build()` compiles once
 /// every required field is set.
-#[::magic_api::wire(builder)]
+#[::magic_api::wire(builder, default)]
 pub struct AppConfigRequest {
     /// Magic account app ID.
     pub account_app_id: Option<::magic_api::AccountAppId>,
@@ -512,7 +512,7 @@ pub type AppListResponse = App;
 ///
 /// Build one with [`AppRequest::builder`]: a setter per field, and `build()` compiles once every
 /// required field is set.
-#[::magic_api::wire(builder)]
+#[::magic_api::wire(builder, default)]
 pub struct AppRequest {
     /// FQDNs to associate with traffic decisions.
     pub hostnames: Option<Vec<String>>,
@@ -637,7 +637,7 @@ pub struct CfInterconnectListResponse {
 ///
 /// Build one with [`CfInterconnectUpdateRequest::builder`]: a setter per field, and `build()`
 /// compiles once every required field is set.
-#[::magic_api::wire(builder)]
+#[::magic_api::wire(builder, default)]
 pub struct CfInterconnectUpdateRequest {
     /// True if automatic stateful return routing should be enabled for a tunnel, false otherwise.
     pub automatic_return_routing: Option<bool>,
@@ -771,7 +771,7 @@ pub struct ConnectorDevice {
 ///
 /// Build one with [`ConnectorDeviceRequest::builder`]: a setter per field, and `build()` compiles
 /// once every required field is set.
-#[::magic_api::wire(builder)]
+#[::magic_api::wire(builder, default)]
 pub struct ConnectorDeviceRequest {
     /// ID of this [`ConnectorDeviceRequest`].
     pub id: Option<String>,
@@ -1210,7 +1210,7 @@ pub type ConnectorListResponse = Connector;
 ///
 /// Build one with [`ConnectorRequest::builder`]: a setter per field, and `build()` compiles once
 /// every required field is set.
-#[::magic_api::wire(builder)]
+#[::magic_api::wire(builder, default)]
 pub struct ConnectorRequest {
     /// Activated of this [`ConnectorRequest`] (a flag).
     pub activated: Option<bool>,
@@ -1243,7 +1243,7 @@ pub type ConnectorUpdateResponse = Connector;
 ///
 /// Build one with [`CustomRemoteIdentity::builder`]: a setter per field, and `build()` compiles
 /// once every required field is set.
-#[::magic_api::wire(builder)]
+#[::magic_api::wire(builder, default)]
 pub struct CustomRemoteIdentity {
     /// A custom IKE ID of type FQDN that may be used to identity the IPsec tunnel.
     /// The generated IKE IDs can still be used even if this custom value is specified.
@@ -1259,7 +1259,7 @@ pub struct CustomRemoteIdentity {
 ///
 /// Build one with [`DhcpRelay::builder`]: a setter per field, and `build()` compiles once every
 /// required field is set.
-#[::magic_api::wire(builder)]
+#[::magic_api::wire(builder, default)]
 pub struct DhcpRelay {
     /// List of DHCP server IPs.
     pub server_addresses: Option<Vec<String>>,
@@ -1269,7 +1269,7 @@ pub struct DhcpRelay {
 ///
 /// Build one with [`DhcpServer::builder`]: a setter per field, and `build()` compiles once every
 /// required field is set.
-#[::magic_api::wire(builder)]
+#[::magic_api::wire(builder, default)]
 pub struct DhcpServer {
     /// A valid IPv4 address.
     pub dhcp_pool_end: Option<String>,
@@ -1445,7 +1445,7 @@ pub struct FinishUpgradeSuccess {}
 ///
 /// Build one with [`Gre::builder`]: a setter per field, and `build()` compiles once every required
 /// field is set.
-#[::magic_api::wire(builder)]
+#[::magic_api::wire(builder, default)]
 pub struct Gre {
     /// The IP address assigned to the Cloudflare side of the GRE tunnel created as part of the
     /// Interconnect.
@@ -1634,7 +1634,7 @@ pub struct GreTunnelUpdateResponse {
 ///
 /// Build one with [`HealthCheck::builder`]: a setter per field, and `build()` compiles once every
 /// required field is set.
-#[::magic_api::wire(builder)]
+#[::magic_api::wire(builder, default)]
 pub struct HealthCheck {
     /// Determines whether to run healthchecks for a tunnel.
     pub enabled: Option<bool>,
@@ -1970,7 +1970,7 @@ pub struct Lan {
 ///
 /// Build one with [`LanCreateRequest::builder`]: a setter per field, and `build()` compiles once
 /// every required field is set.
-#[::magic_api::wire(builder)]
+#[::magic_api::wire(builder, default)]
 pub struct LanCreateRequest {
     /// Bond ID of this [`LanCreateRequest`].
     pub bond_id: Option<::magic_api::Number>,
@@ -2003,7 +2003,7 @@ pub struct LanCreateRequest {
 ///
 /// Build one with [`LanRequest::builder`]: a setter per field, and `build()` compiles once every
 /// required field is set.
-#[::magic_api::wire(builder)]
+#[::magic_api::wire(builder, default)]
 pub struct LanRequest {
     /// Bond ID of this [`LanRequest`].
     pub bond_id: Option<::magic_api::Number>,
@@ -2073,7 +2073,7 @@ pub struct Leave {}
 ///
 /// Build one with [`MagicHealthCheckTarget::builder`]: a setter per field, and `build()` compiles
 /// once every required field is set.
-#[::magic_api::wire(builder)]
+#[::magic_api::wire(builder, default)]
 pub struct MagicHealthCheckTarget {
     /// The effective health check target.
     /// If 'saved' is empty, then this field will be populated with the calculated default value on
@@ -2159,7 +2159,7 @@ pub struct ManagedAppConfigRequest {
 ///
 /// Build one with [`Nat::builder`]: a setter per field, and `build()` compiles once every required
 /// field is set.
-#[::magic_api::wire(builder)]
+#[::magic_api::wire(builder, default)]
 pub struct Nat {
     /// A valid CIDR notation representing an IP range.
     pub static_prefix: Option<String>,
@@ -2501,7 +2501,7 @@ pub type PcapCreateResponse = Pcap;
 ///
 /// Build one with [`PcapFilter::builder`]: a setter per field, and `build()` compiles once every
 /// required field is set.
-#[::magic_api::wire(builder)]
+#[::magic_api::wire(builder, default)]
 pub struct PcapFilter {
     /// The destination IP address of the packet.
     pub destination_address: Option<String>,
@@ -2871,7 +2871,7 @@ pub struct RoutedSubnet {
 ///
 /// Build one with [`Scope::builder`]: a setter per field, and `build()` compiles once every
 /// required field is set.
-#[::magic_api::wire(builder)]
+#[::magic_api::wire(builder, default)]
 pub struct Scope {
     /// List of colo names for the ECMP scope.
     pub colo_names: Option<Vec<String>>,
@@ -2943,7 +2943,7 @@ pub struct SiteCreateRequest {
 ///
 /// Build one with [`SiteLocation::builder`]: a setter per field, and `build()` compiles once every
 /// required field is set.
-#[::magic_api::wire(builder)]
+#[::magic_api::wire(builder, default)]
 pub struct SiteLocation {
     /// Latitude
     pub lat: Option<String>,
@@ -2956,7 +2956,7 @@ pub struct SiteLocation {
 ///
 /// Build one with [`SiteRequest::builder`]: a setter per field, and `build()` compiles once every
 /// required field is set.
-#[::magic_api::wire(builder)]
+#[::magic_api::wire(builder, default)]
 pub struct SiteRequest {
     /// Magic Connector identifier tag.
     pub connector_id: Option<::magic_api::ConnectorId>,
@@ -3632,7 +3632,7 @@ pub type Subnet = String;
 ///
 /// Build one with [`TunnelHealthCheck::builder`]: a setter per field, and `build()` compiles once
 /// every required field is set.
-#[::magic_api::wire(builder)]
+#[::magic_api::wire(builder, default)]
 pub struct TunnelHealthCheck {
     /// The direction of the flow of the healthcheck.
     /// Either unidirectional, where the probe comes to you via the tunnel and the result comes back
@@ -3725,7 +3725,7 @@ pub struct WanCreateRequest {
 ///
 /// Build one with [`WanRequest::builder`]: a setter per field, and `build()` compiles once every
 /// required field is set.
-#[::magic_api::wire(builder)]
+#[::magic_api::wire(builder, default)]
 pub struct WanRequest {
     /// Name of this [`WanRequest`].
     pub name: Option<String>,

@@ -12,6 +12,11 @@ use crate::plan::OptionSetPlan;
 /// The option set's invocation.
 pub(super) fn option_set(set: &OptionSetPlan) -> TokenStream {
     let n = ident(&set.rust);
+    if set.fields.is_empty() {
+        // One line: the macro says what an empty set is, with the call's name.
+        let call = &set.call;
+        return quote!(::magic_api::define_options!(#n, call #call););
+    }
     // `define_options!` takes docs as literals, as `#[doc]` gives them: a leading space each.
     let options_doc = format!(" {}", set.doc);
     let fields = set.fields.iter().map(|f| {
