@@ -70,7 +70,7 @@ fn operation(c: &mut Collect, key: &str, old: &OpEntry, new: &OpEntry, moved_fro
             format!(
                 "`{call}` takes {}, was {}: `({now})`, was `({was})`{path}",
                 arguments(new.args.len()),
-                arguments(old.args.len())
+                old.args.len()
             )
         };
         c.push(g, Class::Breaking, text);
@@ -237,7 +237,31 @@ fn traits_and_builder(c: &mut Collect, name: &str, old: &TypeEntry, new: &TypeEn
             c.push(TYPES, Class::Additive, format!("`{name}` now implements `{t}`"));
         }
     }
-    if old.builder && new.builder && old.builder_required != new.builder_required {
+    // What the builder needs follows the fields; said on its own only where no field's line
+    // says it (a preset given or taken away).
+    let required = |t: &TypeEntry| -> BTreeSet<String> {
+        t.fields
+            .values()
+            .filter(|f| f.required)
+            .map(|f| f.rust.clone())
+            .collect()
+    };
+    let fields_moved: BTreeSet<String> = required(old)
+        .symmetric_difference(&required(new))
+        .cloned()
+        .collect();
+    let builder_moved: BTreeSet<&String> = old
+        .builder_required
+        .iter()
+        .filter(|f| !new.builder_required.contains(f))
+        .chain(
+            new.builder_required
+                .iter()
+                .filter(|f| !old.builder_required.contains(f)),
+        )
+        .collect();
+    let explained = builder_moved.iter().all(|f| fields_moved.contains(*f));
+    if old.builder && new.builder && !explained {
         // The builder's type has a parameter per required field, and `build()` needs each set.
         let show = |fields: &[String]| {
             if fields.is_empty() {
