@@ -3,21 +3,27 @@
 use super::{assert_changes, base, report_for, snapshot_of};
 use codegen::report::{Class, diff};
 
-const SIZE: &str =
+pub(super) const SIZE: &str =
     "- `size: optional \"small\" or \"large\"` How big it is. - `\"small\"` - `\"large\"`";
+
+/// `Widget` gains an optional field.
+pub(super) const NEW_RESPONSE_FIELD: [(&str, &str); 2] = [
+    (
+        "Widget { id, name, size }",
+        "Widget { id, name, size, color }",
+    ),
+    (
+        SIZE,
+        concat!(
+            "- `size: optional \"small\" or \"large\"` How big it is. - `\"small\"` - `\"large\"`",
+            " - `color: optional string` Its color."
+        ),
+    ),
+];
 
 #[test]
 fn report_new_optional_field_on_a_received_type_is_additive() {
-    let r = report_for(&[
-        (
-            "Widget { id, name, size }",
-            "Widget { id, name, size, color }",
-        ),
-        (
-            SIZE,
-            &format!("{SIZE} - `color: optional string` Its color."),
-        ),
-    ]);
+    let r = report_for(&NEW_RESPONSE_FIELD);
     assert_changes(
         &r,
         &[(Class::Additive, "`Widget`: new optional field `color`")],
@@ -25,15 +31,36 @@ fn report_new_optional_field_on_a_received_type_is_additive() {
     assert_eq!(r.next_version("0.1.0").as_deref(), Some("0.1.1"));
 }
 
+/// The body gains a required field.
+pub(super) const NEW_REQUIRED_BODY_FIELD: [(&str, &str); 2] = [
+    (
+        "How big to make it. - `\"small\"` - `\"large\"`",
+        "How big to make it. - `\"small\"` - `\"large\"` - `weight: number` Its weight.",
+    ),
+    ("{ \"name\": \"w\" }", "{ \"name\": \"w\", \"weight\": 1 }"),
+];
+
+/// The body gains an optional field.
+pub(super) const NEW_OPTIONAL_BODY_FIELD: (&str, &str) = (
+    "How big to make it. - `\"small\"` - `\"large\"`",
+    "How big to make it. - `\"small\"` - `\"large\"` - `color: optional string` Its color.",
+);
+
+#[test]
+fn report_new_optional_body_field_is_breaking() {
+    let r = report_for(&[NEW_OPTIONAL_BODY_FIELD]);
+    assert_changes(
+        &r,
+        &[(
+            Class::Breaking,
+            "`WidgetCreateRequest`: new optional field `color` (the struct is exhaustive",
+        )],
+    );
+}
+
 #[test]
 fn report_new_required_body_field_is_breaking() {
-    let r = report_for(&[
-        (
-            "How big to make it. - `\"small\"` - `\"large\"`",
-            "How big to make it. - `\"small\"` - `\"large\"` - `weight: number` Its weight.",
-        ),
-        ("{ \"name\": \"w\" }", "{ \"name\": \"w\", \"weight\": 1 }"),
-    ]);
+    let r = report_for(&NEW_REQUIRED_BODY_FIELD);
     assert_changes(&r, &[(Class::Breaking, "new required field `weight`")]);
     assert_eq!(r.next_version("0.1.0").as_deref(), Some("0.2.0"));
     assert!(
@@ -42,25 +69,37 @@ fn report_new_required_body_field_is_breaking() {
     );
 }
 
+/// `Widget.name` is removed.
+pub(super) const REMOVED_RESPONSE_FIELD: [(&str, &str); 2] = [
+    ("Widget { id, name, size }", "Widget { id, size }"),
+    (
+        "- `name: optional string` The widget's name. - `size",
+        "- `size",
+    ),
+];
+
+/// `Widget.name` is a number.
+pub(super) const RETYPED_RESPONSE_FIELD: (&str, &str) = (
+    "`name: optional string` The widget's name. - `size",
+    "`name: optional number` The widget's name. - `size",
+);
+
+/// `Widget.name` is required.
+pub(super) const RESPONSE_FIELD_REQUIRED: (&str, &str) = (
+    "`name: optional string` The widget's name. - `size",
+    "`name: string` The widget's name. - `size",
+);
+
 #[test]
 fn report_removed_field_is_breaking() {
-    let r = report_for(&[
-        ("Widget { id, name, size }", "Widget { id, size }"),
-        (
-            "- `name: optional string` The widget's name. - `size",
-            "- `size",
-        ),
-    ]);
+    let r = report_for(&REMOVED_RESPONSE_FIELD);
     assert_changes(&r, &[(Class::Breaking, "`Widget`: field `name` removed")]);
     assert!(r.changes[0].removal);
 }
 
 #[test]
 fn report_field_type_change_is_breaking() {
-    let r = report_for(&[(
-        "`name: optional string` The widget's name. - `size",
-        "`name: optional number` The widget's name. - `size",
-    )]);
+    let r = report_for(&[RETYPED_RESPONSE_FIELD]);
     assert_changes(
         &r,
         &[(Class::Breaking, "field `name` is `Number` (was `String`)")],
@@ -69,10 +108,7 @@ fn report_field_type_change_is_breaking() {
 
 #[test]
 fn report_optional_becoming_required_and_back_is_breaking() {
-    let r = report_for(&[(
-        "`name: optional string` The widget's name. - `size",
-        "`name: string` The widget's name. - `size",
-    )]);
+    let r = report_for(&[RESPONSE_FIELD_REQUIRED]);
     assert_changes(
         &r,
         &[(Class::Breaking, "field `name` is required (was optional)")],
@@ -339,10 +375,12 @@ fn report_renamed_type_is_one_rename() {
     );
 }
 
+/// A resource of its own, with one operation.
+pub(super) const GIZMOS: &str = " # Gizmos ## List Gizmos **get** `/accounts/{account_id}/gizmos` Lists gizmos. ### Path Parameters - `account_id: string` Identifier ### Returns - `errors: array of { code, message }` - `code: number` - `message: string` - `messages: array of { code, message }` - `code: number` - `message: string` - `result: array of { id }` - `id: string` Identifier - `success: true` Whether the API call was successful - `true` ### Example ```http curl https://api.cloudflare.com/client/v4/accounts/$ACCOUNT_ID/gizmos \\ -H \"Authorization: Bearer $CLOUDFLARE_API_TOKEN\" ``` ## Domain Types";
+
 #[test]
 fn report_new_resource_is_additive() {
-    let gizmos = " # Gizmos ## List Gizmos **get** `/accounts/{account_id}/gizmos` Lists gizmos. ### Path Parameters - `account_id: string` Identifier ### Returns - `errors: array of { code, message }` - `code: number` - `message: string` - `messages: array of { code, message }` - `code: number` - `message: string` - `result: array of { id }` - `id: string` Identifier - `success: true` Whether the API call was successful - `true` ### Example ```http curl https://api.cloudflare.com/client/v4/accounts/$ACCOUNT_ID/gizmos \\ -H \"Authorization: Bearer $CLOUDFLARE_API_TOKEN\" ``` ## Domain Types";
-    let r = report_for(&[(" ## Domain Types", gizmos)]);
+    let r = report_for(&[(" ## Domain Types", GIZMOS)]);
     let shown = r.render("0.1.0");
     assert!(
         r.changes.iter().any(|c| c.group == "Gizmos"
@@ -357,9 +395,13 @@ fn report_new_resource_is_additive() {
     );
 }
 
+/// A field's description changes.
+pub(super) const DESCRIPTION_CHANGED: (&str, &str) =
+    ("The widget's name.", "The name the owner gave the widget.");
+
 #[test]
 fn report_description_only_change_is_docs_only() {
-    let r = report_for(&[("The widget's name.", "The name the owner gave the widget.")]);
+    let r = report_for(&[DESCRIPTION_CHANGED]);
     let shown = r.render("0.1.0");
     assert!(!r.is_empty());
     assert!(r.changes.iter().all(|c| c.class == Class::Docs), "{shown}");
