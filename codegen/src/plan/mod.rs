@@ -86,10 +86,11 @@ pub fn build(ir: &Ir) -> Result<Plan<'_>, String> {
         )
     };
     // Option types are imported into the resource modules beside the data types.
-    if let Some(set) = option_sets
-        .iter()
-        .find(|s| items.binary_search_by(|i| i.rust.as_str().cmp(&s.rust)).is_ok())
-    {
+    if let Some(set) = option_sets.iter().find(|s| {
+        items
+            .binary_search_by(|i| i.rust.as_str().cmp(&s.rust))
+            .is_ok()
+    }) {
         return Err(format!(
             "the option type `{}` has the name of a data type",
             set.rust

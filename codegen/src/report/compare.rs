@@ -76,7 +76,11 @@ fn operation(c: &mut Collect, key: &str, old: &OpEntry, new: &OpEntry, moved_fro
         c.push(g, Class::Breaking, text);
     } else if moved_from.is_some() {
         // Same arguments, another request: code compiles and sends something else.
-        c.push(g, Class::Breaking, format!("`{call}`: the request changed{path}"));
+        c.push(
+            g,
+            Class::Breaking,
+            format!("`{call}`: the request changed{path}"),
+        );
     }
     parameters(c, g, call, old, new);
     if old.options != new.options && !old.options.is_empty() {
@@ -100,7 +104,10 @@ fn operation(c: &mut Collect, key: &str, old: &OpEntry, new: &OpEntry, moved_fro
         c.push(
             g,
             Class::Breaking,
-            format!("`{call}`: returns `{}` (was `{}`)", new.returns, old.returns),
+            format!(
+                "`{call}`: returns `{}` (was `{}`)",
+                new.returns, old.returns
+            ),
         );
     }
     if old.doc != new.doc {
@@ -234,7 +241,11 @@ fn traits_and_builder(c: &mut Collect, name: &str, old: &TypeEntry, new: &TypeEn
     }
     for t in &new.traits {
         if !old.traits.contains(t) {
-            c.push(TYPES, Class::Additive, format!("`{name}` now implements `{t}`"));
+            c.push(
+                TYPES,
+                Class::Additive,
+                format!("`{name}` now implements `{t}`"),
+            );
         }
     }
     // What the builder needs follows the fields; said on its own only where no field's line

@@ -159,8 +159,8 @@ fn an_example_builds_its_body_with_the_builder() {
     ]
     .iter()
     .flat_map(|attr| types.split(attr).skip(1))
-        .filter_map(|rest| rest.split_whitespace().next())
-        .collect();
+    .filter_map(|rest| rest.split_whitespace().next())
+    .collect();
     let mut checked = 0;
     for m in client_methods() {
         // `body : & GreTunnelCreateRequest` in the signature's tokens.
@@ -194,14 +194,20 @@ fn option_sets_live_in_their_module_not_at_the_root() {
             .iter()
             .filter_map(|i| match i {
                 Item::Struct(s) => Some(s.ident.to_string()),
-                Item::Macro(m) if m.mac.path.is_ident("define_options") || m
-                    .mac
-                    .path
-                    .segments
-                    .last()
-                    .is_some_and(|l| l.ident == "define_options") =>
+                Item::Macro(m)
+                    if m.mac.path.is_ident("define_options")
+                        || m.mac
+                            .path
+                            .segments
+                            .last()
+                            .is_some_and(|l| l.ident == "define_options") =>
                 {
-                    m.mac.tokens.clone().into_iter().next().map(|t| t.to_string())
+                    m.mac
+                        .tokens
+                        .clone()
+                        .into_iter()
+                        .next()
+                        .map(|t| t.to_string())
                 }
                 _ => None,
             })
@@ -223,8 +229,15 @@ fn option_sets_live_in_their_module_not_at_the_root() {
         .expect("a `pub mod options`");
     // One per operation, named for its call, empty ones included.
     let sets = named(options);
-    assert!(sets.len() >= 79, "the option sets are in `options`: {sets:?}");
-    for name in ["SitesListOptions", "ConnectorsListOptions", "SitesLansGetOptions"] {
+    assert!(
+        sets.len() >= 79,
+        "the option sets are in `options`: {sets:?}"
+    );
+    for name in [
+        "SitesListOptions",
+        "ConnectorsListOptions",
+        "SitesLansGetOptions",
+    ] {
         assert!(sets.iter().any(|s| s == name), "no `{name}` in {sets:?}");
     }
 }

@@ -306,11 +306,9 @@ fn check_op(client: &syn::File, key: &str, op: &OpEntry, problems: &mut Vec<Stri
         .inputs
         .iter()
         .filter_map(|a| match a {
-            syn::FnArg::Typed(t) => Some(format!(
-                "{}: {}",
-                t.pat.to_token_stream(),
-                declared(&t.ty)
-            )),
+            syn::FnArg::Typed(t) => {
+                Some(format!("{}: {}", t.pat.to_token_stream(), declared(&t.ty)))
+            }
             _ => None,
         })
         // An untyped body is a generic `B: Serialize`.

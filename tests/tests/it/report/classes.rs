@@ -258,11 +258,17 @@ pub(super) const WIDGET_ALL_OPTIONAL: (&str, &str) = (
 );
 /// `Widget` (every field optional) gains a required field.
 pub(super) const WIDGET_FIRST_REQUIRED: [(&str, &str); 2] = [
-    ("Widget { id, name, size }", "Widget { id, name, size, owner }"),
-    (SIZE, concat!(
-        "- `size: optional \"small\" or \"large\"` How big it is. - `\"small\"` - `\"large\"`",
-        " - `owner: string` Who owns it."
-    )),
+    (
+        "Widget { id, name, size }",
+        "Widget { id, name, size, owner }",
+    ),
+    (
+        SIZE,
+        concat!(
+            "- `size: optional \"small\" or \"large\"` How big it is. - `\"small\"` - `\"large\"`",
+            " - `owner: string` Who owns it."
+        ),
+    ),
 ];
 
 #[test]
@@ -325,13 +331,16 @@ fn report_a_body_that_loses_default_says_so() {
 
 /// `widgets().events` takes the widget's zone too: a new required path parameter, which moves
 /// the operation to another path.
-pub(super) const NEW_PATH_PARAMETER: [(&str, &str); 2] = [(
-    "`/accounts/{account_id}/widgets/{widget_id}/events` Lists a widget's events. ### Path Parameters - `account_id: string` Identifier - `widget_id: string` Identifier",
-    "`/accounts/{account_id}/widgets/{widget_id}/zones/{zone}/events` Lists a widget's events. ### Path Parameters - `account_id: string` Identifier - `widget_id: string` Identifier - `zone: string` The zone.",
-), (
-    "widgets/$WIDGET_ID/events \\",
-    "widgets/$WIDGET_ID/zones/$ZONE/events \\",
-)];
+pub(super) const NEW_PATH_PARAMETER: [(&str, &str); 2] = [
+    (
+        "`/accounts/{account_id}/widgets/{widget_id}/events` Lists a widget's events. ### Path Parameters - `account_id: string` Identifier - `widget_id: string` Identifier",
+        "`/accounts/{account_id}/widgets/{widget_id}/zones/{zone}/events` Lists a widget's events. ### Path Parameters - `account_id: string` Identifier - `widget_id: string` Identifier - `zone: string` The zone.",
+    ),
+    (
+        "widgets/$WIDGET_ID/events \\",
+        "widgets/$WIDGET_ID/zones/$ZONE/events \\",
+    ),
+];
 
 #[test]
 /// Issue 21, readability: a new required path parameter read as "operation removed" plus "new
@@ -351,7 +360,10 @@ fn report_new_path_parameter_is_a_signature_change() {
 pub(super) const RENAMED_TYPE: [(&str, &str); 3] = [
     ("`result: array of Widget`", "`result: array of Gadget`"),
     ("`result: Widget`", "`result: Gadget`"),
-    ("### Widget - `Widget { id, name, size }`", "### Gadget - `Gadget { id, name, size }`"),
+    (
+        "### Widget - `Widget { id, name, size }`",
+        "### Gadget - `Gadget { id, name, size }`",
+    ),
 ];
 
 #[test]
@@ -407,5 +419,3 @@ fn report_description_only_change_is_docs_only() {
     assert!(r.changes.iter().all(|c| c.class == Class::Docs), "{shown}");
     assert_eq!(r.next_version("0.1.0").as_deref(), Some("0.1.1"));
 }
-
-

@@ -141,7 +141,8 @@ const SNIPPETS: &[(&str, &str)] = &[
 ];
 
 /// What every snippet module starts with.
-const PRELUDE: &str = "#![allow(unused)]\nuse magic_api::options::*;\nuse magic_api::types::*;\nuse magic_api::*;\n";
+const PRELUDE: &str =
+    "#![allow(unused)]\nuse magic_api::options::*;\nuse magic_api::types::*;\nuse magic_api::*;\n";
 
 type Edits = Vec<(&'static str, String)>;
 
@@ -167,7 +168,10 @@ fn cases() -> Vec<Case> {
         breaking,
     };
     let huge = [
-        ("\"small\" or \"large\"`", "\"small\" or \"large\" or \"huge\"`"),
+        (
+            "\"small\" or \"large\"`",
+            "\"small\" or \"large\" or \"huge\"`",
+        ),
         ("- `\"large\"`", "- `\"large\"` - `\"huge\"`"),
     ];
     let reboot = [
@@ -184,22 +188,87 @@ fn cases() -> Vec<Case> {
         WIDGET_FIRST_REQUIRED[1],
     ];
     vec![
-        case("new optional query parameter", &[], &[NEW_QUERY_PARAMETER], false),
-        case("first optional parameter", &[], &[FIRST_OPTIONAL_PARAMETER], false),
-        case("first required field of a received type", &[WIDGET_ALL_OPTIONAL], &widget_owner, false),
-        case("new required path parameter", &[], &NEW_PATH_PARAMETER, true),
+        case(
+            "new optional query parameter",
+            &[],
+            &[NEW_QUERY_PARAMETER],
+            false,
+        ),
+        case(
+            "first optional parameter",
+            &[],
+            &[FIRST_OPTIONAL_PARAMETER],
+            false,
+        ),
+        case(
+            "first required field of a received type",
+            &[WIDGET_ALL_OPTIONAL],
+            &widget_owner,
+            false,
+        ),
+        case(
+            "new required path parameter",
+            &[],
+            &NEW_PATH_PARAMETER,
+            true,
+        ),
         case("type renamed", &[], &RENAMED_TYPE, true),
         case("query parameter removed", &[NEW_QUERY_PARAMETER], &[], true),
         case("path parameter removed", &NEW_PATH_PARAMETER, &[], true),
-        case("optional field added to a response", &[], &NEW_RESPONSE_FIELD, false),
-        case("field removed from a response", &[], &REMOVED_RESPONSE_FIELD, true),
-        case("response field retyped", &[], &[RETYPED_RESPONSE_FIELD], true),
-        case("response field made required", &[], &[RESPONSE_FIELD_REQUIRED], true),
-        case("response field made optional", &[], &[WIDGET_ALL_OPTIONAL], true),
-        case("required field added to a request", &[], &NEW_REQUIRED_BODY_FIELD, true),
-        case("optional field added to a request", &[], &[NEW_OPTIONAL_BODY_FIELD], true),
-        case("request field made optional", &[], &[BODY_ALL_OPTIONAL], true),
-        case("request field made required", &[BODY_ALL_OPTIONAL], &[], true),
+        case(
+            "optional field added to a response",
+            &[],
+            &NEW_RESPONSE_FIELD,
+            false,
+        ),
+        case(
+            "field removed from a response",
+            &[],
+            &REMOVED_RESPONSE_FIELD,
+            true,
+        ),
+        case(
+            "response field retyped",
+            &[],
+            &[RETYPED_RESPONSE_FIELD],
+            true,
+        ),
+        case(
+            "response field made required",
+            &[],
+            &[RESPONSE_FIELD_REQUIRED],
+            true,
+        ),
+        case(
+            "response field made optional",
+            &[],
+            &[WIDGET_ALL_OPTIONAL],
+            true,
+        ),
+        case(
+            "required field added to a request",
+            &[],
+            &NEW_REQUIRED_BODY_FIELD,
+            true,
+        ),
+        case(
+            "optional field added to a request",
+            &[],
+            &[NEW_OPTIONAL_BODY_FIELD],
+            true,
+        ),
+        case(
+            "request field made optional",
+            &[],
+            &[BODY_ALL_OPTIONAL],
+            true,
+        ),
+        case(
+            "request field made required",
+            &[BODY_ALL_OPTIONAL],
+            &[],
+            true,
+        ),
         case("enum value added", &[], &huge, false),
         case("enum value removed", &huge, &[], true),
         case("union form added", &[], &reboot, false),
@@ -263,7 +332,7 @@ fn the_report_says_breaking_exactly_when_downstream_code_stops_compiling() {
             report.worst(),
             compiled_before.len()
         ));
-        if said_breaking != !broken.is_empty() || said_breaking != case.breaking {
+        if said_breaking == broken.is_empty() || said_breaking != case.breaking {
             problems.push(format!(
                 "{}: the report says {}, {} snippets stopped compiling {broken:?}, expected {}:\n{}",
                 case.name,
@@ -344,9 +413,19 @@ impl Scratch {
         let runtime = source.join("runtime");
         let macros = source.join("macros");
         let manifest = manifest
-            .replacen("name = \"magic-api\"", &format!("name = \"magic-api-v{i}\""), 1)
-            .replace("path = \"runtime\"", &format!("path = {:?}", runtime.display().to_string()))
-            .replace("path = \"macros\"", &format!("path = {:?}", macros.display().to_string()));
+            .replacen(
+                "name = \"magic-api\"",
+                &format!("name = \"magic-api-v{i}\""),
+                1,
+            )
+            .replace(
+                "path = \"runtime\"",
+                &format!("path = {:?}", runtime.display().to_string()),
+            )
+            .replace(
+                "path = \"macros\"",
+                &format!("path = {:?}", macros.display().to_string()),
+            );
         write_if_changed(&crate_dir.join("Cargo.toml"), &manifest);
 
         let snippets = self.version_dir(i).join("snippets");
@@ -383,7 +462,12 @@ impl Scratch {
         let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
         let mut command = Command::new(cargo);
         command
-            .args(["check", "--offline", "--keep-going", "--message-format=json"])
+            .args([
+                "check",
+                "--offline",
+                "--keep-going",
+                "--message-format=json",
+            ])
             .current_dir(&self.root)
             .env("CARGO_TARGET_DIR", self.root.join("target"))
             .env_remove("CARGO_MANIFEST_DIR")
@@ -398,8 +482,7 @@ impl Scratch {
             let Ok(message) = serde_json::from_str::<serde_json::Value>(line) else {
                 continue;
             };
-            if message["reason"] != "compiler-message" || message["message"]["level"] != "error"
-            {
+            if message["reason"] != "compiler-message" || message["message"]["level"] != "error" {
                 continue;
             }
             let src = message["target"]["src_path"].as_str().unwrap_or_default();
@@ -411,7 +494,10 @@ impl Scratch {
                 crate_errors.push(format!("v{version}: {rendered}"));
                 continue;
             }
-            let spans = message["message"]["spans"].as_array().cloned().unwrap_or_default();
+            let spans = message["message"]["spans"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
             for span in spans.iter().filter(|s| s["is_primary"] == true) {
                 let file = span["file_name"].as_str().unwrap_or_default();
                 if let Some(stem) = Path::new(file).file_stem().and_then(|s| s.to_str()) {
@@ -456,7 +542,10 @@ fn write_if_changed(path: &Path, text: &str) {
 /// Copies a directory's text files, each only if changed; not `generated/`, which each version
 /// writes itself.
 fn copy_tree(from: &Path, to: &Path) {
-    for entry in std::fs::read_dir(from).expect("a source directory").flatten() {
+    for entry in std::fs::read_dir(from)
+        .expect("a source directory")
+        .flatten()
+    {
         let path = entry.path();
         if entry.file_name() == "generated" {
             continue;
