@@ -383,9 +383,9 @@ impl Scratch {
             .map(|l| l + "\n")
             .collect();
         write_if_changed(&root.join("Cargo.toml"), &manifest);
-        if !root.join("Cargo.lock").exists() {
-            std::fs::copy(repo.join("Cargo.lock"), root.join("Cargo.lock")).expect("lock file");
-        }
+        // Copied every run (cargo adds the members again), so a dependency the repository
+        // gained is there too.
+        std::fs::copy(repo.join("Cargo.lock"), root.join("Cargo.lock")).expect("lock file");
         Scratch { repo, root }
     }
 
