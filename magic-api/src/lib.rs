@@ -35,8 +35,8 @@
 //! - the resource modules ([`sites`], [`gre_tunnels`], …) hold the handles, each method
 //!   documented with the reference's prose and an example;
 //! - [`types`] holds the data types, and [`types::builders`] the builders of the request types;
-//! - [`options`] holds the sets of optional parameters, whose setters are methods of the
-//!   [`Call`] an operation returns;
+//! - [`options`] holds each operation's set of optional parameters (one type per operation,
+//!   named for its call), whose setters are methods of the [`Call`] the operation returns;
 //! - every call goes through a small hand-written [`runtime`] (authentication, retries,
 //!   timeouts, the response envelope, errors); its low-level [`RawRequest`] is public on
 //!   purpose, the escape hatch for endpoints the reference does not (yet) describe, with the
@@ -54,6 +54,7 @@ mod generated;
 mod call;
 mod client;
 mod ids;
+mod option_sets;
 mod paging;
 mod unions;
 

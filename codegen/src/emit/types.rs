@@ -111,10 +111,12 @@ fn object(item: &ItemPlan, plan: &StructPlan, cache: &mut TypeCache) -> Result<s
             default: None,
         });
     }
-    let wire_attr: syn::Attribute = if plan.builder {
-        syn::parse_quote!(#[::magic_api::wire(builder)])
-    } else {
-        syn::parse_quote!(#[::magic_api::wire])
+    // The plan decided `Default` (`plan::types::derives_default`); the macro derives it on request.
+    let wire_attr: syn::Attribute = match (plan.builder, plan.default) {
+        (true, true) => syn::parse_quote!(#[::magic_api::wire(builder, default)]),
+        (true, false) => syn::parse_quote!(#[::magic_api::wire(builder)]),
+        (false, true) => syn::parse_quote!(#[::magic_api::wire(default)]),
+        (false, false) => syn::parse_quote!(#[::magic_api::wire]),
     };
     let mut attrs: Vec<syn::Attribute> = super::docs::attribute(&item.doc).into_iter().collect();
     attrs.push(wire_attr);

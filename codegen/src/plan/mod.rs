@@ -53,7 +53,7 @@ pub struct Plan<'a> {
     pub handles: Vec<HandlePlan>,
     /// Every operation, in IR order.
     pub ops: Vec<OpPlan>,
-    /// The option sets the operations' optional parameters make, by Rust name.
+    /// Every operation's option set (one each, empty or not), by Rust name.
     pub option_sets: Vec<OptionSetPlan>,
     /// How each paged result type splits into items and the next page, by result type.
     pub streams: Vec<StreamPlan>,
@@ -89,6 +89,17 @@ pub fn build(ir: &Ir) -> Result<Plan<'_>, String> {
             built.streams,
         )
     };
+    // Option types are imported into the resource modules beside the data types.
+    if let Some(set) = option_sets.iter().find(|s| {
+        items
+            .binary_search_by(|i| i.rust.as_str().cmp(&s.rust))
+            .is_ok()
+    }) {
+        return Err(format!(
+            "the option type `{}` has the name of a data type",
+            set.rust
+        ));
+    }
     // Last: the documentation reads every other decision (and rewrites the items' docs).
     let docs = docs::plan(
         &docs::Parts {

@@ -46,8 +46,22 @@ pub(crate) fn expand(args: TokenStream, input: TokenStream) -> syn::Result<Token
         }
     });
     let name = &item.ident;
-    let all_optional = fields.iter().all(|f| f.presence != Presence::Required);
-    let default = all_optional.then(|| quote!(Default,));
+    // `Default` only when asked: which types have it is the generator's decision (recorded in
+    // the API snapshot), never a side effect of the fields, so that a new required field cannot
+    // silently take the trait away.
+    if let (Some(path), Some(required)) = (
+        &args.default,
+        fields.iter().find(|f| f.presence == Presence::Required),
+    ) {
+        return Err(syn::Error::new_spanned(
+            path,
+            format!(
+                "`default` needs every field optional; `{}` is required",
+                required.ident
+            ),
+        ));
+    }
+    let default = args.default.is_some().then(|| quote!(Default,));
     let builder = args
         .builder
         .then(|| builder_impl(&item.vis, name, &fields, &extra));

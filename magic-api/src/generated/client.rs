@@ -57,259 +57,334 @@
 );
 
 pub mod options {
-    //! The optional parameters of the operations, one set per combination of parameters.
+    //! The optional parameters of the operations, one type per operation, named for its call.
     //!
-    //! A set is shared by the operations that take it.
-    //! Each parameter is a setter on the call an operation returns (`.validate_only(true)`), set
-    //! before the call is awaited; a call has exactly the setters its operation documents.
-    /// Optional parameters of the calls that carry these options (`connectorid`), set with the
-    /// call's own methods before it is awaited: `.connectorid(…)`.
-    #[derive(Debug, Clone, Default)]
-    pub struct ConnectoridOptions {
-        connectorid: Option<::magic_api::ConnectorId>,
-    }
+    //! `sites().list` returns a `Call<'_, _, SitesListOptions>`; each parameter is a setter on that
+    //! call (`.validate_only(true)`), set before the call is awaited, and a call has exactly the
+    //! setters its operation documents.
+    //! An operation without optional parameters has its (empty) type too, so a parameter the API
+    //! adds later is a new setter and never changes the call's type.
+    ::magic_api::define_options!(AppsCreateOptions, call "apps().create");
 
-    impl ::magic_api::CallOptions for ConnectoridOptions {
-        fn apply(
-            &self,
-            mut request: ::magic_api::RawRequest,
-        ) -> ::magic_api::RawRequest {
-            if let Some(value) = &self.connectorid {
-                request = request.query("connectorid", value.as_str().to_string());
-            }
-            request
-        }
-    }
+    ::magic_api::define_options!(AppsDeleteOptions, call "apps().delete");
 
-    impl<R: ::magic_api::Receive> ::magic_api::Call<'_, R, ConnectoridOptions> {
-        /// Identifier
-        pub fn connectorid(
-            mut self,
-            value: impl Into<::magic_api::ConnectorId>,
-        ) -> Self {
-            self.options_mut().connectorid = Some(value.into());
-            self
-        }
-    }
+    ::magic_api::define_options!(AppsEditOptions, call "apps().edit");
 
-    /// Optional parameters of the calls that carry these options (`cursor`, `k`, `limit`), set with
-    /// the call's own methods before it is awaited: `.cursor(…)`, `.k(…)`, `.limit(…)`.
-    #[derive(Debug, Clone, Default)]
-    pub struct CursorKLimitOptions {
-        cursor: Option<String>,
-        k: Option<::magic_api::types::EventKind>,
-        limit: Option<i64>,
-    }
+    ::magic_api::define_options!(AppsListOptions, call "apps().list");
 
-    impl ::magic_api::CallOptions for CursorKLimitOptions {
-        fn apply(
-            &self,
-            mut request: ::magic_api::RawRequest,
-        ) -> ::magic_api::RawRequest {
-            if let Some(value) = &self.cursor {
-                request = request.query("cursor", value.clone());
-            }
-            if let Some(value) = &self.k {
-                request = request.query("k", value.as_str().to_string());
-            }
-            if let Some(value) = &self.limit {
-                request = request.query("limit", value.to_string());
-            }
-            request
-        }
-    }
+    ::magic_api::define_options!(AppsUpdateOptions, call "apps().update");
 
-    impl<R: ::magic_api::Receive> ::magic_api::Call<'_, R, CursorKLimitOptions> {
-        /// Sets the `cursor` query parameter.
-        pub fn cursor(mut self, value: impl Into<String>) -> Self {
-            self.options_mut().cursor = Some(value.into());
-            self
-        }
+    ::magic_api::define_options!(
+        CfInterconnectsBulkUpdateOptions,
+        " The optional parameters of `cf_interconnects().bulk_update` (`x-magic-new-hc-target`, `validate_only`), set with the call's own methods before it is awaited: `.object_targets(…)`, `.validate_only(…)`.";
+        object_targets : bool, header "x-magic-new-hc-target" plain
+        " Sets `x-magic-new-hc-target`: `true` asks for `HealthCheck.target` in its object form.";
+        validate_only : bool, query "validate_only" plain
+        " Offered in the operation's description as `?validate_only=true`."
+    );
 
-        /// Filter by event kind
-        pub fn k(mut self, value: impl Into<::magic_api::types::EventKind>) -> Self {
-            self.options_mut().k = Some(value.into());
-            self
-        }
+    ::magic_api::define_options!(
+        CfInterconnectsGetOptions,
+        " The optional parameters of `cf_interconnects().get` (`x-magic-new-hc-target`), set with the call's own methods before it is awaited: `.object_targets(…)`.";
+        object_targets : bool, header "x-magic-new-hc-target" plain
+        " Sets `x-magic-new-hc-target`: `true` asks for `HealthCheck.target` in its object form."
+    );
 
-        /// Sets the `limit` query parameter.
-        pub fn limit(mut self, value: i64) -> Self {
-            self.options_mut().limit = Some(value);
-            self
-        }
-    }
+    ::magic_api::define_options!(
+        CfInterconnectsListOptions,
+        " The optional parameters of `cf_interconnects().list` (`x-magic-new-hc-target`), set with the call's own methods before it is awaited: `.object_targets(…)`.";
+        object_targets : bool, header "x-magic-new-hc-target" plain
+        " Sets `x-magic-new-hc-target`: `true` asks for `HealthCheck.target` in its object form."
+    );
 
-    /// Optional parameters of the calls that carry these options (`cursor`, `limit`), set with the
-    /// call's own methods before it is awaited: `.cursor(…)`, `.limit(…)`.
-    #[derive(Debug, Clone, Default)]
-    pub struct CursorLimitOptions {
-        cursor: Option<String>,
-        limit: Option<i64>,
-    }
+    ::magic_api::define_options!(
+        CfInterconnectsUpdateOptions,
+        " The optional parameters of `cf_interconnects().update` (`validate_only`), set with the call's own methods before it is awaited: `.validate_only(…)`.";
+        validate_only : bool, query "validate_only" plain
+        " Offered in the operation's description as `?validate_only=true`."
+    );
 
-    impl ::magic_api::CallOptions for CursorLimitOptions {
-        fn apply(
-            &self,
-            mut request: ::magic_api::RawRequest,
-        ) -> ::magic_api::RawRequest {
-            if let Some(value) = &self.cursor {
-                request = request.query("cursor", value.clone());
-            }
-            if let Some(value) = &self.limit {
-                request = request.query("limit", value.to_string());
-            }
-            request
-        }
-    }
+    ::magic_api::define_options!(ConnectorsCreateOptions, call "connectors().create");
 
-    impl<R: ::magic_api::Receive> ::magic_api::Call<'_, R, CursorLimitOptions> {
-        /// Sets the `cursor` query parameter.
-        pub fn cursor(mut self, value: impl Into<String>) -> Self {
-            self.options_mut().cursor = Some(value.into());
-            self
-        }
+    ::magic_api::define_options!(ConnectorsDeleteOptions, call "connectors().delete");
 
-        /// Sets the `limit` query parameter.
-        pub fn limit(mut self, value: i64) -> Self {
-            self.options_mut().limit = Some(value);
-            self
-        }
-    }
+    ::magic_api::define_options!(ConnectorsEditOptions, call "connectors().edit");
 
-    /// Optional parameters of the calls that carry these options (`x-magic-new-hc-target`), set
-    /// with the call's own methods before it is awaited: `.object_targets(…)`.
-    #[derive(Debug, Clone, Default)]
-    pub struct ObjectTargetsOptions {
-        object_targets: Option<bool>,
-    }
+    ::magic_api::define_options!(
+        ConnectorsEventsGetOptions, call "connectors().events().get"
+    );
 
-    impl ::magic_api::CallOptions for ObjectTargetsOptions {
-        fn apply(
-            &self,
-            mut request: ::magic_api::RawRequest,
-        ) -> ::magic_api::RawRequest {
-            if let Some(value) = &self.object_targets {
-                if !request.has_header("x-magic-new-hc-target") {
-                    request = request.header("x-magic-new-hc-target", value.to_string());
-                }
-            }
-            request
-        }
-    }
+    ::magic_api::define_options!(
+        ConnectorsEventsLatestOptions, call "connectors().events().latest"
+    );
 
-    impl<R: ::magic_api::Receive> ::magic_api::Call<'_, R, ObjectTargetsOptions> {
-        /// Sets `x-magic-new-hc-target`: `true` asks for `HealthCheck.target` in its object form.
-        pub fn object_targets(mut self, value: bool) -> Self {
-            self.options_mut().object_targets = Some(value);
-            self
-        }
-    }
+    ::magic_api::define_options!(
+        ConnectorsEventsListOptions,
+        " The optional parameters of `connectors().events().list` (`cursor`, `k`, `limit`), set with the call's own methods before it is awaited: `.cursor(…)`, `.k(…)`, `.limit(…)`.";
+        cursor : String, query "cursor" into " Sets the `cursor` query parameter."; k :
+        ::magic_api::types::EventKind, query "k" into " Filter by event kind"; limit :
+        i64, query "limit" plain " Sets the `limit` query parameter."
+    );
 
-    /// Optional parameters of the calls that carry these options (`x-magic-new-hc-target`,
-    /// `validate_only`), set with the call's own methods before it is awaited:
-    /// `.object_targets(…)`, `.validate_only(…)`.
-    #[derive(Debug, Clone, Default)]
-    pub struct ObjectTargetsValidateOnlyOptions {
-        object_targets: Option<bool>,
-        validate_only: Option<bool>,
-    }
+    ::magic_api::define_options!(ConnectorsGetOptions, call "connectors().get");
 
-    impl ::magic_api::CallOptions for ObjectTargetsValidateOnlyOptions {
-        fn apply(
-            &self,
-            mut request: ::magic_api::RawRequest,
-        ) -> ::magic_api::RawRequest {
-            if let Some(value) = &self.object_targets {
-                if !request.has_header("x-magic-new-hc-target") {
-                    request = request.header("x-magic-new-hc-target", value.to_string());
-                }
-            }
-            if let Some(value) = &self.validate_only {
-                request = request.query("validate_only", value.to_string());
-            }
-            request
-        }
-    }
+    ::magic_api::define_options!(ConnectorsListOptions, call "connectors().list");
 
-    impl<
-        R: ::magic_api::Receive,
-    > ::magic_api::Call<'_, R, ObjectTargetsValidateOnlyOptions> {
-        /// Sets `x-magic-new-hc-target`: `true` asks for `HealthCheck.target` in its object form.
-        pub fn object_targets(mut self, value: bool) -> Self {
-            self.options_mut().object_targets = Some(value);
-            self
-        }
+    ::magic_api::define_options!(
+        ConnectorsSnapshotsGetOptions, call "connectors().snapshots().get"
+    );
 
-        /// Offered in the operation's description as `?validate_only=true`.
-        pub fn validate_only(mut self, value: bool) -> Self {
-            self.options_mut().validate_only = Some(value);
-            self
-        }
-    }
+    ::magic_api::define_options!(
+        ConnectorsSnapshotsLatestOptions, call "connectors().snapshots().latest"
+    );
 
-    /// Optional parameters of the calls that carry these options (`page`, `per_page`), set with the
-    /// call's own methods before it is awaited: `.page(…)`, `.per_page(…)`.
-    #[derive(Debug, Clone, Default)]
-    pub struct PagePerPageOptions {
-        page: Option<i64>,
-        per_page: Option<i64>,
-    }
+    ::magic_api::define_options!(
+        ConnectorsSnapshotsListOptions,
+        " The optional parameters of `connectors().snapshots().list` (`cursor`, `limit`), set with the call's own methods before it is awaited: `.cursor(…)`, `.limit(…)`.";
+        cursor : String, query "cursor" into " Sets the `cursor` query parameter."; limit
+        : i64, query "limit" plain " Sets the `limit` query parameter."
+    );
 
-    impl ::magic_api::CallOptions for PagePerPageOptions {
-        fn apply(
-            &self,
-            mut request: ::magic_api::RawRequest,
-        ) -> ::magic_api::RawRequest {
-            if let Some(value) = &self.page {
-                request = request.query("page", value.to_string());
-            }
-            if let Some(value) = &self.per_page {
-                request = request.query("per_page", value.to_string());
-            }
-            request
-        }
-    }
+    ::magic_api::define_options!(ConnectorsUpdateOptions, call "connectors().update");
 
-    impl<R: ::magic_api::Receive> ::magic_api::Call<'_, R, PagePerPageOptions> {
-        /// The page to fetch, from 1.
-        pub fn page(mut self, value: i64) -> Self {
-            self.options_mut().page = Some(value);
-            self
-        }
+    ::magic_api::define_options!(
+        GreTunnelsBulkUpdateOptions,
+        " The optional parameters of `gre_tunnels().bulk_update` (`x-magic-new-hc-target`, `validate_only`), set with the call's own methods before it is awaited: `.object_targets(…)`, `.validate_only(…)`.";
+        object_targets : bool, header "x-magic-new-hc-target" plain
+        " Sets `x-magic-new-hc-target`: `true` asks for `HealthCheck.target` in its object form.";
+        validate_only : bool, query "validate_only" plain
+        " Offered in the operation's description as `?validate_only=true`."
+    );
 
-        /// How many results a page holds.
-        pub fn per_page(mut self, value: i64) -> Self {
-            self.options_mut().per_page = Some(value);
-            self
-        }
-    }
+    ::magic_api::define_options!(
+        GreTunnelsCreateOptions,
+        " The optional parameters of `gre_tunnels().create` (`validate_only`), set with the call's own methods before it is awaited: `.validate_only(…)`.";
+        validate_only : bool, query "validate_only" plain
+        " Offered in the operation's description as `?validate_only=true`."
+    );
 
-    /// Optional parameters of the calls that carry these options (`validate_only`), set with the
-    /// call's own methods before it is awaited: `.validate_only(…)`.
-    #[derive(Debug, Clone, Default)]
-    pub struct ValidateOnlyOptions {
-        validate_only: Option<bool>,
-    }
+    ::magic_api::define_options!(
+        GreTunnelsDeleteOptions,
+        " The optional parameters of `gre_tunnels().delete` (`x-magic-new-hc-target`, `validate_only`), set with the call's own methods before it is awaited: `.object_targets(…)`, `.validate_only(…)`.";
+        object_targets : bool, header "x-magic-new-hc-target" plain
+        " Sets `x-magic-new-hc-target`: `true` asks for `HealthCheck.target` in its object form.";
+        validate_only : bool, query "validate_only" plain
+        " Offered in the operation's description as `?validate_only=true`."
+    );
 
-    impl ::magic_api::CallOptions for ValidateOnlyOptions {
-        fn apply(
-            &self,
-            mut request: ::magic_api::RawRequest,
-        ) -> ::magic_api::RawRequest {
-            if let Some(value) = &self.validate_only {
-                request = request.query("validate_only", value.to_string());
-            }
-            request
-        }
-    }
+    ::magic_api::define_options!(
+        GreTunnelsGetOptions,
+        " The optional parameters of `gre_tunnels().get` (`x-magic-new-hc-target`), set with the call's own methods before it is awaited: `.object_targets(…)`.";
+        object_targets : bool, header "x-magic-new-hc-target" plain
+        " Sets `x-magic-new-hc-target`: `true` asks for `HealthCheck.target` in its object form."
+    );
 
-    impl<R: ::magic_api::Receive> ::magic_api::Call<'_, R, ValidateOnlyOptions> {
-        /// Offered in the operation's description as `?validate_only=true`.
-        pub fn validate_only(mut self, value: bool) -> Self {
-            self.options_mut().validate_only = Some(value);
-            self
-        }
-    }
+    ::magic_api::define_options!(
+        GreTunnelsListOptions,
+        " The optional parameters of `gre_tunnels().list` (`x-magic-new-hc-target`), set with the call's own methods before it is awaited: `.object_targets(…)`.";
+        object_targets : bool, header "x-magic-new-hc-target" plain
+        " Sets `x-magic-new-hc-target`: `true` asks for `HealthCheck.target` in its object form."
+    );
+
+    ::magic_api::define_options!(
+        GreTunnelsUpdateOptions,
+        " The optional parameters of `gre_tunnels().update` (`validate_only`), set with the call's own methods before it is awaited: `.validate_only(…)`.";
+        validate_only : bool, query "validate_only" plain
+        " Offered in the operation's description as `?validate_only=true`."
+    );
+
+    ::magic_api::define_options!(
+        IpsecTunnelsBulkUpdateOptions,
+        " The optional parameters of `ipsec_tunnels().bulk_update` (`x-magic-new-hc-target`, `validate_only`), set with the call's own methods before it is awaited: `.object_targets(…)`, `.validate_only(…)`.";
+        object_targets : bool, header "x-magic-new-hc-target" plain
+        " Sets `x-magic-new-hc-target`: `true` asks for `HealthCheck.target` in its object form.";
+        validate_only : bool, query "validate_only" plain
+        " Offered in the operation's description as `?validate_only=true`."
+    );
+
+    ::magic_api::define_options!(
+        IpsecTunnelsCreateOptions,
+        " The optional parameters of `ipsec_tunnels().create` (`validate_only`), set with the call's own methods before it is awaited: `.validate_only(…)`.";
+        validate_only : bool, query "validate_only" plain
+        " Offered in the operation's description as `?validate_only=true`."
+    );
+
+    ::magic_api::define_options!(
+        IpsecTunnelsDeleteOptions,
+        " The optional parameters of `ipsec_tunnels().delete` (`x-magic-new-hc-target`, `validate_only`), set with the call's own methods before it is awaited: `.object_targets(…)`, `.validate_only(…)`.";
+        object_targets : bool, header "x-magic-new-hc-target" plain
+        " Sets `x-magic-new-hc-target`: `true` asks for `HealthCheck.target` in its object form.";
+        validate_only : bool, query "validate_only" plain
+        " Offered in the operation's description as `?validate_only=true`."
+    );
+
+    ::magic_api::define_options!(
+        IpsecTunnelsGetOptions,
+        " The optional parameters of `ipsec_tunnels().get` (`x-magic-new-hc-target`), set with the call's own methods before it is awaited: `.object_targets(…)`.";
+        object_targets : bool, header "x-magic-new-hc-target" plain
+        " Sets `x-magic-new-hc-target`: `true` asks for `HealthCheck.target` in its object form."
+    );
+
+    ::magic_api::define_options!(
+        IpsecTunnelsListOptions,
+        " The optional parameters of `ipsec_tunnels().list` (`x-magic-new-hc-target`), set with the call's own methods before it is awaited: `.object_targets(…)`.";
+        object_targets : bool, header "x-magic-new-hc-target" plain
+        " Sets `x-magic-new-hc-target`: `true` asks for `HealthCheck.target` in its object form."
+    );
+
+    ::magic_api::define_options!(
+        IpsecTunnelsPskGenerateOptions,
+        " The optional parameters of `ipsec_tunnels().psk_generate` (`validate_only`), set with the call's own methods before it is awaited: `.validate_only(…)`.";
+        validate_only : bool, query "validate_only" plain
+        " Offered in the operation's description as `?validate_only=true`."
+    );
+
+    ::magic_api::define_options!(
+        IpsecTunnelsUpdateOptions,
+        " The optional parameters of `ipsec_tunnels().update` (`validate_only`), set with the call's own methods before it is awaited: `.validate_only(…)`.";
+        validate_only : bool, query "validate_only" plain
+        " Offered in the operation's description as `?validate_only=true`."
+    );
+
+    ::magic_api::define_options!(PcapsCreateOptions, call "pcaps().create");
+
+    ::magic_api::define_options!(PcapsDownloadOptions, call "pcaps().download");
+
+    ::magic_api::define_options!(PcapsGetOptions, call "pcaps().get");
+
+    ::magic_api::define_options!(
+        PcapsListOptions,
+        " The optional parameters of `pcaps().list` (`page`, `per_page`), set with the call's own methods before it is awaited: `.page(…)`, `.per_page(…)`.";
+        page : i64, query "page" plain " The page to fetch, from 1."; per_page : i64,
+        query "per_page" plain " How many results a page holds."
+    );
+
+    ::magic_api::define_options!(
+        PcapsOwnershipCreateOptions, call "pcaps().ownership().create"
+    );
+
+    ::magic_api::define_options!(
+        PcapsOwnershipDeleteOptions, call "pcaps().ownership().delete"
+    );
+
+    ::magic_api::define_options!(
+        PcapsOwnershipListOptions,
+        " The optional parameters of `pcaps().ownership().list` (`page`, `per_page`), set with the call's own methods before it is awaited: `.page(…)`, `.per_page(…)`.";
+        page : i64, query "page" plain " The page to fetch, from 1."; per_page : i64,
+        query "per_page" plain " How many results a page holds."
+    );
+
+    ::magic_api::define_options!(
+        PcapsOwnershipValidateOptions, call "pcaps().ownership().validate"
+    );
+
+    ::magic_api::define_options!(PcapsStopOptions, call "pcaps().stop");
+
+    ::magic_api::define_options!(
+        RoutesBulkUpdateOptions,
+        " The optional parameters of `routes().bulk_update` (`validate_only`), set with the call's own methods before it is awaited: `.validate_only(…)`.";
+        validate_only : bool, query "validate_only" plain
+        " Offered in the operation's description as `?validate_only=true`."
+    );
+
+    ::magic_api::define_options!(
+        RoutesCreateOptions,
+        " The optional parameters of `routes().create` (`validate_only`), set with the call's own methods before it is awaited: `.validate_only(…)`.";
+        validate_only : bool, query "validate_only" plain
+        " Offered in the operation's description as `?validate_only=true`."
+    );
+
+    ::magic_api::define_options!(RoutesDeleteAllOptions, call "routes().delete_all");
+
+    ::magic_api::define_options!(RoutesDeleteOptions, call "routes().delete");
+
+    ::magic_api::define_options!(RoutesGetOptions, call "routes().get");
+
+    ::magic_api::define_options!(RoutesListOptions, call "routes().list");
+
+    ::magic_api::define_options!(
+        RoutesUpdateOptions,
+        " The optional parameters of `routes().update` (`validate_only`), set with the call's own methods before it is awaited: `.validate_only(…)`.";
+        validate_only : bool, query "validate_only" plain
+        " Offered in the operation's description as `?validate_only=true`."
+    );
+
+    ::magic_api::define_options!(SitesAclsCreateOptions, call "sites().acls().create");
+
+    ::magic_api::define_options!(SitesAclsDeleteOptions, call "sites().acls().delete");
+
+    ::magic_api::define_options!(SitesAclsEditOptions, call "sites().acls().edit");
+
+    ::magic_api::define_options!(SitesAclsGetOptions, call "sites().acls().get");
+
+    ::magic_api::define_options!(SitesAclsListOptions, call "sites().acls().list");
+
+    ::magic_api::define_options!(SitesAclsUpdateOptions, call "sites().acls().update");
+
+    ::magic_api::define_options!(
+        SitesAppConfigsCreateOptions, call "sites().app_configs().create"
+    );
+
+    ::magic_api::define_options!(
+        SitesAppConfigsDeleteOptions, call "sites().app_configs().delete"
+    );
+
+    ::magic_api::define_options!(
+        SitesAppConfigsEditOptions, call "sites().app_configs().edit"
+    );
+
+    ::magic_api::define_options!(
+        SitesAppConfigsListOptions, call "sites().app_configs().list"
+    );
+
+    ::magic_api::define_options!(
+        SitesAppConfigsUpdateOptions, call "sites().app_configs().update"
+    );
+
+    ::magic_api::define_options!(SitesCreateOptions, call "sites().create");
+
+    ::magic_api::define_options!(SitesDeleteOptions, call "sites().delete");
+
+    ::magic_api::define_options!(SitesEditOptions, call "sites().edit");
+
+    ::magic_api::define_options!(
+        SitesGetOptions,
+        " The optional parameters of `sites().get` (`x-magic-new-hc-target`), set with the call's own methods before it is awaited: `.object_targets(…)`.";
+        object_targets : bool, header "x-magic-new-hc-target" plain
+        " Sets `x-magic-new-hc-target`: `true` asks for `HealthCheck.target` in its object form."
+    );
+
+    ::magic_api::define_options!(SitesLansCreateOptions, call "sites().lans().create");
+
+    ::magic_api::define_options!(SitesLansDeleteOptions, call "sites().lans().delete");
+
+    ::magic_api::define_options!(SitesLansEditOptions, call "sites().lans().edit");
+
+    ::magic_api::define_options!(SitesLansGetOptions, call "sites().lans().get");
+
+    ::magic_api::define_options!(SitesLansListOptions, call "sites().lans().list");
+
+    ::magic_api::define_options!(SitesLansUpdateOptions, call "sites().lans().update");
+
+    ::magic_api::define_options!(
+        SitesListOptions,
+        " The optional parameters of `sites().list` (`connectorid`), set with the call's own methods before it is awaited: `.connectorid(…)`.";
+        connectorid : ::magic_api::ConnectorId, query "connectorid" into " Identifier"
+    );
+
+    ::magic_api::define_options!(SitesUpdateOptions, call "sites().update");
+
+    ::magic_api::define_options!(SitesWansCreateOptions, call "sites().wans().create");
+
+    ::magic_api::define_options!(SitesWansDeleteOptions, call "sites().wans().delete");
+
+    ::magic_api::define_options!(SitesWansEditOptions, call "sites().wans().edit");
+
+    ::magic_api::define_options!(SitesWansGetOptions, call "sites().wans().get");
+
+    ::magic_api::define_options!(SitesWansListOptions, call "sites().wans().list");
+
+    ::magic_api::define_options!(SitesWansUpdateOptions, call "sites().wans().update");
 }
 
 impl ::magic_api::runtime::Paged for ::magic_api::types::EventListResponse {
@@ -415,6 +490,10 @@ impl ::magic_api::Client {
 pub mod apps {
     use ::magic_api::{AccountAppId, AccountId, Call, Json};
     use ::magic_api::reqwest::Method;
+    use ::magic_api::options::{
+        AppsCreateOptions, AppsDeleteOptions, AppsEditOptions, AppsListOptions,
+        AppsUpdateOptions,
+    };
     use ::magic_api::types::{AccountApp, App, AppCreateRequest, AppRequest};
 
     /// Operations on Apps (`/accounts/{account_id}/magic/apps`), one method each: reached as
@@ -445,7 +524,10 @@ pub mod apps {
         /// # }
         /// ```
         #[doc(alias("List Apps", "apps list", "list app", "app list"))]
-        pub fn list(&self, account_id: &AccountId) -> Call<'a, Json<Vec<App>>, ()> {
+        pub fn list(
+            &self,
+            account_id: &AccountId,
+        ) -> Call<'a, Json<Vec<App>>, AppsListOptions> {
             Call::at(
                 self.client,
                 Method::GET,
@@ -481,7 +563,7 @@ pub mod apps {
             &self,
             account_id: &AccountId,
             body: &AppCreateRequest,
-        ) -> Call<'a, Json<AccountApp>, ()> {
+        ) -> Call<'a, Json<AccountApp>, AppsCreateOptions> {
             Call::at(
                     self.client,
                     Method::POST,
@@ -520,7 +602,7 @@ pub mod apps {
             account_id: &AccountId,
             account_app_id: &AccountAppId,
             body: &AppRequest,
-        ) -> Call<'a, Json<AccountApp>, ()> {
+        ) -> Call<'a, Json<AccountApp>, AppsUpdateOptions> {
             Call::at(
                     self.client,
                     Method::PUT,
@@ -559,7 +641,7 @@ pub mod apps {
             account_id: &AccountId,
             account_app_id: &AccountAppId,
             body: &AppRequest,
-        ) -> Call<'a, Json<AccountApp>, ()> {
+        ) -> Call<'a, Json<AccountApp>, AppsEditOptions> {
             Call::at(
                     self.client,
                     Method::PATCH,
@@ -597,7 +679,7 @@ pub mod apps {
             &self,
             account_id: &AccountId,
             account_app_id: &AccountAppId,
-        ) -> Call<'a, Json<Option<AccountApp>>, ()> {
+        ) -> Call<'a, Json<Option<AccountApp>>, AppsDeleteOptions> {
             Call::at(
                 self.client,
                 Method::DELETE,
@@ -614,7 +696,8 @@ pub mod cf_interconnects {
     use ::magic_api::{AccountId, Call, CfInterconnectId, Json};
     use ::magic_api::reqwest::Method;
     use ::magic_api::options::{
-        ObjectTargetsOptions, ObjectTargetsValidateOnlyOptions, ValidateOnlyOptions,
+        CfInterconnectsBulkUpdateOptions, CfInterconnectsGetOptions,
+        CfInterconnectsListOptions, CfInterconnectsUpdateOptions,
     };
     use ::magic_api::types::{
         CfInterconnectBulkUpdateResponse, CfInterconnectGetResponse,
@@ -636,7 +719,7 @@ pub mod cf_interconnects {
         /// Lists interconnects associated with an account.
         ///
         /// Optional parameters are setters on the call, before it is awaited: `.object_targets(…)`
-        /// (see [`ObjectTargetsOptions`](crate::options::ObjectTargetsOptions)).
+        /// (see [`CfInterconnectsListOptions`](crate::options::CfInterconnectsListOptions)).
         ///
         /// # Example
         ///
@@ -657,7 +740,7 @@ pub mod cf_interconnects {
         pub fn list(
             &self,
             account_id: &AccountId,
-        ) -> Call<'a, Json<CfInterconnectListResponse>, ObjectTargetsOptions> {
+        ) -> Call<'a, Json<CfInterconnectListResponse>, CfInterconnectsListOptions> {
             Call::at(
                 self.client,
                 Method::GET,
@@ -672,7 +755,7 @@ pub mod cf_interconnects {
         /// Lists details for a specific interconnect.
         ///
         /// Optional parameters are setters on the call, before it is awaited: `.object_targets(…)`
-        /// (see [`ObjectTargetsOptions`](crate::options::ObjectTargetsOptions)).
+        /// (see [`CfInterconnectsGetOptions`](crate::options::CfInterconnectsGetOptions)).
         ///
         /// # Example
         ///
@@ -698,7 +781,7 @@ pub mod cf_interconnects {
             &self,
             account_id: &AccountId,
             cf_interconnect_id: &CfInterconnectId,
-        ) -> Call<'a, Json<CfInterconnectGetResponse>, ObjectTargetsOptions> {
+        ) -> Call<'a, Json<CfInterconnectGetResponse>, CfInterconnectsGetOptions> {
             Call::at(
                 self.client,
                 Method::GET,
@@ -715,7 +798,7 @@ pub mod cf_interconnects {
         /// persisting changes.
         ///
         /// Optional parameters are setters on the call, before it is awaited: `.validate_only(…)`
-        /// (see [`ValidateOnlyOptions`](crate::options::ValidateOnlyOptions)).
+        /// (see [`CfInterconnectsUpdateOptions`](crate::options::CfInterconnectsUpdateOptions)).
         ///
         /// # Example
         ///
@@ -751,7 +834,7 @@ pub mod cf_interconnects {
             account_id: &AccountId,
             cf_interconnect_id: &CfInterconnectId,
             body: &CfInterconnectUpdateRequest,
-        ) -> Call<'a, Json<CfInterconnectUpdateResponse>, ValidateOnlyOptions> {
+        ) -> Call<'a, Json<CfInterconnectUpdateResponse>, CfInterconnectsUpdateOptions> {
             Call::at(
                     self.client,
                     Method::PUT,
@@ -773,7 +856,7 @@ pub mod cf_interconnects {
         ///
         /// Optional parameters are setters on the call, before it is awaited: `.object_targets(…)`,
         /// `.validate_only(…)` (see
-        /// [`ObjectTargetsValidateOnlyOptions`](crate::options::ObjectTargetsValidateOnlyOptions)).
+        /// [`CfInterconnectsBulkUpdateOptions`](crate::options::CfInterconnectsBulkUpdateOptions)).
         ///
         /// # Example
         ///
@@ -803,7 +886,7 @@ pub mod cf_interconnects {
         ) -> Call<
             'a,
             Json<CfInterconnectBulkUpdateResponse>,
-            ObjectTargetsValidateOnlyOptions,
+            CfInterconnectsBulkUpdateOptions,
         > {
             Call::at(
                     self.client,
@@ -822,7 +905,8 @@ pub mod gre_tunnels {
     use ::magic_api::{AccountId, Call, GreTunnelId, Json};
     use ::magic_api::reqwest::Method;
     use ::magic_api::options::{
-        ObjectTargetsOptions, ObjectTargetsValidateOnlyOptions, ValidateOnlyOptions,
+        GreTunnelsBulkUpdateOptions, GreTunnelsCreateOptions, GreTunnelsDeleteOptions,
+        GreTunnelsGetOptions, GreTunnelsListOptions, GreTunnelsUpdateOptions,
     };
     use ::magic_api::types::{
         GreTunnel, GreTunnelBulkUpdateResponse, GreTunnelCreateRequest,
@@ -844,7 +928,7 @@ pub mod gre_tunnels {
         /// Lists GRE tunnels associated with an account.
         ///
         /// Optional parameters are setters on the call, before it is awaited: `.object_targets(…)`
-        /// (see [`ObjectTargetsOptions`](crate::options::ObjectTargetsOptions)).
+        /// (see [`GreTunnelsListOptions`](crate::options::GreTunnelsListOptions)).
         ///
         /// # Example
         ///
@@ -865,7 +949,7 @@ pub mod gre_tunnels {
         pub fn list(
             &self,
             account_id: &AccountId,
-        ) -> Call<'a, Json<GreTunnelListResponse>, ObjectTargetsOptions> {
+        ) -> Call<'a, Json<GreTunnelListResponse>, GreTunnelsListOptions> {
             Call::at(
                 self.client,
                 Method::GET,
@@ -879,7 +963,7 @@ pub mod gre_tunnels {
         /// Lists informtion for a specific GRE tunnel.
         ///
         /// Optional parameters are setters on the call, before it is awaited: `.object_targets(…)`
-        /// (see [`ObjectTargetsOptions`](crate::options::ObjectTargetsOptions)).
+        /// (see [`GreTunnelsGetOptions`](crate::options::GreTunnelsGetOptions)).
         ///
         /// # Example
         ///
@@ -902,7 +986,7 @@ pub mod gre_tunnels {
             &self,
             account_id: &AccountId,
             gre_tunnel_id: &GreTunnelId,
-        ) -> Call<'a, Json<GreTunnelGetResponse>, ObjectTargetsOptions> {
+        ) -> Call<'a, Json<GreTunnelGetResponse>, GreTunnelsGetOptions> {
             Call::at(
                 self.client,
                 Method::GET,
@@ -918,7 +1002,7 @@ pub mod gre_tunnels {
         /// persisting changes.
         ///
         /// Optional parameters are setters on the call, before it is awaited: `.validate_only(…)`
-        /// (see [`ValidateOnlyOptions`](crate::options::ValidateOnlyOptions)).
+        /// (see [`GreTunnelsCreateOptions`](crate::options::GreTunnelsCreateOptions)).
         ///
         /// # Example
         ///
@@ -949,7 +1033,7 @@ pub mod gre_tunnels {
             &self,
             account_id: &AccountId,
             body: &GreTunnelCreateRequest,
-        ) -> Call<'a, Json<GreTunnel>, ValidateOnlyOptions> {
+        ) -> Call<'a, Json<GreTunnel>, GreTunnelsCreateOptions> {
             Call::at(
                     self.client,
                     Method::POST,
@@ -970,7 +1054,7 @@ pub mod gre_tunnels {
         /// persisting changes.
         ///
         /// Optional parameters are setters on the call, before it is awaited: `.validate_only(…)`
-        /// (see [`ValidateOnlyOptions`](crate::options::ValidateOnlyOptions)).
+        /// (see [`GreTunnelsUpdateOptions`](crate::options::GreTunnelsUpdateOptions)).
         ///
         /// # Example
         ///
@@ -1008,7 +1092,7 @@ pub mod gre_tunnels {
             account_id: &AccountId,
             gre_tunnel_id: &GreTunnelId,
             body: &GreTunnelUpdateRequest,
-        ) -> Call<'a, Json<GreTunnelUpdateResponse>, ValidateOnlyOptions> {
+        ) -> Call<'a, Json<GreTunnelUpdateResponse>, GreTunnelsUpdateOptions> {
             Call::at(
                     self.client,
                     Method::PUT,
@@ -1030,7 +1114,7 @@ pub mod gre_tunnels {
         ///
         /// Optional parameters are setters on the call, before it is awaited: `.object_targets(…)`,
         /// `.validate_only(…)` (see
-        /// [`ObjectTargetsValidateOnlyOptions`](crate::options::ObjectTargetsValidateOnlyOptions)).
+        /// [`GreTunnelsDeleteOptions`](crate::options::GreTunnelsDeleteOptions)).
         ///
         /// # Example
         ///
@@ -1058,11 +1142,7 @@ pub mod gre_tunnels {
             &self,
             account_id: &AccountId,
             gre_tunnel_id: &GreTunnelId,
-        ) -> Call<
-            'a,
-            Json<Option<GreTunnelDeleteResponse>>,
-            ObjectTargetsValidateOnlyOptions,
-        > {
+        ) -> Call<'a, Json<Option<GreTunnelDeleteResponse>>, GreTunnelsDeleteOptions> {
             Call::at(
                 self.client,
                 Method::DELETE,
@@ -1079,7 +1159,7 @@ pub mod gre_tunnels {
         ///
         /// Optional parameters are setters on the call, before it is awaited: `.object_targets(…)`,
         /// `.validate_only(…)` (see
-        /// [`ObjectTargetsValidateOnlyOptions`](crate::options::ObjectTargetsValidateOnlyOptions)).
+        /// [`GreTunnelsBulkUpdateOptions`](crate::options::GreTunnelsBulkUpdateOptions)).
         ///
         /// # Example
         ///
@@ -1106,11 +1186,7 @@ pub mod gre_tunnels {
             &self,
             account_id: &AccountId,
             body: &B,
-        ) -> Call<
-            'a,
-            Json<GreTunnelBulkUpdateResponse>,
-            ObjectTargetsValidateOnlyOptions,
-        > {
+        ) -> Call<'a, Json<GreTunnelBulkUpdateResponse>, GreTunnelsBulkUpdateOptions> {
             Call::at(
                     self.client,
                     Method::PUT,
@@ -1128,7 +1204,9 @@ pub mod ipsec_tunnels {
     use ::magic_api::{AccountId, Call, IpsecTunnelId, Json};
     use ::magic_api::reqwest::Method;
     use ::magic_api::options::{
-        ObjectTargetsOptions, ObjectTargetsValidateOnlyOptions, ValidateOnlyOptions,
+        IpsecTunnelsBulkUpdateOptions, IpsecTunnelsCreateOptions,
+        IpsecTunnelsDeleteOptions, IpsecTunnelsGetOptions, IpsecTunnelsListOptions,
+        IpsecTunnelsPskGenerateOptions, IpsecTunnelsUpdateOptions,
     };
     use ::magic_api::types::{
         IpsecTunnel, IpsecTunnelBulkUpdateResponse, IpsecTunnelDeleteResponse,
@@ -1150,7 +1228,7 @@ pub mod ipsec_tunnels {
         /// Lists IPsec tunnels associated with an account.
         ///
         /// Optional parameters are setters on the call, before it is awaited: `.object_targets(…)`
-        /// (see [`ObjectTargetsOptions`](crate::options::ObjectTargetsOptions)).
+        /// (see [`IpsecTunnelsListOptions`](crate::options::IpsecTunnelsListOptions)).
         ///
         /// # Example
         ///
@@ -1171,7 +1249,7 @@ pub mod ipsec_tunnels {
         pub fn list(
             &self,
             account_id: &AccountId,
-        ) -> Call<'a, Json<IpsecTunnelListResponse>, ObjectTargetsOptions> {
+        ) -> Call<'a, Json<IpsecTunnelListResponse>, IpsecTunnelsListOptions> {
             Call::at(
                 self.client,
                 Method::GET,
@@ -1186,7 +1264,7 @@ pub mod ipsec_tunnels {
         /// Lists details for a specific IPsec tunnel.
         ///
         /// Optional parameters are setters on the call, before it is awaited: `.object_targets(…)`
-        /// (see [`ObjectTargetsOptions`](crate::options::ObjectTargetsOptions)).
+        /// (see [`IpsecTunnelsGetOptions`](crate::options::IpsecTunnelsGetOptions)).
         ///
         /// # Example
         ///
@@ -1212,7 +1290,7 @@ pub mod ipsec_tunnels {
             &self,
             account_id: &AccountId,
             ipsec_tunnel_id: &IpsecTunnelId,
-        ) -> Call<'a, Json<IpsecTunnelGetResponse>, ObjectTargetsOptions> {
+        ) -> Call<'a, Json<IpsecTunnelGetResponse>, IpsecTunnelsGetOptions> {
             Call::at(
                 self.client,
                 Method::GET,
@@ -1228,7 +1306,7 @@ pub mod ipsec_tunnels {
         /// persisting changes.
         ///
         /// Optional parameters are setters on the call, before it is awaited: `.validate_only(…)`
-        /// (see [`ValidateOnlyOptions`](crate::options::ValidateOnlyOptions)).
+        /// (see [`IpsecTunnelsCreateOptions`](crate::options::IpsecTunnelsCreateOptions)).
         ///
         /// # Example
         ///
@@ -1260,7 +1338,7 @@ pub mod ipsec_tunnels {
             &self,
             account_id: &AccountId,
             body: &IpsecTunnelRequest,
-        ) -> Call<'a, Json<IpsecTunnel>, ValidateOnlyOptions> {
+        ) -> Call<'a, Json<IpsecTunnel>, IpsecTunnelsCreateOptions> {
             Call::at(
                     self.client,
                     Method::POST,
@@ -1281,7 +1359,7 @@ pub mod ipsec_tunnels {
         /// persisting changes.
         ///
         /// Optional parameters are setters on the call, before it is awaited: `.validate_only(…)`
-        /// (see [`ValidateOnlyOptions`](crate::options::ValidateOnlyOptions)).
+        /// (see [`IpsecTunnelsUpdateOptions`](crate::options::IpsecTunnelsUpdateOptions)).
         ///
         /// # Example
         ///
@@ -1320,7 +1398,7 @@ pub mod ipsec_tunnels {
             account_id: &AccountId,
             ipsec_tunnel_id: &IpsecTunnelId,
             body: &IpsecTunnelRequest,
-        ) -> Call<'a, Json<IpsecTunnelUpdateResponse>, ValidateOnlyOptions> {
+        ) -> Call<'a, Json<IpsecTunnelUpdateResponse>, IpsecTunnelsUpdateOptions> {
             Call::at(
                     self.client,
                     Method::PUT,
@@ -1343,7 +1421,7 @@ pub mod ipsec_tunnels {
         ///
         /// Optional parameters are setters on the call, before it is awaited: `.object_targets(…)`,
         /// `.validate_only(…)` (see
-        /// [`ObjectTargetsValidateOnlyOptions`](crate::options::ObjectTargetsValidateOnlyOptions)).
+        /// [`IpsecTunnelsDeleteOptions`](crate::options::IpsecTunnelsDeleteOptions)).
         ///
         /// # Example
         ///
@@ -1374,7 +1452,7 @@ pub mod ipsec_tunnels {
         ) -> Call<
             'a,
             Json<Option<IpsecTunnelDeleteResponse>>,
-            ObjectTargetsValidateOnlyOptions,
+            IpsecTunnelsDeleteOptions,
         > {
             Call::at(
                 self.client,
@@ -1392,7 +1470,7 @@ pub mod ipsec_tunnels {
         ///
         /// Optional parameters are setters on the call, before it is awaited: `.object_targets(…)`,
         /// `.validate_only(…)` (see
-        /// [`ObjectTargetsValidateOnlyOptions`](crate::options::ObjectTargetsValidateOnlyOptions)).
+        /// [`IpsecTunnelsBulkUpdateOptions`](crate::options::IpsecTunnelsBulkUpdateOptions)).
         ///
         /// # Example
         ///
@@ -1422,7 +1500,7 @@ pub mod ipsec_tunnels {
         ) -> Call<
             'a,
             Json<IpsecTunnelBulkUpdateResponse>,
-            ObjectTargetsValidateOnlyOptions,
+            IpsecTunnelsBulkUpdateOptions,
         > {
             Call::at(
                     self.client,
@@ -1443,7 +1521,8 @@ pub mod ipsec_tunnels {
         /// cannot be retrieved later. Note the PSK in a safe place.
         ///
         /// Optional parameters are setters on the call, before it is awaited: `.validate_only(…)`
-        /// (see [`ValidateOnlyOptions`](crate::options::ValidateOnlyOptions)).
+        /// (see
+        /// [`IpsecTunnelsPskGenerateOptions`](crate::options::IpsecTunnelsPskGenerateOptions)).
         ///
         /// # Example
         ///
@@ -1472,7 +1551,11 @@ pub mod ipsec_tunnels {
             &self,
             account_id: &AccountId,
             ipsec_tunnel_id: &IpsecTunnelId,
-        ) -> Call<'a, Json<IpsecTunnelPskGenerateResponse>, ValidateOnlyOptions> {
+        ) -> Call<
+            'a,
+            Json<IpsecTunnelPskGenerateResponse>,
+            IpsecTunnelsPskGenerateOptions,
+        > {
             Call::at(
                     self.client,
                     Method::POST,
@@ -1489,7 +1572,10 @@ pub mod ipsec_tunnels {
 pub mod routes {
     use ::magic_api::{AccountId, Call, Json, RouteId};
     use ::magic_api::reqwest::Method;
-    use ::magic_api::options::ValidateOnlyOptions;
+    use ::magic_api::options::{
+        RoutesBulkUpdateOptions, RoutesCreateOptions, RoutesDeleteAllOptions,
+        RoutesDeleteOptions, RoutesGetOptions, RoutesListOptions, RoutesUpdateOptions,
+    };
     use ::magic_api::types::{
         Route, RouteBulkUpdateRequest, RouteBulkUpdateResponse, RouteDeleteResponse,
         RouteEmptyResponse, RouteGetResponse, RouteListResponse, RouteRequest,
@@ -1527,7 +1613,7 @@ pub mod routes {
         pub fn list(
             &self,
             account_id: &AccountId,
-        ) -> Call<'a, Json<RouteListResponse>, ()> {
+        ) -> Call<'a, Json<RouteListResponse>, RoutesListOptions> {
             Call::at(
                 self.client,
                 Method::GET,
@@ -1560,7 +1646,7 @@ pub mod routes {
             &self,
             account_id: &AccountId,
             route_id: &RouteId,
-        ) -> Call<'a, Json<RouteGetResponse>, ()> {
+        ) -> Call<'a, Json<RouteGetResponse>, RoutesGetOptions> {
             Call::at(
                 self.client,
                 Method::GET,
@@ -1576,7 +1662,7 @@ pub mod routes {
         /// persisting changes.
         ///
         /// Optional parameters are setters on the call, before it is awaited: `.validate_only(…)`
-        /// (see [`ValidateOnlyOptions`](crate::options::ValidateOnlyOptions)).
+        /// (see [`RoutesCreateOptions`](crate::options::RoutesCreateOptions)).
         ///
         /// # Example
         ///
@@ -1604,7 +1690,7 @@ pub mod routes {
             &self,
             account_id: &AccountId,
             body: &RouteRequest,
-        ) -> Call<'a, Json<Route>, ValidateOnlyOptions> {
+        ) -> Call<'a, Json<Route>, RoutesCreateOptions> {
             Call::at(
                     self.client,
                     Method::POST,
@@ -1621,7 +1707,7 @@ pub mod routes {
         /// persisting changes.
         ///
         /// Optional parameters are setters on the call, before it is awaited: `.validate_only(…)`
-        /// (see [`ValidateOnlyOptions`](crate::options::ValidateOnlyOptions)).
+        /// (see [`RoutesUpdateOptions`](crate::options::RoutesUpdateOptions)).
         ///
         /// # Example
         ///
@@ -1652,7 +1738,7 @@ pub mod routes {
             account_id: &AccountId,
             route_id: &RouteId,
             body: &RouteRequest,
-        ) -> Call<'a, Json<RouteUpdateResponse>, ValidateOnlyOptions> {
+        ) -> Call<'a, Json<RouteUpdateResponse>, RoutesUpdateOptions> {
             Call::at(
                     self.client,
                     Method::PUT,
@@ -1687,7 +1773,7 @@ pub mod routes {
             &self,
             account_id: &AccountId,
             route_id: &RouteId,
-        ) -> Call<'a, Json<Option<RouteDeleteResponse>>, ()> {
+        ) -> Call<'a, Json<Option<RouteDeleteResponse>>, RoutesDeleteOptions> {
             Call::at(
                 self.client,
                 Method::DELETE,
@@ -1703,7 +1789,7 @@ pub mod routes {
         /// persisting changes. Only fields for a route that need to be changed need be provided.
         ///
         /// Optional parameters are setters on the call, before it is awaited: `.validate_only(…)`
-        /// (see [`ValidateOnlyOptions`](crate::options::ValidateOnlyOptions)).
+        /// (see [`RoutesBulkUpdateOptions`](crate::options::RoutesBulkUpdateOptions)).
         ///
         /// # Example
         ///
@@ -1737,7 +1823,7 @@ pub mod routes {
             &self,
             account_id: &AccountId,
             body: &RouteBulkUpdateRequest,
-        ) -> Call<'a, Json<RouteBulkUpdateResponse>, ValidateOnlyOptions> {
+        ) -> Call<'a, Json<RouteBulkUpdateResponse>, RoutesBulkUpdateOptions> {
             Call::at(
                     self.client,
                     Method::PUT,
@@ -1771,7 +1857,7 @@ pub mod routes {
         pub fn delete_all(
             &self,
             account_id: &AccountId,
-        ) -> Call<'a, Json<Option<RouteEmptyResponse>>, ()> {
+        ) -> Call<'a, Json<Option<RouteEmptyResponse>>, RoutesDeleteAllOptions> {
             Call::at(
                 self.client,
                 Method::DELETE,
@@ -1787,7 +1873,10 @@ pub mod routes {
 pub mod sites {
     use ::magic_api::{AccountId, Call, Json, SiteId};
     use ::magic_api::reqwest::Method;
-    use ::magic_api::options::{ConnectoridOptions, ObjectTargetsOptions};
+    use ::magic_api::options::{
+        SitesCreateOptions, SitesDeleteOptions, SitesEditOptions, SitesGetOptions,
+        SitesListOptions, SitesUpdateOptions,
+    };
     use ::magic_api::types::{Site, SiteCreateRequest, SiteRequest};
 
     /// Operations on Sites (`/accounts/{account_id}/magic/sites`), one method each: reached as
@@ -1806,7 +1895,7 @@ pub mod sites {
         /// site.ConnectorID or site.SecondaryConnectorID.
         ///
         /// Optional parameters are setters on the call, before it is awaited: `.connectorid(…)`
-        /// (see [`ConnectoridOptions`](crate::options::ConnectoridOptions)).
+        /// (see [`SitesListOptions`](crate::options::SitesListOptions)).
         ///
         /// # Example
         ///
@@ -1830,7 +1919,7 @@ pub mod sites {
         pub fn list(
             &self,
             account_id: &AccountId,
-        ) -> Call<'a, Json<Vec<Site>>, ConnectoridOptions> {
+        ) -> Call<'a, Json<Vec<Site>>, SitesListOptions> {
             Call::at(
                 self.client,
                 Method::GET,
@@ -1844,7 +1933,7 @@ pub mod sites {
         /// Get a specific Site.
         ///
         /// Optional parameters are setters on the call, before it is awaited: `.object_targets(…)`
-        /// (see [`ObjectTargetsOptions`](crate::options::ObjectTargetsOptions)).
+        /// (see [`SitesGetOptions`](crate::options::SitesGetOptions)).
         ///
         /// # Example
         ///
@@ -1864,7 +1953,7 @@ pub mod sites {
             &self,
             account_id: &AccountId,
             site_id: &SiteId,
-        ) -> Call<'a, Json<Site>, ObjectTargetsOptions> {
+        ) -> Call<'a, Json<Site>, SitesGetOptions> {
             Call::at(
                 self.client,
                 Method::GET,
@@ -1903,7 +1992,7 @@ pub mod sites {
             &self,
             account_id: &AccountId,
             body: &SiteCreateRequest,
-        ) -> Call<'a, Json<Site>, ()> {
+        ) -> Call<'a, Json<Site>, SitesCreateOptions> {
             Call::at(
                     self.client,
                     Method::POST,
@@ -1943,7 +2032,7 @@ pub mod sites {
             account_id: &AccountId,
             site_id: &SiteId,
             body: &SiteRequest,
-        ) -> Call<'a, Json<Site>, ()> {
+        ) -> Call<'a, Json<Site>, SitesUpdateOptions> {
             Call::at(
                     self.client,
                     Method::PUT,
@@ -1983,7 +2072,7 @@ pub mod sites {
             account_id: &AccountId,
             site_id: &SiteId,
             body: &SiteRequest,
-        ) -> Call<'a, Json<Site>, ()> {
+        ) -> Call<'a, Json<Site>, SitesEditOptions> {
             Call::at(
                     self.client,
                     Method::PATCH,
@@ -2016,7 +2105,7 @@ pub mod sites {
             &self,
             account_id: &AccountId,
             site_id: &SiteId,
-        ) -> Call<'a, Json<Option<Site>>, ()> {
+        ) -> Call<'a, Json<Option<Site>>, SitesDeleteOptions> {
             Call::at(
                 self.client,
                 Method::DELETE,
@@ -2060,6 +2149,11 @@ pub mod sites {
     pub mod app_configs {
         use ::magic_api::{AccountId, AppConfigId, Call, Json, SiteId};
         use ::magic_api::reqwest::Method;
+        use ::magic_api::options::{
+            SitesAppConfigsCreateOptions, SitesAppConfigsDeleteOptions,
+            SitesAppConfigsEditOptions, SitesAppConfigsListOptions,
+            SitesAppConfigsUpdateOptions,
+        };
         use ::magic_api::types::{AppConfig, AppConfigCreateRequest, AppConfigRequest};
 
         /// Operations on App configuration
@@ -2101,7 +2195,7 @@ pub mod sites {
                 &self,
                 account_id: &AccountId,
                 site_id: &SiteId,
-            ) -> Call<'a, Json<Vec<AppConfig>>, ()> {
+            ) -> Call<'a, Json<Vec<AppConfig>>, SitesAppConfigsListOptions> {
                 Call::at(
                     self.client,
                     Method::GET,
@@ -2148,7 +2242,7 @@ pub mod sites {
                 account_id: &AccountId,
                 site_id: &SiteId,
                 body: &AppConfigCreateRequest,
-            ) -> Call<'a, Json<AppConfig>, ()> {
+            ) -> Call<'a, Json<AppConfig>, SitesAppConfigsCreateOptions> {
                 Call::at(
                         self.client,
                         Method::POST,
@@ -2197,7 +2291,7 @@ pub mod sites {
                 site_id: &SiteId,
                 app_config_id: &AppConfigId,
                 body: &AppConfigRequest,
-            ) -> Call<'a, Json<AppConfig>, ()> {
+            ) -> Call<'a, Json<AppConfig>, SitesAppConfigsUpdateOptions> {
                 Call::at(
                         self.client,
                         Method::PUT,
@@ -2246,7 +2340,7 @@ pub mod sites {
                 site_id: &SiteId,
                 app_config_id: &AppConfigId,
                 body: &AppConfigRequest,
-            ) -> Call<'a, Json<AppConfig>, ()> {
+            ) -> Call<'a, Json<AppConfig>, SitesAppConfigsEditOptions> {
                 Call::at(
                         self.client,
                         Method::PATCH,
@@ -2288,7 +2382,7 @@ pub mod sites {
                 account_id: &AccountId,
                 site_id: &SiteId,
                 app_config_id: &AppConfigId,
-            ) -> Call<'a, Json<Option<AppConfig>>, ()> {
+            ) -> Call<'a, Json<Option<AppConfig>>, SitesAppConfigsDeleteOptions> {
                 Call::at(
                     self.client,
                     Method::DELETE,
@@ -2304,6 +2398,10 @@ pub mod sites {
     pub mod acls {
         use ::magic_api::{AccountId, AclId, Call, Json, SiteId};
         use ::magic_api::reqwest::Method;
+        use ::magic_api::options::{
+            SitesAclsCreateOptions, SitesAclsDeleteOptions, SitesAclsEditOptions,
+            SitesAclsGetOptions, SitesAclsListOptions, SitesAclsUpdateOptions,
+        };
         use ::magic_api::types::{Acl, AclCreateRequest, AclRequest};
 
         /// Operations on ACLs (`/accounts/{account_id}/magic/sites/{site_id}/acls`), one method
@@ -2339,7 +2437,7 @@ pub mod sites {
                 &self,
                 account_id: &AccountId,
                 site_id: &SiteId,
-            ) -> Call<'a, Json<Vec<Acl>>, ()> {
+            ) -> Call<'a, Json<Vec<Acl>>, SitesAclsListOptions> {
                 Call::at(
                     self.client,
                     Method::GET,
@@ -2372,7 +2470,7 @@ pub mod sites {
                 account_id: &AccountId,
                 site_id: &SiteId,
                 acl_id: &AclId,
-            ) -> Call<'a, Json<Acl>, ()> {
+            ) -> Call<'a, Json<Acl>, SitesAclsGetOptions> {
                 Call::at(
                     self.client,
                     Method::GET,
@@ -2413,7 +2511,7 @@ pub mod sites {
                 account_id: &AccountId,
                 site_id: &SiteId,
                 body: &AclCreateRequest,
-            ) -> Call<'a, Json<Acl>, ()> {
+            ) -> Call<'a, Json<Acl>, SitesAclsCreateOptions> {
                 Call::at(
                         self.client,
                         Method::POST,
@@ -2459,7 +2557,7 @@ pub mod sites {
                 site_id: &SiteId,
                 acl_id: &AclId,
                 body: &AclRequest,
-            ) -> Call<'a, Json<Acl>, ()> {
+            ) -> Call<'a, Json<Acl>, SitesAclsUpdateOptions> {
                 Call::at(
                         self.client,
                         Method::PUT,
@@ -2504,7 +2602,7 @@ pub mod sites {
                 site_id: &SiteId,
                 acl_id: &AclId,
                 body: &AclRequest,
-            ) -> Call<'a, Json<Acl>, ()> {
+            ) -> Call<'a, Json<Acl>, SitesAclsEditOptions> {
                 Call::at(
                         self.client,
                         Method::PATCH,
@@ -2546,7 +2644,7 @@ pub mod sites {
                 account_id: &AccountId,
                 site_id: &SiteId,
                 acl_id: &AclId,
-            ) -> Call<'a, Json<Option<Acl>>, ()> {
+            ) -> Call<'a, Json<Option<Acl>>, SitesAclsDeleteOptions> {
                 Call::at(
                     self.client,
                     Method::DELETE,
@@ -2562,6 +2660,10 @@ pub mod sites {
     pub mod lans {
         use ::magic_api::{AccountId, Call, Json, LanId, SiteId};
         use ::magic_api::reqwest::Method;
+        use ::magic_api::options::{
+            SitesLansCreateOptions, SitesLansDeleteOptions, SitesLansEditOptions,
+            SitesLansGetOptions, SitesLansListOptions, SitesLansUpdateOptions,
+        };
         use ::magic_api::types::{Lan, LanCreateRequest, LanRequest};
 
         /// Operations on LANs (`/accounts/{account_id}/magic/sites/{site_id}/lans`), one method
@@ -2597,7 +2699,7 @@ pub mod sites {
                 &self,
                 account_id: &AccountId,
                 site_id: &SiteId,
-            ) -> Call<'a, Json<Vec<Lan>>, ()> {
+            ) -> Call<'a, Json<Vec<Lan>>, SitesLansListOptions> {
                 Call::at(
                     self.client,
                     Method::GET,
@@ -2630,7 +2732,7 @@ pub mod sites {
                 account_id: &AccountId,
                 site_id: &SiteId,
                 lan_id: &LanId,
-            ) -> Call<'a, Json<Lan>, ()> {
+            ) -> Call<'a, Json<Lan>, SitesLansGetOptions> {
                 Call::at(
                     self.client,
                     Method::GET,
@@ -2674,7 +2776,7 @@ pub mod sites {
                 account_id: &AccountId,
                 site_id: &SiteId,
                 body: &LanCreateRequest,
-            ) -> Call<'a, Json<Vec<Lan>>, ()> {
+            ) -> Call<'a, Json<Vec<Lan>>, SitesLansCreateOptions> {
                 Call::at(
                         self.client,
                         Method::POST,
@@ -2721,7 +2823,7 @@ pub mod sites {
                 site_id: &SiteId,
                 lan_id: &LanId,
                 body: &LanRequest,
-            ) -> Call<'a, Json<Lan>, ()> {
+            ) -> Call<'a, Json<Lan>, SitesLansUpdateOptions> {
                 Call::at(
                         self.client,
                         Method::PUT,
@@ -2767,7 +2869,7 @@ pub mod sites {
                 site_id: &SiteId,
                 lan_id: &LanId,
                 body: &LanRequest,
-            ) -> Call<'a, Json<Lan>, ()> {
+            ) -> Call<'a, Json<Lan>, SitesLansEditOptions> {
                 Call::at(
                         self.client,
                         Method::PATCH,
@@ -2809,7 +2911,7 @@ pub mod sites {
                 account_id: &AccountId,
                 site_id: &SiteId,
                 lan_id: &LanId,
-            ) -> Call<'a, Json<Option<Lan>>, ()> {
+            ) -> Call<'a, Json<Option<Lan>>, SitesLansDeleteOptions> {
                 Call::at(
                     self.client,
                     Method::DELETE,
@@ -2825,6 +2927,10 @@ pub mod sites {
     pub mod wans {
         use ::magic_api::{AccountId, Call, Json, SiteId, WanId};
         use ::magic_api::reqwest::Method;
+        use ::magic_api::options::{
+            SitesWansCreateOptions, SitesWansDeleteOptions, SitesWansEditOptions,
+            SitesWansGetOptions, SitesWansListOptions, SitesWansUpdateOptions,
+        };
         use ::magic_api::types::{Wan, WanCreateRequest, WanRequest};
 
         /// Operations on WANs (`/accounts/{account_id}/magic/sites/{site_id}/wans`), one method
@@ -2860,7 +2966,7 @@ pub mod sites {
                 &self,
                 account_id: &AccountId,
                 site_id: &SiteId,
-            ) -> Call<'a, Json<Vec<Wan>>, ()> {
+            ) -> Call<'a, Json<Vec<Wan>>, SitesWansListOptions> {
                 Call::at(
                     self.client,
                     Method::GET,
@@ -2893,7 +2999,7 @@ pub mod sites {
                 account_id: &AccountId,
                 site_id: &SiteId,
                 wan_id: &WanId,
-            ) -> Call<'a, Json<Wan>, ()> {
+            ) -> Call<'a, Json<Wan>, SitesWansGetOptions> {
                 Call::at(
                     self.client,
                     Method::GET,
@@ -2931,7 +3037,7 @@ pub mod sites {
                 account_id: &AccountId,
                 site_id: &SiteId,
                 body: &WanCreateRequest,
-            ) -> Call<'a, Json<Vec<Wan>>, ()> {
+            ) -> Call<'a, Json<Vec<Wan>>, SitesWansCreateOptions> {
                 Call::at(
                         self.client,
                         Method::POST,
@@ -2974,7 +3080,7 @@ pub mod sites {
                 site_id: &SiteId,
                 wan_id: &WanId,
                 body: &WanRequest,
-            ) -> Call<'a, Json<Wan>, ()> {
+            ) -> Call<'a, Json<Wan>, SitesWansUpdateOptions> {
                 Call::at(
                         self.client,
                         Method::PUT,
@@ -3016,7 +3122,7 @@ pub mod sites {
                 site_id: &SiteId,
                 wan_id: &WanId,
                 body: &WanRequest,
-            ) -> Call<'a, Json<Wan>, ()> {
+            ) -> Call<'a, Json<Wan>, SitesWansEditOptions> {
                 Call::at(
                         self.client,
                         Method::PATCH,
@@ -3058,7 +3164,7 @@ pub mod sites {
                 account_id: &AccountId,
                 site_id: &SiteId,
                 wan_id: &WanId,
-            ) -> Call<'a, Json<Option<Wan>>, ()> {
+            ) -> Call<'a, Json<Option<Wan>>, SitesWansDeleteOptions> {
                 Call::at(
                     self.client,
                     Method::DELETE,
@@ -3075,6 +3181,10 @@ pub mod sites {
 pub mod connectors {
     use ::magic_api::{AccountId, Call, ConnectorId, Json};
     use ::magic_api::reqwest::Method;
+    use ::magic_api::options::{
+        ConnectorsCreateOptions, ConnectorsDeleteOptions, ConnectorsEditOptions,
+        ConnectorsGetOptions, ConnectorsListOptions, ConnectorsUpdateOptions,
+    };
     use ::magic_api::types::{Connector, ConnectorCreateRequest, ConnectorRequest};
 
     /// Operations on Connectors (`/accounts/{account_id}/magic/connectors`), one method each:
@@ -3106,7 +3216,7 @@ pub mod connectors {
         pub fn list(
             &self,
             account_id: &AccountId,
-        ) -> Call<'a, Json<Vec<Connector>>, ()> {
+        ) -> Call<'a, Json<Vec<Connector>>, ConnectorsListOptions> {
             Call::at(
                 self.client,
                 Method::GET,
@@ -3136,7 +3246,7 @@ pub mod connectors {
             &self,
             account_id: &AccountId,
             connector_id: &ConnectorId,
-        ) -> Call<'a, Json<Connector>, ()> {
+        ) -> Call<'a, Json<Connector>, ConnectorsGetOptions> {
             Call::at(
                 self.client,
                 Method::GET,
@@ -3170,7 +3280,7 @@ pub mod connectors {
             &self,
             account_id: &AccountId,
             body: &ConnectorCreateRequest,
-        ) -> Call<'a, Json<Connector>, ()> {
+        ) -> Call<'a, Json<Connector>, ConnectorsCreateOptions> {
             Call::at(
                     self.client,
                     Method::POST,
@@ -3209,7 +3319,7 @@ pub mod connectors {
             account_id: &AccountId,
             connector_id: &ConnectorId,
             body: &ConnectorRequest,
-        ) -> Call<'a, Json<Connector>, ()> {
+        ) -> Call<'a, Json<Connector>, ConnectorsUpdateOptions> {
             Call::at(
                     self.client,
                     Method::PUT,
@@ -3245,7 +3355,7 @@ pub mod connectors {
             account_id: &AccountId,
             connector_id: &ConnectorId,
             body: &ConnectorRequest,
-        ) -> Call<'a, Json<Connector>, ()> {
+        ) -> Call<'a, Json<Connector>, ConnectorsEditOptions> {
             Call::at(
                     self.client,
                     Method::PATCH,
@@ -3282,7 +3392,7 @@ pub mod connectors {
             &self,
             account_id: &AccountId,
             connector_id: &ConnectorId,
-        ) -> Call<'a, Json<Option<Connector>>, ()> {
+        ) -> Call<'a, Json<Option<Connector>>, ConnectorsDeleteOptions> {
             Call::at(
                 self.client,
                 Method::DELETE,
@@ -3312,7 +3422,10 @@ pub mod connectors {
     pub mod events {
         use ::magic_api::{AccountId, Call, ConnectorId, Json, Number};
         use ::magic_api::reqwest::Method;
-        use ::magic_api::options::CursorKLimitOptions;
+        use ::magic_api::options::{
+            ConnectorsEventsGetOptions, ConnectorsEventsLatestOptions,
+            ConnectorsEventsListOptions,
+        };
         use ::magic_api::types::{
             EventGetResponse, EventLatestListResponse, EventListResponse,
         };
@@ -3332,7 +3445,7 @@ pub mod connectors {
             ///
             /// Optional parameters are setters on the call, before it is awaited: `.cursor(…)`,
             /// `.k(…)`, `.limit(…)` (see
-            /// [`CursorKLimitOptions`](crate::options::CursorKLimitOptions)).
+            /// [`ConnectorsEventsListOptions`](crate::options::ConnectorsEventsListOptions)).
             ///
             /// # Example
             ///
@@ -3367,7 +3480,7 @@ pub mod connectors {
                 connector_id: &ConnectorId,
                 from: impl Into<Number>,
                 to: impl Into<Number>,
-            ) -> Call<'a, Json<EventListResponse>, CursorKLimitOptions> {
+            ) -> Call<'a, Json<EventListResponse>, ConnectorsEventsListOptions> {
                 Call::at(
                         self.client,
                         Method::GET,
@@ -3405,7 +3518,7 @@ pub mod connectors {
                 connector_id: &ConnectorId,
                 event_t: impl Into<Number>,
                 event_n: i64,
-            ) -> Call<'a, Json<EventGetResponse>, ()> {
+            ) -> Call<'a, Json<EventGetResponse>, ConnectorsEventsGetOptions> {
                 Call::at(
                     self.client,
                     Method::GET,
@@ -3447,7 +3560,7 @@ pub mod connectors {
                 &self,
                 account_id: &AccountId,
                 connector_id: &ConnectorId,
-            ) -> Call<'a, Json<EventLatestListResponse>, ()> {
+            ) -> Call<'a, Json<EventLatestListResponse>, ConnectorsEventsLatestOptions> {
                 Call::at(
                     self.client,
                     Method::GET,
@@ -3464,7 +3577,10 @@ pub mod connectors {
     pub mod snapshots {
         use ::magic_api::{AccountId, Call, ConnectorId, Json, Number};
         use ::magic_api::reqwest::Method;
-        use ::magic_api::options::CursorLimitOptions;
+        use ::magic_api::options::{
+            ConnectorsSnapshotsGetOptions, ConnectorsSnapshotsLatestOptions,
+            ConnectorsSnapshotsListOptions,
+        };
         use ::magic_api::types::{
             SnapshotGetResponse, SnapshotLatestListResponse, SnapshotListResponse,
         };
@@ -3483,7 +3599,8 @@ pub mod connectors {
             /// `GET /accounts/{account_id}/magic/connectors/{connector_id}/telemetry/snapshots`.
             ///
             /// Optional parameters are setters on the call, before it is awaited: `.cursor(…)`,
-            /// `.limit(…)` (see [`CursorLimitOptions`](crate::options::CursorLimitOptions)).
+            /// `.limit(…)` (see
+            /// [`ConnectorsSnapshotsListOptions`](crate::options::ConnectorsSnapshotsListOptions)).
             ///
             /// # Example
             ///
@@ -3516,7 +3633,7 @@ pub mod connectors {
                 connector_id: &ConnectorId,
                 from: impl Into<Number>,
                 to: impl Into<Number>,
-            ) -> Call<'a, Json<SnapshotListResponse>, CursorLimitOptions> {
+            ) -> Call<'a, Json<SnapshotListResponse>, ConnectorsSnapshotsListOptions> {
                 Call::at(
                         self.client,
                         Method::GET,
@@ -3553,7 +3670,7 @@ pub mod connectors {
                 account_id: &AccountId,
                 connector_id: &ConnectorId,
                 snapshot_t: impl Into<Number>,
-            ) -> Call<'a, Json<SnapshotGetResponse>, ()> {
+            ) -> Call<'a, Json<SnapshotGetResponse>, ConnectorsSnapshotsGetOptions> {
                 Call::at(
                     self.client,
                     Method::GET,
@@ -3594,7 +3711,11 @@ pub mod connectors {
                 &self,
                 account_id: &AccountId,
                 connector_id: &ConnectorId,
-            ) -> Call<'a, Json<SnapshotLatestListResponse>, ()> {
+            ) -> Call<
+                'a,
+                Json<SnapshotLatestListResponse>,
+                ConnectorsSnapshotsLatestOptions,
+            > {
                 Call::at(
                     self.client,
                     Method::GET,
@@ -3611,7 +3732,10 @@ pub mod connectors {
 pub mod pcaps {
     use ::magic_api::{AccountId, Binary, Call, Empty, Json, PcapId};
     use ::magic_api::reqwest::Method;
-    use ::magic_api::options::PagePerPageOptions;
+    use ::magic_api::options::{
+        PcapsCreateOptions, PcapsDownloadOptions, PcapsGetOptions, PcapsListOptions,
+        PcapsStopOptions,
+    };
     use ::magic_api::types::{Pcap, PcapCreateRequest};
 
     /// Operations on PCAPs (`/accounts/{account_id}/pcaps`), one method each: reached as
@@ -3628,7 +3752,7 @@ pub mod pcaps {
         /// Lists all packet capture requests for an account.
         ///
         /// Optional parameters are setters on the call, before it is awaited: `.page(…)`,
-        /// `.per_page(…)` (see [`PagePerPageOptions`](crate::options::PagePerPageOptions)).
+        /// `.per_page(…)` (see [`PcapsListOptions`](crate::options::PcapsListOptions)).
         ///
         /// # Example
         ///
@@ -3650,7 +3774,7 @@ pub mod pcaps {
         pub fn list(
             &self,
             account_id: &AccountId,
-        ) -> Call<'a, Json<Vec<Pcap>>, PagePerPageOptions> {
+        ) -> Call<'a, Json<Vec<Pcap>>, PcapsListOptions> {
             Call::at(
                 self.client,
                 Method::GET,
@@ -3681,7 +3805,7 @@ pub mod pcaps {
             &self,
             account_id: &AccountId,
             pcap_id: &PcapId,
-        ) -> Call<'a, Json<Pcap>, ()> {
+        ) -> Call<'a, Json<Pcap>, PcapsGetOptions> {
             Call::at(
                 self.client,
                 Method::GET,
@@ -3721,7 +3845,7 @@ pub mod pcaps {
             &self,
             account_id: &AccountId,
             body: &PcapCreateRequest,
-        ) -> Call<'a, Json<Pcap>, ()> {
+        ) -> Call<'a, Json<Pcap>, PcapsCreateOptions> {
             Call::at(
                     self.client,
                     Method::POST,
@@ -3750,7 +3874,7 @@ pub mod pcaps {
             &self,
             account_id: &AccountId,
             pcap_id: &PcapId,
-        ) -> Call<'a, Empty, ()> {
+        ) -> Call<'a, Empty, PcapsStopOptions> {
             Call::at(
                 self.client,
                 Method::PUT,
@@ -3783,7 +3907,7 @@ pub mod pcaps {
             &self,
             account_id: &AccountId,
             pcap_id: &PcapId,
-        ) -> Call<'a, Binary, ()> {
+        ) -> Call<'a, Binary, PcapsDownloadOptions> {
             Call::at(
                 self.client,
                 Method::GET,
@@ -3805,7 +3929,10 @@ pub mod pcaps {
     pub mod ownership {
         use ::magic_api::{AccountId, Call, Empty, Json, OwnershipId};
         use ::magic_api::reqwest::Method;
-        use ::magic_api::options::PagePerPageOptions;
+        use ::magic_api::options::{
+            PcapsOwnershipCreateOptions, PcapsOwnershipDeleteOptions,
+            PcapsOwnershipListOptions, PcapsOwnershipValidateOptions,
+        };
         use ::magic_api::types::{
             Ownership, OwnershipCreateRequest, OwnershipValidateRequest,
         };
@@ -3824,7 +3951,8 @@ pub mod pcaps {
             /// List all buckets configured for use with PCAPs API.
             ///
             /// Optional parameters are setters on the call, before it is awaited: `.page(…)`,
-            /// `.per_page(…)` (see [`PagePerPageOptions`](crate::options::PagePerPageOptions)).
+            /// `.per_page(…)` (see
+            /// [`PcapsOwnershipListOptions`](crate::options::PcapsOwnershipListOptions)).
             ///
             /// # Example
             ///
@@ -3845,7 +3973,7 @@ pub mod pcaps {
             pub fn list(
                 &self,
                 account_id: &AccountId,
-            ) -> Call<'a, Json<Vec<Ownership>>, PagePerPageOptions> {
+            ) -> Call<'a, Json<Vec<Ownership>>, PcapsOwnershipListOptions> {
                 Call::at(
                     self.client,
                     Method::GET,
@@ -3881,7 +4009,7 @@ pub mod pcaps {
                 &self,
                 account_id: &AccountId,
                 body: &OwnershipCreateRequest,
-            ) -> Call<'a, Json<Ownership>, ()> {
+            ) -> Call<'a, Json<Ownership>, PcapsOwnershipCreateOptions> {
                 Call::at(
                         self.client,
                         Method::POST,
@@ -3914,7 +4042,7 @@ pub mod pcaps {
                 &self,
                 account_id: &AccountId,
                 ownership_id: &OwnershipId,
-            ) -> Call<'a, Empty, ()> {
+            ) -> Call<'a, Empty, PcapsOwnershipDeleteOptions> {
                 Call::at(
                     self.client,
                     Method::DELETE,
@@ -3952,7 +4080,7 @@ pub mod pcaps {
                 &self,
                 account_id: &AccountId,
                 body: &OwnershipValidateRequest,
-            ) -> Call<'a, Json<Ownership>, ()> {
+            ) -> Call<'a, Json<Ownership>, PcapsOwnershipValidateOptions> {
                 Call::at(
                         self.client,
                         Method::POST,

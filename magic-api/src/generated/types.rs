@@ -166,7 +166,7 @@ pub struct AclCreateRequest {
 ///
 /// Build one with [`AclRequest::builder`]: a setter per field, and `build()` compiles once every
 /// required field is set.
-#[::magic_api::wire(builder)]
+#[::magic_api::wire(builder, default)]
 pub struct AclRequest {
     /// Description for the ACL.
     pub description: Option<String>,
@@ -492,7 +492,7 @@ impl AppConfigCreateRequest {
 ///
 /// Build one with [`AppConfigRequest::builder`]: a setter per field, and `build()` compiles once
 /// every required field is set.
-#[::magic_api::wire(builder)]
+#[::magic_api::wire(builder, default)]
 pub struct AppConfigRequest {
     /// Magic account app ID.
     pub account_app_id: Option<::magic_api::AccountAppId>,
@@ -560,7 +560,7 @@ pub type AppListResponse = App;
 ///
 /// Build one with [`AppRequest::builder`]: a setter per field, and `build()` compiles once every
 /// required field is set.
-#[::magic_api::wire(builder)]
+#[::magic_api::wire(builder, default)]
 pub struct AppRequest {
     /// FQDNs to associate with traffic decisions.
     pub hostnames: Option<Vec<String>>,
@@ -685,7 +685,7 @@ pub struct CfInterconnectListResponse {
 ///
 /// Build one with [`CfInterconnectUpdateRequest::builder`]: a setter per field, and `build()`
 /// compiles once every required field is set.
-#[::magic_api::wire(builder)]
+#[::magic_api::wire(builder, default)]
 pub struct CfInterconnectUpdateRequest {
     /// True if automatic stateful return routing should be enabled for a tunnel, false otherwise.
     pub automatic_return_routing: Option<bool>,
@@ -819,7 +819,7 @@ pub struct ConnectorDevice {
 ///
 /// Build one with [`ConnectorDeviceRequest::builder`]: a setter per field, and `build()` compiles
 /// once every required field is set.
-#[::magic_api::wire(builder)]
+#[::magic_api::wire(builder, default)]
 pub struct ConnectorDeviceRequest {
     /// ID of this [`ConnectorDeviceRequest`].
     pub id: Option<String>,
@@ -1258,7 +1258,7 @@ pub type ConnectorListResponse = Connector;
 ///
 /// Build one with [`ConnectorRequest::builder`]: a setter per field, and `build()` compiles once
 /// every required field is set.
-#[::magic_api::wire(builder)]
+#[::magic_api::wire(builder, default)]
 pub struct ConnectorRequest {
     /// Activated of this [`ConnectorRequest`] (a flag).
     pub activated: Option<bool>,
@@ -1291,7 +1291,7 @@ pub type ConnectorUpdateResponse = Connector;
 ///
 /// Build one with [`CustomRemoteIdentity::builder`]: a setter per field, and `build()` compiles
 /// once every required field is set.
-#[::magic_api::wire(builder)]
+#[::magic_api::wire(builder, default)]
 pub struct CustomRemoteIdentity {
     /// A custom IKE ID of type FQDN that may be used to identity the IPsec tunnel.
     /// The generated IKE IDs can still be used even if this custom value is specified.
@@ -1307,7 +1307,7 @@ pub struct CustomRemoteIdentity {
 ///
 /// Build one with [`DhcpRelay::builder`]: a setter per field, and `build()` compiles once every
 /// required field is set.
-#[::magic_api::wire(builder)]
+#[::magic_api::wire(builder, default)]
 pub struct DhcpRelay {
     /// List of DHCP server IPs.
     pub server_addresses: Option<Vec<String>>,
@@ -1317,7 +1317,7 @@ pub struct DhcpRelay {
 ///
 /// Build one with [`DhcpServer::builder`]: a setter per field, and `build()` compiles once every
 /// required field is set.
-#[::magic_api::wire(builder)]
+#[::magic_api::wire(builder, default)]
 pub struct DhcpServer {
     /// A valid IPv4 address.
     pub dhcp_pool_end: Option<String>,
@@ -1493,7 +1493,7 @@ pub struct FinishUpgradeSuccess {}
 ///
 /// Build one with [`Gre::builder`]: a setter per field, and `build()` compiles once every required
 /// field is set.
-#[::magic_api::wire(builder)]
+#[::magic_api::wire(builder, default)]
 pub struct Gre {
     /// The IP address assigned to the Cloudflare side of the GRE tunnel created as part of the
     /// Interconnect.
@@ -1682,7 +1682,7 @@ pub struct GreTunnelUpdateResponse {
 ///
 /// Build one with [`HealthCheck::builder`]: a setter per field, and `build()` compiles once every
 /// required field is set.
-#[::magic_api::wire(builder)]
+#[::magic_api::wire(builder, default)]
 pub struct HealthCheck {
     /// Determines whether to run healthchecks for a tunnel.
     pub enabled: Option<bool>,
@@ -2018,7 +2018,7 @@ pub struct Lan {
 ///
 /// Build one with [`LanCreateRequest::builder`]: a setter per field, and `build()` compiles once
 /// every required field is set.
-#[::magic_api::wire(builder)]
+#[::magic_api::wire(builder, default)]
 pub struct LanCreateRequest {
     /// Bond ID of this [`LanCreateRequest`].
     pub bond_id: Option<::magic_api::Number>,
@@ -2051,7 +2051,7 @@ pub struct LanCreateRequest {
 ///
 /// Build one with [`LanRequest::builder`]: a setter per field, and `build()` compiles once every
 /// required field is set.
-#[::magic_api::wire(builder)]
+#[::magic_api::wire(builder, default)]
 pub struct LanRequest {
     /// Bond ID of this [`LanRequest`].
     pub bond_id: Option<::magic_api::Number>,
@@ -2121,7 +2121,7 @@ pub struct Leave {}
 ///
 /// Build one with [`MagicHealthCheckTarget::builder`]: a setter per field, and `build()` compiles
 /// once every required field is set.
-#[::magic_api::wire(builder)]
+#[::magic_api::wire(builder, default)]
 pub struct MagicHealthCheckTarget {
     /// The effective health check target.
     /// If 'saved' is empty, then this field will be populated with the calculated default value on
@@ -2207,7 +2207,7 @@ pub struct ManagedAppConfigRequest {
 ///
 /// Build one with [`Nat::builder`]: a setter per field, and `build()` compiles once every required
 /// field is set.
-#[::magic_api::wire(builder)]
+#[::magic_api::wire(builder, default)]
 pub struct Nat {
     /// A valid CIDR notation representing an IP range.
     pub static_prefix: Option<String>,
@@ -2549,7 +2549,7 @@ pub type PcapCreateResponse = Pcap;
 ///
 /// Build one with [`PcapFilter::builder`]: a setter per field, and `build()` compiles once every
 /// required field is set.
-#[::magic_api::wire(builder)]
+#[::magic_api::wire(builder, default)]
 pub struct PcapFilter {
     /// The destination IP address of the packet.
     pub destination_address: Option<String>,
@@ -2919,7 +2919,7 @@ pub struct RoutedSubnet {
 ///
 /// Build one with [`Scope::builder`]: a setter per field, and `build()` compiles once every
 /// required field is set.
-#[::magic_api::wire(builder)]
+#[::magic_api::wire(builder, default)]
 pub struct Scope {
     /// List of colo names for the ECMP scope.
     pub colo_names: Option<Vec<String>>,
@@ -2991,7 +2991,7 @@ pub struct SiteCreateRequest {
 ///
 /// Build one with [`SiteLocation::builder`]: a setter per field, and `build()` compiles once every
 /// required field is set.
-#[::magic_api::wire(builder)]
+#[::magic_api::wire(builder, default)]
 pub struct SiteLocation {
     /// Latitude
     pub lat: Option<String>,
@@ -3004,7 +3004,7 @@ pub struct SiteLocation {
 ///
 /// Build one with [`SiteRequest::builder`]: a setter per field, and `build()` compiles once every
 /// required field is set.
-#[::magic_api::wire(builder)]
+#[::magic_api::wire(builder, default)]
 pub struct SiteRequest {
     /// Magic Connector identifier tag.
     pub connector_id: Option<::magic_api::ConnectorId>,
@@ -3680,7 +3680,7 @@ pub type Subnet = String;
 ///
 /// Build one with [`TunnelHealthCheck::builder`]: a setter per field, and `build()` compiles once
 /// every required field is set.
-#[::magic_api::wire(builder)]
+#[::magic_api::wire(builder, default)]
 pub struct TunnelHealthCheck {
     /// The direction of the flow of the healthcheck.
     /// Either unidirectional, where the probe comes to you via the tunnel and the result comes back
@@ -3773,7 +3773,7 @@ pub struct WanCreateRequest {
 ///
 /// Build one with [`WanRequest::builder`]: a setter per field, and `build()` compiles once every
 /// required field is set.
-#[::magic_api::wire(builder)]
+#[::magic_api::wire(builder, default)]
 pub struct WanRequest {
     /// Name of this [`WanRequest`].
     pub name: Option<String>,

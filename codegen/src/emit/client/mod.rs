@@ -44,10 +44,12 @@ pub fn client_file(plan: &Plan<'_>) -> Result<TokenStream, String> {
     });
     let option_items = plan.option_sets.iter().map(options::option_set);
     let options_doc = super::docs::inner_attr(
-        "The optional parameters of the operations, one set per combination of parameters.\n\n\
-         A set is shared by the operations that take it. Each parameter is a setter on the call \
-         an operation returns (`.validate_only(true)`), set before the call is awaited; a call \
-         has exactly the setters its operation documents.",
+        "The optional parameters of the operations, one type per operation, named for its call.\n\n\
+         `sites().list` returns a `Call<'_, _, SitesListOptions>`; each parameter is a setter on \
+         that call (`.validate_only(true)`), set before the call is awaited, and a call has \
+         exactly the setters its operation documents. An operation without optional parameters \
+         has its (empty) type too, so a parameter the API adds later is a new setter and never \
+         changes the call's type.",
     );
     let stream_items = plan.streams.iter().map(paging::paged);
     Ok(quote! {
@@ -225,12 +227,12 @@ fn arguments(op: &OpPlan, imports: &mut Imports) -> Arguments {
                 ident: a,
                 wire,
                 ty: t,
+                into,
             } => {
                 imports.ty(t);
-                let number = *t == RustTy::Number;
                 let a = ident(a);
                 let t = ty(t, Place::Imported);
-                if number {
+                if *into {
                     args.push(quote!(#a: impl Into<#t>));
                     required_query.push(quote!(.query(#wire, #a.into())));
                 } else {
@@ -325,14 +327,8 @@ fn operation(op: &OpPlan, docs: Option<&OpDocs>, imports: &mut Imports) -> Token
             quote!(Binary)
         }
     };
-    let options = match &op.options {
-        Some(name) => {
-            imports.options.insert(name.clone());
-            let n = ident(name);
-            quote!(#n)
-        }
-        None => quote!(()),
-    };
+    imports.options.insert(op.options.clone());
+    let options = ident(&op.options);
     let d = op_docs(op, docs);
     let allow = (args.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     let inline = op.inline.then(|| quote!(#[inline]));

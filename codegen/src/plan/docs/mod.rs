@@ -110,10 +110,11 @@ pub(super) fn plan(parts: &Parts<'_>, items: &mut [ItemPlan]) -> DocsPlan {
             op,
             ir,
             module: &place.module,
-            options: op
-                .options
-                .as_ref()
-                .and_then(|name| parts.option_sets.iter().find(|s| s.rust == *name)),
+            // An empty set has nothing to say or show.
+            options: parts
+                .option_sets
+                .iter()
+                .find(|s| s.rust == op.options && !s.fields.is_empty()),
             stream: match &op.receive {
                 ReceivePlan::Json { result, .. } => {
                     parts.streams.iter().find(|s| s.result == *result)

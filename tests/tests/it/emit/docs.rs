@@ -153,11 +153,14 @@ fn no_description_only_repeats_its_title() {
 #[test]
 fn an_example_builds_its_body_with_the_builder() {
     let types = read("magic-api/src/generated/types.rs");
-    let builders: BTreeSet<&str> = types
-        .split("#[::magic_api::wire(builder)]\npub struct ")
-        .skip(1)
-        .filter_map(|rest| rest.split_whitespace().next())
-        .collect();
+    let builders: BTreeSet<&str> = [
+        "#[::magic_api::wire(builder)]\npub struct ",
+        "#[::magic_api::wire(builder, default)]\npub struct ",
+    ]
+    .iter()
+    .flat_map(|attr| types.split(attr).skip(1))
+    .filter_map(|rest| rest.split_whitespace().next())
+    .collect();
     let mut checked = 0;
     for m in client_methods() {
         // `body : & GreTunnelCreateRequest` in the signature's tokens.
@@ -185,15 +188,30 @@ fn an_example_builds_its_body_with_the_builder() {
 #[test]
 fn option_sets_live_in_their_module_not_at_the_root() {
     let file = parse("magic-api/src/generated/client.rs");
+    // A struct, or a `define_options!(NameOptions, …)` that declares one.
     let named = |items: &[Item]| -> Vec<String> {
         items
             .iter()
             .filter_map(|i| match i {
-                Item::Struct(s) if s.ident.to_string().ends_with("Options") => {
-                    Some(s.ident.to_string())
+                Item::Struct(s) => Some(s.ident.to_string()),
+                Item::Macro(m)
+                    if m.mac.path.is_ident("define_options")
+                        || m.mac
+                            .path
+                            .segments
+                            .last()
+                            .is_some_and(|l| l.ident == "define_options") =>
+                {
+                    m.mac
+                        .tokens
+                        .clone()
+                        .into_iter()
+                        .next()
+                        .map(|t| t.to_string())
                 }
                 _ => None,
             })
+            .filter(|name| name.ends_with("Options"))
             .collect()
     };
     assert_eq!(
@@ -209,8 +227,17 @@ fn option_sets_live_in_their_module_not_at_the_root() {
             _ => None,
         })
         .expect("a `pub mod options`");
+    // One per operation, named for its call, empty ones included.
+    let sets = named(options);
     assert!(
-        named(options).len() >= 5,
-        "the option sets are in `options`"
+        sets.len() >= 79,
+        "the option sets are in `options`: {sets:?}"
     );
+    for name in [
+        "SitesListOptions",
+        "ConnectorsListOptions",
+        "SitesLansGetOptions",
+    ] {
+        assert!(sets.iter().any(|s| s == name), "no `{name}` in {sets:?}");
+    }
 }
