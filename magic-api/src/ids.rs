@@ -8,6 +8,10 @@
 macro_rules! define_id {
     ($name:ident, $doc:literal) => {
         #[doc = $doc]
+        ///
+        /// A string as the API spells it, typed so that it can only be passed where this kind of
+        /// id belongs. Read it with [`as_str`](Self::as_str) (or `AsRef<str>`, `Borrow<str>`,
+        /// `Display`); it compares with `&str` and `String`, and is made with `from`.
         #[derive(
             Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize,
         )]
@@ -44,9 +48,10 @@ macro_rules! define_id {
             }
         }
 
-        impl ::std::ops::Deref for $name {
-            type Target = str;
-            fn deref(&self) -> &str {
+        // No `Deref<Target = str>`: it would list every `str` method on the id's page, and an
+        // id is passed along, not edited. `as_str()` is the one way in.
+        impl ::std::borrow::Borrow<str> for $name {
+            fn borrow(&self) -> &str {
                 &self.0
             }
         }
@@ -60,6 +65,30 @@ macro_rules! define_id {
         impl PartialEq<&str> for $name {
             fn eq(&self, other: &&str) -> bool {
                 self.0 == *other
+            }
+        }
+
+        impl PartialEq<String> for $name {
+            fn eq(&self, other: &String) -> bool {
+                self.0 == *other
+            }
+        }
+
+        impl PartialEq<$name> for str {
+            fn eq(&self, other: &$name) -> bool {
+                self == other.0
+            }
+        }
+
+        impl PartialEq<$name> for &str {
+            fn eq(&self, other: &$name) -> bool {
+                *self == other.0
+            }
+        }
+
+        impl PartialEq<$name> for String {
+            fn eq(&self, other: &$name) -> bool {
+                *self == other.0
             }
         }
 
@@ -77,6 +106,8 @@ macro_rules! define_id {
             }
         }
 
+        // How generated code fills a path with the id: plumbing, not on the id's page.
+        #[doc(hidden)]
         impl<'a> From<&'a $name> for $crate::runtime::PathValue<'a> {
             fn from(id: &'a $name) -> Self {
                 $crate::runtime::PathValue::Str(&id.0)
@@ -88,5 +119,47 @@ macro_rules! define_id {
                 write!(f, "{}({:?})", stringify!($name), self.0)
             }
         }
+    };
+}
+
+/// Defines an enum of id kinds: the id a union's forms each hold under their own name and type
+/// (`AppId::Account(AccountAppId)`, `AppId::Managed(ManagedAppId)`), which a union reader such
+/// as `App::id()` returns. Read the text with `as_str()` or `Display`; match it for the typed id.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! define_id_choice {
+    ($name:ident, $doc:literal, $($variant:ident($id:ident)),+) => {
+        #[doc = $doc]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum $name {
+            $(
+                #[doc = concat!(" A [`", stringify!($id), "`].")]
+                $variant($id),
+            )+
+        }
+
+        impl $name {
+            /// The id as the API spells it, whichever kind it is.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $(Self::$variant(id) => id.as_str(),)+
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.pad(self.as_str())
+            }
+        }
+
+        $(
+            impl From<$id> for $name {
+                fn from(id: $id) -> Self {
+                    Self::$variant(id)
+                }
+            }
+        )+
     };
 }

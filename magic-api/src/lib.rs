@@ -31,10 +31,16 @@
 //! # }
 //! ```
 //!
-//! The data types are under [`types`]. Every call goes through a small hand-written
-//! [`runtime`] (authentication, retries, timeouts, the response envelope, errors); its
-//! low-level [`RawRequest`] is public on purpose, the escape hatch for endpoints the reference
-//! does not (yet) describe, with the same authentication, retries and errors.
+//! Where things are:
+//! - the resource modules ([`sites`], [`gre_tunnels`], …) hold the handles, each method
+//!   documented with the reference's prose and an example;
+//! - [`types`] holds the data types, and [`types::builders`] the builders of the request types;
+//! - [`options`] holds each operation's set of optional parameters (one type per operation,
+//!   named for its call), whose setters are methods of the [`Call`] the operation returns;
+//! - every call goes through a small hand-written [`runtime`] (authentication, retries,
+//!   timeouts, the response envelope, errors); its low-level [`RawRequest`] is public on
+//!   purpose, the escape hatch for endpoints the reference does not (yet) describe, with the
+//!   same authentication, retries and errors.
 #![deny(missing_docs)]
 
 // Generated code names everything by absolute `::magic_api::` paths, so the same emitted text
@@ -48,18 +54,34 @@ mod generated;
 mod call;
 mod client;
 mod ids;
+mod option_sets;
 mod paging;
 mod unions;
 
-/// The hand-written runtime the generated code calls: the `magic-api-runtime` crate (client,
-/// credentials, retries, errors, envelope, paths, pagination, downloads, numbers, wire helpers)
-/// and the typed call every operation returns.
+/// The hand-written runtime the generated code calls.
+///
+/// The `magic-api-runtime` crate (client, credentials, retries, errors, envelope, paths,
+/// pagination, downloads, numbers, wire helpers) and the typed call every operation returns,
+/// with the parts of it a program rarely names (how a call receives its answer, option sets as
+/// a trait, paging).
 pub mod runtime {
     pub use crate::call::{
         Binary, Call, CallFuture, CallOptions, Empty, Full, Json, RawJson, Receive,
     };
     pub use crate::paging::{BoxStream, Paged, Paging};
     pub use magic_api_runtime::*;
+
+    /// The `reqwest` this crate was built against, for [`RawRequest::new`]'s method and
+    /// [`ClientBuilder::http_client`](crate::ClientBuilder::http_client) (also at the crate root
+    /// as `magic_api::reqwest`).
+    ///
+    /// This crate enables reqwest's rustls support without a crypto provider (its own client is
+    /// handed one, ring, preconfigured), so a `reqwest::Client` you build yourself needs a
+    /// provider: `reqwest::Client::new()` and `reqwest::ClientBuilder::build()` panic unless one
+    /// is installed for the process (for example `rustls::crypto::ring::default_provider()
+    /// .install_default()`, with `rustls` and its `ring` feature in your dependencies) or your own
+    /// reqwest features bring one (`rustls` for aws-lc-rs, or `native-tls`).
+    pub use reqwest;
 }
 
 pub use generated::client::*;
@@ -67,25 +89,23 @@ pub use generated::types;
 
 pub use client::{Client, ClientBuilder};
 pub use runtime::{
-    ApiMessage, ApiMessageSource, ApiResponse, Binary, Call, CallOptions, ConfigError, Credentials,
-    Download, Empty, Error, Json, Nullable, Number, PathBuilder, RawRequest, Receive, ResultInfo,
-    RetryPolicy, Secret, cursor_stream, page_stream,
+    ApiMessage, ApiMessageSource, ApiResponse, Call, ConfigError, Credentials, Download, Error,
+    Nullable, Number, RawRequest, ResultInfo, RetryPolicy, Secret,
 };
+
+// What generated code and the call's type name, but a program rarely does: reachable here as
+// before, listed (and documented) under `runtime`.
+#[doc(hidden)]
+pub use runtime::{Binary, CallOptions, Empty, Json, PathBuilder, Receive};
 
 /// `next()` and friends for the streams list calls return.
 pub use futures_util::StreamExt;
 
-/// The attribute behind every generated data type (derives, optional fields, unknown-field
-/// preservation, constructors); see the `magic-api-macros` crate.
+/// The attributes behind every generated data type (derives, optional fields, unknown-field
+/// preservation, builders); see the `magic-api-macros` crate. Generated code names them here.
+#[doc(hidden)]
 pub use magic_api_macros::{wire, wire_enum};
 
-/// Re-exported so callers of [`RawRequest::new`] and [`ClientBuilder::http_client`] use the
-/// exact `reqwest` version this crate was built against.
-///
-/// This crate enables reqwest's rustls support without a crypto provider (its own client is
-/// handed one, ring, preconfigured), so a `reqwest::Client` you build yourself needs a
-/// provider: `reqwest::Client::new()` and `reqwest::ClientBuilder::build()` panic unless one
-/// is installed for the process (for example `rustls::crypto::ring::default_provider()
-/// .install_default()`, with `rustls` and its `ring` feature in your dependencies) or your own
-/// reqwest features bring one (`rustls` for aws-lc-rs, or `native-tls`).
+/// The `reqwest` this crate was built against; documented as [`runtime::reqwest`].
+#[doc(hidden)]
 pub use reqwest;

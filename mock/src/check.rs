@@ -35,6 +35,8 @@ pub(crate) struct Checked {
 /// Checks requests against one IR.
 pub(crate) struct Checker<'a> {
     pub(crate) ir: &'a Ir,
+    /// The IR's definitions by id.
+    pub(crate) defs: &'a Defs<'a>,
     /// Path of the IR's base URL, without a trailing slash (`/client/v4`).
     pub(crate) base_path: &'a str,
 }
@@ -69,13 +71,13 @@ impl Checker<'_> {
             self.ir.operations.get(routed.op).ok_or_else(|| {
                 Rejection::new(404, code::NO_ROUTE, "operation index out of range")
             })?;
-        let defs = self.ir.defs();
+        let defs = self.defs;
 
         self.check_auth(op, request)?;
-        check_path_params(&defs, op, &routed.params)?;
-        check_headers(&defs, op, request)?;
-        check_query(&defs, op, query)?;
-        let body = check_body(&defs, op, request)?;
+        check_path_params(defs, op, &routed.params)?;
+        check_headers(defs, op, request)?;
+        check_query(defs, op, query)?;
+        let body = check_body(defs, op, request)?;
         Ok(Checked {
             op: routed.op,
             query: match query {
@@ -98,20 +100,29 @@ impl Checker<'_> {
             Some(rest) if rest.starts_with('/') => rest,
             _ => return Err(no_route()),
         };
-        let raw: Vec<&str> = rest[1..].split('/').collect();
-        for (i, segment) in raw.iter().enumerate() {
-            if let Err(why) = percent_decode(segment, false) {
-                return Err(Rejection::bad(
-                    code::MALFORMED,
-                    format!("path segment {} `{segment}`: {why}", i + 1),
-                ));
+        // Each segment raw (a compound splits before decoding) and decoded, once.
+        let mut raw: Vec<(&str, String)> = Vec::new();
+        for (i, segment) in rest[1..].split('/').enumerate() {
+            match percent_decode(segment, false) {
+                Ok(decoded) => raw.push((segment, decoded)),
+                Err(why) => {
+                    return Err(Rejection::bad(
+                        code::MALFORMED,
+                        format!("path segment {} `{segment}`: {why}", i + 1),
+                    ));
+                }
             }
         }
 
         // Every operation whose template matches, with its specificity.
+        let defs = self.defs;
         let mut candidates: Vec<(Vec<u8>, Routed)> = Vec::new();
         for (op, operation) in self.ir.operations.iter().enumerate() {
-            if let Some((score, params)) = match_template(&operation.segments, &raw) {
+            let fits = |name: &str, value: &str| {
+                find_param(operation, ParamLocation::Path, name)
+                    .is_none_or(|p| check_scalar(defs, &p.field.ty, value).is_ok())
+            };
+            if let Some((score, params)) = match_template(&operation.segments, &raw, &fits) {
                 candidates.push((score, Routed { op, params }));
             }
         }
@@ -187,32 +198,48 @@ impl Checker<'_> {
     }
 }
 
+/// Whether a decoded value fits the type of the path parameter it would be.
+type Fits<'f> = dyn Fn(&str, &str) -> bool + 'f;
+
 /// Matches the raw (still encoded) segments against a template. Returns the specificity
-/// (per segment: 2 literal, 1 compound, 0 parameter) and the decoded parameters.
-fn match_template(template: &[Segment], raw: &[&str]) -> Option<(Vec<u8>, Pairs)> {
-    if template.len() != raw.len() {
+/// (per segment: 2 literal, 1 compound, 0 parameter) and the decoded parameters. `fits` guides
+/// how a compound segment is split (see [`split_compound`]).
+fn match_template(
+    template: &[Segment],
+    segments: &[(&str, String)],
+    fits: &Fits<'_>,
+) -> Option<(Vec<u8>, Pairs)> {
+    if template.len() != segments.len() {
         return None;
     }
-    let mut score = Vec::with_capacity(raw.len());
+    // Literals first: most templates fail on one, before anything is allocated.
+    let literals_match = template
+        .iter()
+        .zip(segments)
+        .all(|(t, (_, decoded))| match t {
+            Segment::Literal { text } => text == decoded,
+            _ => true,
+        });
+    if !literals_match {
+        return None;
+    }
+    let mut score = Vec::with_capacity(segments.len());
     let mut params = Vec::new();
-    for (segment, raw) in template.iter().zip(raw) {
+    for (segment, (raw, decoded)) in template.iter().zip(segments) {
         match segment {
-            Segment::Literal { text } => {
-                if percent_decode(raw, false).ok()? != *text {
-                    return None;
-                }
-                score.push(2);
-            }
+            Segment::Literal { .. } => score.push(2),
             Segment::Param { name } => {
-                let value = percent_decode(raw, false).ok()?;
-                if value.is_empty() {
+                if decoded.is_empty() {
                     return None;
                 }
-                params.push((name.clone(), value));
+                params.push((name.clone(), decoded.clone()));
                 score.push(0);
             }
             Segment::Compound { parts } => {
-                params.extend(split_compound(parts, raw)?);
+                // The first split whose pieces fit their types; else the first split at all,
+                // whose misfit piece the parameter check then names.
+                let typed = split_compound(parts, raw, fits);
+                params.extend(typed.or_else(|| split_compound(parts, raw, &|_, _| true))?);
                 score.push(1);
             }
         }
@@ -223,13 +250,14 @@ fn match_template(template: &[Segment], raw: &[&str]) -> Option<(Vec<u8>, Pairs)
 /// Splits one raw segment along a compound template's literal parts. A parameter followed by a
 /// literal ends at one of that literal's occurrences, tried from the last one back (a timestamp
 /// `1700000000.25` followed by `.` and a sequence number keeps its own dot); the first split
-/// that matches the whole template wins. Pieces are decoded after splitting and must be
+/// that matches the whole template, with every piece fitting its type, wins (`1.5.2.5` is
+/// `1.5` and `2.5` when both are numbers). Pieces are decoded after splitting and must be
 /// non-empty.
-fn split_compound(parts: &[Segment], raw: &str) -> Option<Pairs> {
+fn split_compound(parts: &[Segment], raw: &str, fits: &Fits<'_>) -> Option<Pairs> {
     match parts.split_first() {
         None => raw.is_empty().then(Vec::new),
         Some((Segment::Literal { text }, rest)) => {
-            split_compound(rest, raw.strip_prefix(text.as_str())?)
+            split_compound(rest, raw.strip_prefix(text.as_str())?, fits)
         }
         Some((Segment::Param { name }, rest)) => {
             let ends: Vec<usize> = match rest.first() {
@@ -245,11 +273,11 @@ fn split_compound(parts: &[Segment], raw: &str) -> Option<Pairs> {
             };
             ends.into_iter().find_map(|end| {
                 let value = percent_decode(raw.get(..end)?, false).ok()?;
-                if value.is_empty() {
+                if value.is_empty() || !fits(name, &value) {
                     return None;
                 }
                 let mut out = vec![(name.clone(), value)];
-                out.extend(split_compound(rest, raw.get(end..)?)?);
+                out.extend(split_compound(rest, raw.get(end..)?, fits)?);
                 Some(out)
             })
         }
@@ -425,7 +453,7 @@ fn check_body(
         rejection.pointer = Some(e.pointer.clone());
         rejection
     })?;
-    Ok(Some(value))
+    Ok(Some(crate::exact::exact_body(&request.body, value)))
 }
 
 fn find_param<'a>(op: &'a Operation, location: ParamLocation, name: &str) -> Option<&'a Param> {

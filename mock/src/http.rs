@@ -1,29 +1,63 @@
-//! A small HTTP/1.1 server on `tokio::net`, written here so that the raw request-target is
-//! visible (keep-alive, `Content-Length` or chunked request bodies, `Expect: 100-continue`) and
-//! so that a fault can truncate a body or drop a connection mid-exchange.
+//! The HTTP layer: hyper's HTTP/1 server does the protocol (parsing, keep-alive, pipelining,
+//! chunked bodies, `Expect: 100-continue`, HTTP/1.0 peers) and the connection's deadlines; this
+//! module turns its requests into the mock's [`HttpRequest`] (with the raw request-target, as
+//! sent) and the mock's [`Reply`] into a response, scripted faults included: a truncated body
+//! is the head with its full `Content-Length` and a body that fails halfway, a dropped
+//! connection is a service error, either of which makes hyper close the connection.
+//!
+//! Bounds, so that no client can hold the mock or its memory:
+//! - a request head must arrive within the idle timeout of the connection's last exchange
+//!   (hyper's header-read timeout, which runs from the moment the connection waits for a
+//!   head, so it also closes idle keep-alive connections and heads trickling in);
+//! - a request body must arrive within the idle timeout too, and be at most the body limit
+//!   (refused with 413 before it is read when its `Content-Length` says so);
+//! - heads are at most [`HEAD_LIMIT`] bytes (hyper answers 431).
 
+use std::collections::VecDeque;
+use std::fmt;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
+use http_body_util::{BodyExt, LengthLimitError, Limited};
+use hyper::body::{Body, Bytes, Frame, Incoming, SizeHint};
+use hyper::header::{CONNECTION, CONTENT_LENGTH, HeaderName, HeaderValue};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Request, Response, StatusCode, Version};
+use hyper_util::rt::{TokioIo, TokioTimer};
 use serde_json::Value;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::task::JoinSet;
 
-use crate::record::Rejection;
+use crate::exact::Exact;
+use crate::record::{Rejection, code};
+use crate::server::State;
 
-/// Request heads larger than this are refused.
-const HEAD_LIMIT: usize = 64 * 1024;
-/// Request bodies larger than this are refused.
-const BODY_LIMIT: usize = 8 * 1024 * 1024;
+/// Request heads larger than this are refused (431, by hyper).
+pub(crate) const HEAD_LIMIT: usize = 64 * 1024;
+/// Bodies at least this large are checked and answered on the blocking pool, so that parsing
+/// one large body never holds a runtime thread other connections are waiting for.
+const BLOCKING_BODY: usize = 256 * 1024;
 
-/// A parsed request.
+/// What one mock allows its connections.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Limits {
+    /// How long a connection may wait for a complete request head, and a body may take.
+    pub(crate) idle_timeout: Duration,
+    /// The largest request body, in bytes.
+    pub(crate) body_limit: usize,
+}
+
+/// A request as the mock reads it.
 pub(crate) struct HttpRequest {
     pub(crate) method: String,
+    /// The request-target exactly as sent.
     pub(crate) target: String,
+    /// Names lower-cased, values trimmed (bytes that are not UTF-8 replaced).
     pub(crate) headers: Vec<(String, String)>,
-    pub(crate) body: Vec<u8>,
-    pub(crate) keep_alive: bool,
-    /// An HTTP/1.0 request: answered without chunked framing or `100 Continue`.
-    pub(crate) http10: bool,
+    pub(crate) body: Bytes,
 }
 
 impl HttpRequest {
@@ -43,214 +77,11 @@ impl HttpRequest {
     }
 }
 
-pub(crate) enum ReadError {
-    /// The peer closed the connection (between or in the middle of requests).
-    Closed,
-    /// Not HTTP/1.x we can handle; answered with 400 and the connection is closed.
-    Malformed(String),
-}
-
-pub(crate) struct Conn {
-    pub(crate) stream: TcpStream,
-    pub(crate) buf: Vec<u8>,
-}
-
-impl Conn {
-    /// Reads more bytes into the buffer.
-    async fn fill(&mut self) -> Result<(), ReadError> {
-        let mut chunk = [0u8; 8192];
-        match self.stream.read(&mut chunk).await {
-            Ok(0) | Err(_) => Err(ReadError::Closed),
-            Ok(n) => {
-                self.buf
-                    .extend_from_slice(chunk.get(..n).unwrap_or_default());
-                Ok(())
-            }
-        }
-    }
-
-    /// Takes bytes up to `delimiter` (excluded; the delimiter is consumed).
-    async fn take_until(&mut self, delimiter: &[u8], limit: usize) -> Result<Vec<u8>, ReadError> {
-        let mut searched = 0;
-        loop {
-            if let Some(pos) = find(&self.buf[searched..], delimiter) {
-                let end = searched + pos;
-                let out = self.buf[..end].to_vec();
-                self.buf.drain(..end + delimiter.len());
-                return Ok(out);
-            }
-            if self.buf.len() > limit {
-                return Err(ReadError::Malformed(format!(
-                    "request head or chunk line longer than {limit} bytes"
-                )));
-            }
-            searched = self.buf.len().saturating_sub(delimiter.len());
-            self.fill().await?;
-        }
-    }
-
-    async fn take(&mut self, n: usize) -> Result<Vec<u8>, ReadError> {
-        while self.buf.len() < n {
-            self.fill().await?;
-        }
-        Ok(self.buf.drain(..n).collect())
-    }
-
-    pub(crate) async fn read_request(&mut self) -> Result<HttpRequest, ReadError> {
-        // Tolerate empty lines before a request (RFC 9112 §2.2).
-        while self.buf.starts_with(b"\r\n") {
-            self.buf.drain(..2);
-        }
-        let head = self.take_until(b"\r\n\r\n", HEAD_LIMIT).await?;
-        let head = String::from_utf8(head)
-            .map_err(|_| ReadError::Malformed("request head is not UTF-8".into()))?;
-        let mut lines = head.split("\r\n");
-        let request_line = lines.next().unwrap_or_default();
-        let parts: Vec<&str> = request_line.split(' ').collect();
-        let [method, target, version] = parts.as_slice() else {
-            return Err(ReadError::Malformed(format!(
-                "malformed request line `{}`",
-                request_line.escape_debug()
-            )));
-        };
-        if method.is_empty() || !method.bytes().all(|b| b.is_ascii_alphabetic()) {
-            return Err(ReadError::Malformed("malformed method".into()));
-        }
-        let http10 = match *version {
-            "HTTP/1.1" => false,
-            "HTTP/1.0" => true,
-            other => {
-                return Err(ReadError::Malformed(format!(
-                    "unsupported protocol `{}`",
-                    other.escape_debug()
-                )));
-            }
-        };
-        let mut headers = Vec::new();
-        for line in lines {
-            let Some((name, value)) = line.split_once(':') else {
-                return Err(ReadError::Malformed(format!(
-                    "malformed header line `{}`",
-                    line.escape_debug()
-                )));
-            };
-            if name.is_empty() || name.bytes().any(|b| !b.is_ascii_graphic()) {
-                return Err(ReadError::Malformed("malformed header name".into()));
-            }
-            headers.push((name.to_ascii_lowercase(), value.trim().to_owned()));
-        }
-        let mut request = HttpRequest {
-            method: (*method).to_owned(),
-            target: (*target).to_owned(),
-            headers,
-            body: Vec::new(),
-            keep_alive: false,
-            http10,
-        };
-        let connection = request
-            .header("connection")
-            .unwrap_or("")
-            .to_ascii_lowercase();
-        request.keep_alive = if http10 {
-            connection.contains("keep-alive")
-        } else {
-            !connection.contains("close")
-        };
-
-        let chunked = match request.header("transfer-encoding") {
-            None => false,
-            Some(te) if te.eq_ignore_ascii_case("chunked") => true,
-            Some(te) => {
-                return Err(ReadError::Malformed(format!(
-                    "unsupported transfer-encoding `{}`",
-                    te.escape_debug()
-                )));
-            }
-        };
-        let lengths: Vec<&str> = request.header_values("content-length").collect();
-        let length = match (chunked, lengths.as_slice()) {
-            (_, []) => None,
-            (true, _) => {
-                return Err(ReadError::Malformed(
-                    "both content-length and transfer-encoding".into(),
-                ));
-            }
-            (false, [first, rest @ ..]) => {
-                if rest.iter().any(|l| l != first) {
-                    return Err(ReadError::Malformed("conflicting content-length".into()));
-                }
-                let n = first
-                    .parse::<usize>()
-                    .ok()
-                    .filter(|_| first.bytes().all(|b| b.is_ascii_digit()))
-                    .ok_or_else(|| ReadError::Malformed("invalid content-length".into()))?;
-                Some(n)
-            }
-        };
-        if length.is_some_and(|n| n > BODY_LIMIT) {
-            return Err(ReadError::Malformed(format!(
-                "body larger than {BODY_LIMIT} bytes"
-            )));
-        }
-        let expects_body = chunked || length.is_some_and(|n| n > 0);
-        if expects_body
-            && !http10
-            && request
-                .header("expect")
-                .is_some_and(|e| e.eq_ignore_ascii_case("100-continue"))
-        {
-            let _ = self
-                .stream
-                .write_all(b"HTTP/1.1 100 Continue\r\n\r\n")
-                .await;
-        }
-        request.body = if chunked {
-            self.read_chunked().await?
-        } else {
-            self.take(length.unwrap_or(0)).await?
-        };
-        Ok(request)
-    }
-
-    async fn read_chunked(&mut self) -> Result<Vec<u8>, ReadError> {
-        let mut body = Vec::new();
-        loop {
-            let line = self.take_until(b"\r\n", 1024).await?;
-            let line = String::from_utf8(line)
-                .map_err(|_| ReadError::Malformed("chunk size line is not UTF-8".into()))?;
-            let size = line.split(';').next().unwrap_or("").trim();
-            let size = usize::from_str_radix(size, 16)
-                .map_err(|_| ReadError::Malformed("invalid chunk size".into()))?;
-            if size == 0 {
-                // Trailers, up to the empty line.
-                loop {
-                    if self.take_until(b"\r\n", HEAD_LIMIT).await?.is_empty() {
-                        return Ok(body);
-                    }
-                }
-            }
-            if body.len().saturating_add(size) > BODY_LIMIT {
-                return Err(ReadError::Malformed(format!(
-                    "body larger than {BODY_LIMIT} bytes"
-                )));
-            }
-            body.extend_from_slice(&self.take(size).await?);
-            if self.take(2).await? != b"\r\n" {
-                return Err(ReadError::Malformed("chunk not followed by CRLF".into()));
-            }
-        }
-    }
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
-}
-
 /// How a reply's body is sent.
 pub(crate) enum ReplyBody {
     /// With `Content-Length`.
     Full(Vec<u8>),
-    /// As `Transfer-Encoding: chunked` frames.
+    /// As `Transfer-Encoding: chunked` frames (whole, with its length, to an HTTP/1.0 peer).
     Chunked(Vec<Vec<u8>>),
     /// With the full `Content-Length` but only the first half of the bytes; then the
     /// connection closes.
@@ -266,15 +97,21 @@ pub(crate) struct Reply {
     pub(crate) body: ReplyBody,
     /// How long to wait before answering.
     pub(crate) delay: Option<Duration>,
+    /// Close the connection after this answer (a body left unread).
+    pub(crate) close: bool,
 }
 
 impl Reply {
     pub(crate) fn json(status: u16, value: &Value) -> Reply {
+        // Numbers the store holds exactly are written as they were sent.
+        let body =
+            serde_json::to_vec(&Exact(value)).unwrap_or_else(|_| value.to_string().into_bytes());
         Reply {
             status,
             headers: vec![("content-type".into(), "application/json".into())],
-            body: ReplyBody::Full(value.to_string().into_bytes()),
+            body: ReplyBody::Full(body),
             delay: None,
+            close: false,
         }
     }
 
@@ -291,69 +128,244 @@ impl Reply {
     }
 }
 
-/// Returns whether the connection may serve another request.
-pub(crate) async fn write_reply(stream: &mut TcpStream, reply: Reply, keep_alive: bool) -> bool {
-    let mut head = format!("HTTP/1.1 {} {}\r\n", reply.status, reason(reply.status));
-    // The framing is the mock's own: a scripted `content-length`, `transfer-encoding` or
-    // `connection` would contradict it.
-    let framing = ["content-length", "transfer-encoding", "connection"];
-    for (name, value) in &reply.headers {
-        if !framing.iter().any(|f| name.eq_ignore_ascii_case(f)) {
-            head.push_str(&format!("{name}: {value}\r\n"));
-        }
-    }
-    if !keep_alive {
-        head.push_str("connection: close\r\n");
-    }
-    match reply.body {
-        ReplyBody::Dropped => false,
-        ReplyBody::Truncated(body) => {
-            head.push_str(&format!("content-length: {}\r\n\r\n", body.len()));
-            let mut out = head.into_bytes();
-            out.extend_from_slice(body.get(..body.len() / 2).unwrap_or_default());
-            let _ = stream.write_all(&out).await;
-            let _ = stream.flush().await;
-            false
-        }
-        ReplyBody::Full(body) => {
-            head.push_str(&format!("content-length: {}\r\n\r\n", body.len()));
-            let mut out = head.into_bytes();
-            out.extend_from_slice(&body);
-            stream.write_all(&out).await.is_ok()
-        }
-        ReplyBody::Chunked(chunks) => {
-            head.push_str("transfer-encoding: chunked\r\n\r\n");
-            if stream.write_all(head.as_bytes()).await.is_err() {
-                return false;
-            }
-            for chunk in chunks.iter().filter(|c| !c.is_empty()) {
-                let mut frame = format!("{:x}\r\n", chunk.len()).into_bytes();
-                frame.extend_from_slice(chunk);
-                frame.extend_from_slice(b"\r\n");
-                if stream.write_all(&frame).await.is_err() || stream.flush().await.is_err() {
-                    return false;
+/// Accepts connections until the task is aborted; dropping it aborts every connection.
+pub(crate) async fn serve(listener: TcpListener, state: Arc<State>) {
+    let mut connections = JoinSet::new();
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => {
+                    connections.spawn(connection(stream, state.clone()));
                 }
-            }
-            stream.write_all(b"0\r\n\r\n").await.is_ok()
+                // Out of file handles, a connection reset before accept: wait, go on.
+                Err(_) => tokio::time::sleep(Duration::from_millis(10)).await,
+            },
+            Some(_) = connections.join_next(), if !connections.is_empty() => {}
         }
     }
 }
 
-fn reason(status: u16) -> &'static str {
-    match status {
-        200 => "OK",
-        201 => "Created",
-        204 => "No Content",
-        400 => "Bad Request",
-        401 => "Unauthorized",
-        403 => "Forbidden",
-        404 => "Not Found",
-        405 => "Method Not Allowed",
-        409 => "Conflict",
-        429 => "Too Many Requests",
-        500 => "Internal Server Error",
-        502 => "Bad Gateway",
-        503 => "Service Unavailable",
-        _ => "Scripted",
+/// Serves one connection until the peer closes it, a deadline passes or a fault ends it.
+async fn connection(stream: TcpStream, state: Arc<State>) {
+    // Answers are written whole; waiting for more to coalesce only adds latency.
+    let _ = stream.set_nodelay(true);
+    let mut builder = http1::Builder::new();
+    builder
+        .timer(TokioTimer::new())
+        .header_read_timeout(state.limits.idle_timeout)
+        .keep_alive(true)
+        .max_buf_size(HEAD_LIMIT);
+    let service = service_fn(move |request| exchange(request, state.clone()));
+    // Errors are the peer's (a reset, a malformed head hyper has answered) or a fault's.
+    let _ = builder
+        .serve_connection(TokioIo::new(stream), service)
+        .await;
+}
+
+/// One request and its answer.
+async fn exchange(
+    request: Request<Incoming>,
+    state: Arc<State>,
+) -> Result<Response<OutBody>, Dropped> {
+    let (parts, body) = request.into_parts();
+    let http10 = parts.version == Version::HTTP_10;
+    let mut request = HttpRequest {
+        method: parts.method.as_str().to_owned(),
+        // Origin-form displays as the path and query as sent; other forms (`*`, absolute)
+        // whole, for the router to refuse.
+        target: parts.uri.to_string(),
+        headers: parts
+            .headers
+            .iter()
+            .map(|(name, value)| {
+                let value = String::from_utf8_lossy(value.as_bytes());
+                (name.as_str().to_owned(), value.trim().to_owned())
+            })
+            .collect(),
+        body: Bytes::new(),
+    };
+    match read_body(body, state.limits).await {
+        Ok(bytes) => request.body = bytes,
+        Err(rejection) => {
+            let mut reply = state.refuse(request, rejection);
+            reply.close = true;
+            return respond(reply, http10);
+        }
+    }
+    let reply = if request.body.len() >= BLOCKING_BODY {
+        let blocking = state.clone();
+        match tokio::task::spawn_blocking(move || blocking.handle(request)).await {
+            Ok(reply) => reply,
+            // The handler panicked: nothing sensible to answer.
+            Err(_) => return Err(Dropped),
+        }
+    } else {
+        state.handle(request)
+    };
+    if let Some(delay) = reply.delay {
+        tokio::time::sleep(delay).await;
+    }
+    respond(reply, http10)
+}
+
+/// The whole body, within the mock's limits.
+async fn read_body(body: Incoming, limits: Limits) -> Result<Bytes, Rejection> {
+    let too_large = |size: String| {
+        Rejection::new(
+            413,
+            code::BODY_TOO_LARGE,
+            format!(
+                "the request body ({size}) is larger than the mock's limit of {} bytes",
+                limits.body_limit
+            ),
+        )
+    };
+    // A declared length over the limit is refused before a byte of it is read.
+    let declared = body.size_hint().lower();
+    if declared > limits.body_limit as u64 {
+        return Err(too_large(format!("{declared} bytes")));
+    }
+    let collected = tokio::time::timeout(
+        limits.idle_timeout,
+        Limited::new(body, limits.body_limit).collect(),
+    )
+    .await;
+    match collected {
+        Ok(Ok(collected)) => Ok(collected.to_bytes()),
+        Ok(Err(e)) if e.downcast_ref::<LengthLimitError>().is_some() => {
+            Err(too_large("chunked".into()))
+        }
+        Ok(Err(e)) => Err(Rejection::bad(
+            code::MALFORMED,
+            format!("the request body does not read: {e}"),
+        )),
+        Err(_) => Err(Rejection::new(
+            408,
+            code::BODY_TIMEOUT,
+            format!(
+                "the request body did not arrive within {} ms",
+                limits.idle_timeout.as_millis()
+            ),
+        )),
+    }
+}
+
+/// The response for `reply`; a dropped connection is an error, which makes hyper close it.
+fn respond(reply: Reply, http10: bool) -> Result<Response<OutBody>, Dropped> {
+    let status = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut response = Response::new(OutBody::empty());
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    // The framing is hyper's: a scripted `content-length`, `transfer-encoding` or
+    // `connection` would contradict it. Names and values HTTP cannot carry are left out.
+    let framing = ["content-length", "transfer-encoding", "connection"];
+    for (name, value) in &reply.headers {
+        if framing.iter().any(|f| name.eq_ignore_ascii_case(f)) {
+            continue;
+        }
+        if let (Ok(name), Ok(value)) = (
+            HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_str(value),
+        ) {
+            headers.append(name, value);
+        }
+    }
+    if reply.close {
+        headers.insert(CONNECTION, HeaderValue::from_static("close"));
+    }
+    *response.body_mut() = match reply.body {
+        ReplyBody::Dropped => return Err(Dropped),
+        ReplyBody::Full(bytes) => OutBody::full(bytes),
+        // HTTP/1.0 has no chunked framing: the whole body with its length.
+        ReplyBody::Chunked(chunks) if http10 => OutBody::full(chunks.concat()),
+        ReplyBody::Chunked(chunks) => OutBody::chunks(chunks),
+        ReplyBody::Truncated(bytes) => {
+            headers.insert(CONTENT_LENGTH, HeaderValue::from(bytes.len()));
+            let half = bytes.len() / 2;
+            OutBody::truncated(bytes.get(..half).unwrap_or_default().to_vec())
+        }
+    };
+    Ok(response)
+}
+
+/// A connection closed on purpose ([`Fault::Drop`](crate::Fault::Drop)).
+#[derive(Debug)]
+pub(crate) struct Dropped;
+
+impl fmt::Display for Dropped {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("connection dropped by a scripted fault")
+    }
+}
+
+impl std::error::Error for Dropped {}
+
+/// A response body: its frames, and whether it fails after them (a truncated answer).
+pub(crate) struct OutBody {
+    frames: VecDeque<Bytes>,
+    /// The exact length, when the frames are the whole body and it is sent with one.
+    exact: Option<u64>,
+    fail_after: bool,
+}
+
+impl OutBody {
+    fn empty() -> OutBody {
+        OutBody::full(Vec::new())
+    }
+
+    fn full(bytes: Vec<u8>) -> OutBody {
+        OutBody {
+            exact: Some(bytes.len() as u64),
+            frames: VecDeque::from([Bytes::from(bytes)]),
+            fail_after: false,
+        }
+    }
+
+    fn chunks(chunks: Vec<Vec<u8>>) -> OutBody {
+        OutBody {
+            frames: chunks
+                .into_iter()
+                .filter(|c| !c.is_empty())
+                .map(Bytes::from)
+                .collect(),
+            exact: None,
+            fail_after: false,
+        }
+    }
+
+    fn truncated(bytes: Vec<u8>) -> OutBody {
+        OutBody {
+            frames: VecDeque::from([Bytes::from(bytes)]),
+            exact: None,
+            fail_after: true,
+        }
+    }
+}
+
+impl Body for OutBody {
+    type Data = Bytes;
+    type Error = Dropped;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        _cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Dropped>>> {
+        let this = self.get_mut();
+        if let Some(frame) = this.frames.pop_front() {
+            return Poll::Ready(Some(Ok(Frame::data(frame))));
+        }
+        if std::mem::take(&mut this.fail_after) {
+            return Poll::Ready(Some(Err(Dropped)));
+        }
+        Poll::Ready(None)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.frames.iter().all(Bytes::is_empty) && !self.fail_after
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.exact
+            .map_or_else(SizeHint::default, SizeHint::with_exact)
     }
 }

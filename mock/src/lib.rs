@@ -30,8 +30,12 @@
 //!   unknown id is a 404 with an error envelope; bulk updates and deletes change every listed
 //!   object or none; `?validate_only=true` answers without persisting; deleting an object
 //!   deletes what hangs under it (a site's LANs); PCAPs go `pending` → `running` → `success`
-//!   as they are polled; page-numbered lists page with `result_info` and telemetry lists by
-//!   cursor. How this is read from the IR is written in `store::model`.
+//!   as they are polled; an action on an object (`…/psk_generate`) answers about it and
+//!   changes it (its `psk_metadata`); page-numbered lists page with `result_info`, telemetry
+//!   lists by cursor, filtered by their parameters (`from`, `to`, `k`). Objects no request can
+//!   create (a managed app) are put in with [`MockServer::seed`]. How this is read from the IR
+//!   is written in `magic_api_model::store`. Only writes keep state: reading an account or
+//!   object the mock does not hold costs nothing.
 //! - **Seeded** ([`MockBuilder::seed_examples`]): stateful, and each collection starts with
 //!   the objects of its documented list example.
 //! - **Stateless** ([`MockBuilder::stateless`]): every valid request gets its operation's
@@ -39,31 +43,60 @@
 //!
 //! # What every request goes through, in this order
 //!
+//! 0. **HTTP**, by hyper's HTTP/1 server: keep-alive, pipelining, chunked bodies,
+//!    `Expect: 100-continue`, HTTP/1.0 peers (answered without chunked framing). A connection
+//!    must send a complete request head within the idle timeout of its last exchange
+//!    ([`MockBuilder::idle_timeout`], default 30 s; this also closes idle keep-alive
+//!    connections and heads trickling in), and the body too; heads are at most 64 KiB (431),
+//!    bodies at most [`MockBuilder::body_limit`] (8 MiB: 413, [`code::BODY_TOO_LARGE`]; a
+//!    body that stops arriving: 408, [`code::BODY_TIMEOUT`]). What is not HTTP/1.x gets
+//!    hyper's bare 400 and is not recorded. Requests under [`CONTROL_PATH`] go to the control
+//!    endpoint instead (see below).
 //! 1. **Routing.** The request-target must start with the base URL's path (`/client/v4`); the
 //!    rest is matched against every operation's template, literal segments after
 //!    percent-decoding, compound segments (`{event_t}.{event_n}`) split on their literal parts
-//!    before decoding. The most specific template wins (literal > compound > parameter), so
-//!    `…/events/latest` never reaches `…/events/{event_t}.{event_n}`. No match: 404
-//!    ([`code::NO_ROUTE`]); a template without the method: 405 with `Allow`
-//!    ([`code::METHOD`]); a malformed request: 400 ([`code::MALFORMED`]).
+//!    before decoding, where the pieces fit their types. The most specific template wins
+//!    (literal > compound > parameter), so `…/events/latest` never reaches
+//!    `…/events/{event_t}.{event_n}`. No match: 404 ([`code::NO_ROUTE`]); a template without
+//!    the method: 405 with `Allow` ([`code::METHOD`]); a malformed target: 400
+//!    ([`code::MALFORMED`]).
 //! 2. **Authentication**: one accepted scheme must have all its headers, non-empty, with its
 //!    prefix where it has one (`Authorization: Bearer <token>`). Else 401 ([`code::AUTH`]).
-//! 3. **Path, header and query parameters** must parse as their types (an `integer` is an exact
-//!    decimal integer; enums take their values, open enums any string); unknown query keys,
-//!    repeated scalar keys and missing required ones are refused. 400.
+//! 3. **Path, header and query parameters** must parse as their types (a `number` is any JSON
+//!    number, an `integer` an exact decimal integer; enums take their values, open enums any
+//!    string); unknown query keys, repeated scalar keys and missing required ones are refused.
+//!    400.
 //! 4. **Body**: present when the operation takes one, with its content type, valid JSON that
 //!    fits the body type (required fields, types, enum values, no unknown keys). 400, with
-//!    `errors[0].source.pointer` naming the value at fault ([`code::BODY_SCHEMA`]).
+//!    `errors[0].source.pointer` naming the value at fault ([`code::BODY_SCHEMA`]) and a
+//!    message naming the value found (for a union, why each alternative refused it).
 //! 5. **Answer**: a [`Fault`] the test scripted, else the store's answer (stateful), else the
 //!    documented one. Binary answers (PCAP downloads) are a small valid pcap file
 //!    ([`pcap_bytes`]) sent chunked as `application/vnd.tcpdump.pcap`.
 //!
+//! The checks are the reference's, never stricter: where the client's refinements narrow a
+//! type (an `[integers]` number, a `[[union_tags]]` tag), the mock checks what the reference
+//! allows, as the server does. Numbers in bodies are kept exactly as sent (`1.50`,
+//! `18446744073709551617`) and come back so in answers.
+//!
 //! Every refusal is a Cloudflare-style envelope
 //! `{"success":false,"errors":[{"code":N,"message":"…"}],"messages":[],"result":null}`; every
 //! answer carries a `cf-ray` header; every request is recorded ([`Recorded`]) before its answer
-//! is written, so a test sees it as soon as its call returns.
+//! is written, so a test sees it as soon as its call returns. The log keeps the newest
+//! [`MockBuilder::log_limit`] requests (10,000 by default, and never more than
+//! [`LOG_BYTE_LIMIT`] bytes), and bodies over [`RECORDED_BODY_LIMIT`] bytes by length and
+//! [`body_digest`] only, so a long run's memory stays bounded.
+//!
+//! # As a process
+//!
+//! The `magic-api-mock` binary serves the same on a multi-threaded runtime, with faults from
+//! its command line (`--fail 'POST /magic/sites=429x2'`, see [`FaultScript`]) and a control
+//! endpoint under [`CONTROL_PATH`] for what the library's methods do (the request log,
+//! faults, seeded objects); the crate's README lists both.
 
 mod check;
+mod control;
+mod exact;
 mod http;
 mod pcap;
 mod record;
@@ -77,16 +110,22 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use magic_api_model::Ir;
 use tokio::net::TcpListener;
-use tokio::task::{JoinHandle, JoinSet};
+use tokio::task::JoinHandle;
 
+pub use control::CONTROL_PATH;
 pub use pcap::{PCAP_CHUNK, PCAP_CONTENT_TYPE, pcap_bytes};
-pub use record::{Recorded, Rejection, code};
-pub use script::{Fault, Scripted};
+pub use record::{
+    DEFAULT_LOG_LIMIT, LOG_BYTE_LIMIT, RECORDED_BODY_LIMIT, Recorded, Rejection, body_digest, code,
+};
+pub use script::{Fault, FaultScript, Scripted};
 pub use spec::{op_index, spec_ir};
 
+use http::Limits;
+use record::Log;
 use server::{State, lock, url_path};
 use store::Store;
 
@@ -105,12 +144,19 @@ pub enum Mode {
     Stateless,
 }
 
+/// How long a connection may wait for a request head, and a body may take, by default.
+pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(30);
+/// The largest request body accepted by default, in bytes.
+pub const DEFAULT_BODY_LIMIT: usize = 8 * 1024 * 1024;
+
 /// Options for a mock; [`MockServer::builder`].
 #[derive(Debug, Clone)]
 pub struct MockBuilder {
     ir: Option<Arc<Ir>>,
     mode: Mode,
     port: u16,
+    log_limit: usize,
+    limits: Limits,
 }
 
 impl MockBuilder {
@@ -140,6 +186,31 @@ impl MockBuilder {
         self
     }
 
+    /// How many requests the log keeps, the newest (default [`DEFAULT_LOG_LIMIT`]; 0 keeps
+    /// none). It also never holds more than [`LOG_BYTE_LIMIT`] bytes of records, and keeps the
+    /// bodies of at most [`RECORDED_BODY_LIMIT`] bytes whole (larger ones by length and
+    /// digest), so a long run's memory stays bounded. [`MockServer::count`] still counts every
+    /// request.
+    pub fn log_limit(mut self, requests: usize) -> Self {
+        self.log_limit = requests;
+        self
+    }
+
+    /// How long a connection may wait for a complete request head (an idle keep-alive
+    /// connection, a head trickling in) and a request body may take before the mock closes the
+    /// connection (default [`DEFAULT_IDLE_TIMEOUT`]).
+    pub fn idle_timeout(mut self, timeout: Duration) -> Self {
+        self.limits.idle_timeout = timeout;
+        self
+    }
+
+    /// The largest request body, in bytes (default [`DEFAULT_BODY_LIMIT`]); larger ones are
+    /// refused with 413 ([`code::BODY_TOO_LARGE`]).
+    pub fn body_limit(mut self, bytes: usize) -> Self {
+        self.limits.body_limit = bytes;
+        self
+    }
+
     /// Binds `127.0.0.1:<port>` and starts serving on the current Tokio runtime.
     pub async fn start(self) -> std::io::Result<MockServer> {
         let ir = self.ir.unwrap_or_else(|| spec_ir().clone());
@@ -150,30 +221,16 @@ impl MockBuilder {
             Mode::Stateless => None,
         };
         let state = Arc::new(State {
+            shared_defs: Arc::ptr_eq(&ir, spec_ir()),
             base_path: url_path(&ir.base_url),
             ir,
-            log: Mutex::new(Vec::new()),
+            log: Mutex::new(Log::new(self.log_limit)),
             overrides: Mutex::new(HashMap::new()),
             store,
             counter: AtomicU64::new(0),
+            limits: self.limits,
         });
-        let task_state = state.clone();
-        let task = tokio::spawn(async move {
-            // Dropping the set (when this task is aborted) aborts every connection.
-            let mut connections = JoinSet::new();
-            loop {
-                tokio::select! {
-                    accepted = listener.accept() => match accepted {
-                        Ok((stream, _)) => {
-                            connections.spawn(server::serve_connection(stream, task_state.clone()));
-                        }
-                        // Out of file handles, a connection reset before accept: wait, go on.
-                        Err(_) => tokio::time::sleep(std::time::Duration::from_millis(10)).await,
-                    },
-                    Some(_) = connections.join_next(), if !connections.is_empty() => {}
-                }
-            }
-        });
+        let task = tokio::spawn(http::serve(listener, state.clone()));
         Ok(MockServer {
             addr,
             state,
@@ -212,6 +269,11 @@ impl MockServer {
                 seed_examples: false,
             },
             port: 0,
+            log_limit: DEFAULT_LOG_LIMIT,
+            limits: Limits {
+                idle_timeout: DEFAULT_IDLE_TIMEOUT,
+                body_limit: DEFAULT_BODY_LIMIT,
+            },
         }
     }
 
@@ -267,9 +329,33 @@ impl MockServer {
         })
     }
 
-    /// Every request so far, in arrival order.
+    /// Puts `objects` into the collection (or the cursor-paged list, such as telemetry events)
+    /// at the concrete `path`, as given: `"/accounts/<id>/magic/apps"`, with or without the
+    /// base path. No id is generated (a managed app carries `managed_app_id`, which no create
+    /// request makes), fields named after the path's parameters take its values, and an
+    /// object under another (a site's LAN) is reachable once that one exists. Returns the
+    /// objects as stored; an error for a stateless mock or a path that is neither.
+    pub fn seed(
+        &self,
+        path: &str,
+        objects: Vec<serde_json::Value>,
+    ) -> Result<Vec<serde_json::Value>, String> {
+        self.state.seed(path, objects)
+    }
+
+    /// [`seed`](Self::seed) from JSON text: one `{"path": "…", "objects": [...]}` or a list of
+    /// them (the binary's `--objects` file, the control endpoint's `POST /__mock/objects`).
+    /// Numbers are kept exactly as written. Returns how many objects were stored; on an error,
+    /// the entries before the faulty one are stored.
+    pub fn seed_json(&self, text: &str) -> Result<usize, String> {
+        self.state.seed_document(text.as_bytes())
+    }
+
+    /// The requests the log holds, in arrival order: every one since the last
+    /// [`clear_requests`](Self::clear_requests), unless more arrived than
+    /// [`MockBuilder::log_limit`] keeps (then the newest).
     pub fn requests(&self) -> Vec<Recorded> {
-        lock(&self.state.log).clone()
+        lock(&self.state.log).records().cloned().collect()
     }
 
     /// The most recent request.
@@ -277,12 +363,13 @@ impl MockServer {
         lock(&self.state.log).last().cloned()
     }
 
-    /// How many requests arrived so far.
+    /// How many requests arrived since the last [`clear_requests`](Self::clear_requests),
+    /// including any the log no longer holds.
     pub fn count(&self) -> usize {
-        lock(&self.state.log).len()
+        lock(&self.state.log).arrived()
     }
 
-    /// Forgets the recorded requests.
+    /// Forgets the recorded requests, and restarts [`count`](Self::count).
     pub fn clear_requests(&self) {
         lock(&self.state.log).clear();
     }
@@ -299,9 +386,7 @@ impl MockServer {
     /// If no operation matches: a misspelt template should fail the test that wrote it.
     pub fn fail_next(&self, operation: impl Into<Operation>, times: usize, fault: Fault) {
         let op = self.resolve(operation.into());
-        let mut overrides = lock(&self.state.overrides);
-        let entry = overrides.entry(op).or_default();
-        entry.once.extend(std::iter::repeat_n(fault, times));
+        self.state.fail_next(op, times, fault);
     }
 
     /// From now on, every valid request for `operation` meets `fault` (once the one-shot
@@ -312,7 +397,7 @@ impl MockServer {
     /// As [`fail_next`](Self::fail_next).
     pub fn always(&self, operation: impl Into<Operation>, fault: impl Into<Fault>) {
         let op = self.resolve(operation.into());
-        lock(&self.state.overrides).entry(op).or_default().sticky = Some(fault.into());
+        self.state.always(op, fault.into());
     }
 
     /// Answers the next valid request for `op` with `response` (one-shot; queued).
@@ -330,22 +415,17 @@ impl MockServer {
         lock(&self.state.overrides).clear();
     }
 
+    /// Applies a fault written as text ([`FaultScript`]: `"POST /magic/sites=429x2"`), as the
+    /// binary's `--fail` does; an error says what does not parse or which operation is unknown.
+    pub fn script(&self, text: &str) -> Result<(), String> {
+        let script: FaultScript = text.parse()?;
+        self.state.script(&script)
+    }
+
     fn resolve(&self, operation: Operation) -> usize {
-        match operation {
-            Operation::Index(i) => {
-                let count = self.state.ir.operations.len();
-                assert!(
-                    i < count,
-                    "operation index {i} out of range (the spec has {count})"
-                );
-                i
-            }
-            Operation::Template(text) => {
-                let (method, path) = text.split_once(' ').unwrap_or(("", text.as_str()));
-                spec::find_operation(&self.state.ir, method, path.trim())
-                    .unwrap_or_else(|| panic!("no operation `{text}` in the mock's spec"))
-            }
-        }
+        self.state
+            .resolve(&operation)
+            .unwrap_or_else(|e| panic!("{e}"))
     }
 }
 

@@ -1,5 +1,7 @@
-//! What the mock tells a test: every request it received, what it did with it, and why it
-//! refused one.
+//! What the mock tells a test: the requests it received (the newest, within a bound), what it
+//! did with each, and why it refused one.
+
+use std::collections::VecDeque;
 
 use serde_json::{Value, json};
 
@@ -29,6 +31,10 @@ pub mod code {
     pub const BODY_MISSING: i64 = 1010;
     /// The operation takes no body and got one.
     pub const BODY_UNEXPECTED: i64 = 1011;
+    /// The body is larger than the mock's limit (413).
+    pub const BODY_TOO_LARGE: i64 = 1012;
+    /// The body did not arrive within the mock's idle timeout (408).
+    pub const BODY_TIMEOUT: i64 = 1013;
     /// No operation's template matches the path (404).
     pub const NO_ROUTE: i64 = 7000;
     /// The path matches, the method does not (405).
@@ -41,7 +47,12 @@ pub mod code {
 }
 
 /// A request as the mock received it, and what it did with it.
-#[derive(Debug, Clone)]
+///
+/// Its `Debug` never prints a secret: credential headers (`authorization`, `x-auth-key`,
+/// `x-auth-user-service-key`, `cookie`) show as `<redacted>` and the body as its length and
+/// digest, since a body can carry a PSK or a licence key and test failures print records. The
+/// fields themselves hold everything as sent.
+#[derive(Clone)]
 pub struct Recorded {
     /// `GET`, `POST`, ... as sent.
     pub method: String,
@@ -54,8 +65,14 @@ pub struct Recorded {
     pub path_params: Vec<(String, String)>,
     /// Header names lower-cased, values as sent (trimmed).
     pub headers: Vec<(String, String)>,
-    /// The body, de-chunked.
+    /// The body, de-chunked, when it is at most [`RECORDED_BODY_LIMIT`] bytes; empty for a
+    /// larger one, which is recorded by [`body_len`](Self::body_len) and
+    /// [`body_digest`](Self::body_digest) only (so the log's memory stays bounded).
     pub body: Vec<u8>,
+    /// The body's length in bytes.
+    pub body_len: usize,
+    /// [`body_digest`](crate::body_digest) of the whole body.
+    pub body_digest: String,
     /// The status the mock answered (0 when a [`Fault::Drop`](crate::Fault::Drop) closed the
     /// connection instead).
     pub status: u16,
@@ -63,6 +80,47 @@ pub struct Recorded {
     /// object it does not hold (see [`well_formed`](Self::well_formed)). Scripted faults are
     /// answers, not refusals: `None`.
     pub rejection: Option<Rejection>,
+}
+
+/// Headers whose values are credentials, never printed.
+const CREDENTIAL_HEADERS: [&str; 4] = [
+    "authorization",
+    "x-auth-key",
+    "x-auth-user-service-key",
+    "cookie",
+];
+
+impl std::fmt::Debug for Recorded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(name, value)| {
+                let shown = if CREDENTIAL_HEADERS
+                    .iter()
+                    .any(|c| name.eq_ignore_ascii_case(c))
+                {
+                    "<redacted>"
+                } else {
+                    value.as_str()
+                };
+                (name.as_str(), shown)
+            })
+            .collect();
+        f.debug_struct("Recorded")
+            .field("method", &self.method)
+            .field("target", &self.target)
+            .field("operation", &self.operation)
+            .field("path_params", &self.path_params)
+            .field("headers", &headers)
+            .field(
+                "body",
+                &format_args!("<{} bytes, {}>", self.body_len, self.body_digest),
+            )
+            .field("status", &self.status)
+            .field("rejection", &self.rejection)
+            .finish()
+    }
 }
 
 impl Recorded {
@@ -105,16 +163,125 @@ impl Recorded {
             .is_none_or(|r| r.code == code::NOT_FOUND)
     }
 
-    /// The body parsed as JSON, if it is JSON.
+    /// The body parsed as JSON, if it is JSON (and was small enough to be kept).
     pub fn json(&self) -> Option<Value> {
         serde_json::from_slice(&self.body).ok()
+    }
+
+    /// Whether [`body`](Self::body) holds the whole body (false for one larger than
+    /// [`RECORDED_BODY_LIMIT`]).
+    pub fn body_kept(&self) -> bool {
+        self.body.len() == self.body_len
+    }
+
+    /// About how many bytes the record holds, for the log's budget.
+    fn size(&self) -> usize {
+        let headers: usize = self
+            .headers
+            .iter()
+            .map(|(n, v)| n.len() + v.len() + 48)
+            .sum();
+        let params: usize = self
+            .path_params
+            .iter()
+            .map(|(n, v)| n.len() + v.len() + 48)
+            .sum();
+        let rejection = self.rejection.as_ref().map_or(0, |r| {
+            r.message.len() + r.pointer.as_ref().map_or(0, String::len) + 96
+        });
+        std::mem::size_of::<Recorded>()
+            + self.method.len()
+            + self.target.len()
+            + self.body.len()
+            + self.body_digest.len()
+            + headers
+            + params
+            + rejection
+    }
+}
+
+/// Bodies up to this many bytes are recorded whole; larger ones by length and digest.
+pub const RECORDED_BODY_LIMIT: usize = 64 * 1024;
+
+/// How many bytes of records the log holds at most (the oldest go first).
+pub const LOG_BYTE_LIMIT: usize = 32 * 1024 * 1024;
+
+/// How many requests the log keeps by default ([`MockBuilder::log_limit`](crate::MockBuilder::log_limit)).
+pub const DEFAULT_LOG_LIMIT: usize = 10_000;
+
+/// A short, stable digest of a body, as [`Recorded::body_digest`] holds it: `fnv1a64:` and 16
+/// hex digits of the 64-bit FNV-1a hash. Enough to tell which body arrived; not a
+/// cryptographic hash.
+pub fn body_digest(bytes: &[u8]) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        hash ^= u64::from(*b);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("fnv1a64:{hash:016x}")
+}
+
+/// The request log: the newest records, at most `limit` of them and at most
+/// [`LOG_BYTE_LIMIT`] bytes, and how many arrived since it was last cleared.
+pub(crate) struct Log {
+    records: VecDeque<Recorded>,
+    bytes: usize,
+    limit: usize,
+    arrived: usize,
+}
+
+impl Log {
+    pub(crate) fn new(limit: usize) -> Log {
+        Log {
+            records: VecDeque::new(),
+            bytes: 0,
+            limit,
+            arrived: 0,
+        }
+    }
+
+    /// Appends a record, forgetting the oldest ones beyond the bounds.
+    pub(crate) fn push(&mut self, record: Recorded) {
+        self.arrived += 1;
+        if self.limit == 0 {
+            return;
+        }
+        self.bytes += record.size();
+        self.records.push_back(record);
+        while self.records.len() > self.limit
+            || (self.bytes > LOG_BYTE_LIMIT && self.records.len() > 1)
+        {
+            match self.records.pop_front() {
+                Some(old) => self.bytes = self.bytes.saturating_sub(old.size()),
+                None => break,
+            }
+        }
+    }
+
+    pub(crate) fn records(&self) -> impl Iterator<Item = &Recorded> {
+        self.records.iter()
+    }
+
+    pub(crate) fn last(&self) -> Option<&Recorded> {
+        self.records.back()
+    }
+
+    /// How many requests arrived since the last [`clear`](Self::clear), kept or not.
+    pub(crate) fn arrived(&self) -> usize {
+        self.arrived
+    }
+
+    pub(crate) fn clear(&mut self) {
+        self.records.clear();
+        self.bytes = 0;
+        self.arrived = 0;
     }
 }
 
 /// Why the mock refused a request: the status and the single error of the envelope.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rejection {
-    /// 400, 401, 404 or 405.
+    /// 400, 401, 404, 405, 408 or 413.
     pub status: u16,
     /// One of the [`code`] constants.
     pub code: i64,

@@ -89,6 +89,103 @@ impl Fault {
     pub fn server_error(status: u16) -> Fault {
         Fault::Respond(Scripted::error(status, 10001, "Internal server error"))
     }
+
+    /// An error status with a Cloudflare-shaped envelope: 429 is
+    /// [`rate_limited(0)`](Self::rate_limited), a 5xx [`server_error`](Self::server_error),
+    /// 401 and 403 an authentication error (code 10000), 404 an unknown object (7003), any
+    /// other status an error with code `1000 + status`.
+    pub fn status(status: u16) -> Fault {
+        match status {
+            429 => Fault::rate_limited(0),
+            500..=599 => Fault::server_error(status),
+            401 | 403 => Fault::Respond(Scripted::error(status, 10000, "Authentication error")),
+            404 => Fault::Respond(Scripted::error(
+                status,
+                7003,
+                "Could not route to the object: perhaps your object identifier is incorrect",
+            )),
+            _ => Fault::Respond(Scripted::error(
+                status,
+                1000 + i64::from(status),
+                "Request failed",
+            )),
+        }
+    }
+}
+
+/// One scripted fault as text, the way the binary's `--fail` and the control endpoint take it:
+/// `METHOD /template=FAULT`, optionally followed by `xN`.
+///
+/// - The operation is written as for [`MockServer::fail_next`](crate::MockServer::fail_next)
+///   (`POST /magic/sites`, the `/accounts/{account_id}` prefix optional).
+/// - `FAULT` is an error status from 400 to 599 ([`Fault::status`]), `drop`
+///   ([`Fault::Drop`]), `truncate` ([`Fault::Truncate`]) or `delay:<N>ms` / `delay:<N>s`
+///   ([`Fault::Delay`]).
+/// - `xN` applies it to the next `N` requests; without it, to every request.
+///
+/// `"POST /magic/sites=429x2"`: the next two site creations get a 429.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FaultScript {
+    /// `METHOD /template`.
+    pub operation: String,
+    /// What the requests meet.
+    pub fault: Fault,
+    /// How many requests meet it; `None` for every one.
+    pub times: Option<usize>,
+}
+
+impl std::str::FromStr for FaultScript {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<FaultScript, String> {
+        let usage = || {
+            format!(
+                "`{}`: expected `METHOD /template=FAULT[xN]`, FAULT being a status from 400 to 599, \
+                 `drop`, `truncate` or `delay:<N>ms`",
+                text.escape_debug()
+            )
+        };
+        let (operation, fault) = text.split_once('=').ok_or_else(usage)?;
+        let operation = operation.trim();
+        match operation.split_once(' ') {
+            Some((method, path)) if !method.is_empty() && path.trim().starts_with('/') => {}
+            _ => return Err(usage()),
+        }
+        let fault = fault.trim();
+        let (fault, times) = match fault.rsplit_once('x') {
+            Some((f, n)) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => {
+                (f, Some(n.parse::<usize>().map_err(|_| usage())?))
+            }
+            _ => (fault, None),
+        };
+        let fault = match fault {
+            "drop" => Fault::Drop,
+            "truncate" => Fault::Truncate,
+            _ => match fault.strip_prefix("delay:") {
+                Some(delay) => Fault::Delay(parse_delay(delay).ok_or_else(usage)?),
+                None => match fault.parse::<u16>() {
+                    Ok(status @ 400..=599) => Fault::status(status),
+                    _ => return Err(usage()),
+                },
+            },
+        };
+        Ok(FaultScript {
+            operation: operation.to_owned(),
+            fault,
+            times,
+        })
+    }
+}
+
+/// `250ms` or `2s`.
+fn parse_delay(text: &str) -> Option<Duration> {
+    if let Some(ms) = text.strip_suffix("ms") {
+        return ms.parse().ok().map(Duration::from_millis);
+    }
+    text.strip_suffix('s')?
+        .parse()
+        .ok()
+        .map(Duration::from_secs)
 }
 
 impl From<Scripted> for Fault {

@@ -1,6 +1,7 @@
-//! One request's way through the mock: read off its connection, checked against the IR
-//! ([`crate::check`]), answered by a script, the store or the documented example, recorded, and
-//! stamped with `cf-ray`.
+//! One request's way through the mock, once the HTTP layer ([`crate::http`]) has read it:
+//! checked against the IR ([`crate::check`]), answered by a script, the store or the documented
+//! example, recorded, and stamped with `cf-ray`. Requests for the control endpoint
+//! ([`crate::control`]) are answered before any of that and never recorded.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -9,25 +10,29 @@ use std::time::Duration;
 
 use magic_api_model::{Ir, Response};
 use serde_json::{Value, json};
-use tokio::io::AsyncWriteExt;
 
 use crate::check::{Checked, Checker};
-use crate::http::{Conn, HttpRequest, ReadError, Reply, ReplyBody, write_reply};
+use crate::http::{HttpRequest, Limits, Reply, ReplyBody};
 use crate::pcap::{PCAP_CHUNK, PCAP_CONTENT_TYPE, pcap_bytes};
-use crate::record::{Recorded, Rejection, code};
-use crate::script::{Fault, Overrides};
+use crate::record::{Log, RECORDED_BODY_LIMIT, Recorded, Rejection, body_digest};
+use crate::script::{Fault, FaultScript, Overrides};
 use crate::store::{self, Answer, Store};
+use crate::{Operation, spec};
 
 /// Everything a running mock shares between its connections.
 pub(crate) struct State {
     pub(crate) ir: Arc<Ir>,
     /// Path of `ir.base_url`, without a trailing slash (`/client/v4`).
     pub(crate) base_path: String,
-    pub(crate) log: Mutex<Vec<Recorded>>,
+    pub(crate) log: Mutex<Log>,
     pub(crate) overrides: Mutex<HashMap<usize, Overrides>>,
     /// The data, when the mock is stateful.
     pub(crate) store: Option<Mutex<Store>>,
     pub(crate) counter: AtomicU64,
+    /// Deadlines and sizes of the HTTP layer.
+    pub(crate) limits: Limits,
+    /// `ir` is the compiled-in spec, whose definitions are indexed once per process.
+    pub(crate) shared_defs: bool,
 }
 
 /// Locks, recovering the data if another thread panicked while holding it (a test's panic must
@@ -39,10 +44,22 @@ pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 impl State {
     /// Checks and answers one request, and records it.
     pub(crate) fn handle(&self, request: HttpRequest) -> Reply {
+        if let Some(reply) = crate::control::handle(self, &request) {
+            return reply;
+        }
         let mut params = Vec::new();
         let mut op = None;
+        // The compiled-in spec's index is built once per process; another IR's per request.
+        let owned;
+        let defs = if self.shared_defs {
+            spec::spec_defs()
+        } else {
+            owned = self.ir.defs();
+            &owned
+        };
         let checker = Checker {
             ir: &self.ir,
+            defs,
             base_path: &self.base_path,
         };
         let outcome = checker.evaluate(&request, &mut op, &mut params);
@@ -50,29 +67,91 @@ impl State {
             Ok(checked) => self.answer(&checked, &params),
             Err(rejection) => (Err(rejection), None),
         };
-        let http10 = request.http10;
         let mut reply = self.finish(request, op, params, reply);
         reply.delay = delay;
-        // HTTP/1.0 has no chunked framing: send the whole body with its length.
-        if http10 {
-            if let ReplyBody::Chunked(chunks) = &reply.body {
-                reply.body = ReplyBody::Full(chunks.concat());
-            }
-        }
         reply
     }
 
-    /// The answer to a request that is not HTTP the mock can read.
-    pub(crate) fn malformed(&self, message: String) -> Reply {
-        let request = HttpRequest {
-            method: String::new(),
-            target: String::new(),
-            headers: Vec::new(),
-            body: Vec::new(),
-            keep_alive: false,
-            http10: false,
+    /// [`MockServer::seed`](crate::MockServer::seed).
+    pub(crate) fn seed(&self, path: &str, objects: Vec<Value>) -> Result<Vec<Value>, String> {
+        let Some(store) = &self.store else {
+            return Err("a stateless mock keeps no objects".into());
         };
-        let rejection = Rejection::bad(code::MALFORMED, message);
+        let path = path.split(['?', '#']).next().unwrap_or("");
+        let path = path.strip_prefix(self.base_path.as_str()).unwrap_or(path);
+        lock(store).seed(&self.ir, path, objects)
+    }
+
+    /// [`MockServer::seed_json`](crate::MockServer::seed_json), on the document's bytes.
+    pub(crate) fn seed_document(&self, bytes: &[u8]) -> Result<usize, String> {
+        let plain: Value =
+            serde_json::from_slice(bytes).map_err(|e| format!("the objects are not JSON: {e}"))?;
+        let document = crate::exact::exact_body(bytes, plain);
+        let entries = match document {
+            Value::Array(entries) => entries,
+            entry => vec![entry],
+        };
+        let mut stored = 0;
+        for entry in entries {
+            let path = entry
+                .get("path")
+                .and_then(Value::as_str)
+                .ok_or("every entry needs `path`, a string")?;
+            let objects = match entry.get("objects") {
+                Some(Value::Array(objects)) => objects.clone(),
+                _ => return Err(format!("`{path}`: expected `objects`, a list of objects")),
+            };
+            stored += self.seed(path, objects)?.len();
+        }
+        Ok(stored)
+    }
+
+    /// The operation a script names.
+    pub(crate) fn resolve(&self, operation: &Operation) -> Result<usize, String> {
+        match operation {
+            Operation::Index(i) => {
+                let count = self.ir.operations.len();
+                if *i < count {
+                    Ok(*i)
+                } else {
+                    Err(format!(
+                        "operation index {i} out of range (the spec has {count})"
+                    ))
+                }
+            }
+            Operation::Template(text) => {
+                let (method, path) = text.split_once(' ').unwrap_or(("", text.as_str()));
+                spec::find_operation(&self.ir, method, path.trim())
+                    .ok_or_else(|| format!("no operation `{text}` in the mock's spec"))
+            }
+        }
+    }
+
+    /// The next `times` valid requests for `op` meet `fault`.
+    pub(crate) fn fail_next(&self, op: usize, times: usize, fault: Fault) {
+        let mut overrides = lock(&self.overrides);
+        let entry = overrides.entry(op).or_default();
+        entry.once.extend(std::iter::repeat_n(fault, times));
+    }
+
+    /// Every valid request for `op` meets `fault` once the one-shot scripts are used up.
+    pub(crate) fn always(&self, op: usize, fault: Fault) {
+        lock(&self.overrides).entry(op).or_default().sticky = Some(fault);
+    }
+
+    /// Applies a parsed [`FaultScript`].
+    pub(crate) fn script(&self, script: &FaultScript) -> Result<(), String> {
+        let op = self.resolve(&Operation::Template(script.operation.clone()))?;
+        match script.times {
+            Some(n) => self.fail_next(op, n, script.fault.clone()),
+            None => self.always(op, script.fault.clone()),
+        }
+        Ok(())
+    }
+
+    /// The answer to a request the HTTP layer could not read whole (a body too large or too
+    /// slow), recorded like any other.
+    pub(crate) fn refuse(&self, request: HttpRequest, rejection: Rejection) -> Reply {
         self.finish(request, None, Vec::new(), Err(rejection))
     }
 
@@ -95,13 +174,20 @@ impl State {
                 format!("{:016x}-MCK", 0x6d6f_636b_0000_0000 | n),
             ));
         }
+        let kept = request.body.len() <= RECORDED_BODY_LIMIT;
         lock(&self.log).push(Recorded {
             method: request.method,
             target: request.target,
             operation: op,
             path_params,
             headers: request.headers,
-            body: request.body,
+            body: if kept {
+                request.body.to_vec()
+            } else {
+                Vec::new()
+            },
+            body_len: request.body.len(),
+            body_digest: body_digest(&request.body),
             status: reply.status,
             rejection,
         });
@@ -122,6 +208,7 @@ impl State {
             headers,
             body,
             delay: None,
+            close: false,
         };
         match fault {
             Some(Fault::Respond(s)) => (
@@ -199,32 +286,8 @@ impl State {
                         .collect(),
                 ),
                 delay: None,
+                close: false,
             },
-        }
-    }
-}
-
-/// Serves requests on one connection until the peer closes it or a reply ends it.
-pub(crate) async fn serve_connection(stream: tokio::net::TcpStream, state: Arc<State>) {
-    let mut conn = Conn {
-        stream,
-        buf: Vec::new(),
-    };
-    loop {
-        let (reply, keep_alive) = match conn.read_request().await {
-            Ok(request) => {
-                let keep_alive = request.keep_alive;
-                (state.handle(request), keep_alive)
-            }
-            Err(ReadError::Closed) => return,
-            Err(ReadError::Malformed(message)) => (state.malformed(message), false),
-        };
-        if let Some(delay) = reply.delay {
-            tokio::time::sleep(delay).await;
-        }
-        if !write_reply(&mut conn.stream, reply, keep_alive).await || !keep_alive {
-            let _ = conn.stream.shutdown().await;
-            return;
         }
     }
 }

@@ -6,7 +6,7 @@
 
 use std::sync::{Arc, OnceLock};
 
-use magic_api_model::Ir;
+use magic_api_model::{Defs, Ir};
 
 /// The compiled-in IR, as generated.
 const IR_JSON: &str = include_str!("generated/ir.json");
@@ -32,6 +32,13 @@ pub fn spec_ir() -> &'static Arc<Ir> {
         Ok(ir) => Arc::new(ir),
         Err(e) => panic!("{e}"),
     })
+}
+
+/// The definitions of [`spec_ir`] by id, indexed once per process (every request's checks
+/// look types up in it).
+pub(crate) fn spec_defs() -> &'static Defs<'static> {
+    static DEFS: OnceLock<Defs<'static>> = OnceLock::new();
+    DEFS.get_or_init(|| spec_ir().defs())
 }
 
 /// The index in [`Ir::operations`] of `METHOD path`. `path` is the template as the reference

@@ -8,8 +8,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use magic_api::types::{
     AclConfiguration as Side, AclCreateRequest, EventKind, IpsecTunnelRequest, LanCreateRequest,
-    LanStaticAddressing, MagicHealthCheckTarget, PcapSimpleRequest, PcapStatus, RouteRequest,
-    SiteCreateRequest, TunnelHealthCheck,
+    LanStaticAddressing, MagicHealthCheckTarget, PcapSimpleRequest, PcapStatus,
+    RouteBulkUpdateItem, RouteBulkUpdateRequest, SiteCreateRequest, TunnelHealthCheck,
 };
 use magic_api::{AccountId, Client, ConnectorId, RetryPolicy, RouteId, StreamExt};
 
@@ -28,7 +28,7 @@ pub async fn run(client: &Client, account: &AccountId) -> Result<()> {
     // 1. List the GRE tunnels.
     let gre = client.gre_tunnels().list(account).await?;
     for tunnel in gre.gre_tunnels.unwrap_or_default() {
-        println!("GRE {} {}", tunnel.name, tunnel.customer_gre_endpoint);
+        println!("GRE {:<34} {}", tunnel.id, tunnel.name);
     }
 
     // 2. Create an IPsec tunnel with an object health-check target, validating first; a 409
@@ -74,22 +74,21 @@ pub async fn run(client: &Client, account: &AccountId) -> Result<()> {
     let acl = client.sites().acls().create(account, &site, &acl).await?;
     println!("ACL {:?} on site {site}", acl.id);
 
-    // 4. Change a route's priority; a 429 is retried after `Retry-After`, up to five times.
-    let route_id = RouteId::from("023e105f4ecef8ad9ca31a8372d0c353");
-    let routes = client.routes();
-    let route = routes
-        .get(account, &route_id)
-        .await?
-        .route
-        .ok_or("no route")?;
-    let change = RouteRequest::builder().prefix(route.prefix);
-    let change = change.nexthop(route.nexthop).priority(200).build();
-    let retry = RetryPolicy::default().max_retries(5);
-    let update = routes
-        .update(account, &route_id, &change)
-        .retry_policy(retry);
-    match update.await {
-        Ok(_) => println!("route {route_id} now has priority 200"),
+    // 4. Change a route's priority, sending only what changes (nothing read first, so nothing
+    //    stale is written back); a 429 is retried after `Retry-After`, up to five times.
+    let route = RouteId::from("023e105f4ecef8ad9ca31a8372d0c353");
+    let change = RouteBulkUpdateItem::builder()
+        .id(route.clone())
+        .priority(200);
+    let body = RouteBulkUpdateRequest::builder()
+        .routes([change.build()])
+        .build();
+    let update = client.routes().bulk_update(account, &body);
+    match update
+        .retry_policy(RetryPolicy::default().max_retries(5))
+        .await
+    {
+        Ok(_) => println!("route {route} now has priority 200"),
         Err(e) if e.status() == Some(429) => println!("still rate limited; try later"),
         Err(e) => return Err(e.into()),
     }

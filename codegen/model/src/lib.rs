@@ -226,6 +226,12 @@ pub struct Field {
     /// still sends and reads it.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub secret: bool,
+    /// The type the reference itself gives the field, when a refinement narrowed
+    /// [`ty`](Self::ty) for the client (an `[integers]` number, a `[[union_tags]]` tag): the
+    /// client builds only what `ty` allows, but a server accepts whatever this allows, so the
+    /// mock's copy of the IR checks requests against it. `None` when `ty` is the reference's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference_ty: Option<Ty>,
 }
 
 /// A constraint on a value.

@@ -11,8 +11,12 @@
 //!   it, so every field the API always returns is present.
 //! - Each operation's **effect** is its [`Role`](crate::Role) tied to the collection it
 //!   addresses: at `P`, list, create, bulk update (`PUT` and `PATCH`) and delete all; at
-//!   `P/{param}`, get, update (`PUT` and `PATCH`) and delete. Everything else (`…/download`,
-//!   `…/psk_generate`, telemetry) answers its documented example.
+//!   `P/{param}`, get, update (`PUT` and `PATCH`) and delete; at `P/{param}/verb`, other than a
+//!   `GET`, an **action** on that object (`…/psk_generate`), whose answer is about that object
+//!   and changes it. Everything else (`…/download`, telemetry) answers its documented example.
+//! - A cursor-paged list's query parameters that select items are its **filters**: one named
+//!   like a field of the items matches that field (`k`); `from` and `to` bound the field the
+//!   items are addressed by below the list (`…/events/{event_t}.{event_n}`: `t`).
 //! - Every operation whose path runs through `P/{param}` **requires** that object: an unknown
 //!   id, or a child of a deleted parent, is a 404.
 
@@ -41,6 +45,10 @@ pub enum Effect {
     Update(usize),
     /// `DELETE P/{id}`: the object and everything under it.
     Delete(usize),
+    /// `POST P/{id}/verb` (or `PUT`, `PATCH`): the documented answer, about that object (fields
+    /// named after the path's parameters take their values, secrets fresh ones, documented
+    /// times now), and the answer's other fields, secrets excepted, written into the object.
+    Action(usize),
     /// Anything else: the documented answer, once the objects its path names exist.
     Other,
 }
@@ -89,6 +97,33 @@ pub struct Model {
     pub effects: Vec<Effect>,
     /// Per operation: the objects its path names, outermost first.
     pub parents: Vec<Vec<Parent>>,
+    /// Per operation: the query parameters that select a cursor-paged list's items (empty for
+    /// every other operation).
+    #[serde(default)]
+    pub filters: Vec<Vec<Filter>>,
+}
+
+/// A query parameter that selects a list's items.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Filter {
+    /// The query parameter (`k`, `from`).
+    pub param: String,
+    /// The items' field it tests (`k`, `t`).
+    pub field: String,
+    /// How.
+    pub test: Test,
+}
+
+/// How a [`Filter`] tests an item's field against the parameter's value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Test {
+    /// Equal (numbers by value, anything else as text).
+    Equal,
+    /// At least the value (numbers).
+    AtLeast,
+    /// At most the value (numbers).
+    AtMost,
 }
 
 /// Where a documented answer holds the object(s) of a collection.

@@ -86,7 +86,7 @@ fn check(defs: &Defs<'_>, ty: &Ty, value: &Value, pointer: &mut String) -> Resul
         }
         (expected, got) => fail(
             pointer,
-            format!("expected {}, found {}", describe(expected), kind_of(got)),
+            format!("expected {}, found {}", describe(expected), found(got)),
         ),
     }
 }
@@ -103,14 +103,14 @@ fn check_body(
             Value::String(s) if *open || values.contains(s) => Ok(()),
             other => fail(
                 pointer,
-                format!("expected one of {values:?}, found {other}"),
+                format!("expected one of {values:?}, found {}", found(other)),
             ),
         },
         TypeBody::Object { fields } => {
             let Value::Object(map) = value else {
                 return fail(
                     pointer,
-                    format!("expected an object, found {}", kind_of(value)),
+                    format!("expected an object, found {}", found(value)),
                 );
             };
             for key in map.keys() {
@@ -132,22 +132,42 @@ fn check_body(
             Ok(())
         }
         TypeBody::Union { alternatives, .. } => {
-            let mut first_error = None;
+            let mut errors = Vec::with_capacity(alternatives.len());
             for alt in alternatives {
                 match check(defs, &alt.ty, value, pointer) {
                     Ok(()) => return Ok(()),
-                    Err(e) => {
-                        first_error.get_or_insert(e);
-                    }
+                    Err(e) => errors.push((alternative_name(defs, alt), e)),
                 }
             }
-            match first_error {
-                Some(e) => fail(
-                    pointer,
-                    format!("fits no alternative of the union (first: {e})"),
-                ),
-                None => fail(pointer, "union without alternatives"),
+            if errors.is_empty() {
+                return fail(pointer, "union without alternatives");
             }
+            // Every alternative's reason: blaming the first one alone misleads whenever the
+            // value was meant as another.
+            let reasons: Vec<String> = errors
+                .iter()
+                .map(|(name, e)| format!("as {name}: {e}"))
+                .collect();
+            // The value at fault is the deepest one an alternative reached, when only one
+            // reached that deep; otherwise the union itself.
+            let deepest = errors.iter().map(|(_, e)| depth(&e.pointer)).max();
+            let at_deepest: Vec<&ValueError> = errors
+                .iter()
+                .map(|(_, e)| e)
+                .filter(|e| Some(depth(&e.pointer)) == deepest)
+                .collect();
+            let at = match at_deepest.as_slice() {
+                [one] if one.pointer.len() > pointer.len() => one.pointer.clone(),
+                _ => pointer.clone(),
+            };
+            Err(ValueError {
+                pointer: at,
+                message: format!(
+                    "fits none of the union's {} alternatives ({})",
+                    errors.len(),
+                    reasons.join("; ")
+                ),
+            })
         }
     }
 }
@@ -159,6 +179,42 @@ fn describe(ty: &Ty) -> String {
         Ty::Map { .. } => "an object".into(),
         Ty::Array { .. } => "an array".into(),
         other => format!("{other:?}").to_lowercase(),
+    }
+}
+
+/// How a union alternative is named in a message: its variant name, its type's name, or its
+/// JSON kind.
+fn alternative_name(defs: &Defs<'_>, alt: &crate::Alternative) -> String {
+    let type_name = match &alt.ty {
+        Ty::Ref { id } => defs.get(id).and_then(|d| d.name.clone()),
+        _ => None,
+    };
+    match alt.name.clone().or(type_name) {
+        Some(name) => format!("`{name}`"),
+        None => describe(&alt.ty),
+    }
+}
+
+/// The number of reference tokens in a JSON pointer.
+fn depth(pointer: &str) -> usize {
+    pointer.matches('/').count()
+}
+
+/// The value a check found, for its message: scalars as JSON (long strings shortened),
+/// objects and arrays by kind.
+fn found(value: &Value) -> String {
+    const LONG: usize = 64;
+    match value {
+        Value::String(s) if s.chars().count() > LONG => {
+            let head: String = s.chars().take(LONG).collect();
+            format!(
+                "{}… (a string of {} characters)",
+                Value::String(head),
+                s.chars().count()
+            )
+        }
+        Value::String(_) | Value::Number(_) | Value::Bool(_) | Value::Null => value.to_string(),
+        Value::Array(_) | Value::Object(_) => kind_of(value).to_owned(),
     }
 }
 

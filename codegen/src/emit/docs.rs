@@ -18,7 +18,29 @@ mod wrap;
 
 thread_local! {
     /// Texts of the file being built on this thread, by placeholder number.
-    static TEXTS: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+    static TEXTS: RefCell<Vec<Text>> = const { RefCell::new(Vec::new()) };
+}
+
+/// One registered documentation text.
+enum Text {
+    /// Prose: paragraphs, each wrapped to the width, an empty doc line between two.
+    Prose(Vec<String>),
+    /// Lines kept exactly as they are (a code example), never wrapped.
+    Verbatim(Vec<String>),
+    /// Search aliases: put back as `#[doc(alias(…))]` attributes rather than doc lines, as
+    /// many as fit on each line (formatted as tokens, each alias would take a line of its own).
+    Aliases(Vec<String>),
+}
+
+impl Text {
+    /// Its size in bytes, for reserving the output.
+    fn len(&self) -> usize {
+        match self {
+            Text::Prose(lines) | Text::Verbatim(lines) | Text::Aliases(lines) => {
+                lines.iter().map(|l| l.len() + 4).sum()
+            }
+        }
+    }
 }
 
 const OPEN: &str = "@doc";
@@ -31,20 +53,30 @@ const WIDTH: usize = 100;
 /// The fewest columns of text a doc line is given, however deeply it is indented.
 const MIN_TEXT: usize = 40;
 
-/// Registers a text and returns its placeholder (`None` for empty text). Control characters
-/// (newlines included) become spaces, since a doc line is one line; Unicode bidirectional
-/// controls, which rustc refuses in comments, are written out as `\u{…}`.
+/// Registers a text and returns its placeholder (`None` for empty text). A blank line (`\n\n`)
+/// separates paragraphs; other control characters (newlines included) become spaces, since a
+/// paragraph is wrapped as one line; Unicode bidirectional controls, which rustc refuses in
+/// comments, are written out as `\u{…}`.
 fn placeholder(text: &str) -> Option<String> {
-    let text = text.trim();
-    if text.is_empty() {
+    let paragraphs: Vec<String> = text
+        .split("\n\n")
+        .map(|p| doc_safe(p.trim()))
+        .filter(|p| !p.trim().is_empty())
+        .collect();
+    if paragraphs.is_empty() {
         return None;
     }
+    Some(register(Text::Prose(paragraphs)))
+}
+
+/// Stores a text for [`fill`] and gives its placeholder.
+fn register(text: Text) -> String {
     let index = TEXTS.with(|t| {
         let mut t = t.borrow_mut();
-        t.push(doc_safe(text));
+        t.push(text);
         t.len() - 1
     });
-    Some(format!(" {OPEN}{index}{CLOSE}"))
+    format!(" {OPEN}{index}{CLOSE}")
 }
 
 /// Text that can stand in a `///` line: see [`placeholder`].
@@ -60,6 +92,50 @@ fn doc_safe(text: &str) -> String {
         }
     }
     out
+}
+
+/// `#[doc(alias(…))]` attributes for search aliases, as few lines as the width allows once
+/// formatted (none for no aliases). The aliases must be ones rustdoc accepts (no quotes).
+pub fn aliases(aliases: &[String]) -> TokenStream {
+    if aliases.is_empty() {
+        return TokenStream::new();
+    }
+    let p = register(Text::Aliases(aliases.to_vec()));
+    quote!(#[doc = #p])
+}
+
+/// `#[doc(alias(…))]` lines of at most `width` columns (an alias wider than that alone).
+fn alias_lines(aliases: &[String], width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut current: Vec<String> = Vec::new();
+    let line = |items: &[String]| format!("#[doc(alias({}))]", items.join(", "));
+    for alias in aliases {
+        let quoted = format!("{alias:?}");
+        let mut with = current.clone();
+        with.push(quoted.clone());
+        if !current.is_empty() && line(&with).chars().count() > width {
+            lines.push(line(&current));
+            current = vec![quoted];
+        } else {
+            current = with;
+        }
+    }
+    if !current.is_empty() {
+        lines.push(line(&current));
+    }
+    lines
+}
+
+/// A `#[doc]` attribute for lines kept as they are, one doc line each (a code example); none
+/// for no lines.
+pub fn verbatim(lines: &[String]) -> TokenStream {
+    if lines.is_empty() {
+        return TokenStream::new();
+    }
+    let p = register(Text::Verbatim(
+        lines.iter().map(|l| doc_safe(l.trim_end())).collect(),
+    ));
+    quote!(#[doc = #p])
 }
 
 /// A `#[doc]` attribute for one line of text (none for empty text), as tokens.
@@ -105,7 +181,7 @@ pub fn attribute(text: &str) -> Option<syn::Attribute> {
 pub fn fill(formatted: &str) -> String {
     let texts = TEXTS.with(|t| std::mem::take(&mut *t.borrow_mut()));
     let mut out = String::with_capacity(
-        formatted.len() + texts.iter().map(String::len).sum::<usize>() * 11 / 10,
+        formatted.len() + texts.iter().map(Text::len).sum::<usize>() * 11 / 10,
     );
     for line in formatted.split_inclusive('\n') {
         let body = line.trim_end_matches('\n');
@@ -121,28 +197,52 @@ pub fn fill(formatted: &str) -> String {
             out.push_str(line);
             continue;
         };
-        // The indentation is spaces, and `/// ` four columns.
-        let width = WIDTH.saturating_sub(indent + 4).max(MIN_TEXT);
-        let lead = &body[..indent + 3];
-        let text = text.trim_end();
-        if wrap::unchanged(text, width) {
-            out.push_str(lead);
-            out.push(' ');
-            out.push_str(text);
+        if let Text::Aliases(aliases) = text {
+            let width = WIDTH.saturating_sub(indent).max(MIN_TEXT);
+            let lines = alias_lines(aliases, width);
+            for (i, l) in lines.iter().enumerate() {
+                if i > 0 {
+                    out.push('\n');
+                }
+                out.push_str(&body[..indent]);
+                out.push_str(l);
+            }
             out.push_str(&line[body.len()..]);
             continue;
         }
-        for (i, wrapped) in wrap::wrap(text, width).iter().enumerate() {
+        // The indentation is spaces, and `/// ` four columns.
+        let width = WIDTH.saturating_sub(indent + 4).max(MIN_TEXT);
+        let lead = &body[..indent + 3];
+        let lines: Vec<String> = match text {
+            Text::Verbatim(lines) => lines.clone(),
+            Text::Aliases(_) => Vec::new(),
+            Text::Prose(paragraphs) => {
+                let mut lines = Vec::new();
+                for (i, p) in paragraphs.iter().enumerate() {
+                    if i > 0 {
+                        lines.push(String::new());
+                    }
+                    let p = p.trim_end();
+                    if wrap::unchanged(p, width) {
+                        lines.push(p.to_string());
+                    } else {
+                        lines.extend(wrap::wrap(p, width));
+                    }
+                }
+                lines
+            }
+        };
+        for (i, l) in lines.iter().enumerate() {
             if i > 0 {
                 out.push('\n');
             }
             out.push_str(lead);
-            out.push(' ');
-            out.push_str(wrapped);
+            if !l.is_empty() {
+                out.push(' ');
+                out.push_str(l);
+            }
         }
-        if line.ends_with('\n') {
-            out.push('\n');
-        }
+        out.push_str(&line[body.len()..]);
     }
     out
 }
@@ -188,6 +288,48 @@ mod tests {
         }
         assert_eq!(docs[0], format!("//! {sentence} {sentence}"));
         assert_eq!(docs[2], format!("    /// {sentence}"));
+    }
+
+    #[test]
+    fn paragraphs_are_apart_and_verbatim_lines_stay_as_written() {
+        let tokens = {
+            let prose = attr("First paragraph.\n\nSecond one.");
+            let code = verbatim(&[
+                "```".into(),
+                "let x = [1,  2];".into(),
+                String::new(),
+                "    y();".into(),
+            ]);
+            quote!(#prose #code pub struct X;)
+        };
+        let file: syn::File = syn::parse2(tokens).unwrap();
+        let text = fill(&prettyplease::unparse(&file));
+        assert_eq!(
+            text,
+            "/// First paragraph.\n///\n/// Second one.\n/// ```\n/// let x = [1,  2];\n///\n///     y();\npub struct X;\n"
+        );
+    }
+
+    #[test]
+    fn aliases_come_back_as_attributes_packed_to_the_width() {
+        let words: Vec<String> = (0..12).map(|i| format!("alias number {i}")).collect();
+        let tokens = {
+            let a = aliases(&words);
+            quote!(impl X { #a pub fn f() {} })
+        };
+        let file: syn::File = syn::parse2(tokens).unwrap();
+        let text = fill(&prettyplease::unparse(&file));
+        let lines: Vec<&str> = text.lines().filter(|l| l.contains("alias(")).collect();
+        assert!(lines.len() > 1 && lines.len() < words.len(), "{text}");
+        for l in &lines {
+            assert!(
+                l.starts_with("    #[doc(alias(\"") && l.ends_with("))]"),
+                "{l}"
+            );
+            assert!(l.chars().count() <= WIDTH, "{l}");
+        }
+        let joined = lines.join(" ");
+        assert!(words.iter().all(|w| joined.contains(&format!("\"{w}\""))));
     }
 
     #[test]

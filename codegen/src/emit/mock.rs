@@ -6,11 +6,18 @@
 //! Prose and provenance the mock never reads (descriptions, where shapes are used, curl
 //! commands) are left out; the data types default them when reading. One value per line: a
 //! change of the reference reads as a short diff.
+//!
+//! Fields a refinement narrowed for the client (an `[integers]` number, a `[[union_tags]]` tag)
+//! carry the reference's own type here ([`Field::reference_ty`]): the mock stands in for the
+//! server, which accepts what the reference allows, so a refinement must never make it
+//! stricter than the reference.
+
+use std::collections::HashSet;
 
 use serde::Serialize;
 
 use super::snapshot::{GENERATED_NOTE, escape_bidi};
-use crate::ir::{Field, Ir, Response, TypeBody, TypeDef};
+use crate::ir::{Field, Ir, Response, Ty, TypeBody};
 
 /// Where the mock's copy lives, relative to the workspace root.
 pub const MOCK_MODEL_PATH: &str = "mock/src/generated/ir.json";
@@ -38,11 +45,31 @@ pub fn mock_model(ir: &Ir) -> Result<String, String> {
     Ok(escape_bidi(text))
 }
 
-/// Clears what the mock never reads. Documented examples and the store's objects are the API's
-/// own data and stay whole.
+/// Clears what the mock never reads, and gives narrowed fields back the reference's type.
+/// Documented examples and the store's objects are the API's own data and stay whole.
 fn strip(ir: &mut Ir) {
+    let known: HashSet<String> = ir
+        .types
+        .iter()
+        .chain(&ir.shapes)
+        .map(|d| d.id.clone())
+        .collect();
+    let strip_field = |field: &mut Field| {
+        field.description.clear();
+        if let Some(reference) = field.reference_ty.take() {
+            // Only a type whose definitions the copy holds (always so: the refinements narrow
+            // to literals and integers, and leave the reference's types in place).
+            if refs_known(&reference, &known) {
+                field.ty = reference;
+            }
+        }
+    };
     for def in ir.types.iter_mut().chain(ir.shapes.iter_mut()) {
-        strip_def(def);
+        def.description.clear();
+        def.used_at.clear();
+        if let TypeBody::Object { fields } = &mut def.body {
+            fields.iter_mut().for_each(strip_field);
+        }
     }
     for op in &mut ir.operations {
         op.description.clear();
@@ -59,14 +86,12 @@ fn strip(ir: &mut Ir) {
     }
 }
 
-fn strip_def(def: &mut TypeDef) {
-    def.description.clear();
-    def.used_at.clear();
-    if let TypeBody::Object { fields } = &mut def.body {
-        fields.iter_mut().for_each(strip_field);
+/// Whether every definition `ty` names is in `known`.
+fn refs_known(ty: &Ty, known: &HashSet<String>) -> bool {
+    match ty {
+        Ty::Ref { id } => known.contains(id),
+        Ty::Array { items } => refs_known(items, known),
+        Ty::Map { values } => refs_known(values, known),
+        _ => true,
     }
-}
-
-fn strip_field(field: &mut Field) {
-    field.description.clear();
 }

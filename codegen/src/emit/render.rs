@@ -62,7 +62,7 @@ pub fn files(plan: &Plan<'_>) -> Result<Files, String> {
                 #[rustfmt::skip]
                 pub mod types;
             };
-            let tail = types::render(rest)?;
+            let tail = tail(plan, rest)?;
             Ok([
                 format_items(None, tail)?,
                 format_file(client::client_file(plan)?)?,
@@ -97,10 +97,18 @@ fn join(head: String, tail: &str) -> String {
     }
 }
 
+/// The items of the types file's last part: the rest of the data types, then the builders'
+/// module.
+fn tail(plan: &Plan<'_>, rest: &[crate::plan::ItemPlan]) -> Result<Vec<types::Rendered>, String> {
+    let mut items = types::render(rest)?;
+    items.extend(types::builders(&plan.docs.builders));
+    Ok(items)
+}
+
 /// The data-types file alone, with its number of public types.
 pub fn types_file(plan: &Plan<'_>) -> Result<(String, usize), String> {
-    let items = types::render(&plan.items)?;
-    let count = items.len();
+    let count = plan.items.len();
+    let items = tail(plan, &plan.items)?;
     Ok((
         format!("{HEADER}{}", format_items(Some(types_doc()), items)?),
         count,
@@ -340,7 +348,7 @@ pub mod m {
             let (first, rest) = entries.split_at(split);
             let head = types::render(first).unwrap();
             let head = format!("{HEADER}{}", format_items(Some(types_doc()), head).unwrap());
-            let tail = format_items(None, types::render(rest).unwrap()).unwrap();
+            let tail = format_items(None, tail(&plan, rest).unwrap()).unwrap();
             assert!(join(head, &tail) == whole, "split at {split}");
         }
     }

@@ -1,17 +1,21 @@
 //! The API snapshot: a compact, deterministic summary of the public API as generated
 //! (`magic-api/api.json`), the input of the change report that `cargo xtask regenerate` prints.
 //!
-//! It records what a caller can depend on: each operation's call path, parameters, body and
-//! result; each type's Rust name, the reference name it comes from, its fields (Rust name, type,
-//! required), enum values and union variants; whether a struct is `#[non_exhaustive]`. Prose is
-//! kept as a short hash, enough to tell a documentation-only change.
+//! It records every public item a caller can depend on, as the plan decided it: each
+//! operation's call path, argument list, option type and setters, the type of the `Call` it
+//! returns and what awaiting it gives, and its parameters; each type's Rust name, the reference
+//! name it comes from, its fields (Rust name, type, required), enum values and union variants,
+//! whether a struct is `#[non_exhaustive]`, the traits the crate implements for it (`Default`
+//! included, which is a decision of its own: see `plan::types::derives_default`), and whether it
+//! has a builder and which fields that builder's `build()` needs. Prose is kept as a short hash,
+//! enough to tell a documentation-only change.
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
 use crate::ir::ParamLocation;
-use crate::plan::{BodyPlan, ItemPlan, OpPlan, Plan, RustTy, Shape};
+use crate::plan::{BodyPlan, ItemPlan, OpPlan, Plan, ReceivePlan, RustTy, Shape};
 
 /// What the snapshot's `@generated` key says (JSON has no comments for the usual header).
 pub const GENERATED_NOTE: &str = "by `cargo xtask regenerate`, do not edit";
@@ -35,14 +39,17 @@ pub struct OpEntry {
     pub resource: String,
     /// How it is called: `sites().lans().list`.
     pub call: String,
+    /// The method's arguments as declared, in order (`site_id: &SiteId`, `body: &SiteCreateRequest`).
+    #[serde(default)]
+    pub args: Vec<String>,
+    /// What the method returns (`Call<'a, Json<SiteListResponse>, SitesListOptions>`).
+    #[serde(default)]
+    pub returns: String,
     /// Parameters by wire name.
     pub params: BTreeMap<String, ParamEntry>,
-    /// The body's Rust type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub body: Option<String>,
-    /// The option type of the call (`Call<…, ThisOptions>`), if it has optional parameters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<String>,
+    /// The option type of the call (`Call<…, SitesListOptions>`): every operation has its own.
+    #[serde(default)]
+    pub options: String,
     /// The call's setters for optional parameters, in order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub setters: Vec<String>,
@@ -79,9 +86,15 @@ pub struct TypeEntry {
     /// callers.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub non_exhaustive: bool,
+    /// The traits the crate implements for it, sorted (none for an alias: its target's).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub traits: Vec<String>,
     /// Callers build it with `Type::builder()`.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub builder: bool,
+    /// The fields the builder's `build()` needs set (Rust names, in order).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub builder_required: Vec<String>,
     /// Struct fields by wire name.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub fields: BTreeMap<String, FieldEntry>,
@@ -213,21 +226,26 @@ fn op_entry(plan: &Plan<'_>, op: &OpPlan) -> OpEntry {
             (p.wire.clone(), entry)
         })
         .collect();
-    // The call's body argument, as the caller writes it (none for a fixed `{}`).
-    let body = match &op.body {
-        BodyPlan::None | BodyPlan::FixedEmpty => None,
-        BodyPlan::Sent { ty: None, .. } => Some("impl Serialize".to_string()),
-        BodyPlan::Sent { ty: Some(t), .. } => Some(t.text()),
+    // The arguments as the method declares them: the required parameters, then the body (none
+    // for a fixed `{}`; any `Serialize` value where the reference leaves it untyped).
+    let mut args: Vec<String> = op.args.iter().map(|a| a.declaration()).collect();
+    match &op.body {
+        BodyPlan::None | BodyPlan::FixedEmpty => {}
+        BodyPlan::Sent { ty: None, .. } => args.push("body: &impl Serialize".to_string()),
+        BodyPlan::Sent { ty: Some(t), .. } => args.push(format!("body: &{t}")),
+    }
+    let receive = match &op.receive {
+        ReceivePlan::Json { awaited, .. } => format!("Json<{awaited}>"),
+        ReceivePlan::Empty => "Empty".to_string(),
+        ReceivePlan::Binary => "Binary".to_string(),
     };
-    let options = op
-        .options
-        .as_deref()
-        .and_then(|name| plan.option_sets.iter().find(|s| s.rust == name));
+    let options = plan.option_sets.iter().find(|s| s.rust == op.options);
     OpEntry {
         resource: op.resource.clone(),
         call: op.call.clone(),
+        args,
+        returns: format!("Call<'a, {receive}, {}>", op.options),
         params,
-        body,
         options: op.options.clone(),
         setters: options
             .map(|s| s.fields.iter().map(|f| f.setter.clone()).collect())
@@ -240,6 +258,7 @@ fn op_entry(plan: &Plan<'_>, op: &OpPlan) -> OpEntry {
 fn type_entry(item: &ItemPlan) -> TypeEntry {
     let mut entry = TypeEntry {
         reference: item.reference.clone(),
+        traits: item.traits.iter().map(|t| t.to_string()).collect(),
         doc: item.prose.as_deref().map(doc_hash).unwrap_or_default(),
         ..TypeEntry::default()
     };
@@ -248,6 +267,7 @@ fn type_entry(item: &ItemPlan) -> TypeEntry {
             entry.kind = "struct".into();
             entry.non_exhaustive = s.non_exhaustive;
             entry.builder = s.builder;
+            entry.builder_required = s.builder_required.clone();
             for f in &s.fields {
                 // The field's type without the `Option` an optional field adds.
                 let ty = match (&f.ty, f.required) {

@@ -67,6 +67,29 @@ pub fn render(items: &[ItemPlan]) -> Result<Vec<Rendered>, String> {
         .collect()
 }
 
+/// The module that lists the request types' builders (`types::builders`), so that the data
+/// types' index lists data types: the macro hides each builder where it is defined, and this
+/// module shows it (`#[doc(inline)]`), where `X::builder()` links to it. None without builders.
+pub fn builders(names: &[String]) -> Option<Rendered> {
+    if names.is_empty() {
+        return None;
+    }
+    let doc = super::docs::inner_attr(
+        "The builders of the request types, one per type: `X::builder()` starts one, a setter \
+         per field sets it, and `build()` compiles once every required field is set (a type \
+         parameter per required field tracks it: a marker while unset, the field's type once \
+         set).",
+    );
+    let names = names.iter().map(|n| ident(n));
+    Some(Rendered::Tokens(quote! {
+        pub mod builders {
+            #doc
+            #[doc(inline)]
+            pub use super::{#(#names),*};
+        }
+    }))
+}
+
 fn object(item: &ItemPlan, plan: &StructPlan, cache: &mut TypeCache) -> Result<syn::Item, String> {
     let mut named = syn::punctuated::Punctuated::new();
     for f in &plan.fields {
@@ -88,10 +111,12 @@ fn object(item: &ItemPlan, plan: &StructPlan, cache: &mut TypeCache) -> Result<s
             default: None,
         });
     }
-    let wire_attr: syn::Attribute = if plan.builder {
-        syn::parse_quote!(#[::magic_api::wire(builder)])
-    } else {
-        syn::parse_quote!(#[::magic_api::wire])
+    // The plan decided `Default` (`plan::types::derives_default`); the macro derives it on request.
+    let wire_attr: syn::Attribute = match (plan.builder, plan.default) {
+        (true, true) => syn::parse_quote!(#[::magic_api::wire(builder, default)]),
+        (true, false) => syn::parse_quote!(#[::magic_api::wire(builder)]),
+        (false, true) => syn::parse_quote!(#[::magic_api::wire(default)]),
+        (false, false) => syn::parse_quote!(#[::magic_api::wire]),
     };
     let mut attrs: Vec<syn::Attribute> = super::docs::attribute(&item.doc).into_iter().collect();
     attrs.push(wire_attr);

@@ -17,7 +17,47 @@ pub(super) fn union(item: &ItemPlan, plan: &UnionPlan) -> TokenStream {
     }
     out.extend(from_variants(item, plan));
     out.extend(accessors(item, plan));
+    out.extend(id_accessor(item, plan));
     out
+}
+
+/// The reader of the id every form holds under its own name (`app.id()`), returning the plan's
+/// enum of the id kinds.
+fn id_accessor(item: &ItemPlan, plan: &UnionPlan) -> TokenStream {
+    let Some((accessor, _)) = plan.id_accessor.as_deref() else {
+        return TokenStream::new();
+    };
+    let name = ident(&item.rust);
+    let method = ident(&accessor.method);
+    let choice = ident(&accessor.choice);
+    let arms = accessor
+        .arms
+        .iter()
+        .zip(variant_idents(plan))
+        .map(|((field, required), v)| {
+            let field = ident(field);
+            if *required {
+                quote!(Self::#v(value) => Some(::magic_api::#choice::#v(value.#field.clone())),)
+            } else {
+                quote!(Self::#v(value) => value.#field.clone().map(::magic_api::#choice::#v),)
+            }
+        });
+    let text = doc(&format!(
+        "The id of whichever form this is, as its own id type (`None` for a form this version \
+         does not know): a [`{0}`](::magic_api::{0}).",
+        accessor.choice
+    ));
+    quote! {
+        impl #name {
+            #text
+            pub fn #method(&self) -> Option<::magic_api::#choice> {
+                match self {
+                    #(#arms)*
+                    Self::Unknown(_) => None,
+                }
+            }
+        }
+    }
 }
 
 fn variant_idents(plan: &UnionPlan) -> Vec<Ident> {
@@ -126,7 +166,7 @@ fn union_enum(item: &ItemPlan, plan: &UnionPlan) -> TokenStream {
             impl<'de> ::serde::Deserialize<'de> for #name {
                 fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                     let object = ::magic_api::runtime::wire::object(deserializer)?;
-                    let tag = object.get(#field).and_then(|v| v.as_str()).map(str::to_owned);
+                    let tag = object.get(#field).and_then(|v| v.as_str()).map(::std::borrow::Cow::into_owned);
                     Ok(match tag.as_deref() {
                         #( Some(#values) => ::magic_api::runtime::wire::chosen_tagged(object, #field, Self::#variants, Self::Unknown), )*
                         _ => Self::Unknown(object),
@@ -225,7 +265,7 @@ fn kind_method(item: &ItemPlan, plan: &UnionPlan, kind: &KindPlan, field: &str) 
             pub fn kind(&self) -> #kind_name {
                 match self {
                     #( Self::#variants(_) => #kind_name::#kind_variants, )*
-                    Self::Unknown(object) => #kind_name::from(object.get(#field).and_then(|v| v.as_str()).unwrap_or_default()),
+                    Self::Unknown(object) => #kind_name::from(object.get(#field).and_then(|v| v.as_str()).as_deref().unwrap_or_default()),
                 }
             }
         }

@@ -6,9 +6,9 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use super::{Ir, Method, Operation, Response, Segment, Ty, TypeBody};
+use super::{Ir, Method, Operation, Pagination, Response, Segment, Ty, TypeBody};
 use magic_api_model::store::{
-    Collection, Effect, Model, Parent, Slot, documented_result, find_slot, objects_at,
+    Collection, Effect, Filter, Model, Parent, Slot, Test, documented_result, find_slot, objects_at,
 };
 
 /// Derives collections, effects and parents from the IR.
@@ -46,10 +46,12 @@ pub(super) fn model(ir: &Ir) -> Model {
         .iter()
         .map(|op| parents_of(&collections, op))
         .collect();
+    let filters = ir.operations.iter().map(|op| filters_of(ir, op)).collect();
     Model {
         collections,
         effects,
         parents,
+        filters,
     }
 }
 
@@ -275,8 +277,95 @@ fn effect(collections: &[Collection], op: &Operation) -> Effect {
                 _ => Effect::Other,
             };
         }
+        // `P/{param}/verb`, not a read: an action on the object.
+        if let (
+            R::Action {
+                segment: Some(verb),
+            },
+            Some(param),
+        ) = (&op.role, &c.item_param)
+        {
+            let on_object =
+                op.path.strip_prefix(c.path.as_str()) == Some(&format!("/{{{param}}}/{verb}"));
+            if on_object && op.method != Method::Get {
+                return Effect::Action(i);
+            }
+        }
     }
     Effect::Other
+}
+
+/// The query parameters that select the items of a cursor-paged list (see
+/// `magic_api_model::store`).
+fn filters_of(ir: &Ir, op: &Operation) -> Vec<Filter> {
+    let Response::Envelope {
+        result,
+        pagination: Some(Pagination::Cursor { items, cursor }),
+        ..
+    } = &op.response
+    else {
+        return Vec::new();
+    };
+    let defs = ir.defs();
+    let item_fields = defs
+        .object_fields(result)
+        .and_then(|fields| fields.iter().find(|f| &f.name == items))
+        .and_then(|f| match &f.ty {
+            Ty::Array { items } => defs.object_fields(items),
+            _ => None,
+        })
+        .unwrap_or_default();
+    let is_number = |f: &super::Field| matches!(f.ty, Ty::Number | Ty::Integer);
+    // The field an operation below the list addresses its items by: the first path parameter
+    // after the list's path whose name ends in `_<field>` of a number field (`event_t`: `t`).
+    let below = format!("{}/", op.path);
+    let keyed = ir
+        .operations
+        .iter()
+        .filter(|o| o.path.starts_with(&below))
+        .flat_map(|o| o.segments.iter().skip(op.segments.len()))
+        .flat_map(|s| match s {
+            Segment::Param { name } => vec![name.clone()],
+            Segment::Compound { parts } => parts
+                .iter()
+                .filter_map(|p| match p {
+                    Segment::Param { name } => Some(name.clone()),
+                    _ => None,
+                })
+                .collect(),
+            Segment::Literal { .. } => Vec::new(),
+        })
+        .find_map(|name| {
+            let (_, field) = name.rsplit_once('_')?;
+            item_fields
+                .iter()
+                .find(|f| f.name == field && is_number(f))
+                .map(|f| f.name.clone())
+        });
+    let mut out = Vec::new();
+    for p in op.params_in(super::ParamLocation::Query) {
+        let name = &p.field.name;
+        if name == cursor {
+            continue;
+        }
+        let test = if item_fields.iter().any(|f| &f.name == name) {
+            Some((name.clone(), Test::Equal))
+        } else {
+            match (name.as_str(), &keyed) {
+                ("from", Some(field)) => Some((field.clone(), Test::AtLeast)),
+                ("to", Some(field)) => Some((field.clone(), Test::AtMost)),
+                _ => None,
+            }
+        };
+        if let Some((field, test)) = test {
+            out.push(Filter {
+                param: name.clone(),
+                field,
+                test,
+            });
+        }
+    }
+    out
 }
 
 fn parents_of(collections: &[Collection], op: &Operation) -> Vec<Parent> {

@@ -16,6 +16,7 @@ mod form_headers;
 mod lower;
 mod mock_model;
 mod operations;
+mod partial_items;
 mod refine;
 mod resources;
 mod roles;

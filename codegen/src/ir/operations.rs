@@ -98,6 +98,7 @@ pub(super) fn lower_operation<'t>(
                 constraints: Vec::new(),
                 nullable: false,
                 secret: false,
+                reference_ty: None,
             },
             from_prose: true,
         });
@@ -241,6 +242,9 @@ pub(super) fn read_examples(
 pub(super) fn rename_op(op: &mut Operation, rename: &mut impl FnMut(&mut String)) {
     for p in &mut op.params {
         rename_ty(&mut p.field.ty, rename);
+        if let Some(reference) = &mut p.field.reference_ty {
+            rename_ty(reference, rename);
+        }
     }
     if let Some(b) = &mut op.body {
         rename_ty(&mut b.ty, rename);

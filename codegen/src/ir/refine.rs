@@ -5,6 +5,8 @@
 //!   a field is an error: the evidence is wrong.
 //! - A field whose prose contains a `[nullable]` phrase is marked nullable: `null` means
 //!   something of its own there.
+//! - A bulk update whose prose lets an item carry only what changes gets items whose fields are
+//!   optional but the identifying one (`[[partial_items]]`).
 //! - A tag enum names the tag values of the union tagged by a field, and types the listed string
 //!   fields and parameters with it.
 //!
@@ -53,6 +55,9 @@ pub struct Refinements {
     /// Headers that select the form of a union.
     #[serde(default)]
     pub form_headers: Vec<super::form_headers::FormHeaderEntry>,
+    /// Bulk updates whose prose lets an item carry only the fields that change.
+    #[serde(default)]
+    pub partial_items: Vec<super::partial_items::PartialItemsEntry>,
     /// Unions whose alternatives the prose tells apart by one field's value.
     #[serde(default)]
     pub union_tags: Vec<UnionTag>,
@@ -129,6 +134,7 @@ pub fn apply(ir: &mut Ir, refinements: &Refinements) -> Vec<String> {
     apply_tag_enums(ir, refinements, &mut problems);
     apply_pagination(ir, refinements, &mut problems);
     super::form_headers::apply(ir, &refinements.form_headers, &mut problems);
+    super::partial_items::apply(ir, &refinements.partial_items, &mut problems);
     apply_fields(ir, refinements, &mut problems);
     problems
 }
@@ -244,9 +250,13 @@ fn apply_union_tags(ir: &mut Ir, refinements: &Refinements, problems: &mut Vec<S
                         }
                         if let TypeBody::Object { fields } = &mut def.body {
                             for f in fields.iter_mut().filter(|f| f.name == entry.tag) {
-                                f.ty = Ty::Literal {
+                                let literal = Ty::Literal {
                                     value: value.clone(),
                                 };
+                                // The reference allows every value in every alternative: a
+                                // server still takes them (`Field::reference_ty`).
+                                let reference = std::mem::replace(&mut f.ty, literal);
+                                f.reference_ty.get_or_insert(reference);
                             }
                         }
                     }
@@ -390,6 +400,7 @@ fn apply_pagination(ir: &mut Ir, refinements: &Refinements, problems: &mut Vec<S
                         constraints: Vec::new(),
                         nullable: false,
                         secret: false,
+                        reference_ty: None,
                     },
                     from_prose: true,
                 });
@@ -419,7 +430,12 @@ fn apply_fields(ir: &mut Ir, refinements: &Refinements, problems: &mut Vec<Strin
             }
         }
         if let Some(evidence) = refinements.integers.get(&f.name) {
+            let reference = f.ty.clone();
             if refine_ty(&mut f.ty) {
+                // The reference says `number`: a server takes any number there.
+                if f.ty != reference {
+                    f.reference_ty.get_or_insert(reference);
+                }
                 used_integers.insert(key_of(refinements, &f.name));
                 if fractional.contains(&(owner.to_string(), f.name.clone())) {
                     problems.push(format!(

@@ -3,7 +3,8 @@
 //!
 //! - Required inputs (path parameters, required query parameters, the body) are arguments, so
 //!   none can be left out; path parameters are typed identifiers where the reference names one.
-//! - Optional inputs are setters of an option set, shared by operations with the same set.
+//! - Optional inputs are setters of the operation's own option set, named for the call and
+//!   present even when empty (see [`options`](super::options)).
 //! - A header that selects a union's form (`[[form_headers]]`) is set from the body when the
 //!   operation has one, so header and body cannot disagree.
 //! - A resource with a single operation and no children (`latest`, `download`) becomes a method
@@ -63,8 +64,8 @@ pub struct OpPlan {
     pub args: Vec<ArgPlan>,
     /// The body.
     pub body: BodyPlan,
-    /// The option set's name, if the operation has optional parameters.
-    pub options: Option<String>,
+    /// The name of its option set (every operation has one, empty or not).
+    pub options: String,
     /// What awaiting the call gives.
     pub receive: ReceivePlan,
     /// Every parameter as the reference gives it, for the API snapshot.
@@ -97,7 +98,36 @@ pub enum ArgPlan {
         wire: String,
         /// Its type.
         ty: RustTy,
+        /// Taken as `impl Into<T>` (numbers, written exactly as given).
+        into: bool,
     },
+}
+
+impl ArgPlan {
+    /// The argument as the method declares it (`site_id: &SiteId`), as the snapshot records it.
+    pub fn declaration(&self) -> String {
+        match self {
+            ArgPlan::Path {
+                ident,
+                ty,
+                pass: PathValue::Borrowed,
+            } => format!("{ident}: &{ty}"),
+            ArgPlan::Path {
+                ident,
+                ty,
+                pass: PathValue::Number,
+            }
+            | ArgPlan::Query {
+                ident,
+                ty,
+                into: true,
+                ..
+            } => format!("{ident}: impl Into<{ty}>"),
+            ArgPlan::Path { ident, ty, .. } | ArgPlan::Query { ident, ty, .. } => {
+                format!("{ident}: {ty}")
+            }
+        }
+    }
 }
 
 /// How a path argument is taken.
@@ -200,6 +230,8 @@ pub(super) fn operations(ix: &Index<'_>) -> Result<Built, String> {
         .map(|r| handle(ix, r, &format!("{}()", snake(&r.module)), &mut calls))
         .collect();
     let mut option_sets: BTreeMap<String, OptionSetPlan> = BTreeMap::new();
+    // Names are the call's path in words; two calls could only spell the same name if a module
+    // boundary moved between words (`a_b().c`, `a().b_c`), which must stop generation.
     let mut streams: Vec<StreamPlan> = Vec::new();
     let mut ops = Vec::with_capacity(calls.len());
     for (i, (op, (call, method))) in ix.ir.operations.iter().zip(calls).enumerate() {
@@ -312,10 +344,12 @@ fn operation(
         match p.location {
             ParamLocation::Path => {}
             ParamLocation::Query | ParamLocation::Header if p.field.required => {
+                let ty = ix.param_ty(p);
                 args.push(ArgPlan::Query {
                     ident: snake(&p.field.name),
                     wire: p.field.name.clone(),
-                    ty: ix.param_ty(p),
+                    into: ty == RustTy::Number,
+                    ty,
                 });
             }
             ParamLocation::Header
@@ -327,21 +361,13 @@ fn operation(
             _ => optional.push(p),
         }
     }
-    let options = if optional.is_empty() {
-        None
-    } else {
-        let set = option_set(ix, op.form_header.as_ref(), &optional);
-        let name = set.rust.clone();
-        match option_sets.get_mut(&name) {
-            None => {
-                option_sets.insert(name.clone(), set);
-            }
-            // Operations share a set by its parameters; where their prose differs, each setter
-            // says what every operation says of it, not only the first's words.
-            Some(existing) => existing.merge_docs(&set),
-        }
-        Some(name)
-    };
+    let set = option_set(ix, &call, op.form_header.as_ref(), &optional);
+    let options = set.rust.clone();
+    if option_sets.insert(options.clone(), set).is_some() {
+        return Err(format!(
+            "two operations' option types are both named `{options}` (the second is `{call}`)"
+        ));
+    }
     let receive = match &op.response {
         Response::Envelope { result, .. } | Response::Json { ty: result } => {
             let result = ix.rust_ty(result);

@@ -1,5 +1,12 @@
-//! Option sets: one struct per distinct set of optional parameters, shared by the operations
-//! with that set, with a setter per parameter on the call.
+//! Option sets: one type per operation, named for its call (`sites().list` has
+//! `SitesListOptions`) and present even when the operation has no optional parameter, with a
+//! setter per parameter on the call.
+//!
+//! A set of its own, named for the call rather than for its parameters, is what makes a new
+//! optional parameter additive: it adds a field and a setter, and the call's type
+//! (`Call<'_, R, SitesListOptions>`) stays what it was. Sets shared by parameter list were
+//! renamed by every new parameter (`ConnectoridOptions` became `ConnectoridHaModeOptions`), and
+//! an operation's first optional parameter changed its call from `Call<'_, R, ()>`.
 
 use super::names::{camel, snake};
 use super::{Index, RustTy};
@@ -8,24 +15,25 @@ use crate::ir::{FormHeader, Param, ParamLocation, Ty};
 /// A set of optional parameters with its setters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OptionSetPlan {
-    /// Its Rust name (`ValidateOnlyOptions`).
+    /// Its Rust name (`SitesListOptions`).
     pub rust: String,
-    /// Its documentation.
+    /// The operation's call (`sites().list`).
+    pub call: String,
+    /// Its documentation (for a set without parameters, what `define_options!` says of every
+    /// such set, with the call's name).
     pub doc: String,
     /// One per parameter.
     pub fields: Vec<OptionFieldPlan>,
 }
 
-impl OptionSetPlan {
-    /// Takes another operation's words for the same parameters: a setter whose prose differs
-    /// between the operations gets both, each once, in operation order.
-    pub(super) fn merge_docs(&mut self, other: &OptionSetPlan) {
-        for (mine, theirs) in self.fields.iter_mut().zip(&other.fields) {
-            if !mine.doc.contains(&theirs.doc) {
-                mine.doc = format!("{} {}", mine.doc, theirs.doc);
-            }
-        }
-    }
+/// The option type of the operation called `call` (`sites().lans().list` ->
+/// `SitesLansListOptions`).
+fn option_type_name(call: &str) -> String {
+    let words: String = call
+        .split('.')
+        .map(|part| camel(part.trim_end_matches("()")))
+        .collect();
+    format!("{words}Options")
 }
 
 /// One optional parameter.
@@ -45,9 +53,10 @@ pub struct OptionFieldPlan {
     pub doc: String,
 }
 
-/// The option set for some optional parameters, with its setters.
+/// The option set of the operation called `call`, with a setter per optional parameter.
 pub(super) fn option_set(
     ix: &Index<'_>,
+    call: &str,
     form_header: Option<&FormHeader>,
     params: &[&Param],
 ) -> OptionSetPlan {
@@ -57,10 +66,7 @@ pub(super) fn option_set(
             .map(|f| f.method.clone())
             .unwrap_or_else(|| snake(&p.field.name))
     };
-    let rust = format!(
-        "{}Options",
-        params.iter().map(|p| camel(&setter(p))).collect::<String>()
-    );
+    let rust = option_type_name(call);
     let fields = params
         .iter()
         .map(|p| {
@@ -95,19 +101,31 @@ pub(super) fn option_set(
         })
         .collect::<Vec<_>>();
     // Said where a user lands from a call's return type: the setters are the call's methods.
-    let doc = format!(
-        "Optional parameters of the calls that carry these options ({}), set with the call's own \
-         methods before it is awaited: {}.",
-        fields
-            .iter()
-            .map(|f| format!("`{}`", f.wire))
-            .collect::<Vec<_>>()
-            .join(", "),
-        fields
-            .iter()
-            .map(|f| format!("`.{}(…)`", f.setter))
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
-    OptionSetPlan { rust, doc, fields }
+    let doc = if fields.is_empty() {
+        format!(
+            "The optional parameters of `{call}`: none yet. The call has a type of its own so \
+             that one the API adds later is a new setter, not a change of the call's type."
+        )
+    } else {
+        format!(
+            "The optional parameters of `{call}` ({}), set with the call's own methods before \
+             it is awaited: {}.",
+            fields
+                .iter()
+                .map(|f| format!("`{}`", f.wire))
+                .collect::<Vec<_>>()
+                .join(", "),
+            fields
+                .iter()
+                .map(|f| format!("`.{}(…)`", f.setter))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
+    OptionSetPlan {
+        rust,
+        call: call.to_string(),
+        doc,
+        fields,
+    }
 }

@@ -29,6 +29,9 @@ pub struct ItemPlan {
     pub weight: usize,
     /// What it is.
     pub shape: Shape,
+    /// The traits the crate implements for it (derived or written by the macros), sorted;
+    /// none for an alias, which is its target.
+    pub traits: Vec<&'static str>,
 }
 
 /// What an item is.
@@ -55,6 +58,59 @@ pub struct StructPlan {
     pub builder: bool,
     /// Fields can be added without breaking callers.
     pub non_exhaustive: bool,
+    /// It implements `Default`: only a type callers build whose every field is optional (see
+    /// [`derives_default`]).
+    pub default: bool,
+    /// The fields its builder's `build()` needs set (required, without a preset), in order.
+    pub builder_required: Vec<String>,
+}
+
+/// Whether a struct derives `Default`: a type callers build (it has a builder) whose fields are
+/// all optional. A type the API only sends never does, even when every field is optional: its
+/// first required field would otherwise remove the trait, which breaks code that builds it with
+/// `Default` and field assignment while the change itself is additive (a new field of a
+/// `#[non_exhaustive]` struct). Such values are built from JSON (`serde_json::from_value`). A
+/// type callers build loses `Default` only with a change that is breaking anyway (a new or newly
+/// required field of an exhaustive struct), and the report says so.
+pub fn derives_default(builder: bool, fields: &[FieldPlan]) -> bool {
+    builder && fields.iter().all(|f| !f.required)
+}
+
+/// What every struct implements (the `#[wire]` macro's derives and serde impls).
+const STRUCT_TRAITS: [&str; 5] = ["Clone", "Debug", "Deserialize", "PartialEq", "Serialize"];
+/// What every string enum implements (`#[wire_enum]`).
+const ENUM_TRAITS: [&str; 12] = [
+    "Clone",
+    "Debug",
+    "Deserialize",
+    "Display",
+    "Eq",
+    "From<&str>",
+    "From<String>",
+    "Hash",
+    "Ord",
+    "PartialEq",
+    "PartialOrd",
+    "Serialize",
+];
+/// What every union implements (derived, or written for tagged ones).
+const UNION_TRAITS: [&str; 5] = ["Clone", "Debug", "Deserialize", "PartialEq", "Serialize"];
+
+/// The traits of an item of this shape.
+fn traits(shape: &Shape) -> Vec<&'static str> {
+    let mut out = match shape {
+        Shape::Struct(s) if s.default => {
+            let mut t = STRUCT_TRAITS.to_vec();
+            t.push("Default");
+            t
+        }
+        Shape::Struct(_) => STRUCT_TRAITS.to_vec(),
+        Shape::Enum(_) => ENUM_TRAITS.to_vec(),
+        Shape::Union(_) => UNION_TRAITS.to_vec(),
+        Shape::Alias(_) | Shape::ReferenceName(_) => Vec::new(),
+    };
+    out.sort_unstable();
+    out
 }
 
 /// A string enum.
@@ -92,6 +148,7 @@ pub(super) fn items(ix: &Index<'_>) -> Vec<ItemPlan> {
             prose: None,
             weight: 2,
             shape: Shape::ReferenceName(target),
+            traits: Vec::new(),
         };
         out.insert(alias.clone(), item);
     }
@@ -121,7 +178,7 @@ fn definition(ix: &Index<'_>, def: &TypeDef, name: &str) -> ItemPlan {
             alternatives,
             discrimination,
         } => (
-            Shape::Union(unions::union(ix, alternatives, discrimination)),
+            Shape::Union(unions::union(ix, name, alternatives, discrimination)),
             20 + 6 * alternatives.len(),
         ),
         TypeBody::Alias { target } => (Shape::Alias(ix.rust_ty(target)), 2),
@@ -132,17 +189,29 @@ fn definition(ix: &Index<'_>, def: &TypeDef, name: &str) -> ItemPlan {
         doc: describe(ix, def),
         prose: Some(def.description.clone()),
         weight,
+        traits: traits(&shape),
         shape,
     }
 }
 
 fn object(ix: &Index<'_>, def: &TypeDef, fields: &[Field]) -> StructPlan {
     let builder = ix.is_request(&def.id);
+    let fields = field_plans(ix, def, fields);
     StructPlan {
-        fields: field_plans(ix, def, fields),
+        default: derives_default(builder, &fields),
+        builder_required: if builder {
+            fields
+                .iter()
+                .filter(|f| f.required && f.preset.is_none())
+                .map(|f| f.ident.clone())
+                .collect()
+        } else {
+            Vec::new()
+        },
+        fields,
         builder,
         // Types callers only receive can gain fields without breaking anyone (see README,
-        // "Forward compatibility"); types callers build keep struct literals.
+        // "What is additive by construction"); types callers build keep struct literals.
         non_exhaustive: !builder,
     }
 }

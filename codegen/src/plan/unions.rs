@@ -4,6 +4,7 @@
 use std::collections::BTreeSet;
 
 use super::fields::{FieldPlan, describe, field_plans, literal_idents};
+use super::id_choices::{IdAccessorPlan, IdChoicePlan, id_accessor};
 use super::names::{camel, ref_id, words};
 use super::{Index, RustTy};
 use crate::ir::{Alternative, Discrimination, Origin, Ty, TypeBody};
@@ -19,6 +20,8 @@ pub struct UnionPlan {
     pub accessors: Vec<AccessorPlan>,
     /// `kind()`, when a refined enum names the tag values.
     pub kind: Option<KindPlan>,
+    /// The reader of an id every form holds under its own name (`app.id()`), with its enum.
+    pub id_accessor: Option<Box<(IdAccessorPlan, IdChoicePlan)>>,
 }
 
 /// How a decoder tells a union's forms apart (the IR's `Discrimination`, with what the printer
@@ -114,6 +117,7 @@ pub struct KindPlan {
 /// Plans a union.
 pub(super) fn union(
     ix: &Index<'_>,
+    union_rust: &str,
     alternatives: &[Alternative],
     how: &Discrimination,
 ) -> UnionPlan {
@@ -141,11 +145,15 @@ pub(super) fn union(
         Discrimination::Tag { values, .. } => kind(ix, values),
         _ => None,
     };
+    let id_accessor = id_accessor(ix, union_rust, alternatives, &strategy, &variants)
+        .filter(|(a, _)| !accessors.iter().any(|other| other.method == a.method))
+        .map(Box::new);
     UnionPlan {
         strategy,
         variants,
         accessors,
         kind,
+        id_accessor,
     }
 }
 

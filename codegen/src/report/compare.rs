@@ -1,12 +1,54 @@
-//! The comparison itself: operation by operation, parameter by parameter, type by type and
-//! field by field, each difference pushed with its class.
+//! The comparison itself: operation by operation (its argument list, setters, option type and
+//! result), type by type and field by field (and each type's traits and builder), each
+//! difference pushed with its class, renamed types (see [`super::renames`]) taken into account.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use super::{Class, Collect};
-use crate::emit::snapshot::{FieldEntry, OpEntry, ParamEntry, Snapshot, TypeEntry};
+use crate::emit::snapshot::{FieldEntry, OpEntry, Snapshot, TypeEntry};
 
-pub(super) fn operation(c: &mut Collect, key: &str, old: &OpEntry, new: &OpEntry) {
+/// Every operation: matched by `METHOD /path`, or by its call where the path changed (a new
+/// path parameter moves the operation: the same method with another argument list).
+pub(super) fn operations(c: &mut Collect, old: &Snapshot, new: &Snapshot) {
+    let mut moved: BTreeSet<&str> = BTreeSet::new();
+    for (key, op) in &new.operations {
+        if let Some(before) = old.operations.get(key) {
+            operation(c, key, before, op, None);
+            continue;
+        }
+        let same_call = old
+            .operations
+            .iter()
+            .find(|(k, o)| !new.operations.contains_key(*k) && o.call == op.call);
+        match same_call {
+            Some((old_key, before)) => {
+                moved.insert(old_key.as_str());
+                operation(c, key, before, op, Some(old_key));
+            }
+            None => c.push(
+                &op.resource,
+                Class::Additive,
+                format!("new operation `{}` (`{key}`)", op.call),
+            ),
+        }
+    }
+    for (key, op) in &old.operations {
+        if !new.operations.contains_key(key) && !moved.contains(key.as_str()) {
+            c.removed(
+                &op.resource,
+                format!("operation `{}` (`{key}`) removed", op.call),
+            );
+        }
+    }
+}
+
+/// Counts in words: `1 argument`, `3 arguments`.
+fn arguments(n: usize) -> String {
+    format!("{n} argument{}", if n == 1 { "" } else { "s" })
+}
+
+/// One operation; `moved_from` is its old `METHOD /path` when that changed.
+fn operation(c: &mut Collect, key: &str, old: &OpEntry, new: &OpEntry, moved_from: Option<&str>) {
     let g = new.resource.as_str();
     let call = &new.call;
     if old.call != new.call {
@@ -16,67 +58,56 @@ pub(super) fn operation(c: &mut Collect, key: &str, old: &OpEntry, new: &OpEntry
             format!("`{key}` is now called `{}` (was `{}`)", new.call, old.call),
         );
     }
-    for (name, p) in &new.params {
-        match old.params.get(name) {
-            None if p.required => c.push(
-                g,
-                Class::Breaking,
-                format!(
-                    "`{call}`: new required {} parameter `{name}` (a new argument)",
-                    p.location
-                ),
-            ),
-            None => c.push(
-                g,
-                Class::Additive,
-                format!(
-                    "`{call}`: new optional {} parameter `{name}` (a new setter)",
-                    p.location
-                ),
-            ),
-            Some(before) => parameter(c, g, call, name, before, p),
-        }
-    }
-    for name in old.params.keys() {
-        if !new.params.contains_key(name) {
-            c.removed(g, format!("`{call}`: parameter `{name}` removed"));
-        }
-    }
-    if old.body != new.body {
-        let show = |b: &Option<String>| b.clone().unwrap_or_else(|| "none".into());
+    let path = moved_from
+        .map(|from| format!(" (it is now `{key}`, was `{from}`)"))
+        .unwrap_or_default();
+    // The argument list is the signature callers write: one line says how it changed.
+    if !c.renames.same_list(&old.args, &new.args) {
+        let (now, was) = (new.args.join(", "), old.args.join(", "));
+        let text = if old.args.len() == new.args.len() {
+            format!("`{call}` takes `({now})`, was `({was})`{path}")
+        } else {
+            format!(
+                "`{call}` takes {}, was {}: `({now})`, was `({was})`{path}",
+                arguments(new.args.len()),
+                old.args.len()
+            )
+        };
+        c.push(g, Class::Breaking, text);
+    } else if moved_from.is_some() {
+        // Same arguments, another request: code compiles and sends something else.
         c.push(
             g,
             Class::Breaking,
-            format!(
-                "`{call}`: request body is `{}` (was `{}`)",
-                show(&new.body),
-                show(&old.body)
-            ),
+            format!("`{call}`: the request changed{path}"),
         );
     }
-    if old.options != new.options {
+    parameters(c, g, call, old, new);
+    if old.options != new.options && !old.options.is_empty() {
         // `Call<R, O>` names its option type: code that names the call's type breaks.
-        let show = |o: &Option<String>| o.clone().unwrap_or_else(|| "()".into());
         c.push(
             g,
             Class::Breaking,
             format!(
                 "`{call}`: the call's option type is `{}` (was `{}`)",
-                show(&new.options),
-                show(&old.options)
+                new.options, old.options
             ),
         );
     }
-    for setter in &old.setters {
-        if !new.setters.contains(setter) {
-            c.removed(g, format!("`{call}`: setter `.{setter}(…)` removed"));
-        }
-    }
-    if old.result != new.result {
+    if !c.renames.same(&old.result, &new.result) {
         c.push(
             g,
             Class::Breaking,
             format!("`{call}`: returns `{}` (was `{}`)", new.result, old.result),
+        );
+    } else if old.options == new.options && !c.renames.same(&old.returns, &new.returns) {
+        c.push(
+            g,
+            Class::Breaking,
+            format!(
+                "`{call}`: returns `{}` (was `{}`)",
+                new.returns, old.returns
+            ),
         );
     }
     if old.doc != new.doc {
@@ -84,73 +115,185 @@ pub(super) fn operation(c: &mut Collect, key: &str, old: &OpEntry, new: &OpEntry
     }
 }
 
-fn parameter(c: &mut Collect, g: &str, call: &str, name: &str, old: &ParamEntry, new: &ParamEntry) {
-    if old.required != new.required {
-        let (now, was) = if new.required {
-            ("required (an argument)", "optional")
-        } else {
-            ("optional (a setter)", "required")
+/// The parameters: required ones are arguments (their changes are the argument list's line),
+/// optional ones setters.
+fn parameters(c: &mut Collect, g: &str, call: &str, old: &OpEntry, new: &OpEntry) {
+    for (name, p) in &new.params {
+        let Some(before) = old.params.get(name) else {
+            if !p.required {
+                c.push(
+                    g,
+                    Class::Additive,
+                    format!(
+                        "`{call}`: new optional {} parameter `{name}` (a new setter)",
+                        p.location
+                    ),
+                );
+            }
+            continue;
         };
-        c.push(
-            g,
-            Class::Breaking,
-            format!("`{call}`: parameter `{name}` is {now}, was {was}"),
-        );
-    }
-    if old.ty != new.ty || old.location != new.location {
-        c.push(
-            g,
-            Class::Breaking,
-            format!(
-                "`{call}`: parameter `{name}` is `{}` in {} (was `{}` in {})",
-                new.ty, new.location, old.ty, old.location
+        match (before.required, p.required) {
+            (false, true) => c.push(
+                g,
+                Class::Breaking,
+                format!("`{call}`: parameter `{name}` is required (an argument), was optional"),
             ),
-        );
+            (true, false) => c.push(
+                g,
+                Class::Breaking,
+                format!("`{call}`: parameter `{name}` is optional (a setter), was required"),
+            ),
+            (false, false) if !c.renames.same(&before.ty, &p.ty) => c.push(
+                g,
+                Class::Breaking,
+                format!(
+                    "`{call}`: parameter `{name}` is `{}` (was `{}`)",
+                    p.ty, before.ty
+                ),
+            ),
+            _ => {}
+        }
+        if before.location != p.location {
+            c.push(
+                g,
+                Class::Breaking,
+                format!(
+                    "`{call}`: parameter `{name}` is sent in the {} (was the {})",
+                    p.location, before.location
+                ),
+            );
+        }
+        if before.doc != p.doc {
+            c.push(
+                g,
+                Class::Docs,
+                format!("`{call}`: description of parameter `{name}` changed"),
+            );
+        }
     }
-    if old.doc != new.doc {
-        c.push(
-            g,
-            Class::Docs,
-            format!("`{call}`: description of parameter `{name}` changed"),
-        );
+    for (name, p) in &old.params {
+        if !new.params.contains_key(name) && !p.required {
+            c.removed(
+                g,
+                format!("`{call}`: optional parameter `{name}` removed (its setter with it)"),
+            );
+        }
+    }
+    // A setter renamed under the same parameter.
+    for setter in &old.setters {
+        let explained = old
+            .params
+            .iter()
+            .any(|(n, p)| !p.required && new.params.get(n).is_none_or(|q| q.required));
+        if !new.setters.contains(setter) && !explained {
+            c.removed(g, format!("`{call}`: setter `.{setter}(…)` removed"));
+        }
     }
 }
 
 pub(super) const TYPES: &str = "Types";
 
 pub(super) fn types(c: &mut Collect, old: &Snapshot, new: &Snapshot) {
-    // A type that disappeared while one with the same reference name appeared was renamed.
-    let mut renamed: BTreeMap<&str, &str> = BTreeMap::new();
-    for (name, t) in &old.types {
-        if new.types.contains_key(name) {
-            continue;
+    let renames: Vec<(String, String)> = c
+        .renames
+        .pairs()
+        .map(|(o, n)| (o.to_string(), n.to_string()))
+        .collect();
+    for (name, n) in &renames {
+        if let (Some(t), Some(nt)) = (old.types.get(name), new.types.get(n)) {
+            // No alias keeps the old name, so code that names it must change.
+            c.push(
+                TYPES,
+                Class::Breaking,
+                format!("type `{name}` renamed to `{n}` (the old name is not kept)"),
+            );
+            type_entry(c, n, t, nt);
         }
-        let successor = new.types.iter().find(|(n, nt)| {
-            !old.types.contains_key(*n) && nt.reference.is_some() && nt.reference == t.reference
-        });
-        match successor {
-            Some((n, nt)) => {
-                renamed.insert(n.as_str(), name.as_str());
-                c.push(
-                    TYPES,
-                    Class::Breaking,
-                    format!("type `{name}` renamed to `{n}`"),
-                );
-                type_entry(c, n, t, nt);
-            }
-            None => c.removed(TYPES, format!("type `{name}` removed")),
+    }
+    for name in old.types.keys() {
+        if !new.types.contains_key(name) && c.renames.new_name(name).is_none() {
+            c.removed(TYPES, format!("type `{name}` removed"));
         }
     }
     for (name, t) in &new.types {
         match old.types.get(name) {
             Some(before) => type_entry(c, name, before, t),
-            None if renamed.contains_key(name.as_str()) => {}
+            None if c.renames.is_new_name(name) => {}
             None => c.push(
                 TYPES,
                 Class::Additive,
                 format!("new type `{name}` ({})", t.kind),
             ),
         }
+    }
+}
+
+/// A trait the type gained (additive) or lost (breaking), and its builder's needs.
+fn traits_and_builder(c: &mut Collect, name: &str, old: &TypeEntry, new: &TypeEntry) {
+    for t in &old.traits {
+        if !new.traits.contains(t) {
+            c.push(
+                TYPES,
+                Class::Breaking,
+                format!("`{name}` no longer implements `{t}`"),
+            );
+        }
+    }
+    for t in &new.traits {
+        if !old.traits.contains(t) {
+            c.push(
+                TYPES,
+                Class::Additive,
+                format!("`{name}` now implements `{t}`"),
+            );
+        }
+    }
+    // What the builder needs follows the fields; said on its own only where no field's line
+    // says it (a preset given or taken away).
+    let required = |t: &TypeEntry| -> BTreeSet<String> {
+        t.fields
+            .values()
+            .filter(|f| f.required)
+            .map(|f| f.rust.clone())
+            .collect()
+    };
+    let fields_moved: BTreeSet<String> = required(old)
+        .symmetric_difference(&required(new))
+        .cloned()
+        .collect();
+    let builder_moved: BTreeSet<&String> = old
+        .builder_required
+        .iter()
+        .filter(|f| !new.builder_required.contains(f))
+        .chain(
+            new.builder_required
+                .iter()
+                .filter(|f| !old.builder_required.contains(f)),
+        )
+        .collect();
+    let explained = builder_moved.iter().all(|f| fields_moved.contains(*f));
+    if old.builder && new.builder && !explained {
+        // The builder's type has a parameter per required field, and `build()` needs each set.
+        let show = |fields: &[String]| {
+            if fields.is_empty() {
+                "nothing".to_string()
+            } else {
+                fields
+                    .iter()
+                    .map(|f| format!("`.{f}(…)`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }
+        };
+        c.push(
+            TYPES,
+            Class::Breaking,
+            format!(
+                "`{name}::builder()…build()` needs {} (was {})",
+                show(&new.builder_required),
+                show(&old.builder_required)
+            ),
+        );
     }
 }
 
@@ -176,6 +319,7 @@ fn type_entry(c: &mut Collect, name: &str, old: &TypeEntry, new: &TypeEntry) {
         };
         c.push(TYPES, class, format!("`{name}` {now}"));
     }
+    traits_and_builder(c, name, old, new);
     if old.builder != new.builder {
         let (class, now) = if new.builder {
             (Class::Additive, "now has a builder (`builder()`)")
@@ -237,7 +381,7 @@ fn type_entry(c: &mut Collect, name: &str, old: &TypeEntry, new: &TypeEntry) {
                     format!("`{name}`: new variant `{variant}({ty})`"),
                 );
             }
-            Some(before) if before != ty => c.push(
+            Some(before) if !c.renames.same(before, ty) => c.push(
                 TYPES,
                 Class::Breaking,
                 format!("`{name}::{variant}` holds `{ty}` (was `{before}`)"),
@@ -250,7 +394,11 @@ fn type_entry(c: &mut Collect, name: &str, old: &TypeEntry, new: &TypeEntry) {
             c.removed(TYPES, format!("`{name}`: variant `{variant}` removed"));
         }
     }
-    if old.target != new.target {
+    let same_target = match (&old.target, &new.target) {
+        (Some(o), Some(n)) => c.renames.same(o, n),
+        (o, n) => o == n,
+    };
+    if !same_target {
         c.push(
             TYPES,
             Class::Breaking,
@@ -286,7 +434,7 @@ fn field(c: &mut Collect, name: &str, old: &FieldEntry, new: &FieldEntry) {
             format!("`{name}`: field `{}` is {now} (was {was})", new.rust),
         );
     }
-    if old.ty != new.ty {
+    if !c.renames.same(&old.ty, &new.ty) {
         c.push(
             TYPES,
             Class::Breaking,

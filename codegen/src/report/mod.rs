@@ -3,21 +3,31 @@
 //! the `CHANGELOG.md` entries they make.
 //!
 //! The classes follow Cargo's SemVer compatibility guide as it applies to generated code:
-//! - a new operation, type, optional parameter (a setter), enum value or union variant of a
-//!   `#[non_exhaustive]` enum, or field of a `#[non_exhaustive]` struct is **additive**;
-//! - anything removed or renamed, a changed type, a parameter or field whose required-ness
-//!   changed, a new required parameter (a new argument), or a new field of an exhaustive struct
-//!   (callers build it with a literal) is **breaking**;
+//! - a new operation, type, optional parameter (a setter on the operation's own option type),
+//!   enum value or union variant of a `#[non_exhaustive]` enum, field of a `#[non_exhaustive]`
+//!   struct, or trait implementation is **additive**;
+//! - anything removed or renamed (a type kept its shape under a new name: said once, as a
+//!   rename), a changed type, an argument list that changed (a new, removed or retyped required
+//!   parameter or body: said once, as the signature, also when the operation's path moved), a
+//!   parameter or field whose required-ness changed, a trait the type no longer implements, what
+//!   a builder's `build()` needs, or a new field of an exhaustive struct (callers build it with
+//!   a literal) is **breaking**;
 //! - a change of prose only is **docs-only**.
+//!
+//! `tests/tests/it/report_compiles.rs` holds the classes to what the compiler says: for a set of
+//! reference changes it builds downstream code against the crate before and after, and checks
+//! that the report says breaking exactly when some of that code stops compiling.
 
 mod changelog;
 mod compare;
+mod renames;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 pub use changelog::update_changelog;
-use compare::{TYPES, operation, types};
+use compare::{TYPES, operations, types};
+use renames::Renames;
 
 use crate::emit::snapshot::Snapshot;
 
@@ -63,9 +73,10 @@ pub struct Report {
     pub changes: Vec<Change>,
 }
 
-/// The changes found so far.
+/// The changes found so far, and the renamed types they are told with.
 struct Collect {
     changes: Vec<Change>,
+    renames: Renames,
 }
 
 impl Collect {
@@ -92,25 +103,9 @@ impl Collect {
 pub fn diff(old: &Snapshot, new: &Snapshot) -> Report {
     let mut c = Collect {
         changes: Vec::new(),
+        renames: renames::find(old, new),
     };
-    for (key, op) in &new.operations {
-        match old.operations.get(key) {
-            None => c.push(
-                &op.resource,
-                Class::Additive,
-                format!("new operation `{}` (`{key}`)", op.call),
-            ),
-            Some(before) => operation(&mut c, key, before, op),
-        }
-    }
-    for (key, op) in &old.operations {
-        if !new.operations.contains_key(key) {
-            c.removed(
-                &op.resource,
-                format!("operation `{}` (`{key}`) removed", op.call),
-            );
-        }
-    }
+    operations(&mut c, old, new);
     types(&mut c, old, new);
     let mut changes = c.changes;
     changes.sort();

@@ -16,20 +16,31 @@ use crate::errors::Errors;
 pub(crate) struct WireArgs {
     /// `builder`: add `X::builder()`.
     pub(crate) builder: bool,
+    /// `default`: derive `Default` (the generator decides which types do; every field must be
+    /// optional).
+    pub(crate) default: Option<syn::Path>,
 }
 
 impl WireArgs {
     pub(crate) fn parse(args: TokenStream) -> syn::Result<Self> {
-        let mut parsed = WireArgs { builder: false };
+        let mut parsed = WireArgs {
+            builder: false,
+            default: None,
+        };
         syn::meta::parser(|meta| {
             if meta.path.is_ident("builder") {
                 parsed.builder = true;
+                Ok(())
+            } else if meta.path.is_ident("default") {
+                parsed.default = Some(meta.path.clone());
                 Ok(())
             } else {
                 let name = meta.path.to_token_stream().to_string().replace(' ', "");
                 Err(syn::Error::new_spanned(
                     &meta.path,
-                    format!("unknown `wire` argument `{name}`; expected nothing or `builder`"),
+                    format!(
+                        "unknown `wire` argument `{name}`; expected nothing, `builder` or `default`"
+                    ),
                 ))
             }
         })

@@ -65,10 +65,10 @@ pub(crate) fn builder_impl(
         let ty = &f.ty;
         quote!(#p: ::magic_api::runtime::builder::Required<#ty>)
     });
-    let builder_doc = format!(
-        "Builds a [`{name}`] by field name: see [`{name}::builder`]. Each type parameter tracks \
-         one required field (a marker while unset, the field's type once set)."
-    );
+    let builder_doc =
+        format!("The builder of [`{name}`], field by field: see [`{name}::builder`].");
+    let params_doc = "Each type parameter tracks one required field: a marker while unset, the \
+                      field's type once set.";
     let marker_docs = markers.iter().map(|m| {
         format!(
             "The required field `{}` of `{name}`, not set yet.",
@@ -86,7 +86,12 @@ pub(crate) fn builder_impl(
                 pub struct #markers;
             )*
         }
+        // Hidden where it is defined, so the data types' index lists data types; the generated
+        // code shows every builder in a module of its own (`types::builders`).
         #[doc = #builder_doc]
+        #[doc = ""]
+        #[doc = #params_doc]
+        #[doc(hidden)]
         #[derive(Debug, Clone)]
         #[must_use = "a builder does nothing until `build()` is called"]
         #vis struct #builder<#(#params = #marker_paths),*> {
@@ -106,7 +111,7 @@ pub(crate) fn builder_impl(
             pub fn #extra(
                 mut self,
                 key: impl Into<String>,
-                value: impl Into<::magic_api::runtime::wire::Value>,
+                value: impl Into<::magic_api::runtime::wire::RawJson>,
             ) -> Self {
                 self.#extra.insert(key.into(), value.into());
                 self

@@ -2,7 +2,9 @@
 //! field.
 //!
 //! On a struct with named fields it
-//! - derives `Debug, Clone, PartialEq` (and `Default` when every field is an `Option`);
+//! - derives `Debug, Clone, PartialEq`, and `Default` with `#[wire(default)]`, which the
+//!   generator writes on request types whose fields are all optional (it decides, and records
+//!   it in the API snapshot; the macro rejects `default` when a field is required);
 //! - writes `Deserialize` and `Serialize` by hand (no `#[serde(flatten)]`, so fields are read
 //!   straight from the input: numbers keep their text, decode errors keep their path, and no
 //!   intermediate buffer is built);

@@ -29,14 +29,39 @@ pub(crate) fn expand(args: TokenStream, input: TokenStream) -> syn::Result<Token
         extra_name.push_str("_fields");
     }
     let extra = format_ident!("{}", extra_name);
-    named.named.push(syn::parse_quote! {
-        /// Fields the server sent that this version of the crate does not know, and `null`s it
-        /// sent for optional fields, kept so that re-encoding loses nothing.
-        pub #extra: ::magic_api::runtime::wire::Object
+    // A request type's map also carries what the caller adds; a type the API only sends holds
+    // what the server sent.
+    named.named.push(if args.builder {
+        syn::parse_quote! {
+            /// Fields the reference does not describe: sent as they are (the builder's `extra`
+            /// adds one), and kept from a decoded value (unknown fields, `null`s of optional
+            /// fields) so that re-encoding loses nothing.
+            pub #extra: ::magic_api::runtime::wire::Object
+        }
+    } else {
+        syn::parse_quote! {
+            /// Fields the server sent that this version of the crate does not know, and `null`s it
+            /// sent for optional fields, kept so that re-encoding loses nothing.
+            pub #extra: ::magic_api::runtime::wire::Object
+        }
     });
     let name = &item.ident;
-    let all_optional = fields.iter().all(|f| f.presence != Presence::Required);
-    let default = all_optional.then(|| quote!(Default,));
+    // `Default` only when asked: which types have it is the generator's decision (recorded in
+    // the API snapshot), never a side effect of the fields, so that a new required field cannot
+    // silently take the trait away.
+    if let (Some(path), Some(required)) = (
+        &args.default,
+        fields.iter().find(|f| f.presence == Presence::Required),
+    ) {
+        return Err(syn::Error::new_spanned(
+            path,
+            format!(
+                "`default` needs every field optional; `{}` is required",
+                required.ident
+            ),
+        ));
+    }
+    let default = args.default.is_some().then(|| quote!(Default,));
     let builder = args
         .builder
         .then(|| builder_impl(&item.vis, name, &fields, &extra));
@@ -48,6 +73,11 @@ pub(crate) fn expand(args: TokenStream, input: TokenStream) -> syn::Result<Token
         #builder
         #deserialize
         #serialize
+        impl ::magic_api::runtime::wire::Extra for #name {
+            fn extra_mut(&mut self) -> &mut ::magic_api::runtime::wire::Object {
+                &mut self.#extra
+            }
+        }
     })
 }
 

@@ -9,7 +9,8 @@ use super::message::ApiMessage;
 ///
 /// One enum (rather than one per operation) so that callers can write a single `match`
 /// for retries, logging and user-facing messages. Neither `Display` nor `Debug` ever
-/// includes credentials: they live only in sensitive header values that no variant holds.
+/// includes credentials (they live only in sensitive header values that no variant holds) or a
+/// kept response body (see [`ResponseBody`]).
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
@@ -55,8 +56,9 @@ pub enum Error {
         reason: String,
         /// The `cf-ray` response header, if any.
         ray_id: Option<String>,
-        /// The whole response body, byte for byte.
-        body: bytes::Bytes,
+        /// The whole response body, byte for byte. Its `Debug` shows only its length: the body
+        /// may hold a secret (a generated PSK), and errors end up in logs.
+        body: ResponseBody,
     },
     /// A successful JSON body larger than the client's limit
     /// ([`ClientBuilder::max_body_size`](super::ClientBuilder::max_body_size)); reading stops
@@ -160,7 +162,7 @@ impl Error {
     /// The whole response body of an [`Error::Decode`], exactly as received.
     pub fn body(&self) -> Option<&[u8]> {
         match self {
-            Error::Decode { body, .. } => Some(body),
+            Error::Decode { body, .. } => Some(body.as_bytes()),
             _ => None,
         }
     }
@@ -195,6 +197,50 @@ impl fmt::Display for Error {
             Some(ray) => write!(f, " (cf-ray {ray})"),
             None => Ok(()),
         }
+    }
+}
+
+/// A response body kept in an [`Error`]: all of it, readable with [`as_bytes`](Self::as_bytes)
+/// (or through `Deref<Target = [u8]>`), but never printed. `{:?}` shows `ResponseBody(<N bytes>)`,
+/// since a body can carry a secret (`ipsec_tunnels().psk_generate` answers with the PSK, which
+/// "cannot be retrieved later") and an error's `Debug` is what ends up in logs.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ResponseBody(bytes::Bytes);
+
+impl ResponseBody {
+    /// The body, byte for byte.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+
+    /// The body as the `Bytes` it was received in.
+    pub fn into_bytes(self) -> bytes::Bytes {
+        self.0
+    }
+}
+
+impl From<bytes::Bytes> for ResponseBody {
+    fn from(body: bytes::Bytes) -> ResponseBody {
+        ResponseBody(body)
+    }
+}
+
+impl std::ops::Deref for ResponseBody {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl AsRef<[u8]> for ResponseBody {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl fmt::Debug for ResponseBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ResponseBody(<{} bytes>)", self.0.len())
     }
 }
 
@@ -398,7 +444,7 @@ mod tests {
                 path: "result.id".into(),
                 reason: "invalid type".into(),
                 ray_id: ray(),
-                body: bytes::Bytes::from_static(b"{}"),
+                body: bytes::Bytes::from_static(b"{}").into(),
             },
             Error::BodyTooLarge {
                 status: 200,
@@ -425,6 +471,25 @@ mod tests {
             without.to_string(),
             "response body (HTTP 200) exceeds the 10-byte limit"
         );
+    }
+
+    #[test]
+    fn a_decode_error_never_prints_its_body() {
+        let e = Error::Decode {
+            status: 200,
+            path: "result.psk".into(),
+            reason: "invalid type".into(),
+            ray_id: None,
+            body: bytes::Bytes::from_static(br#"{"result":{"psk":"s3cr3t-psk"}}"#).into(),
+        };
+        for text in [format!("{e:?}"), format!("{e:#?}"), e.to_string()] {
+            assert!(!text.contains("s3cr3t"), "{text}");
+        }
+        assert!(
+            format!("{e:?}").contains("ResponseBody(<31 bytes>)"),
+            "{e:?}"
+        );
+        assert!(e.body().is_some_and(|b| b.ends_with(b"\"s3cr3t-psk\"}}")));
     }
 
     #[test]

@@ -9,46 +9,67 @@
 //! variant: a union never fails a response.
 
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::fmt;
 
+use serde::de::value::{BorrowedStrDeserializer, MapDeserializer};
 use serde::de::{self, DeserializeOwned, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 pub use serde_json::Value;
 
-/// A JSON object as buffered for a union decision (also the type of every `extra` field).
-pub type Object = serde_json::Map<String, Value>;
+pub use crate::raw_json::RawJson;
+
+/// A JSON object as buffered for a union decision, and the type of every `extra` field: each
+/// value kept as its exact text ([`RawJson`]), so unknown data round-trips digit for digit.
+pub type Object = BTreeMap<String, RawJson>;
 
 /// Buffers the object a union decides on.
 pub fn object<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Object, D::Error> {
     Object::deserialize(deserializer)
 }
 
-/// Decodes the alternative a union's rule chose; when the object does not decode as that
-/// alternative (a required field missing, a field of the wrong type), the object is kept whole by
-/// `keep` instead: the union's `Unknown` variant.
-pub fn chosen<T: DeserializeOwned, U>(
+/// A type that keeps the fields it does not declare (every `#[wire]` struct: its `extra`).
+pub trait Extra {
+    /// The kept fields.
+    fn extra_mut(&mut self) -> &mut Object;
+}
+
+/// How many fields of one object may be set aside before it is kept whole instead (see
+/// [`chosen`]); a bound so that an object of many bad fields costs a few decodes, not one per
+/// field.
+const MOST_SET_ASIDE: usize = 4;
+
+/// Decodes the alternative a union's rule chose, from the buffered object's exact text.
+///
+/// One field that does not decode must not hide the rest: when an optional field fails (a
+/// fraction in an integer field, a value of another kind), that field is set aside (kept in the
+/// alternative's `extra`, so it is sent back exactly as it came) and
+/// the alternative decodes without it, its other fields readable. When the object still does
+/// not decode (a required field missing or wrong, or more than a few fields set aside), it is
+/// kept whole by `keep` instead: the union's `Unknown` variant.
+pub fn chosen<T: DeserializeOwned + Extra, U>(
     object: Object,
     wrap: impl FnOnce(T) -> U,
     keep: impl FnOnce(Object) -> U,
 ) -> U {
-    match T::deserialize(&object) {
-        Ok(value) => wrap(value),
-        Err(_) => keep(object),
+    match decode_setting_aside::<T>(&object) {
+        Some(value) => wrap(value),
+        None => keep(object),
     }
 }
 
 /// [`chosen`] for a tagged union: the alternative is decoded without its tag field (the union
 /// writes it), and an object kept whole keeps its tag.
-pub fn chosen_tagged<T: DeserializeOwned, U>(
+pub fn chosen_tagged<T: DeserializeOwned + Extra, U>(
     mut object: Object,
     field: &str,
     wrap: impl FnOnce(T) -> U,
     keep: impl FnOnce(Object) -> U,
 ) -> U {
     let tag = object.remove(field);
-    match T::deserialize(&object) {
-        Ok(value) => wrap(value),
-        Err(_) => {
+    match decode_setting_aside::<T>(&object) {
+        Some(value) => wrap(value),
+        None => {
             if let Some(tag) = tag {
                 object.insert(field.to_owned(), tag);
             }
@@ -57,22 +78,54 @@ pub fn chosen_tagged<T: DeserializeOwned, U>(
     }
 }
 
-/// Serializes a tagged alternative: the tag field, then the alternative's own fields.
+/// Decodes `T` from `object`, setting aside the top-level fields whose values fail (see
+/// [`chosen`]); `None` when it cannot be decoded that way.
+fn decode_setting_aside<T: DeserializeOwned + Extra>(object: &Object) -> Option<T> {
+    let mut aside: Vec<&str> = Vec::new();
+    loop {
+        let entries = object
+            .iter()
+            .filter(|(key, _)| !aside.contains(&key.as_str()))
+            .map(|(key, value)| (BorrowedStrDeserializer::new(key.as_str()), value.as_raw()));
+        let deserializer = MapDeserializer::<_, serde_json::Error>::new(entries);
+        match serde_path_to_error::deserialize::<_, T>(deserializer) {
+            Ok(mut value) => {
+                let kept = value.extra_mut();
+                for key in aside {
+                    if let Some(raw) = object.get(key) {
+                        kept.insert(key.to_owned(), raw.clone());
+                    }
+                }
+                return Some(value);
+            }
+            Err(error) => {
+                let failed = match error.path().iter().next() {
+                    Some(serde_path_to_error::Segment::Map { key }) => key.as_str(),
+                    _ => return None,
+                };
+                let key = object.get_key_value(failed)?.0.as_str();
+                if aside.contains(&key) || aside.len() == MOST_SET_ASIDE {
+                    return None;
+                }
+                aside.push(key);
+            }
+        }
+    }
+}
+
+/// Serializes a tagged alternative: the tag field, then the alternative's own fields. The
+/// alternative is written as JSON text and read back as an [`Object`] of exact values, so its
+/// numbers keep every digit.
 pub fn serialize_tagged<S: Serializer, T: Serialize>(
     serializer: S,
     field: &str,
     tag: &str,
     value: &T,
 ) -> Result<S::Ok, S::Error> {
-    let mut object = match serde_json::to_value(value).map_err(serde::ser::Error::custom)? {
-        Value::Object(object) => object,
-        _ => {
-            return Err(serde::ser::Error::custom(
-                "a tagged alternative must be an object",
-            ));
-        }
-    };
-    object.insert(field.to_string(), Value::String(tag.to_string()));
+    let text = serde_json::to_string(value).map_err(serde::ser::Error::custom)?;
+    let mut object: Object = serde_json::from_str(&text)
+        .map_err(|_| serde::ser::Error::custom("a tagged alternative must be an object"))?;
+    object.insert(field.to_string(), RawJson::from(tag));
     object.serialize(serializer)
 }
 
@@ -162,7 +215,7 @@ pub fn next<'de, A: de::MapAccess<'de>, T: Deserialize<'de>>(map: &mut A) -> Res
 #[inline]
 pub fn note_null<T>(value: &Option<T>, key: Key<'_>, extra: &mut Object) {
     if value.is_none() {
-        extra.insert(key.into_string(), Value::Null);
+        extra.insert(key.into_string(), RawJson::null());
     }
 }
 
@@ -202,7 +255,7 @@ pub fn unknown<'de, A: de::MapAccess<'de>>(
     key: Key<'de>,
     extra: &mut Object,
 ) -> Result<(), A::Error> {
-    let value = map.next_value::<Value>()?;
+    let value = map.next_value::<RawJson>()?;
     extra.insert(key.into_string(), value);
     Ok(())
 }
@@ -302,10 +355,7 @@ mod tests {
     use serde_json::json;
 
     fn obj(v: Value) -> Object {
-        match v {
-            Value::Object(o) => o,
-            _ => Object::new(),
-        }
+        serde_json::from_value(v).unwrap()
     }
 
     #[test]
@@ -351,13 +401,24 @@ mod tests {
         );
     }
 
+    #[derive(Debug, Deserialize)]
+    struct Needs {
+        url: String,
+        #[serde(default)]
+        port: Option<Int>,
+        // Filled only by set-aside fields here; the generated types keep unknown ones too.
+        #[serde(skip)]
+        extra: Object,
+    }
+
+    impl Extra for Needs {
+        fn extra_mut(&mut self) -> &mut Object {
+            &mut self.extra
+        }
+    }
+
     #[test]
     fn a_chosen_alternative_that_does_not_decode_is_kept() {
-        #[derive(Debug, Deserialize)]
-        struct Needs {
-            #[allow(dead_code)]
-            url: String,
-        }
         let kept = chosen_tagged::<Needs, _>(
             obj(json!({"k": "StartUpgrade", "t": 1})),
             "k",
@@ -367,6 +428,19 @@ mod tests {
         assert_eq!(kept, Some(obj(json!({"k": "StartUpgrade", "t": 1}))));
         let decoded = chosen::<Needs, _>(obj(json!({"url": "u"})), |n| Some(n.url), |_| None);
         assert_eq!(decoded.as_deref(), Some("u"));
+    }
+
+    #[test]
+    fn an_optional_field_that_fails_is_set_aside_and_the_rest_decodes() {
+        let text = r#"{"url":"u","port":6.5}"#;
+        let object: Object = serde_json::from_str(text).unwrap();
+        let needs = chosen::<Needs, _>(object, Some, |_| None).unwrap();
+        assert_eq!((needs.url.as_str(), needs.port), ("u", None));
+        assert_eq!(needs.extra["port"].get(), "6.5");
+        // A required field that fails cannot be set aside: the object is kept whole.
+        let object: Object = serde_json::from_str(r#"{"url":5,"port":1}"#).unwrap();
+        let kept = chosen::<Needs, _>(object, |_| None, Some).unwrap();
+        assert_eq!(kept["url"].get(), "5");
     }
 
     #[test]

@@ -29,10 +29,14 @@
 );
 
 ::magic_api::define_id!(
-    IpsecTunnelId, " Identifies an IPSEC tunnel (the `ipsec_tunnel_id` path parameter)."
+    IpsecTunnelId, " Identifies an IPsec tunnel (the `ipsec_tunnel_id` path parameter)."
 );
 
 ::magic_api::define_id!(LanId, " Identifies a LAN (the `lan_id` path parameter).");
+
+::magic_api::define_id!(
+    ManagedAppId, " Identifies a managed app (its `managed_app_id`)."
+);
 
 ::magic_api::define_id!(
     OwnershipId, " Identifies an ownership (the `ownership_id` path parameter)."
@@ -46,229 +50,341 @@
 
 ::magic_api::define_id!(WanId, " Identifies a WAN (the `wan_id` path parameter).");
 
-/// Optional parameters of the calls that carry these options (`connectorid`), set with the call's
-/// own methods before it is awaited: `.connectorid(…)`.
-#[derive(Debug, Clone, Default)]
-pub struct ConnectoridOptions {
-    connectorid: Option<::magic_api::ConnectorId>,
-}
+::magic_api::define_id_choice!(
+    AppId,
+    " The id of an app, whichever kind it is: each kind's own id type, so it passes to the calls that take that kind.",
+    Account(AccountAppId), Managed(ManagedAppId)
+);
 
-impl ::magic_api::CallOptions for ConnectoridOptions {
-    fn apply(&self, mut request: ::magic_api::RawRequest) -> ::magic_api::RawRequest {
-        if let Some(value) = &self.connectorid {
-            request = request.query("connectorid", value.as_str().to_string());
-        }
-        request
-    }
-}
+pub mod options {
+    //! The optional parameters of the operations, one type per operation, named for its call.
+    //!
+    //! `sites().list` returns a `Call<'_, _, SitesListOptions>`; each parameter is a setter on that
+    //! call (`.validate_only(true)`), set before the call is awaited, and a call has exactly the
+    //! setters its operation documents.
+    //! An operation without optional parameters has its (empty) type too, so a parameter the API
+    //! adds later is a new setter and never changes the call's type.
+    ::magic_api::define_options!(AppsCreateOptions, call "apps().create");
 
-impl<R: ::magic_api::Receive> ::magic_api::Call<'_, R, ConnectoridOptions> {
-    /// Identifier
-    pub fn connectorid(mut self, value: impl Into<::magic_api::ConnectorId>) -> Self {
-        self.options_mut().connectorid = Some(value.into());
-        self
-    }
-}
+    ::magic_api::define_options!(AppsDeleteOptions, call "apps().delete");
 
-/// Optional parameters of the calls that carry these options (`cursor`, `k`, `limit`), set with the
-/// call's own methods before it is awaited: `.cursor(…)`, `.k(…)`, `.limit(…)`.
-#[derive(Debug, Clone, Default)]
-pub struct CursorKLimitOptions {
-    cursor: Option<String>,
-    k: Option<::magic_api::types::EventKind>,
-    limit: Option<i64>,
-}
+    ::magic_api::define_options!(AppsEditOptions, call "apps().edit");
 
-impl ::magic_api::CallOptions for CursorKLimitOptions {
-    fn apply(&self, mut request: ::magic_api::RawRequest) -> ::magic_api::RawRequest {
-        if let Some(value) = &self.cursor {
-            request = request.query("cursor", value.clone());
-        }
-        if let Some(value) = &self.k {
-            request = request.query("k", value.as_str().to_string());
-        }
-        if let Some(value) = &self.limit {
-            request = request.query("limit", value.to_string());
-        }
-        request
-    }
-}
+    ::magic_api::define_options!(AppsListOptions, call "apps().list");
 
-impl<R: ::magic_api::Receive> ::magic_api::Call<'_, R, CursorKLimitOptions> {
-    /// Sets the `cursor` query parameter.
-    pub fn cursor(mut self, value: impl Into<String>) -> Self {
-        self.options_mut().cursor = Some(value.into());
-        self
-    }
+    ::magic_api::define_options!(AppsUpdateOptions, call "apps().update");
 
-    /// Filter by event kind
-    pub fn k(mut self, value: impl Into<::magic_api::types::EventKind>) -> Self {
-        self.options_mut().k = Some(value.into());
-        self
-    }
+    ::magic_api::define_options!(
+        CfInterconnectsBulkUpdateOptions,
+        " The optional parameters of `cf_interconnects().bulk_update` (`x-magic-new-hc-target`, `validate_only`), set with the call's own methods before it is awaited: `.object_targets(…)`, `.validate_only(…)`.";
+        object_targets : bool, header "x-magic-new-hc-target" plain
+        " Sets `x-magic-new-hc-target`: `true` asks for `HealthCheck.target` in its object form.";
+        validate_only : bool, query "validate_only" plain
+        " Offered in the operation's description as `?validate_only=true`."
+    );
 
-    /// Sets the `limit` query parameter.
-    pub fn limit(mut self, value: i64) -> Self {
-        self.options_mut().limit = Some(value);
-        self
-    }
-}
+    ::magic_api::define_options!(
+        CfInterconnectsGetOptions,
+        " The optional parameters of `cf_interconnects().get` (`x-magic-new-hc-target`), set with the call's own methods before it is awaited: `.object_targets(…)`.";
+        object_targets : bool, header "x-magic-new-hc-target" plain
+        " Sets `x-magic-new-hc-target`: `true` asks for `HealthCheck.target` in its object form."
+    );
 
-/// Optional parameters of the calls that carry these options (`cursor`, `limit`), set with the
-/// call's own methods before it is awaited: `.cursor(…)`, `.limit(…)`.
-#[derive(Debug, Clone, Default)]
-pub struct CursorLimitOptions {
-    cursor: Option<String>,
-    limit: Option<i64>,
-}
+    ::magic_api::define_options!(
+        CfInterconnectsListOptions,
+        " The optional parameters of `cf_interconnects().list` (`x-magic-new-hc-target`), set with the call's own methods before it is awaited: `.object_targets(…)`.";
+        object_targets : bool, header "x-magic-new-hc-target" plain
+        " Sets `x-magic-new-hc-target`: `true` asks for `HealthCheck.target` in its object form."
+    );
 
-impl ::magic_api::CallOptions for CursorLimitOptions {
-    fn apply(&self, mut request: ::magic_api::RawRequest) -> ::magic_api::RawRequest {
-        if let Some(value) = &self.cursor {
-            request = request.query("cursor", value.clone());
-        }
-        if let Some(value) = &self.limit {
-            request = request.query("limit", value.to_string());
-        }
-        request
-    }
-}
+    ::magic_api::define_options!(
+        CfInterconnectsUpdateOptions,
+        " The optional parameters of `cf_interconnects().update` (`validate_only`), set with the call's own methods before it is awaited: `.validate_only(…)`.";
+        validate_only : bool, query "validate_only" plain
+        " Offered in the operation's description as `?validate_only=true`."
+    );
 
-impl<R: ::magic_api::Receive> ::magic_api::Call<'_, R, CursorLimitOptions> {
-    /// Sets the `cursor` query parameter.
-    pub fn cursor(mut self, value: impl Into<String>) -> Self {
-        self.options_mut().cursor = Some(value.into());
-        self
-    }
+    ::magic_api::define_options!(ConnectorsCreateOptions, call "connectors().create");
 
-    /// Sets the `limit` query parameter.
-    pub fn limit(mut self, value: i64) -> Self {
-        self.options_mut().limit = Some(value);
-        self
-    }
-}
+    ::magic_api::define_options!(ConnectorsDeleteOptions, call "connectors().delete");
 
-/// Optional parameters of the calls that carry these options (`x-magic-new-hc-target`), set with
-/// the call's own methods before it is awaited: `.object_targets(…)`.
-#[derive(Debug, Clone, Default)]
-pub struct ObjectTargetsOptions {
-    object_targets: Option<bool>,
-}
+    ::magic_api::define_options!(ConnectorsEditOptions, call "connectors().edit");
 
-impl ::magic_api::CallOptions for ObjectTargetsOptions {
-    fn apply(&self, mut request: ::magic_api::RawRequest) -> ::magic_api::RawRequest {
-        if let Some(value) = &self.object_targets {
-            if !request.has_header("x-magic-new-hc-target") {
-                request = request.header("x-magic-new-hc-target", value.to_string());
-            }
-        }
-        request
-    }
-}
+    ::magic_api::define_options!(
+        ConnectorsEventsGetOptions, call "connectors().events().get"
+    );
 
-impl<R: ::magic_api::Receive> ::magic_api::Call<'_, R, ObjectTargetsOptions> {
-    /// Sets `x-magic-new-hc-target`: `true` asks for `HealthCheck.target` in its object form.
-    pub fn object_targets(mut self, value: bool) -> Self {
-        self.options_mut().object_targets = Some(value);
-        self
-    }
-}
+    ::magic_api::define_options!(
+        ConnectorsEventsLatestOptions, call "connectors().events().latest"
+    );
 
-/// Optional parameters of the calls that carry these options (`x-magic-new-hc-target`,
-/// `validate_only`), set with the call's own methods before it is awaited: `.object_targets(…)`,
-/// `.validate_only(…)`.
-#[derive(Debug, Clone, Default)]
-pub struct ObjectTargetsValidateOnlyOptions {
-    object_targets: Option<bool>,
-    validate_only: Option<bool>,
-}
+    ::magic_api::define_options!(
+        ConnectorsEventsListOptions,
+        " The optional parameters of `connectors().events().list` (`cursor`, `k`, `limit`), set with the call's own methods before it is awaited: `.cursor(…)`, `.k(…)`, `.limit(…)`.";
+        cursor : String, query "cursor" into " Sets the `cursor` query parameter."; k :
+        ::magic_api::types::EventKind, query "k" into " Filter by event kind"; limit :
+        i64, query "limit" plain " Sets the `limit` query parameter."
+    );
 
-impl ::magic_api::CallOptions for ObjectTargetsValidateOnlyOptions {
-    fn apply(&self, mut request: ::magic_api::RawRequest) -> ::magic_api::RawRequest {
-        if let Some(value) = &self.object_targets {
-            if !request.has_header("x-magic-new-hc-target") {
-                request = request.header("x-magic-new-hc-target", value.to_string());
-            }
-        }
-        if let Some(value) = &self.validate_only {
-            request = request.query("validate_only", value.to_string());
-        }
-        request
-    }
-}
+    ::magic_api::define_options!(ConnectorsGetOptions, call "connectors().get");
 
-impl<
-    R: ::magic_api::Receive,
-> ::magic_api::Call<'_, R, ObjectTargetsValidateOnlyOptions> {
-    /// Sets `x-magic-new-hc-target`: `true` asks for `HealthCheck.target` in its object form.
-    pub fn object_targets(mut self, value: bool) -> Self {
-        self.options_mut().object_targets = Some(value);
-        self
-    }
+    ::magic_api::define_options!(ConnectorsListOptions, call "connectors().list");
 
-    /// Offered in the operation's description as `?validate_only=true`.
-    pub fn validate_only(mut self, value: bool) -> Self {
-        self.options_mut().validate_only = Some(value);
-        self
-    }
-}
+    ::magic_api::define_options!(
+        ConnectorsSnapshotsGetOptions, call "connectors().snapshots().get"
+    );
 
-/// Optional parameters of the calls that carry these options (`page`, `per_page`), set with the
-/// call's own methods before it is awaited: `.page(…)`, `.per_page(…)`.
-#[derive(Debug, Clone, Default)]
-pub struct PagePerPageOptions {
-    page: Option<i64>,
-    per_page: Option<i64>,
-}
+    ::magic_api::define_options!(
+        ConnectorsSnapshotsLatestOptions, call "connectors().snapshots().latest"
+    );
 
-impl ::magic_api::CallOptions for PagePerPageOptions {
-    fn apply(&self, mut request: ::magic_api::RawRequest) -> ::magic_api::RawRequest {
-        if let Some(value) = &self.page {
-            request = request.query("page", value.to_string());
-        }
-        if let Some(value) = &self.per_page {
-            request = request.query("per_page", value.to_string());
-        }
-        request
-    }
-}
+    ::magic_api::define_options!(
+        ConnectorsSnapshotsListOptions,
+        " The optional parameters of `connectors().snapshots().list` (`cursor`, `limit`), set with the call's own methods before it is awaited: `.cursor(…)`, `.limit(…)`.";
+        cursor : String, query "cursor" into " Sets the `cursor` query parameter."; limit
+        : i64, query "limit" plain " Sets the `limit` query parameter."
+    );
 
-impl<R: ::magic_api::Receive> ::magic_api::Call<'_, R, PagePerPageOptions> {
-    /// The page to fetch, from 1.
-    pub fn page(mut self, value: i64) -> Self {
-        self.options_mut().page = Some(value);
-        self
-    }
+    ::magic_api::define_options!(ConnectorsUpdateOptions, call "connectors().update");
 
-    /// How many results a page holds.
-    pub fn per_page(mut self, value: i64) -> Self {
-        self.options_mut().per_page = Some(value);
-        self
-    }
-}
+    ::magic_api::define_options!(
+        GreTunnelsBulkUpdateOptions,
+        " The optional parameters of `gre_tunnels().bulk_update` (`x-magic-new-hc-target`, `validate_only`), set with the call's own methods before it is awaited: `.object_targets(…)`, `.validate_only(…)`.";
+        object_targets : bool, header "x-magic-new-hc-target" plain
+        " Sets `x-magic-new-hc-target`: `true` asks for `HealthCheck.target` in its object form.";
+        validate_only : bool, query "validate_only" plain
+        " Offered in the operation's description as `?validate_only=true`."
+    );
 
-/// Optional parameters of the calls that carry these options (`validate_only`), set with the call's
-/// own methods before it is awaited: `.validate_only(…)`.
-#[derive(Debug, Clone, Default)]
-pub struct ValidateOnlyOptions {
-    validate_only: Option<bool>,
-}
+    ::magic_api::define_options!(
+        GreTunnelsCreateOptions,
+        " The optional parameters of `gre_tunnels().create` (`validate_only`), set with the call's own methods before it is awaited: `.validate_only(…)`.";
+        validate_only : bool, query "validate_only" plain
+        " Offered in the operation's description as `?validate_only=true`."
+    );
 
-impl ::magic_api::CallOptions for ValidateOnlyOptions {
-    fn apply(&self, mut request: ::magic_api::RawRequest) -> ::magic_api::RawRequest {
-        if let Some(value) = &self.validate_only {
-            request = request.query("validate_only", value.to_string());
-        }
-        request
-    }
-}
+    ::magic_api::define_options!(
+        GreTunnelsDeleteOptions,
+        " The optional parameters of `gre_tunnels().delete` (`x-magic-new-hc-target`, `validate_only`), set with the call's own methods before it is awaited: `.object_targets(…)`, `.validate_only(…)`.";
+        object_targets : bool, header "x-magic-new-hc-target" plain
+        " Sets `x-magic-new-hc-target`: `true` asks for `HealthCheck.target` in its object form.";
+        validate_only : bool, query "validate_only" plain
+        " Offered in the operation's description as `?validate_only=true`."
+    );
 
-impl<R: ::magic_api::Receive> ::magic_api::Call<'_, R, ValidateOnlyOptions> {
-    /// Offered in the operation's description as `?validate_only=true`.
-    pub fn validate_only(mut self, value: bool) -> Self {
-        self.options_mut().validate_only = Some(value);
-        self
-    }
+    ::magic_api::define_options!(
+        GreTunnelsGetOptions,
+        " The optional parameters of `gre_tunnels().get` (`x-magic-new-hc-target`), set with the call's own methods before it is awaited: `.object_targets(…)`.";
+        object_targets : bool, header "x-magic-new-hc-target" plain
+        " Sets `x-magic-new-hc-target`: `true` asks for `HealthCheck.target` in its object form."
+    );
+
+    ::magic_api::define_options!(
+        GreTunnelsListOptions,
+        " The optional parameters of `gre_tunnels().list` (`x-magic-new-hc-target`), set with the call's own methods before it is awaited: `.object_targets(…)`.";
+        object_targets : bool, header "x-magic-new-hc-target" plain
+        " Sets `x-magic-new-hc-target`: `true` asks for `HealthCheck.target` in its object form."
+    );
+
+    ::magic_api::define_options!(
+        GreTunnelsUpdateOptions,
+        " The optional parameters of `gre_tunnels().update` (`validate_only`), set with the call's own methods before it is awaited: `.validate_only(…)`.";
+        validate_only : bool, query "validate_only" plain
+        " Offered in the operation's description as `?validate_only=true`."
+    );
+
+    ::magic_api::define_options!(
+        IpsecTunnelsBulkUpdateOptions,
+        " The optional parameters of `ipsec_tunnels().bulk_update` (`x-magic-new-hc-target`, `validate_only`), set with the call's own methods before it is awaited: `.object_targets(…)`, `.validate_only(…)`.";
+        object_targets : bool, header "x-magic-new-hc-target" plain
+        " Sets `x-magic-new-hc-target`: `true` asks for `HealthCheck.target` in its object form.";
+        validate_only : bool, query "validate_only" plain
+        " Offered in the operation's description as `?validate_only=true`."
+    );
+
+    ::magic_api::define_options!(
+        IpsecTunnelsCreateOptions,
+        " The optional parameters of `ipsec_tunnels().create` (`validate_only`), set with the call's own methods before it is awaited: `.validate_only(…)`.";
+        validate_only : bool, query "validate_only" plain
+        " Offered in the operation's description as `?validate_only=true`."
+    );
+
+    ::magic_api::define_options!(
+        IpsecTunnelsDeleteOptions,
+        " The optional parameters of `ipsec_tunnels().delete` (`x-magic-new-hc-target`, `validate_only`), set with the call's own methods before it is awaited: `.object_targets(…)`, `.validate_only(…)`.";
+        object_targets : bool, header "x-magic-new-hc-target" plain
+        " Sets `x-magic-new-hc-target`: `true` asks for `HealthCheck.target` in its object form.";
+        validate_only : bool, query "validate_only" plain
+        " Offered in the operation's description as `?validate_only=true`."
+    );
+
+    ::magic_api::define_options!(
+        IpsecTunnelsGetOptions,
+        " The optional parameters of `ipsec_tunnels().get` (`x-magic-new-hc-target`), set with the call's own methods before it is awaited: `.object_targets(…)`.";
+        object_targets : bool, header "x-magic-new-hc-target" plain
+        " Sets `x-magic-new-hc-target`: `true` asks for `HealthCheck.target` in its object form."
+    );
+
+    ::magic_api::define_options!(
+        IpsecTunnelsListOptions,
+        " The optional parameters of `ipsec_tunnels().list` (`x-magic-new-hc-target`), set with the call's own methods before it is awaited: `.object_targets(…)`.";
+        object_targets : bool, header "x-magic-new-hc-target" plain
+        " Sets `x-magic-new-hc-target`: `true` asks for `HealthCheck.target` in its object form."
+    );
+
+    ::magic_api::define_options!(
+        IpsecTunnelsPskGenerateOptions,
+        " The optional parameters of `ipsec_tunnels().psk_generate` (`validate_only`), set with the call's own methods before it is awaited: `.validate_only(…)`.";
+        validate_only : bool, query "validate_only" plain
+        " Offered in the operation's description as `?validate_only=true`."
+    );
+
+    ::magic_api::define_options!(
+        IpsecTunnelsUpdateOptions,
+        " The optional parameters of `ipsec_tunnels().update` (`validate_only`), set with the call's own methods before it is awaited: `.validate_only(…)`.";
+        validate_only : bool, query "validate_only" plain
+        " Offered in the operation's description as `?validate_only=true`."
+    );
+
+    ::magic_api::define_options!(PcapsCreateOptions, call "pcaps().create");
+
+    ::magic_api::define_options!(PcapsDownloadOptions, call "pcaps().download");
+
+    ::magic_api::define_options!(PcapsGetOptions, call "pcaps().get");
+
+    ::magic_api::define_options!(
+        PcapsListOptions,
+        " The optional parameters of `pcaps().list` (`page`, `per_page`), set with the call's own methods before it is awaited: `.page(…)`, `.per_page(…)`.";
+        page : i64, query "page" plain " The page to fetch, from 1."; per_page : i64,
+        query "per_page" plain " How many results a page holds."
+    );
+
+    ::magic_api::define_options!(
+        PcapsOwnershipCreateOptions, call "pcaps().ownership().create"
+    );
+
+    ::magic_api::define_options!(
+        PcapsOwnershipDeleteOptions, call "pcaps().ownership().delete"
+    );
+
+    ::magic_api::define_options!(
+        PcapsOwnershipListOptions,
+        " The optional parameters of `pcaps().ownership().list` (`page`, `per_page`), set with the call's own methods before it is awaited: `.page(…)`, `.per_page(…)`.";
+        page : i64, query "page" plain " The page to fetch, from 1."; per_page : i64,
+        query "per_page" plain " How many results a page holds."
+    );
+
+    ::magic_api::define_options!(
+        PcapsOwnershipValidateOptions, call "pcaps().ownership().validate"
+    );
+
+    ::magic_api::define_options!(PcapsStopOptions, call "pcaps().stop");
+
+    ::magic_api::define_options!(
+        RoutesBulkUpdateOptions,
+        " The optional parameters of `routes().bulk_update` (`validate_only`), set with the call's own methods before it is awaited: `.validate_only(…)`.";
+        validate_only : bool, query "validate_only" plain
+        " Offered in the operation's description as `?validate_only=true`."
+    );
+
+    ::magic_api::define_options!(
+        RoutesCreateOptions,
+        " The optional parameters of `routes().create` (`validate_only`), set with the call's own methods before it is awaited: `.validate_only(…)`.";
+        validate_only : bool, query "validate_only" plain
+        " Offered in the operation's description as `?validate_only=true`."
+    );
+
+    ::magic_api::define_options!(RoutesDeleteAllOptions, call "routes().delete_all");
+
+    ::magic_api::define_options!(RoutesDeleteOptions, call "routes().delete");
+
+    ::magic_api::define_options!(RoutesGetOptions, call "routes().get");
+
+    ::magic_api::define_options!(RoutesListOptions, call "routes().list");
+
+    ::magic_api::define_options!(
+        RoutesUpdateOptions,
+        " The optional parameters of `routes().update` (`validate_only`), set with the call's own methods before it is awaited: `.validate_only(…)`.";
+        validate_only : bool, query "validate_only" plain
+        " Offered in the operation's description as `?validate_only=true`."
+    );
+
+    ::magic_api::define_options!(SitesAclsCreateOptions, call "sites().acls().create");
+
+    ::magic_api::define_options!(SitesAclsDeleteOptions, call "sites().acls().delete");
+
+    ::magic_api::define_options!(SitesAclsEditOptions, call "sites().acls().edit");
+
+    ::magic_api::define_options!(SitesAclsGetOptions, call "sites().acls().get");
+
+    ::magic_api::define_options!(SitesAclsListOptions, call "sites().acls().list");
+
+    ::magic_api::define_options!(SitesAclsUpdateOptions, call "sites().acls().update");
+
+    ::magic_api::define_options!(
+        SitesAppConfigsCreateOptions, call "sites().app_configs().create"
+    );
+
+    ::magic_api::define_options!(
+        SitesAppConfigsDeleteOptions, call "sites().app_configs().delete"
+    );
+
+    ::magic_api::define_options!(
+        SitesAppConfigsEditOptions, call "sites().app_configs().edit"
+    );
+
+    ::magic_api::define_options!(
+        SitesAppConfigsListOptions, call "sites().app_configs().list"
+    );
+
+    ::magic_api::define_options!(
+        SitesAppConfigsUpdateOptions, call "sites().app_configs().update"
+    );
+
+    ::magic_api::define_options!(SitesCreateOptions, call "sites().create");
+
+    ::magic_api::define_options!(SitesDeleteOptions, call "sites().delete");
+
+    ::magic_api::define_options!(SitesEditOptions, call "sites().edit");
+
+    ::magic_api::define_options!(
+        SitesGetOptions,
+        " The optional parameters of `sites().get` (`x-magic-new-hc-target`), set with the call's own methods before it is awaited: `.object_targets(…)`.";
+        object_targets : bool, header "x-magic-new-hc-target" plain
+        " Sets `x-magic-new-hc-target`: `true` asks for `HealthCheck.target` in its object form."
+    );
+
+    ::magic_api::define_options!(SitesLansCreateOptions, call "sites().lans().create");
+
+    ::magic_api::define_options!(SitesLansDeleteOptions, call "sites().lans().delete");
+
+    ::magic_api::define_options!(SitesLansEditOptions, call "sites().lans().edit");
+
+    ::magic_api::define_options!(SitesLansGetOptions, call "sites().lans().get");
+
+    ::magic_api::define_options!(SitesLansListOptions, call "sites().lans().list");
+
+    ::magic_api::define_options!(SitesLansUpdateOptions, call "sites().lans().update");
+
+    ::magic_api::define_options!(
+        SitesListOptions,
+        " The optional parameters of `sites().list` (`connectorid`), set with the call's own methods before it is awaited: `.connectorid(…)`.";
+        connectorid : ::magic_api::ConnectorId, query "connectorid" into " Identifier"
+    );
+
+    ::magic_api::define_options!(SitesUpdateOptions, call "sites().update");
+
+    ::magic_api::define_options!(SitesWansCreateOptions, call "sites().wans().create");
+
+    ::magic_api::define_options!(SitesWansDeleteOptions, call "sites().wans().delete");
+
+    ::magic_api::define_options!(SitesWansEditOptions, call "sites().wans().edit");
+
+    ::magic_api::define_options!(SitesWansGetOptions, call "sites().wans().get");
+
+    ::magic_api::define_options!(SitesWansListOptions, call "sites().wans().list");
+
+    ::magic_api::define_options!(SitesWansUpdateOptions, call "sites().wans().update");
 }
 
 impl ::magic_api::runtime::Paged for ::magic_api::types::EventListResponse {
@@ -325,21 +441,21 @@ impl ::magic_api::Client {
         apps::AppsApi { client: self }
     }
 
-    /// Cf Interconnects (`/accounts/{account_id}/magic/cf_interconnects`).
+    /// CF interconnects (`/accounts/{account_id}/magic/cf_interconnects`).
     pub fn cf_interconnects(&self) -> cf_interconnects::CfInterconnectsApi<'_> {
         cf_interconnects::CfInterconnectsApi {
             client: self,
         }
     }
 
-    /// GRE Tunnels (`/accounts/{account_id}/magic/gre_tunnels`).
+    /// GRE tunnels (`/accounts/{account_id}/magic/gre_tunnels`).
     pub fn gre_tunnels(&self) -> gre_tunnels::GreTunnelsApi<'_> {
         gre_tunnels::GreTunnelsApi {
             client: self,
         }
     }
 
-    /// IPSEC Tunnels (`/accounts/{account_id}/magic/ipsec_tunnels`).
+    /// IPsec tunnels (`/accounts/{account_id}/magic/ipsec_tunnels`).
     pub fn ipsec_tunnels(&self) -> ipsec_tunnels::IpsecTunnelsApi<'_> {
         ipsec_tunnels::IpsecTunnelsApi {
             client: self,
@@ -369,13 +485,20 @@ impl ::magic_api::Client {
     }
 }
 
-/// Apps: `/accounts/{account_id}/magic/apps`.
+/// Apps: [`AppsApi`](apps::AppsApi), the handle `client.apps()` returns
+/// (`/accounts/{account_id}/magic/apps`).
 pub mod apps {
     use ::magic_api::{AccountAppId, AccountId, Call, Json};
     use ::magic_api::reqwest::Method;
+    use ::magic_api::options::{
+        AppsCreateOptions, AppsDeleteOptions, AppsEditOptions, AppsListOptions,
+        AppsUpdateOptions,
+    };
     use ::magic_api::types::{AccountApp, App, AppCreateRequest, AppRequest};
 
-    /// Operations on Apps (`/accounts/{account_id}/magic/apps`).
+    /// Operations on Apps (`/accounts/{account_id}/magic/apps`), one method each: reached as
+    /// `client.apps()`.
+    #[doc(alias("apps", "app"))]
     #[derive(Debug, Clone, Copy)]
     pub struct AppsApi<'a> {
         pub(crate) client: &'a ::magic_api::Client,
@@ -385,7 +508,26 @@ pub mod apps {
         /// List Apps: `GET /accounts/{account_id}/magic/apps`.
         ///
         /// Lists Apps associated with an account.
-        pub fn list(&self, account_id: &AccountId) -> Call<'a, Json<Vec<App>>, ()> {
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
+        /// use magic_api::AccountId;
+        ///
+        /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
+        /// let apps = client.apps().list(&account_id).await?;
+        /// for app in &apps {
+        ///     println!("{:?}", app.name());
+        /// }
+        /// # Ok(())
+        /// # }
+        /// ```
+        #[doc(alias("List Apps", "apps list", "list app", "app list"))]
+        pub fn list(
+            &self,
+            account_id: &AccountId,
+        ) -> Call<'a, Json<Vec<App>>, AppsListOptions> {
             Call::at(
                 self.client,
                 Method::GET,
@@ -397,12 +539,31 @@ pub mod apps {
         /// Create a new App: `POST /accounts/{account_id}/magic/apps`.
         ///
         /// Creates a new App for an account
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
+        /// use magic_api::types::AppCreateRequest;
+        /// use magic_api::AccountId;
+        ///
+        /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
+        /// let body = AppCreateRequest::builder()
+        ///     .name("Cloudflare Dashboard")
+        ///     .kind("Development")
+        ///     .build();
+        /// let created = client.apps().create(&account_id, &body).await?;
+        /// println!("{:?}", created.name);
+        /// # Ok(())
+        /// # }
+        /// ```
+        #[doc(alias("Create a new App", "create apps", "apps create", "create app", "app create"))]
         #[inline]
         pub fn create(
             &self,
             account_id: &AccountId,
             body: &AppCreateRequest,
-        ) -> Call<'a, Json<AccountApp>, ()> {
+        ) -> Call<'a, Json<AccountApp>, AppsCreateOptions> {
             Call::at(
                     self.client,
                     Method::POST,
@@ -415,13 +576,33 @@ pub mod apps {
         /// Update an App: `PUT /accounts/{account_id}/magic/apps/{account_app_id}`.
         ///
         /// Updates an Account App
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
+        /// use magic_api::types::AppRequest;
+        /// use magic_api::{AccountAppId, AccountId};
+        ///
+        /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
+        /// let account_app_id = AccountAppId::from("ac60d3d0435248289d446cedd870bcf4");
+        /// let body = AppRequest::builder()
+        ///     .name("Cloudflare Dashboard")
+        ///     .kind("Development")
+        ///     .build();
+        /// let updated = client.apps().update(&account_id, &account_app_id, &body).await?;
+        /// println!("{:?}", updated.name);
+        /// # Ok(())
+        /// # }
+        /// ```
+        #[doc(alias("Update an App", "update apps", "apps update", "update app", "app update"))]
         #[inline]
         pub fn update(
             &self,
             account_id: &AccountId,
             account_app_id: &AccountAppId,
             body: &AppRequest,
-        ) -> Call<'a, Json<AccountApp>, ()> {
+        ) -> Call<'a, Json<AccountApp>, AppsUpdateOptions> {
             Call::at(
                     self.client,
                     Method::PUT,
@@ -434,13 +615,33 @@ pub mod apps {
         /// Update an App: `PATCH /accounts/{account_id}/magic/apps/{account_app_id}`.
         ///
         /// Updates an Account App
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
+        /// use magic_api::types::AppRequest;
+        /// use magic_api::{AccountAppId, AccountId};
+        ///
+        /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
+        /// let account_app_id = AccountAppId::from("ac60d3d0435248289d446cedd870bcf4");
+        /// let body = AppRequest::builder()
+        ///     .name("Cloudflare Dashboard")
+        ///     .kind("Development")
+        ///     .build();
+        /// let updated = client.apps().edit(&account_id, &account_app_id, &body).await?;
+        /// println!("{:?}", updated.name);
+        /// # Ok(())
+        /// # }
+        /// ```
+        #[doc(alias("Update an App", "edit apps", "apps edit", "edit app", "app edit"))]
         #[inline]
         pub fn edit(
             &self,
             account_id: &AccountId,
             account_app_id: &AccountAppId,
             body: &AppRequest,
-        ) -> Call<'a, Json<AccountApp>, ()> {
+        ) -> Call<'a, Json<AccountApp>, AppsEditOptions> {
             Call::at(
                     self.client,
                     Method::PATCH,
@@ -453,11 +654,32 @@ pub mod apps {
         /// Delete Account App: `DELETE /accounts/{account_id}/magic/apps/{account_app_id}`.
         ///
         /// Deletes specific Account App.
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
+        /// use magic_api::{AccountAppId, AccountId};
+        ///
+        /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
+        /// let account_app_id = AccountAppId::from("ac60d3d0435248289d446cedd870bcf4");
+        /// if let Some(deleted) = client
+        ///     .apps()
+        ///     .delete(&account_id, &account_app_id)
+        ///     .await?
+        /// {
+        ///     println!("{:?}", deleted.name);
+        /// }
+        /// # Ok(())
+        /// # }
+        /// ```
+        #[doc(alias("Delete Account App", "delete apps", "apps delete", "delete app"))]
+        #[doc(alias("app delete"))]
         pub fn delete(
             &self,
             account_id: &AccountId,
             account_app_id: &AccountAppId,
-        ) -> Call<'a, Json<Option<AccountApp>>, ()> {
+        ) -> Call<'a, Json<Option<AccountApp>>, AppsDeleteOptions> {
             Call::at(
                 self.client,
                 Method::DELETE,
@@ -468,20 +690,24 @@ pub mod apps {
     }
 }
 
-/// Cf Interconnects: `/accounts/{account_id}/magic/cf_interconnects`.
+/// CF interconnects: [`CfInterconnectsApi`](cf_interconnects::CfInterconnectsApi), the handle
+/// `client.cf_interconnects()` returns (`/accounts/{account_id}/magic/cf_interconnects`).
 pub mod cf_interconnects {
-    use ::magic_api::{
-        AccountId, Call, CfInterconnectId, Json, ObjectTargetsOptions,
-        ObjectTargetsValidateOnlyOptions, ValidateOnlyOptions,
-    };
+    use ::magic_api::{AccountId, Call, CfInterconnectId, Json};
     use ::magic_api::reqwest::Method;
+    use ::magic_api::options::{
+        CfInterconnectsBulkUpdateOptions, CfInterconnectsGetOptions,
+        CfInterconnectsListOptions, CfInterconnectsUpdateOptions,
+    };
     use ::magic_api::types::{
         CfInterconnectBulkUpdateResponse, CfInterconnectGetResponse,
         CfInterconnectListResponse, CfInterconnectUpdateRequest,
         CfInterconnectUpdateResponse,
     };
 
-    /// Operations on Cf Interconnects (`/accounts/{account_id}/magic/cf_interconnects`).
+    /// Operations on CF interconnects (`/accounts/{account_id}/magic/cf_interconnects`), one method
+    /// each: reached as `client.cf_interconnects()`.
+    #[doc(alias("cf interconnects", "cf interconnect", "cf"))]
     #[derive(Debug, Clone, Copy)]
     pub struct CfInterconnectsApi<'a> {
         pub(crate) client: &'a ::magic_api::Client,
@@ -491,10 +717,30 @@ pub mod cf_interconnects {
         /// List interconnects: `GET /accounts/{account_id}/magic/cf_interconnects`.
         ///
         /// Lists interconnects associated with an account.
+        ///
+        /// Optional parameters are setters on the call, before it is awaited: `.object_targets(…)`
+        /// (see [`CfInterconnectsListOptions`](crate::options::CfInterconnectsListOptions)).
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
+        /// use magic_api::AccountId;
+        ///
+        /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
+        /// let cf_interconnects = client.cf_interconnects().list(&account_id).await?;
+        /// for interconnect in cf_interconnects.interconnects.iter().flatten() {
+        ///     println!("{:?}", interconnect.id);
+        /// }
+        /// # Ok(())
+        /// # }
+        /// ```
+        #[doc(alias("List interconnects", "list cf interconnects", "cf interconnects list"))]
+        #[doc(alias("list cf interconnect", "cf interconnect list", "list cf", "cf list"))]
         pub fn list(
             &self,
             account_id: &AccountId,
-        ) -> Call<'a, Json<CfInterconnectListResponse>, ObjectTargetsOptions> {
+        ) -> Call<'a, Json<CfInterconnectListResponse>, CfInterconnectsListOptions> {
             Call::at(
                 self.client,
                 Method::GET,
@@ -507,11 +753,35 @@ pub mod cf_interconnects {
         /// `GET /accounts/{account_id}/magic/cf_interconnects/{cf_interconnect_id}`.
         ///
         /// Lists details for a specific interconnect.
+        ///
+        /// Optional parameters are setters on the call, before it is awaited: `.object_targets(…)`
+        /// (see [`CfInterconnectsGetOptions`](crate::options::CfInterconnectsGetOptions)).
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
+        /// use magic_api::{AccountId, CfInterconnectId};
+        ///
+        /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
+        /// let cf_interconnect_id = CfInterconnectId::from("c4a7362d577a6c3019a474fd6f485821");
+        /// let cf_interconnect = client
+        ///     .cf_interconnects()
+        ///     .get(&account_id, &cf_interconnect_id)
+        ///     .await?;
+        /// if let Some(interconnect) = &cf_interconnect.interconnect {
+        ///     println!("{:?}", interconnect.id);
+        /// }
+        /// # Ok(())
+        /// # }
+        /// ```
+        #[doc(alias("List interconnect Details", "get cf interconnects", "cf interconnects get"))]
+        #[doc(alias("get cf interconnect", "cf interconnect get", "get cf", "cf get"))]
         pub fn get(
             &self,
             account_id: &AccountId,
             cf_interconnect_id: &CfInterconnectId,
-        ) -> Call<'a, Json<CfInterconnectGetResponse>, ObjectTargetsOptions> {
+        ) -> Call<'a, Json<CfInterconnectGetResponse>, CfInterconnectsGetOptions> {
             Call::at(
                 self.client,
                 Method::GET,
@@ -526,13 +796,45 @@ pub mod cf_interconnects {
         /// Updates a specific interconnect associated with an account.
         /// Use `?validate_only=true` as an optional query parameter to only run validation without
         /// persisting changes.
+        ///
+        /// Optional parameters are setters on the call, before it is awaited: `.validate_only(…)`
+        /// (see [`CfInterconnectsUpdateOptions`](crate::options::CfInterconnectsUpdateOptions)).
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
+        /// use magic_api::types::CfInterconnectUpdateRequest;
+        /// use magic_api::{AccountId, CfInterconnectId};
+        ///
+        /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
+        /// let cf_interconnect_id = CfInterconnectId::from("c4a7362d577a6c3019a474fd6f485821");
+        /// let body = CfInterconnectUpdateRequest::builder()
+        ///     .automatic_return_routing(true)
+        ///     .description("Tunnel for Interconnect to ORD")
+        ///     .interface_address("192.0.2.0/31")
+        ///     .interface_address6("2606:54c1:7:0:a9fe:12d2:1:200/127")
+        ///     .name("pni_ord")
+        ///     .build();
+        /// let updated = client
+        ///     .cf_interconnects()
+        ///     .update(&account_id, &cf_interconnect_id, &body)
+        ///     .await?;
+        /// if let Some(interconnect) = &updated.modified_interconnect {
+        ///     println!("{:?}", interconnect.id);
+        /// }
+        /// # Ok(())
+        /// # }
+        /// ```
+        #[doc(alias("Update interconnect", "update cf interconnects", "cf interconnects update"))]
+        #[doc(alias("update cf interconnect", "cf interconnect update", "update cf", "cf update"))]
         #[inline]
         pub fn update(
             &self,
             account_id: &AccountId,
             cf_interconnect_id: &CfInterconnectId,
             body: &CfInterconnectUpdateRequest,
-        ) -> Call<'a, Json<CfInterconnectUpdateResponse>, ValidateOnlyOptions> {
+        ) -> Call<'a, Json<CfInterconnectUpdateResponse>, CfInterconnectsUpdateOptions> {
             Call::at(
                     self.client,
                     Method::PUT,
@@ -551,6 +853,31 @@ pub mod cf_interconnects {
         /// Updates multiple interconnects associated with an account.
         /// Use `?validate_only=true` as an optional query parameter to only run validation without
         /// persisting changes.
+        ///
+        /// Optional parameters are setters on the call, before it is awaited: `.object_targets(…)`,
+        /// `.validate_only(…)` (see
+        /// [`CfInterconnectsBulkUpdateOptions`](crate::options::CfInterconnectsBulkUpdateOptions)).
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
+        /// use magic_api::AccountId;
+        ///
+        /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
+        /// // The reference documents this body only as `{}`; any `Serialize` value is
+        /// // sent as its JSON.
+        /// let body = serde_json::json!({});
+        /// let updated = client.cf_interconnects().bulk_update(&account_id, &body).await?;
+        /// for modified_interconnect in updated.modified_interconnects.iter().flatten() {
+        ///     println!("{:?}", modified_interconnect.id);
+        /// }
+        /// # Ok(())
+        /// # }
+        /// ```
+        #[doc(alias("Update multiple interconnects", "bulk update cf interconnects"))]
+        #[doc(alias("cf interconnects bulk update", "bulk update cf interconnect"))]
+        #[doc(alias("cf interconnect bulk update", "bulk update cf", "cf bulk update"))]
         #[inline]
         pub fn bulk_update<B: ::serde::Serialize + ?Sized>(
             &self,
@@ -559,7 +886,7 @@ pub mod cf_interconnects {
         ) -> Call<
             'a,
             Json<CfInterconnectBulkUpdateResponse>,
-            ObjectTargetsValidateOnlyOptions,
+            CfInterconnectsBulkUpdateOptions,
         > {
             Call::at(
                     self.client,
@@ -572,20 +899,24 @@ pub mod cf_interconnects {
     }
 }
 
-/// GRE Tunnels: `/accounts/{account_id}/magic/gre_tunnels`.
+/// GRE tunnels: [`GreTunnelsApi`](gre_tunnels::GreTunnelsApi), the handle `client.gre_tunnels()`
+/// returns (`/accounts/{account_id}/magic/gre_tunnels`).
 pub mod gre_tunnels {
-    use ::magic_api::{
-        AccountId, Call, GreTunnelId, Json, ObjectTargetsOptions,
-        ObjectTargetsValidateOnlyOptions, ValidateOnlyOptions,
-    };
+    use ::magic_api::{AccountId, Call, GreTunnelId, Json};
     use ::magic_api::reqwest::Method;
+    use ::magic_api::options::{
+        GreTunnelsBulkUpdateOptions, GreTunnelsCreateOptions, GreTunnelsDeleteOptions,
+        GreTunnelsGetOptions, GreTunnelsListOptions, GreTunnelsUpdateOptions,
+    };
     use ::magic_api::types::{
         GreTunnel, GreTunnelBulkUpdateResponse, GreTunnelCreateRequest,
         GreTunnelDeleteResponse, GreTunnelGetResponse, GreTunnelListResponse,
         GreTunnelUpdateRequest, GreTunnelUpdateResponse,
     };
 
-    /// Operations on GRE Tunnels (`/accounts/{account_id}/magic/gre_tunnels`).
+    /// Operations on GRE tunnels (`/accounts/{account_id}/magic/gre_tunnels`), one method each:
+    /// reached as `client.gre_tunnels()`.
+    #[doc(alias("gre tunnels", "gre tunnel", "gre"))]
     #[derive(Debug, Clone, Copy)]
     pub struct GreTunnelsApi<'a> {
         pub(crate) client: &'a ::magic_api::Client,
@@ -595,10 +926,30 @@ pub mod gre_tunnels {
         /// List GRE tunnels: `GET /accounts/{account_id}/magic/gre_tunnels`.
         ///
         /// Lists GRE tunnels associated with an account.
+        ///
+        /// Optional parameters are setters on the call, before it is awaited: `.object_targets(…)`
+        /// (see [`GreTunnelsListOptions`](crate::options::GreTunnelsListOptions)).
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
+        /// use magic_api::AccountId;
+        ///
+        /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
+        /// let gre_tunnels = client.gre_tunnels().list(&account_id).await?;
+        /// for gre_tunnel in gre_tunnels.gre_tunnels.iter().flatten() {
+        ///     println!("{}", gre_tunnel.id);
+        /// }
+        /// # Ok(())
+        /// # }
+        /// ```
+        #[doc(alias("List GRE tunnels", "gre tunnels list", "list gre tunnel", "gre tunnel list"))]
+        #[doc(alias("list gre", "gre list"))]
         pub fn list(
             &self,
             account_id: &AccountId,
-        ) -> Call<'a, Json<GreTunnelListResponse>, ObjectTargetsOptions> {
+        ) -> Call<'a, Json<GreTunnelListResponse>, GreTunnelsListOptions> {
             Call::at(
                 self.client,
                 Method::GET,
@@ -610,11 +961,32 @@ pub mod gre_tunnels {
         /// List GRE Tunnel Details: `GET /accounts/{account_id}/magic/gre_tunnels/{gre_tunnel_id}`.
         ///
         /// Lists informtion for a specific GRE tunnel.
+        ///
+        /// Optional parameters are setters on the call, before it is awaited: `.object_targets(…)`
+        /// (see [`GreTunnelsGetOptions`](crate::options::GreTunnelsGetOptions)).
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
+        /// use magic_api::{AccountId, GreTunnelId};
+        ///
+        /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
+        /// let gre_tunnel_id = GreTunnelId::from("c4a7362d577a6c3019a474fd6f485821");
+        /// let gre_tunnel = client.gre_tunnels().get(&account_id, &gre_tunnel_id).await?;
+        /// if let Some(gre_tunnel) = &gre_tunnel.gre_tunnel {
+        ///     println!("{}", gre_tunnel.id);
+        /// }
+        /// # Ok(())
+        /// # }
+        /// ```
+        #[doc(alias("List GRE Tunnel Details", "get gre tunnels", "gre tunnels get"))]
+        #[doc(alias("get gre tunnel", "gre tunnel get", "get gre", "gre get"))]
         pub fn get(
             &self,
             account_id: &AccountId,
             gre_tunnel_id: &GreTunnelId,
-        ) -> Call<'a, Json<GreTunnelGetResponse>, ObjectTargetsOptions> {
+        ) -> Call<'a, Json<GreTunnelGetResponse>, GreTunnelsGetOptions> {
             Call::at(
                 self.client,
                 Method::GET,
@@ -628,12 +1000,40 @@ pub mod gre_tunnels {
         /// Creates a new GRE tunnel.
         /// Use `?validate_only=true` as an optional query parameter to only run validation without
         /// persisting changes.
+        ///
+        /// Optional parameters are setters on the call, before it is awaited: `.validate_only(…)`
+        /// (see [`GreTunnelsCreateOptions`](crate::options::GreTunnelsCreateOptions)).
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
+        /// use magic_api::types::GreTunnelCreateRequest;
+        /// use magic_api::AccountId;
+        ///
+        /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
+        /// let body = GreTunnelCreateRequest::builder()
+        ///     .cloudflare_gre_endpoint("203.0.113.1")
+        ///     .customer_gre_endpoint("203.0.113.1")
+        ///     .interface_address("192.0.2.0/31")
+        ///     .name("GRE_1")
+        ///     .automatic_return_routing(true)
+        ///     .description("Tunnel for ISP X")
+        ///     .interface_address6("2606:54c1:7:0:a9fe:12d2:1:200/127")
+        ///     .build();
+        /// let created = client.gre_tunnels().create(&account_id, &body).await?;
+        /// println!("{}", created.id);
+        /// # Ok(())
+        /// # }
+        /// ```
+        #[doc(alias("Create a GRE tunnel", "create gre tunnels", "gre tunnels create"))]
+        #[doc(alias("create gre tunnel", "gre tunnel create", "create gre", "gre create"))]
         #[inline]
         pub fn create(
             &self,
             account_id: &AccountId,
             body: &GreTunnelCreateRequest,
-        ) -> Call<'a, Json<GreTunnel>, ValidateOnlyOptions> {
+        ) -> Call<'a, Json<GreTunnel>, GreTunnelsCreateOptions> {
             Call::at(
                     self.client,
                     Method::POST,
@@ -652,13 +1052,47 @@ pub mod gre_tunnels {
         /// Updates a specific GRE tunnel.
         /// Use `?validate_only=true` as an optional query parameter to only run validation without
         /// persisting changes.
+        ///
+        /// Optional parameters are setters on the call, before it is awaited: `.validate_only(…)`
+        /// (see [`GreTunnelsUpdateOptions`](crate::options::GreTunnelsUpdateOptions)).
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
+        /// use magic_api::types::GreTunnelUpdateRequest;
+        /// use magic_api::{AccountId, GreTunnelId};
+        ///
+        /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
+        /// let gre_tunnel_id = GreTunnelId::from("c4a7362d577a6c3019a474fd6f485821");
+        /// let body = GreTunnelUpdateRequest::builder()
+        ///     .cloudflare_gre_endpoint("203.0.113.1")
+        ///     .customer_gre_endpoint("203.0.113.1")
+        ///     .interface_address("192.0.2.0/31")
+        ///     .name("GRE_1")
+        ///     .automatic_return_routing(true)
+        ///     .description("Tunnel for ISP X")
+        ///     .interface_address6("2606:54c1:7:0:a9fe:12d2:1:200/127")
+        ///     .build();
+        /// let updated = client
+        ///     .gre_tunnels()
+        ///     .update(&account_id, &gre_tunnel_id, &body)
+        ///     .await?;
+        /// if let Some(gre_tunnel) = &updated.modified_gre_tunnel {
+        ///     println!("{}", gre_tunnel.id);
+        /// }
+        /// # Ok(())
+        /// # }
+        /// ```
+        #[doc(alias("Update GRE Tunnel", "update gre tunnels", "gre tunnels update"))]
+        #[doc(alias("gre tunnel update", "update gre", "gre update"))]
         #[inline]
         pub fn update(
             &self,
             account_id: &AccountId,
             gre_tunnel_id: &GreTunnelId,
             body: &GreTunnelUpdateRequest,
-        ) -> Call<'a, Json<GreTunnelUpdateResponse>, ValidateOnlyOptions> {
+        ) -> Call<'a, Json<GreTunnelUpdateResponse>, GreTunnelsUpdateOptions> {
             Call::at(
                     self.client,
                     Method::PUT,
@@ -677,15 +1111,38 @@ pub mod gre_tunnels {
         /// Disables and removes a specific static GRE tunnel.
         /// Use `?validate_only=true` as an optional query parameter to only run validation without
         /// persisting changes.
+        ///
+        /// Optional parameters are setters on the call, before it is awaited: `.object_targets(…)`,
+        /// `.validate_only(…)` (see
+        /// [`GreTunnelsDeleteOptions`](crate::options::GreTunnelsDeleteOptions)).
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
+        /// use magic_api::{AccountId, GreTunnelId};
+        ///
+        /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
+        /// let gre_tunnel_id = GreTunnelId::from("c4a7362d577a6c3019a474fd6f485821");
+        /// if let Some(deleted) = client
+        ///     .gre_tunnels()
+        ///     .delete(&account_id, &gre_tunnel_id)
+        ///     .await?
+        /// {
+        ///     if let Some(gre_tunnel) = &deleted.deleted_gre_tunnel {
+        ///         println!("{}", gre_tunnel.id);
+        ///     }
+        /// }
+        /// # Ok(())
+        /// # }
+        /// ```
+        #[doc(alias("Delete GRE Tunnel", "delete gre tunnels", "gre tunnels delete"))]
+        #[doc(alias("gre tunnel delete", "delete gre", "gre delete"))]
         pub fn delete(
             &self,
             account_id: &AccountId,
             gre_tunnel_id: &GreTunnelId,
-        ) -> Call<
-            'a,
-            Json<Option<GreTunnelDeleteResponse>>,
-            ObjectTargetsValidateOnlyOptions,
-        > {
+        ) -> Call<'a, Json<Option<GreTunnelDeleteResponse>>, GreTunnelsDeleteOptions> {
             Call::at(
                 self.client,
                 Method::DELETE,
@@ -699,16 +1156,37 @@ pub mod gre_tunnels {
         /// Updates multiple GRE tunnels.
         /// Use `?validate_only=true` as an optional query parameter to only run validation without
         /// persisting changes.
+        ///
+        /// Optional parameters are setters on the call, before it is awaited: `.object_targets(…)`,
+        /// `.validate_only(…)` (see
+        /// [`GreTunnelsBulkUpdateOptions`](crate::options::GreTunnelsBulkUpdateOptions)).
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
+        /// use magic_api::AccountId;
+        ///
+        /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
+        /// // The reference documents this body only as `{}`; any `Serialize` value is
+        /// // sent as its JSON.
+        /// let body = serde_json::json!({});
+        /// let updated = client.gre_tunnels().bulk_update(&account_id, &body).await?;
+        /// for modified_gre_tunnel in updated.modified_gre_tunnels.iter().flatten() {
+        ///     println!("{}", modified_gre_tunnel.id);
+        /// }
+        /// # Ok(())
+        /// # }
+        /// ```
+        #[doc(alias("Update multiple GRE tunnels", "bulk update gre tunnels"))]
+        #[doc(alias("gre tunnels bulk update", "bulk update gre tunnel", "gre tunnel bulk update"))]
+        #[doc(alias("bulk update gre", "gre bulk update"))]
         #[inline]
         pub fn bulk_update<B: ::serde::Serialize + ?Sized>(
             &self,
             account_id: &AccountId,
             body: &B,
-        ) -> Call<
-            'a,
-            Json<GreTunnelBulkUpdateResponse>,
-            ObjectTargetsValidateOnlyOptions,
-        > {
+        ) -> Call<'a, Json<GreTunnelBulkUpdateResponse>, GreTunnelsBulkUpdateOptions> {
             Call::at(
                     self.client,
                     Method::PUT,
@@ -720,20 +1198,25 @@ pub mod gre_tunnels {
     }
 }
 
-/// IPSEC Tunnels: `/accounts/{account_id}/magic/ipsec_tunnels`.
+/// IPsec tunnels: [`IpsecTunnelsApi`](ipsec_tunnels::IpsecTunnelsApi), the handle
+/// `client.ipsec_tunnels()` returns (`/accounts/{account_id}/magic/ipsec_tunnels`).
 pub mod ipsec_tunnels {
-    use ::magic_api::{
-        AccountId, Call, IpsecTunnelId, Json, ObjectTargetsOptions,
-        ObjectTargetsValidateOnlyOptions, ValidateOnlyOptions,
-    };
+    use ::magic_api::{AccountId, Call, IpsecTunnelId, Json};
     use ::magic_api::reqwest::Method;
+    use ::magic_api::options::{
+        IpsecTunnelsBulkUpdateOptions, IpsecTunnelsCreateOptions,
+        IpsecTunnelsDeleteOptions, IpsecTunnelsGetOptions, IpsecTunnelsListOptions,
+        IpsecTunnelsPskGenerateOptions, IpsecTunnelsUpdateOptions,
+    };
     use ::magic_api::types::{
         IpsecTunnel, IpsecTunnelBulkUpdateResponse, IpsecTunnelDeleteResponse,
         IpsecTunnelGetResponse, IpsecTunnelListResponse, IpsecTunnelPskGenerateResponse,
         IpsecTunnelRequest, IpsecTunnelUpdateResponse,
     };
 
-    /// Operations on IPSEC Tunnels (`/accounts/{account_id}/magic/ipsec_tunnels`).
+    /// Operations on IPsec tunnels (`/accounts/{account_id}/magic/ipsec_tunnels`), one method each:
+    /// reached as `client.ipsec_tunnels()`.
+    #[doc(alias("ipsec tunnels", "ipsec tunnel", "ipsec"))]
     #[derive(Debug, Clone, Copy)]
     pub struct IpsecTunnelsApi<'a> {
         pub(crate) client: &'a ::magic_api::Client,
@@ -743,10 +1226,30 @@ pub mod ipsec_tunnels {
         /// List IPsec tunnels: `GET /accounts/{account_id}/magic/ipsec_tunnels`.
         ///
         /// Lists IPsec tunnels associated with an account.
+        ///
+        /// Optional parameters are setters on the call, before it is awaited: `.object_targets(…)`
+        /// (see [`IpsecTunnelsListOptions`](crate::options::IpsecTunnelsListOptions)).
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
+        /// use magic_api::AccountId;
+        ///
+        /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
+        /// let ipsec_tunnels = client.ipsec_tunnels().list(&account_id).await?;
+        /// for ipsec_tunnel in ipsec_tunnels.ipsec_tunnels.iter().flatten() {
+        ///     println!("{}", ipsec_tunnel.id);
+        /// }
+        /// # Ok(())
+        /// # }
+        /// ```
+        #[doc(alias("List IPsec tunnels", "ipsec tunnels list", "list ipsec tunnel"))]
+        #[doc(alias("ipsec tunnel list", "list ipsec", "ipsec list"))]
         pub fn list(
             &self,
             account_id: &AccountId,
-        ) -> Call<'a, Json<IpsecTunnelListResponse>, ObjectTargetsOptions> {
+        ) -> Call<'a, Json<IpsecTunnelListResponse>, IpsecTunnelsListOptions> {
             Call::at(
                 self.client,
                 Method::GET,
@@ -759,11 +1262,35 @@ pub mod ipsec_tunnels {
         /// `GET /accounts/{account_id}/magic/ipsec_tunnels/{ipsec_tunnel_id}`.
         ///
         /// Lists details for a specific IPsec tunnel.
+        ///
+        /// Optional parameters are setters on the call, before it is awaited: `.object_targets(…)`
+        /// (see [`IpsecTunnelsGetOptions`](crate::options::IpsecTunnelsGetOptions)).
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
+        /// use magic_api::{AccountId, IpsecTunnelId};
+        ///
+        /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
+        /// let ipsec_tunnel_id = IpsecTunnelId::from("c4a7362d577a6c3019a474fd6f485821");
+        /// let ipsec_tunnel = client
+        ///     .ipsec_tunnels()
+        ///     .get(&account_id, &ipsec_tunnel_id)
+        ///     .await?;
+        /// if let Some(ipsec_tunnel) = &ipsec_tunnel.ipsec_tunnel {
+        ///     println!("{}", ipsec_tunnel.id);
+        /// }
+        /// # Ok(())
+        /// # }
+        /// ```
+        #[doc(alias("List IPsec tunnel details", "get ipsec tunnels", "ipsec tunnels get"))]
+        #[doc(alias("get ipsec tunnel", "ipsec tunnel get", "get ipsec", "ipsec get"))]
         pub fn get(
             &self,
             account_id: &AccountId,
             ipsec_tunnel_id: &IpsecTunnelId,
-        ) -> Call<'a, Json<IpsecTunnelGetResponse>, ObjectTargetsOptions> {
+        ) -> Call<'a, Json<IpsecTunnelGetResponse>, IpsecTunnelsGetOptions> {
             Call::at(
                 self.client,
                 Method::GET,
@@ -777,12 +1304,41 @@ pub mod ipsec_tunnels {
         /// Creates a new IPsec tunnel associated with an account.
         /// Use `?validate_only=true` as an optional query parameter to only run validation without
         /// persisting changes.
+        ///
+        /// Optional parameters are setters on the call, before it is awaited: `.validate_only(…)`
+        /// (see [`IpsecTunnelsCreateOptions`](crate::options::IpsecTunnelsCreateOptions)).
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
+        /// use magic_api::types::IpsecTunnelRequest;
+        /// use magic_api::AccountId;
+        ///
+        /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
+        /// let body = IpsecTunnelRequest::builder()
+        ///     .cloudflare_endpoint("203.0.113.1")
+        ///     .interface_address("192.0.2.0/31")
+        ///     .name("IPsec_1")
+        ///     .automatic_return_routing(true)
+        ///     .customer_endpoint("203.0.113.1")
+        ///     .description("Tunnel for ISP X")
+        ///     .interface_address6("2606:54c1:7:0:a9fe:12d2:1:200/127")
+        ///     .psk("O3bwKSjnaoCxDoUxjcq4Rk8ZKkezQUiy")
+        ///     .build();
+        /// let created = client.ipsec_tunnels().create(&account_id, &body).await?;
+        /// println!("{}", created.id);
+        /// # Ok(())
+        /// # }
+        /// ```
+        #[doc(alias("Create an IPsec tunnel", "create ipsec tunnels", "ipsec tunnels create"))]
+        #[doc(alias("create ipsec tunnel", "ipsec tunnel create", "create ipsec", "ipsec create"))]
         #[inline]
         pub fn create(
             &self,
             account_id: &AccountId,
             body: &IpsecTunnelRequest,
-        ) -> Call<'a, Json<IpsecTunnel>, ValidateOnlyOptions> {
+        ) -> Call<'a, Json<IpsecTunnel>, IpsecTunnelsCreateOptions> {
             Call::at(
                     self.client,
                     Method::POST,
@@ -801,13 +1357,48 @@ pub mod ipsec_tunnels {
         /// Updates a specific IPsec tunnel associated with an account.
         /// Use `?validate_only=true` as an optional query parameter to only run validation without
         /// persisting changes.
+        ///
+        /// Optional parameters are setters on the call, before it is awaited: `.validate_only(…)`
+        /// (see [`IpsecTunnelsUpdateOptions`](crate::options::IpsecTunnelsUpdateOptions)).
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
+        /// use magic_api::types::IpsecTunnelRequest;
+        /// use magic_api::{AccountId, IpsecTunnelId};
+        ///
+        /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
+        /// let ipsec_tunnel_id = IpsecTunnelId::from("c4a7362d577a6c3019a474fd6f485821");
+        /// let body = IpsecTunnelRequest::builder()
+        ///     .cloudflare_endpoint("203.0.113.1")
+        ///     .interface_address("192.0.2.0/31")
+        ///     .name("IPsec_1")
+        ///     .automatic_return_routing(true)
+        ///     .customer_endpoint("203.0.113.1")
+        ///     .description("Tunnel for ISP X")
+        ///     .interface_address6("2606:54c1:7:0:a9fe:12d2:1:200/127")
+        ///     .psk("O3bwKSjnaoCxDoUxjcq4Rk8ZKkezQUiy")
+        ///     .build();
+        /// let updated = client
+        ///     .ipsec_tunnels()
+        ///     .update(&account_id, &ipsec_tunnel_id, &body)
+        ///     .await?;
+        /// if let Some(ipsec_tunnel) = &updated.modified_ipsec_tunnel {
+        ///     println!("{}", ipsec_tunnel.id);
+        /// }
+        /// # Ok(())
+        /// # }
+        /// ```
+        #[doc(alias("Update IPsec Tunnel", "update ipsec tunnels", "ipsec tunnels update"))]
+        #[doc(alias("ipsec tunnel update", "update ipsec", "ipsec update"))]
         #[inline]
         pub fn update(
             &self,
             account_id: &AccountId,
             ipsec_tunnel_id: &IpsecTunnelId,
             body: &IpsecTunnelRequest,
-        ) -> Call<'a, Json<IpsecTunnelUpdateResponse>, ValidateOnlyOptions> {
+        ) -> Call<'a, Json<IpsecTunnelUpdateResponse>, IpsecTunnelsUpdateOptions> {
             Call::at(
                     self.client,
                     Method::PUT,
@@ -827,6 +1418,33 @@ pub mod ipsec_tunnels {
         /// Disables and removes a specific static IPsec Tunnel associated with an account.
         /// Use `?validate_only=true` as an optional query parameter to only run validation without
         /// persisting changes.
+        ///
+        /// Optional parameters are setters on the call, before it is awaited: `.object_targets(…)`,
+        /// `.validate_only(…)` (see
+        /// [`IpsecTunnelsDeleteOptions`](crate::options::IpsecTunnelsDeleteOptions)).
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
+        /// use magic_api::{AccountId, IpsecTunnelId};
+        ///
+        /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
+        /// let ipsec_tunnel_id = IpsecTunnelId::from("c4a7362d577a6c3019a474fd6f485821");
+        /// if let Some(deleted) = client
+        ///     .ipsec_tunnels()
+        ///     .delete(&account_id, &ipsec_tunnel_id)
+        ///     .await?
+        /// {
+        ///     if let Some(ipsec_tunnel) = &deleted.deleted_ipsec_tunnel {
+        ///         println!("{}", ipsec_tunnel.id);
+        ///     }
+        /// }
+        /// # Ok(())
+        /// # }
+        /// ```
+        #[doc(alias("Delete IPsec Tunnel", "delete ipsec tunnels", "ipsec tunnels delete"))]
+        #[doc(alias("ipsec tunnel delete", "delete ipsec", "ipsec delete"))]
         pub fn delete(
             &self,
             account_id: &AccountId,
@@ -834,7 +1452,7 @@ pub mod ipsec_tunnels {
         ) -> Call<
             'a,
             Json<Option<IpsecTunnelDeleteResponse>>,
-            ObjectTargetsValidateOnlyOptions,
+            IpsecTunnelsDeleteOptions,
         > {
             Call::at(
                 self.client,
@@ -849,6 +1467,31 @@ pub mod ipsec_tunnels {
         /// Update multiple IPsec tunnels associated with an account.
         /// Use `?validate_only=true` as an optional query parameter to only run validation without
         /// persisting changes.
+        ///
+        /// Optional parameters are setters on the call, before it is awaited: `.object_targets(…)`,
+        /// `.validate_only(…)` (see
+        /// [`IpsecTunnelsBulkUpdateOptions`](crate::options::IpsecTunnelsBulkUpdateOptions)).
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
+        /// use magic_api::AccountId;
+        ///
+        /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
+        /// // The reference documents this body only as `{}`; any `Serialize` value is
+        /// // sent as its JSON.
+        /// let body = serde_json::json!({});
+        /// let updated = client.ipsec_tunnels().bulk_update(&account_id, &body).await?;
+        /// for modified_ipsec_tunnel in updated.modified_ipsec_tunnels.iter().flatten() {
+        ///     println!("{}", modified_ipsec_tunnel.id);
+        /// }
+        /// # Ok(())
+        /// # }
+        /// ```
+        #[doc(alias("Update multiple IPsec tunnels", "bulk update ipsec tunnels"))]
+        #[doc(alias("ipsec tunnels bulk update", "bulk update ipsec tunnel"))]
+        #[doc(alias("ipsec tunnel bulk update", "bulk update ipsec", "ipsec bulk update"))]
         #[inline]
         pub fn bulk_update<B: ::serde::Serialize + ?Sized>(
             &self,
@@ -857,7 +1500,7 @@ pub mod ipsec_tunnels {
         ) -> Call<
             'a,
             Json<IpsecTunnelBulkUpdateResponse>,
-            ObjectTargetsValidateOnlyOptions,
+            IpsecTunnelsBulkUpdateOptions,
         > {
             Call::at(
                     self.client,
@@ -876,11 +1519,43 @@ pub mod ipsec_tunnels {
         /// persisting changes.
         /// After a PSK is generated, the PSK is immediately persisted to Cloudflare's edge and
         /// cannot be retrieved later. Note the PSK in a safe place.
+        ///
+        /// Optional parameters are setters on the call, before it is awaited: `.validate_only(…)`
+        /// (see
+        /// [`IpsecTunnelsPskGenerateOptions`](crate::options::IpsecTunnelsPskGenerateOptions)).
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
+        /// use magic_api::{AccountId, IpsecTunnelId};
+        ///
+        /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
+        /// let ipsec_tunnel_id = IpsecTunnelId::from("c4a7362d577a6c3019a474fd6f485821");
+        /// let generated = client
+        ///     .ipsec_tunnels()
+        ///     .psk_generate(&account_id, &ipsec_tunnel_id)
+        ///     .await?;
+        /// if let Some(psk) = &generated.psk {
+        ///     // A `Secret` never prints; `expose()` reads it.
+        ///     let psk: &str = psk.expose();
+        /// }
+        /// # Ok(())
+        /// # }
+        /// ```
+        #[doc(alias("Generate Pre Shared Key (PSK) for IPsec tunnels"))]
+        #[doc(alias("psk generate ipsec tunnels", "ipsec tunnels psk generate"))]
+        #[doc(alias("psk generate ipsec tunnel", "ipsec tunnel psk generate"))]
+        #[doc(alias("psk generate ipsec", "ipsec psk generate"))]
         pub fn psk_generate(
             &self,
             account_id: &AccountId,
             ipsec_tunnel_id: &IpsecTunnelId,
-        ) -> Call<'a, Json<IpsecTunnelPskGenerateResponse>, ValidateOnlyOptions> {
+        ) -> Call<
+            'a,
+            Json<IpsecTunnelPskGenerateResponse>,
+            IpsecTunnelsPskGenerateOptions,
+        > {
             Call::at(
                     self.client,
                     Method::POST,
@@ -892,17 +1567,24 @@ pub mod ipsec_tunnels {
     }
 }
 
-/// Routes: `/accounts/{account_id}/magic/routes`.
+/// Routes: [`RoutesApi`](routes::RoutesApi), the handle `client.routes()` returns
+/// (`/accounts/{account_id}/magic/routes`).
 pub mod routes {
-    use ::magic_api::{AccountId, Call, Json, RouteId, ValidateOnlyOptions};
+    use ::magic_api::{AccountId, Call, Json, RouteId};
     use ::magic_api::reqwest::Method;
+    use ::magic_api::options::{
+        RoutesBulkUpdateOptions, RoutesCreateOptions, RoutesDeleteAllOptions,
+        RoutesDeleteOptions, RoutesGetOptions, RoutesListOptions, RoutesUpdateOptions,
+    };
     use ::magic_api::types::{
         Route, RouteBulkUpdateRequest, RouteBulkUpdateResponse, RouteDeleteResponse,
         RouteEmptyResponse, RouteGetResponse, RouteListResponse, RouteRequest,
         RouteUpdateResponse,
     };
 
-    /// Operations on Routes (`/accounts/{account_id}/magic/routes`).
+    /// Operations on Routes (`/accounts/{account_id}/magic/routes`), one method each: reached as
+    /// `client.routes()`.
+    #[doc(alias("routes", "route"))]
     #[derive(Debug, Clone, Copy)]
     pub struct RoutesApi<'a> {
         pub(crate) client: &'a ::magic_api::Client,
@@ -912,10 +1594,26 @@ pub mod routes {
         /// List Routes: `GET /accounts/{account_id}/magic/routes`.
         ///
         /// List all Magic static routes.
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
+        /// use magic_api::AccountId;
+        ///
+        /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
+        /// let routes = client.routes().list(&account_id).await?;
+        /// for route in routes.routes.iter().flatten() {
+        ///     println!("{}", route.id);
+        /// }
+        /// # Ok(())
+        /// # }
+        /// ```
+        #[doc(alias("List Routes", "routes list", "list route", "route list"))]
         pub fn list(
             &self,
             account_id: &AccountId,
-        ) -> Call<'a, Json<RouteListResponse>, ()> {
+        ) -> Call<'a, Json<RouteListResponse>, RoutesListOptions> {
             Call::at(
                 self.client,
                 Method::GET,
@@ -927,11 +1625,28 @@ pub mod routes {
         /// Route Details: `GET /accounts/{account_id}/magic/routes/{route_id}`.
         ///
         /// Get a specific Magic static route.
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
+        /// use magic_api::{AccountId, RouteId};
+        ///
+        /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
+        /// let route_id = RouteId::from("023e105f4ecef8ad9ca31a8372d0c353");
+        /// let route = client.routes().get(&account_id, &route_id).await?;
+        /// if let Some(route) = &route.route {
+        ///     println!("{}", route.id);
+        /// }
+        /// # Ok(())
+        /// # }
+        /// ```
+        #[doc(alias("Route Details", "get routes", "routes get", "get route", "route get"))]
         pub fn get(
             &self,
             account_id: &AccountId,
             route_id: &RouteId,
-        ) -> Call<'a, Json<RouteGetResponse>, ()> {
+        ) -> Call<'a, Json<RouteGetResponse>, RoutesGetOptions> {
             Call::at(
                 self.client,
                 Method::GET,
@@ -945,12 +1660,37 @@ pub mod routes {
         /// Creates a new Magic static route.
         /// Use `?validate_only=true` as an optional query parameter to run validation only without
         /// persisting changes.
+        ///
+        /// Optional parameters are setters on the call, before it is awaited: `.validate_only(…)`
+        /// (see [`RoutesCreateOptions`](crate::options::RoutesCreateOptions)).
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
+        /// use magic_api::types::RouteRequest;
+        /// use magic_api::AccountId;
+        ///
+        /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
+        /// let body = RouteRequest::builder()
+        ///     .nexthop("203.0.113.1")
+        ///     .prefix("192.0.2.0/24")
+        ///     .priority(0)
+        ///     .description("New route for new prefix 203.0.113.1")
+        ///     .build();
+        /// let created = client.routes().create(&account_id, &body).await?;
+        /// println!("{}", created.id);
+        /// # Ok(())
+        /// # }
+        /// ```
+        #[doc(alias("Create a Route", "create routes", "routes create", "create route"))]
+        #[doc(alias("route create"))]
         #[inline]
         pub fn create(
             &self,
             account_id: &AccountId,
             body: &RouteRequest,
-        ) -> Call<'a, Json<Route>, ValidateOnlyOptions> {
+        ) -> Call<'a, Json<Route>, RoutesCreateOptions> {
             Call::at(
                     self.client,
                     Method::POST,
@@ -965,13 +1705,40 @@ pub mod routes {
         /// Update a specific Magic static route.
         /// Use `?validate_only=true` as an optional query parameter to run validation only without
         /// persisting changes.
+        ///
+        /// Optional parameters are setters on the call, before it is awaited: `.validate_only(…)`
+        /// (see [`RoutesUpdateOptions`](crate::options::RoutesUpdateOptions)).
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
+        /// use magic_api::types::RouteRequest;
+        /// use magic_api::{AccountId, RouteId};
+        ///
+        /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
+        /// let route_id = RouteId::from("023e105f4ecef8ad9ca31a8372d0c353");
+        /// let body = RouteRequest::builder()
+        ///     .nexthop("203.0.113.1")
+        ///     .prefix("192.0.2.0/24")
+        ///     .priority(0)
+        ///     .description("New route for new prefix 203.0.113.1")
+        ///     .build();
+        /// let updated = client.routes().update(&account_id, &route_id, &body).await?;
+        /// if let Some(route) = &updated.modified_route {
+        ///     println!("{}", route.id);
+        /// }
+        /// # Ok(())
+        /// # }
+        /// ```
+        #[doc(alias("Update Route", "update routes", "routes update", "route update"))]
         #[inline]
         pub fn update(
             &self,
             account_id: &AccountId,
             route_id: &RouteId,
             body: &RouteRequest,
-        ) -> Call<'a, Json<RouteUpdateResponse>, ValidateOnlyOptions> {
+        ) -> Call<'a, Json<RouteUpdateResponse>, RoutesUpdateOptions> {
             Call::at(
                     self.client,
                     Method::PUT,
@@ -984,11 +1751,29 @@ pub mod routes {
         /// Delete Route: `DELETE /accounts/{account_id}/magic/routes/{route_id}`.
         ///
         /// Disable and remove a specific Magic static route.
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
+        /// use magic_api::{AccountId, RouteId};
+        ///
+        /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
+        /// let route_id = RouteId::from("023e105f4ecef8ad9ca31a8372d0c353");
+        /// if let Some(deleted) = client.routes().delete(&account_id, &route_id).await? {
+        ///     if let Some(route) = &deleted.deleted_route {
+        ///         println!("{}", route.id);
+        ///     }
+        /// }
+        /// # Ok(())
+        /// # }
+        /// ```
+        #[doc(alias("Delete Route", "delete routes", "routes delete", "route delete"))]
         pub fn delete(
             &self,
             account_id: &AccountId,
             route_id: &RouteId,
-        ) -> Call<'a, Json<Option<RouteDeleteResponse>>, ()> {
+        ) -> Call<'a, Json<Option<RouteDeleteResponse>>, RoutesDeleteOptions> {
             Call::at(
                 self.client,
                 Method::DELETE,
@@ -1002,12 +1787,43 @@ pub mod routes {
         /// Update multiple Magic static routes.
         /// Use `?validate_only=true` as an optional query parameter to run validation only without
         /// persisting changes. Only fields for a route that need to be changed need be provided.
+        ///
+        /// Optional parameters are setters on the call, before it is awaited: `.validate_only(…)`
+        /// (see [`RoutesBulkUpdateOptions`](crate::options::RoutesBulkUpdateOptions)).
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
+        /// use magic_api::types::{RouteBulkUpdateItem, RouteBulkUpdateRequest};
+        /// use magic_api::AccountId;
+        ///
+        /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
+        /// let body = RouteBulkUpdateRequest::builder()
+        ///     .routes([
+        ///         RouteBulkUpdateItem::builder()
+        ///             .id("023e105f4ecef8ad9ca31a8372d0c353")
+        ///             .nexthop("203.0.113.1")
+        ///             .prefix("192.0.2.0/24")
+        ///             .priority(0)
+        ///             .build(),
+        ///     ])
+        ///     .build();
+        /// let updated = client.routes().bulk_update(&account_id, &body).await?;
+        /// for modified_route in updated.modified_routes.iter().flatten() {
+        ///     println!("{}", modified_route.id);
+        /// }
+        /// # Ok(())
+        /// # }
+        /// ```
+        #[doc(alias("Update Many Routes", "bulk update routes", "routes bulk update"))]
+        #[doc(alias("bulk update route", "route bulk update"))]
         #[inline]
         pub fn bulk_update(
             &self,
             account_id: &AccountId,
             body: &RouteBulkUpdateRequest,
-        ) -> Call<'a, Json<RouteBulkUpdateResponse>, ValidateOnlyOptions> {
+        ) -> Call<'a, Json<RouteBulkUpdateResponse>, RoutesBulkUpdateOptions> {
             Call::at(
                     self.client,
                     Method::PUT,
@@ -1020,10 +1836,28 @@ pub mod routes {
         /// Delete Many Routes: `DELETE /accounts/{account_id}/magic/routes`.
         ///
         /// Delete multiple Magic static routes.
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
+        /// use magic_api::AccountId;
+        ///
+        /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
+        /// if let Some(deleted) = client.routes().delete_all(&account_id).await? {
+        ///     for deleted_route in deleted.deleted_routes.iter().flatten() {
+        ///         println!("{}", deleted_route.id);
+        ///     }
+        /// }
+        /// # Ok(())
+        /// # }
+        /// ```
+        #[doc(alias("Delete Many Routes", "delete all routes", "routes delete all"))]
+        #[doc(alias("delete all route", "route delete all"))]
         pub fn delete_all(
             &self,
             account_id: &AccountId,
-        ) -> Call<'a, Json<Option<RouteEmptyResponse>>, ()> {
+        ) -> Call<'a, Json<Option<RouteEmptyResponse>>, RoutesDeleteAllOptions> {
             Call::at(
                 self.client,
                 Method::DELETE,
@@ -1034,15 +1868,20 @@ pub mod routes {
     }
 }
 
-/// Sites: `/accounts/{account_id}/magic/sites`.
+/// Sites: [`SitesApi`](sites::SitesApi), the handle `client.sites()` returns
+/// (`/accounts/{account_id}/magic/sites`).
 pub mod sites {
-    use ::magic_api::{
-        AccountId, Call, ConnectoridOptions, Json, ObjectTargetsOptions, SiteId,
-    };
+    use ::magic_api::{AccountId, Call, Json, SiteId};
     use ::magic_api::reqwest::Method;
+    use ::magic_api::options::{
+        SitesCreateOptions, SitesDeleteOptions, SitesEditOptions, SitesGetOptions,
+        SitesListOptions, SitesUpdateOptions,
+    };
     use ::magic_api::types::{Site, SiteCreateRequest, SiteRequest};
 
-    /// Operations on Sites (`/accounts/{account_id}/magic/sites`).
+    /// Operations on Sites (`/accounts/{account_id}/magic/sites`), one method each: reached as
+    /// `client.sites()`.
+    #[doc(alias("sites", "site"))]
     #[derive(Debug, Clone, Copy)]
     pub struct SitesApi<'a> {
         pub(crate) client: &'a ::magic_api::Client,
@@ -1054,10 +1893,33 @@ pub mod sites {
         /// Lists Sites associated with an account.
         /// Use connectorid query param to return sites where connectorid matches either
         /// site.ConnectorID or site.SecondaryConnectorID.
+        ///
+        /// Optional parameters are setters on the call, before it is awaited: `.connectorid(…)`
+        /// (see [`SitesListOptions`](crate::options::SitesListOptions)).
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
+        /// use magic_api::AccountId;
+        ///
+        /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
+        /// let sites = client
+        ///     .sites()
+        ///     .list(&account_id)
+        ///     .connectorid("ac60d3d0435248289d446cedd870bcf4")
+        ///     .await?;
+        /// for site in &sites {
+        ///     println!("{:?}", site.id);
+        /// }
+        /// # Ok(())
+        /// # }
+        /// ```
+        #[doc(alias("List Sites", "sites list", "list site", "site list"))]
         pub fn list(
             &self,
             account_id: &AccountId,
-        ) -> Call<'a, Json<Vec<Site>>, ConnectoridOptions> {
+        ) -> Call<'a, Json<Vec<Site>>, SitesListOptions> {
             Call::at(
                 self.client,
                 Method::GET,
@@ -1069,11 +1931,29 @@ pub mod sites {
         /// Site Details: `GET /accounts/{account_id}/magic/sites/{site_id}`.
         ///
         /// Get a specific Site.
+        ///
+        /// Optional parameters are setters on the call, before it is awaited: `.object_targets(…)`
+        /// (see [`SitesGetOptions`](crate::options::SitesGetOptions)).
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
+        /// use magic_api::{AccountId, SiteId};
+        ///
+        /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
+        /// let site_id = SiteId::from("023e105f4ecef8ad9ca31a8372d0c353");
+        /// let site = client.sites().get(&account_id, &site_id).await?;
+        /// println!("{:?}", site.id);
+        /// # Ok(())
+        /// # }
+        /// ```
+        #[doc(alias("Site Details", "get sites", "sites get", "get site", "site get"))]
         pub fn get(
             &self,
             account_id: &AccountId,
             site_id: &SiteId,
-        ) -> Call<'a, Json<Site>, ObjectTargetsOptions> {
+        ) -> Call<'a, Json<Site>, SitesGetOptions> {
             Call::at(
                 self.client,
                 Method::GET,
@@ -1085,12 +1965,34 @@ pub mod sites {
         /// Create a new Site: `POST /accounts/{account_id}/magic/sites`.
         ///
         /// Creates a new Site
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
+        /// use magic_api::types::SiteCreateRequest;
+        /// use magic_api::AccountId;
+        ///
+        /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
+        /// let body = SiteCreateRequest::builder()
+        ///     .name("site_1")
+        ///     .connector_id("ac60d3d0435248289d446cedd870bcf4")
+        ///     .ha_mode(true)
+        ///     .secondary_connector_id("8d67040d3835dbcf46ce29da440dc482")
+        ///     .build();
+        /// let created = client.sites().create(&account_id, &body).await?;
+        /// println!("{:?}", created.id);
+        /// # Ok(())
+        /// # }
+        /// ```
+        #[doc(alias("Create a new Site", "create sites", "sites create", "create site"))]
+        #[doc(alias("site create"))]
         #[inline]
         pub fn create(
             &self,
             account_id: &AccountId,
             body: &SiteCreateRequest,
-        ) -> Call<'a, Json<Site>, ()> {
+        ) -> Call<'a, Json<Site>, SitesCreateOptions> {
             Call::at(
                     self.client,
                     Method::POST,
@@ -1103,13 +2005,34 @@ pub mod sites {
         /// Update Site: `PUT /accounts/{account_id}/magic/sites/{site_id}`.
         ///
         /// Update a specific Site.
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
+        /// use magic_api::types::SiteRequest;
+        /// use magic_api::{AccountId, SiteId};
+        ///
+        /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
+        /// let site_id = SiteId::from("023e105f4ecef8ad9ca31a8372d0c353");
+        /// let body = SiteRequest::builder()
+        ///     .connector_id("ac60d3d0435248289d446cedd870bcf4")
+        ///     .name("site_1")
+        ///     .secondary_connector_id("8d67040d3835dbcf46ce29da440dc482")
+        ///     .build();
+        /// let updated = client.sites().update(&account_id, &site_id, &body).await?;
+        /// println!("{:?}", updated.id);
+        /// # Ok(())
+        /// # }
+        /// ```
+        #[doc(alias("Update Site", "update sites", "sites update", "site update"))]
         #[inline]
         pub fn update(
             &self,
             account_id: &AccountId,
             site_id: &SiteId,
             body: &SiteRequest,
-        ) -> Call<'a, Json<Site>, ()> {
+        ) -> Call<'a, Json<Site>, SitesUpdateOptions> {
             Call::at(
                     self.client,
                     Method::PUT,
@@ -1122,13 +2045,34 @@ pub mod sites {
         /// Patch Site: `PATCH /accounts/{account_id}/magic/sites/{site_id}`.
         ///
         /// Patch a specific Site.
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
+        /// use magic_api::types::SiteRequest;
+        /// use magic_api::{AccountId, SiteId};
+        ///
+        /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
+        /// let site_id = SiteId::from("023e105f4ecef8ad9ca31a8372d0c353");
+        /// let body = SiteRequest::builder()
+        ///     .connector_id("ac60d3d0435248289d446cedd870bcf4")
+        ///     .name("site_1")
+        ///     .secondary_connector_id("8d67040d3835dbcf46ce29da440dc482")
+        ///     .build();
+        /// let updated = client.sites().edit(&account_id, &site_id, &body).await?;
+        /// println!("{:?}", updated.id);
+        /// # Ok(())
+        /// # }
+        /// ```
+        #[doc(alias("Patch Site", "edit sites", "sites edit", "edit site", "site edit"))]
         #[inline]
         pub fn edit(
             &self,
             account_id: &AccountId,
             site_id: &SiteId,
             body: &SiteRequest,
-        ) -> Call<'a, Json<Site>, ()> {
+        ) -> Call<'a, Json<Site>, SitesEditOptions> {
             Call::at(
                     self.client,
                     Method::PATCH,
@@ -1141,11 +2085,27 @@ pub mod sites {
         /// Delete Site: `DELETE /accounts/{account_id}/magic/sites/{site_id}`.
         ///
         /// Remove a specific Site.
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
+        /// use magic_api::{AccountId, SiteId};
+        ///
+        /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
+        /// let site_id = SiteId::from("023e105f4ecef8ad9ca31a8372d0c353");
+        /// if let Some(deleted) = client.sites().delete(&account_id, &site_id).await? {
+        ///     println!("{:?}", deleted.id);
+        /// }
+        /// # Ok(())
+        /// # }
+        /// ```
+        #[doc(alias("Delete Site", "delete sites", "sites delete", "site delete"))]
         pub fn delete(
             &self,
             account_id: &AccountId,
             site_id: &SiteId,
-        ) -> Call<'a, Json<Option<Site>>, ()> {
+        ) -> Call<'a, Json<Option<Site>>, SitesDeleteOptions> {
             Call::at(
                 self.client,
                 Method::DELETE,
@@ -1154,7 +2114,7 @@ pub mod sites {
             )
         }
 
-        /// App Configuration (`/accounts/{account_id}/magic/sites/{site_id}/app_configs`).
+        /// App configuration (`/accounts/{account_id}/magic/sites/{site_id}/app_configs`).
         pub fn app_configs(&self) -> app_configs::AppConfigsApi<'a> {
             app_configs::AppConfigsApi {
                 client: self.client,
@@ -1183,14 +2143,23 @@ pub mod sites {
         }
     }
 
-    /// App Configuration: `/accounts/{account_id}/magic/sites/{site_id}/app_configs`.
+    /// App configuration: [`AppConfigsApi`](app_configs::AppConfigsApi), the handle
+    /// `client.sites().app_configs()` returns
+    /// (`/accounts/{account_id}/magic/sites/{site_id}/app_configs`).
     pub mod app_configs {
         use ::magic_api::{AccountId, AppConfigId, Call, Json, SiteId};
         use ::magic_api::reqwest::Method;
+        use ::magic_api::options::{
+            SitesAppConfigsCreateOptions, SitesAppConfigsDeleteOptions,
+            SitesAppConfigsEditOptions, SitesAppConfigsListOptions,
+            SitesAppConfigsUpdateOptions,
+        };
         use ::magic_api::types::{AppConfig, AppConfigCreateRequest, AppConfigRequest};
 
-        /// Operations on App Configuration
-        /// (`/accounts/{account_id}/magic/sites/{site_id}/app_configs`).
+        /// Operations on App configuration
+        /// (`/accounts/{account_id}/magic/sites/{site_id}/app_configs`), one method each: reached
+        /// as `client.sites().app_configs()`.
+        #[doc(alias("app configs", "app config", "app"))]
         #[derive(Debug, Clone, Copy)]
         pub struct AppConfigsApi<'a> {
             pub(crate) client: &'a ::magic_api::Client,
@@ -1200,11 +2169,33 @@ pub mod sites {
             /// List App Configs: `GET /accounts/{account_id}/magic/sites/{site_id}/app_configs`.
             ///
             /// Lists App Configs associated with a site.
+            ///
+            /// # Example
+            ///
+            /// ```no_run
+            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
+            /// use magic_api::{AccountId, SiteId};
+            ///
+            /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
+            /// let site_id = SiteId::from("023e105f4ecef8ad9ca31a8372d0c353");
+            /// let app_configs = client
+            ///     .sites()
+            ///     .app_configs()
+            ///     .list(&account_id, &site_id)
+            ///     .await?;
+            /// for app_config in &app_configs {
+            ///     println!("{:?}", app_config.id());
+            /// }
+            /// # Ok(())
+            /// # }
+            /// ```
+            #[doc(alias("List App Configs", "app configs list", "list app config"))]
+            #[doc(alias("app config list", "list app", "app list"))]
             pub fn list(
                 &self,
                 account_id: &AccountId,
                 site_id: &SiteId,
-            ) -> Call<'a, Json<Vec<AppConfig>>, ()> {
+            ) -> Call<'a, Json<Vec<AppConfig>>, SitesAppConfigsListOptions> {
                 Call::at(
                     self.client,
                     Method::GET,
@@ -1217,13 +2208,41 @@ pub mod sites {
             /// `POST /accounts/{account_id}/magic/sites/{site_id}/app_configs`.
             ///
             /// Creates a new App Config for a site
+            ///
+            /// # Example
+            ///
+            /// ```no_run
+            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
+            /// use magic_api::types::{AccountAppConfigRequest, AppConfigCreateRequest};
+            /// use magic_api::{AccountId, SiteId};
+            ///
+            /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
+            /// let site_id = SiteId::from("023e105f4ecef8ad9ca31a8372d0c353");
+            /// let body = AppConfigCreateRequest::Account(
+            ///     AccountAppConfigRequest::builder()
+            ///         .account_app_id("ac60d3d0435248289d446cedd870bcf4")
+            ///         // `breakout` also takes `Nullable::Null`, which sends an explicit `null`.
+            ///         .breakout(true)
+            ///         .build(),
+            /// );
+            /// let created = client
+            ///     .sites()
+            ///     .app_configs()
+            ///     .create(&account_id, &site_id, &body)
+            ///     .await?;
+            /// println!("{:?}", created.id());
+            /// # Ok(())
+            /// # }
+            /// ```
+            #[doc(alias("Create a new App Config", "create app configs", "app configs create"))]
+            #[doc(alias("create app config", "app config create", "create app", "app create"))]
             #[inline]
             pub fn create(
                 &self,
                 account_id: &AccountId,
                 site_id: &SiteId,
                 body: &AppConfigCreateRequest,
-            ) -> Call<'a, Json<AppConfig>, ()> {
+            ) -> Call<'a, Json<AppConfig>, SitesAppConfigsCreateOptions> {
                 Call::at(
                         self.client,
                         Method::POST,
@@ -1237,6 +2256,34 @@ pub mod sites {
             /// `PUT /accounts/{account_id}/magic/sites/{site_id}/app_configs/{app_config_id}`.
             ///
             /// Updates an App Config for a site
+            ///
+            /// # Example
+            ///
+            /// ```no_run
+            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
+            /// use magic_api::types::AppConfigRequest;
+            /// use magic_api::{AccountId, AppConfigId, SiteId};
+            ///
+            /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
+            /// let site_id = SiteId::from("023e105f4ecef8ad9ca31a8372d0c353");
+            /// let app_config_id = AppConfigId::from("023e105f4ecef8ad9ca31a8372d0c353");
+            /// let body = AppConfigRequest::builder()
+            ///     .account_app_id("ac60d3d0435248289d446cedd870bcf4")
+            ///     // `breakout` also takes `Nullable::Null`, which sends an explicit `null`.
+            ///     .breakout(true)
+            ///     .managed_app_id("cloudflare")
+            ///     .build();
+            /// let updated = client
+            ///     .sites()
+            ///     .app_configs()
+            ///     .update(&account_id, &site_id, &app_config_id, &body)
+            ///     .await?;
+            /// println!("{:?}", updated.id());
+            /// # Ok(())
+            /// # }
+            /// ```
+            #[doc(alias("Update an App Config", "update app configs", "app configs update"))]
+            #[doc(alias("update app config", "app config update", "update app", "app update"))]
             #[inline]
             pub fn update(
                 &self,
@@ -1244,7 +2291,7 @@ pub mod sites {
                 site_id: &SiteId,
                 app_config_id: &AppConfigId,
                 body: &AppConfigRequest,
-            ) -> Call<'a, Json<AppConfig>, ()> {
+            ) -> Call<'a, Json<AppConfig>, SitesAppConfigsUpdateOptions> {
                 Call::at(
                         self.client,
                         Method::PUT,
@@ -1258,6 +2305,34 @@ pub mod sites {
             /// `PATCH /accounts/{account_id}/magic/sites/{site_id}/app_configs/{app_config_id}`.
             ///
             /// Updates an App Config for a site
+            ///
+            /// # Example
+            ///
+            /// ```no_run
+            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
+            /// use magic_api::types::AppConfigRequest;
+            /// use magic_api::{AccountId, AppConfigId, SiteId};
+            ///
+            /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
+            /// let site_id = SiteId::from("023e105f4ecef8ad9ca31a8372d0c353");
+            /// let app_config_id = AppConfigId::from("023e105f4ecef8ad9ca31a8372d0c353");
+            /// let body = AppConfigRequest::builder()
+            ///     .account_app_id("ac60d3d0435248289d446cedd870bcf4")
+            ///     // `breakout` also takes `Nullable::Null`, which sends an explicit `null`.
+            ///     .breakout(true)
+            ///     .managed_app_id("cloudflare")
+            ///     .build();
+            /// let updated = client
+            ///     .sites()
+            ///     .app_configs()
+            ///     .edit(&account_id, &site_id, &app_config_id, &body)
+            ///     .await?;
+            /// println!("{:?}", updated.id());
+            /// # Ok(())
+            /// # }
+            /// ```
+            #[doc(alias("Update an App Config", "edit app configs", "app configs edit"))]
+            #[doc(alias("edit app config", "app config edit", "edit app", "app edit"))]
             #[inline]
             pub fn edit(
                 &self,
@@ -1265,7 +2340,7 @@ pub mod sites {
                 site_id: &SiteId,
                 app_config_id: &AppConfigId,
                 body: &AppConfigRequest,
-            ) -> Call<'a, Json<AppConfig>, ()> {
+            ) -> Call<'a, Json<AppConfig>, SitesAppConfigsEditOptions> {
                 Call::at(
                         self.client,
                         Method::PATCH,
@@ -1279,12 +2354,35 @@ pub mod sites {
             /// `DELETE /accounts/{account_id}/magic/sites/{site_id}/app_configs/{app_config_id}`.
             ///
             /// Deletes specific App Config associated with a site.
+            ///
+            /// # Example
+            ///
+            /// ```no_run
+            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
+            /// use magic_api::{AccountId, AppConfigId, SiteId};
+            ///
+            /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
+            /// let site_id = SiteId::from("023e105f4ecef8ad9ca31a8372d0c353");
+            /// let app_config_id = AppConfigId::from("023e105f4ecef8ad9ca31a8372d0c353");
+            /// if let Some(deleted) = client
+            ///     .sites()
+            ///     .app_configs()
+            ///     .delete(&account_id, &site_id, &app_config_id)
+            ///     .await?
+            /// {
+            ///     println!("{:?}", deleted.id());
+            /// }
+            /// # Ok(())
+            /// # }
+            /// ```
+            #[doc(alias("Delete App Config", "delete app configs", "app configs delete"))]
+            #[doc(alias("app config delete", "delete app", "app delete"))]
             pub fn delete(
                 &self,
                 account_id: &AccountId,
                 site_id: &SiteId,
                 app_config_id: &AppConfigId,
-            ) -> Call<'a, Json<Option<AppConfig>>, ()> {
+            ) -> Call<'a, Json<Option<AppConfig>>, SitesAppConfigsDeleteOptions> {
                 Call::at(
                     self.client,
                     Method::DELETE,
@@ -1295,13 +2393,20 @@ pub mod sites {
         }
     }
 
-    /// ACLs: `/accounts/{account_id}/magic/sites/{site_id}/acls`.
+    /// ACLs: [`AclsApi`](acls::AclsApi), the handle `client.sites().acls()` returns
+    /// (`/accounts/{account_id}/magic/sites/{site_id}/acls`).
     pub mod acls {
         use ::magic_api::{AccountId, AclId, Call, Json, SiteId};
         use ::magic_api::reqwest::Method;
+        use ::magic_api::options::{
+            SitesAclsCreateOptions, SitesAclsDeleteOptions, SitesAclsEditOptions,
+            SitesAclsGetOptions, SitesAclsListOptions, SitesAclsUpdateOptions,
+        };
         use ::magic_api::types::{Acl, AclCreateRequest, AclRequest};
 
-        /// Operations on ACLs (`/accounts/{account_id}/magic/sites/{site_id}/acls`).
+        /// Operations on ACLs (`/accounts/{account_id}/magic/sites/{site_id}/acls`), one method
+        /// each: reached as `client.sites().acls()`.
+        #[doc(alias("acls", "acl"))]
         #[derive(Debug, Clone, Copy)]
         pub struct AclsApi<'a> {
             pub(crate) client: &'a ::magic_api::Client,
@@ -1311,11 +2416,28 @@ pub mod sites {
             /// List Site ACLs: `GET /accounts/{account_id}/magic/sites/{site_id}/acls`.
             ///
             /// Lists Site ACLs associated with an account.
+            ///
+            /// # Example
+            ///
+            /// ```no_run
+            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
+            /// use magic_api::{AccountId, SiteId};
+            ///
+            /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
+            /// let site_id = SiteId::from("023e105f4ecef8ad9ca31a8372d0c353");
+            /// let acls = client.sites().acls().list(&account_id, &site_id).await?;
+            /// for acl in &acls {
+            ///     println!("{:?}", acl.id);
+            /// }
+            /// # Ok(())
+            /// # }
+            /// ```
+            #[doc(alias("List Site ACLs", "list acls", "acls list", "list acl", "acl list"))]
             pub fn list(
                 &self,
                 account_id: &AccountId,
                 site_id: &SiteId,
-            ) -> Call<'a, Json<Vec<Acl>>, ()> {
+            ) -> Call<'a, Json<Vec<Acl>>, SitesAclsListOptions> {
                 Call::at(
                     self.client,
                     Method::GET,
@@ -1327,12 +2449,28 @@ pub mod sites {
             /// Site ACL Details: `GET /accounts/{account_id}/magic/sites/{site_id}/acls/{acl_id}`.
             ///
             /// Get a specific Site ACL.
+            ///
+            /// # Example
+            ///
+            /// ```no_run
+            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
+            /// use magic_api::{AccountId, AclId, SiteId};
+            ///
+            /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
+            /// let site_id = SiteId::from("023e105f4ecef8ad9ca31a8372d0c353");
+            /// let acl_id = AclId::from("023e105f4ecef8ad9ca31a8372d0c353");
+            /// let acl = client.sites().acls().get(&account_id, &site_id, &acl_id).await?;
+            /// println!("{:?}", acl.id);
+            /// # Ok(())
+            /// # }
+            /// ```
+            #[doc(alias("Site ACL Details", "get acls", "acls get", "get acl", "acl get"))]
             pub fn get(
                 &self,
                 account_id: &AccountId,
                 site_id: &SiteId,
                 acl_id: &AclId,
-            ) -> Call<'a, Json<Acl>, ()> {
+            ) -> Call<'a, Json<Acl>, SitesAclsGetOptions> {
                 Call::at(
                     self.client,
                     Method::GET,
@@ -1344,13 +2482,36 @@ pub mod sites {
             /// Create a new Site ACL: `POST /accounts/{account_id}/magic/sites/{site_id}/acls`.
             ///
             /// Creates a new Site ACL.
+            ///
+            /// # Example
+            ///
+            /// ```no_run
+            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
+            /// use magic_api::types::{AclConfiguration, AclCreateRequest};
+            /// use magic_api::{AccountId, SiteId};
+            ///
+            /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
+            /// let site_id = SiteId::from("023e105f4ecef8ad9ca31a8372d0c353");
+            /// let body = AclCreateRequest::builder()
+            ///     .lan_1(AclConfiguration::builder().lan_id("lan_id").build())
+            ///     .lan_2(AclConfiguration::builder().lan_id("lan_id").build())
+            ///     .name("PIN Pad - Cash Register")
+            ///     .description("Allows local traffic between PIN pads and cash register.")
+            ///     .build();
+            /// let created = client.sites().acls().create(&account_id, &site_id, &body).await?;
+            /// println!("{:?}", created.id);
+            /// # Ok(())
+            /// # }
+            /// ```
+            #[doc(alias("Create a new Site ACL", "create acls", "acls create", "create acl"))]
+            #[doc(alias("acl create"))]
             #[inline]
             pub fn create(
                 &self,
                 account_id: &AccountId,
                 site_id: &SiteId,
                 body: &AclCreateRequest,
-            ) -> Call<'a, Json<Acl>, ()> {
+            ) -> Call<'a, Json<Acl>, SitesAclsCreateOptions> {
                 Call::at(
                         self.client,
                         Method::POST,
@@ -1363,6 +2524,32 @@ pub mod sites {
             /// Update Site ACL: `PUT /accounts/{account_id}/magic/sites/{site_id}/acls/{acl_id}`.
             ///
             /// Update a specific Site ACL.
+            ///
+            /// # Example
+            ///
+            /// ```no_run
+            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
+            /// use magic_api::types::AclRequest;
+            /// use magic_api::{AccountId, AclId, SiteId};
+            ///
+            /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
+            /// let site_id = SiteId::from("023e105f4ecef8ad9ca31a8372d0c353");
+            /// let acl_id = AclId::from("023e105f4ecef8ad9ca31a8372d0c353");
+            /// let body = AclRequest::builder()
+            ///     .description("Allows local traffic between PIN pads and cash register.")
+            ///     .name("PIN Pad - Cash Register")
+            ///     .build();
+            /// let updated = client
+            ///     .sites()
+            ///     .acls()
+            ///     .update(&account_id, &site_id, &acl_id, &body)
+            ///     .await?;
+            /// println!("{:?}", updated.id);
+            /// # Ok(())
+            /// # }
+            /// ```
+            #[doc(alias("Update Site ACL", "update acls", "acls update", "update acl"))]
+            #[doc(alias("acl update"))]
             #[inline]
             pub fn update(
                 &self,
@@ -1370,7 +2557,7 @@ pub mod sites {
                 site_id: &SiteId,
                 acl_id: &AclId,
                 body: &AclRequest,
-            ) -> Call<'a, Json<Acl>, ()> {
+            ) -> Call<'a, Json<Acl>, SitesAclsUpdateOptions> {
                 Call::at(
                         self.client,
                         Method::PUT,
@@ -1383,6 +2570,31 @@ pub mod sites {
             /// Patch Site ACL: `PATCH /accounts/{account_id}/magic/sites/{site_id}/acls/{acl_id}`.
             ///
             /// Patch a specific Site ACL.
+            ///
+            /// # Example
+            ///
+            /// ```no_run
+            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
+            /// use magic_api::types::AclRequest;
+            /// use magic_api::{AccountId, AclId, SiteId};
+            ///
+            /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
+            /// let site_id = SiteId::from("023e105f4ecef8ad9ca31a8372d0c353");
+            /// let acl_id = AclId::from("023e105f4ecef8ad9ca31a8372d0c353");
+            /// let body = AclRequest::builder()
+            ///     .description("Allows local traffic between PIN pads and cash register.")
+            ///     .name("PIN Pad - Cash Register")
+            ///     .build();
+            /// let updated = client
+            ///     .sites()
+            ///     .acls()
+            ///     .edit(&account_id, &site_id, &acl_id, &body)
+            ///     .await?;
+            /// println!("{:?}", updated.id);
+            /// # Ok(())
+            /// # }
+            /// ```
+            #[doc(alias("Patch Site ACL", "edit acls", "acls edit", "edit acl", "acl edit"))]
             #[inline]
             pub fn edit(
                 &self,
@@ -1390,7 +2602,7 @@ pub mod sites {
                 site_id: &SiteId,
                 acl_id: &AclId,
                 body: &AclRequest,
-            ) -> Call<'a, Json<Acl>, ()> {
+            ) -> Call<'a, Json<Acl>, SitesAclsEditOptions> {
                 Call::at(
                         self.client,
                         Method::PATCH,
@@ -1404,12 +2616,35 @@ pub mod sites {
             /// `DELETE /accounts/{account_id}/magic/sites/{site_id}/acls/{acl_id}`.
             ///
             /// Remove a specific Site ACL.
+            ///
+            /// # Example
+            ///
+            /// ```no_run
+            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
+            /// use magic_api::{AccountId, AclId, SiteId};
+            ///
+            /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
+            /// let site_id = SiteId::from("023e105f4ecef8ad9ca31a8372d0c353");
+            /// let acl_id = AclId::from("023e105f4ecef8ad9ca31a8372d0c353");
+            /// if let Some(deleted) = client
+            ///     .sites()
+            ///     .acls()
+            ///     .delete(&account_id, &site_id, &acl_id)
+            ///     .await?
+            /// {
+            ///     println!("{:?}", deleted.id);
+            /// }
+            /// # Ok(())
+            /// # }
+            /// ```
+            #[doc(alias("Delete Site ACL", "delete acls", "acls delete", "delete acl"))]
+            #[doc(alias("acl delete"))]
             pub fn delete(
                 &self,
                 account_id: &AccountId,
                 site_id: &SiteId,
                 acl_id: &AclId,
-            ) -> Call<'a, Json<Option<Acl>>, ()> {
+            ) -> Call<'a, Json<Option<Acl>>, SitesAclsDeleteOptions> {
                 Call::at(
                     self.client,
                     Method::DELETE,
@@ -1420,13 +2655,20 @@ pub mod sites {
         }
     }
 
-    /// LANs: `/accounts/{account_id}/magic/sites/{site_id}/lans`.
+    /// LANs: [`LansApi`](lans::LansApi), the handle `client.sites().lans()` returns
+    /// (`/accounts/{account_id}/magic/sites/{site_id}/lans`).
     pub mod lans {
         use ::magic_api::{AccountId, Call, Json, LanId, SiteId};
         use ::magic_api::reqwest::Method;
+        use ::magic_api::options::{
+            SitesLansCreateOptions, SitesLansDeleteOptions, SitesLansEditOptions,
+            SitesLansGetOptions, SitesLansListOptions, SitesLansUpdateOptions,
+        };
         use ::magic_api::types::{Lan, LanCreateRequest, LanRequest};
 
-        /// Operations on LANs (`/accounts/{account_id}/magic/sites/{site_id}/lans`).
+        /// Operations on LANs (`/accounts/{account_id}/magic/sites/{site_id}/lans`), one method
+        /// each: reached as `client.sites().lans()`.
+        #[doc(alias("lans", "lan"))]
         #[derive(Debug, Clone, Copy)]
         pub struct LansApi<'a> {
             pub(crate) client: &'a ::magic_api::Client,
@@ -1436,11 +2678,28 @@ pub mod sites {
             /// List Site LANs: `GET /accounts/{account_id}/magic/sites/{site_id}/lans`.
             ///
             /// Lists Site LANs associated with an account.
+            ///
+            /// # Example
+            ///
+            /// ```no_run
+            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
+            /// use magic_api::{AccountId, SiteId};
+            ///
+            /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
+            /// let site_id = SiteId::from("023e105f4ecef8ad9ca31a8372d0c353");
+            /// let lans = client.sites().lans().list(&account_id, &site_id).await?;
+            /// for lan in &lans {
+            ///     println!("{:?}", lan.id);
+            /// }
+            /// # Ok(())
+            /// # }
+            /// ```
+            #[doc(alias("List Site LANs", "list lans", "lans list", "list lan", "lan list"))]
             pub fn list(
                 &self,
                 account_id: &AccountId,
                 site_id: &SiteId,
-            ) -> Call<'a, Json<Vec<Lan>>, ()> {
+            ) -> Call<'a, Json<Vec<Lan>>, SitesLansListOptions> {
                 Call::at(
                     self.client,
                     Method::GET,
@@ -1452,12 +2711,28 @@ pub mod sites {
             /// Site LAN Details: `GET /accounts/{account_id}/magic/sites/{site_id}/lans/{lan_id}`.
             ///
             /// Get a specific Site LAN.
+            ///
+            /// # Example
+            ///
+            /// ```no_run
+            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
+            /// use magic_api::{AccountId, LanId, SiteId};
+            ///
+            /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
+            /// let site_id = SiteId::from("023e105f4ecef8ad9ca31a8372d0c353");
+            /// let lan_id = LanId::from("023e105f4ecef8ad9ca31a8372d0c353");
+            /// let lan = client.sites().lans().get(&account_id, &site_id, &lan_id).await?;
+            /// println!("{:?}", lan.id);
+            /// # Ok(())
+            /// # }
+            /// ```
+            #[doc(alias("Site LAN Details", "get lans", "lans get", "get lan", "lan get"))]
             pub fn get(
                 &self,
                 account_id: &AccountId,
                 site_id: &SiteId,
                 lan_id: &LanId,
-            ) -> Call<'a, Json<Lan>, ()> {
+            ) -> Call<'a, Json<Lan>, SitesLansGetOptions> {
                 Call::at(
                     self.client,
                     Method::GET,
@@ -1471,13 +2746,37 @@ pub mod sites {
             /// Creates a new Site LAN.
             /// If the site is in high availability mode, static_addressing is required along with
             /// secondary and virtual address.
+            ///
+            /// # Example
+            ///
+            /// ```no_run
+            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
+            /// use magic_api::types::LanCreateRequest;
+            /// use magic_api::{AccountId, SiteId};
+            ///
+            /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
+            /// let site_id = SiteId::from("023e105f4ecef8ad9ca31a8372d0c353");
+            /// let body = LanCreateRequest::builder()
+            ///     .bond_id(2)
+            ///     .physport(1)
+            ///     .vlan_tag(42)
+            ///     .build();
+            /// let lans = client.sites().lans().create(&account_id, &site_id, &body).await?;
+            /// for lan in &lans {
+            ///     println!("{:?}", lan.id);
+            /// }
+            /// # Ok(())
+            /// # }
+            /// ```
+            #[doc(alias("Create a new Site LAN", "create lans", "lans create", "create lan"))]
+            #[doc(alias("lan create"))]
             #[inline]
             pub fn create(
                 &self,
                 account_id: &AccountId,
                 site_id: &SiteId,
                 body: &LanCreateRequest,
-            ) -> Call<'a, Json<Vec<Lan>>, ()> {
+            ) -> Call<'a, Json<Vec<Lan>>, SitesLansCreateOptions> {
                 Call::at(
                         self.client,
                         Method::POST,
@@ -1490,6 +2789,33 @@ pub mod sites {
             /// Update Site LAN: `PUT /accounts/{account_id}/magic/sites/{site_id}/lans/{lan_id}`.
             ///
             /// Update a specific Site LAN.
+            ///
+            /// # Example
+            ///
+            /// ```no_run
+            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
+            /// use magic_api::types::LanRequest;
+            /// use magic_api::{AccountId, LanId, SiteId};
+            ///
+            /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
+            /// let site_id = SiteId::from("023e105f4ecef8ad9ca31a8372d0c353");
+            /// let lan_id = LanId::from("023e105f4ecef8ad9ca31a8372d0c353");
+            /// let body = LanRequest::builder()
+            ///     .bond_id(2)
+            ///     .physport(1)
+            ///     .vlan_tag(42)
+            ///     .build();
+            /// let updated = client
+            ///     .sites()
+            ///     .lans()
+            ///     .update(&account_id, &site_id, &lan_id, &body)
+            ///     .await?;
+            /// println!("{:?}", updated.id);
+            /// # Ok(())
+            /// # }
+            /// ```
+            #[doc(alias("Update Site LAN", "update lans", "lans update", "update lan"))]
+            #[doc(alias("lan update"))]
             #[inline]
             pub fn update(
                 &self,
@@ -1497,7 +2823,7 @@ pub mod sites {
                 site_id: &SiteId,
                 lan_id: &LanId,
                 body: &LanRequest,
-            ) -> Call<'a, Json<Lan>, ()> {
+            ) -> Call<'a, Json<Lan>, SitesLansUpdateOptions> {
                 Call::at(
                         self.client,
                         Method::PUT,
@@ -1510,6 +2836,32 @@ pub mod sites {
             /// Patch Site LAN: `PATCH /accounts/{account_id}/magic/sites/{site_id}/lans/{lan_id}`.
             ///
             /// Patch a specific Site LAN.
+            ///
+            /// # Example
+            ///
+            /// ```no_run
+            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
+            /// use magic_api::types::LanRequest;
+            /// use magic_api::{AccountId, LanId, SiteId};
+            ///
+            /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
+            /// let site_id = SiteId::from("023e105f4ecef8ad9ca31a8372d0c353");
+            /// let lan_id = LanId::from("023e105f4ecef8ad9ca31a8372d0c353");
+            /// let body = LanRequest::builder()
+            ///     .bond_id(2)
+            ///     .physport(1)
+            ///     .vlan_tag(42)
+            ///     .build();
+            /// let updated = client
+            ///     .sites()
+            ///     .lans()
+            ///     .edit(&account_id, &site_id, &lan_id, &body)
+            ///     .await?;
+            /// println!("{:?}", updated.id);
+            /// # Ok(())
+            /// # }
+            /// ```
+            #[doc(alias("Patch Site LAN", "edit lans", "lans edit", "edit lan", "lan edit"))]
             #[inline]
             pub fn edit(
                 &self,
@@ -1517,7 +2869,7 @@ pub mod sites {
                 site_id: &SiteId,
                 lan_id: &LanId,
                 body: &LanRequest,
-            ) -> Call<'a, Json<Lan>, ()> {
+            ) -> Call<'a, Json<Lan>, SitesLansEditOptions> {
                 Call::at(
                         self.client,
                         Method::PATCH,
@@ -1531,12 +2883,35 @@ pub mod sites {
             /// `DELETE /accounts/{account_id}/magic/sites/{site_id}/lans/{lan_id}`.
             ///
             /// Remove a specific Site LAN.
+            ///
+            /// # Example
+            ///
+            /// ```no_run
+            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
+            /// use magic_api::{AccountId, LanId, SiteId};
+            ///
+            /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
+            /// let site_id = SiteId::from("023e105f4ecef8ad9ca31a8372d0c353");
+            /// let lan_id = LanId::from("023e105f4ecef8ad9ca31a8372d0c353");
+            /// if let Some(deleted) = client
+            ///     .sites()
+            ///     .lans()
+            ///     .delete(&account_id, &site_id, &lan_id)
+            ///     .await?
+            /// {
+            ///     println!("{:?}", deleted.id);
+            /// }
+            /// # Ok(())
+            /// # }
+            /// ```
+            #[doc(alias("Delete Site LAN", "delete lans", "lans delete", "delete lan"))]
+            #[doc(alias("lan delete"))]
             pub fn delete(
                 &self,
                 account_id: &AccountId,
                 site_id: &SiteId,
                 lan_id: &LanId,
-            ) -> Call<'a, Json<Option<Lan>>, ()> {
+            ) -> Call<'a, Json<Option<Lan>>, SitesLansDeleteOptions> {
                 Call::at(
                     self.client,
                     Method::DELETE,
@@ -1547,13 +2922,20 @@ pub mod sites {
         }
     }
 
-    /// WANs: `/accounts/{account_id}/magic/sites/{site_id}/wans`.
+    /// WANs: [`WansApi`](wans::WansApi), the handle `client.sites().wans()` returns
+    /// (`/accounts/{account_id}/magic/sites/{site_id}/wans`).
     pub mod wans {
         use ::magic_api::{AccountId, Call, Json, SiteId, WanId};
         use ::magic_api::reqwest::Method;
+        use ::magic_api::options::{
+            SitesWansCreateOptions, SitesWansDeleteOptions, SitesWansEditOptions,
+            SitesWansGetOptions, SitesWansListOptions, SitesWansUpdateOptions,
+        };
         use ::magic_api::types::{Wan, WanCreateRequest, WanRequest};
 
-        /// Operations on WANs (`/accounts/{account_id}/magic/sites/{site_id}/wans`).
+        /// Operations on WANs (`/accounts/{account_id}/magic/sites/{site_id}/wans`), one method
+        /// each: reached as `client.sites().wans()`.
+        #[doc(alias("wans", "wan"))]
         #[derive(Debug, Clone, Copy)]
         pub struct WansApi<'a> {
             pub(crate) client: &'a ::magic_api::Client,
@@ -1563,11 +2945,28 @@ pub mod sites {
             /// List Site WANs: `GET /accounts/{account_id}/magic/sites/{site_id}/wans`.
             ///
             /// Lists Site WANs associated with an account.
+            ///
+            /// # Example
+            ///
+            /// ```no_run
+            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
+            /// use magic_api::{AccountId, SiteId};
+            ///
+            /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
+            /// let site_id = SiteId::from("023e105f4ecef8ad9ca31a8372d0c353");
+            /// let wans = client.sites().wans().list(&account_id, &site_id).await?;
+            /// for wan in &wans {
+            ///     println!("{:?}", wan.id);
+            /// }
+            /// # Ok(())
+            /// # }
+            /// ```
+            #[doc(alias("List Site WANs", "list wans", "wans list", "list wan", "wan list"))]
             pub fn list(
                 &self,
                 account_id: &AccountId,
                 site_id: &SiteId,
-            ) -> Call<'a, Json<Vec<Wan>>, ()> {
+            ) -> Call<'a, Json<Vec<Wan>>, SitesWansListOptions> {
                 Call::at(
                     self.client,
                     Method::GET,
@@ -1579,12 +2978,28 @@ pub mod sites {
             /// Site WAN Details: `GET /accounts/{account_id}/magic/sites/{site_id}/wans/{wan_id}`.
             ///
             /// Get a specific Site WAN.
+            ///
+            /// # Example
+            ///
+            /// ```no_run
+            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
+            /// use magic_api::{AccountId, SiteId, WanId};
+            ///
+            /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
+            /// let site_id = SiteId::from("023e105f4ecef8ad9ca31a8372d0c353");
+            /// let wan_id = WanId::from("023e105f4ecef8ad9ca31a8372d0c353");
+            /// let wan = client.sites().wans().get(&account_id, &site_id, &wan_id).await?;
+            /// println!("{:?}", wan.id);
+            /// # Ok(())
+            /// # }
+            /// ```
+            #[doc(alias("Site WAN Details", "get wans", "wans get", "get wan", "wan get"))]
             pub fn get(
                 &self,
                 account_id: &AccountId,
                 site_id: &SiteId,
                 wan_id: &WanId,
-            ) -> Call<'a, Json<Wan>, ()> {
+            ) -> Call<'a, Json<Wan>, SitesWansGetOptions> {
                 Call::at(
                     self.client,
                     Method::GET,
@@ -1596,13 +3011,33 @@ pub mod sites {
             /// Create a new Site WAN: `POST /accounts/{account_id}/magic/sites/{site_id}/wans`.
             ///
             /// Creates a new Site WAN.
+            ///
+            /// # Example
+            ///
+            /// ```no_run
+            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
+            /// use magic_api::types::WanCreateRequest;
+            /// use magic_api::{AccountId, SiteId};
+            ///
+            /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
+            /// let site_id = SiteId::from("023e105f4ecef8ad9ca31a8372d0c353");
+            /// let body = WanCreateRequest::builder().physport(1).vlan_tag(42).build();
+            /// let wans = client.sites().wans().create(&account_id, &site_id, &body).await?;
+            /// for wan in &wans {
+            ///     println!("{:?}", wan.id);
+            /// }
+            /// # Ok(())
+            /// # }
+            /// ```
+            #[doc(alias("Create a new Site WAN", "create wans", "wans create", "create wan"))]
+            #[doc(alias("wan create"))]
             #[inline]
             pub fn create(
                 &self,
                 account_id: &AccountId,
                 site_id: &SiteId,
                 body: &WanCreateRequest,
-            ) -> Call<'a, Json<Vec<Wan>>, ()> {
+            ) -> Call<'a, Json<Vec<Wan>>, SitesWansCreateOptions> {
                 Call::at(
                         self.client,
                         Method::POST,
@@ -1615,6 +3050,29 @@ pub mod sites {
             /// Update Site WAN: `PUT /accounts/{account_id}/magic/sites/{site_id}/wans/{wan_id}`.
             ///
             /// Update a specific Site WAN.
+            ///
+            /// # Example
+            ///
+            /// ```no_run
+            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
+            /// use magic_api::types::WanRequest;
+            /// use magic_api::{AccountId, SiteId, WanId};
+            ///
+            /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
+            /// let site_id = SiteId::from("023e105f4ecef8ad9ca31a8372d0c353");
+            /// let wan_id = WanId::from("023e105f4ecef8ad9ca31a8372d0c353");
+            /// let body = WanRequest::builder().physport(1).vlan_tag(42).build();
+            /// let updated = client
+            ///     .sites()
+            ///     .wans()
+            ///     .update(&account_id, &site_id, &wan_id, &body)
+            ///     .await?;
+            /// println!("{:?}", updated.id);
+            /// # Ok(())
+            /// # }
+            /// ```
+            #[doc(alias("Update Site WAN", "update wans", "wans update", "update wan"))]
+            #[doc(alias("wan update"))]
             #[inline]
             pub fn update(
                 &self,
@@ -1622,7 +3080,7 @@ pub mod sites {
                 site_id: &SiteId,
                 wan_id: &WanId,
                 body: &WanRequest,
-            ) -> Call<'a, Json<Wan>, ()> {
+            ) -> Call<'a, Json<Wan>, SitesWansUpdateOptions> {
                 Call::at(
                         self.client,
                         Method::PUT,
@@ -1635,6 +3093,28 @@ pub mod sites {
             /// Patch Site WAN: `PATCH /accounts/{account_id}/magic/sites/{site_id}/wans/{wan_id}`.
             ///
             /// Patch a specific Site WAN.
+            ///
+            /// # Example
+            ///
+            /// ```no_run
+            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
+            /// use magic_api::types::WanRequest;
+            /// use magic_api::{AccountId, SiteId, WanId};
+            ///
+            /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
+            /// let site_id = SiteId::from("023e105f4ecef8ad9ca31a8372d0c353");
+            /// let wan_id = WanId::from("023e105f4ecef8ad9ca31a8372d0c353");
+            /// let body = WanRequest::builder().physport(1).vlan_tag(42).build();
+            /// let updated = client
+            ///     .sites()
+            ///     .wans()
+            ///     .edit(&account_id, &site_id, &wan_id, &body)
+            ///     .await?;
+            /// println!("{:?}", updated.id);
+            /// # Ok(())
+            /// # }
+            /// ```
+            #[doc(alias("Patch Site WAN", "edit wans", "wans edit", "edit wan", "wan edit"))]
             #[inline]
             pub fn edit(
                 &self,
@@ -1642,7 +3122,7 @@ pub mod sites {
                 site_id: &SiteId,
                 wan_id: &WanId,
                 body: &WanRequest,
-            ) -> Call<'a, Json<Wan>, ()> {
+            ) -> Call<'a, Json<Wan>, SitesWansEditOptions> {
                 Call::at(
                         self.client,
                         Method::PATCH,
@@ -1656,12 +3136,35 @@ pub mod sites {
             /// `DELETE /accounts/{account_id}/magic/sites/{site_id}/wans/{wan_id}`.
             ///
             /// Remove a specific Site WAN.
+            ///
+            /// # Example
+            ///
+            /// ```no_run
+            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
+            /// use magic_api::{AccountId, SiteId, WanId};
+            ///
+            /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
+            /// let site_id = SiteId::from("023e105f4ecef8ad9ca31a8372d0c353");
+            /// let wan_id = WanId::from("023e105f4ecef8ad9ca31a8372d0c353");
+            /// if let Some(deleted) = client
+            ///     .sites()
+            ///     .wans()
+            ///     .delete(&account_id, &site_id, &wan_id)
+            ///     .await?
+            /// {
+            ///     println!("{:?}", deleted.id);
+            /// }
+            /// # Ok(())
+            /// # }
+            /// ```
+            #[doc(alias("Delete Site WAN", "delete wans", "wans delete", "delete wan"))]
+            #[doc(alias("wan delete"))]
             pub fn delete(
                 &self,
                 account_id: &AccountId,
                 site_id: &SiteId,
                 wan_id: &WanId,
-            ) -> Call<'a, Json<Option<Wan>>, ()> {
+            ) -> Call<'a, Json<Option<Wan>>, SitesWansDeleteOptions> {
                 Call::at(
                     self.client,
                     Method::DELETE,
@@ -1673,13 +3176,20 @@ pub mod sites {
     }
 }
 
-/// Connectors: `/accounts/{account_id}/magic/connectors`.
+/// Connectors: [`ConnectorsApi`](connectors::ConnectorsApi), the handle `client.connectors()`
+/// returns (`/accounts/{account_id}/magic/connectors`).
 pub mod connectors {
     use ::magic_api::{AccountId, Call, ConnectorId, Json};
     use ::magic_api::reqwest::Method;
+    use ::magic_api::options::{
+        ConnectorsCreateOptions, ConnectorsDeleteOptions, ConnectorsEditOptions,
+        ConnectorsGetOptions, ConnectorsListOptions, ConnectorsUpdateOptions,
+    };
     use ::magic_api::types::{Connector, ConnectorCreateRequest, ConnectorRequest};
 
-    /// Operations on Connectors (`/accounts/{account_id}/magic/connectors`).
+    /// Operations on Connectors (`/accounts/{account_id}/magic/connectors`), one method each:
+    /// reached as `client.connectors()`.
+    #[doc(alias("connectors", "connector"))]
     #[derive(Debug, Clone, Copy)]
     pub struct ConnectorsApi<'a> {
         pub(crate) client: &'a ::magic_api::Client,
@@ -1688,11 +3198,25 @@ pub mod connectors {
     impl<'a> ConnectorsApi<'a> {
         /// List Connectors: `GET /accounts/{account_id}/magic/connectors`.
         ///
-        /// List Connectors
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
+        /// use magic_api::AccountId;
+        ///
+        /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
+        /// let connectors = client.connectors().list(&account_id).await?;
+        /// for connector in &connectors {
+        ///     println!("{}", connector.id);
+        /// }
+        /// # Ok(())
+        /// # }
+        /// ```
+        #[doc(alias("List Connectors", "connectors list", "list connector", "connector list"))]
         pub fn list(
             &self,
             account_id: &AccountId,
-        ) -> Call<'a, Json<Vec<Connector>>, ()> {
+        ) -> Call<'a, Json<Vec<Connector>>, ConnectorsListOptions> {
             Call::at(
                 self.client,
                 Method::GET,
@@ -1703,12 +3227,26 @@ pub mod connectors {
 
         /// Fetch Connector: `GET /accounts/{account_id}/magic/connectors/{connector_id}`.
         ///
-        /// Fetch Connector
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
+        /// use magic_api::{AccountId, ConnectorId};
+        ///
+        /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
+        /// let connector_id = ConnectorId::from("ac60d3d0435248289d446cedd870bcf4");
+        /// let connector = client.connectors().get(&account_id, &connector_id).await?;
+        /// println!("{}", connector.id);
+        /// # Ok(())
+        /// # }
+        /// ```
+        #[doc(alias("Fetch Connector", "get connectors", "connectors get", "get connector"))]
+        #[doc(alias("connector get"))]
         pub fn get(
             &self,
             account_id: &AccountId,
             connector_id: &ConnectorId,
-        ) -> Call<'a, Json<Connector>, ()> {
+        ) -> Call<'a, Json<Connector>, ConnectorsGetOptions> {
             Call::at(
                 self.client,
                 Method::GET,
@@ -1719,13 +3257,30 @@ pub mod connectors {
 
         /// Add a connector to your account: `POST /accounts/{account_id}/magic/connectors`.
         ///
-        /// Add a connector to your account
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
+        /// use magic_api::types::{ConnectorCreateRequest, ConnectorDeviceRequest};
+        /// use magic_api::AccountId;
+        ///
+        /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
+        /// let body = ConnectorCreateRequest::builder()
+        ///     .device(ConnectorDeviceRequest::builder().build())
+        ///     .build();
+        /// let created = client.connectors().create(&account_id, &body).await?;
+        /// println!("{}", created.id);
+        /// # Ok(())
+        /// # }
+        /// ```
+        #[doc(alias("Add a connector to your account", "create connectors", "connectors create"))]
+        #[doc(alias("create connector", "connector create"))]
         #[inline]
         pub fn create(
             &self,
             account_id: &AccountId,
             body: &ConnectorCreateRequest,
-        ) -> Call<'a, Json<Connector>, ()> {
+        ) -> Call<'a, Json<Connector>, ConnectorsCreateOptions> {
             Call::at(
                     self.client,
                     Method::POST,
@@ -1738,14 +3293,33 @@ pub mod connectors {
         /// Replace Connector or Re-provision License Key:
         /// `PUT /accounts/{account_id}/magic/connectors/{connector_id}`.
         ///
-        /// Replace Connector or Re-provision License Key
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
+        /// use magic_api::types::ConnectorRequest;
+        /// use magic_api::{AccountId, ConnectorId};
+        ///
+        /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
+        /// let connector_id = ConnectorId::from("ac60d3d0435248289d446cedd870bcf4");
+        /// let body = ConnectorRequest::builder().build();
+        /// let updated = client
+        ///     .connectors()
+        ///     .update(&account_id, &connector_id, &body)
+        ///     .await?;
+        /// println!("{}", updated.id);
+        /// # Ok(())
+        /// # }
+        /// ```
+        #[doc(alias("Replace Connector or Re-provision License Key", "update connectors"))]
+        #[doc(alias("connectors update", "update connector", "connector update"))]
         #[inline]
         pub fn update(
             &self,
             account_id: &AccountId,
             connector_id: &ConnectorId,
             body: &ConnectorRequest,
-        ) -> Call<'a, Json<Connector>, ()> {
+        ) -> Call<'a, Json<Connector>, ConnectorsUpdateOptions> {
             Call::at(
                     self.client,
                     Method::PUT,
@@ -1758,14 +3332,30 @@ pub mod connectors {
         /// Edit Connector to update specific properties or Re-provision License Key:
         /// `PATCH /accounts/{account_id}/magic/connectors/{connector_id}`.
         ///
-        /// Edit Connector to update specific properties or Re-provision License Key
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
+        /// use magic_api::types::ConnectorRequest;
+        /// use magic_api::{AccountId, ConnectorId};
+        ///
+        /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
+        /// let connector_id = ConnectorId::from("ac60d3d0435248289d446cedd870bcf4");
+        /// let body = ConnectorRequest::builder().build();
+        /// let updated = client.connectors().edit(&account_id, &connector_id, &body).await?;
+        /// println!("{}", updated.id);
+        /// # Ok(())
+        /// # }
+        /// ```
+        #[doc(alias("Edit Connector to update specific properties or Re-provision License Key"))]
+        #[doc(alias("edit connectors", "connectors edit", "edit connector", "connector edit"))]
         #[inline]
         pub fn edit(
             &self,
             account_id: &AccountId,
             connector_id: &ConnectorId,
             body: &ConnectorRequest,
-        ) -> Call<'a, Json<Connector>, ()> {
+        ) -> Call<'a, Json<Connector>, ConnectorsEditOptions> {
             Call::at(
                     self.client,
                     Method::PATCH,
@@ -1778,12 +3368,31 @@ pub mod connectors {
         /// Remove a connector from your account:
         /// `DELETE /accounts/{account_id}/magic/connectors/{connector_id}`.
         ///
-        /// Remove a connector from your account
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
+        /// use magic_api::{AccountId, ConnectorId};
+        ///
+        /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
+        /// let connector_id = ConnectorId::from("ac60d3d0435248289d446cedd870bcf4");
+        /// if let Some(deleted) = client
+        ///     .connectors()
+        ///     .delete(&account_id, &connector_id)
+        ///     .await?
+        /// {
+        ///     println!("{}", deleted.id);
+        /// }
+        /// # Ok(())
+        /// # }
+        /// ```
+        #[doc(alias("Remove a connector from your account", "delete connectors"))]
+        #[doc(alias("connectors delete", "delete connector", "connector delete"))]
         pub fn delete(
             &self,
             account_id: &AccountId,
             connector_id: &ConnectorId,
-        ) -> Call<'a, Json<Option<Connector>>, ()> {
+        ) -> Call<'a, Json<Option<Connector>>, ConnectorsDeleteOptions> {
             Call::at(
                 self.client,
                 Method::DELETE,
@@ -1808,18 +3417,23 @@ pub mod connectors {
         }
     }
 
-    /// Events: `/accounts/{account_id}/magic/connectors/{connector_id}/telemetry/events`.
+    /// Events: [`EventsApi`](events::EventsApi), the handle `client.connectors().events()` returns
+    /// (`/accounts/{account_id}/magic/connectors/{connector_id}/telemetry/events`).
     pub mod events {
-        use ::magic_api::{
-            AccountId, Call, ConnectorId, CursorKLimitOptions, Json, Number,
-        };
+        use ::magic_api::{AccountId, Call, ConnectorId, Json, Number};
         use ::magic_api::reqwest::Method;
+        use ::magic_api::options::{
+            ConnectorsEventsGetOptions, ConnectorsEventsLatestOptions,
+            ConnectorsEventsListOptions,
+        };
         use ::magic_api::types::{
             EventGetResponse, EventLatestListResponse, EventListResponse,
         };
 
         /// Operations on Events
-        /// (`/accounts/{account_id}/magic/connectors/{connector_id}/telemetry/events`).
+        /// (`/accounts/{account_id}/magic/connectors/{connector_id}/telemetry/events`), one method
+        /// each: reached as `client.connectors().events()`.
+        #[doc(alias("events", "event"))]
         #[derive(Debug, Clone, Copy)]
         pub struct EventsApi<'a> {
             pub(crate) client: &'a ::magic_api::Client,
@@ -1829,14 +3443,44 @@ pub mod connectors {
             /// List Events:
             /// `GET /accounts/{account_id}/magic/connectors/{connector_id}/telemetry/events`.
             ///
-            /// List Events
+            /// Optional parameters are setters on the call, before it is awaited: `.cursor(…)`,
+            /// `.k(…)`, `.limit(…)` (see
+            /// [`ConnectorsEventsListOptions`](crate::options::ConnectorsEventsListOptions)).
+            ///
+            /// # Example
+            ///
+            /// ```no_run
+            /// # async fn example(
+            /// #     client: &magic_api::Client,
+            /// #     from: i64,
+            /// #     to: i64,
+            /// # ) -> Result<(), magic_api::Error> {
+            /// use magic_api::types::EventKind;
+            /// use magic_api::{AccountId, ConnectorId, StreamExt};
+            ///
+            /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
+            /// let connector_id = ConnectorId::from("ac60d3d0435248289d446cedd870bcf4");
+            /// let mut events = client
+            ///     .connectors()
+            ///     .events()
+            ///     .list(&account_id, &connector_id, from, to)
+            ///     .k(EventKind::Init)
+            ///     .stream();
+            /// while let Some(event) = events.next().await {
+            ///     let event = event?;
+            ///     println!("{}", event.k);
+            /// }
+            /// # Ok(())
+            /// # }
+            /// ```
+            #[doc(alias("List Events", "events list", "list event", "event list"))]
             pub fn list(
                 &self,
                 account_id: &AccountId,
                 connector_id: &ConnectorId,
                 from: impl Into<Number>,
                 to: impl Into<Number>,
-            ) -> Call<'a, Json<EventListResponse>, CursorKLimitOptions> {
+            ) -> Call<'a, Json<EventListResponse>, ConnectorsEventsListOptions> {
                 Call::at(
                         self.client,
                         Method::GET,
@@ -1850,14 +3494,31 @@ pub mod connectors {
             /// Get Event:
             /// `GET /accounts/{account_id}/magic/connectors/{connector_id}/telemetry/events/{event_t}.{event_n}`.
             ///
-            /// Get Event
+            /// # Example
+            ///
+            /// ```no_run
+            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
+            /// use magic_api::{AccountId, ConnectorId};
+            ///
+            /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
+            /// let connector_id = ConnectorId::from("ac60d3d0435248289d446cedd870bcf4");
+            /// let event = client
+            ///     .connectors()
+            ///     .events()
+            ///     .get(&account_id, &connector_id, 0, 0)
+            ///     .await?;
+            /// println!("{}", event.e.kind());
+            /// # Ok(())
+            /// # }
+            /// ```
+            #[doc(alias("Get Event", "get events", "events get", "event get"))]
             pub fn get(
                 &self,
                 account_id: &AccountId,
                 connector_id: &ConnectorId,
                 event_t: impl Into<Number>,
                 event_n: i64,
-            ) -> Call<'a, Json<EventGetResponse>, ()> {
+            ) -> Call<'a, Json<EventGetResponse>, ConnectorsEventsGetOptions> {
                 Call::at(
                     self.client,
                     Method::GET,
@@ -1874,12 +3535,32 @@ pub mod connectors {
             /// Get latest Events: `GET
             /// /accounts/{account_id}/magic/connectors/{connector_id}/telemetry/events/latest`.
             ///
-            /// Get latest Events
+            /// # Example
+            ///
+            /// ```no_run
+            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
+            /// use magic_api::{AccountId, ConnectorId};
+            ///
+            /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
+            /// let connector_id = ConnectorId::from("ac60d3d0435248289d446cedd870bcf4");
+            /// let events = client
+            ///     .connectors()
+            ///     .events()
+            ///     .latest(&account_id, &connector_id)
+            ///     .await?;
+            /// for event in &events.items {
+            ///     println!("{}", event.e.kind());
+            /// }
+            /// # Ok(())
+            /// # }
+            /// ```
+            #[doc(alias("Get latest Events", "latest events", "events latest", "latest event"))]
+            #[doc(alias("event latest"))]
             pub fn latest(
                 &self,
                 account_id: &AccountId,
                 connector_id: &ConnectorId,
-            ) -> Call<'a, Json<EventLatestListResponse>, ()> {
+            ) -> Call<'a, Json<EventLatestListResponse>, ConnectorsEventsLatestOptions> {
                 Call::at(
                     self.client,
                     Method::GET,
@@ -1890,18 +3571,24 @@ pub mod connectors {
         }
     }
 
-    /// Snapshots: `/accounts/{account_id}/magic/connectors/{connector_id}/telemetry/snapshots`.
+    /// Snapshots: [`SnapshotsApi`](snapshots::SnapshotsApi), the handle
+    /// `client.connectors().snapshots()` returns
+    /// (`/accounts/{account_id}/magic/connectors/{connector_id}/telemetry/snapshots`).
     pub mod snapshots {
-        use ::magic_api::{
-            AccountId, Call, ConnectorId, CursorLimitOptions, Json, Number,
-        };
+        use ::magic_api::{AccountId, Call, ConnectorId, Json, Number};
         use ::magic_api::reqwest::Method;
+        use ::magic_api::options::{
+            ConnectorsSnapshotsGetOptions, ConnectorsSnapshotsLatestOptions,
+            ConnectorsSnapshotsListOptions,
+        };
         use ::magic_api::types::{
             SnapshotGetResponse, SnapshotLatestListResponse, SnapshotListResponse,
         };
 
         /// Operations on Snapshots
-        /// (`/accounts/{account_id}/magic/connectors/{connector_id}/telemetry/snapshots`).
+        /// (`/accounts/{account_id}/magic/connectors/{connector_id}/telemetry/snapshots`), one
+        /// method each: reached as `client.connectors().snapshots()`.
+        #[doc(alias("snapshots", "snapshot"))]
         #[derive(Debug, Clone, Copy)]
         pub struct SnapshotsApi<'a> {
             pub(crate) client: &'a ::magic_api::Client,
@@ -1911,14 +3598,42 @@ pub mod connectors {
             /// List Snapshots:
             /// `GET /accounts/{account_id}/magic/connectors/{connector_id}/telemetry/snapshots`.
             ///
-            /// List Snapshots
+            /// Optional parameters are setters on the call, before it is awaited: `.cursor(…)`,
+            /// `.limit(…)` (see
+            /// [`ConnectorsSnapshotsListOptions`](crate::options::ConnectorsSnapshotsListOptions)).
+            ///
+            /// # Example
+            ///
+            /// ```no_run
+            /// # async fn example(
+            /// #     client: &magic_api::Client,
+            /// #     from: i64,
+            /// #     to: i64,
+            /// # ) -> Result<(), magic_api::Error> {
+            /// use magic_api::{AccountId, ConnectorId, StreamExt};
+            ///
+            /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
+            /// let connector_id = ConnectorId::from("ac60d3d0435248289d446cedd870bcf4");
+            /// let mut snapshots = client
+            ///     .connectors()
+            ///     .snapshots()
+            ///     .list(&account_id, &connector_id, from, to)
+            ///     .stream();
+            /// while let Some(snapshot) = snapshots.next().await {
+            ///     let snapshot = snapshot?;
+            ///     println!("{}", snapshot.a);
+            /// }
+            /// # Ok(())
+            /// # }
+            /// ```
+            #[doc(alias("List Snapshots", "snapshots list", "list snapshot", "snapshot list"))]
             pub fn list(
                 &self,
                 account_id: &AccountId,
                 connector_id: &ConnectorId,
                 from: impl Into<Number>,
                 to: impl Into<Number>,
-            ) -> Call<'a, Json<SnapshotListResponse>, CursorLimitOptions> {
+            ) -> Call<'a, Json<SnapshotListResponse>, ConnectorsSnapshotsListOptions> {
                 Call::at(
                         self.client,
                         Method::GET,
@@ -1932,13 +3647,30 @@ pub mod connectors {
             /// Get Snapshot:
             /// `GET /accounts/{account_id}/magic/connectors/{connector_id}/telemetry/snapshots/{snapshot_t}`.
             ///
-            /// Get Snapshot
+            /// # Example
+            ///
+            /// ```no_run
+            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
+            /// use magic_api::{AccountId, ConnectorId};
+            ///
+            /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
+            /// let connector_id = ConnectorId::from("ac60d3d0435248289d446cedd870bcf4");
+            /// let snapshot = client
+            ///     .connectors()
+            ///     .snapshots()
+            ///     .get(&account_id, &connector_id, 0)
+            ///     .await?;
+            /// println!("{}", snapshot.count_reclaim_failures);
+            /// # Ok(())
+            /// # }
+            /// ```
+            #[doc(alias("Get Snapshot", "get snapshots", "snapshots get", "snapshot get"))]
             pub fn get(
                 &self,
                 account_id: &AccountId,
                 connector_id: &ConnectorId,
                 snapshot_t: impl Into<Number>,
-            ) -> Call<'a, Json<SnapshotGetResponse>, ()> {
+            ) -> Call<'a, Json<SnapshotGetResponse>, ConnectorsSnapshotsGetOptions> {
                 Call::at(
                     self.client,
                     Method::GET,
@@ -1954,12 +3686,36 @@ pub mod connectors {
             /// Get latest Snapshots: `GET
             /// /accounts/{account_id}/magic/connectors/{connector_id}/telemetry/snapshots/latest`.
             ///
-            /// Get latest Snapshots
+            /// # Example
+            ///
+            /// ```no_run
+            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
+            /// use magic_api::{AccountId, ConnectorId};
+            ///
+            /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
+            /// let connector_id = ConnectorId::from("ac60d3d0435248289d446cedd870bcf4");
+            /// let snapshots = client
+            ///     .connectors()
+            ///     .snapshots()
+            ///     .latest(&account_id, &connector_id)
+            ///     .await?;
+            /// for snapshot in &snapshots.items {
+            ///     println!("{}", snapshot.count_reclaim_failures);
+            /// }
+            /// # Ok(())
+            /// # }
+            /// ```
+            #[doc(alias("Get latest Snapshots", "latest snapshots", "snapshots latest"))]
+            #[doc(alias("latest snapshot", "snapshot latest"))]
             pub fn latest(
                 &self,
                 account_id: &AccountId,
                 connector_id: &ConnectorId,
-            ) -> Call<'a, Json<SnapshotLatestListResponse>, ()> {
+            ) -> Call<
+                'a,
+                Json<SnapshotLatestListResponse>,
+                ConnectorsSnapshotsLatestOptions,
+            > {
                 Call::at(
                     self.client,
                     Method::GET,
@@ -1971,13 +3727,20 @@ pub mod connectors {
     }
 }
 
-/// PCAPs: `/accounts/{account_id}/pcaps`.
+/// PCAPs: [`PcapsApi`](pcaps::PcapsApi), the handle `client.pcaps()` returns
+/// (`/accounts/{account_id}/pcaps`).
 pub mod pcaps {
-    use ::magic_api::{AccountId, Binary, Call, Empty, Json, PagePerPageOptions, PcapId};
+    use ::magic_api::{AccountId, Binary, Call, Empty, Json, PcapId};
     use ::magic_api::reqwest::Method;
+    use ::magic_api::options::{
+        PcapsCreateOptions, PcapsDownloadOptions, PcapsGetOptions, PcapsListOptions,
+        PcapsStopOptions,
+    };
     use ::magic_api::types::{Pcap, PcapCreateRequest};
 
-    /// Operations on PCAPs (`/accounts/{account_id}/pcaps`).
+    /// Operations on PCAPs (`/accounts/{account_id}/pcaps`), one method each: reached as
+    /// `client.pcaps()`.
+    #[doc(alias("pcaps", "pcap"))]
     #[derive(Debug, Clone, Copy)]
     pub struct PcapsApi<'a> {
         pub(crate) client: &'a ::magic_api::Client,
@@ -1987,10 +3750,31 @@ pub mod pcaps {
         /// List packet capture requests: `GET /accounts/{account_id}/pcaps`.
         ///
         /// Lists all packet capture requests for an account.
+        ///
+        /// Optional parameters are setters on the call, before it is awaited: `.page(…)`,
+        /// `.per_page(…)` (see [`PcapsListOptions`](crate::options::PcapsListOptions)).
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
+        /// use magic_api::{AccountId, StreamExt};
+        ///
+        /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
+        /// let mut pcaps = client.pcaps().list(&account_id).stream();
+        /// while let Some(pcap) = pcaps.next().await {
+        ///     let pcap = pcap?;
+        ///     println!("{:?}", pcap.id());
+        /// }
+        /// # Ok(())
+        /// # }
+        /// ```
+        #[doc(alias("List packet capture requests", "list pcaps", "pcaps list", "list pcap"))]
+        #[doc(alias("pcap list"))]
         pub fn list(
             &self,
             account_id: &AccountId,
-        ) -> Call<'a, Json<Vec<Pcap>>, PagePerPageOptions> {
+        ) -> Call<'a, Json<Vec<Pcap>>, PcapsListOptions> {
             Call::at(
                 self.client,
                 Method::GET,
@@ -2002,11 +3786,26 @@ pub mod pcaps {
         /// Get PCAP request: `GET /accounts/{account_id}/pcaps/{pcap_id}`.
         ///
         /// Get information for a PCAP request by id.
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
+        /// use magic_api::{AccountId, PcapId};
+        ///
+        /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
+        /// let pcap_id = PcapId::from("66802ca5668e47a2b82c2e6746e45037");
+        /// let pcap = client.pcaps().get(&account_id, &pcap_id).await?;
+        /// println!("{:?}", pcap.id());
+        /// # Ok(())
+        /// # }
+        /// ```
+        #[doc(alias("Get PCAP request", "get pcaps", "pcaps get", "get pcap", "pcap get"))]
         pub fn get(
             &self,
             account_id: &AccountId,
             pcap_id: &PcapId,
-        ) -> Call<'a, Json<Pcap>, ()> {
+        ) -> Call<'a, Json<Pcap>, PcapsGetOptions> {
             Call::at(
                 self.client,
                 Method::GET,
@@ -2018,12 +3817,35 @@ pub mod pcaps {
         /// Create PCAP request: `POST /accounts/{account_id}/pcaps`.
         ///
         /// Create new PCAP request for account.
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
+        /// use magic_api::types::{PcapCreateRequest, PcapSimpleRequest};
+        /// use magic_api::AccountId;
+        ///
+        /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
+        /// let body = PcapCreateRequest::Simple(
+        ///     PcapSimpleRequest::builder()
+        ///         .packet_limit(10000)
+        ///         .time_limit(300)
+        ///         .offset_time("2020-01-01T08:00:00Z")
+        ///         .build(),
+        /// );
+        /// let created = client.pcaps().create(&account_id, &body).await?;
+        /// println!("{:?}", created.id());
+        /// # Ok(())
+        /// # }
+        /// ```
+        #[doc(alias("Create PCAP request", "create pcaps", "pcaps create", "create pcap"))]
+        #[doc(alias("pcap create"))]
         #[inline]
         pub fn create(
             &self,
             account_id: &AccountId,
             body: &PcapCreateRequest,
-        ) -> Call<'a, Json<Pcap>, ()> {
+        ) -> Call<'a, Json<Pcap>, PcapsCreateOptions> {
             Call::at(
                     self.client,
                     Method::POST,
@@ -2035,12 +3857,24 @@ pub mod pcaps {
 
         /// Stop full PCAP: `PUT /accounts/{account_id}/pcaps/{pcap_id}/stop`.
         ///
-        /// Stop full PCAP.
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
+        /// use magic_api::{AccountId, PcapId};
+        ///
+        /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
+        /// let pcap_id = PcapId::from("66802ca5668e47a2b82c2e6746e45037");
+        /// client.pcaps().stop(&account_id, &pcap_id).await?;
+        /// # Ok(())
+        /// # }
+        /// ```
+        #[doc(alias("Stop full PCAP", "stop pcaps", "pcaps stop", "stop pcap", "pcap stop"))]
         pub fn stop(
             &self,
             account_id: &AccountId,
             pcap_id: &PcapId,
-        ) -> Call<'a, Empty, ()> {
+        ) -> Call<'a, Empty, PcapsStopOptions> {
             Call::at(
                 self.client,
                 Method::PUT,
@@ -2052,11 +3886,28 @@ pub mod pcaps {
         /// Download Simple PCAP: `GET /accounts/{account_id}/pcaps/{pcap_id}/download`.
         ///
         /// Download PCAP information into a file. Response is a binary PCAP file.
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
+        /// use magic_api::{AccountId, PcapId};
+        ///
+        /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
+        /// let pcap_id = PcapId::from("66802ca5668e47a2b82c2e6746e45037");
+        /// let download = client.pcaps().download(&account_id, &pcap_id).await?;
+        /// let bytes = download.write_to_file("pcap.pcap").await?;
+        /// println!("{bytes} bytes written to pcap.pcap");
+        /// # Ok(())
+        /// # }
+        /// ```
+        #[doc(alias("Download Simple PCAP", "download pcaps", "pcaps download", "download pcap"))]
+        #[doc(alias("pcap download"))]
         pub fn download(
             &self,
             account_id: &AccountId,
             pcap_id: &PcapId,
-        ) -> Call<'a, Binary, ()> {
+        ) -> Call<'a, Binary, PcapsDownloadOptions> {
             Call::at(
                 self.client,
                 Method::GET,
@@ -2073,15 +3924,22 @@ pub mod pcaps {
         }
     }
 
-    /// Ownership: `/accounts/{account_id}/pcaps/ownership`.
+    /// Ownership: [`OwnershipApi`](ownership::OwnershipApi), the handle
+    /// `client.pcaps().ownership()` returns (`/accounts/{account_id}/pcaps/ownership`).
     pub mod ownership {
-        use ::magic_api::{AccountId, Call, Empty, Json, OwnershipId, PagePerPageOptions};
+        use ::magic_api::{AccountId, Call, Empty, Json, OwnershipId};
         use ::magic_api::reqwest::Method;
+        use ::magic_api::options::{
+            PcapsOwnershipCreateOptions, PcapsOwnershipDeleteOptions,
+            PcapsOwnershipListOptions, PcapsOwnershipValidateOptions,
+        };
         use ::magic_api::types::{
             Ownership, OwnershipCreateRequest, OwnershipValidateRequest,
         };
 
-        /// Operations on Ownership (`/accounts/{account_id}/pcaps/ownership`).
+        /// Operations on Ownership (`/accounts/{account_id}/pcaps/ownership`), one method each:
+        /// reached as `client.pcaps().ownership()`.
+        #[doc(alias("ownership"))]
         #[derive(Debug, Clone, Copy)]
         pub struct OwnershipApi<'a> {
             pub(crate) client: &'a ::magic_api::Client,
@@ -2091,10 +3949,31 @@ pub mod pcaps {
             /// List PCAPs Bucket Ownership: `GET /accounts/{account_id}/pcaps/ownership`.
             ///
             /// List all buckets configured for use with PCAPs API.
+            ///
+            /// Optional parameters are setters on the call, before it is awaited: `.page(…)`,
+            /// `.per_page(…)` (see
+            /// [`PcapsOwnershipListOptions`](crate::options::PcapsOwnershipListOptions)).
+            ///
+            /// # Example
+            ///
+            /// ```no_run
+            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
+            /// use magic_api::{AccountId, StreamExt};
+            ///
+            /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
+            /// let mut ownerships = client.pcaps().ownership().list(&account_id).stream();
+            /// while let Some(ownership) = ownerships.next().await {
+            ///     let ownership = ownership?;
+            ///     println!("{}", ownership.id);
+            /// }
+            /// # Ok(())
+            /// # }
+            /// ```
+            #[doc(alias("List PCAPs Bucket Ownership", "list ownership", "ownership list"))]
             pub fn list(
                 &self,
                 account_id: &AccountId,
-            ) -> Call<'a, Json<Vec<Ownership>>, PagePerPageOptions> {
+            ) -> Call<'a, Json<Vec<Ownership>>, PcapsOwnershipListOptions> {
                 Call::at(
                     self.client,
                     Method::GET,
@@ -2106,12 +3985,31 @@ pub mod pcaps {
             /// Add buckets for full packet captures: `POST /accounts/{account_id}/pcaps/ownership`.
             ///
             /// Adds an AWS or GCP bucket to use with full packet captures.
+            ///
+            /// # Example
+            ///
+            /// ```no_run
+            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
+            /// use magic_api::types::OwnershipCreateRequest;
+            /// use magic_api::AccountId;
+            ///
+            /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
+            /// let body = OwnershipCreateRequest::builder()
+            ///     .destination_conf("s3://pcaps-bucket?region=us-east-1")
+            ///     .build();
+            /// let created = client.pcaps().ownership().create(&account_id, &body).await?;
+            /// println!("{}", created.id);
+            /// # Ok(())
+            /// # }
+            /// ```
+            #[doc(alias("Add buckets for full packet captures", "create ownership"))]
+            #[doc(alias("ownership create"))]
             #[inline]
             pub fn create(
                 &self,
                 account_id: &AccountId,
                 body: &OwnershipCreateRequest,
-            ) -> Call<'a, Json<Ownership>, ()> {
+            ) -> Call<'a, Json<Ownership>, PcapsOwnershipCreateOptions> {
                 Call::at(
                         self.client,
                         Method::POST,
@@ -2125,11 +4023,26 @@ pub mod pcaps {
             /// `DELETE /accounts/{account_id}/pcaps/ownership/{ownership_id}`.
             ///
             /// Deletes buckets added to the packet captures API.
+            ///
+            /// # Example
+            ///
+            /// ```no_run
+            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
+            /// use magic_api::{AccountId, OwnershipId};
+            ///
+            /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
+            /// let ownership_id = OwnershipId::from("9883874ecac311ec8475433579a6bf5f");
+            /// client.pcaps().ownership().delete(&account_id, &ownership_id).await?;
+            /// # Ok(())
+            /// # }
+            /// ```
+            #[doc(alias("Delete buckets for full packet captures", "delete ownership"))]
+            #[doc(alias("ownership delete"))]
             pub fn delete(
                 &self,
                 account_id: &AccountId,
                 ownership_id: &OwnershipId,
-            ) -> Call<'a, Empty, ()> {
+            ) -> Call<'a, Empty, PcapsOwnershipDeleteOptions> {
                 Call::at(
                     self.client,
                     Method::DELETE,
@@ -2142,12 +4055,32 @@ pub mod pcaps {
             /// `POST /accounts/{account_id}/pcaps/ownership/validate`.
             ///
             /// Validates buckets added to the packet captures API.
+            ///
+            /// # Example
+            ///
+            /// ```no_run
+            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
+            /// use magic_api::types::OwnershipValidateRequest;
+            /// use magic_api::AccountId;
+            ///
+            /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
+            /// let body = OwnershipValidateRequest::builder()
+            ///     .destination_conf("s3://pcaps-bucket?region=us-east-1")
+            ///     .ownership_challenge("ownership-challenge-9883874ecac311ec8475433579a6bf5f.txt")
+            ///     .build();
+            /// let validated = client.pcaps().ownership().validate(&account_id, &body).await?;
+            /// println!("{}", validated.id);
+            /// # Ok(())
+            /// # }
+            /// ```
+            #[doc(alias("Validate buckets for full packet captures", "validate ownership"))]
+            #[doc(alias("ownership validate"))]
             #[inline]
             pub fn validate(
                 &self,
                 account_id: &AccountId,
                 body: &OwnershipValidateRequest,
-            ) -> Call<'a, Json<Ownership>, ()> {
+            ) -> Call<'a, Json<Ownership>, PcapsOwnershipValidateOptions> {
                 Call::at(
                         self.client,
                         Method::POST,

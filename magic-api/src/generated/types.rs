@@ -3,6 +3,10 @@
 //! decoded without losing unknown fields or values.
 
 /// Custom app defined for an account.
+///
+/// Returned by [`apps().create`](crate::apps::AppsApi::create),
+/// [`apps().update`](crate::apps::AppsApi::update), [`apps().edit`](crate::apps::AppsApi::edit) and
+/// [`apps().delete`](crate::apps::AppsApi::delete).
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct AccountApp {
@@ -16,7 +20,7 @@ pub struct AccountApp {
     pub name: Option<String>,
     /// IPv4 CIDRs to associate with traffic decisions. (IPv6 CIDRs are currently unsupported)
     pub source_subnets: Option<Vec<String>>,
-    /// Category of the app.
+    /// Category of the app. The API calls this field `type`.
     #[serde(rename = "type")]
     pub kind: Option<String>,
 }
@@ -43,6 +47,9 @@ pub struct AccountAppConfig {
 }
 
 /// One form of [`AppConfigCreateRequest`] (the reference's `AccountApp`).
+///
+/// Build one with [`AccountAppConfigRequest::builder`]: a setter per field, and `build()` compiles
+/// once every required field is set.
 #[::magic_api::wire(builder)]
 pub struct AccountAppConfigRequest {
     /// Magic account app ID.
@@ -59,6 +66,13 @@ pub struct AccountAppConfigRequest {
 }
 
 /// Bidirectional ACL policy for network traffic within a site.
+///
+/// Returned by [`sites().acls().list`](crate::sites::acls::AclsApi::list),
+/// [`sites().acls().get`](crate::sites::acls::AclsApi::get),
+/// [`sites().acls().create`](crate::sites::acls::AclsApi::create),
+/// [`sites().acls().update`](crate::sites::acls::AclsApi::update),
+/// [`sites().acls().edit`](crate::sites::acls::AclsApi::edit) and
+/// [`sites().acls().delete`](crate::sites::acls::AclsApi::delete).
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct Acl {
@@ -86,7 +100,22 @@ pub struct Acl {
     pub unidirectional: Option<bool>,
 }
 
-/// The `lan_1` of [`Acl`].
+/// An ACL configuration: the `lan_1` and `lan_2` of [`Acl`], [`AclCreateRequest`] and
+/// [`AclRequest`].
+///
+/// Part of what [`sites().acls().list`](crate::sites::acls::AclsApi::list),
+/// [`sites().acls().get`](crate::sites::acls::AclsApi::get),
+/// [`sites().acls().create`](crate::sites::acls::AclsApi::create),
+/// [`sites().acls().update`](crate::sites::acls::AclsApi::update),
+/// [`sites().acls().edit`](crate::sites::acls::AclsApi::edit) and
+/// [`sites().acls().delete`](crate::sites::acls::AclsApi::delete) return.
+///
+/// Part of what [`sites().acls().create`](crate::sites::acls::AclsApi::create),
+/// [`sites().acls().update`](crate::sites::acls::AclsApi::update) and
+/// [`sites().acls().edit`](crate::sites::acls::AclsApi::edit) send.
+///
+/// Build one with [`AclConfiguration::builder`]: a setter per field, and `build()` compiles once
+/// every required field is set.
 #[::magic_api::wire(builder)]
 pub struct AclConfiguration {
     /// The identifier for the LAN you want to create an ACL policy with.
@@ -104,8 +133,10 @@ pub struct AclConfiguration {
     pub subnets: Option<Vec<Subnet>>,
 }
 
-/// The request body of Create a new Site ACL
-/// (`POST /accounts/{account_id}/magic/sites/{site_id}/acls`).
+/// What [`sites().acls().create`](crate::sites::acls::AclsApi::create) sends.
+///
+/// Build one with [`AclCreateRequest::builder`]: a setter per field, and `build()` compiles once
+/// every required field is set.
 #[::magic_api::wire(builder)]
 pub struct AclCreateRequest {
     /// LAN 1 of this [`AclCreateRequest`], an [`AclConfiguration`].
@@ -130,9 +161,12 @@ pub struct AclCreateRequest {
     pub unidirectional: Option<bool>,
 }
 
-/// The request body of Update Site ACL
-/// (`PUT /accounts/{account_id}/magic/sites/{site_id}/acls/{acl_id}`).
-#[::magic_api::wire(builder)]
+/// What [`sites().acls().update`](crate::sites::acls::AclsApi::update) and
+/// [`sites().acls().edit`](crate::sites::acls::AclsApi::edit) send.
+///
+/// Build one with [`AclRequest::builder`]: a setter per field, and `build()` compiles once every
+/// required field is set.
+#[::magic_api::wire(builder, default)]
 pub struct AclRequest {
     /// Description for the ACL.
     pub description: Option<String>,
@@ -158,6 +192,17 @@ pub struct AclRequest {
 
 /// Array of allowed communication protocols between configured LANs.
 /// If no protocols are provided, all protocols are allowed.
+///
+/// Part of what [`sites().acls().list`](crate::sites::acls::AclsApi::list),
+/// [`sites().acls().get`](crate::sites::acls::AclsApi::get),
+/// [`sites().acls().create`](crate::sites::acls::AclsApi::create),
+/// [`sites().acls().update`](crate::sites::acls::AclsApi::update),
+/// [`sites().acls().edit`](crate::sites::acls::AclsApi::edit) and
+/// [`sites().acls().delete`](crate::sites::acls::AclsApi::delete) return.
+///
+/// Part of what [`sites().acls().create`](crate::sites::acls::AclsApi::create),
+/// [`sites().acls().update`](crate::sites::acls::AclsApi::update) and
+/// [`sites().acls().edit`](crate::sites::acls::AclsApi::edit) send.
 #[::magic_api::wire_enum]
 pub enum AllowedProtocol {
     /// `"tcp"`
@@ -172,6 +217,8 @@ pub enum AllowedProtocol {
 }
 
 /// Collection of Hostnames and/or IP Subnets to associate with traffic decisions.
+///
+/// Returned by [`apps().list`](crate::apps::AppsApi::list).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -253,7 +300,29 @@ impl App {
     }
 }
 
+impl App {
+    /// The id of whichever form this is, as its own id type (`None` for a form this version does
+    /// not know): a [`AppId`](::magic_api::AppId).
+    pub fn id(&self) -> Option<::magic_api::AppId> {
+        match self {
+            Self::Account(value) => {
+                Some(::magic_api::AppId::Account(value.account_app_id.clone()))
+            }
+            Self::Managed(value) => {
+                Some(::magic_api::AppId::Managed(value.managed_app_id.clone()))
+            }
+            Self::Unknown(_) => None,
+        }
+    }
+}
+
 /// Traffic decision configuration for an app.
+///
+/// Returned by [`sites().app_configs().list`](crate::sites::app_configs::AppConfigsApi::list),
+/// [`sites().app_configs().create`](crate::sites::app_configs::AppConfigsApi::create),
+/// [`sites().app_configs().update`](crate::sites::app_configs::AppConfigsApi::update),
+/// [`sites().app_configs().edit`](crate::sites::app_configs::AppConfigsApi::edit) and
+/// [`sites().app_configs().delete`](crate::sites::app_configs::AppConfigsApi::delete).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -328,8 +397,23 @@ impl AppConfig {
     }
 }
 
-/// The request body of Create a new App Config
-/// (`POST /accounts/{account_id}/magic/sites/{site_id}/app_configs`).
+impl AppConfig {
+    /// The id of whichever form this is, as its own id type (`None` for a form this version does
+    /// not know): a [`AppId`](::magic_api::AppId).
+    pub fn app_id(&self) -> Option<::magic_api::AppId> {
+        match self {
+            Self::Account(value) => {
+                Some(::magic_api::AppId::Account(value.account_app_id.clone()))
+            }
+            Self::Managed(value) => {
+                Some(::magic_api::AppId::Managed(value.managed_app_id.clone()))
+            }
+            Self::Unknown(_) => None,
+        }
+    }
+}
+
+/// What [`sites().app_configs().create`](crate::sites::app_configs::AppConfigsApi::create) sends.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -387,9 +471,28 @@ impl AppConfigCreateRequest {
     }
 }
 
-/// The request body of Update an App Config
-/// (`PUT /accounts/{account_id}/magic/sites/{site_id}/app_configs/{app_config_id}`).
-#[::magic_api::wire(builder)]
+impl AppConfigCreateRequest {
+    /// The id of whichever form this is, as its own id type (`None` for a form this version does
+    /// not know): a [`AppId`](::magic_api::AppId).
+    pub fn app_id(&self) -> Option<::magic_api::AppId> {
+        match self {
+            Self::Account(value) => {
+                Some(::magic_api::AppId::Account(value.account_app_id.clone()))
+            }
+            Self::Managed(value) => {
+                Some(::magic_api::AppId::Managed(value.managed_app_id.clone()))
+            }
+            Self::Unknown(_) => None,
+        }
+    }
+}
+
+/// What [`sites().app_configs().update`](crate::sites::app_configs::AppConfigsApi::update) and
+/// [`sites().app_configs().edit`](crate::sites::app_configs::AppConfigsApi::edit) send.
+///
+/// Build one with [`AppConfigRequest::builder`]: a setter per field, and `build()` compiles once
+/// every required field is set.
+#[::magic_api::wire(builder, default)]
 pub struct AppConfigRequest {
     /// Magic account app ID.
     pub account_app_id: Option<::magic_api::AccountAppId>,
@@ -397,7 +500,7 @@ pub struct AppConfigRequest {
     /// Null preserves default behavior.
     pub breakout: Option<::magic_api::Nullable<bool>>,
     /// Managed app ID.
-    pub managed_app_id: Option<String>,
+    pub managed_app_id: Option<::magic_api::ManagedAppId>,
     /// WAN interfaces to prefer over default WANs, highest-priority first.
     /// Can only be specified for breakout rules (breakout must be true).
     pub preferred_wans: Option<Vec<String>>,
@@ -421,12 +524,15 @@ pub type AppConfigurationListResponse = AppConfig;
 /// The reference's name for [`AppConfig`].
 pub type AppConfigurationUpdateResponse = AppConfig;
 
-/// The request body of Create a new App (`POST /accounts/{account_id}/magic/apps`).
+/// What [`apps().create`](crate::apps::AppsApi::create) sends.
+///
+/// Build one with [`AppCreateRequest::builder`]: a setter per field, and `build()` compiles once
+/// every required field is set.
 #[::magic_api::wire(builder)]
 pub struct AppCreateRequest {
     /// Display name for the app.
     pub name: String,
-    /// Category of the app.
+    /// Category of the app. The API calls this field `type`.
     #[serde(rename = "type")]
     pub kind: String,
     /// FQDNs to associate with traffic decisions.
@@ -449,8 +555,12 @@ pub type AppEditResponse = AccountApp;
 /// The reference's name for [`App`].
 pub type AppListResponse = App;
 
-/// The request body of Update an App (`PUT /accounts/{account_id}/magic/apps/{account_app_id}`).
-#[::magic_api::wire(builder)]
+/// What [`apps().update`](crate::apps::AppsApi::update) and
+/// [`apps().edit`](crate::apps::AppsApi::edit) send.
+///
+/// Build one with [`AppRequest::builder`]: a setter per field, and `build()` compiles once every
+/// required field is set.
+#[::magic_api::wire(builder, default)]
 pub struct AppRequest {
     /// FQDNs to associate with traffic decisions.
     pub hostnames: Option<Vec<String>>,
@@ -460,7 +570,7 @@ pub struct AppRequest {
     pub name: Option<String>,
     /// IPv4 CIDRs to associate with traffic decisions. (IPv6 CIDRs are currently unsupported)
     pub source_subnets: Option<Vec<String>>,
-    /// Category of the app.
+    /// Category of the app. The API calls this field `type`.
     #[serde(rename = "type")]
     pub kind: Option<String>,
 }
@@ -468,7 +578,18 @@ pub struct AppRequest {
 /// The reference's name for [`AccountApp`].
 pub type AppUpdateResponse = AccountApp;
 
-/// The `bgp` of [`GreTunnel`].
+/// A BGP: the `bgp` of [`GreTunnel`], [`GreTunnelCreateRequest`], [`IpsecTunnel`] and
+/// [`IpsecTunnelRequest`].
+///
+/// Part of what [`gre_tunnels().create`](crate::gre_tunnels::GreTunnelsApi::create) and
+/// [`ipsec_tunnels().create`](crate::ipsec_tunnels::IpsecTunnelsApi::create) return.
+///
+/// Part of what [`gre_tunnels().create`](crate::gre_tunnels::GreTunnelsApi::create),
+/// [`ipsec_tunnels().create`](crate::ipsec_tunnels::IpsecTunnelsApi::create) and
+/// [`ipsec_tunnels().update`](crate::ipsec_tunnels::IpsecTunnelsApi::update) send.
+///
+/// Build one with [`Bgp::builder`]: a setter per field, and `build()` compiles once every required
+/// field is set.
 #[::magic_api::wire(builder)]
 pub struct Bgp {
     /// ASN used on the customer end of the BGP session
@@ -492,7 +613,10 @@ pub struct Bgp {
     pub md5_key: Option<String>,
 }
 
-/// The `bgp_status` of [`GreTunnel`].
+/// A BGP status: the `bgp_status` of [`GreTunnel`] and [`IpsecTunnel`].
+///
+/// Part of what [`gre_tunnels().create`](crate::gre_tunnels::GreTunnelsApi::create) and
+/// [`ipsec_tunnels().create`](crate::ipsec_tunnels::IpsecTunnelsApi::create) return.
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct BgpStatus {
@@ -514,7 +638,7 @@ pub struct BgpStatus {
     pub customer_speaker_port: Option<i64>,
 }
 
-/// The `state` of [`BgpStatus`].
+/// A BGP status state: the `state` of [`BgpStatus`].
 #[::magic_api::wire_enum]
 pub enum BgpStatusState {
     /// `"BGP_DOWN"`
@@ -528,8 +652,9 @@ pub enum BgpStatusState {
     BgpEstablishing,
 }
 
-/// The result of Update multiple interconnects
-/// (`PUT /accounts/{account_id}/magic/cf_interconnects`).
+/// What
+/// [`cf_interconnects().bulk_update`](crate::cf_interconnects::CfInterconnectsApi::bulk_update)
+/// returns.
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct CfInterconnectBulkUpdateResponse {
@@ -540,8 +665,7 @@ pub struct CfInterconnectBulkUpdateResponse {
     pub modified_interconnects: Option<Vec<Interconnect>>,
 }
 
-/// The result of List interconnect Details
-/// (`GET /accounts/{account_id}/magic/cf_interconnects/{cf_interconnect_id}`).
+/// What [`cf_interconnects().get`](crate::cf_interconnects::CfInterconnectsApi::get) returns.
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct CfInterconnectGetResponse {
@@ -549,7 +673,7 @@ pub struct CfInterconnectGetResponse {
     pub interconnect: Option<Interconnect>,
 }
 
-/// The result of List interconnects (`GET /accounts/{account_id}/magic/cf_interconnects`).
+/// What [`cf_interconnects().list`](crate::cf_interconnects::CfInterconnectsApi::list) returns.
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct CfInterconnectListResponse {
@@ -557,9 +681,11 @@ pub struct CfInterconnectListResponse {
     pub interconnects: Option<Vec<Interconnect>>,
 }
 
-/// The request body of Update interconnect
-/// (`PUT /accounts/{account_id}/magic/cf_interconnects/{cf_interconnect_id}`).
-#[::magic_api::wire(builder)]
+/// What [`cf_interconnects().update`](crate::cf_interconnects::CfInterconnectsApi::update) sends.
+///
+/// Build one with [`CfInterconnectUpdateRequest::builder`]: a setter per field, and `build()`
+/// compiles once every required field is set.
+#[::magic_api::wire(builder, default)]
 pub struct CfInterconnectUpdateRequest {
     /// True if automatic stateful return routing should be enabled for a tunnel, false otherwise.
     pub automatic_return_routing: Option<bool>,
@@ -585,8 +711,7 @@ pub struct CfInterconnectUpdateRequest {
     pub name: Option<String>,
 }
 
-/// The result of Update interconnect
-/// (`PUT /accounts/{account_id}/magic/cf_interconnects/{cf_interconnect_id}`).
+/// What [`cf_interconnects().update`](crate::cf_interconnects::CfInterconnectsApi::update) returns.
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct CfInterconnectUpdateResponse {
@@ -601,7 +726,14 @@ pub struct CfInterconnectUpdateResponse {
 #[non_exhaustive]
 pub struct ConfigureCloudflaredTunnel {}
 
-/// The result of List Connectors (`GET /accounts/{account_id}/magic/connectors`).
+/// A connector, as the API returns it.
+///
+/// Returned by [`connectors().list`](crate::connectors::ConnectorsApi::list),
+/// [`connectors().get`](crate::connectors::ConnectorsApi::get),
+/// [`connectors().create`](crate::connectors::ConnectorsApi::create),
+/// [`connectors().update`](crate::connectors::ConnectorsApi::update),
+/// [`connectors().edit`](crate::connectors::ConnectorsApi::edit) and
+/// [`connectors().delete`](crate::connectors::ConnectorsApi::delete).
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct Connector {
@@ -634,8 +766,10 @@ pub struct Connector {
     pub license_key: Option<::magic_api::Secret<String>>,
 }
 
-/// The request body of Add a connector to your account
-/// (`POST /accounts/{account_id}/magic/connectors`).
+/// What [`connectors().create`](crate::connectors::ConnectorsApi::create) sends.
+///
+/// Build one with [`ConnectorCreateRequest::builder`]: a setter per field, and `build()` compiles
+/// once every required field is set.
 #[::magic_api::wire(builder)]
 pub struct ConnectorCreateRequest {
     /// Exactly one of id, serial_number, or provision_license must be provided.
@@ -662,7 +796,14 @@ pub type ConnectorCreateResponse = Connector;
 /// The reference's name for [`Connector`].
 pub type ConnectorDeleteResponse = Connector;
 
-/// The `device` of [`Connector`].
+/// A connector device: the `device` of [`Connector`].
+///
+/// Part of what [`connectors().list`](crate::connectors::ConnectorsApi::list),
+/// [`connectors().get`](crate::connectors::ConnectorsApi::get),
+/// [`connectors().create`](crate::connectors::ConnectorsApi::create),
+/// [`connectors().update`](crate::connectors::ConnectorsApi::update),
+/// [`connectors().edit`](crate::connectors::ConnectorsApi::edit) and
+/// [`connectors().delete`](crate::connectors::ConnectorsApi::delete) return.
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct ConnectorDevice {
@@ -672,8 +813,13 @@ pub struct ConnectorDevice {
     pub serial_number: Option<String>,
 }
 
-/// The `device` of [`ConnectorCreateRequest`].
-#[::magic_api::wire(builder)]
+/// Exactly one of id, serial_number, or provision_license must be provided.
+///
+/// Part of what [`connectors().create`](crate::connectors::ConnectorsApi::create) sends.
+///
+/// Build one with [`ConnectorDeviceRequest::builder`]: a setter per field, and `build()` compiles
+/// once every required field is set.
+#[::magic_api::wire(builder, default)]
 pub struct ConnectorDeviceRequest {
     /// ID of this [`ConnectorDeviceRequest`].
     pub id: Option<String>,
@@ -686,7 +832,9 @@ pub struct ConnectorDeviceRequest {
 /// The reference's name for [`Connector`].
 pub type ConnectorEditResponse = Connector;
 
-/// The `e` of [`EventGetResponse`].
+/// A connector event: the `e` of [`EventGetResponse`].
+///
+/// Part of what [`connectors().events().get`](crate::connectors::events::EventsApi::get) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ConnectorEvent {
@@ -732,7 +880,10 @@ impl<'de> ::serde::Deserialize<'de> for ConnectorEvent {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         let object = ::magic_api::runtime::wire::object(deserializer)?;
-        let tag = object.get("k").and_then(|v| v.as_str()).map(str::to_owned);
+        let tag = object
+            .get("k")
+            .and_then(|v| v.as_str())
+            .map(::std::borrow::Cow::into_owned);
         Ok(
             match tag.as_deref() {
                 Some("Init") => {
@@ -1034,7 +1185,11 @@ impl ConnectorEvent {
             Self::ConfigureCloudflaredTunnel(_) => EventKind::ConfigureCloudflaredTunnel,
             Self::Unknown(object) => {
                 EventKind::from(
-                    object.get("k").and_then(|v| v.as_str()).unwrap_or_default(),
+                    object
+                        .get("k")
+                        .and_then(|v| v.as_str())
+                        .as_deref()
+                        .unwrap_or_default(),
                 )
             }
         }
@@ -1058,7 +1213,18 @@ impl ConnectorEvent {
 /// The reference's name for [`Connector`].
 pub type ConnectorGetResponse = Connector;
 
-/// The `interrupt_window_days_of_week` of [`Connector`].
+/// Allowed days of the week for upgrades. Default is all days.
+///
+/// Part of what [`connectors().list`](crate::connectors::ConnectorsApi::list),
+/// [`connectors().get`](crate::connectors::ConnectorsApi::get),
+/// [`connectors().create`](crate::connectors::ConnectorsApi::create),
+/// [`connectors().update`](crate::connectors::ConnectorsApi::update),
+/// [`connectors().edit`](crate::connectors::ConnectorsApi::edit) and
+/// [`connectors().delete`](crate::connectors::ConnectorsApi::delete) return.
+///
+/// Part of what [`connectors().create`](crate::connectors::ConnectorsApi::create),
+/// [`connectors().update`](crate::connectors::ConnectorsApi::update) and
+/// [`connectors().edit`](crate::connectors::ConnectorsApi::edit) send.
 #[::magic_api::wire_enum]
 pub enum ConnectorInterruptWindowDaysOfWeek {
     /// `"Sunday"`
@@ -1087,9 +1253,12 @@ pub enum ConnectorInterruptWindowDaysOfWeek {
 /// The reference's name for [`Connector`].
 pub type ConnectorListResponse = Connector;
 
-/// The request body of Replace Connector or Re-provision License Key
-/// (`PUT /accounts/{account_id}/magic/connectors/{connector_id}`).
-#[::magic_api::wire(builder)]
+/// What [`connectors().update`](crate::connectors::ConnectorsApi::update) and
+/// [`connectors().edit`](crate::connectors::ConnectorsApi::edit) send.
+///
+/// Build one with [`ConnectorRequest::builder`]: a setter per field, and `build()` compiles once
+/// every required field is set.
+#[::magic_api::wire(builder, default)]
 pub struct ConnectorRequest {
     /// Activated of this [`ConnectorRequest`] (a flag).
     pub activated: Option<bool>,
@@ -1112,8 +1281,17 @@ pub struct ConnectorRequest {
 /// The reference's name for [`Connector`].
 pub type ConnectorUpdateResponse = Connector;
 
-/// The `custom_remote_identities` of [`IpsecTunnel`].
-#[::magic_api::wire(builder)]
+/// A custom remote identity: the `custom_remote_identities` of [`IpsecTunnel`] and
+/// [`IpsecTunnelRequest`].
+///
+/// Part of what [`ipsec_tunnels().create`](crate::ipsec_tunnels::IpsecTunnelsApi::create) returns.
+///
+/// Part of what [`ipsec_tunnels().create`](crate::ipsec_tunnels::IpsecTunnelsApi::create) and
+/// [`ipsec_tunnels().update`](crate::ipsec_tunnels::IpsecTunnelsApi::update) send.
+///
+/// Build one with [`CustomRemoteIdentity::builder`]: a setter per field, and `build()` compiles
+/// once every required field is set.
+#[::magic_api::wire(builder, default)]
 pub struct CustomRemoteIdentity {
     /// A custom IKE ID of type FQDN that may be used to identity the IPsec tunnel.
     /// The generated IKE IDs can still be used even if this custom value is specified.
@@ -1125,15 +1303,21 @@ pub struct CustomRemoteIdentity {
     pub fqdn_id: Option<String>,
 }
 
-/// The `dhcp_relay` of [`LanStaticAddressing`].
-#[::magic_api::wire(builder)]
+/// A DHCP relay: the `dhcp_relay` of [`LanStaticAddressing`].
+///
+/// Build one with [`DhcpRelay::builder`]: a setter per field, and `build()` compiles once every
+/// required field is set.
+#[::magic_api::wire(builder, default)]
 pub struct DhcpRelay {
     /// List of DHCP server IPs.
     pub server_addresses: Option<Vec<String>>,
 }
 
-/// The `dhcp_server` of [`LanStaticAddressing`].
-#[::magic_api::wire(builder)]
+/// A DHCP server: the `dhcp_server` of [`LanStaticAddressing`].
+///
+/// Build one with [`DhcpServer::builder`]: a setter per field, and `build()` compiles once every
+/// required field is set.
+#[::magic_api::wire(builder, default)]
 pub struct DhcpServer {
     /// A valid IPv4 address.
     pub dhcp_pool_end: Option<String>,
@@ -1148,6 +1332,11 @@ pub struct DhcpServer {
 }
 
 /// Recorded Event
+///
+/// Returned by [`connectors().events().get`](crate::connectors::events::EventsApi::get).
+///
+/// Part of what [`connectors().events().latest`](crate::connectors::events::EventsApi::latest)
+/// returns.
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct EventGetResponse {
@@ -1161,7 +1350,13 @@ pub struct EventGetResponse {
     pub v: Option<String>,
 }
 
-/// The `items` of [`EventListResponse`].
+/// An event item: the `items` of [`EventListResponse`].
+///
+/// Streamed item by item by
+/// [`connectors().events().list`](crate::connectors::events::EventsApi::list) (`.stream()` on the
+/// call).
+///
+/// Part of what [`connectors().events().list`](crate::connectors::events::EventsApi::list) returns.
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct EventItem {
@@ -1229,8 +1424,7 @@ pub enum EventKind {
     ConfigureCloudflaredTunnel,
 }
 
-/// The result of Get latest Events
-/// (`GET /accounts/{account_id}/magic/connectors/{connector_id}/telemetry/events/latest`).
+/// What [`connectors().events().latest`](crate::connectors::events::EventsApi::latest) returns.
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct EventLatestListResponse {
@@ -1240,8 +1434,7 @@ pub struct EventLatestListResponse {
     pub items: Vec<EventGetResponse>,
 }
 
-/// The result of List Events
-/// (`GET /accounts/{account_id}/magic/connectors/{connector_id}/telemetry/events`).
+/// What [`connectors().events().list`](crate::connectors::events::EventsApi::list) returns.
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct EventListResponse {
@@ -1293,15 +1486,29 @@ pub struct FinishUpgradeFailure {}
 #[non_exhaustive]
 pub struct FinishUpgradeSuccess {}
 
-/// The `gre` of [`Interconnect`].
-#[::magic_api::wire(builder)]
+/// The configuration specific to GRE interconnects.
+///
+/// Part of what [`cf_interconnects().update`](crate::cf_interconnects::CfInterconnectsApi::update)
+/// sends.
+///
+/// Build one with [`Gre::builder`]: a setter per field, and `build()` compiles once every required
+/// field is set.
+#[::magic_api::wire(builder, default)]
 pub struct Gre {
     /// The IP address assigned to the Cloudflare side of the GRE tunnel created as part of the
     /// Interconnect.
     pub cloudflare_endpoint: Option<String>,
 }
 
-/// The `gre_tunnels` of [`GreTunnelListResponse`].
+/// A GRE tunnel, as the API returns it.
+///
+/// Returned by [`gre_tunnels().create`](crate::gre_tunnels::GreTunnelsApi::create).
+///
+/// Part of what [`gre_tunnels().list`](crate::gre_tunnels::GreTunnelsApi::list),
+/// [`gre_tunnels().get`](crate::gre_tunnels::GreTunnelsApi::get),
+/// [`gre_tunnels().update`](crate::gre_tunnels::GreTunnelsApi::update),
+/// [`gre_tunnels().delete`](crate::gre_tunnels::GreTunnelsApi::delete) and
+/// [`gre_tunnels().bulk_update`](crate::gre_tunnels::GreTunnelsApi::bulk_update) return.
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct GreTunnel {
@@ -1345,7 +1552,7 @@ pub struct GreTunnel {
     pub ttl: Option<i64>,
 }
 
-/// The result of Update multiple GRE tunnels (`PUT /accounts/{account_id}/magic/gre_tunnels`).
+/// What [`gre_tunnels().bulk_update`](crate::gre_tunnels::GreTunnelsApi::bulk_update) returns.
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct GreTunnelBulkUpdateResponse {
@@ -1355,7 +1562,10 @@ pub struct GreTunnelBulkUpdateResponse {
     pub modified_gre_tunnels: Option<Vec<GreTunnel>>,
 }
 
-/// The request body of Create a GRE tunnel (`POST /accounts/{account_id}/magic/gre_tunnels`).
+/// What [`gre_tunnels().create`](crate::gre_tunnels::GreTunnelsApi::create) sends.
+///
+/// Build one with [`GreTunnelCreateRequest::builder`]: a setter per field, and `build()` compiles
+/// once every required field is set.
 #[::magic_api::wire(builder)]
 pub struct GreTunnelCreateRequest {
     /// The IP address assigned to the Cloudflare side of the GRE tunnel.
@@ -1393,8 +1603,7 @@ pub struct GreTunnelCreateRequest {
 /// The reference's name for [`GreTunnel`].
 pub type GreTunnelCreateResponse = GreTunnel;
 
-/// The result of Delete GRE Tunnel
-/// (`DELETE /accounts/{account_id}/magic/gre_tunnels/{gre_tunnel_id}`).
+/// What [`gre_tunnels().delete`](crate::gre_tunnels::GreTunnelsApi::delete) returns.
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct GreTunnelDeleteResponse {
@@ -1404,8 +1613,7 @@ pub struct GreTunnelDeleteResponse {
     pub deleted_gre_tunnel: Option<GreTunnel>,
 }
 
-/// The result of List GRE Tunnel Details
-/// (`GET /accounts/{account_id}/magic/gre_tunnels/{gre_tunnel_id}`).
+/// What [`gre_tunnels().get`](crate::gre_tunnels::GreTunnelsApi::get) returns.
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct GreTunnelGetResponse {
@@ -1413,7 +1621,7 @@ pub struct GreTunnelGetResponse {
     pub gre_tunnel: Option<GreTunnel>,
 }
 
-/// The result of List GRE tunnels (`GET /accounts/{account_id}/magic/gre_tunnels`).
+/// What [`gre_tunnels().list`](crate::gre_tunnels::GreTunnelsApi::list) returns.
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct GreTunnelListResponse {
@@ -1421,8 +1629,10 @@ pub struct GreTunnelListResponse {
     pub gre_tunnels: Option<Vec<GreTunnel>>,
 }
 
-/// The request body of Update GRE Tunnel
-/// (`PUT /accounts/{account_id}/magic/gre_tunnels/{gre_tunnel_id}`).
+/// What [`gre_tunnels().update`](crate::gre_tunnels::GreTunnelsApi::update) sends.
+///
+/// Build one with [`GreTunnelUpdateRequest::builder`]: a setter per field, and `build()` compiles
+/// once every required field is set.
 #[::magic_api::wire(builder)]
 pub struct GreTunnelUpdateRequest {
     /// The IP address assigned to the Cloudflare side of the GRE tunnel.
@@ -1455,8 +1665,7 @@ pub struct GreTunnelUpdateRequest {
     pub ttl: Option<i64>,
 }
 
-/// The result of Update GRE Tunnel
-/// (`PUT /accounts/{account_id}/magic/gre_tunnels/{gre_tunnel_id}`).
+/// What [`gre_tunnels().update`](crate::gre_tunnels::GreTunnelsApi::update) returns.
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct GreTunnelUpdateResponse {
@@ -1466,8 +1675,14 @@ pub struct GreTunnelUpdateResponse {
     pub modified_gre_tunnel: Option<GreTunnel>,
 }
 
-/// The `health_check` of [`Interconnect`].
-#[::magic_api::wire(builder)]
+/// A health check: the `health_check` of [`CfInterconnectUpdateRequest`] and [`Interconnect`].
+///
+/// Part of what [`cf_interconnects().update`](crate::cf_interconnects::CfInterconnectsApi::update)
+/// sends.
+///
+/// Build one with [`HealthCheck::builder`]: a setter per field, and `build()` compiles once every
+/// required field is set.
+#[::magic_api::wire(builder, default)]
 pub struct HealthCheck {
     /// Determines whether to run healthchecks for a tunnel.
     pub enabled: Option<bool>,
@@ -1482,11 +1697,19 @@ pub struct HealthCheck {
     /// x-magic-new-hc-target is absent or set to false.
     pub target: Option<HealthCheckTarget>,
     /// The type of healthcheck to run, reply or request. The default value is `reply`.
+    /// The API calls this field `type`.
     #[serde(rename = "type")]
     pub kind: Option<HealthCheckType>,
 }
 
 /// How frequent the health check is run. The default value is `mid`.
+///
+/// Part of what [`sites().wans().list`](crate::sites::wans::WansApi::list),
+/// [`sites().wans().get`](crate::sites::wans::WansApi::get),
+/// [`sites().wans().create`](crate::sites::wans::WansApi::create),
+/// [`sites().wans().update`](crate::sites::wans::WansApi::update),
+/// [`sites().wans().edit`](crate::sites::wans::WansApi::edit) and
+/// [`sites().wans().delete`](crate::sites::wans::WansApi::delete) return.
 #[::magic_api::wire_enum]
 pub enum HealthCheckRate {
     /// `"low"`
@@ -1500,7 +1723,13 @@ pub enum HealthCheckRate {
     High,
 }
 
-/// The `target` of [`HealthCheck`].
+/// The destination address in a request type health check.
+/// After the healthcheck is decapsulated at the customer end of the tunnel, the ICMP echo will be
+/// forwarded to this address. This field defaults to `customer_gre_endpoint address`.
+/// This field is ignored for bidirectional healthchecks as the interface_address (not assigned to
+/// the Cloudflare side of the tunnel) is used as the target.
+/// Must be in object form if the x-magic-new-hc-target header is set to true and string form if
+/// x-magic-new-hc-target is absent or set to false.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -1537,7 +1766,13 @@ pub enum HealthCheckType {
 #[non_exhaustive]
 pub struct Init {}
 
-/// The `interconnects` of [`CfInterconnectListResponse`].
+/// A CF interconnect, as the API returns it.
+///
+/// Part of what [`cf_interconnects().list`](crate::cf_interconnects::CfInterconnectsApi::list),
+/// [`cf_interconnects().get`](crate::cf_interconnects::CfInterconnectsApi::get),
+/// [`cf_interconnects().update`](crate::cf_interconnects::CfInterconnectsApi::update) and
+/// [`cf_interconnects().bulk_update`](crate::cf_interconnects::CfInterconnectsApi::bulk_update)
+/// return.
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct Interconnect {
@@ -1576,7 +1811,15 @@ pub struct Interconnect {
     pub virtual_port_reservation_id: Option<String>,
 }
 
-/// The `ipsec_tunnels` of [`IpsecTunnelListResponse`].
+/// An IPsec tunnel, as the API returns it.
+///
+/// Returned by [`ipsec_tunnels().create`](crate::ipsec_tunnels::IpsecTunnelsApi::create).
+///
+/// Part of what [`ipsec_tunnels().list`](crate::ipsec_tunnels::IpsecTunnelsApi::list),
+/// [`ipsec_tunnels().get`](crate::ipsec_tunnels::IpsecTunnelsApi::get),
+/// [`ipsec_tunnels().update`](crate::ipsec_tunnels::IpsecTunnelsApi::update),
+/// [`ipsec_tunnels().delete`](crate::ipsec_tunnels::IpsecTunnelsApi::delete) and
+/// [`ipsec_tunnels().bulk_update`](crate::ipsec_tunnels::IpsecTunnelsApi::bulk_update) return.
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct IpsecTunnel {
@@ -1624,49 +1867,48 @@ pub struct IpsecTunnel {
     pub replay_protection: Option<bool>,
 }
 
-/// The result of Update multiple IPsec tunnels (`PUT /accounts/{account_id}/magic/ipsec_tunnels`).
+/// What [`ipsec_tunnels().bulk_update`](crate::ipsec_tunnels::IpsecTunnelsApi::bulk_update)
+/// returns.
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct IpsecTunnelBulkUpdateResponse {
     /// Modified of this [`IpsecTunnelBulkUpdateResponse`] (a flag).
     pub modified: Option<bool>,
-    /// Modified IPSEC tunnels of this [`IpsecTunnelBulkUpdateResponse`], each an [`IpsecTunnel`].
+    /// Modified IPsec tunnels of this [`IpsecTunnelBulkUpdateResponse`], each an [`IpsecTunnel`].
     pub modified_ipsec_tunnels: Option<Vec<IpsecTunnel>>,
 }
 
 /// The reference's name for [`IpsecTunnel`].
 pub type IpsecTunnelCreateResponse = IpsecTunnel;
 
-/// The result of Delete IPsec Tunnel
-/// (`DELETE /accounts/{account_id}/magic/ipsec_tunnels/{ipsec_tunnel_id}`).
+/// What [`ipsec_tunnels().delete`](crate::ipsec_tunnels::IpsecTunnelsApi::delete) returns.
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct IpsecTunnelDeleteResponse {
     /// Deleted of this [`IpsecTunnelDeleteResponse`] (a flag).
     pub deleted: Option<bool>,
-    /// Deleted IPSEC tunnel of this [`IpsecTunnelDeleteResponse`], an [`IpsecTunnel`].
+    /// Deleted IPsec tunnel of this [`IpsecTunnelDeleteResponse`], an [`IpsecTunnel`].
     pub deleted_ipsec_tunnel: Option<IpsecTunnel>,
 }
 
-/// The result of List IPsec tunnel details
-/// (`GET /accounts/{account_id}/magic/ipsec_tunnels/{ipsec_tunnel_id}`).
+/// What [`ipsec_tunnels().get`](crate::ipsec_tunnels::IpsecTunnelsApi::get) returns.
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct IpsecTunnelGetResponse {
-    /// IPSEC tunnel of this [`IpsecTunnelGetResponse`], an [`IpsecTunnel`].
+    /// IPsec tunnel of this [`IpsecTunnelGetResponse`], an [`IpsecTunnel`].
     pub ipsec_tunnel: Option<IpsecTunnel>,
 }
 
-/// The result of List IPsec tunnels (`GET /accounts/{account_id}/magic/ipsec_tunnels`).
+/// What [`ipsec_tunnels().list`](crate::ipsec_tunnels::IpsecTunnelsApi::list) returns.
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct IpsecTunnelListResponse {
-    /// IPSEC tunnels of this [`IpsecTunnelListResponse`], each an [`IpsecTunnel`].
+    /// IPsec tunnels of this [`IpsecTunnelListResponse`], each an [`IpsecTunnel`].
     pub ipsec_tunnels: Option<Vec<IpsecTunnel>>,
 }
 
-/// The result of Generate Pre Shared Key (PSK) for IPsec tunnels
-/// (`POST /accounts/{account_id}/magic/ipsec_tunnels/{ipsec_tunnel_id}/psk_generate`).
+/// What [`ipsec_tunnels().psk_generate`](crate::ipsec_tunnels::IpsecTunnelsApi::psk_generate)
+/// returns.
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct IpsecTunnelPskGenerateResponse {
@@ -1679,7 +1921,11 @@ pub struct IpsecTunnelPskGenerateResponse {
     pub psk_metadata: Option<PskMetadata>,
 }
 
-/// The request body of Create an IPsec tunnel (`POST /accounts/{account_id}/magic/ipsec_tunnels`).
+/// What [`ipsec_tunnels().create`](crate::ipsec_tunnels::IpsecTunnelsApi::create) and
+/// [`ipsec_tunnels().update`](crate::ipsec_tunnels::IpsecTunnelsApi::update) send.
+///
+/// Build one with [`IpsecTunnelRequest::builder`]: a setter per field, and `build()` compiles once
+/// every required field is set.
 #[::magic_api::wire(builder)]
 pub struct IpsecTunnelRequest {
     /// The IP address assigned to the Cloudflare side of the IPsec tunnel.
@@ -1717,18 +1963,24 @@ pub struct IpsecTunnelRequest {
     pub replay_protection: Option<bool>,
 }
 
-/// The result of Update IPsec Tunnel
-/// (`PUT /accounts/{account_id}/magic/ipsec_tunnels/{ipsec_tunnel_id}`).
+/// What [`ipsec_tunnels().update`](crate::ipsec_tunnels::IpsecTunnelsApi::update) returns.
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct IpsecTunnelUpdateResponse {
     /// Modified of this [`IpsecTunnelUpdateResponse`] (a flag).
     pub modified: Option<bool>,
-    /// Modified IPSEC tunnel of this [`IpsecTunnelUpdateResponse`], an [`IpsecTunnel`].
+    /// Modified IPsec tunnel of this [`IpsecTunnelUpdateResponse`], an [`IpsecTunnel`].
     pub modified_ipsec_tunnel: Option<IpsecTunnel>,
 }
 
-/// The result of List Site LANs (`GET /accounts/{account_id}/magic/sites/{site_id}/lans`).
+/// A LAN, as the API returns it.
+///
+/// Returned by [`sites().lans().list`](crate::sites::lans::LansApi::list),
+/// [`sites().lans().get`](crate::sites::lans::LansApi::get),
+/// [`sites().lans().create`](crate::sites::lans::LansApi::create),
+/// [`sites().lans().update`](crate::sites::lans::LansApi::update),
+/// [`sites().lans().edit`](crate::sites::lans::LansApi::edit) and
+/// [`sites().lans().delete`](crate::sites::lans::LansApi::delete).
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct Lan {
@@ -1762,9 +2014,11 @@ pub struct Lan {
     pub vlan_tag: Option<i64>,
 }
 
-/// The request body of Create a new Site LAN
-/// (`POST /accounts/{account_id}/magic/sites/{site_id}/lans`).
-#[::magic_api::wire(builder)]
+/// What [`sites().lans().create`](crate::sites::lans::LansApi::create) sends.
+///
+/// Build one with [`LanCreateRequest::builder`]: a setter per field, and `build()` compiles once
+/// every required field is set.
+#[::magic_api::wire(builder, default)]
 pub struct LanCreateRequest {
     /// Bond ID of this [`LanCreateRequest`].
     pub bond_id: Option<::magic_api::Number>,
@@ -1792,9 +2046,12 @@ pub struct LanCreateRequest {
     pub vlan_tag: Option<i64>,
 }
 
-/// The request body of Update Site LAN
-/// (`PUT /accounts/{account_id}/magic/sites/{site_id}/lans/{lan_id}`).
-#[::magic_api::wire(builder)]
+/// What [`sites().lans().update`](crate::sites::lans::LansApi::update) and
+/// [`sites().lans().edit`](crate::sites::lans::LansApi::edit) send.
+///
+/// Build one with [`LanRequest::builder`]: a setter per field, and `build()` compiles once every
+/// required field is set.
+#[::magic_api::wire(builder, default)]
 pub struct LanRequest {
     /// Bond ID of this [`LanRequest`].
     pub bond_id: Option<::magic_api::Number>,
@@ -1823,6 +2080,20 @@ pub struct LanRequest {
 /// omitted, use DHCP).
 /// However, if in high availability mode, static_address is required along with secondary and
 /// virtual address.
+///
+/// Part of what [`sites().lans().list`](crate::sites::lans::LansApi::list),
+/// [`sites().lans().get`](crate::sites::lans::LansApi::get),
+/// [`sites().lans().create`](crate::sites::lans::LansApi::create),
+/// [`sites().lans().update`](crate::sites::lans::LansApi::update),
+/// [`sites().lans().edit`](crate::sites::lans::LansApi::edit) and
+/// [`sites().lans().delete`](crate::sites::lans::LansApi::delete) return.
+///
+/// Part of what [`sites().lans().create`](crate::sites::lans::LansApi::create),
+/// [`sites().lans().update`](crate::sites::lans::LansApi::update) and
+/// [`sites().lans().edit`](crate::sites::lans::LansApi::edit) send.
+///
+/// Build one with [`LanStaticAddressing::builder`]: a setter per field, and `build()` compiles once
+/// every required field is set.
 #[::magic_api::wire(builder)]
 pub struct LanStaticAddressing {
     /// A valid CIDR notation representing an IP range.
@@ -1847,7 +2118,10 @@ pub struct Leave {}
 /// forwarded to this address. This field defaults to `customer_gre_endpoint address`.
 /// This field is ignored for bidirectional healthchecks as the interface_address (not assigned to
 /// the Cloudflare side of the tunnel) is used as the target.
-#[::magic_api::wire(builder)]
+///
+/// Build one with [`MagicHealthCheckTarget::builder`]: a setter per field, and `build()` compiles
+/// once every required field is set.
+#[::magic_api::wire(builder, default)]
 pub struct MagicHealthCheckTarget {
     /// The effective health check target.
     /// If 'saved' is empty, then this field will be populated with the calculated default value on
@@ -1864,7 +2138,7 @@ pub struct MagicHealthCheckTarget {
 #[non_exhaustive]
 pub struct ManagedApp {
     /// Managed app ID.
-    pub managed_app_id: String,
+    pub managed_app_id: ::magic_api::ManagedAppId,
     /// FQDNs to associate with traffic decisions.
     pub hostnames: Option<Vec<String>>,
     /// IPv4 CIDRs to associate with traffic decisions. (IPv6 CIDRs are currently unsupported)
@@ -1873,7 +2147,7 @@ pub struct ManagedApp {
     pub name: Option<String>,
     /// IPv4 CIDRs to associate with traffic decisions. (IPv6 CIDRs are currently unsupported)
     pub source_subnets: Option<Vec<String>>,
-    /// Category of the app.
+    /// Category of the app. The API calls this field `type`.
     #[serde(rename = "type")]
     pub kind: Option<String>,
 }
@@ -1883,7 +2157,7 @@ pub struct ManagedApp {
 #[non_exhaustive]
 pub struct ManagedAppConfig {
     /// Managed app ID.
-    pub managed_app_id: String,
+    pub managed_app_id: ::magic_api::ManagedAppId,
     /// Identifier
     pub id: Option<::magic_api::AppConfigId>,
     /// Whether to breakout traffic to the app's endpoints directly.
@@ -1900,10 +2174,13 @@ pub struct ManagedAppConfig {
 }
 
 /// One form of [`AppConfigCreateRequest`] (the reference's `ManagedApp`).
+///
+/// Build one with [`ManagedAppConfigRequest::builder`]: a setter per field, and `build()` compiles
+/// once every required field is set.
 #[::magic_api::wire(builder)]
 pub struct ManagedAppConfigRequest {
     /// Managed app ID.
-    pub managed_app_id: String,
+    pub managed_app_id: ::magic_api::ManagedAppId,
     /// Whether to breakout traffic to the app's endpoints directly.
     /// Null preserves default behavior.
     pub breakout: Option<::magic_api::Nullable<bool>>,
@@ -1915,14 +2192,36 @@ pub struct ManagedAppConfigRequest {
     pub priority: Option<i64>,
 }
 
-/// The `nat` of [`Lan`].
-#[::magic_api::wire(builder)]
+/// A NAT: the `nat` of [`Lan`], [`LanCreateRequest`], [`LanRequest`] and [`RoutedSubnet`].
+///
+/// Part of what [`sites().lans().list`](crate::sites::lans::LansApi::list),
+/// [`sites().lans().get`](crate::sites::lans::LansApi::get),
+/// [`sites().lans().create`](crate::sites::lans::LansApi::create),
+/// [`sites().lans().update`](crate::sites::lans::LansApi::update),
+/// [`sites().lans().edit`](crate::sites::lans::LansApi::edit) and
+/// [`sites().lans().delete`](crate::sites::lans::LansApi::delete) return.
+///
+/// Part of what [`sites().lans().create`](crate::sites::lans::LansApi::create),
+/// [`sites().lans().update`](crate::sites::lans::LansApi::update) and
+/// [`sites().lans().edit`](crate::sites::lans::LansApi::edit) send.
+///
+/// Build one with [`Nat::builder`]: a setter per field, and `build()` compiles once every required
+/// field is set.
+#[::magic_api::wire(builder, default)]
 pub struct Nat {
     /// A valid CIDR notation representing an IP range.
     pub static_prefix: Option<String>,
 }
 
-/// The result of List PCAPs Bucket Ownership (`GET /accounts/{account_id}/pcaps/ownership`).
+/// An ownership, as the API returns it.
+///
+/// Returned by [`pcaps().ownership().list`](crate::pcaps::ownership::OwnershipApi::list),
+/// [`pcaps().ownership().create`](crate::pcaps::ownership::OwnershipApi::create) and
+/// [`pcaps().ownership().validate`](crate::pcaps::ownership::OwnershipApi::validate).
+///
+/// Streamed item by item by
+/// [`pcaps().ownership().list`](crate::pcaps::ownership::OwnershipApi::list) (`.stream()` on the
+/// call).
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct Ownership {
@@ -1940,15 +2239,21 @@ pub struct Ownership {
     pub validated: Option<String>,
 }
 
-/// The request body of Add buckets for full packet captures
-/// (`POST /accounts/{account_id}/pcaps/ownership`).
+/// What [`pcaps().ownership().create`](crate::pcaps::ownership::OwnershipApi::create) sends.
+///
+/// Build one with [`OwnershipCreateRequest::builder`]: a setter per field, and `build()` compiles
+/// once every required field is set.
 #[::magic_api::wire(builder)]
 pub struct OwnershipCreateRequest {
     /// The full URI for the bucket. This field only applies to `full` packet captures.
     pub destination_conf: String,
 }
 
-/// The `status` of [`Ownership`].
+/// The status of the ownership challenge. Can be pending, success or failed.
+///
+/// Part of what [`pcaps().ownership().list`](crate::pcaps::ownership::OwnershipApi::list),
+/// [`pcaps().ownership().create`](crate::pcaps::ownership::OwnershipApi::create) and
+/// [`pcaps().ownership().validate`](crate::pcaps::ownership::OwnershipApi::validate) return.
 #[::magic_api::wire_enum]
 pub enum OwnershipStatus {
     /// `"pending"`
@@ -1962,8 +2267,10 @@ pub enum OwnershipStatus {
     Failed,
 }
 
-/// The request body of Validate buckets for full packet captures
-/// (`POST /accounts/{account_id}/pcaps/ownership/validate`).
+/// What [`pcaps().ownership().validate`](crate::pcaps::ownership::OwnershipApi::validate) sends.
+///
+/// Build one with [`OwnershipValidateRequest::builder`]: a setter per field, and `build()` compiles
+/// once every required field is set.
 #[::magic_api::wire(builder)]
 pub struct OwnershipValidateRequest {
     /// The full URI for the bucket. This field only applies to `full` packet captures.
@@ -1972,7 +2279,14 @@ pub struct OwnershipValidateRequest {
     pub ownership_challenge: String,
 }
 
-/// The result of List packet capture requests (`GET /accounts/{account_id}/pcaps`).
+/// A PCAP, as the API returns it.
+///
+/// Returned by [`pcaps().list`](crate::pcaps::PcapsApi::list),
+/// [`pcaps().get`](crate::pcaps::PcapsApi::get) and
+/// [`pcaps().create`](crate::pcaps::PcapsApi::create).
+///
+/// Streamed item by item by [`pcaps().list`](crate::pcaps::PcapsApi::list) (`.stream()` on the
+/// call).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -2109,7 +2423,7 @@ impl Pcap {
     }
 }
 
-/// The request body of Create PCAP request (`POST /accounts/{account_id}/pcaps`).
+/// What [`pcaps().create`](crate::pcaps::PcapsApi::create) sends.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum PcapCreateRequest {
@@ -2131,7 +2445,10 @@ impl<'de> ::serde::Deserialize<'de> for PcapCreateRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         let object = ::magic_api::runtime::wire::object(deserializer)?;
-        let tag = object.get("type").and_then(|v| v.as_str()).map(str::to_owned);
+        let tag = object
+            .get("type")
+            .and_then(|v| v.as_str())
+            .map(::std::borrow::Cow::into_owned);
         Ok(
             match tag.as_deref() {
                 Some("simple") => {
@@ -2229,7 +2546,10 @@ impl PcapCreateRequest {
 pub type PcapCreateResponse = Pcap;
 
 /// The packet capture filter. When this field is empty, all packets are captured.
-#[::magic_api::wire(builder)]
+///
+/// Build one with [`PcapFilter::builder`]: a setter per field, and `build()` compiles once every
+/// required field is set.
+#[::magic_api::wire(builder, default)]
 pub struct PcapFilter {
     /// The destination IP address of the packet.
     pub destination_address: Option<String>,
@@ -2277,13 +2597,16 @@ pub struct PcapFull {
     pub time_limit: Option<::magic_api::Number>,
     /// The type of packet capture.
     /// `Simple` captures sampled packets, and `full` captures entire payloads and non-sampled
-    /// packets.
+    /// packets. The API calls this field `type`.
     #[serde(rename = "type")]
     pub kind: Option<PcapType>,
 }
 
 /// The `type: "full"` form. The type of packet capture.
 /// `Simple` captures sampled packets, and `full` captures entire payloads and non-sampled packets.
+///
+/// Build one with [`PcapFullRequest::builder`]: a setter per field, and `build()` compiles once
+/// every required field is set.
 #[::magic_api::wire(builder)]
 pub struct PcapFullRequest {
     /// The name of the data center used for the packet capture.
@@ -2332,13 +2655,16 @@ pub struct PcapSimple {
     pub time_limit: Option<::magic_api::Number>,
     /// The type of packet capture.
     /// `Simple` captures sampled packets, and `full` captures entire payloads and non-sampled
-    /// packets.
+    /// packets. The API calls this field `type`.
     #[serde(rename = "type")]
     pub kind: Option<PcapType>,
 }
 
 /// The `type: "simple"` form. The type of packet capture.
 /// `Simple` captures sampled packets, and `full` captures entire payloads and non-sampled packets.
+///
+/// Build one with [`PcapSimpleRequest::builder`]: a setter per field, and `build()` compiles once
+/// every required field is set.
 #[::magic_api::wire(builder)]
 pub struct PcapSimpleRequest {
     /// The limit of packets contained in a packet capture.
@@ -2355,7 +2681,7 @@ pub struct PcapSimpleRequest {
     pub offset_time: Option<String>,
 }
 
-/// The `status` of [`PcapSimple`].
+/// The status of the packet capture request.
 #[::magic_api::wire_enum]
 pub enum PcapStatus {
     /// `"unknown"`
@@ -2384,7 +2710,8 @@ pub enum PcapStatus {
     Failed,
 }
 
-/// The `type` of [`PcapSimple`].
+/// The type of packet capture.
+/// `Simple` captures sampled packets, and `full` captures entire payloads and non-sampled packets.
 #[::magic_api::wire_enum]
 pub enum PcapType {
     /// `"simple"`
@@ -2396,6 +2723,9 @@ pub enum PcapType {
 }
 
 /// The PSK metadata that includes when the PSK was generated.
+///
+/// Part of what [`ipsec_tunnels().create`](crate::ipsec_tunnels::IpsecTunnelsApi::create) and
+/// [`ipsec_tunnels().psk_generate`](crate::ipsec_tunnels::IpsecTunnelsApi::psk_generate) return.
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct PskMetadata {
@@ -2408,7 +2738,16 @@ pub struct PskMetadata {
 #[non_exhaustive]
 pub struct Reconcile {}
 
-/// The `routes` of [`RouteListResponse`].
+/// A route, as the API returns it.
+///
+/// Returned by [`routes().create`](crate::routes::RoutesApi::create).
+///
+/// Part of what [`routes().list`](crate::routes::RoutesApi::list),
+/// [`routes().get`](crate::routes::RoutesApi::get),
+/// [`routes().update`](crate::routes::RoutesApi::update),
+/// [`routes().delete`](crate::routes::RoutesApi::delete),
+/// [`routes().bulk_update`](crate::routes::RoutesApi::bulk_update) and
+/// [`routes().delete_all`](crate::routes::RoutesApi::delete_all) return.
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct Route {
@@ -2432,17 +2771,22 @@ pub struct Route {
     pub weight: Option<i64>,
 }
 
-/// The `routes` of [`RouteBulkUpdateRequest`].
+/// A route, as a request sends it.
+///
+/// Part of what [`routes().bulk_update`](crate::routes::RoutesApi::bulk_update) sends.
+///
+/// Build one with [`RouteBulkUpdateItem::builder`]: a setter per field, and `build()` compiles once
+/// every required field is set.
 #[::magic_api::wire(builder)]
 pub struct RouteBulkUpdateItem {
     /// Identifier
     pub id: ::magic_api::RouteId,
     /// The next-hop IP Address for the static route.
-    pub nexthop: String,
+    pub nexthop: Option<String>,
     /// IP Prefix in Classless Inter-Domain Routing format.
-    pub prefix: String,
+    pub prefix: Option<String>,
     /// Priority of the static route.
-    pub priority: i64,
+    pub priority: Option<i64>,
     /// An optional human provided description of the static route.
     pub description: Option<String>,
     /// Used only for ECMP routes.
@@ -2451,14 +2795,17 @@ pub struct RouteBulkUpdateItem {
     pub weight: Option<i64>,
 }
 
-/// The request body of Update Many Routes (`PUT /accounts/{account_id}/magic/routes`).
+/// What [`routes().bulk_update`](crate::routes::RoutesApi::bulk_update) sends.
+///
+/// Build one with [`RouteBulkUpdateRequest::builder`]: a setter per field, and `build()` compiles
+/// once every required field is set.
 #[::magic_api::wire(builder)]
 pub struct RouteBulkUpdateRequest {
     /// Routes of this [`RouteBulkUpdateRequest`], each a [`RouteBulkUpdateItem`].
     pub routes: Vec<RouteBulkUpdateItem>,
 }
 
-/// The result of Update Many Routes (`PUT /accounts/{account_id}/magic/routes`).
+/// What [`routes().bulk_update`](crate::routes::RoutesApi::bulk_update) returns.
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct RouteBulkUpdateResponse {
@@ -2471,7 +2818,7 @@ pub struct RouteBulkUpdateResponse {
 /// The reference's name for [`Route`].
 pub type RouteCreateResponse = Route;
 
-/// The result of Delete Route (`DELETE /accounts/{account_id}/magic/routes/{route_id}`).
+/// What [`routes().delete`](crate::routes::RoutesApi::delete) returns.
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct RouteDeleteResponse {
@@ -2481,7 +2828,7 @@ pub struct RouteDeleteResponse {
     pub deleted_route: Option<Route>,
 }
 
-/// The result of Delete Many Routes (`DELETE /accounts/{account_id}/magic/routes`).
+/// What [`routes().delete_all`](crate::routes::RoutesApi::delete_all) returns.
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct RouteEmptyResponse {
@@ -2491,7 +2838,7 @@ pub struct RouteEmptyResponse {
     pub deleted_routes: Option<Vec<Route>>,
 }
 
-/// The result of Route Details (`GET /accounts/{account_id}/magic/routes/{route_id}`).
+/// What [`routes().get`](crate::routes::RoutesApi::get) returns.
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct RouteGetResponse {
@@ -2499,7 +2846,7 @@ pub struct RouteGetResponse {
     pub route: Option<Route>,
 }
 
-/// The result of List Routes (`GET /accounts/{account_id}/magic/routes`).
+/// What [`routes().list`](crate::routes::RoutesApi::list) returns.
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct RouteListResponse {
@@ -2507,7 +2854,11 @@ pub struct RouteListResponse {
     pub routes: Option<Vec<Route>>,
 }
 
-/// The request body of Create a Route (`POST /accounts/{account_id}/magic/routes`).
+/// What [`routes().create`](crate::routes::RoutesApi::create) and
+/// [`routes().update`](crate::routes::RoutesApi::update) send.
+///
+/// Build one with [`RouteRequest::builder`]: a setter per field, and `build()` compiles once every
+/// required field is set.
 #[::magic_api::wire(builder)]
 pub struct RouteRequest {
     /// The next-hop IP Address for the static route.
@@ -2524,7 +2875,7 @@ pub struct RouteRequest {
     pub weight: Option<i64>,
 }
 
-/// The result of Update Route (`PUT /accounts/{account_id}/magic/routes/{route_id}`).
+/// What [`routes().update`](crate::routes::RoutesApi::update) returns.
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct RouteUpdateResponse {
@@ -2534,7 +2885,21 @@ pub struct RouteUpdateResponse {
     pub modified_route: Option<Route>,
 }
 
-/// The `routed_subnets` of [`Lan`].
+/// A routed subnet: the `routed_subnets` of [`Lan`], [`LanCreateRequest`] and [`LanRequest`].
+///
+/// Part of what [`sites().lans().list`](crate::sites::lans::LansApi::list),
+/// [`sites().lans().get`](crate::sites::lans::LansApi::get),
+/// [`sites().lans().create`](crate::sites::lans::LansApi::create),
+/// [`sites().lans().update`](crate::sites::lans::LansApi::update),
+/// [`sites().lans().edit`](crate::sites::lans::LansApi::edit) and
+/// [`sites().lans().delete`](crate::sites::lans::LansApi::delete) return.
+///
+/// Part of what [`sites().lans().create`](crate::sites::lans::LansApi::create),
+/// [`sites().lans().update`](crate::sites::lans::LansApi::update) and
+/// [`sites().lans().edit`](crate::sites::lans::LansApi::edit) send.
+///
+/// Build one with [`RoutedSubnet::builder`]: a setter per field, and `build()` compiles once every
+/// required field is set.
 #[::magic_api::wire(builder)]
 pub struct RoutedSubnet {
     /// A valid IPv4 address.
@@ -2546,7 +2911,15 @@ pub struct RoutedSubnet {
 }
 
 /// Used only for ECMP routes.
-#[::magic_api::wire(builder)]
+///
+/// Part of what [`routes().create`](crate::routes::RoutesApi::create) returns.
+///
+/// Part of what [`routes().create`](crate::routes::RoutesApi::create) and
+/// [`routes().update`](crate::routes::RoutesApi::update) send.
+///
+/// Build one with [`Scope::builder`]: a setter per field, and `build()` compiles once every
+/// required field is set.
+#[::magic_api::wire(builder, default)]
 pub struct Scope {
     /// List of colo names for the ECMP scope.
     pub colo_names: Option<Vec<String>>,
@@ -2554,7 +2927,14 @@ pub struct Scope {
     pub colo_regions: Option<Vec<String>>,
 }
 
-/// The result of List Sites (`GET /accounts/{account_id}/magic/sites`).
+/// A site, as the API returns it.
+///
+/// Returned by [`sites().list`](crate::sites::SitesApi::list),
+/// [`sites().get`](crate::sites::SitesApi::get),
+/// [`sites().create`](crate::sites::SitesApi::create),
+/// [`sites().update`](crate::sites::SitesApi::update),
+/// [`sites().edit`](crate::sites::SitesApi::edit) and
+/// [`sites().delete`](crate::sites::SitesApi::delete).
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct Site {
@@ -2575,7 +2955,10 @@ pub struct Site {
     pub secondary_connector_id: Option<::magic_api::ConnectorId>,
 }
 
-/// The request body of Create a new Site (`POST /accounts/{account_id}/magic/sites`).
+/// What [`sites().create`](crate::sites::SitesApi::create) sends.
+///
+/// Build one with [`SiteCreateRequest::builder`]: a setter per field, and `build()` compiles once
+/// every required field is set.
 #[::magic_api::wire(builder)]
 pub struct SiteCreateRequest {
     /// The name of the site.
@@ -2594,7 +2977,21 @@ pub struct SiteCreateRequest {
 }
 
 /// Location of site in latitude and longitude.
-#[::magic_api::wire(builder)]
+///
+/// Part of what [`sites().list`](crate::sites::SitesApi::list),
+/// [`sites().get`](crate::sites::SitesApi::get),
+/// [`sites().create`](crate::sites::SitesApi::create),
+/// [`sites().update`](crate::sites::SitesApi::update),
+/// [`sites().edit`](crate::sites::SitesApi::edit) and
+/// [`sites().delete`](crate::sites::SitesApi::delete) return.
+///
+/// Part of what [`sites().create`](crate::sites::SitesApi::create),
+/// [`sites().update`](crate::sites::SitesApi::update) and
+/// [`sites().edit`](crate::sites::SitesApi::edit) send.
+///
+/// Build one with [`SiteLocation::builder`]: a setter per field, and `build()` compiles once every
+/// required field is set.
+#[::magic_api::wire(builder, default)]
 pub struct SiteLocation {
     /// Latitude
     pub lat: Option<String>,
@@ -2602,8 +2999,12 @@ pub struct SiteLocation {
     pub lon: Option<String>,
 }
 
-/// The request body of Update Site (`PUT /accounts/{account_id}/magic/sites/{site_id}`).
-#[::magic_api::wire(builder)]
+/// What [`sites().update`](crate::sites::SitesApi::update) and
+/// [`sites().edit`](crate::sites::SitesApi::edit) send.
+///
+/// Build one with [`SiteRequest::builder`]: a setter per field, and `build()` compiles once every
+/// required field is set.
+#[::magic_api::wire(builder, default)]
 pub struct SiteRequest {
     /// Magic Connector identifier tag.
     pub connector_id: Option<::magic_api::ConnectorId>,
@@ -2617,7 +3018,10 @@ pub struct SiteRequest {
     pub secondary_connector_id: Option<::magic_api::ConnectorId>,
 }
 
-/// The `bonds` of [`SnapshotGetResponse`].
+/// A snapshot bond: the `bonds` of [`SnapshotGetResponse`].
+///
+/// Part of what [`connectors().snapshots().get`](crate::connectors::snapshots::SnapshotsApi::get)
+/// returns.
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct SnapshotBond {
@@ -2627,7 +3031,10 @@ pub struct SnapshotBond {
     pub status: String,
 }
 
-/// The `dhcp_leases` of [`SnapshotGetResponse`].
+/// A snapshot DHCP lease: the `dhcp_leases` of [`SnapshotGetResponse`].
+///
+/// Part of what [`connectors().snapshots().get`](crate::connectors::snapshots::SnapshotsApi::get)
+/// returns.
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct SnapshotDhcpLease {
@@ -2645,7 +3052,10 @@ pub struct SnapshotDhcpLease {
     pub mac_address: String,
 }
 
-/// The `disks` of [`SnapshotGetResponse`].
+/// A snapshot disk: the `disks` of [`SnapshotGetResponse`].
+///
+/// Part of what [`connectors().snapshots().get`](crate::connectors::snapshots::SnapshotsApi::get)
+/// returns.
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct SnapshotDisk {
@@ -2692,6 +3102,11 @@ pub struct SnapshotDisk {
 }
 
 /// Snapshot
+///
+/// Returned by [`connectors().snapshots().get`](crate::connectors::snapshots::SnapshotsApi::get).
+///
+/// Part of what
+/// [`connectors().snapshots().latest`](crate::connectors::snapshots::SnapshotsApi::latest) returns.
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct SnapshotGetResponse {
@@ -3049,7 +3464,10 @@ pub struct SnapshotGetResponse {
     pub uptime_total_ms: Option<::magic_api::Number>,
 }
 
-/// The `interfaces` of [`SnapshotGetResponse`].
+/// A snapshot interface: the `interfaces` of [`SnapshotGetResponse`].
+///
+/// Part of what [`connectors().snapshots().get`](crate::connectors::snapshots::SnapshotsApi::get)
+/// returns.
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct SnapshotInterface {
@@ -3063,7 +3481,7 @@ pub struct SnapshotInterface {
     pub speed: Option<::magic_api::Number>,
 }
 
-/// The `ip_addresses` of [`SnapshotInterface`].
+/// A snapshot interface IP address: the `ip_addresses` of [`SnapshotInterface`].
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct SnapshotInterfaceIpAddress {
@@ -3073,7 +3491,14 @@ pub struct SnapshotInterfaceIpAddress {
     pub ip_address: String,
 }
 
-/// The `items` of [`SnapshotListResponse`].
+/// A snapshot item: the `items` of [`SnapshotListResponse`].
+///
+/// Streamed item by item by
+/// [`connectors().snapshots().list`](crate::connectors::snapshots::SnapshotsApi::list) (`.stream()`
+/// on the call).
+///
+/// Part of what [`connectors().snapshots().list`](crate::connectors::snapshots::SnapshotsApi::list)
+/// returns.
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct SnapshotItem {
@@ -3083,8 +3508,8 @@ pub struct SnapshotItem {
     pub t: ::magic_api::Number,
 }
 
-/// The result of Get latest Snapshots
-/// (`GET /accounts/{account_id}/magic/connectors/{connector_id}/telemetry/snapshots/latest`).
+/// What [`connectors().snapshots().latest`](crate::connectors::snapshots::SnapshotsApi::latest)
+/// returns.
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct SnapshotLatestListResponse {
@@ -3094,8 +3519,8 @@ pub struct SnapshotLatestListResponse {
     pub items: Vec<SnapshotGetResponse>,
 }
 
-/// The result of List Snapshots
-/// (`GET /accounts/{account_id}/magic/connectors/{connector_id}/telemetry/snapshots`).
+/// What [`connectors().snapshots().list`](crate::connectors::snapshots::SnapshotsApi::list)
+/// returns.
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct SnapshotListResponse {
@@ -3107,7 +3532,10 @@ pub struct SnapshotListResponse {
     pub cursor: Option<String>,
 }
 
-/// The `mounts` of [`SnapshotGetResponse`].
+/// A snapshot mount: the `mounts` of [`SnapshotGetResponse`].
+///
+/// Part of what [`connectors().snapshots().get`](crate::connectors::snapshots::SnapshotsApi::get)
+/// returns.
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct SnapshotMount {
@@ -3129,7 +3557,10 @@ pub struct SnapshotMount {
     pub total_bytes: Option<::magic_api::Number>,
 }
 
-/// The `netdevs` of [`SnapshotGetResponse`].
+/// A snapshot netdev: the `netdevs` of [`SnapshotGetResponse`].
+///
+/// Part of what [`connectors().snapshots().get`](crate::connectors::snapshots::SnapshotsApi::get)
+/// returns.
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct SnapshotNetdev {
@@ -3169,7 +3600,10 @@ pub struct SnapshotNetdev {
     pub sent_packets: ::magic_api::Number,
 }
 
-/// The `thermals` of [`SnapshotGetResponse`].
+/// A snapshot thermal: the `thermals` of [`SnapshotGetResponse`].
+///
+/// Part of what [`connectors().snapshots().get`](crate::connectors::snapshots::SnapshotsApi::get)
+/// returns.
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct SnapshotThermal {
@@ -3183,7 +3617,10 @@ pub struct SnapshotThermal {
     pub max_celcius: Option<::magic_api::Number>,
 }
 
-/// The `tunnels` of [`SnapshotGetResponse`].
+/// A snapshot tunnel: the `tunnels` of [`SnapshotGetResponse`].
+///
+/// Part of what [`connectors().snapshots().get`](crate::connectors::snapshots::SnapshotsApi::get)
+/// returns.
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct SnapshotTunnel {
@@ -3230,8 +3667,20 @@ pub struct StartUpgrade {
 /// A valid IPv4 address.
 pub type Subnet = String;
 
-/// The `health_check` of [`GreTunnel`].
-#[::magic_api::wire(builder)]
+/// A tunnel health check: the `health_check` of [`GreTunnel`], [`GreTunnelCreateRequest`],
+/// [`GreTunnelUpdateRequest`], [`IpsecTunnel`] and 1 more.
+///
+/// Part of what [`gre_tunnels().create`](crate::gre_tunnels::GreTunnelsApi::create) and
+/// [`ipsec_tunnels().create`](crate::ipsec_tunnels::IpsecTunnelsApi::create) return.
+///
+/// Part of what [`gre_tunnels().create`](crate::gre_tunnels::GreTunnelsApi::create),
+/// [`gre_tunnels().update`](crate::gre_tunnels::GreTunnelsApi::update),
+/// [`ipsec_tunnels().create`](crate::ipsec_tunnels::IpsecTunnelsApi::create) and
+/// [`ipsec_tunnels().update`](crate::ipsec_tunnels::IpsecTunnelsApi::update) send.
+///
+/// Build one with [`TunnelHealthCheck::builder`]: a setter per field, and `build()` compiles once
+/// every required field is set.
+#[::magic_api::wire(builder, default)]
 pub struct TunnelHealthCheck {
     /// The direction of the flow of the healthcheck.
     /// Either unidirectional, where the probe comes to you via the tunnel and the result comes back
@@ -3251,11 +3700,15 @@ pub struct TunnelHealthCheck {
     /// x-magic-new-hc-target is absent or set to false.
     pub target: Option<HealthCheckTarget>,
     /// The type of healthcheck to run, reply or request. The default value is `reply`.
+    /// The API calls this field `type`.
     #[serde(rename = "type")]
     pub kind: Option<HealthCheckType>,
 }
 
-/// The `direction` of [`TunnelHealthCheck`].
+/// The direction of the flow of the healthcheck.
+/// Either unidirectional, where the probe comes to you via the tunnel and the result comes back to
+/// Cloudflare via the open Internet, or bidirectional where both the probe and result come and go
+/// via the tunnel.
 #[::magic_api::wire_enum]
 pub enum TunnelHealthCheckDirection {
     /// `"unidirectional"`
@@ -3266,7 +3719,14 @@ pub enum TunnelHealthCheckDirection {
     Bidirectional,
 }
 
-/// The result of List Site WANs (`GET /accounts/{account_id}/magic/sites/{site_id}/wans`).
+/// A WAN, as the API returns it.
+///
+/// Returned by [`sites().wans().list`](crate::sites::wans::WansApi::list),
+/// [`sites().wans().get`](crate::sites::wans::WansApi::get),
+/// [`sites().wans().create`](crate::sites::wans::WansApi::create),
+/// [`sites().wans().update`](crate::sites::wans::WansApi::update),
+/// [`sites().wans().edit`](crate::sites::wans::WansApi::edit) and
+/// [`sites().wans().delete`](crate::sites::wans::WansApi::delete).
 #[::magic_api::wire]
 #[non_exhaustive]
 pub struct Wan {
@@ -3289,8 +3749,10 @@ pub struct Wan {
     pub vlan_tag: Option<i64>,
 }
 
-/// The request body of Create a new Site WAN
-/// (`POST /accounts/{account_id}/magic/sites/{site_id}/wans`).
+/// What [`sites().wans().create`](crate::sites::wans::WansApi::create) sends.
+///
+/// Build one with [`WanCreateRequest::builder`]: a setter per field, and `build()` compiles once
+/// every required field is set.
 #[::magic_api::wire(builder)]
 pub struct WanCreateRequest {
     /// Physport of this [`WanCreateRequest`].
@@ -3306,9 +3768,12 @@ pub struct WanCreateRequest {
     pub vlan_tag: Option<i64>,
 }
 
-/// The request body of Update Site WAN
-/// (`PUT /accounts/{account_id}/magic/sites/{site_id}/wans/{wan_id}`).
-#[::magic_api::wire(builder)]
+/// What [`sites().wans().update`](crate::sites::wans::WansApi::update) and
+/// [`sites().wans().edit`](crate::sites::wans::WansApi::edit) send.
+///
+/// Build one with [`WanRequest::builder`]: a setter per field, and `build()` compiles once every
+/// required field is set.
+#[::magic_api::wire(builder, default)]
 pub struct WanRequest {
     /// Name of this [`WanRequest`].
     pub name: Option<String>,
@@ -3325,6 +3790,20 @@ pub struct WanRequest {
 
 /// (optional) if omitted, use DHCP.
 /// Submit secondary_address when site is in high availability mode.
+///
+/// Part of what [`sites().wans().list`](crate::sites::wans::WansApi::list),
+/// [`sites().wans().get`](crate::sites::wans::WansApi::get),
+/// [`sites().wans().create`](crate::sites::wans::WansApi::create),
+/// [`sites().wans().update`](crate::sites::wans::WansApi::update),
+/// [`sites().wans().edit`](crate::sites::wans::WansApi::edit) and
+/// [`sites().wans().delete`](crate::sites::wans::WansApi::delete) return.
+///
+/// Part of what [`sites().wans().create`](crate::sites::wans::WansApi::create),
+/// [`sites().wans().update`](crate::sites::wans::WansApi::update) and
+/// [`sites().wans().edit`](crate::sites::wans::WansApi::edit) send.
+///
+/// Build one with [`WanStaticAddressing::builder`]: a setter per field, and `build()` compiles once
+/// every required field is set.
 #[::magic_api::wire(builder)]
 pub struct WanStaticAddressing {
     /// A valid CIDR notation representing an IP range.
@@ -3333,4 +3812,28 @@ pub struct WanStaticAddressing {
     pub gateway_address: String,
     /// A valid CIDR notation representing an IP range.
     pub secondary_address: Option<String>,
+}
+
+pub mod builders {
+    //! The builders of the request types, one per type: `X::builder()` starts one, a setter per
+    //! field sets it, and `build()` compiles once every required field is set (a type parameter per
+    //! required field tracks it: a marker while unset, the field's type once set).
+    #[doc(inline)]
+    pub use super::{
+        AccountAppConfigRequestBuilder, AclConfigurationBuilder, AclCreateRequestBuilder,
+        AclRequestBuilder, AppConfigRequestBuilder, AppCreateRequestBuilder,
+        AppRequestBuilder, BgpBuilder, CfInterconnectUpdateRequestBuilder,
+        ConnectorCreateRequestBuilder, ConnectorDeviceRequestBuilder,
+        ConnectorRequestBuilder, CustomRemoteIdentityBuilder, DhcpRelayBuilder,
+        DhcpServerBuilder, GreBuilder, GreTunnelCreateRequestBuilder,
+        GreTunnelUpdateRequestBuilder, HealthCheckBuilder, IpsecTunnelRequestBuilder,
+        LanCreateRequestBuilder, LanRequestBuilder, LanStaticAddressingBuilder,
+        MagicHealthCheckTargetBuilder, ManagedAppConfigRequestBuilder, NatBuilder,
+        OwnershipCreateRequestBuilder, OwnershipValidateRequestBuilder,
+        PcapFilterBuilder, PcapFullRequestBuilder, PcapSimpleRequestBuilder,
+        RouteBulkUpdateItemBuilder, RouteBulkUpdateRequestBuilder, RouteRequestBuilder,
+        RoutedSubnetBuilder, ScopeBuilder, SiteCreateRequestBuilder, SiteLocationBuilder,
+        SiteRequestBuilder, TunnelHealthCheckBuilder, WanCreateRequestBuilder,
+        WanRequestBuilder, WanStaticAddressingBuilder,
+    };
 }

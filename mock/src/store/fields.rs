@@ -6,21 +6,50 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use magic_api_model::Segment;
 use serde_json::Value;
 
-use super::Key;
+use super::{BodyForm, Key};
 use magic_api_model::store::Collection;
 
-/// The objects a body carries: a JSON list, an object whose single field is a list of objects
-/// (`{"routes": [...]}`), or one object.
-pub(super) fn body_items(body: Option<&Value>) -> Vec<Value> {
-    match body {
-        Some(Value::Array(items)) => items.clone(),
-        Some(Value::Object(map)) if map.len() == 1 => match map.values().next() {
-            Some(Value::Array(items)) if items.iter().all(Value::is_object) => items.clone(),
+/// The objects a body carries, as its declared form says (see [`BodyForm`]).
+pub(super) fn body_items(form: BodyForm, body: Option<&Value>) -> Vec<Value> {
+    let objects = |items: &[Value]| items.iter().filter(|v| v.is_object()).cloned().collect();
+    match (form, body) {
+        (_, None) => Vec::new(),
+        (BodyForm::One, Some(v)) => vec![v.clone()],
+        (BodyForm::List, Some(Value::Array(items))) => objects(items),
+        (BodyForm::Field(field), Some(v)) => match v.get(&field) {
+            Some(Value::Array(items)) => objects(items),
+            _ => Vec::new(),
+        },
+        (BodyForm::Loose, Some(Value::Array(items))) => objects(items),
+        (BodyForm::Loose, Some(Value::Object(map))) => match map.values().next() {
+            Some(Value::Array(items)) if map.len() == 1 && items.iter().all(Value::is_object) => {
+                items.clone()
+            }
             _ => vec![Value::Object(map.clone())],
         },
-        Some(v @ Value::Object(_)) => vec![v.clone()],
-        _ => Vec::new(),
+        (_, Some(_)) => Vec::new(),
     }
+}
+
+/// A fresh secret of `len` letters and digits (a generated PSK), unpredictable across runs.
+pub(super) fn fresh_secret(len: usize, n: u64) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    let mut out = String::with_capacity(len);
+    let mut round = 0u64;
+    while out.len() < len {
+        let hex = new_id(None, n.wrapping_mul(31).wrapping_add(round));
+        for pair in hex.as_bytes().chunks(2) {
+            let byte = std::str::from_utf8(pair)
+                .ok()
+                .and_then(|p| u8::from_str_radix(p, 16).ok())
+                .unwrap_or(0);
+            if out.len() < len {
+                out.push(char::from(ALPHABET[usize::from(byte) % ALPHABET.len()]));
+            }
+        }
+        round += 1;
+    }
+    out
 }
 
 /// Top-level fields of `patch` replace those of `object`.

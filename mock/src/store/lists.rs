@@ -1,20 +1,23 @@
 //! Lists answered a page at a time: the store's own collections by page number, and other
-//! cursor-paged lists through their documented items.
+//! cursor-paged lists (telemetry) through their items, the ones a test put in or else the
+//! documented ones, selected by the list's filters (`from`, `to`, `k`).
+
+use std::cmp::Ordering;
 
 use magic_api_model::{Operation, Pagination, Response};
 use serde_json::{Value, json};
 
 use super::envelope::{envelope, place};
-use super::{Answer, Request, Store};
+use super::{Answer, Request, Store, concrete_key};
 use crate::record::Rejection;
-use magic_api_model::store::documented_result;
+use magic_api_model::store::{Filter, Test, documented_result};
 
 impl Store {
     pub(super) fn list(&mut self, op: &Operation, c: usize, request: &Request<'_>) -> Value {
         let Some((_, key)) = self.key(c, request) else {
             return envelope(op, Value::Null, None);
         };
-        let all = self.objects_mut(c, key).clone();
+        let all = self.view(c, &key).into_owned();
         let total = all.len();
         let paged = matches!(
             &op.response,
@@ -55,8 +58,13 @@ impl Store {
     }
 
     /// Other operations: the documented answer, except that cursor-paged lists page through
-    /// their documented items.
-    pub(super) fn other(&self, op: &Operation, request: &Request<'_>) -> Result<Answer, Rejection> {
+    /// their items, filtered.
+    pub(super) fn other(
+        &self,
+        index: usize,
+        op: &Operation,
+        request: &Request<'_>,
+    ) -> Result<Answer, Rejection> {
         let Response::Envelope {
             pagination: Some(Pagination::Cursor { items, cursor }),
             ..
@@ -67,11 +75,20 @@ impl Store {
         let Some(mut result) = documented_result(op).cloned() else {
             return Ok(Answer::Documented);
         };
-        let all = result
-            .get(items)
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default();
+        let put_in =
+            concrete_key(&op.segments, request).and_then(|key| self.items.get(&(index, key)));
+        let filters = self.model.filters.get(index).map_or(&[][..], Vec::as_slice);
+        let all: Vec<Value> = match put_in {
+            Some(items) => items.clone(),
+            None => result
+                .get(items)
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default(),
+        }
+        .into_iter()
+        .filter(|item| selected(item, filters, request))
+        .collect();
         let start = request
             .query(cursor)
             .and_then(|c| c.parse::<usize>().ok())
@@ -100,4 +117,32 @@ impl Store {
         }
         Ok(Answer::Json(envelope(op, result, None)))
     }
+}
+
+/// Whether `item` passes every filter whose parameter the request gives.
+fn selected(item: &Value, filters: &[Filter], request: &Request<'_>) -> bool {
+    filters.iter().all(|f| {
+        let Some(wanted) = request.query(&f.param) else {
+            return true;
+        };
+        let Some(value) = item.get(&f.field) else {
+            return false;
+        };
+        match f.test {
+            Test::Equal => match value {
+                Value::String(s) => s == wanted,
+                Value::Bool(b) => wanted == if *b { "true" } else { "false" },
+                _ => compare(value, wanted) == Some(Ordering::Equal),
+            },
+            Test::AtLeast => compare(value, wanted).is_some_and(Ordering::is_ge),
+            Test::AtMost => compare(value, wanted).is_some_and(Ordering::is_le),
+        }
+    })
+}
+
+/// A number field (held either way, see [`crate::exact`]) against a query value, by value.
+fn compare(value: &Value, wanted: &str) -> Option<Ordering> {
+    let have = crate::exact::as_f64(value)?;
+    let want = wanted.parse::<f64>().ok()?;
+    have.partial_cmp(&want)
 }

@@ -1,7 +1,7 @@
 //! What only a raw HTTP client can send: chunked request bodies, wrong content types, broken
 //! JSON, methods a path lacks, paths outside the base path, garbage, and keep-alive.
 
-use magic_api_mock::code;
+use magic_api_mock::{MockServer, code};
 use magic_api_model::ParamLocation;
 
 use crate::support::{
@@ -96,18 +96,37 @@ async fn raw_http_edge_cases() {
     assert_eq!(reply.status, 404, "routes live under {base}");
     assert_rejection_envelope(&reply, code::NO_ROUTE);
 
+    keep_alive_answers_in_order(&mock).await;
+}
+
+/// What is not HTTP/1.x, and targets that are not paths.
+#[tokio::test]
+async fn malformed_requests_are_refused() {
+    let mock = start().await;
+    // What is not HTTP/1.x is refused by the HTTP layer itself (a bare 400, and the connection
+    // closes); HTTP with a target that is not a path is refused by the mock, in its envelope.
     for garbage in [
         &b"NOT HTTP\r\n\r\n"[..],
         b"GET / HTTP/2.0\r\n\r\n",
-        b"GET * HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
         b"GET / HTTP/1.1\r\nContent-Length: x\r\n\r\n",
     ] {
         let reply = raw_http(mock.addr(), garbage).await;
         assert_eq!(reply.status, 400, "{}", String::from_utf8_lossy(garbage));
-        assert_rejection_envelope(&reply, code::MALFORMED);
     }
+    let reply = raw_http(
+        mock.addr(),
+        b"GET * HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    )
+    .await;
+    assert_eq!(reply.status, 400);
+    assert_rejection_envelope(&reply, code::MALFORMED);
+    assert_eq!(mock.last_request().unwrap().target, "*");
+}
 
-    // Keep-alive: two requests on one connection, answered in order.
+/// Keep-alive: two requests on one connection, answered in order.
+async fn keep_alive_answers_in_order(mock: &MockServer) {
+    let base = mock.base_path().to_owned();
+    let auth = "Authorization: Bearer t\r\n";
     let get = find_op(|o| {
         is_json(o)
             && o.method.as_str() == "GET"
@@ -126,4 +145,32 @@ async fn raw_http_edge_cases() {
         text.contains("HTTP/1.1 404 "),
         "second response follows the first: {text}"
     );
+}
+
+/// An HTTP/1.0 peer cannot read chunked framing: the binary answer (chunked to HTTP/1.1
+/// clients) comes whole, with its length; a 100-continue is answered for 1.1 clients.
+#[tokio::test]
+async fn http10_answers_carry_their_length() {
+    let mock = start().await;
+    let base = mock.base_path().to_owned();
+    let (_, download) = find_op(|o| matches!(o.response, magic_api_model::Response::Binary { .. }));
+    let path = format!("{base}{}", sample_path(download).0);
+    let auth = "Authorization: Bearer t\r\n";
+    for (version, chunked) in [("HTTP/1.0", false), ("HTTP/1.1", true)] {
+        let request = format!("GET {path} {version}\r\nHost: x\r\n{auth}Connection: close\r\n\r\n");
+        let reply = raw_http(mock.addr(), request.as_bytes()).await;
+        assert_eq!(reply.status, 200, "{version}");
+        assert_eq!(
+            reply.header("transfer-encoding") == Some("chunked"),
+            chunked,
+            "{version}"
+        );
+        if !chunked {
+            assert_eq!(
+                reply.header("content-length"),
+                Some(magic_api_mock::pcap_bytes().len().to_string().as_str())
+            );
+            assert_eq!(reply.body, magic_api_mock::pcap_bytes());
+        }
+    }
 }

@@ -183,8 +183,9 @@ async fn numeric_path_parameters_are_checked_by_kind() {
         assert_eq!(mock.last_request().unwrap().path_params, params);
     }
 
-    // A compound segment ({event_t}.{event_n}): a number, a dot, an integer; the number keeps
-    // its own dot.
+    // A compound segment ({event_t}.{event_n}): a number, a dot, a number (the reference types
+    // both `number`; the client's `[integers]` refinement of `event_n` does not make the server
+    // stricter). Each number keeps its own dot: the split is the one whose pieces are numbers.
     let (index, op) = find_op(|op| {
         op.segments
             .iter()
@@ -214,6 +215,7 @@ async fn numeric_path_parameters_are_checked_by_kind() {
     for (raw, want) in [
         ("1.0", ["1", "0"]),
         ("1700000000.25.3", ["1700000000.25", "3"]),
+        ("1.2.3.4", ["1.2", "3.4"]),
     ] {
         client.send_json::<Value>(with_compound(raw)).await.unwrap();
         let rec = mock.last_request().unwrap();
@@ -229,12 +231,12 @@ async fn numeric_path_parameters_are_checked_by_kind() {
     let r = expect_rejection(
         &mock,
         &client,
-        with_compound("1.2.3.4"),
+        with_compound("1.2.3.4.5"),
         400,
         code::PATH_PARAM,
     )
     .await;
-    assert!(r.message.contains("1.2.3"), "{}", r.message);
+    assert!(r.message.contains("`1.2.3.4`"), "{}", r.message);
     expect_rejection(&mock, &client, with_compound("1e3"), 404, code::NO_ROUTE).await;
     expect_rejection(&mock, &client, with_compound(".1"), 404, code::NO_ROUTE).await;
 }

@@ -164,3 +164,31 @@ async fn hostile_ids_stay_in_one_segment() {
 }
 
 // ---------------------------------------------------------------------------------------
+
+/// What the mock records is printed by failing tests, so a record's `Debug` shows neither the
+/// credentials nor the body (which can carry a PSK); the record itself keeps both.
+#[tokio::test]
+async fn records_never_print_secrets() {
+    let mock = start().await;
+    let (_, op) =
+        find_op(|op| is_json(op) && op.body.is_some() && op.path.ends_with("/magic/ipsec_tunnels"));
+    let mut built = build(op, false);
+    built.req = built
+        .req
+        .json_body(&serde_json::json!({"name": "t", "psk": "s3cr3t-psk"}))
+        .expect("a JSON body");
+    let _ = client_with(
+        &mock,
+        Credentials::api_key("user@example.com", "k3y-s3cr3t"),
+    )
+    .send_json::<Value>(built.req)
+    .await;
+    let records = mock.requests();
+    let printed = format!("{records:?} {records:#?}");
+    assert!(!printed.contains("k3y-s3cr3t"), "{printed}");
+    assert!(!printed.contains("s3cr3t-psk"), "{printed}");
+    assert!(printed.contains("<redacted>"), "{printed}");
+    let record = records.last().expect("the request was recorded");
+    assert_eq!(record.header("x-auth-key"), Some("k3y-s3cr3t"));
+    assert!(String::from_utf8_lossy(&record.body).contains("s3cr3t-psk"));
+}

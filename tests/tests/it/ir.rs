@@ -567,11 +567,15 @@ fn refinements_that_match_nothing_are_errors() {
     let (docs, _) = codegen::read_spec_dir(&spec_dir()).unwrap();
     let stale = codegen::parse::Document {
         name: "refinements.toml".into(),
-        text: "[integers]\nno_such_field = \"made up\"\n[nullable]\nphrases = [\"furlongs\"]\n[[tag_enums]]\ntag = \"zz\"\nname = \"Z\"\ndescription = \"z\"\n".into(),
+        text: "[integers]\nno_such_field = \"made up\"\n[nullable]\nphrases = [\"furlongs\"]\n[[tag_enums]]\ntag = \"zz\"\nname = \"Z\"\ndescription = \"z\"\n[[partial_items]]\nphrase = \"need be furlongs\"\nkeep = [\"id\"]\n".into(),
     };
     let errors = codegen::build_ir(&docs, Some(&stale)).unwrap_err();
     let err = errors.to_string();
     assert!(err.contains("furlongs"), "{err}");
+    assert!(
+        err.contains("[[partial_items]] phrase `need be furlongs`"),
+        "{err}"
+    );
     assert!(err.contains("tagged by the field `zz`"), "{err}");
     // Each stale entry is named, located at its line, and says what it expected and what to do.
     let entry = errors

@@ -3,10 +3,11 @@
 //! - [`parse`]: malformed and hostile spec input gives located errors, never a panic;
 //! - [`ir`]: the IR of the real spec (counts, examples, unions, refinements, determinism);
 //! - [`emit`]: the generated files (fresh, deterministic, golden fixtures, every example and every
-//!   response the reference allows round-trip, the API change report);
+//!   response the reference allows round-trip, the API snapshot);
 //! - [`client`]: the generated client against the IR-driven loopback mock;
 //! - [`runtime`]: the hand-written runtime against a scripted loopback server;
-//! - [`readme`]: the README's commands and example.
+//! - [`readme`]: the README's commands and example;
+//! - [`report`]: the API change report's classes, held to what the compiler says.
 //!
 //! The support code (the scripted server, the client set-up, the example cases) is compiled
 //! once, here; the mock is the workspace crate `magic-api-mock`.
@@ -36,4 +37,5 @@ mod emit;
 mod ir;
 mod parse;
 mod readme;
+mod report;
 mod runtime;

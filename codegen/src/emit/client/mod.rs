@@ -4,6 +4,7 @@
 //! The method returns a [`Call`] that is sent by awaiting it; optional parameters are setters of
 //! its option set. See [`crate::plan`] for what is decided where.
 
+mod example;
 mod options;
 mod paging;
 
@@ -14,6 +15,7 @@ use quote::quote;
 
 use super::spell::{Place, doc, ident, names_used, ty};
 use crate::ir::Method;
+use crate::plan::docs::OpDocs;
 use crate::plan::{ArgPlan, BodyPlan, HandlePlan, OpPlan, PathValue, Plan, ReceivePlan, RustTy};
 
 /// The client file.
@@ -30,12 +32,34 @@ pub fn client_file(plan: &Plan<'_>) -> Result<TokenStream, String> {
         let text = &id.doc;
         quote!(::magic_api::define_id!(#n, #text);)
     });
+    let choice_items = plan.id_choices.iter().map(|c| {
+        let n = ident(&c.rust);
+        let text = &c.doc;
+        let variants = c.variants.iter().map(|(v, id)| {
+            let v = ident(v);
+            let id = ident(id);
+            quote!(#v(#id))
+        });
+        quote!(::magic_api::define_id_choice!(#n, #text, #(#variants),*);)
+    });
     let option_items = plan.option_sets.iter().map(options::option_set);
+    let options_doc = super::docs::inner_attr(
+        "The optional parameters of the operations, one type per operation, named for its call.\n\n\
+         `sites().list` returns a `Call<'_, _, SitesListOptions>`; each parameter is a setter on \
+         that call (`.validate_only(true)`), set before the call is awaited, and a call has \
+         exactly the setters its operation documents. An operation without optional parameters \
+         has its (empty) type too, so a parameter the API adds later is a new setter and never \
+         changes the call's type.",
+    );
     let stream_items = plan.streams.iter().map(paging::paged);
     Ok(quote! {
         #![doc = " The client: one handle per resource, one method per operation, typed identifiers."]
         #(#id_items)*
-        #(#option_items)*
+        #(#choice_items)*
+        pub mod options {
+            #options_doc
+            #(#option_items)*
+        }
         #(#stream_items)*
         impl ::magic_api::Client {
             #(#accessors)*
@@ -47,8 +71,10 @@ pub fn client_file(plan: &Plan<'_>) -> Result<TokenStream, String> {
 /// What a resource module's operations name, so its `use` lines list exactly that.
 #[derive(Default)]
 struct Imports {
-    /// Items of the crate root (identifiers, option types, runtime items).
+    /// Items of the crate root (identifiers, runtime items).
     root: BTreeSet<String>,
+    /// Option sets (module `options`).
+    options: BTreeSet<String>,
     /// Data types.
     types: BTreeSet<String>,
 }
@@ -67,6 +93,10 @@ impl Imports {
                 use ::magic_api::reqwest::Method;
             ));
         }
+        if !self.options.is_empty() {
+            let o = self.options.iter().map(|n| ident(n));
+            out.extend(quote!(use ::magic_api::options::{#(#o),*};));
+        }
         if !self.types.is_empty() {
             let t = self.types.iter().map(|n| ident(n));
             out.extend(quote!(use ::magic_api::types::{#(#t),*};));
@@ -83,8 +113,8 @@ fn handle(plan: &Plan<'_>, h: &HandlePlan, nested: bool) -> (TokenStream, TokenS
     let mut methods: Vec<TokenStream> = h
         .ops
         .iter()
-        .filter_map(|&i| plan.ops.get(i))
-        .map(|op| operation(op, &mut imports))
+        .filter_map(|&i| plan.ops.get(i).map(|op| (op, plan.docs.ops.get(i))))
+        .map(|(op, docs)| operation(op, docs, &mut imports))
         .collect();
     let mut children = Vec::new();
     for c in &h.children {
@@ -93,16 +123,28 @@ fn handle(plan: &Plan<'_>, h: &HandlePlan, nested: bool) -> (TokenStream, TokenS
         methods.push(accessor);
     }
     let uses = imports.tokens();
-    let module_doc = doc(&format!(" {}: `{}`.", h.title, h.path_prefix));
-    let handle_doc = doc(&format!(
-        " Operations on {} (`{}`).",
-        h.title, h.path_prefix
+    let hd = plan.docs.handles.get(&h.path_prefix);
+    let label = hd.map_or(h.title.as_str(), |d| d.label.as_str());
+    // An outer doc resolves links where the module is declared: through the module's name.
+    let module_doc = doc(&format!(
+        "{label}: [`{1}`]({0}::{1}), the handle `{2}` returns (`{3}`).",
+        h.module,
+        h.handle,
+        hd.map_or("", |d| d.reached.as_str()),
+        h.path_prefix
     ));
+    let handle_doc = doc(&format!(
+        "Operations on {label} (`{}`), one method each: reached as `{}`.",
+        h.path_prefix,
+        hd.map_or("", |d| d.reached.as_str())
+    ));
+    let handle_aliases = aliases(hd.map_or(&[][..], |d| &d.aliases));
     let item = quote! {
         #module_doc
         pub mod #module {
             #uses
             #handle_doc
+            #handle_aliases
             #[derive(Debug, Clone, Copy)]
             pub struct #handle_ty<'a> {
                 pub(crate) client: &'a ::magic_api::Client,
@@ -114,7 +156,7 @@ fn handle(plan: &Plan<'_>, h: &HandlePlan, nested: bool) -> (TokenStream, TokenS
         }
     };
     let path = quote!(#module::#handle_ty);
-    let accessor_doc = doc(&format!(" {} (`{}`).", h.title, h.path_prefix));
+    let accessor_doc = doc(&format!("{label} (`{}`).", h.path_prefix));
     let accessor = if nested {
         quote! {
             #accessor_doc
@@ -185,12 +227,12 @@ fn arguments(op: &OpPlan, imports: &mut Imports) -> Arguments {
                 ident: a,
                 wire,
                 ty: t,
+                into,
             } => {
                 imports.ty(t);
-                let number = *t == RustTy::Number;
                 let a = ident(a);
                 let t = ty(t, Place::Imported);
-                if number {
+                if *into {
                     args.push(quote!(#a: impl Into<#t>));
                     required_query.push(quote!(.query(#wire, #a.into())));
                 } else {
@@ -207,7 +249,35 @@ fn arguments(op: &OpPlan, imports: &mut Imports) -> Arguments {
     }
 }
 
-fn operation(op: &OpPlan, imports: &mut Imports) -> TokenStream {
+/// The `#[doc(alias)]` attributes for search aliases (none for none).
+fn aliases(aliases: &[String]) -> TokenStream {
+    super::docs::aliases(aliases)
+}
+
+/// An operation's documentation: the summary line, the description, the setters, the example;
+/// and its search aliases.
+fn op_docs(op: &OpPlan, docs: Option<&OpDocs>) -> TokenStream {
+    let Some(docs) = docs else {
+        return doc(&format!(
+            "{}: `{} {}`.",
+            op.title,
+            op.http.as_str(),
+            op.template
+        ));
+    };
+    let mut prose = vec![docs.summary.clone()];
+    prose.extend(docs.description.clone());
+    prose.extend(docs.options.clone());
+    prose.push("# Example".into());
+    let mut code = vec![String::new()];
+    code.extend(example::lines(&op.call, &docs.example));
+    let mut out = doc(&prose.join("\n\n"));
+    out.extend(super::docs::verbatim(&code));
+    out.extend(aliases(&docs.aliases));
+    out
+}
+
+fn operation(op: &OpPlan, docs: Option<&OpDocs>, imports: &mut Imports) -> TokenStream {
     let method = ident(&op.method);
     let http = method_token(op.http);
     let Arguments {
@@ -257,24 +327,9 @@ fn operation(op: &OpPlan, imports: &mut Imports) -> TokenStream {
             quote!(Binary)
         }
     };
-    let options = match &op.options {
-        Some(name) => {
-            imports.root.insert(name.clone());
-            let n = ident(name);
-            quote!(#n)
-        }
-        None => quote!(()),
-    };
-    let mut d = doc(&format!(
-        "{}: `{} {}`.",
-        op.title,
-        op.http.as_str(),
-        op.template
-    ));
-    if !op.description.is_empty() {
-        d.extend(quote!(#[doc = ""]));
-        d.extend(doc(&op.description));
-    }
+    imports.options.insert(op.options.clone());
+    let options = ident(&op.options);
+    let d = op_docs(op, docs);
     let allow = (args.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     let inline = op.inline.then(|| quote!(#[inline]));
     let template = &op.template;

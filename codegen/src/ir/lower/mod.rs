@@ -536,6 +536,7 @@ fn export_field(field: &LField<'_>, id: &impl Fn(usize) -> String) -> Field {
             .collect(),
         nullable: false,
         secret: false,
+        reference_ty: None,
     }
 }
 
@@ -577,7 +578,12 @@ pub fn rename_ty(ty: &mut Ty, f: &mut impl FnMut(&mut String)) {
 /// Calls `f` on every definition id a definition body references.
 pub fn rename_body(body: &mut TypeBody, f: &mut impl FnMut(&mut String)) {
     match body {
-        TypeBody::Object { fields } => fields.iter_mut().for_each(|x| rename_ty(&mut x.ty, f)),
+        TypeBody::Object { fields } => fields.iter_mut().for_each(|x| {
+            rename_ty(&mut x.ty, f);
+            if let Some(reference) = &mut x.reference_ty {
+                rename_ty(reference, f);
+            }
+        }),
         TypeBody::Alias { target } => rename_ty(target, f),
         TypeBody::Union { alternatives, .. } => alternatives
             .iter_mut()

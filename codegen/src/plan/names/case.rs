@@ -49,21 +49,51 @@ const ACRONYMS: &[&str] = &[
     "wan",
 ];
 
-/// A name as words for prose, acronyms in capitals and the rest in lowercase: `cf_speaker_ip`
-/// -> "CF speaker IP", `gre_tunnel` -> "GRE tunnel".
+/// Acronyms the product spells in a case of its own (Cloudflare writes "IPsec").
+const SPELLINGS: &[(&str, &str)] = &[("ipsec", "IPsec")];
+
+/// One word as prose spells it: an acronym as the product writes it (in capitals unless
+/// [`SPELLINGS`] says otherwise), any other word in lowercase.
+fn spelled(lower: &str) -> String {
+    match SPELLINGS.iter().find(|(w, _)| *w == lower) {
+        Some((_, spelling)) => spelling.to_string(),
+        None if ACRONYMS.contains(&lower) => lower.to_ascii_uppercase(),
+        None => lower.to_string(),
+    }
+}
+
+/// A name as words for prose, acronyms as the product spells them and the rest in lowercase:
+/// `cf_speaker_ip` -> "CF speaker IP", `gre_tunnel` -> "GRE tunnel", `ipsec_tunnel` -> "IPsec
+/// tunnel".
 pub fn phrase(name: &str) -> String {
     words(name)
         .iter()
-        .map(|w| {
-            let lower = w.to_ascii_lowercase();
-            if ACRONYMS.contains(&lower.as_str()) {
-                lower.to_ascii_uppercase()
-            } else {
-                lower
-            }
-        })
+        .map(|w| spelled(&w.to_ascii_lowercase()))
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// A reference heading in the product's spelling, as a sentence starts: "IPSEC Tunnels" ->
+/// "IPsec tunnels", "Cf Interconnects" -> "CF interconnects", "LANs" stays "LANs" (an
+/// acronym's plural keeps its `s`).
+pub fn heading_phrase(heading: &str) -> String {
+    let mut out: Vec<String> = Vec::new();
+    for word in heading.split(' ').filter(|w| !w.is_empty()) {
+        let lower = word.to_ascii_lowercase();
+        let plural_acronym = lower
+            .strip_suffix('s')
+            .filter(|stem| ACRONYMS.contains(stem) || SPELLINGS.iter().any(|(w, _)| w == stem));
+        out.push(match plural_acronym {
+            Some(stem) if !ACRONYMS.contains(&lower.as_str()) => format!("{}s", spelled(stem)),
+            _ => spelled(&lower),
+        });
+    }
+    let text = out.join(" ");
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => text,
+    }
 }
 
 /// `a` or `an` as the phrase is spoken: an acronym with no vowel after its first letter is
@@ -75,9 +105,14 @@ pub fn article(phrase: &str) -> &'static str {
     let acronym = first_word.len() >= 2
         && first_word.chars().all(|c| c.is_ascii_uppercase())
         && spelled(first_word);
+    // A word that starts with a vowel letter but the sound of "you" or "w" takes "a".
+    let lower = first_word.to_ascii_lowercase();
+    let glide = ["uni", "use", "usu", "uti", "eu", "one"]
+        .iter()
+        .any(|p| lower.starts_with(p));
     let vowel_sound = match first_word.chars().next() {
         Some(c) if acronym => "AEFHILMNORSX".contains(c),
-        Some(c) => "aeiou".contains(c.to_ascii_lowercase()),
+        Some(c) => "aeiou".contains(c.to_ascii_lowercase()) && !glide,
         None => false,
     };
     if vowel_sound { "an" } else { "a" }

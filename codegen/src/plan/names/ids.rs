@@ -9,8 +9,10 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::case::{article, camel, phrase};
-use crate::ir::{Defs, Ir, Method, ParamLocation, Response, Role, Segment, Ty, TypeBody};
+use super::case::{article, camel, phrase, words};
+use crate::ir::{
+    Defs, Discrimination, Ir, Method, ParamLocation, Response, Role, Segment, Ty, TypeBody,
+};
 
 /// Id parameter name -> (Rust type name, documentation).
 pub type IdTypes = BTreeMap<String, (String, String)>;
@@ -32,7 +34,56 @@ pub fn id_types(ir: &Ir) -> IdTypes {
             }
         }
     }
+    // The field that tells a union's alternative apart, where it is an id (`account_app_id` vs
+    // `managed_app_id`): a managed app has no path of its own, but its id is what app configs
+    // name, so it gets a type too.
+    let defs = Defs::new(ir.types.iter().chain(&ir.shapes));
+    for def in ir.types.iter().chain(&ir.shapes) {
+        let TypeBody::Union {
+            alternatives,
+            discrimination: Discrimination::RequiredField { fields },
+        } = &def.body
+        else {
+            continue;
+        };
+        if shared_id_words(fields).is_none() {
+            continue;
+        }
+        for (alternative, field) in alternatives.iter().zip(fields) {
+            let is_string = defs
+                .object_fields(&alternative.ty)
+                .and_then(|fs| fs.iter().find(|f| &f.name == field))
+                .is_some_and(|f| f.ty == Ty::String);
+            if is_string && field.ends_with("_id") && !out.contains_key(field) {
+                let what = phrase(field.trim_end_matches("_id"));
+                let text = format!(" Identifies {} {what} (its `{field}`).", article(&what));
+                out.insert(field.clone(), (camel(field), text));
+            }
+        }
+    }
     out
+}
+
+/// The words the names of a union's identifying fields share at their end, lowercase, when they
+/// name a kind of id (`account_app_id`, `managed_app_id` -> `app`, `id`): at least one word
+/// before `id`, or the fields only share being ids (`account_id`, `managed_id`), which names no
+/// role.
+pub fn shared_id_words(fields: &[String]) -> Option<Vec<String>> {
+    let split: Vec<Vec<String>> = fields
+        .iter()
+        .map(|f| words(f).iter().map(|w| w.to_ascii_lowercase()).collect())
+        .collect();
+    let first = split.first()?;
+    let mut n = 0;
+    while n < first.len()
+        && split
+            .iter()
+            .all(|w| w.len() > n && w[w.len() - 1 - n] == first[first.len() - 1 - n])
+    {
+        n += 1;
+    }
+    let shared = first[first.len() - n..].to_vec();
+    (shared.len() >= 2 && shared.last().is_some_and(|w| w == "id")).then_some(shared)
 }
 
 /// The id type of a string field or parameter named like an id parameter (`connectorid` is a

@@ -29,10 +29,12 @@ mod shapes;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-pub use case::{article, camel, field_names, is_keyword, phrase, singular, snake, words};
+pub use case::{
+    article, camel, field_names, heading_phrase, is_keyword, phrase, singular, snake, words,
+};
 use graph::{Parent, Use, collect_uses, parent_first, reachable, request_only};
 pub use graph::{body_roots, reachable_from, ref_id};
-pub use ids::{IdTypes, id_fields, id_named, id_types};
+pub use ids::{IdTypes, id_fields, id_named, id_types, shared_id_words};
 use ops::VERBS;
 pub use ops::{OpName, op_names};
 use shapes::{concept_name, is_answer_name, parent_stem, rename_key, shape_name, shared_stem};

@@ -93,6 +93,46 @@ async fn typed_calls_round_trip_through_the_store() {
 }
 
 /// Telemetry pages by cursor, so a typed stream of a connector's events ends.
+/// A bulk route update that sends only the field that changes leaves the others as they were
+/// (the reference: "Only fields for a route that need to be changed need be provided").
+#[tokio::test]
+async fn a_partial_bulk_update_changes_only_what_it_sends() {
+    use magic_api::types::{RouteBulkUpdateItem, RouteBulkUpdateRequest, RouteRequest};
+
+    let mock = MockServer::start().await;
+    let client = mock.client();
+    let account = AccountId::from(ACCOUNT);
+    let routes = client.routes();
+    let request = RouteRequest::builder()
+        .nexthop("203.0.113.1")
+        .prefix("192.0.2.0/24")
+        .priority(100)
+        .build();
+    let route = routes.create(&account, &request).await.unwrap();
+    let change = RouteBulkUpdateItem::builder()
+        .id(route.id.clone())
+        .priority(200)
+        .build();
+    let body = RouteBulkUpdateRequest::builder().routes([change]).build();
+    let modified = routes.bulk_update(&account, &body).await.unwrap();
+    assert_eq!(modified.modified_routes.map(|r| r.len()), Some(1));
+    let listed = routes
+        .list(&account)
+        .await
+        .unwrap()
+        .routes
+        .unwrap_or_default();
+    let after = listed.iter().find(|r| r.id == route.id).expect("the route");
+    assert_eq!(
+        (
+            after.priority,
+            after.prefix.as_str(),
+            after.nexthop.as_str()
+        ),
+        (200, "192.0.2.0/24", "203.0.113.1")
+    );
+}
+
 #[tokio::test]
 async fn a_connectors_events_stream_to_their_end() {
     let mock = MockServer::start().await;

@@ -1,6 +1,6 @@
 //! The eight everyday tasks of `tests/examples/tasks.rs` (the program a user would write), run
 //! against the mock with e-mail + key credentials, a 409 on the IPsec create and a 429 on the
-//! route update scripted: the program must get through all of them.
+//! bulk route update scripted: the program must get through all of them.
 
 use crate::mock;
 use crate::setup;
@@ -22,7 +22,7 @@ async fn the_eight_tasks_run_against_the_mock() {
         RetryPolicy::default(),
     );
     let ipsec_create = op_index("POST", "/magic/ipsec_tunnels");
-    let route_update = op_index("PUT", "/magic/routes/{route_id}");
+    let route_update = op_index("PUT", "/magic/routes");
     mock.override_once(
         ipsec_create,
         Scripted::error(409, 1002, "a tunnel of that name exists"),
@@ -45,8 +45,17 @@ async fn the_eight_tasks_run_against_the_mock() {
     let calls = |op: usize| requests.iter().filter(|r| r.operation == Some(op)).count();
     // The validation, which the scripted 409 answers (never retried; the program goes on).
     assert_eq!(calls(ipsec_create), 1);
-    // The 429, then the retry that succeeds.
+    // The 429, then the retry that succeeds, sending only the id and the new priority.
     assert_eq!(calls(route_update), 2);
+    let update = requests
+        .iter()
+        .find(|r| r.operation == Some(route_update))
+        .expect("a bulk route update");
+    let sent: serde_json::Value = serde_json::from_slice(&update.body).expect("a JSON body");
+    assert_eq!(
+        sent,
+        serde_json::json!({"routes": [{"id": "023e105f4ecef8ad9ca31a8372d0c353", "priority": 200}]})
+    );
     // The object health-check target went with its form header.
     let create = requests
         .iter()

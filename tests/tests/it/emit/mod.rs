@@ -1,5 +1,7 @@
 //! The generated files and what they promise.
 
+mod docs;
+mod exact;
 mod examples;
 mod fresh;
 mod golden;

@@ -142,6 +142,38 @@ fn check_type(name: &str, entry: &TypeEntry, item: &Item, problems: &mut Vec<Str
                     ));
                 }
             }
+            // `#[wire]` derives `Default` only when asked (`#[wire(default)]`); the snapshot's
+            // traits say whether it was.
+            let wire_args = s
+                .attrs
+                .iter()
+                .filter(|a| a.path().segments.last().is_some_and(|l| l.ident == "wire"))
+                .map(|a| a.to_token_stream().to_string())
+                .collect::<String>();
+            let default = wire_args.contains("default");
+            if default != entry.traits.iter().any(|t| t == "Default") {
+                problem(format!(
+                    "derives Default: {default} in the code, traits {:?} in the snapshot",
+                    entry.traits
+                ));
+            }
+            if wire_args.contains("builder") != entry.builder {
+                problem(format!("builder is {} in the snapshot", entry.builder));
+            }
+            // The builder tracks the required fields without a preset.
+            let tracked: Vec<String> = fields
+                .named
+                .iter()
+                .filter(|f| !spelled(&f.ty).starts_with("Option<"))
+                .filter(|f| !f.attrs.iter().any(|a| a.path().is_ident("wire")))
+                .filter_map(|f| f.ident.as_ref().map(|i| i.to_string()))
+                .collect();
+            if entry.builder && tracked != entry.builder_required {
+                problem(format!(
+                    "the builder needs {tracked:?} in the code, {:?} in the snapshot",
+                    entry.builder_required
+                ));
+            }
             let non_exhaustive = s.attrs.iter().any(|a| a.path().is_ident("non_exhaustive"));
             if non_exhaustive != entry.non_exhaustive {
                 problem(format!("non_exhaustive is {non_exhaustive} in the code"));
@@ -255,47 +287,75 @@ fn check_op(client: &syn::File, key: &str, op: &OpEntry, problems: &mut Vec<Stri
         ));
     }
     let options = spelled(options);
-    let expected = op.options.clone().unwrap_or_else(|| "()".into());
-    if options != expected {
+    if options != op.options {
         problem(format!(
-            "options `{options}` in the code, `{expected}` in the snapshot"
+            "options `{options}` in the code, `{}` in the snapshot",
+            op.options
         ));
     }
-    // Arguments: the required parameters, then the body.
-    let code_args: Vec<(String, String)> = f
+    let returns = declared(ret);
+    if returns != op.returns {
+        problem(format!(
+            "returns `{returns}` in the code, `{}` in the snapshot",
+            op.returns
+        ));
+    }
+    // Arguments: the required parameters, then the body, each as declared.
+    let code_args: Vec<String> = f
         .sig
         .inputs
         .iter()
         .filter_map(|a| match a {
-            syn::FnArg::Typed(t) => Some((t.pat.to_token_stream().to_string(), spelled(&t.ty))),
+            syn::FnArg::Typed(t) => {
+                Some(format!("{}: {}", t.pat.to_token_stream(), declared(&t.ty)))
+            }
             _ => None,
         })
+        // An untyped body is a generic `B: Serialize`.
+        .map(|a| a.replace("body: &B", "body: &impl Serialize"))
         .collect();
-    let required = op.params.iter().filter(|(_, p)| p.required).count();
-    let expected_args = required + usize::from(op.body.is_some());
-    if code_args.len() != expected_args {
+    if code_args != op.args {
         problem(format!(
-            "takes {} arguments, the snapshot says {expected_args}",
-            code_args.len()
+            "takes ({}), the snapshot says ({})",
+            code_args.join(", "),
+            op.args.join(", ")
         ));
     }
-    for (wire, p) in op.params.iter().filter(|(_, p)| p.required) {
-        let ident = wire.replace('-', "_");
-        match code_args.iter().find(|(name, _)| *name == ident) {
-            Some((_, ty)) if *ty == p.ty || *ty == format!("impl Into<{}>", p.ty) => {}
-            Some((_, ty)) => problem(format!(
-                "argument `{ident}` is `{ty}`, the snapshot says `{}`",
-                p.ty
-            )),
-            None => problem(format!("no argument `{ident}`")),
-        }
+    let required = op.params.iter().filter(|(_, p)| p.required).count();
+    let body = usize::from(op.args.iter().any(|a| a.starts_with("body: ")));
+    if op.args.len() != required + body {
+        problem(format!(
+            "{} arguments for {required} required parameters",
+            op.args.len()
+        ));
     }
-    if let Some(body) = &op.body {
-        match code_args.iter().find(|(name, _)| name == "body") {
-            Some((_, ty)) if ty == body || body == "impl Serialize" => {}
-            Some((_, ty)) => problem(format!("body is `{ty}`, the snapshot says `{body}`")),
-            None => problem("takes no body".into()),
+}
+
+/// A type as declared, each path by its last segment (`&::magic_api::SiteId` is `&SiteId`,
+/// `Call<'a, Json<X>, O>` keeps its lifetime).
+fn declared(ty: &Type) -> String {
+    match ty {
+        Type::Reference(r) => format!("&{}", declared(&r.elem)),
+        Type::Path(p) => {
+            let Some(last) = p.path.segments.last() else {
+                return String::new();
+            };
+            let mut out = last.ident.to_string();
+            if let PathArguments::AngleBracketed(args) = &last.arguments {
+                let inner: Vec<String> = args
+                    .args
+                    .iter()
+                    .map(|a| match a {
+                        GenericArgument::Type(t) => declared(t),
+                        GenericArgument::Lifetime(l) => l.to_string(),
+                        other => other.to_token_stream().to_string(),
+                    })
+                    .collect();
+                out.push_str(&format!("<{}>", inner.join(", ")));
+            }
+            out
         }
+        other => spelled(other),
     }
 }
 

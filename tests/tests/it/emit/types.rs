@@ -172,7 +172,7 @@ fn unknown_fields_are_kept_and_re_encoded() {
     let got: GreTunnelGetResponse = round_trips(&v);
     assert_eq!(got.extra["also_new"], json!(true));
     assert_eq!(
-        got.gre_tunnel.unwrap().extra["brand_new_field"]["nested"][2],
+        got.gre_tunnel.unwrap().extra["brand_new_field"].to_value()["nested"][2],
         json!(3)
     );
 }
@@ -400,15 +400,45 @@ fn list_setters_take_any_iterable() {
     assert_eq!(from_iter.dns_servers, expected);
 }
 
-/// A route read from the API updates in bulk with its own id: bulk items hold the id type.
+/// A route read from the API updates in bulk with its own id: bulk items hold the id type,
+/// and (`[[partial_items]]`: "Only fields for a route that need to be changed need be
+/// provided") carry only what changes.
 #[test]
-fn a_bulk_item_takes_the_id_a_route_has() {
+fn a_bulk_item_takes_the_id_a_route_has_and_only_what_changes() {
     let route: Route = decode(&result_of("POST", "/magic/routes"));
     let item = RouteBulkUpdateItem::builder()
         .id(route.id.clone())
-        .nexthop("203.0.113.1")
-        .prefix("192.0.2.0/24")
         .priority(100)
         .build();
     assert_eq!(item.id, route.id);
+    assert_eq!(
+        serde_json::to_value(&item).unwrap(),
+        json!({"id": route.id.as_str(), "priority": 100})
+    );
+}
+
+/// An app's id reads the same way for both forms, typed by its kind (`App::id()` gives an
+/// `AppId`), and an app config says which app it configures the same way (`app_id()`).
+#[test]
+fn every_app_form_has_a_typed_id() {
+    use magic_api::{AccountAppId, AppId, ManagedAppId};
+    let account: App = decode(&json!({"account_app_id": "a1", "name": "mine"}));
+    let managed: App = decode(&json!({"managed_app_id": "cloudflare", "name": "theirs"}));
+    assert_eq!(account.id(), Some(AppId::Account(AccountAppId::from("a1"))));
+    assert_eq!(
+        managed.id(),
+        Some(AppId::Managed(ManagedAppId::from("cloudflare")))
+    );
+    assert_eq!(format!("[{:<6}]", managed.id().unwrap()), "[cloudflare]");
+    assert_eq!(
+        account.id().map(|id| id.as_str().to_owned()).as_deref(),
+        Some("a1")
+    );
+    let unknown: App = decode(&json!({"name": "neither"}));
+    assert_eq!(unknown.id(), None);
+    let config: AppConfig = decode(&json!({"id": "c1", "managed_app_id": "cloudflare"}));
+    assert_eq!(
+        config.app_id(),
+        Some(AppId::Managed(ManagedAppId::from("cloudflare")))
+    );
 }

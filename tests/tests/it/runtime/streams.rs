@@ -10,7 +10,8 @@ use std::time::Duration;
 
 use futures_util::StreamExt;
 use magic_api::reqwest::Method;
-use magic_api::{Client, Error, RawRequest, ResultInfo, cursor_stream, page_stream};
+use magic_api::runtime::{cursor_stream, page_stream};
+use magic_api::{Client, Error, RawRequest, ResultInfo};
 use serde_json::Value;
 use server::{Reply, Server};
 
