@@ -49,6 +49,10 @@ pub struct Ir {
     /// applies them and reports a key that names nothing.
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub renames: std::collections::BTreeMap<String, String>,
+    /// Names the crate gave types before the reference renamed them, kept as deprecated
+    /// aliases (`spec/refinements.toml` `[kept_names]`): old Rust name -> the type's Rust name.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub kept_names: std::collections::BTreeMap<String, String>,
     /// What the stateful mock knows about the API's data (see [`store`]).
     #[serde(default)]
     pub store: store::Model,

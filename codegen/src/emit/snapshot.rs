@@ -107,6 +107,10 @@ pub struct TypeEntry {
     /// For aliases: the target.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
+    /// A deprecated alias: the name the type had before the reference renamed it
+    /// (`[kept_names]`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub deprecated: bool,
     /// Hash of the description.
     pub doc: String,
 }
@@ -302,6 +306,11 @@ fn type_entry(item: &ItemPlan) -> TypeEntry {
         Shape::ReferenceName(target) => {
             entry.kind = "alias".into();
             entry.target = Some(target.clone());
+        }
+        Shape::KeptName(target) => {
+            entry.kind = "alias".into();
+            entry.target = Some(target.clone());
+            entry.deprecated = true;
         }
     }
     entry

@@ -61,6 +61,11 @@ pub fn render(items: &[ItemPlan]) -> Result<Vec<Rendered>, String> {
                     let t = ident(target);
                     quote! { #d pub type #name = #t; }
                 }
+                Shape::KeptName(target) => {
+                    let t = ident(target);
+                    let note = format!("the reference renamed this type: use `{target}`");
+                    quote! { #d #[deprecated(note = #note)] pub type #name = #t; }
+                }
             };
             Ok(Rendered::Tokens(tokens))
         })

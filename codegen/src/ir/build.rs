@@ -339,6 +339,7 @@ fn assemble<'a>(
         resources: roots,
         auth: lowered.auth,
         renames: Default::default(),
+        kept_names: Default::default(),
         store: Default::default(),
     };
     (ir, op_sources)

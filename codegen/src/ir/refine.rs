@@ -66,6 +66,12 @@ pub struct Refinements {
     /// first then uses the second, and the first stays as an alias.
     #[serde(default)]
     pub same_concept: BTreeMap<String, String>,
+    /// Names the crate gave types before the reference renamed them: old Rust name -> the
+    /// type's Rust name now. Each is kept as a deprecated alias, so code that names it keeps
+    /// compiling; the change report says which to add. Checked by the planner (an entry whose
+    /// type is gone, or whose name is taken again, is an error).
+    #[serde(default)]
+    pub kept_names: BTreeMap<String, String>,
 }
 
 /// One `[[union_tags]]` entry: each named alternative's `tag` field holds exactly its value, so
@@ -127,6 +133,7 @@ impl Refinements {
 /// check (`[names]`, whose keys name emitted types) is recorded in the IR for it.
 pub fn apply(ir: &mut Ir, refinements: &Refinements) -> Vec<String> {
     ir.renames = refinements.names.clone();
+    ir.kept_names = refinements.kept_names.clone();
     let mut problems = Vec::new();
     // Tag enums first: they turn some strings into references, before numbers are decided.
     apply_union_tags(ir, refinements, &mut problems);

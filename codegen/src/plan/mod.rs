@@ -15,6 +15,7 @@ pub mod docs;
 mod fields;
 mod id_choices;
 mod index;
+mod kept_names;
 pub mod names;
 mod ops;
 mod options;
@@ -77,7 +78,8 @@ pub fn build(ir: &Ir) -> Result<Plan<'_>, String> {
     let names = names::decide(ir, &ir.renames, &ops)?;
     let (mut items, op_plans, ids, handles, option_sets, streams) = {
         let index = Index::new(ir, &names);
-        let items = types::items(&index);
+        let mut items = types::items(&index);
+        kept_names::add(&mut items, &ir.kept_names)?;
         let ids = ops::ids(&index);
         let built = ops::operations(&index)?;
         (

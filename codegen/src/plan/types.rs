@@ -47,6 +47,9 @@ pub enum Shape {
     Alias(RustTy),
     /// `pub type Name = Target;`: the reference's other name for a generated type.
     ReferenceName(String),
+    /// `#[deprecated] pub type Old = Target;`: the name the crate gave a type before the
+    /// reference renamed it (`[kept_names]`).
+    KeptName(String),
 }
 
 /// A struct.
@@ -107,7 +110,7 @@ fn traits(shape: &Shape) -> Vec<&'static str> {
         Shape::Struct(_) => STRUCT_TRAITS.to_vec(),
         Shape::Enum(_) => ENUM_TRAITS.to_vec(),
         Shape::Union(_) => UNION_TRAITS.to_vec(),
-        Shape::Alias(_) | Shape::ReferenceName(_) => Vec::new(),
+        Shape::Alias(_) | Shape::ReferenceName(_) | Shape::KeptName(_) => Vec::new(),
     };
     out.sort_unstable();
     out

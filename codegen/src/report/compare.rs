@@ -201,12 +201,27 @@ pub(super) fn types(c: &mut Collect, old: &Snapshot, new: &Snapshot) {
         .collect();
     for (name, n) in &renames {
         if let (Some(t), Some(nt)) = (old.types.get(name), new.types.get(n)) {
-            // No alias keeps the old name, so code that names it must change.
-            c.push(
-                TYPES,
-                Class::Breaking,
-                format!("type `{name}` renamed to `{n}` (the old name is not kept)"),
-            );
+            if new.types.get(name).is_some_and(|k| is_kept_name(k, n)) {
+                // A deprecated alias keeps the old name: code that names it compiles, warned.
+                c.push(
+                    TYPES,
+                    Class::Additive,
+                    format!(
+                        "type `{name}` renamed to `{n}` (the old name is kept as a deprecated \
+                         alias)"
+                    ),
+                );
+            } else {
+                c.push(
+                    TYPES,
+                    Class::Breaking,
+                    format!(
+                        "type `{name}` renamed to `{n}` (the old name is not kept: \
+                         `{name} = \"{n}\"` under `[kept_names]` in spec/refinements.toml \
+                         keeps it)"
+                    ),
+                );
+            }
             type_entry(c, n, t, nt);
         }
     }
@@ -217,6 +232,8 @@ pub(super) fn types(c: &mut Collect, old: &Snapshot, new: &Snapshot) {
     }
     for (name, t) in &new.types {
         match old.types.get(name) {
+            // Told with its rename above.
+            Some(_) if c.renames.new_name(name).is_some() => {}
             Some(before) => type_entry(c, name, before, t),
             None if c.renames.is_new_name(name) => {}
             None => c.push(
@@ -226,6 +243,11 @@ pub(super) fn types(c: &mut Collect, old: &Snapshot, new: &Snapshot) {
             ),
         }
     }
+}
+
+/// Whether a type entry is the deprecated alias `[kept_names]` keeps for a type now named `new`.
+fn is_kept_name(entry: &TypeEntry, new: &str) -> bool {
+    entry.deprecated && entry.target.as_deref() == Some(new)
 }
 
 /// A trait the type gained (additive) or lost (breaking), and its builder's needs.

@@ -71,10 +71,13 @@ impl Renames {
 /// The renames between two snapshots.
 pub(super) fn find(old: &Snapshot, new: &Snapshot) -> Renames {
     let mut renames = Renames::default();
+    // A type whose name only a deprecated alias still has is gone too: its successor is found
+    // like any other's (the alias then tells the report that the old name is kept).
+    let gone = |n: &str| new.types.get(n).is_none_or(|t| t.deprecated);
     let removed: Vec<(&String, &TypeEntry)> = old
         .types
         .iter()
-        .filter(|(n, _)| !new.types.contains_key(*n))
+        .filter(|(n, t)| gone(n) && !t.deprecated)
         .collect();
     let added: Vec<(&String, &TypeEntry)> = new
         .types

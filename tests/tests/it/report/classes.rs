@@ -1,6 +1,6 @@
 //! Each kind of change to the reference, and the class the report gives it.
 
-use super::{assert_changes, base, report_for, snapshot_of};
+use super::{assert_changes, base, edited, output_with, report_for, snapshot_of};
 use codegen::report::{Class, diff};
 
 pub(super) const SIZE: &str =
@@ -366,6 +366,9 @@ pub(super) const RENAMED_TYPE: [(&str, &str); 3] = [
     ),
 ];
 
+/// The refinements that keep the names [`RENAMED_TYPE`] takes away.
+pub(super) const KEPT_NAMES: &str = "[kept_names]\nWidget = \"Gadget\"\nWidgetSize = \"GadgetSize\"\n";
+
 #[test]
 /// Issue 21, readability: a type the reference renamed read as five lines (removed, new, the
 /// fields that hold it); it is one rename, and one for the nested type named after it
@@ -377,13 +380,64 @@ fn report_renamed_type_is_one_rename() {
         &[
             (
                 Class::Breaking,
-                "type `Widget` renamed to `Gadget` (the old name is not kept)",
+                "type `Widget` renamed to `Gadget` (the old name is not kept: \
+                 `Widget = \"Gadget\"` under `[kept_names]` in spec/refinements.toml keeps it)",
             ),
             (
                 Class::Breaking,
-                "type `WidgetSize` renamed to `GadgetSize` (the old name is not kept)",
+                "type `WidgetSize` renamed to `GadgetSize` (the old name is not kept",
             ),
         ],
+    );
+}
+
+#[test]
+/// Issue 21: a rename whose old names the maintainer keeps (`[kept_names]`, as the report
+/// suggests) is additive: the old names are deprecated aliases. With the aliases in place the
+/// next regeneration says nothing, and an entry whose type is gone is an error.
+fn report_renamed_type_with_its_old_names_kept_is_additive() {
+    let old = snapshot_of(&edited(&[]));
+    let new = output_with(&edited(&RENAMED_TYPE), KEPT_NAMES);
+    assert_changes(
+        &diff(&old, &new.snapshot),
+        &[
+            (
+                Class::Additive,
+                "type `Widget` renamed to `Gadget` (the old name is kept as a deprecated alias)",
+            ),
+            (
+                Class::Additive,
+                "type `WidgetSize` renamed to `GadgetSize` (the old name is kept as a deprecated",
+            ),
+        ],
+    );
+    assert!(diff(&new.snapshot, &new.snapshot).changes.is_empty());
+    let types = new
+        .files
+        .iter()
+        .find(|f| f.path.ends_with("generated/types.rs"))
+        .expect("the types file");
+    assert!(
+        types.contents.contains(
+            "#[deprecated(note = \"the reference renamed this type: use `Gadget`\")]\npub type Widget = Gadget;"
+        ),
+        "{}",
+        types.contents
+    );
+
+    let docs = [codegen::Document {
+        name: "magic-transit.md".into(),
+        text: edited(&[]),
+    }];
+    let refinements = codegen::Document {
+        name: "refinements.toml".into(),
+        text: KEPT_NAMES.into(),
+    };
+    let (ir, _) = codegen::build_ir(&docs, Some(&refinements)).expect("the IR");
+    let error = codegen::generate(&ir).err().expect("a stale entry is an error");
+    assert!(
+        error.contains("[kept_names] `Widget`: `Gadget` is not a generated type"),
+        "{error}"
     );
 }
 

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use super::classes::*;
-use super::{edited, manifest_dir, output_of};
+use super::{edited, manifest_dir, output_with};
 use codegen::report::{Class, diff};
 
 /// Downstream code written against the small reference's crate, a module each. A snippet that
@@ -152,6 +152,8 @@ struct Case {
     name: &'static str,
     old: Edits,
     new: Edits,
+    /// The refinements of the new version (the old one has none).
+    new_refinements: &'static str,
     breaking: bool,
 }
 
@@ -165,6 +167,7 @@ fn cases() -> Vec<Case> {
         name,
         old: edits(old),
         new: edits(new),
+        new_refinements: "",
         breaking,
     };
     let huge = [
@@ -213,6 +216,10 @@ fn cases() -> Vec<Case> {
             true,
         ),
         case("type renamed", &[], &RENAMED_TYPE, true),
+        Case {
+            new_refinements: KEPT_NAMES,
+            ..case("type renamed, old names kept", &[], &RENAMED_TYPE, false)
+        },
         case("query parameter removed", &[NEW_QUERY_PARAMETER], &[], true),
         case("path parameter removed", &NEW_PATH_PARAMETER, &[], true),
         case(
@@ -289,9 +296,9 @@ fn reference(list: &Edits) -> String {
 #[ignore = "slow: generates ~25 versions of a small crate and checks downstream code against each with cargo; CI runs it"]
 fn the_report_says_breaking_exactly_when_downstream_code_stops_compiling() {
     let cases = cases();
-    // Every distinct reference is one version of the crate.
-    let mut versions: Vec<String> = Vec::new();
-    let mut version_of = |text: String| match versions.iter().position(|v| *v == text) {
+    // Every distinct reference (with its refinements) is one version of the crate.
+    let mut versions: Vec<(String, &str)> = Vec::new();
+    let mut version_of = |text: (String, &'static str)| match versions.iter().position(|v| *v == text) {
         Some(i) => i,
         None => {
             versions.push(text);
@@ -300,9 +307,15 @@ fn the_report_says_breaking_exactly_when_downstream_code_stops_compiling() {
     };
     let pairs: Vec<(usize, usize)> = cases
         .iter()
-        .map(|c| (version_of(reference(&c.old)), version_of(reference(&c.new))))
+        .map(|c| {
+            let old = version_of((reference(&c.old), ""));
+            (old, version_of((reference(&c.new), c.new_refinements)))
+        })
         .collect();
-    let outputs: Vec<codegen::emit::Output> = versions.iter().map(|v| output_of(v)).collect();
+    let outputs: Vec<codegen::emit::Output> = versions
+        .iter()
+        .map(|(text, refinements)| output_with(text, refinements))
+        .collect();
     let scratch = Scratch::new();
     for (i, output) in outputs.iter().enumerate() {
         scratch.write_version(i, output);

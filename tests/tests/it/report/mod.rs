@@ -37,13 +37,18 @@ pub(crate) fn edited(edits: &[(&str, &str)]) -> String {
 
 /// What the generator makes of a reference (with no refinements).
 pub(crate) fn output_of(reference: &str) -> Output {
+    output_with(reference, "")
+}
+
+/// What the generator makes of a reference with these refinements.
+pub(crate) fn output_with(reference: &str, refinements: &str) -> Output {
     let docs = [codegen::Document {
         name: "magic-transit.md".into(),
         text: reference.to_string(),
     }];
     let refinements = codegen::Document {
         name: "refinements.toml".into(),
-        text: String::new(),
+        text: refinements.to_string(),
     };
     let (ir, _) = codegen::build_ir(&docs, Some(&refinements))
         .unwrap_or_else(|e| panic!("the changed reference must stay valid:\n{e}"));
