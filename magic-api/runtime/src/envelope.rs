@@ -458,7 +458,10 @@ mod tests {
         assert_eq!(figures, (None, Some(5), None, Some(10)));
         assert_eq!(info.extra["cursor"].get(), "null");
         assert_eq!(r.messages[0], ApiMessage::new(0, "plain text"));
-        assert_eq!((r.messages[1].code, r.messages[1].message.as_str()), (0, ""));
+        assert_eq!(
+            (r.messages[1].code, r.messages[1].message.as_str()),
+            (0, "")
+        );
         let id = r.messages[1].extra["id"].get();
         assert_eq!(id, "123456789012345678901234567890");
     }
@@ -468,7 +471,10 @@ mod tests {
         let json = r#"{"code":1000,"message":"m","documentation_url":"u","source":{"pointer":"/p","parameter":"q"},"meta":{"l10n_key":"k"}}"#;
         let m: ApiMessage = serde_json::from_str(json).unwrap();
         assert_eq!(m.extra["meta"].get(), r#"{"l10n_key":"k"}"#);
-        assert_eq!(m.source.as_ref().unwrap().extra["parameter"].get(), r#""q""#);
+        assert_eq!(
+            m.source.as_ref().unwrap().extra["parameter"].get(),
+            r#""q""#
+        );
         let back: Value = serde_json::to_value(&m).unwrap();
         assert_eq!(back, serde_json::from_str::<Value>(json).unwrap());
     }

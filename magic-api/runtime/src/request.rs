@@ -221,6 +221,11 @@ mod tests {
             "x-form",
             &[&["health_check", "target"]],
         );
-        assert!(request.headers.iter().any(|(n, v)| *n == "x-form" && v == "true"));
+        assert!(
+            request
+                .headers
+                .iter()
+                .any(|(n, v)| *n == "x-form" && v == "true")
+        );
     }
 }

@@ -137,7 +137,8 @@ impl<'de, I: Iterator<Item = (&'de str, &'de RawValue)>> de::MapAccess<'de> for 
             return Ok(None);
         };
         self.value = Some((key, value));
-        seed.deserialize(BorrowedStrDeserializer::new(key)).map(Some)
+        seed.deserialize(BorrowedStrDeserializer::new(key))
+            .map(Some)
     }
 
     fn next_value_seed<V: de::DeserializeSeed<'de>>(
@@ -148,11 +149,14 @@ impl<'de, I: Iterator<Item = (&'de str, &'de RawValue)>> de::MapAccess<'de> for 
             .value
             .take()
             .ok_or_else(|| de::Error::custom("a map value was asked for before its key"))?;
-        seed.deserialize(value).inspect_err(|_| self.failed = Some(key))
+        seed.deserialize(value)
+            .inspect_err(|_| self.failed = Some(key))
     }
 }
 
-impl<'de, I: Iterator<Item = (&'de str, &'de RawValue)>> Deserializer<'de> for &mut Entries<'de, I> {
+impl<'de, I: Iterator<Item = (&'de str, &'de RawValue)>> Deserializer<'de>
+    for &mut Entries<'de, I>
+{
     type Error = serde_json::Error;
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
