@@ -1,5 +1,7 @@
 //! Per-request overhead of `Client::send_json` compared with a bare `reqwest` GET plus a
-//! `serde_json` decode of the same typed envelope, against the same loopback server.
+//! `serde_json` decode of the same typed envelope, against the same loopback server; and of a
+//! download saved with `Download::write_to_file` compared with a bare `reqwest` body written
+//! chunk by chunk to a `tokio::fs::File` (made durable with `sync_all`, as ours is).
 //!
 //! Run with `cargo bench -p magic-api --bench overhead`. No criterion: a plain loop that
 //! interleaves the two variants (alternating which goes first) so that drift in machine
@@ -19,6 +21,10 @@ use tokio::net::TcpListener;
 
 const N: usize = 2000;
 const WARMUP: usize = 200;
+/// Downloads per variant, and the size of each (a packet capture of a few MiB).
+const DOWNLOADS: usize = 40;
+const DOWNLOAD_WARMUP: usize = 4;
+const DOWNLOAD_BYTES: usize = 8 << 20;
 
 #[derive(Debug, Deserialize)]
 #[allow(dead_code)] // fields exist to make decoding realistic
@@ -76,21 +82,40 @@ fn start_server() -> io::Result<std::net::SocketAddr> {
         .into_bytes()
     };
     let (one, list) = (response(&one), response(&list));
+    let mut download = format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/vnd.tcpdump.pcap\r\ncontent-length: {DOWNLOAD_BYTES}\r\n\r\n"
+    )
+    .into_bytes();
+    download.extend((0..DOWNLOAD_BYTES).map(|i| (i % 251) as u8));
+    let replies = Replies {
+        one,
+        list,
+        download,
+    };
     std::thread::spawn(move || -> io::Result<()> {
         tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()?
-            .block_on(serve(listener, one, list))
+            .block_on(serve(listener, replies))
     });
     Ok(addr)
 }
 
-async fn serve(listener: std::net::TcpListener, one: Vec<u8>, list: Vec<u8>) -> io::Result<()> {
+/// The server's whole answers (head and body), by path.
+#[derive(Clone)]
+struct Replies {
+    one: Vec<u8>,
+    list: Vec<u8>,
+    download: Vec<u8>,
+}
+
+async fn serve(listener: std::net::TcpListener, replies: Replies) -> io::Result<()> {
     let listener = TcpListener::from_std(listener)?;
+    let replies = std::sync::Arc::new(replies);
     loop {
         let (mut stream, _) = listener.accept().await?;
         stream.set_nodelay(true)?;
-        let (one, list) = (one.clone(), list.clone());
+        let replies = replies.clone();
         tokio::spawn(async move {
             let mut buf = Vec::with_capacity(4096);
             let mut chunk = [0u8; 4096];
@@ -104,9 +129,11 @@ async fn serve(listener: std::net::TcpListener, one: Vec<u8>, list: Vec<u8>) -> 
                 buf.extend_from_slice(&chunk[..n]);
                 while let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
                     let reply = if buf.starts_with(b"GET /list") {
-                        &list
+                        &replies.list
+                    } else if buf.starts_with(b"GET /download") {
+                        &replies.download
                     } else {
-                        &one
+                        &replies.one
                     };
                     buf.drain(..end + 4);
                     if stream.write_all(reply).await.is_err() {
@@ -213,6 +240,92 @@ async fn scenario<T: DeserializeOwned>(
     Ok(())
 }
 
+async fn timed_download_ours(
+    client: &Client,
+    to: &std::path::Path,
+) -> Result<Duration, magic_api::Error> {
+    let started = Instant::now();
+    let download = client
+        .send_download(RawRequest::new(Method::GET, "/download"))
+        .await?;
+    let written = download.write_to_file(to).await?;
+    assert_eq!(written as usize, DOWNLOAD_BYTES);
+    Ok(started.elapsed())
+}
+
+async fn timed_download_bare(
+    client: &reqwest::Client,
+    url: &str,
+    to: &std::path::Path,
+) -> Result<Duration, Box<dyn std::error::Error>> {
+    let started = Instant::now();
+    let mut response = client
+        .get(url)
+        .header("authorization", "Bearer bench-token")
+        .send()
+        .await?
+        .error_for_status()?;
+    let mut file = tokio::fs::File::create(to).await?;
+    let mut written = 0;
+    while let Some(chunk) = response.chunk().await? {
+        file.write_all(&chunk).await?;
+        written += chunk.len();
+    }
+    file.flush().await?;
+    file.sync_all().await?;
+    assert_eq!(written, DOWNLOAD_BYTES);
+    Ok(started.elapsed())
+}
+
+async fn download_scenario(
+    client: &Client,
+    bare: &reqwest::Client,
+    base: &str,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let dir = std::env::temp_dir().join(format!("magic-api-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let (to_ours, to_bare) = (dir.join("ours.pcap"), dir.join("bare.pcap"));
+    let url = format!("{base}/download");
+    let mut ours = Vec::with_capacity(DOWNLOADS);
+    let mut theirs = Vec::with_capacity(DOWNLOADS);
+    for i in 0..DOWNLOAD_WARMUP + DOWNLOADS {
+        let (a, b) = if i % 2 == 0 {
+            let a = timed_download_ours(client, &to_ours).await?;
+            (a, timed_download_bare(bare, &url, &to_bare).await?)
+        } else {
+            let b = timed_download_bare(bare, &url, &to_bare).await?;
+            (timed_download_ours(client, &to_ours).await?, b)
+        };
+        if i >= DOWNLOAD_WARMUP {
+            ours.push(a);
+            theirs.push(b);
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    let (o, t) = (stats(&mut ours), stats(&mut theirs));
+    let mib = DOWNLOAD_BYTES as f64 / f64::from(1 << 20);
+    println!(
+        "download of {mib:.0} MiB to a file ({DOWNLOADS} each, interleaved, after {DOWNLOAD_WARMUP} warm-up pairs)"
+    );
+    for (label, s) in [
+        ("magic-api write_to_file", &o),
+        ("bare reqwest+tokio::fs", &t),
+    ] {
+        println!(
+            "  {label:<24} mean {:>8.2} ms   median {:>8.2} ms   {:>7.0} MiB/s (median)",
+            s.mean.as_secs_f64() * 1e3,
+            s.median.as_secs_f64() * 1e3,
+            mib / s.median.as_secs_f64()
+        );
+    }
+    println!(
+        "  overhead                 mean {:>+7.1} %    median {:>+7.1} %",
+        pct(o.mean, t.mean),
+        pct(o.median, t.median)
+    );
+    Ok(())
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let addr = start_server()?;
     let base = format!("http://{addr}");
@@ -240,6 +353,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             &bare,
             &base,
         )
-        .await
+        .await?;
+        download_scenario(&client, &bare, &base).await
     })
 }

@@ -73,6 +73,9 @@ struct Figures {
     cold: Vec<Duration>,
     llvm_ir_lines: Option<usize>,
     app_bytes: Option<u64>,
+    /// The same program built without TLS (`--no-default-features`): the figure to hold against
+    /// clients that have none.
+    app_bytes_plain: Option<u64>,
     dependencies: Option<usize>,
     front_end: Option<f64>,
     codegen: Option<f64>,
@@ -139,8 +142,11 @@ pub fn run(root: &Path, options: &Options) -> Result<(), String> {
     }
     for (c, f) in checkouts.iter().zip(&mut figures) {
         f.llvm_ir_lines = llvm_ir_lines(c).ok();
-        f.app_bytes = stripped_app_size(c)
+        f.app_bytes = stripped_app_size(c, true)
             .map_err(|e| eprintln!("stripped size ({}): {e}", c.label))
+            .ok();
+        f.app_bytes_plain = stripped_app_size(c, false)
+            .map_err(|e| eprintln!("stripped size without TLS ({}): {e}", c.label))
             .ok();
         f.dependencies = dependency_count(c).ok();
         if let Ok((front, code)) = timings_split(c) {
@@ -276,22 +282,16 @@ fn llvm_ir_lines(c: &Checkout) -> Result<usize, String> {
 
 /// Bytes of the downstream program's release binary, stripped of symbols: relinked with rustc's
 /// own `-C strip=symbols` (no external `strip` tool), which recompiles only the program itself.
-/// Measured after the timed rebuilds, whose builds it would otherwise disturb.
-fn stripped_app_size(c: &Checkout) -> Result<u64, String> {
+/// Measured after the timed rebuilds, whose builds it would otherwise disturb. `tls: false`
+/// builds the program without its default `tls` feature (the crate without rustls).
+fn stripped_app_size(c: &Checkout, tls: bool) -> Result<u64, String> {
     let app = c.root.join("xtask/bench-app");
-    cargo(
-        c,
-        &app,
-        &[
-            "rustc",
-            "--release",
-            "--bin",
-            "bench-app",
-            "--",
-            "-C",
-            "strip=symbols",
-        ],
-    )?;
+    let mut args = vec!["rustc", "--release", "--bin", "bench-app"];
+    if !tls {
+        args.push("--no-default-features");
+    }
+    args.extend(["--", "-C", "strip=symbols"]);
+    cargo(c, &app, &args)?;
     let binary = c
         .target
         .join("release")
@@ -427,10 +427,15 @@ fn print_table(checkouts: &[Checkout], figures: &[Figures], options: &Options) {
         );
     }
     // Each count with the decimals it is read to.
-    let counts: [(&str, CountFigure, usize); 5] = [
+    let counts: [(&str, CountFigure, usize); 6] = [
         (
             "downstream program, stripped binary (MB)",
             |f| f.app_bytes.map(|n| n as f64 / 1e6),
+            3,
+        ),
+        (
+            "  the same, without TLS (MB)",
+            |f| f.app_bytes_plain.map(|n| n as f64 / 1e6),
             3,
         ),
         (

@@ -9,7 +9,6 @@ use std::time::Duration;
 use bytes::Bytes;
 use futures_core::Stream;
 use futures_util::StreamExt;
-use tokio::io::AsyncWriteExt;
 
 use super::client::BoxFuture;
 use super::envelope::ResponseMeta;
@@ -77,50 +76,123 @@ impl Download {
     }
 
     async fn write_to(mut self, path: std::path::PathBuf) -> Result<u64, Error> {
-        let path = path.as_path();
-        // Follow a symbolic link to the file it names, so that the link survives.
-        let target = match tokio::fs::canonicalize(path).await {
-            Ok(resolved) => resolved,
-            Err(_) => path.to_path_buf(),
+        let part = Part {
+            file: None,
+            target: path,
+            temporary: std::path::PathBuf::new(),
         };
-        let temporary = temporary_beside(&target);
-        let mut file = tokio::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&temporary)
-            .await?;
+        let part = run(part, Part::open, Bytes::new()).await?;
         // Removes the temporary file if this future is dropped before it finishes (a timeout,
         // a `select!`); disarmed once the file is renamed or removed below.
-        let mut guard = RemoveOnDrop(Some(temporary.clone()));
+        let mut guard = RemoveOnDrop(Some(part.temporary.clone()));
+        let mut part = Some(part);
+        let mut writing = None;
+        let mut written = 0u64;
         let result = async {
-            let mut written = 0u64;
+            // Each chunk is written while the next one is read from the network.
             while let Some(chunk) = self.chunks.next().await {
                 let chunk = chunk?;
-                file.write_all(&chunk).await?;
+                if let Some(previous) = writing.take() {
+                    part = Some(finish(previous).await?);
+                }
                 written += chunk.len() as u64;
+                writing = part.take().map(|p| spawn(p, Part::write, chunk));
             }
-            // tokio's File completes writes in the background; flush waits for them, and
-            // sync_all makes the rename below publish a complete file.
-            file.flush().await?;
-            file.sync_all().await?;
-            Ok::<u64, Error>(written)
+            if let Some(previous) = writing.take() {
+                part = Some(finish(previous).await?);
+            }
+            Ok::<(), Error>(())
         }
         .await;
-        drop(file);
-        let result = match result {
-            Ok(written) => tokio::fs::rename(&temporary, &target)
-                .await
-                .map(|()| written)
-                .map_err(Error::from),
-            Err(e) => Err(e),
+        let result = match (result, part) {
+            (Ok(()), Some(part)) => run(part, Part::publish, Bytes::new()).await.map(drop),
+            (Err(e), Some(part)) => {
+                // Best effort: the original error is more useful than a cleanup failure.
+                let _ = run(part, Part::discard, Bytes::new()).await;
+                Err(e)
+            }
+            // A write failed, and its error is the result; the guard removes the file.
+            (Err(e), None) => return Err(e),
+            (Ok(()), None) => {
+                return Err(std::io::Error::other("the download's file was lost").into());
+            }
         };
-        if result.is_err() {
-            // Best effort: the original error is more useful than a cleanup failure.
-            let _ = tokio::fs::remove_file(&temporary).await;
-        }
         guard.0 = None;
-        result
+        result.map(|()| written)
     }
+}
+
+/// The file a download is written to, moved to tokio's blocking pool for each step.
+struct Part {
+    file: Option<std::fs::File>,
+    target: std::path::PathBuf,
+    temporary: std::path::PathBuf,
+}
+
+/// One step of writing a download, run on the blocking pool with a chunk of the body.
+///
+/// Every step has this one type, so the pool's task machinery is compiled once for downloads
+/// (each `tokio::fs` operation is a task type of its own, each compiled into every program).
+type Step = fn(&mut Part, &[u8]) -> std::io::Result<()>;
+
+impl Part {
+    /// Follows a symbolic link to the file it names (so that the link survives), and creates
+    /// the temporary file beside it.
+    fn open(&mut self, _: &[u8]) -> std::io::Result<()> {
+        if let Ok(resolved) = std::fs::canonicalize(&self.target) {
+            self.target = resolved;
+        }
+        self.temporary = temporary_beside(&self.target);
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&self.temporary)?;
+        self.file = Some(file);
+        Ok(())
+    }
+
+    fn write(&mut self, chunk: &[u8]) -> std::io::Result<()> {
+        use std::io::Write;
+        match &mut self.file {
+            Some(file) => file.write_all(chunk),
+            None => Err(std::io::Error::other("the download's file is closed")),
+        }
+    }
+
+    /// Makes the file durable, then puts it in the target's place: a complete file or none.
+    fn publish(&mut self, _: &[u8]) -> std::io::Result<()> {
+        if let Some(file) = self.file.take() {
+            file.sync_all()?;
+        }
+        std::fs::rename(&self.temporary, &self.target)
+    }
+
+    fn discard(&mut self, _: &[u8]) -> std::io::Result<()> {
+        self.file = None;
+        std::fs::remove_file(&self.temporary)
+    }
+}
+
+type Running = tokio::task::JoinHandle<(Part, std::io::Result<()>)>;
+
+fn spawn(mut part: Part, step: Step, data: Bytes) -> Running {
+    tokio::task::spawn_blocking(move || {
+        let result = step(&mut part, &data);
+        (part, result)
+    })
+}
+
+/// Waits for a step; a step that panicked loses its file (the caller's guard removes it).
+async fn finish(running: Running) -> Result<Part, Error> {
+    match running.await {
+        Ok((part, Ok(()))) => Ok(part),
+        Ok((_, Err(e))) => Err(e.into()),
+        Err(e) => Err(std::io::Error::other(e).into()),
+    }
+}
+
+async fn run(part: Part, step: Step, data: Bytes) -> Result<Part, Error> {
+    finish(spawn(part, step, data)).await
 }
 
 /// Deletes a file when dropped, unless emptied first.

@@ -1,49 +1,88 @@
 //! The `{success, errors, messages, result, result_info}` envelope every v4 endpoint uses.
 
 use bytes::Bytes;
-use serde::de::{DeserializeOwned, Deserializer};
+use std::fmt;
+
+use serde::de::{DeserializeOwned, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use serde_json::value::RawValue;
-use serde_json::{Map, Value};
+
+use super::raw_json::RawJson;
+use super::wire::{Key, Object, unknown};
 
 use super::error::{Error, excerpt};
 use super::message::ApiMessage;
 
 /// Pagination details of list endpoints (`result_info`).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+///
+/// Pagination metadata must never fail a page, so a figure that is not a whole non-negative
+/// number (`"5"`, `-1`, `2.5`, `null`) reads as absent; `5.0` and `5e0` read as `5`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ResultInfo {
     /// Number of items on this page.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "count"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<u64>,
     /// This page's number (1-based).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "count"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page: Option<u64>,
     /// Requested page size.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "count"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub per_page: Option<u64>,
     /// Total number of items across all pages.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "count"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_count: Option<u64>,
-    /// Any other fields (e.g. `cursor`, `total_pages`), preserved verbatim.
+    /// Any other fields (e.g. `cursor`, `total_pages`), each kept as its exact JSON text.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: Object,
+}
+
+// Read field by field by hand rather than derived with `#[serde(flatten)]`, which buffers every
+// value in serde's private `Content` first (see `message.rs`).
+impl<'de> Deserialize<'de> for ResultInfo {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_map(ResultInfoVisitor)
+    }
+}
+
+struct ResultInfoVisitor;
+
+impl<'de> Visitor<'de> for ResultInfoVisitor {
+    type Value = ResultInfo;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("pagination details (an object)")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ResultInfo, A::Error> {
+        let mut info = ResultInfo::default();
+        while let Some(key) = map.next_key::<Key<'de>>()? {
+            let slot = match key.as_str() {
+                "count" => &mut info.count,
+                "page" => &mut info.page,
+                "per_page" => &mut info.per_page,
+                "total_count" => &mut info.total_count,
+                _ => {
+                    unknown(&mut map, key, &mut info.extra)?;
+                    continue;
+                }
+            };
+            *slot = count(&map.next_value::<RawJson>()?);
+        }
+        Ok(info)
+    }
+}
+
+/// A pagination figure from its JSON text: a whole non-negative number, or absent.
+fn count(value: &RawJson) -> Option<u64> {
+    let text = value.get();
+    text.parse::<u64>().ok().or_else(|| {
+        text.parse::<f64>()
+            .ok()
+            .filter(|f| f.fract() == 0.0 && *f >= 0.0 && *f < 1.8e19)
+            .map(|f| f as u64)
+    })
 }
 
 /// A successful response: the decoded `result` plus the envelope's metadata and the HTTP
@@ -83,18 +122,6 @@ struct Envelope<'a> {
     result: Option<&'a RawValue>,
     #[serde(default)]
     result_info: Option<ResultInfo>,
-}
-
-/// A pagination figure: pagination metadata must never fail a page, so a value that is not a
-/// whole non-negative number reads as absent.
-fn count<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
-    Ok(Option::<Value>::deserialize(d)?.and_then(|v| {
-        v.as_u64().or_else(|| {
-            v.as_f64()
-                .filter(|f| f.fract() == 0.0 && *f >= 0.0 && *f < 1.8e19)
-                .map(|f| f as u64)
-        })
-    }))
 }
 
 /// Response metadata kept for error reporting.
@@ -332,7 +359,7 @@ mod tests {
         assert_eq!(r.result, vec![1, 2]);
         let info = r.result_info.unwrap();
         assert_eq!(info.total_count, Some(5));
-        assert_eq!(info.extra["cursor"], "x");
+        assert_eq!(info.extra["cursor"].as_str().as_deref(), Some("x"));
         assert_eq!(r.messages[0].message, "hi");
     }
 
@@ -422,11 +449,32 @@ mod tests {
     }
 
     #[test]
+    fn odd_pagination_figures_and_messages_never_fail_a_page() {
+        let body = br#"{"success":true,"messages":["plain text",{"code":null,"message":null,"id":123456789012345678901234567890}],
+            "result":[],"result_info":{"page":"2","per_page":5.0,"count":-1,"total_count":1e1,"cursor":null}}"#;
+        let r: ApiResponse<Vec<u32>> = decode_json(meta(200), &Bytes::from_static(body)).unwrap();
+        let info = r.result_info.unwrap();
+        let figures = (info.page, info.per_page, info.count, info.total_count);
+        assert_eq!(figures, (None, Some(5), None, Some(10)));
+        assert_eq!(info.extra["cursor"].get(), "null");
+        assert_eq!(r.messages[0], ApiMessage::new(0, "plain text"));
+        assert_eq!(
+            (r.messages[1].code, r.messages[1].message.as_str()),
+            (0, "")
+        );
+        let id = r.messages[1].extra["id"].get();
+        assert_eq!(id, "123456789012345678901234567890");
+    }
+
+    #[test]
     fn message_round_trip_keeps_unknown_fields() {
         let json = r#"{"code":1000,"message":"m","documentation_url":"u","source":{"pointer":"/p","parameter":"q"},"meta":{"l10n_key":"k"}}"#;
         let m: ApiMessage = serde_json::from_str(json).unwrap();
-        assert_eq!(m.extra["meta"]["l10n_key"], "k");
-        assert_eq!(m.source.as_ref().unwrap().extra["parameter"], "q");
+        assert_eq!(m.extra["meta"].get(), r#"{"l10n_key":"k"}"#);
+        assert_eq!(
+            m.source.as_ref().unwrap().extra["parameter"].get(),
+            r#""q""#
+        );
         let back: Value = serde_json::to_value(&m).unwrap();
         assert_eq!(back, serde_json::from_str::<Value>(json).unwrap());
     }

@@ -117,8 +117,9 @@ impl RawRequest {
     /// Sets a body that is already JSON text and a boolean header that says which form a union
     /// in it takes: `true` when the value at any of `paths` (descending into every array) is an
     /// object, `false` when it is a string, unset when the body holds none, so the header can
-    /// never disagree with the body. The form is read from a parsed copy; the body is sent as
-    /// given, so numbers keep their exact text. Here, not in the generated code's crate, so the
+    /// never disagree with the body. The form is read from the text, one level at a time (only the
+    /// objects and arrays on the paths are parsed); the body is sent as given, so numbers keep
+    /// their exact text. Here, not in the generated code's crate, so the
     /// parse is compiled once.
     pub fn json_bytes_with_form_header(
         self,
@@ -126,9 +127,9 @@ impl RawRequest {
         header: &'static str,
         paths: &[&[&str]],
     ) -> Self {
-        let form = serde_json::from_slice::<serde_json::Value>(&json)
+        let form = std::str::from_utf8(&json)
             .ok()
-            .and_then(|value| paths.iter().find_map(|p| form_at(&value, p)));
+            .and_then(|text| paths.iter().find_map(|p| form_at(text.trim_start(), p)));
         let request = self.json_bytes(json);
         match form {
             Some(object) => request.header(header, if object { "true" } else { "false" }),
@@ -171,15 +172,22 @@ impl RawRequest {
     }
 }
 
-/// Whether the value at `path` (descending into every array element) is an object (`true`) or a
-/// string (`false`).
-fn form_at(value: &serde_json::Value, path: &[&str]) -> Option<bool> {
-    use serde_json::Value;
-    match (value, path.split_first()) {
-        (Value::Array(items), _) => items.iter().find_map(|v| form_at(v, path)),
-        (Value::Object(map), Some((first, rest))) => map.get(*first).and_then(|v| form_at(v, rest)),
-        (Value::Object(_), None) => Some(true),
-        (Value::String(_), None) => Some(false),
+/// Whether the value whose JSON text is `text` holds, at `path` (descending into every array
+/// element), an object (`true`) or a string (`false`).
+fn form_at(text: &str, path: &[&str]) -> Option<bool> {
+    use serde_json::value::RawValue;
+    match (text.as_bytes().first()?, path.split_first()) {
+        (b'[', _) => serde_json::from_str::<Vec<&RawValue>>(text)
+            .ok()?
+            .iter()
+            .find_map(|item| form_at(item.get(), path)),
+        (b'{', Some((first, rest))) => {
+            let map: std::collections::BTreeMap<String, &RawValue> =
+                serde_json::from_str(text).ok()?;
+            form_at(map.get(*first)?.get(), rest)
+        }
+        (b'{', None) => Some(true),
+        (b'"', None) => Some(false),
         _ => None,
     }
 }
@@ -187,20 +195,37 @@ fn form_at(value: &serde_json::Value, path: &[&str]) -> Option<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
     #[test]
     fn form_is_found_through_arrays() {
-        let body = json!({"tunnels": [{"health_check": {"target": {"saved": "x"}}}]});
+        let body = r#"{"tunnels": [{"health_check": {"target": {"saved": "x"}}}]}"#;
         assert_eq!(
-            form_at(&body, &["tunnels", "health_check", "target"]),
+            form_at(body, &["tunnels", "health_check", "target"]),
             Some(true)
         );
-        let body = json!({"health_check": {"target": "1.2.3.4"}});
-        assert_eq!(form_at(&body, &["health_check", "target"]), Some(false));
+        let body = r#"{"health_check": {"target": "1.2.3.4"}}"#;
+        assert_eq!(form_at(body, &["health_check", "target"]), Some(false));
         assert_eq!(
-            form_at(&json!({"name": "x"}), &["health_check", "target"]),
+            form_at(r#"{"name": "x"}"#, &["health_check", "target"]),
             None
+        );
+        // Escaped keys, a string with braces, and a first array element without the path.
+        let body = r#"[{"name":"{"},{"health\u005fcheck":{"target":"x"}}]"#;
+        assert_eq!(form_at(body, &["health_check", "target"]), Some(false));
+    }
+
+    #[test]
+    fn the_header_follows_the_body() {
+        let request = RawRequest::new(Method::POST, "/t").json_bytes_with_form_header(
+            b"  {\"health_check\": {\"target\": {\"saved\": \"x\"}}}".to_vec(),
+            "x-form",
+            &[&["health_check", "target"]],
+        );
+        assert!(
+            request
+                .headers
+                .iter()
+                .any(|(n, v)| *n == "x-form" && v == "true")
         );
     }
 }

@@ -12,10 +12,11 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 
-use serde::de::value::{BorrowedStrDeserializer, MapDeserializer};
+use serde::de::value::BorrowedStrDeserializer;
 use serde::de::{self, DeserializeOwned, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 pub use serde_json::Value;
+use serde_json::value::RawValue;
 
 pub use crate::raw_json::RawJson;
 
@@ -83,12 +84,15 @@ pub fn chosen_tagged<T: DeserializeOwned + Extra, U>(
 fn decode_setting_aside<T: DeserializeOwned + Extra>(object: &Object) -> Option<T> {
     let mut aside: Vec<&str> = Vec::new();
     loop {
-        let entries = object
-            .iter()
-            .filter(|(key, _)| !aside.contains(&key.as_str()))
-            .map(|(key, value)| (BorrowedStrDeserializer::new(key.as_str()), value.as_raw()));
-        let deserializer = MapDeserializer::<_, serde_json::Error>::new(entries);
-        match serde_path_to_error::deserialize::<_, T>(deserializer) {
+        let mut entries = Entries {
+            entries: object
+                .iter()
+                .filter(|(key, _)| !aside.contains(&key.as_str()))
+                .map(|(key, value)| (key.as_str(), value.as_raw())),
+            value: None,
+            failed: None,
+        };
+        match T::deserialize(&mut entries) {
             Ok(mut value) => {
                 let kept = value.extra_mut();
                 for key in aside {
@@ -98,18 +102,71 @@ fn decode_setting_aside<T: DeserializeOwned + Extra>(object: &Object) -> Option<
                 }
                 return Some(value);
             }
-            Err(error) => {
-                let failed = match error.path().iter().next() {
-                    Some(serde_path_to_error::Segment::Map { key }) => key.as_str(),
-                    _ => return None,
-                };
-                let key = object.get_key_value(failed)?.0.as_str();
+            Err(_) => {
+                // A failure outside any one value (a required field missing) sets nothing aside.
+                let key = entries.failed?;
                 if aside.contains(&key) || aside.len() == MOST_SET_ASIDE {
                     return None;
                 }
                 aside.push(key);
             }
         }
+    }
+}
+
+/// An object's entries handed to a decoder as a map, remembering the key whose value failed.
+///
+/// Set-aside needs only that top-level key, so this small map access replaces a path-tracking
+/// deserializer, which would be instantiated once more for every alternative.
+struct Entries<'de, I> {
+    entries: I,
+    /// The entry whose key was just read and whose value is next.
+    value: Option<(&'de str, &'de RawValue)>,
+    /// The key of the value that did not decode.
+    failed: Option<&'de str>,
+}
+
+impl<'de, I: Iterator<Item = (&'de str, &'de RawValue)>> de::MapAccess<'de> for Entries<'de, I> {
+    type Error = serde_json::Error;
+
+    fn next_key_seed<K: de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, Self::Error> {
+        let Some((key, value)) = self.entries.next() else {
+            return Ok(None);
+        };
+        self.value = Some((key, value));
+        seed.deserialize(BorrowedStrDeserializer::new(key))
+            .map(Some)
+    }
+
+    fn next_value_seed<V: de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: V,
+    ) -> Result<V::Value, Self::Error> {
+        let (key, value) = self
+            .value
+            .take()
+            .ok_or_else(|| de::Error::custom("a map value was asked for before its key"))?;
+        seed.deserialize(value)
+            .inspect_err(|_| self.failed = Some(key))
+    }
+}
+
+impl<'de, I: Iterator<Item = (&'de str, &'de RawValue)>> Deserializer<'de>
+    for &mut Entries<'de, I>
+{
+    type Error = serde_json::Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        visitor.visit_map(self)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        option unit unit_struct newtype_struct seq tuple tuple_struct map struct enum
+        identifier ignored_any
     }
 }
 

@@ -9,7 +9,7 @@ use std::time::Duration;
 use magic_api::reqwest::Method;
 use magic_api::{ApiMessage, Client, Credentials, Error, RawRequest, RetryPolicy};
 use serde::Deserialize;
-use serde_json::Value;
+use serde_json::{Value, json};
 use server::{Reply, Server};
 
 fn get(path: &str) -> RawRequest {
@@ -93,8 +93,8 @@ async fn unknown_message_fields_round_trip_via_extra() {
         .await
         .expect("ok");
     let m: &ApiMessage = &resp.messages[0];
-    assert_eq!(m.extra["severity"], "warn");
-    assert_eq!(m.extra["meta"]["since"], "2025-01-01");
+    assert_eq!(m.extra["severity"], json!("warn"));
+    assert_eq!(m.extra["meta"].to_value()["since"], "2025-01-01");
     let reserialized = serde_json::to_value(m).expect("serialize");
     assert_eq!(
         reserialized,
@@ -102,7 +102,7 @@ async fn unknown_message_fields_round_trip_via_extra() {
     );
     let info = resp.result_info.expect("result_info");
     assert_eq!(info.page, Some(1));
-    assert_eq!(info.extra["cursor"], "c1");
+    assert_eq!(info.extra["cursor"], json!("c1"));
 }
 
 #[tokio::test]

@@ -12,7 +12,6 @@ use futures_util::StreamExt;
 use magic_api::reqwest::Method;
 use magic_api::runtime::{cursor_stream, page_stream};
 use magic_api::{Client, Error, RawRequest, ResultInfo};
-use serde_json::Value;
 use server::{Reply, Server};
 
 /// Deterministic non-text bytes, split into unequal chunks.
@@ -171,8 +170,8 @@ fn fetch_cursor_page(
             .result_info
             .as_ref()
             .and_then(|i| i.extra.get("cursor"))
-            .and_then(Value::as_str)
-            .map(str::to_owned);
+            .and_then(|c| c.as_str())
+            .map(|c| c.into_owned());
         Ok((resp.result, next))
     }
 }
