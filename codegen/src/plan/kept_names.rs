@@ -9,7 +9,10 @@ use super::types::{ItemPlan, Shape};
 
 /// Adds an alias item per entry to `items` (sorted by Rust name, and kept so). An entry whose
 /// type is not generated, or whose old name is a type again, is an error naming it.
-pub(super) fn add(items: &mut Vec<ItemPlan>, kept: &BTreeMap<String, String>) -> Result<(), String> {
+pub(super) fn add(
+    items: &mut Vec<ItemPlan>,
+    kept: &BTreeMap<String, String>,
+) -> Result<(), String> {
     for (old, new) in kept {
         let place = format!("spec/refinements.toml [kept_names] `{old}`");
         let target = items
@@ -24,7 +27,9 @@ pub(super) fn add(items: &mut Vec<ItemPlan>, kept: &BTreeMap<String, String>) ->
             ));
         }
         if !is_type_name(old) {
-            return Err(format!("{place}: expected a Rust type name (`UpperCamelCase`)"));
+            return Err(format!(
+                "{place}: expected a Rust type name (`UpperCamelCase`)"
+            ));
         }
         let at = match items.binary_search_by(|i| i.rust.as_str().cmp(old)) {
             Ok(_) => {

@@ -235,7 +235,7 @@ impl<'a> Types<'a> {
                 ty: item.rust.clone(),
                 setters: self.setters(s, json.as_object()?, depth)?,
             }),
-            Shape::Struct(_) | Shape::ReferenceName(_) => None,
+            Shape::Struct(_) | Shape::ReferenceName(_) | Shape::KeptName(_) => None,
             Shape::Enum(e) => {
                 let text = json.as_str()?;
                 match e.literals.iter().find(|l| l.wire == text) {
@@ -332,7 +332,7 @@ impl<'a> Types<'a> {
                         }
                     }
                     Shape::Alias(t) => return self.stand_in(t, wire, next),
-                    Shape::Struct(_) | Shape::ReferenceName(_) => return None,
+                    Shape::Struct(_) | Shape::ReferenceName(_) | Shape::KeptName(_) => return None,
                 }
             }
         })

@@ -367,7 +367,8 @@ pub(super) const RENAMED_TYPE: [(&str, &str); 3] = [
 ];
 
 /// The refinements that keep the names [`RENAMED_TYPE`] takes away.
-pub(super) const KEPT_NAMES: &str = "[kept_names]\nWidget = \"Gadget\"\nWidgetSize = \"GadgetSize\"\n";
+pub(super) const KEPT_NAMES: &str =
+    "[kept_names]\nWidget = \"Gadget\"\nWidgetSize = \"GadgetSize\"\n";
 
 #[test]
 /// Issue 21, readability: a type the reference renamed read as five lines (removed, new, the
@@ -434,7 +435,9 @@ fn report_renamed_type_with_its_old_names_kept_is_additive() {
         text: KEPT_NAMES.into(),
     };
     let (ir, _) = codegen::build_ir(&docs, Some(&refinements)).expect("the IR");
-    let error = codegen::generate(&ir).err().expect("a stale entry is an error");
+    let error = codegen::generate(&ir)
+        .err()
+        .expect("a stale entry is an error");
     assert!(
         error.contains("[kept_names] `Widget`: `Gadget` is not a generated type"),
         "{error}"

@@ -298,13 +298,14 @@ fn the_report_says_breaking_exactly_when_downstream_code_stops_compiling() {
     let cases = cases();
     // Every distinct reference (with its refinements) is one version of the crate.
     let mut versions: Vec<(String, &str)> = Vec::new();
-    let mut version_of = |text: (String, &'static str)| match versions.iter().position(|v| *v == text) {
-        Some(i) => i,
-        None => {
-            versions.push(text);
-            versions.len() - 1
-        }
-    };
+    let mut version_of =
+        |text: (String, &'static str)| match versions.iter().position(|v| *v == text) {
+            Some(i) => i,
+            None => {
+                versions.push(text);
+                versions.len() - 1
+            }
+        };
     let pairs: Vec<(usize, usize)> = cases
         .iter()
         .map(|c| {
