@@ -435,9 +435,7 @@ fn report_renamed_type_with_its_old_names_kept_is_additive() {
         text: KEPT_NAMES.into(),
     };
     let (ir, _) = codegen::build_ir(&docs, Some(&refinements)).expect("the IR");
-    let error = codegen::generate(&ir)
-        .err()
-        .expect("a stale entry is an error");
+    let error = codegen::generate(&ir).expect_err("a stale entry is an error");
     assert!(
         error.contains("[kept_names] `Widget`: `Gadget` is not a generated type"),
         "{error}"
