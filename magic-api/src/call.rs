@@ -75,11 +75,12 @@ impl<T: DeserializeOwned + Send + 'static> Receive for Full<T> {
     }
 }
 
-/// The `result` as raw JSON, whatever its shape (what [`Call::send_value`] receives).
+/// The `result` as a `serde_json::Value`, whatever its shape (what [`Call::send_value`]
+/// receives).
 #[derive(Debug)]
-pub struct RawJson;
+pub struct JsonValue;
 
-impl Receive for RawJson {
+impl Receive for JsonValue {
     type Output = Value;
     type Reply = JsonReply;
     fn fetch(
@@ -383,7 +384,7 @@ where
     /// Sends the call and returns its `result` as raw JSON, whatever its shape (`null` when the
     /// envelope has none): the same request, retries and API errors as awaiting the call, for
     /// code that must keep working whatever the server sends.
-    pub fn send_value(self) -> CallFuture<'a, RawJson> {
+    pub fn send_value(self) -> CallFuture<'a, JsonValue> {
         self.send_as()
     }
 }

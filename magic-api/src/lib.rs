@@ -66,7 +66,7 @@ mod unions;
 /// a trait, paging).
 pub mod runtime {
     pub use crate::call::{
-        Binary, Call, CallFuture, CallOptions, Empty, Full, Json, RawJson, Receive,
+        Binary, Call, CallFuture, CallOptions, Empty, Full, Json, JsonValue, Receive,
     };
     pub use crate::paging::{BoxStream, Paged, Paging};
     pub use magic_api_runtime::*;

@@ -142,15 +142,27 @@ fn union_enum(item: &ItemPlan, plan: &UnionPlan) -> TokenStream {
         tys: &tys,
     };
     match &plan.strategy {
+        // The value is read once as its exact text, and the forms are tried in order from it
+        // (for distinct JSON kinds, only the matching one can succeed); a value no form takes is
+        // kept exactly. Serde's own untagged decoding would buffer it in its private `Content`
+        // first, compiled into every program, and keep the unknown as a lossy `Value`.
         UnionStrategy::JsonKind | UnionStrategy::Ordered => quote! {
             #d
-            #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+            #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
             #[serde(untagged)]
             #[non_exhaustive]
             pub enum #name {
                 #( #alt_docs #variants(#tys), )*
-                /// A value of a form this version of the crate does not know, kept as sent.
-                Other(::serde_json::Value),
+                /// A value of a form this version of the crate does not know, kept as sent (its
+                /// exact JSON text).
+                Other(::magic_api::runtime::RawJson),
+            }
+            impl<'de> ::serde::Deserialize<'de> for #name {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    let raw = <::magic_api::runtime::RawJson as ::serde::Deserialize>::deserialize(deserializer)?;
+                    #( if let Ok(form) = raw.decode() { return Ok(Self::#variants(form)); } )*
+                    Ok(Self::Other(raw))
+                }
             }
         },
         UnionStrategy::Tag { field, values } => quote! {

@@ -1730,7 +1730,7 @@ pub enum HealthCheckRate {
 /// the Cloudflare side of the tunnel) is used as the target.
 /// Must be in object form if the x-magic-new-hc-target header is set to true and string form if
 /// x-magic-new-hc-target is absent or set to false.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum HealthCheckTarget {
@@ -1742,8 +1742,26 @@ pub enum HealthCheckTarget {
     Object(MagicHealthCheckTarget),
     /// The string form.
     String(String),
-    /// A value of a form this version of the crate does not know, kept as sent.
-    Other(::serde_json::Value),
+    /// A value of a form this version of the crate does not know, kept as sent (its
+    /// exact JSON text).
+    Other(::magic_api::runtime::RawJson),
+}
+
+impl<'de> ::serde::Deserialize<'de> for HealthCheckTarget {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let raw = <::magic_api::runtime::RawJson as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let Ok(form) = raw.decode() {
+            return Ok(Self::Object(form));
+        }
+        if let Ok(form) = raw.decode() {
+            return Ok(Self::String(form));
+        }
+        Ok(Self::Other(raw))
+    }
 }
 
 ::magic_api::union_from!(

@@ -411,7 +411,7 @@ async fn unknown_fields_and_enum_values_decode_and_are_inspectable() {
         hc.direction,
         Some(TunnelHealthCheckDirection::Other("sideways".into()))
     );
-    assert_eq!(hc.target, Some(HealthCheckTarget::Other(json!(42))));
+    assert_eq!(hc.target, Some(HealthCheckTarget::Other(json!(42).into())));
     assert_eq!(
         hc.extra.get("jitter_ms").map(|v| v.to_value()),
         Some(json!(5))

@@ -55,3 +55,25 @@ fn a_required_field_that_does_not_decode_keeps_the_value_whole() {
     let event: ConnectorEvent = same_text(text);
     assert!(matches!(event, ConnectorEvent::Unknown(_)), "{event:?}");
 }
+
+#[test]
+fn a_form_the_crate_does_not_know_keeps_its_exact_text() {
+    use magic_api::types::HealthCheckTarget;
+    // The two documented forms, each from its own JSON kind.
+    let object: HealthCheckTarget = same_text(r#"{"saved":"203.0.113.1"}"#);
+    assert!(matches!(object, HealthCheckTarget::Object(_)), "{object:?}");
+    let string: HealthCheckTarget = same_text(r#""203.0.113.1""#);
+    assert_eq!(string, HealthCheckTarget::String("203.0.113.1".into()));
+    // A number no form takes, past what `serde_json::Value` holds exactly, and an array.
+    for text in [
+        "123456789012345678901234567890",
+        "1.476e3",
+        r#"[1,{"a":null}]"#,
+    ] {
+        let other: HealthCheckTarget = same_text(text);
+        match &other {
+            HealthCheckTarget::Other(raw) => assert_eq!(raw.get(), text),
+            form => panic!("{text} decoded as {form:?}"),
+        }
+    }
+}
