@@ -11,6 +11,8 @@
 //!   head, so it also closes idle keep-alive connections and heads trickling in);
 //! - a request body must arrive within the idle timeout too, and be at most the body limit
 //!   (refused with 413 before it is read when its `Content-Length` says so);
+//! - an answer must be taken within the idle timeout too: a write that makes no progress for
+//!   that long (a peer that stopped reading, its buffers full) closes the connection;
 //! - heads are at most [`HEAD_LIMIT`] bytes (hyper answers 431).
 
 use std::collections::VecDeque;
@@ -30,6 +32,8 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use serde_json::Value;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinSet;
+
+use crate::write_deadline::WriteDeadline;
 
 use crate::exact::Exact;
 use crate::record::{Rejection, code};
@@ -155,8 +159,10 @@ async fn connection(stream: TcpStream, state: Arc<State>) {
         .header_read_timeout(state.limits.idle_timeout)
         .keep_alive(true)
         .max_buf_size(HEAD_LIMIT);
+    let stream = WriteDeadline::new(stream, state.limits.idle_timeout);
     let service = service_fn(move |request| exchange(request, state.clone()));
-    // Errors are the peer's (a reset, a malformed head hyper has answered) or a fault's.
+    // Errors are the peer's (a reset, a malformed head hyper has answered, answers it does not
+    // take) or a fault's.
     let _ = builder
         .serve_connection(TokioIo::new(stream), service)
         .await;

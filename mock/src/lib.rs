@@ -47,7 +47,8 @@
 //!    `Expect: 100-continue`, HTTP/1.0 peers (answered without chunked framing). A connection
 //!    must send a complete request head within the idle timeout of its last exchange
 //!    ([`MockBuilder::idle_timeout`], default 30 s; this also closes idle keep-alive
-//!    connections and heads trickling in), and the body too; heads are at most 64 KiB (431),
+//!    connections and heads trickling in), and the body too, and must take its answers
+//!    without a stall that long (a write blocked for the idle timeout closes it); heads are at most 64 KiB (431),
 //!    bodies at most [`MockBuilder::body_limit`] (8 MiB: 413, [`code::BODY_TOO_LARGE`]; a
 //!    body that stops arriving: 408, [`code::BODY_TIMEOUT`]). What is not HTTP/1.x gets
 //!    hyper's bare 400 and is not recorded. Requests under [`CONTROL_PATH`] go to the control
@@ -105,6 +106,7 @@ mod server;
 pub mod spec;
 mod store;
 mod url;
+mod write_deadline;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;

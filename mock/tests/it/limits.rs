@@ -1,5 +1,6 @@
 //! What keeps the mock bounded and tells a test why: the request log is capped and keeps large
-//! bodies by length and digest; oversize and slow bodies are refused; refusals name the field
+//! bodies by length and digest; oversize and slow bodies are refused; a peer that stops reading
+//! its answers is disconnected; refusals name the field
 //! and the value found; faults can be written as text; the control endpoint works in library
 //! mode too and is never recorded.
 
@@ -109,6 +110,46 @@ async fn oversize_and_slow_bodies_are_refused() {
     assert!(reply.starts_with("HTTP/1.1 408"), "{reply}");
     let rec = mock.last_request().unwrap();
     assert_eq!(rec.rejection.map(|r| r.code), Some(code::BODY_TIMEOUT));
+}
+
+#[tokio::test]
+async fn a_peer_that_stops_reading_its_answers_is_disconnected() {
+    let mock = MockServer::builder()
+        .idle_timeout(Duration::from_millis(300))
+        .start()
+        .await
+        .unwrap();
+    // Pipelined requests from a peer that never reads: the answers fill its small receive
+    // buffer and the mock's send buffer, the mock's write stalls, and after the idle timeout it
+    // closes the connection, which the peer's next (or blocked) write is told of.
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.set_recv_buffer_size(4096).unwrap();
+    let mut stream = socket.connect(mock.addr()).await.unwrap();
+    let request = format!(
+        "GET {}{SITES} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer t\r\n\r\n",
+        mock.base_path()
+    );
+    let batch = request.repeat(256);
+    let writer = async {
+        loop {
+            if let Err(e) = stream.write_all(batch.as_bytes()).await {
+                return e;
+            }
+        }
+    };
+    // A bound on the wait only, so that a mock without the deadline fails instead of hanging.
+    let error = tokio::time::timeout(Duration::from_secs(60), writer)
+        .await
+        .expect("the mock closes a connection whose answers are not read");
+    assert!(
+        matches!(
+            error.kind(),
+            std::io::ErrorKind::ConnectionReset | std::io::ErrorKind::BrokenPipe
+        ),
+        "{error}"
+    );
+    // The mock itself goes on answering.
+    assert!(mock.client().send_json::<Value>(list_sites()).await.is_ok());
 }
 
 #[tokio::test]
