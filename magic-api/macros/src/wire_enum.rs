@@ -13,7 +13,21 @@ use crate::wire_struct::no_generics;
 /// The expansion of `#[wire_enum] input`.
 pub(crate) fn expand(args: TokenStream, input: TokenStream) -> syn::Result<TokenStream> {
     no_enum_args(args)?;
-    let mut item: ItemEnum = syn::parse2(input)?;
+    let mut item: ItemEnum = match syn::parse2::<syn::Item>(input)? {
+        syn::Item::Enum(item) => item,
+        syn::Item::Struct(item) => {
+            return Err(syn::Error::new_spanned(
+                item.struct_token,
+                "`wire_enum` goes on an enum of unit variants; a struct takes `#[wire]`",
+            ));
+        }
+        other => {
+            return Err(syn::Error::new_spanned(
+                other,
+                "`wire_enum` goes on an enum of unit variants",
+            ));
+        }
+    };
     no_generics(
         &item.generics,
         "`wire_enum` enums take no generic parameters",
@@ -33,10 +47,23 @@ pub(crate) fn expand(args: TokenStream, input: TokenStream) -> syn::Result<Token
             continue;
         }
         match attrs.value {
-            Some(value) => {
-                idents.push(variant.ident.clone());
-                values.push(value);
-            }
+            // Two variants of one value would both write it, and only the first would be read.
+            Some(value) => match values
+                .iter()
+                .position(|v: &syn::LitStr| v.value() == value.value())
+            {
+                Some(first) => errors.push(syn::Error::new_spanned(
+                    &value,
+                    format!(
+                        "variant `{}` has the wire value of `{}`: each value names one variant",
+                        variant.ident, idents[first]
+                    ),
+                )),
+                None => {
+                    idents.push(variant.ident.clone());
+                    values.push(value);
+                }
+            },
             None => errors.push(syn::Error::new_spanned(
                 &variant.ident,
                 format!("variant `{}` needs `#[wire = \"…\"]`", variant.ident),

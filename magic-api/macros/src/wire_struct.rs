@@ -3,7 +3,7 @@
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-use syn::{Fields, Generics, ItemStruct};
+use syn::{Fields, Generics};
 
 use crate::attrs::WireArgs;
 use crate::builder::builder_impl;
@@ -14,7 +14,16 @@ use crate::field::{self, Presence};
 /// The expansion of `#[wire(args)] input`.
 pub(crate) fn expand(args: TokenStream, input: TokenStream) -> syn::Result<TokenStream> {
     let args = WireArgs::parse(args)?;
-    let mut item: ItemStruct = syn::parse2(input)?;
+    let mut item = match syn::parse2::<syn::Item>(input)? {
+        syn::Item::Struct(item) => item,
+        syn::Item::Enum(item) => {
+            return Err(syn::Error::new_spanned(
+                item.enum_token,
+                "`wire` goes on a struct; a string enum takes `#[wire_enum]`",
+            ));
+        }
+        other => return Err(syn::Error::new_spanned(other, "`wire` goes on a struct")),
+    };
     no_generics(&item.generics, "`wire` structs take no generic parameters")?;
     let Fields::Named(named) = &mut item.fields else {
         return Err(syn::Error::new_spanned(
