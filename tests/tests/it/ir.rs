@@ -603,3 +603,17 @@ fn refinements_that_match_nothing_are_errors() {
     };
     assert!(codegen::build_ir(&docs, Some(&malformed)).is_err());
 }
+
+#[test]
+fn an_enum_value_listed_twice_is_one_value() {
+    // `#[wire_enum]` refuses two variants of one value, so the IR must not hand it a repeat.
+    let text = crate::report::edited(&[
+        (
+            "\"small\" or \"large\"`",
+            "\"small\" or \"large\" or \"small\"`",
+        ),
+        ("- `\"large\"`", "- `\"large\"` - `\"small\"`"),
+    ]);
+    let out = crate::report::output_of(&text);
+    assert_eq!(out.snapshot.types["WidgetSize"].values, ["small", "large"]);
+}

@@ -545,8 +545,14 @@ fn export_body(body: &LBody<'_>, id: &impl Fn(usize) -> String) -> TypeBody {
         LBody::Object(fields) => TypeBody::Object {
             fields: fields.iter().map(|f| export_field(f, id)).collect(),
         },
+        // A value the reference lists twice is one value (the enum's variants are one per value).
         LBody::Enum(values) => TypeBody::Enum {
-            values: values.iter().map(|v| v.to_string()).collect(),
+            values: values
+                .iter()
+                .enumerate()
+                .filter(|(i, v)| !values[..*i].contains(v))
+                .map(|(_, v)| v.to_string())
+                .collect(),
             open: false,
         },
         LBody::Alias(target) => TypeBody::Alias {
