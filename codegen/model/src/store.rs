@@ -77,6 +77,29 @@ pub struct Collection {
     /// with `pending`, `running` and `success` (a PCAP): created `pending`, then one step
     /// per read.
     pub lifecycle: Vec<String>,
+    /// For each field of the documented object that holds an object: the documented values of
+    /// the fields that object's type requires (`{"device": {"id": "…"}}`). A body may send such
+    /// an object without them (a request's `device` may omit `id`; an answer's may not), so the
+    /// store fills them into an object it keeps, and every answer decodes as the reference
+    /// types it.
+    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
+    pub completions: serde_json::Map<String, Value>,
+}
+
+/// Fills into the objects `object` holds the fields [`Collection::completions`] gives them
+/// that they lack; fields `object` does not have stay absent.
+pub fn complete(object: &mut Value, completions: &serde_json::Map<String, Value>) {
+    let Some(map) = object.as_object_mut() else {
+        return;
+    };
+    for (field, required) in completions {
+        if let (Some(Value::Object(held)), Value::Object(required)) = (map.get_mut(field), required)
+        {
+            for (k, v) in required {
+                held.entry(k.clone()).or_insert_with(|| v.clone());
+            }
+        }
+    }
 }
 
 /// A collection whose object an operation's path names, and the parameter naming it.

@@ -115,13 +115,18 @@ fn collection(ir: &Ir, path: &str) -> Option<Collection> {
                 .filter(|f| object.get(*f).is_some())
                 .map(str::to_owned)
                 .collect();
-            Some((
-                keep_required(ir, op, &slot, object, id_field),
-                path_fields,
-                stamps,
-            ))
+            let ty = object_type(ir, op, &slot, &object);
+            let completions = ty
+                .as_ref()
+                .map(|ty| completions(ir, ty, &object))
+                .unwrap_or_default();
+            let kept = match &ty {
+                Some(ty) => keep_required(ir, ty, object, id_field),
+                None => object,
+            };
+            Some((kept, path_fields, stamps, completions))
         });
-        let Some((documented, path_fields, stamps)) = documented else {
+        let Some((documented, path_fields, stamps, completions)) = documented else {
             continue;
         };
         let seed = at_path
@@ -147,34 +152,38 @@ fn collection(ir: &Ir, path: &str) -> Option<Collection> {
             stamps,
             seed,
             lifecycle,
+            completions,
         });
     }
     None
 }
 
-/// The documented object with only the fields its type requires (and its id): a new object
-/// has what every answer must carry, plus what its creator sent, and nothing the example
-/// happened to show.
-fn keep_required(ir: &Ir, op: &Operation, slot: &Slot, object: Value, id_field: &str) -> Value {
+/// The type of the documented object at `slot` of the operation's result.
+fn object_type(ir: &Ir, op: &Operation, slot: &Slot, object: &Value) -> Option<Ty> {
     let Response::Envelope { result, .. } = &op.response else {
-        return object;
+        return None;
     };
     let mut ty = result.clone();
     if let Some(field) = &slot.field {
-        let found = object_fields(ir, &ty, &object, 0)
-            .and_then(|fields| fields.into_iter().find(|f| &f.name == field));
-        let Some(f) = found else {
-            return object;
-        };
-        ty = f.ty;
+        ty = object_fields(ir, &ty, object, 0)?
+            .into_iter()
+            .find(|f| &f.name == field)?
+            .ty;
     }
     if slot.many {
         let Ty::Array { items } = ty else {
-            return object;
+            return None;
         };
         ty = *items;
     }
-    let Some(fields) = object_fields(ir, &ty, &object, 0) else {
+    Some(ty)
+}
+
+/// The documented object with only the fields its type requires (and its id): a new object
+/// has what every answer must carry, plus what its creator sent, and nothing the example
+/// happened to show.
+fn keep_required(ir: &Ir, ty: &Ty, object: Value, id_field: &str) -> Value {
+    let Some(fields) = object_fields(ir, ty, &object, 0) else {
         return object;
     };
     let Value::Object(map) = object else {
@@ -185,6 +194,32 @@ fn keep_required(ir: &Ir, op: &Operation, slot: &Slot, object: Value, id_field: 
         .filter(|(k, _)| k == id_field || fields.iter().any(|f| f.required && &f.name == k))
         .collect();
     Value::Object(kept)
+}
+
+/// For each field of the documented `object` that holds an object, the documented values of the
+/// fields that object's type requires (see [`Collection::completions`]).
+fn completions(ir: &Ir, ty: &Ty, object: &Value) -> serde_json::Map<String, Value> {
+    let mut out = serde_json::Map::new();
+    let Some(fields) = object_fields(ir, ty, object, 0) else {
+        return out;
+    };
+    for f in &fields {
+        let Some(held @ Value::Object(_)) = object.get(&f.name) else {
+            continue;
+        };
+        let Some(inner) = object_fields(ir, &f.ty, held, 0) else {
+            continue;
+        };
+        let required: serde_json::Map<String, Value> = inner
+            .iter()
+            .filter(|g| g.required)
+            .filter_map(|g| Some((g.name.clone(), held.get(&g.name)?.clone())))
+            .collect();
+        if !required.is_empty() {
+            out.insert(f.name.clone(), Value::Object(required));
+        }
+    }
+    out
 }
 
 /// The fields of the object type `ty` describes; for a union, of the first alternative whose

@@ -2,6 +2,7 @@
 //! to a collection's objects. Each finds what it addresses in the store's view first, so that
 //! a request for an object the store does not hold changes nothing and keeps nothing.
 
+use magic_api_model::store::complete;
 use serde_json::Value;
 
 use super::fields::{apply_update, body_items, merge, new_id, timestamp, with_path_fields};
@@ -27,6 +28,7 @@ impl Store {
             self.counter += 1;
             let mut object = collection.documented.clone();
             merge(&mut object, &item);
+            complete(&mut object, &collection.completions);
             let id = new_id(
                 id_of(&collection.documented, &collection.id_field),
                 self.counter,

@@ -7,7 +7,7 @@ use magic_api_model::Segment;
 use serde_json::Value;
 
 use super::{BodyForm, Key};
-use magic_api_model::store::Collection;
+use magic_api_model::store::{Collection, complete};
 
 /// The objects a body carries, as its declared form says (see [`BodyForm`]).
 pub(super) fn body_items(form: BodyForm, body: Option<&Value>) -> Vec<Value> {
@@ -70,6 +70,7 @@ pub(super) fn apply_update(object: &mut Value, patch: &Value, collection: &Colle
         .filter_map(|k| Some((k.to_owned(), object.get(k)?.clone())))
         .collect();
     merge(object, patch);
+    complete(object, &collection.completions);
     if let Some(map) = object.as_object_mut() {
         for (k, v) in kept {
             map.insert(k, v);

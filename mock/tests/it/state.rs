@@ -236,3 +236,29 @@ async fn numbers_are_kept_exactly_as_sent() {
     let text = String::from_utf8_lossy(&reply.body).into_owned();
     assert!(text.contains("\"t\":1700000000.123456789"), "{text}");
 }
+
+#[tokio::test]
+async fn a_nested_object_the_body_leaves_short_is_completed_in_the_answer() {
+    use magic_api::types::{ConnectorCreateRequest, ConnectorDeviceRequest};
+    // A request's `device` may omit `id`; every answer's `device` has it, so the typed client
+    // reads what the mock answers to a create from the documented example.
+    let mock = MockServer::start().await;
+    let client = mock.client();
+    let account = magic_api::AccountId::from(ACCOUNT);
+    let device = ConnectorDeviceRequest::builder()
+        .serial_number("SN-1")
+        .build();
+    let body = ConnectorCreateRequest::builder().device(device).build();
+    let created = client
+        .connectors()
+        .create(&account, &body)
+        .await
+        .expect("the created connector decodes");
+    let device = created.device.expect("the connector's device");
+    assert_eq!(device.serial_number.as_deref(), Some("SN-1"));
+    assert!(!device.id.is_empty());
+    let empty = ConnectorCreateRequest::builder()
+        .device(ConnectorDeviceRequest::builder().build())
+        .build();
+    assert!(client.connectors().create(&account, &empty).await.is_ok());
+}
