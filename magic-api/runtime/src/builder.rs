@@ -4,6 +4,10 @@
 /// Implemented by a value of type `T` only: a builder's required field is `T` once set, and a
 /// marker type named after the field while unset, so `build()`'s bound `F: Required<T>` fails
 /// to compile for an unset field, and the message names it.
+///
+/// Hidden from the documentation: its blanket impl would otherwise be listed on the page of
+/// every type of both crates. The builders' module documents what it does.
+#[doc(hidden)]
 #[diagnostic::on_unimplemented(
     message = "the required field `{Self}` is not set",
     label = "`build()` needs every required field",

@@ -22,6 +22,7 @@ type ChunkStream = Pin<Box<dyn Stream<Item = Result<Bytes, Error>> + Send>>;
 /// it as a [`Stream`] of [`Bytes`], or save it with [`write_to_file`](Self::write_to_file).
 /// Each chunk must arrive within the request's timeout; the stream ends after the first
 /// error.
+#[must_use = "a download is read only when it is streamed or saved (`write_to_file`)"]
 pub struct Download {
     meta: ResponseMeta,
     content_length: Option<u64>,

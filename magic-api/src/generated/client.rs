@@ -3450,28 +3450,28 @@ pub mod connectors {
             /// # Example
             ///
             /// ```no_run
-            /// # async fn example(
-            /// #     client: &magic_api::Client,
-            /// #     from: i64,
-            /// #     to: i64,
-            /// # ) -> Result<(), magic_api::Error> {
             /// use magic_api::types::EventKind;
             /// use magic_api::{AccountId, ConnectorId, StreamExt};
             ///
-            /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
-            /// let connector_id = ConnectorId::from("ac60d3d0435248289d446cedd870bcf4");
-            /// let mut events = client
-            ///     .connectors()
-            ///     .events()
-            ///     .list(&account_id, &connector_id, from, to)
-            ///     .k(EventKind::Init)
-            ///     .stream();
-            /// while let Some(event) = events.next().await {
-            ///     let event = event?;
-            ///     println!("{}", event.k);
+            /// async fn example(
+            ///     client: &magic_api::Client,
+            ///     from: i64,
+            ///     to: i64,
+            /// ) -> Result<(), magic_api::Error> {
+            ///     let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
+            ///     let connector_id = ConnectorId::from("ac60d3d0435248289d446cedd870bcf4");
+            ///     let mut events = client
+            ///         .connectors()
+            ///         .events()
+            ///         .list(&account_id, &connector_id, from, to)
+            ///         .k(EventKind::Init)
+            ///         .stream();
+            ///     while let Some(event) = events.next().await {
+            ///         let event = event?;
+            ///         println!("{}", event.k);
+            ///     }
+            ///     Ok(())
             /// }
-            /// # Ok(())
-            /// # }
             /// ```
             #[doc(alias("List Events", "events list", "list event", "event list"))]
             pub fn list(
@@ -3605,26 +3605,26 @@ pub mod connectors {
             /// # Example
             ///
             /// ```no_run
-            /// # async fn example(
-            /// #     client: &magic_api::Client,
-            /// #     from: i64,
-            /// #     to: i64,
-            /// # ) -> Result<(), magic_api::Error> {
             /// use magic_api::{AccountId, ConnectorId, StreamExt};
             ///
-            /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
-            /// let connector_id = ConnectorId::from("ac60d3d0435248289d446cedd870bcf4");
-            /// let mut snapshots = client
-            ///     .connectors()
-            ///     .snapshots()
-            ///     .list(&account_id, &connector_id, from, to)
-            ///     .stream();
-            /// while let Some(snapshot) = snapshots.next().await {
-            ///     let snapshot = snapshot?;
-            ///     println!("{}", snapshot.a);
+            /// async fn example(
+            ///     client: &magic_api::Client,
+            ///     from: i64,
+            ///     to: i64,
+            /// ) -> Result<(), magic_api::Error> {
+            ///     let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
+            ///     let connector_id = ConnectorId::from("ac60d3d0435248289d446cedd870bcf4");
+            ///     let mut snapshots = client
+            ///         .connectors()
+            ///         .snapshots()
+            ///         .list(&account_id, &connector_id, from, to)
+            ///         .stream();
+            ///     while let Some(snapshot) = snapshots.next().await {
+            ///         let snapshot = snapshot?;
+            ///         println!("{}", snapshot.a);
+            ///     }
+            ///     Ok(())
             /// }
-            /// # Ok(())
-            /// # }
             /// ```
             #[doc(alias("List Snapshots", "snapshots list", "list snapshot", "snapshot list"))]
             pub fn list(

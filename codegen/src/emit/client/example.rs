@@ -1,7 +1,8 @@
 //! Prints an operation's example (planned in `plan::docs`) as the lines of a `no_run` doctest:
-//! a hidden function that takes the client (and any value the reference gives no example for),
-//! the `use` lines the visible code needs, the bindings, the call and what is done with its
-//! result, laid out the way rustfmt would.
+//! a function that takes the client (hidden, unless it also takes a value the reference gives no
+//! example for: then it is shown, so the reader sees where that value comes from), the `use`
+//! lines the visible code needs, the bindings, the call and what is done with its result, laid
+//! out the way rustfmt would.
 
 use std::collections::BTreeSet;
 
@@ -34,45 +35,68 @@ pub(super) fn lines(call: &str, ex: &ExamplePlan) -> Vec<String> {
     }
     let chain = chain(call, ex, &mut uses);
     outcome(&ex.outcome, &chain, &mut uses, &mut code);
+    let names = |set: &BTreeSet<String>| set.iter().cloned().collect::<Vec<_>>().join(", ");
+    let mut use_lines = Vec::new();
+    match uses.types.len() {
+        0 => {}
+        1 => use_lines.push(format!("use magic_api::types::{};", names(&uses.types))),
+        _ => use_lines.push(format!("use magic_api::types::{{{}}};", names(&uses.types))),
+    }
+    match uses.root.len() {
+        0 => {}
+        1 => use_lines.push(format!("use magic_api::{};", names(&uses.root))),
+        _ => use_lines.push(format!("use magic_api::{{{}}};", names(&uses.root))),
+    }
+    let mut out = vec!["```no_run".to_string()];
+    if ex.inputs.is_empty() {
+        out.push(
+            "# async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {"
+                .into(),
+        );
+        if !use_lines.is_empty() {
+            out.extend(use_lines);
+            out.push(String::new());
+        }
+        out.extend(code);
+        out.extend(["# Ok(())".into(), "# }".into(), "```".into()]);
+        return out;
+    }
+    // Values the reference gives no example for are the function's parameters, shown, so that
+    // the example says where each comes from and compiles as it is copied.
+    if !use_lines.is_empty() {
+        out.extend(use_lines);
+        out.push(String::new());
+    }
     let inputs: String = ex
         .inputs
         .iter()
         .map(|(name, ty)| format!(", {name}: {}", input_ty(ty)))
         .collect();
-    let mut out = vec!["```no_run".to_string()];
     let head = format!(
-        "# async fn example(client: &magic_api::Client{inputs}) -> Result<(), magic_api::Error> {{"
+        "async fn example(client: &magic_api::Client{inputs}) -> Result<(), magic_api::Error> {{"
     );
     if head.len() <= INLINE + 16 {
         out.push(head);
     } else {
-        out.push("# async fn example(".into());
-        out.push("#     client: &magic_api::Client,".into());
+        out.push("async fn example(".into());
+        out.push("    client: &magic_api::Client,".into());
         for (name, ty) in &ex.inputs {
-            out.push(format!("#     {name}: {},", input_ty(ty)));
+            out.push(format!("    {name}: {},", input_ty(ty)));
         }
-        out.push("# ) -> Result<(), magic_api::Error> {".into());
+        out.push(") -> Result<(), magic_api::Error> {".into());
     }
-    let names = |set: &BTreeSet<String>| set.iter().cloned().collect::<Vec<_>>().join(", ");
-    match uses.types.len() {
-        0 => {}
-        1 => out.push(format!("use magic_api::types::{};", names(&uses.types))),
-        _ => out.push(format!("use magic_api::types::{{{}}};", names(&uses.types))),
-    }
-    match uses.root.len() {
-        0 => {}
-        1 => out.push(format!("use magic_api::{};", names(&uses.root))),
-        _ => out.push(format!("use magic_api::{{{}}};", names(&uses.root))),
-    }
-    if !uses.types.is_empty() || !uses.root.is_empty() {
-        out.push(String::new());
-    }
-    out.extend(code);
-    out.extend(["# Ok(())".into(), "# }".into(), "```".into()]);
+    out.extend(code.into_iter().map(|line| {
+        if line.is_empty() {
+            line
+        } else {
+            format!("    {line}")
+        }
+    }));
+    out.extend(["    Ok(())".into(), "}".into(), "```".into()]);
     out
 }
 
-/// How an input the example's caller gives is typed in the hidden function.
+/// How an input the example's caller gives is typed in the function's signature.
 fn input_ty(ty: &RustTy) -> String {
     match ty {
         RustTy::I64 | RustTy::Number => "i64".into(),

@@ -123,8 +123,9 @@ fn every_operation_method_has_an_example_and_search_aliases() {
             .map(|(_, rest)| rest)
             .unwrap_or_else(|| panic!("`{}` has no `# Example` section:\n{}", m.name, m.doc));
         assert!(example.contains("```no_run\n"), "{}: {example}", m.name);
+        // Hidden, unless it takes values the reference gives no example for (then shown).
         assert!(
-            example.contains("# async fn example("),
+            example.contains("# async fn example(") || example.contains("\nasync fn example("),
             "{}: {example}",
             m.name
         );
