@@ -337,6 +337,25 @@ impl MockServer {
     /// request makes), fields named after the path's parameters take its values, and an
     /// object under another (a site's LAN) is reachable once that one exists. Returns the
     /// objects as stored; an error for a stateless mock or a path that is neither.
+    ///
+    /// Telemetry events are seeded under their list's path, each as the reference's
+    /// `EventItem` has it (`t` in seconds since the Unix epoch); the list's `from`, `to` and `k`
+    /// then filter them:
+    ///
+    /// ```no_run
+    /// # async fn seeded(mock: &magic_api_mock::MockServer) -> Result<(), String> {
+    /// use serde_json::json;
+    ///
+    /// let events = (0..3)
+    ///     .map(|n| json!({"a": "init", "k": "Init", "n": n, "t": 1_700_000_000 + n}))
+    ///     .collect();
+    /// mock.seed(
+    ///     "/accounts/acc/magic/connectors/conn-1/telemetry/events",
+    ///     events,
+    /// )?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn seed(
         &self,
         path: &str,
@@ -386,9 +405,14 @@ impl MockServer {
     /// # Panics
     ///
     /// If no operation matches: a misspelt template should fail the test that wrote it.
-    pub fn fail_next(&self, operation: impl Into<Operation>, times: usize, fault: Fault) {
+    pub fn fail_next(
+        &self,
+        operation: impl Into<Operation>,
+        times: usize,
+        fault: impl Into<Fault>,
+    ) {
         let op = self.resolve(operation.into());
-        self.state.fail_next(op, times, fault);
+        self.state.fail_next(op, times, fault.into());
     }
 
     /// From now on, every valid request for `operation` meets `fault` (once the one-shot
@@ -402,14 +426,24 @@ impl MockServer {
         self.state.always(op, fault.into());
     }
 
-    /// Answers the next valid request for `op` with `response` (one-shot; queued).
-    pub fn override_once(&self, op: usize, response: Scripted) {
-        self.fail_next(op, 1, Fault::Respond(response));
+    /// Answers the next valid request for `operation` (named as for
+    /// [`fail_next`](Self::fail_next)) with `response` (one-shot; queued).
+    ///
+    /// # Panics
+    ///
+    /// As [`fail_next`](Self::fail_next).
+    pub fn override_once(&self, operation: impl Into<Operation>, response: Scripted) {
+        self.fail_next(operation, 1, Fault::Respond(response));
     }
 
-    /// From now on, answers every valid request for `op` with `response`.
-    pub fn override_response(&self, op: usize, response: Scripted) {
-        self.always(op, response);
+    /// From now on, answers every valid request for `operation` (named as for
+    /// [`fail_next`](Self::fail_next)) with `response`.
+    ///
+    /// # Panics
+    ///
+    /// As [`fail_next`](Self::fail_next).
+    pub fn override_response(&self, operation: impl Into<Operation>, response: Scripted) {
+        self.always(operation, response);
     }
 
     /// Drops every script: all operations answer as unscripted again.

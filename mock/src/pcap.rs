@@ -7,7 +7,7 @@ pub const PCAP_CONTENT_TYPE: &str = "application/vnd.tcpdump.pcap";
 
 /// The deterministic binary answer of `Response::Binary` operations: a little-endian
 /// pcap file (global header, then 64 Ethernet-sized records of pseudo-random bytes),
-/// about 6.5 KB.
+/// about 6 KB.
 pub fn pcap_bytes() -> Vec<u8> {
     let mut out = Vec::with_capacity(8 * 1024);
     out.extend_from_slice(&0xa1b2_c3d4u32.to_le_bytes()); // magic, microsecond timestamps

@@ -107,3 +107,29 @@ async fn scripted_faults_are_served_for_valid_requests() {
         .unwrap();
     assert_eq!(got.result, documented);
 }
+
+#[tokio::test]
+async fn scripted_answers_name_their_operation_as_faults_do() {
+    // `override_once` and `override_response` take an operation by its template, like
+    // `fail_next` and `always`.
+    let mock = start().await;
+    let sites =
+        magic_api::RawRequest::new(magic_api::reqwest::Method::GET, "/accounts/acc/magic/sites");
+    mock.override_once("GET /magic/sites", Scripted::error(403, 10000, "forbidden"));
+    let err = client(&mock)
+        .send_json::<Value>(sites.clone())
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(403));
+    mock.override_response(
+        "GET /accounts/{account_id}/magic/sites",
+        Scripted::error(404, 1000, "gone"),
+    );
+    for _ in 0..2 {
+        let err = client(&mock)
+            .send_json::<Value>(sites.clone())
+            .await
+            .unwrap_err();
+        assert_eq!(err.status(), Some(404));
+    }
+}
