@@ -3,6 +3,8 @@
 use std::fmt;
 use std::path::Path;
 use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -81,11 +83,17 @@ impl Download {
             file: None,
             target: path,
             temporary: std::path::PathBuf::new(),
+            abandoned: Arc::new(AtomicBool::new(false)),
+        };
+        let part = run(part, Part::resolve, Bytes::new()).await?;
+        // Removes the temporary file if this future is dropped before it finishes (a timeout,
+        // a `select!`), also while a step that creates it is still running; disarmed once the
+        // file is in the target's place.
+        let mut guard = RemoveOnDrop {
+            path: Some(part.temporary.clone()),
+            abandoned: part.abandoned.clone(),
         };
         let part = run(part, Part::open, Bytes::new()).await?;
-        // Removes the temporary file if this future is dropped before it finishes (a timeout,
-        // a `select!`); disarmed once the file is renamed or removed below.
-        let mut guard = RemoveOnDrop(Some(part.temporary.clone()));
         let mut part = Some(part);
         let mut writing = None;
         let mut written = 0u64;
@@ -118,7 +126,10 @@ impl Download {
                 return Err(std::io::Error::other("the download's file was lost").into());
             }
         };
-        guard.0 = None;
+        // A publish that failed may leave the temporary file: the guard removes it then.
+        if result.is_ok() {
+            guard.path = None;
+        }
         result.map(|()| written)
     }
 }
@@ -128,6 +139,9 @@ struct Part {
     file: Option<std::fs::File>,
     target: std::path::PathBuf,
     temporary: std::path::PathBuf,
+    /// Set when the download's future is dropped: a file created after that is removed by the
+    /// step that created it.
+    abandoned: Arc<AtomicBool>,
 }
 
 /// One step of writing a download, run on the blocking pool with a chunk of the body.
@@ -137,17 +151,28 @@ struct Part {
 type Step = fn(&mut Part, &[u8]) -> std::io::Result<()>;
 
 impl Part {
-    /// Follows a symbolic link to the file it names (so that the link survives), and creates
-    /// the temporary file beside it.
-    fn open(&mut self, _: &[u8]) -> std::io::Result<()> {
+    /// Follows a symbolic link to the file it names (so that the link survives), and names the
+    /// temporary file beside it.
+    fn resolve(&mut self, _: &[u8]) -> std::io::Result<()> {
         if let Ok(resolved) = std::fs::canonicalize(&self.target) {
             self.target = resolved;
         }
         self.temporary = temporary_beside(&self.target);
+        Ok(())
+    }
+
+    /// Creates the temporary file; removes it again when the download was dropped meanwhile
+    /// (its guard may have run before the file existed).
+    fn open(&mut self, _: &[u8]) -> std::io::Result<()> {
         let file = std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
             .open(&self.temporary)?;
+        if self.abandoned.load(Ordering::SeqCst) {
+            drop(file);
+            let _ = std::fs::remove_file(&self.temporary);
+            return Err(std::io::Error::other("the download was dropped"));
+        }
         self.file = Some(file);
         Ok(())
     }
@@ -196,12 +221,18 @@ async fn run(part: Part, step: Step, data: Bytes) -> Result<Part, Error> {
     finish(spawn(part, step, data)).await
 }
 
-/// Deletes a file when dropped, unless emptied first.
-struct RemoveOnDrop(Option<std::path::PathBuf>);
+/// Deletes a file when dropped, unless emptied first, and tells a step still running that the
+/// download is gone (flag first, then the removal, so that a file created in between is seen
+/// by its step).
+struct RemoveOnDrop {
+    path: Option<std::path::PathBuf>,
+    abandoned: Arc<AtomicBool>,
+}
 
 impl Drop for RemoveOnDrop {
     fn drop(&mut self) {
-        if let Some(path) = self.0.take() {
+        if let Some(path) = self.path.take() {
+            self.abandoned.store(true, Ordering::SeqCst);
             let _ = std::fs::remove_file(path);
         }
     }
@@ -210,7 +241,7 @@ impl Drop for RemoveOnDrop {
 /// A name for a temporary file in the destination's directory (so the final rename stays on one
 /// file system), unique to this process and call.
 fn temporary_beside(target: &Path) -> std::path::PathBuf {
-    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::sync::atomic::AtomicU64;
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
     // The clock's nanoseconds too: a process that always has the same id (PID 1 in a container)

@@ -322,6 +322,56 @@ async fn a_cut_download_never_damages_an_existing_file() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// The `.part` files left in `dir`, waiting (bounded) for blocking steps still running.
+async fn parts_left(dir: &std::path::Path) -> Vec<String> {
+    let list = || -> Vec<String> {
+        std::fs::read_dir(dir)
+            .expect("list")
+            .filter_map(Result::ok)
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".part"))
+            .collect()
+    };
+    for _ in 0..200 {
+        if list().is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    list()
+}
+
+#[tokio::test]
+async fn a_download_that_cannot_take_its_place_or_is_dropped_leaves_no_temporary_file() {
+    let (_, chunks) = capture();
+    let server = Server::start(move |_, _| pcap_server_reply(chunks.clone())).await;
+    let dir = std::env::temp_dir().join(format!("magic-api-test-parts-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("a_directory")).expect("tmp dirs");
+    // The rename onto a directory fails after the whole body is written.
+    let result = setup::client(server.url())
+        .send_download(download_req())
+        .await
+        .expect("download")
+        .write_to_file(dir.join("a_directory"))
+        .await;
+    assert!(result.is_err(), "{result:?}");
+    assert_eq!(parts_left(&dir).await, Vec::<String>::new());
+    // Dropped after its first poll, while the file is being created on the blocking pool.
+    for _ in 0..20 {
+        let download = setup::client(server.url())
+            .send_download(download_req())
+            .await
+            .expect("download");
+        let mut saving = download.write_to_file(dir.join("capture.pcap"));
+        let polled = futures_util::FutureExt::now_or_never(&mut saving);
+        assert!(polled.is_none());
+        drop(saving);
+    }
+    assert_eq!(parts_left(&dir).await, Vec::<String>::new());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// A server whose cursors cycle (A → B → A …) ends the stream after each page was read once.
 #[tokio::test]
 async fn cursor_stream_stops_on_a_cursor_cycle() {
