@@ -8,7 +8,7 @@ use magic_api_model::{
 };
 use serde_json::Value;
 
-use crate::http::HttpRequest;
+use crate::exchange::HttpRequest;
 use crate::record::{Rejection, code};
 use crate::url::{parse_query, percent_decode};
 

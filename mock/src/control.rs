@@ -16,7 +16,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::http::{HttpRequest, Reply};
+use crate::exchange::{HttpRequest, Reply};
 use crate::record::Recorded;
 use crate::script::FaultScript;
 use crate::server::{State, lock};

@@ -98,6 +98,7 @@
 mod check;
 mod control;
 mod exact;
+mod exchange;
 mod http;
 mod pcap;
 mod record;
@@ -126,7 +127,7 @@ pub use record::{
 pub use script::{Fault, FaultScript, Scripted};
 pub use spec::{op_index, spec_ir};
 
-use http::Limits;
+use exchange::Limits;
 use record::Log;
 use server::{State, lock, url_path};
 use store::Store;

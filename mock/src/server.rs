@@ -12,7 +12,7 @@ use magic_api_model::{Ir, Response};
 use serde_json::{Value, json};
 
 use crate::check::{Checked, Checker};
-use crate::http::{HttpRequest, Limits, Reply, ReplyBody};
+use crate::exchange::{HttpRequest, Limits, Reply, ReplyBody};
 use crate::pcap::{PCAP_CHUNK, PCAP_CONTENT_TYPE, pcap_bytes};
 use crate::record::{Log, RECORDED_BODY_LIMIT, Recorded, Rejection, body_digest};
 use crate::script::{Fault, FaultScript, Overrides};
@@ -42,11 +42,8 @@ pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl State {
-    /// Checks and answers one request, and records it.
+    /// Checks and answers one request of the API, and records it.
     pub(crate) fn handle(&self, request: HttpRequest) -> Reply {
-        if let Some(reply) = crate::control::handle(self, &request) {
-            return reply;
-        }
         let mut params = Vec::new();
         let mut op = None;
         // The compiled-in spec's index is built once per process; another IR's per request.

@@ -6,36 +6,11 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::{Ident, Type};
 
-use crate::field::{Presence, WireField};
-use crate::types::{generic_arg, is_named, mentions};
+use crate::field::{Decode, Presence, WireField};
+use crate::types::generic_arg;
 
-/// How a value is read: by its own `Deserialize`, or leniently as a whole number.
-pub(crate) enum Decode {
-    /// By the value type's own `Deserialize`.
-    Plain,
-    /// `i64`, through `wire::Int`.
-    Int,
-    /// `Vec<i64>`, through `wire::IntList`.
-    IntList,
-}
-
+// How each kind of value is read, spelt out (the kinds are decided in `field.rs`).
 impl Decode {
-    /// How a value of type `ty` is read; `None` for integers nested deeper than one `Vec` (the
-    /// emitter never writes them, and reading them strictly would break the integer policy
-    /// silently).
-    pub(crate) fn of(ty: &Type) -> Option<Decode> {
-        if is_named(ty, "i64") {
-            return Some(Decode::Int);
-        }
-        if generic_arg(ty, "Vec").is_some_and(|item| is_named(item, "i64")) {
-            return Some(Decode::IntList);
-        }
-        if mentions(ty, &|word| word == "i64") {
-            return None;
-        }
-        Some(Decode::Plain)
-    }
-
     /// An expression reading the next map value as `Option<T>` (`None` for `null`).
     fn next_optional(&self, ty: &Type) -> TokenStream {
         match self {

@@ -8,9 +8,8 @@ use syn::ext::IdentExt;
 use syn::{Attribute, Field, FieldsNamed, Ident, Type};
 
 use crate::attrs::{Attrs, Site};
-use crate::decode::Decode;
 use crate::errors::Errors;
-use crate::types::generic_arg;
+use crate::types::{generic_arg, is_named, mentions};
 
 /// One field of a `#[wire]` struct.
 pub(crate) struct WireField {
@@ -131,5 +130,33 @@ fn presence(ty: &Type) -> (Presence, Type) {
             None => (Presence::Optional, inner.clone()),
         },
         None => (Presence::Required, ty.clone()),
+    }
+}
+
+/// How a value is read: by its own `Deserialize`, or leniently as a whole number.
+pub(crate) enum Decode {
+    /// By the value type's own `Deserialize`.
+    Plain,
+    /// `i64`, through `wire::Int`.
+    Int,
+    /// `Vec<i64>`, through `wire::IntList`.
+    IntList,
+}
+
+impl Decode {
+    /// How a value of type `ty` is read; `None` for integers nested deeper than one `Vec` (the
+    /// emitter never writes them, and reading them strictly would break the integer policy
+    /// silently).
+    pub(crate) fn of(ty: &Type) -> Option<Decode> {
+        if is_named(ty, "i64") {
+            return Some(Decode::Int);
+        }
+        if generic_arg(ty, "Vec").is_some_and(|item| is_named(item, "i64")) {
+            return Some(Decode::IntList);
+        }
+        if mentions(ty, &|word| word == "i64") {
+            return None;
+        }
+        Some(Decode::Plain)
     }
 }

@@ -12,9 +12,9 @@ use bytes::Bytes;
 use futures_core::Stream;
 use futures_util::StreamExt;
 
-use super::client::BoxFuture;
 use super::envelope::ResponseMeta;
 use super::error::Error;
+use super::future::BoxFuture;
 
 type ChunkStream = Pin<Box<dyn Stream<Item = Result<Bytes, Error>> + Send>>;
 

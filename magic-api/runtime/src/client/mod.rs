@@ -25,10 +25,7 @@ use trace::{trace_attempt, trace_retry};
 
 pub use config::ClientBuilder;
 
-/// A boxed, `Send` future: what the runtime's request functions and `magic_api`'s calls return,
-/// so that their state machines are compiled once, where they are defined, rather than in every
-/// crate that awaits them.
-pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
+use super::future::BoxFuture;
 
 /// An authenticated Cloudflare API client.
 ///
