@@ -201,10 +201,16 @@ async fn retry_after_beyond_the_limit_is_returned_at_once() {
         list,
         Scripted::error(429, 10_000, "Rate limited").header("retry-after", "120"),
     );
-    let started = Instant::now();
-    let err = client.gre_tunnels().list(&account()).await.unwrap_err();
+    // A client that waited out the 120 s would trip this bound (a guard against a hang, not a
+    // timing assertion).
+    let err = tokio::time::timeout(
+        Duration::from_secs(60),
+        client.gre_tunnels().list(&account()),
+    )
+    .await
+    .expect("returned without waiting out Retry-After: 120")
+    .unwrap_err();
     assert_eq!(err.status(), Some(429));
-    assert!(started.elapsed() < Duration::from_secs(1));
     assert_all_routed(&mock, list, 1);
 }
 
@@ -225,14 +231,12 @@ async fn per_call_timeout_overrides_the_client_timeout() {
         .await
         .unwrap_err();
     let elapsed = started.elapsed();
+    // The call's own timeout fired, not the client's 5 s: the error says which.
     match err {
         Error::Timeout { after } => assert_eq!(after, 150 * MS),
         other => panic!("expected Error::Timeout, got {other:?}"),
     }
-    assert!(
-        elapsed >= 150 * MS && elapsed < Duration::from_secs(2),
-        "{elapsed:?}"
-    );
+    assert!(elapsed >= 150 * MS, "{elapsed:?}");
     assert_eq!(slow.count(), 1);
     assert!(slow.requests()[0].path().ends_with("/magic/gre_tunnels"));
 
