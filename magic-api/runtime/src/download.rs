@@ -115,18 +115,12 @@ impl Download {
         .await;
         let result = match (result, part) {
             (Ok(()), Some(part)) => run(part, Part::publish, Bytes::new()).await.map(drop),
-            (Err(e), Some(part)) => {
-                // Best effort: the original error is more useful than a cleanup failure.
-                let _ = run(part, Part::discard, Bytes::new()).await;
-                Err(e)
-            }
-            // A write failed, and its error is the result; the guard removes the file.
-            (Err(e), None) => return Err(e),
-            (Ok(()), None) => {
-                return Err(std::io::Error::other("the download's file was lost").into());
-            }
+            (Ok(()), None) => Err(std::io::Error::other("the download's file was lost").into()),
+            // The file (closed with its part here) is removed by the guard.
+            (Err(e), _) => Err(e),
         };
-        // A publish that failed may leave the temporary file: the guard removes it then.
+        // Disarmed only once the file is in the target's place: after any failure (a publish
+        // that failed included), the guard removes the temporary file.
         if result.is_ok() {
             guard.path = None;
         }
@@ -191,11 +185,6 @@ impl Part {
             file.sync_all()?;
         }
         std::fs::rename(&self.temporary, &self.target)
-    }
-
-    fn discard(&mut self, _: &[u8]) -> std::io::Result<()> {
-        self.file = None;
-        std::fs::remove_file(&self.temporary)
     }
 }
 

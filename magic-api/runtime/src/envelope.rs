@@ -74,15 +74,10 @@ impl<'de> Visitor<'de> for ResultInfoVisitor {
     }
 }
 
-/// A pagination figure from its JSON text: a whole non-negative number, or absent.
+/// A pagination figure from its JSON text: a whole non-negative number however it is spelt
+/// (read exactly by [`Number`](super::Number)), or absent.
 fn count(value: &RawJson) -> Option<u64> {
-    let text = value.get();
-    text.parse::<u64>().ok().or_else(|| {
-        text.parse::<f64>()
-            .ok()
-            .filter(|f| f.fract() == 0.0 && *f >= 0.0 && *f < 1.8e19)
-            .map(|f| f as u64)
-    })
+    value.get().parse::<super::Number>().ok()?.as_u64()
 }
 
 /// A successful response: the decoded `result` plus the envelope's metadata and the HTTP

@@ -512,9 +512,9 @@ pub mod apps {
         /// # Example
         ///
         /// ```no_run
-        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// use magic_api::AccountId;
         ///
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
         /// let apps = client.apps().list(&account_id).await?;
         /// for app in &apps {
@@ -543,10 +543,10 @@ pub mod apps {
         /// # Example
         ///
         /// ```no_run
-        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// use magic_api::types::AppCreateRequest;
         /// use magic_api::AccountId;
         ///
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
         /// let body = AppCreateRequest::builder()
         ///     .name("Cloudflare Dashboard")
@@ -580,10 +580,10 @@ pub mod apps {
         /// # Example
         ///
         /// ```no_run
-        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// use magic_api::types::AppRequest;
         /// use magic_api::{AccountAppId, AccountId};
         ///
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
         /// let account_app_id = AccountAppId::from("ac60d3d0435248289d446cedd870bcf4");
         /// let body = AppRequest::builder()
@@ -619,10 +619,10 @@ pub mod apps {
         /// # Example
         ///
         /// ```no_run
-        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// use magic_api::types::AppRequest;
         /// use magic_api::{AccountAppId, AccountId};
         ///
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
         /// let account_app_id = AccountAppId::from("ac60d3d0435248289d446cedd870bcf4");
         /// let body = AppRequest::builder()
@@ -658,9 +658,9 @@ pub mod apps {
         /// # Example
         ///
         /// ```no_run
-        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// use magic_api::{AccountAppId, AccountId};
         ///
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
         /// let account_app_id = AccountAppId::from("ac60d3d0435248289d446cedd870bcf4");
         /// if let Some(deleted) = client
@@ -724,9 +724,9 @@ pub mod cf_interconnects {
         /// # Example
         ///
         /// ```no_run
-        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// use magic_api::AccountId;
         ///
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
         /// let cf_interconnects = client.cf_interconnects().list(&account_id).await?;
         /// for interconnect in cf_interconnects.interconnects.iter().flatten() {
@@ -760,9 +760,9 @@ pub mod cf_interconnects {
         /// # Example
         ///
         /// ```no_run
-        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// use magic_api::{AccountId, CfInterconnectId};
         ///
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
         /// let cf_interconnect_id = CfInterconnectId::from("c4a7362d577a6c3019a474fd6f485821");
         /// let cf_interconnect = client
@@ -803,10 +803,10 @@ pub mod cf_interconnects {
         /// # Example
         ///
         /// ```no_run
-        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// use magic_api::types::CfInterconnectUpdateRequest;
         /// use magic_api::{AccountId, CfInterconnectId};
         ///
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
         /// let cf_interconnect_id = CfInterconnectId::from("c4a7362d577a6c3019a474fd6f485821");
         /// let body = CfInterconnectUpdateRequest::builder()
@@ -861,9 +861,9 @@ pub mod cf_interconnects {
         /// # Example
         ///
         /// ```no_run
-        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// use magic_api::AccountId;
         ///
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
         /// // The reference documents this body only as `{}`; any `Serialize` value is
         /// // sent as its JSON.
@@ -933,9 +933,9 @@ pub mod gre_tunnels {
         /// # Example
         ///
         /// ```no_run
-        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// use magic_api::AccountId;
         ///
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
         /// let gre_tunnels = client.gre_tunnels().list(&account_id).await?;
         /// for gre_tunnel in gre_tunnels.gre_tunnels.iter().flatten() {
@@ -968,9 +968,9 @@ pub mod gre_tunnels {
         /// # Example
         ///
         /// ```no_run
-        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// use magic_api::{AccountId, GreTunnelId};
         ///
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
         /// let gre_tunnel_id = GreTunnelId::from("c4a7362d577a6c3019a474fd6f485821");
         /// let gre_tunnel = client.gre_tunnels().get(&account_id, &gre_tunnel_id).await?;
@@ -1007,10 +1007,10 @@ pub mod gre_tunnels {
         /// # Example
         ///
         /// ```no_run
-        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// use magic_api::types::GreTunnelCreateRequest;
         /// use magic_api::AccountId;
         ///
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
         /// let body = GreTunnelCreateRequest::builder()
         ///     .cloudflare_gre_endpoint("203.0.113.1")
@@ -1059,10 +1059,10 @@ pub mod gre_tunnels {
         /// # Example
         ///
         /// ```no_run
-        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// use magic_api::types::GreTunnelUpdateRequest;
         /// use magic_api::{AccountId, GreTunnelId};
         ///
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
         /// let gre_tunnel_id = GreTunnelId::from("c4a7362d577a6c3019a474fd6f485821");
         /// let body = GreTunnelUpdateRequest::builder()
@@ -1119,9 +1119,9 @@ pub mod gre_tunnels {
         /// # Example
         ///
         /// ```no_run
-        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// use magic_api::{AccountId, GreTunnelId};
         ///
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
         /// let gre_tunnel_id = GreTunnelId::from("c4a7362d577a6c3019a474fd6f485821");
         /// if let Some(deleted) = client
@@ -1164,9 +1164,9 @@ pub mod gre_tunnels {
         /// # Example
         ///
         /// ```no_run
-        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// use magic_api::AccountId;
         ///
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
         /// // The reference documents this body only as `{}`; any `Serialize` value is
         /// // sent as its JSON.
@@ -1233,9 +1233,9 @@ pub mod ipsec_tunnels {
         /// # Example
         ///
         /// ```no_run
-        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// use magic_api::AccountId;
         ///
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
         /// let ipsec_tunnels = client.ipsec_tunnels().list(&account_id).await?;
         /// for ipsec_tunnel in ipsec_tunnels.ipsec_tunnels.iter().flatten() {
@@ -1269,9 +1269,9 @@ pub mod ipsec_tunnels {
         /// # Example
         ///
         /// ```no_run
-        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// use magic_api::{AccountId, IpsecTunnelId};
         ///
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
         /// let ipsec_tunnel_id = IpsecTunnelId::from("c4a7362d577a6c3019a474fd6f485821");
         /// let ipsec_tunnel = client
@@ -1311,10 +1311,10 @@ pub mod ipsec_tunnels {
         /// # Example
         ///
         /// ```no_run
-        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// use magic_api::types::IpsecTunnelRequest;
         /// use magic_api::AccountId;
         ///
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
         /// let body = IpsecTunnelRequest::builder()
         ///     .cloudflare_endpoint("203.0.113.1")
@@ -1364,10 +1364,10 @@ pub mod ipsec_tunnels {
         /// # Example
         ///
         /// ```no_run
-        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// use magic_api::types::IpsecTunnelRequest;
         /// use magic_api::{AccountId, IpsecTunnelId};
         ///
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
         /// let ipsec_tunnel_id = IpsecTunnelId::from("c4a7362d577a6c3019a474fd6f485821");
         /// let body = IpsecTunnelRequest::builder()
@@ -1426,9 +1426,9 @@ pub mod ipsec_tunnels {
         /// # Example
         ///
         /// ```no_run
-        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// use magic_api::{AccountId, IpsecTunnelId};
         ///
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
         /// let ipsec_tunnel_id = IpsecTunnelId::from("c4a7362d577a6c3019a474fd6f485821");
         /// if let Some(deleted) = client
@@ -1475,9 +1475,9 @@ pub mod ipsec_tunnels {
         /// # Example
         ///
         /// ```no_run
-        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// use magic_api::AccountId;
         ///
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
         /// // The reference documents this body only as `{}`; any `Serialize` value is
         /// // sent as its JSON.
@@ -1527,9 +1527,9 @@ pub mod ipsec_tunnels {
         /// # Example
         ///
         /// ```no_run
-        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// use magic_api::{AccountId, IpsecTunnelId};
         ///
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
         /// let ipsec_tunnel_id = IpsecTunnelId::from("c4a7362d577a6c3019a474fd6f485821");
         /// let generated = client
@@ -1598,9 +1598,9 @@ pub mod routes {
         /// # Example
         ///
         /// ```no_run
-        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// use magic_api::AccountId;
         ///
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
         /// let routes = client.routes().list(&account_id).await?;
         /// for route in routes.routes.iter().flatten() {
@@ -1629,9 +1629,9 @@ pub mod routes {
         /// # Example
         ///
         /// ```no_run
-        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// use magic_api::{AccountId, RouteId};
         ///
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
         /// let route_id = RouteId::from("023e105f4ecef8ad9ca31a8372d0c353");
         /// let route = client.routes().get(&account_id, &route_id).await?;
@@ -1667,10 +1667,10 @@ pub mod routes {
         /// # Example
         ///
         /// ```no_run
-        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// use magic_api::types::RouteRequest;
         /// use magic_api::AccountId;
         ///
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
         /// let body = RouteRequest::builder()
         ///     .nexthop("203.0.113.1")
@@ -1712,10 +1712,10 @@ pub mod routes {
         /// # Example
         ///
         /// ```no_run
-        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// use magic_api::types::RouteRequest;
         /// use magic_api::{AccountId, RouteId};
         ///
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
         /// let route_id = RouteId::from("023e105f4ecef8ad9ca31a8372d0c353");
         /// let body = RouteRequest::builder()
@@ -1755,9 +1755,9 @@ pub mod routes {
         /// # Example
         ///
         /// ```no_run
-        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// use magic_api::{AccountId, RouteId};
         ///
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
         /// let route_id = RouteId::from("023e105f4ecef8ad9ca31a8372d0c353");
         /// if let Some(deleted) = client.routes().delete(&account_id, &route_id).await? {
@@ -1794,10 +1794,10 @@ pub mod routes {
         /// # Example
         ///
         /// ```no_run
-        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// use magic_api::types::{RouteBulkUpdateItem, RouteBulkUpdateRequest};
         /// use magic_api::AccountId;
         ///
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
         /// let body = RouteBulkUpdateRequest::builder()
         ///     .routes([
@@ -1840,9 +1840,9 @@ pub mod routes {
         /// # Example
         ///
         /// ```no_run
-        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// use magic_api::AccountId;
         ///
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
         /// if let Some(deleted) = client.routes().delete_all(&account_id).await? {
         ///     for deleted_route in deleted.deleted_routes.iter().flatten() {
@@ -1900,9 +1900,9 @@ pub mod sites {
         /// # Example
         ///
         /// ```no_run
-        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// use magic_api::AccountId;
         ///
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
         /// let sites = client
         ///     .sites()
@@ -1938,9 +1938,9 @@ pub mod sites {
         /// # Example
         ///
         /// ```no_run
-        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// use magic_api::{AccountId, SiteId};
         ///
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
         /// let site_id = SiteId::from("023e105f4ecef8ad9ca31a8372d0c353");
         /// let site = client.sites().get(&account_id, &site_id).await?;
@@ -1969,10 +1969,10 @@ pub mod sites {
         /// # Example
         ///
         /// ```no_run
-        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// use magic_api::types::SiteCreateRequest;
         /// use magic_api::AccountId;
         ///
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
         /// let body = SiteCreateRequest::builder()
         ///     .name("site_1")
@@ -2009,10 +2009,10 @@ pub mod sites {
         /// # Example
         ///
         /// ```no_run
-        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// use magic_api::types::SiteRequest;
         /// use magic_api::{AccountId, SiteId};
         ///
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
         /// let site_id = SiteId::from("023e105f4ecef8ad9ca31a8372d0c353");
         /// let body = SiteRequest::builder()
@@ -2049,10 +2049,10 @@ pub mod sites {
         /// # Example
         ///
         /// ```no_run
-        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// use magic_api::types::SiteRequest;
         /// use magic_api::{AccountId, SiteId};
         ///
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
         /// let site_id = SiteId::from("023e105f4ecef8ad9ca31a8372d0c353");
         /// let body = SiteRequest::builder()
@@ -2089,9 +2089,9 @@ pub mod sites {
         /// # Example
         ///
         /// ```no_run
-        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// use magic_api::{AccountId, SiteId};
         ///
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
         /// let site_id = SiteId::from("023e105f4ecef8ad9ca31a8372d0c353");
         /// if let Some(deleted) = client.sites().delete(&account_id, &site_id).await? {
@@ -2173,9 +2173,9 @@ pub mod sites {
             /// # Example
             ///
             /// ```no_run
-            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
             /// use magic_api::{AccountId, SiteId};
             ///
+            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
             /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
             /// let site_id = SiteId::from("023e105f4ecef8ad9ca31a8372d0c353");
             /// let app_configs = client
@@ -2212,10 +2212,10 @@ pub mod sites {
             /// # Example
             ///
             /// ```no_run
-            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
             /// use magic_api::types::{AccountAppConfigRequest, AppConfigCreateRequest};
             /// use magic_api::{AccountId, SiteId};
             ///
+            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
             /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
             /// let site_id = SiteId::from("023e105f4ecef8ad9ca31a8372d0c353");
             /// let body = AppConfigCreateRequest::Account(
@@ -2260,10 +2260,10 @@ pub mod sites {
             /// # Example
             ///
             /// ```no_run
-            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
             /// use magic_api::types::AppConfigRequest;
             /// use magic_api::{AccountId, AppConfigId, SiteId};
             ///
+            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
             /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
             /// let site_id = SiteId::from("023e105f4ecef8ad9ca31a8372d0c353");
             /// let app_config_id = AppConfigId::from("023e105f4ecef8ad9ca31a8372d0c353");
@@ -2309,10 +2309,10 @@ pub mod sites {
             /// # Example
             ///
             /// ```no_run
-            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
             /// use magic_api::types::AppConfigRequest;
             /// use magic_api::{AccountId, AppConfigId, SiteId};
             ///
+            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
             /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
             /// let site_id = SiteId::from("023e105f4ecef8ad9ca31a8372d0c353");
             /// let app_config_id = AppConfigId::from("023e105f4ecef8ad9ca31a8372d0c353");
@@ -2358,9 +2358,9 @@ pub mod sites {
             /// # Example
             ///
             /// ```no_run
-            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
             /// use magic_api::{AccountId, AppConfigId, SiteId};
             ///
+            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
             /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
             /// let site_id = SiteId::from("023e105f4ecef8ad9ca31a8372d0c353");
             /// let app_config_id = AppConfigId::from("023e105f4ecef8ad9ca31a8372d0c353");
@@ -2420,9 +2420,9 @@ pub mod sites {
             /// # Example
             ///
             /// ```no_run
-            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
             /// use magic_api::{AccountId, SiteId};
             ///
+            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
             /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
             /// let site_id = SiteId::from("023e105f4ecef8ad9ca31a8372d0c353");
             /// let acls = client.sites().acls().list(&account_id, &site_id).await?;
@@ -2453,9 +2453,9 @@ pub mod sites {
             /// # Example
             ///
             /// ```no_run
-            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
             /// use magic_api::{AccountId, AclId, SiteId};
             ///
+            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
             /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
             /// let site_id = SiteId::from("023e105f4ecef8ad9ca31a8372d0c353");
             /// let acl_id = AclId::from("023e105f4ecef8ad9ca31a8372d0c353");
@@ -2486,10 +2486,10 @@ pub mod sites {
             /// # Example
             ///
             /// ```no_run
-            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
             /// use magic_api::types::{AclConfiguration, AclCreateRequest};
             /// use magic_api::{AccountId, SiteId};
             ///
+            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
             /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
             /// let site_id = SiteId::from("023e105f4ecef8ad9ca31a8372d0c353");
             /// let body = AclCreateRequest::builder()
@@ -2528,10 +2528,10 @@ pub mod sites {
             /// # Example
             ///
             /// ```no_run
-            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
             /// use magic_api::types::AclRequest;
             /// use magic_api::{AccountId, AclId, SiteId};
             ///
+            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
             /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
             /// let site_id = SiteId::from("023e105f4ecef8ad9ca31a8372d0c353");
             /// let acl_id = AclId::from("023e105f4ecef8ad9ca31a8372d0c353");
@@ -2574,10 +2574,10 @@ pub mod sites {
             /// # Example
             ///
             /// ```no_run
-            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
             /// use magic_api::types::AclRequest;
             /// use magic_api::{AccountId, AclId, SiteId};
             ///
+            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
             /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
             /// let site_id = SiteId::from("023e105f4ecef8ad9ca31a8372d0c353");
             /// let acl_id = AclId::from("023e105f4ecef8ad9ca31a8372d0c353");
@@ -2620,9 +2620,9 @@ pub mod sites {
             /// # Example
             ///
             /// ```no_run
-            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
             /// use magic_api::{AccountId, AclId, SiteId};
             ///
+            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
             /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
             /// let site_id = SiteId::from("023e105f4ecef8ad9ca31a8372d0c353");
             /// let acl_id = AclId::from("023e105f4ecef8ad9ca31a8372d0c353");
@@ -2682,9 +2682,9 @@ pub mod sites {
             /// # Example
             ///
             /// ```no_run
-            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
             /// use magic_api::{AccountId, SiteId};
             ///
+            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
             /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
             /// let site_id = SiteId::from("023e105f4ecef8ad9ca31a8372d0c353");
             /// let lans = client.sites().lans().list(&account_id, &site_id).await?;
@@ -2715,9 +2715,9 @@ pub mod sites {
             /// # Example
             ///
             /// ```no_run
-            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
             /// use magic_api::{AccountId, LanId, SiteId};
             ///
+            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
             /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
             /// let site_id = SiteId::from("023e105f4ecef8ad9ca31a8372d0c353");
             /// let lan_id = LanId::from("023e105f4ecef8ad9ca31a8372d0c353");
@@ -2750,10 +2750,10 @@ pub mod sites {
             /// # Example
             ///
             /// ```no_run
-            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
             /// use magic_api::types::LanCreateRequest;
             /// use magic_api::{AccountId, SiteId};
             ///
+            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
             /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
             /// let site_id = SiteId::from("023e105f4ecef8ad9ca31a8372d0c353");
             /// let body = LanCreateRequest::builder()
@@ -2793,10 +2793,10 @@ pub mod sites {
             /// # Example
             ///
             /// ```no_run
-            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
             /// use magic_api::types::LanRequest;
             /// use magic_api::{AccountId, LanId, SiteId};
             ///
+            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
             /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
             /// let site_id = SiteId::from("023e105f4ecef8ad9ca31a8372d0c353");
             /// let lan_id = LanId::from("023e105f4ecef8ad9ca31a8372d0c353");
@@ -2840,10 +2840,10 @@ pub mod sites {
             /// # Example
             ///
             /// ```no_run
-            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
             /// use magic_api::types::LanRequest;
             /// use magic_api::{AccountId, LanId, SiteId};
             ///
+            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
             /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
             /// let site_id = SiteId::from("023e105f4ecef8ad9ca31a8372d0c353");
             /// let lan_id = LanId::from("023e105f4ecef8ad9ca31a8372d0c353");
@@ -2887,9 +2887,9 @@ pub mod sites {
             /// # Example
             ///
             /// ```no_run
-            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
             /// use magic_api::{AccountId, LanId, SiteId};
             ///
+            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
             /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
             /// let site_id = SiteId::from("023e105f4ecef8ad9ca31a8372d0c353");
             /// let lan_id = LanId::from("023e105f4ecef8ad9ca31a8372d0c353");
@@ -2949,9 +2949,9 @@ pub mod sites {
             /// # Example
             ///
             /// ```no_run
-            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
             /// use magic_api::{AccountId, SiteId};
             ///
+            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
             /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
             /// let site_id = SiteId::from("023e105f4ecef8ad9ca31a8372d0c353");
             /// let wans = client.sites().wans().list(&account_id, &site_id).await?;
@@ -2982,9 +2982,9 @@ pub mod sites {
             /// # Example
             ///
             /// ```no_run
-            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
             /// use magic_api::{AccountId, SiteId, WanId};
             ///
+            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
             /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
             /// let site_id = SiteId::from("023e105f4ecef8ad9ca31a8372d0c353");
             /// let wan_id = WanId::from("023e105f4ecef8ad9ca31a8372d0c353");
@@ -3015,10 +3015,10 @@ pub mod sites {
             /// # Example
             ///
             /// ```no_run
-            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
             /// use magic_api::types::WanCreateRequest;
             /// use magic_api::{AccountId, SiteId};
             ///
+            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
             /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
             /// let site_id = SiteId::from("023e105f4ecef8ad9ca31a8372d0c353");
             /// let body = WanCreateRequest::builder().physport(1).vlan_tag(42).build();
@@ -3054,10 +3054,10 @@ pub mod sites {
             /// # Example
             ///
             /// ```no_run
-            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
             /// use magic_api::types::WanRequest;
             /// use magic_api::{AccountId, SiteId, WanId};
             ///
+            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
             /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
             /// let site_id = SiteId::from("023e105f4ecef8ad9ca31a8372d0c353");
             /// let wan_id = WanId::from("023e105f4ecef8ad9ca31a8372d0c353");
@@ -3097,10 +3097,10 @@ pub mod sites {
             /// # Example
             ///
             /// ```no_run
-            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
             /// use magic_api::types::WanRequest;
             /// use magic_api::{AccountId, SiteId, WanId};
             ///
+            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
             /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
             /// let site_id = SiteId::from("023e105f4ecef8ad9ca31a8372d0c353");
             /// let wan_id = WanId::from("023e105f4ecef8ad9ca31a8372d0c353");
@@ -3140,9 +3140,9 @@ pub mod sites {
             /// # Example
             ///
             /// ```no_run
-            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
             /// use magic_api::{AccountId, SiteId, WanId};
             ///
+            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
             /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
             /// let site_id = SiteId::from("023e105f4ecef8ad9ca31a8372d0c353");
             /// let wan_id = WanId::from("023e105f4ecef8ad9ca31a8372d0c353");
@@ -3201,9 +3201,9 @@ pub mod connectors {
         /// # Example
         ///
         /// ```no_run
-        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// use magic_api::AccountId;
         ///
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
         /// let connectors = client.connectors().list(&account_id).await?;
         /// for connector in &connectors {
@@ -3230,9 +3230,9 @@ pub mod connectors {
         /// # Example
         ///
         /// ```no_run
-        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// use magic_api::{AccountId, ConnectorId};
         ///
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
         /// let connector_id = ConnectorId::from("ac60d3d0435248289d446cedd870bcf4");
         /// let connector = client.connectors().get(&account_id, &connector_id).await?;
@@ -3260,10 +3260,10 @@ pub mod connectors {
         /// # Example
         ///
         /// ```no_run
-        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// use magic_api::types::{ConnectorCreateRequest, ConnectorDeviceRequest};
         /// use magic_api::AccountId;
         ///
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
         /// let body = ConnectorCreateRequest::builder()
         ///     .device(ConnectorDeviceRequest::builder().build())
@@ -3296,10 +3296,10 @@ pub mod connectors {
         /// # Example
         ///
         /// ```no_run
-        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// use magic_api::types::ConnectorRequest;
         /// use magic_api::{AccountId, ConnectorId};
         ///
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
         /// let connector_id = ConnectorId::from("ac60d3d0435248289d446cedd870bcf4");
         /// let body = ConnectorRequest::builder().build();
@@ -3335,10 +3335,10 @@ pub mod connectors {
         /// # Example
         ///
         /// ```no_run
-        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// use magic_api::types::ConnectorRequest;
         /// use magic_api::{AccountId, ConnectorId};
         ///
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
         /// let connector_id = ConnectorId::from("ac60d3d0435248289d446cedd870bcf4");
         /// let body = ConnectorRequest::builder().build();
@@ -3371,9 +3371,9 @@ pub mod connectors {
         /// # Example
         ///
         /// ```no_run
-        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// use magic_api::{AccountId, ConnectorId};
         ///
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
         /// let connector_id = ConnectorId::from("ac60d3d0435248289d446cedd870bcf4");
         /// if let Some(deleted) = client
@@ -3497,9 +3497,9 @@ pub mod connectors {
             /// # Example
             ///
             /// ```no_run
-            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
             /// use magic_api::{AccountId, ConnectorId};
             ///
+            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
             /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
             /// let connector_id = ConnectorId::from("ac60d3d0435248289d446cedd870bcf4");
             /// let event = client
@@ -3538,9 +3538,9 @@ pub mod connectors {
             /// # Example
             ///
             /// ```no_run
-            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
             /// use magic_api::{AccountId, ConnectorId};
             ///
+            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
             /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
             /// let connector_id = ConnectorId::from("ac60d3d0435248289d446cedd870bcf4");
             /// let events = client
@@ -3650,9 +3650,9 @@ pub mod connectors {
             /// # Example
             ///
             /// ```no_run
-            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
             /// use magic_api::{AccountId, ConnectorId};
             ///
+            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
             /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
             /// let connector_id = ConnectorId::from("ac60d3d0435248289d446cedd870bcf4");
             /// let snapshot = client
@@ -3689,9 +3689,9 @@ pub mod connectors {
             /// # Example
             ///
             /// ```no_run
-            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
             /// use magic_api::{AccountId, ConnectorId};
             ///
+            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
             /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
             /// let connector_id = ConnectorId::from("ac60d3d0435248289d446cedd870bcf4");
             /// let snapshots = client
@@ -3757,9 +3757,9 @@ pub mod pcaps {
         /// # Example
         ///
         /// ```no_run
-        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// use magic_api::{AccountId, StreamExt};
         ///
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
         /// let mut pcaps = client.pcaps().list(&account_id).stream();
         /// while let Some(pcap) = pcaps.next().await {
@@ -3790,9 +3790,9 @@ pub mod pcaps {
         /// # Example
         ///
         /// ```no_run
-        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// use magic_api::{AccountId, PcapId};
         ///
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
         /// let pcap_id = PcapId::from("66802ca5668e47a2b82c2e6746e45037");
         /// let pcap = client.pcaps().get(&account_id, &pcap_id).await?;
@@ -3821,10 +3821,10 @@ pub mod pcaps {
         /// # Example
         ///
         /// ```no_run
-        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// use magic_api::types::{PcapCreateRequest, PcapSimpleRequest};
         /// use magic_api::AccountId;
         ///
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
         /// let body = PcapCreateRequest::Simple(
         ///     PcapSimpleRequest::builder()
@@ -3860,9 +3860,9 @@ pub mod pcaps {
         /// # Example
         ///
         /// ```no_run
-        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// use magic_api::{AccountId, PcapId};
         ///
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
         /// let pcap_id = PcapId::from("66802ca5668e47a2b82c2e6746e45037");
         /// client.pcaps().stop(&account_id, &pcap_id).await?;
@@ -3890,9 +3890,9 @@ pub mod pcaps {
         /// # Example
         ///
         /// ```no_run
-        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// use magic_api::{AccountId, PcapId};
         ///
+        /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
         /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
         /// let pcap_id = PcapId::from("66802ca5668e47a2b82c2e6746e45037");
         /// let download = client.pcaps().download(&account_id, &pcap_id).await?;
@@ -3957,9 +3957,9 @@ pub mod pcaps {
             /// # Example
             ///
             /// ```no_run
-            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
             /// use magic_api::{AccountId, StreamExt};
             ///
+            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
             /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
             /// let mut ownerships = client.pcaps().ownership().list(&account_id).stream();
             /// while let Some(ownership) = ownerships.next().await {
@@ -3989,10 +3989,10 @@ pub mod pcaps {
             /// # Example
             ///
             /// ```no_run
-            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
             /// use magic_api::types::OwnershipCreateRequest;
             /// use magic_api::AccountId;
             ///
+            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
             /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
             /// let body = OwnershipCreateRequest::builder()
             ///     .destination_conf("s3://pcaps-bucket?region=us-east-1")
@@ -4027,9 +4027,9 @@ pub mod pcaps {
             /// # Example
             ///
             /// ```no_run
-            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
             /// use magic_api::{AccountId, OwnershipId};
             ///
+            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
             /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
             /// let ownership_id = OwnershipId::from("9883874ecac311ec8475433579a6bf5f");
             /// client.pcaps().ownership().delete(&account_id, &ownership_id).await?;
@@ -4059,10 +4059,10 @@ pub mod pcaps {
             /// # Example
             ///
             /// ```no_run
-            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
             /// use magic_api::types::OwnershipValidateRequest;
             /// use magic_api::AccountId;
             ///
+            /// # async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {
             /// let account_id = AccountId::from("023e105f4ecef8ad9ca31a8372d0c353");
             /// let body = OwnershipValidateRequest::builder()
             ///     .destination_conf("s3://pcaps-bucket?region=us-east-1")

@@ -48,25 +48,17 @@ pub(super) fn lines(call: &str, ex: &ExamplePlan) -> Vec<String> {
         _ => use_lines.push(format!("use magic_api::{{{}}};", names(&uses.root))),
     }
     let mut out = vec!["```no_run".to_string()];
-    if ex.inputs.is_empty() {
-        out.push(
-            "# async fn example(client: &magic_api::Client) -> Result<(), magic_api::Error> {"
-                .into(),
-        );
-        if !use_lines.is_empty() {
-            out.extend(use_lines);
-            out.push(String::new());
-        }
-        out.extend(code);
-        out.extend(["# Ok(())".into(), "# }".into(), "```".into()]);
-        return out;
-    }
-    // Values the reference gives no example for are the function's parameters, shown, so that
-    // the example says where each comes from and compiles as it is copied.
     if !use_lines.is_empty() {
         out.extend(use_lines);
         out.push(String::new());
     }
+    // The function is hidden, unless it takes values the reference gives no example for: then
+    // it is shown, so that the example says where each comes from and compiles as copied.
+    let (hide, indent) = if ex.inputs.is_empty() {
+        ("# ", "")
+    } else {
+        ("", "    ")
+    };
     let inputs: String = ex
         .inputs
         .iter()
@@ -76,23 +68,27 @@ pub(super) fn lines(call: &str, ex: &ExamplePlan) -> Vec<String> {
         "async fn example(client: &magic_api::Client{inputs}) -> Result<(), magic_api::Error> {{"
     );
     if head.len() <= INLINE + 16 {
-        out.push(head);
+        out.push(format!("{hide}{head}"));
     } else {
-        out.push("async fn example(".into());
-        out.push("    client: &magic_api::Client,".into());
+        out.push(format!("{hide}async fn example("));
+        out.push(format!("{hide}    client: &magic_api::Client,"));
         for (name, ty) in &ex.inputs {
-            out.push(format!("    {name}: {},", input_ty(ty)));
+            out.push(format!("{hide}    {name}: {},", input_ty(ty)));
         }
-        out.push(") -> Result<(), magic_api::Error> {".into());
+        out.push(format!("{hide}) -> Result<(), magic_api::Error> {{"));
     }
     out.extend(code.into_iter().map(|line| {
         if line.is_empty() {
             line
         } else {
-            format!("    {line}")
+            format!("{indent}{line}")
         }
     }));
-    out.extend(["    Ok(())".into(), "}".into(), "```".into()]);
+    out.extend([
+        format!("{hide}{indent}Ok(())"),
+        format!("{hide}}}"),
+        "```".into(),
+    ]);
     out
 }
 

@@ -295,12 +295,7 @@ async fn a_cut_download_never_damages_an_existing_file() {
             b"the previous capture"
         );
     }
-    let left: Vec<_> = std::fs::read_dir(&dir)
-        .expect("list")
-        .filter_map(Result::ok)
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect();
-    assert!(left.iter().all(|n| !n.ends_with(".part")), "{left:?}");
+    assert_eq!(parts_left(&dir).await, Vec::<String>::new());
     // A complete download through the link replaces the target and keeps the link.
     let (data, chunks) = capture();
     let server = Server::start(move |_, _| pcap_server_reply(chunks.clone())).await;
